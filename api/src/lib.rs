@@ -1,0 +1,11 @@
+//! The contract between the Rega app and server: locales, error codes and problem documents.
+
+pub mod locale;
+pub mod problem;
+pub mod time;
+
+pub use locale::Locale;
+pub use problem::{ErrorCode, Problem};
+
+/// The base path of every REST endpoint.
+pub const API_BASE: &str = "/api/v1";

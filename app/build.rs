@@ -1,0 +1,162 @@
+//! Compiles `locales/*.json` into Rust, so a missing or extra key, a placeholder that differs
+//! between languages, an error code without a message, or a Sorani text with Arabic look-alike
+//! letters fails the build instead of reaching a citizen.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// The locales, the reference one (English) first.
+const LOCALES: [(&str, &str); 3] = [("en", "EN"), ("ckb", "CKB"), ("ar", "AR")];
+
+/// Letters that look like Sorani ones but are not (GLOSSARY §4.2): Arabic kaf, yeh, alef maksura,
+/// and heh doachashmee. Heh followed by ZWNJ (the legacy spelling of ە) is checked separately.
+const NOT_SORANI: [(char, &str); 4] = [
+    ('\u{0643}', "Arabic kaf ك (use ک U+06A9)"),
+    ('\u{064A}', "Arabic yeh ي (use ی U+06CC)"),
+    ('\u{0649}', "alef maksura ى (use ی U+06CC)"),
+    ('\u{06BE}', "heh doachashmee ھ (use ه U+0647)"),
+];
+
+fn main() {
+    let dir = Path::new("locales");
+    println!("cargo::rerun-if-changed=locales");
+    let mut tables: Vec<(String, BTreeMap<String, String>, Vec<String>)> = Vec::new();
+    for (tag, _) in LOCALES {
+        let path = dir.join(format!("{tag}.json"));
+        println!("cargo::rerun-if-changed={}", path.display());
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| fail(&format!("cannot read {}: {e}", path.display())));
+        let value: serde_json::Value = serde_json::from_str(&text)
+            .unwrap_or_else(|e| fail(&format!("{} is not valid JSON: {e}", path.display())));
+        let object = value
+            .as_object()
+            .unwrap_or_else(|| fail(&format!("{} must be a JSON object", path.display())));
+        let mut messages = BTreeMap::new();
+        let mut review = Vec::new();
+        for (key, value) in object {
+            if key == "_review" {
+                review = value
+                    .as_array()
+                    .unwrap_or_else(|| fail(&format!("{tag}: _review must be a list of keys")))
+                    .iter()
+                    .map(|k| {
+                        k.as_str()
+                            .unwrap_or_else(|| fail(&format!("{tag}: _review holds keys")))
+                            .to_owned()
+                    })
+                    .collect();
+                continue;
+            }
+            let text = value
+                .as_str()
+                .unwrap_or_else(|| fail(&format!("{tag}: \"{key}\" must be a string")));
+            if text.trim().is_empty() {
+                fail(&format!("{tag}: \"{key}\" is empty"));
+            }
+            messages.insert(key.clone(), text.to_owned());
+        }
+        tables.push((tag.to_owned(), messages, review));
+    }
+
+    let reference: BTreeSet<&String> = tables[0].1.keys().collect();
+    for (tag, messages, review) in &tables {
+        let keys: BTreeSet<&String> = messages.keys().collect();
+        for missing in reference.difference(&keys) {
+            fail(&format!(
+                "locales/{tag}.json has no translation for \"{missing}\""
+            ));
+        }
+        for extra in keys.difference(&reference) {
+            fail(&format!(
+                "locales/{tag}.json has \"{extra}\", which locales/en.json does not"
+            ));
+        }
+        for key in review {
+            if !messages.contains_key(key) {
+                fail(&format!(
+                    "locales/{tag}.json lists \"{key}\" under _review, but has no such key"
+                ));
+            }
+        }
+        for (key, text) in messages {
+            if placeholders(text) != placeholders(&tables[0].1[key]) {
+                fail(&format!(
+                    "locales/{tag}.json: \"{key}\" has other {{placeholders}} than English"
+                ));
+            }
+            if tag == "ckb" {
+                check_sorani(key, text);
+            }
+        }
+    }
+    for code in rega_api::ErrorCode::ALL {
+        let key = format!("error.{}", code.as_str());
+        if !reference.contains(&key) {
+            fail(&format!(
+                "error code {code:?} has no message: add \"{key}\" to every locale"
+            ));
+        }
+    }
+
+    let mut out = String::new();
+    out.push_str("/// Every user-visible string of the app, in one language.\n");
+    out.push_str("#[allow(missing_docs)]\npub struct Messages {\n");
+    for key in &reference {
+        let _ = writeln!(out, "    pub {}: &'static str,", field(key));
+    }
+    out.push_str("}\n");
+    for ((tag, messages, _), (_, name)) in tables.iter().zip(LOCALES) {
+        let _ = writeln!(
+            out,
+            "/// The `{tag}` strings.\npub static {name}: Messages = Messages {{"
+        );
+        for (key, text) in messages {
+            let _ = writeln!(out, "    {}: {:?},", field(key), text);
+        }
+        out.push_str("};\n");
+    }
+    out.push_str("/// The localized message for an API error code.\n");
+    out.push_str("pub fn error_message(m: &'static Messages, code: rega_api::ErrorCode) -> &'static str {\n    match code {\n");
+    for code in rega_api::ErrorCode::ALL {
+        let _ = writeln!(
+            out,
+            "        rega_api::ErrorCode::{code:?} => m.{},",
+            field(&format!("error.{}", code.as_str()))
+        );
+    }
+    out.push_str("    }\n}\n");
+    let target =
+        Path::new(&std::env::var("OUT_DIR").unwrap_or_else(|_| fail("OUT_DIR is not set")))
+            .join("messages.rs");
+    std::fs::write(&target, out)
+        .unwrap_or_else(|e| fail(&format!("cannot write {}: {e}", target.display())));
+}
+
+fn field(key: &str) -> String {
+    key.replace(['.', '-'], "_")
+}
+
+fn placeholders(text: &str) -> BTreeSet<String> {
+    text.split('{')
+        .skip(1)
+        .filter_map(|part| part.split_once('}').map(|(name, _)| name.to_owned()))
+        .collect()
+}
+
+fn check_sorani(key: &str, text: &str) {
+    for (letter, advice) in NOT_SORANI {
+        if text.contains(letter) {
+            fail(&format!("locales/ckb.json: \"{key}\" contains {advice}"));
+        }
+    }
+    if text.contains("\u{0647}\u{200C}") {
+        fail(&format!(
+            "locales/ckb.json: \"{key}\" spells ە as heh + ZWNJ (use ە U+06D5)"
+        ));
+    }
+}
+
+fn fail(message: &str) -> ! {
+    panic!("\n\nlocale check failed: {message}\n\n");
+}

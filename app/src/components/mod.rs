@@ -1,0 +1,6 @@
+//! Reusable pieces of the interface.
+
+pub mod language_switch;
+pub mod page_heading;
+pub mod site_footer;
+pub mod site_header;

@@ -1,0 +1,29 @@
+//! The browser entry point: replaces the static shell of `index.html` with the app.
+
+use wasm_bindgen::JsCast;
+
+fn main() {
+    // With `panic = "abort"` a panic stops the app; show the crash notice of index.html
+    // instead of leaving a frozen page.
+    std::panic::set_hook(Box::new(|_| {
+        if let Some(body) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.body())
+        {
+            let _ = body.class_list().add_1("rg-crashed");
+        }
+    }));
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    if let Some(shell) = document.get_element_by_id("rg-shell") {
+        shell.remove();
+    }
+    let Some(root) = document
+        .get_element_by_id("rg-root")
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    else {
+        return;
+    };
+    leptos::mount::mount_to(root, rega_app::App).forget();
+}

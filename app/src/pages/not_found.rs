@@ -1,0 +1,17 @@
+//! The page for an address the app does not know.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::components::page_heading::PageHeading;
+use crate::i18n::use_i18n;
+
+/// Shown for unknown app routes.
+#[component]
+pub fn NotFound() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <PageHeading title=|m| m.not_found_title intro=|m| m.not_found_intro/>
+        <p class="rg-body"><A href="/" attr:class="rg-link">{move || i18n.t().common_back_home}</A></p>
+    }
+}

@@ -1,0 +1,41 @@
+//! Command-line flags of `rega serve`, each with its environment variable.
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+
+use clap::Args;
+
+/// How `rega serve` runs.
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Demo mode: seeds demo directorates, citizens and staff, enables the development SMS
+    /// outbox, and generates signing keys on first start. Never use it in production.
+    #[arg(long, env = "REGA_DEMO")]
+    pub demo: bool,
+
+    /// TCP port to listen on.
+    #[arg(long, env = "REGA_PORT", default_value_t = 8080)]
+    pub port: u16,
+
+    /// Address to listen on. The default keeps Rega on this machine; put a reverse proxy in front
+    /// of it, or use 0.0.0.0 behind a load balancer.
+    #[arg(long, env = "REGA_BIND", default_value = "127.0.0.1")]
+    pub bind: IpAddr,
+
+    /// Directory for the embedded SQLite database and generated keys. Created if missing.
+    #[arg(long, env = "REGA_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+
+    /// PostgreSQL URL (postgres://user:password@host/db). When given, Rega stores everything
+    /// there instead of the embedded SQLite file, and any number of instances may share it.
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: Option<String>,
+
+    /// Directory of the built app (what `cargo xtask build` writes).
+    #[arg(long, env = "REGA_DIST_DIR", default_value = "./dist")]
+    pub dist_dir: PathBuf,
+
+    /// Log format: `text` for people, `json` for log collectors.
+    #[arg(long, env = "REGA_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"])]
+    pub log_format: String,
+}

@@ -1,0 +1,63 @@
+//! Turning errors into RFC 9457 `application/problem+json` responses at the edge.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use rega_api::problem::PROBLEM_CONTENT_TYPE;
+use rega_api::{ErrorCode, Problem};
+
+/// An error a handler returns: a 4xx with its stable code, or a 5xx whose detail is only logged.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// A client error with a stable code, shown to the client.
+    #[error("{code:?}")]
+    Client {
+        /// The stable machine code.
+        code: ErrorCode,
+        /// An optional explanation for the client.
+        detail: Option<String>,
+    },
+    /// A server error: the client sees a generic message, the log the cause.
+    #[error(transparent)]
+    Server(#[from] anyhow::Error),
+}
+
+impl ApiError {
+    /// A client error with its standard title.
+    pub fn client(code: ErrorCode) -> ApiError {
+        ApiError::Client { code, detail: None }
+    }
+}
+
+impl From<crate::store::StoreError> for ApiError {
+    fn from(error: crate::store::StoreError) -> ApiError {
+        ApiError::Server(error.into())
+    }
+}
+
+/// The response for a problem document.
+pub fn problem_response(problem: Problem) -> Response {
+    let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let body = serde_json::to_vec(&problem).unwrap_or_default();
+    let mut response = (status, body).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(PROBLEM_CONTENT_TYPE),
+    );
+    response
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        match self {
+            ApiError::Client { code, detail } => {
+                let mut problem = Problem::new(code);
+                problem.detail = detail;
+                problem_response(problem)
+            }
+            ApiError::Server(error) => {
+                tracing::error!(error = format!("{error:#}"), "request failed");
+                problem_response(Problem::new(ErrorCode::Internal))
+            }
+        }
+    }
+}

@@ -1,0 +1,73 @@
+//! The security headers of SPEC §6, set on every response.
+
+use axum::extract::Request;
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::Response;
+
+/// The content security policy. No `'unsafe-inline'`, no `'unsafe-eval'`: the app boots from an
+/// external script, and WebAssembly compilation is the only relaxation.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
+/// Pages that scan a QR code with the camera; every other page is denied the camera.
+const SCANNING_PAGES: [&str; 2] = ["/kiosk", "/verify"];
+
+fn may_use_camera(path: &str) -> bool {
+    SCANNING_PAGES.iter().any(|page| {
+        path == *page
+            || path
+                .strip_prefix(page)
+                .is_some_and(|rest| rest.starts_with('/'))
+    })
+}
+
+/// Middleware adding the security headers to every response, errors and static files included.
+pub async fn security_headers(request: Request, next: Next) -> Response {
+    let camera = may_use_camera(request.uri().path());
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+    );
+    headers.insert(
+        header::STRICT_TRANSPORT_SECURITY,
+        HeaderValue::from_static("max-age=63072000; includeSubDomains"),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    headers.insert(
+        HeaderName::from_static("cross-origin-opener-policy"),
+        HeaderValue::from_static("same-origin"),
+    );
+    headers.insert(
+        HeaderName::from_static("permissions-policy"),
+        HeaderValue::from_static(if camera {
+            "camera=(self), microphone=(), geolocation=()"
+        } else {
+            "camera=(), microphone=(), geolocation=()"
+        }),
+    );
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_scanning_pages_may_use_the_camera() {
+        assert!(may_use_camera("/kiosk"));
+        assert!(may_use_camera("/verify/scan"));
+        assert!(!may_use_camera("/kiosks"));
+        assert!(!may_use_camera("/licence"));
+        assert!(!may_use_camera("/"));
+    }
+}

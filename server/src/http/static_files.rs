@@ -1,0 +1,149 @@
+//! Serving the built app from `dist/`: precompressed variants, long caching for hashed files,
+//! `index.html` for app routes, and a JSON 404 for unknown API paths.
+
+use std::convert::Infallible;
+use std::path::{Path, PathBuf};
+
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use rega_api::{ErrorCode, Problem};
+use tower::ServiceExt;
+use tower_http::services::{ServeDir, ServeFile};
+
+use super::problem::problem_response;
+
+/// Cache policy for files whose names carry a content hash (Trunk's `name-<16 hex>.ext`).
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+/// Everything else (index.html, the service worker, the manifest) is revalidated on each use.
+const REVALIDATE: &str = "no-cache";
+
+/// The static side of the server.
+#[derive(Clone)]
+pub struct StaticFiles {
+    dir: PathBuf,
+    files: ServeDir,
+    index: ServeFile,
+}
+
+impl StaticFiles {
+    /// Serves the app built into `dir`.
+    pub fn new(dir: &Path) -> StaticFiles {
+        StaticFiles {
+            dir: dir.to_path_buf(),
+            files: ServeDir::new(dir)
+                .precompressed_br()
+                .precompressed_gzip()
+                .append_index_html_on_directories(false),
+            index: ServeFile::new(dir.join("index.html"))
+                .precompressed_br()
+                .precompressed_gzip(),
+        }
+    }
+
+    /// Answers any request no API route matched.
+    pub async fn serve(self, request: Request) -> Result<Response, Infallible> {
+        let path = request.uri().path().to_owned();
+        if path == "/api" || path.starts_with("/api/") {
+            return Ok(problem_response(
+                Problem::new(ErrorCode::NotFound)
+                    .with_detail("There is no API endpoint at this path."),
+            ));
+        }
+        if !self.dir.join("index.html").is_file() {
+            return Ok(problem_response(
+                Problem::new(ErrorCode::AppNotBuilt).with_detail(
+                    "Build the app with `cargo xtask serve` (or `cargo xtask build`) and restart.",
+                ),
+            ));
+        }
+        let response = if is_asset_path(&path) {
+            let response = self
+                .files
+                .oneshot(request)
+                .await
+                .unwrap_or_else(|e| match e {});
+            if response.status() == StatusCode::NOT_FOUND {
+                return Ok(not_found_text());
+            }
+            response.map(Body::new)
+        } else {
+            // An app route: the client-side router renders it from index.html.
+            let mut request = request;
+            *request.uri_mut() = Uri::from_static("/index.html");
+            self.index
+                .oneshot(request)
+                .await
+                .unwrap_or_else(|e| match e {})
+                .map(Body::new)
+        };
+        Ok(with_cache_headers(&path, response))
+    }
+}
+
+fn not_found_text() -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        [(header::CACHE_CONTROL, REVALIDATE)],
+        "Not found\n",
+    )
+        .into_response()
+}
+
+/// A path whose last segment has an extension names a file; anything else is an app route.
+fn is_asset_path(path: &str) -> bool {
+    path.rsplit('/')
+        .next()
+        .is_some_and(|name| name.contains('.'))
+}
+
+/// Whether a file name carries Trunk's content hash, e.g. `rega-app-0123456789abcdef_bg.wasm`.
+pub fn is_hashed_name(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let stem = name.split('.').next().unwrap_or(name);
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit('-')
+        .next()
+        .is_some_and(|hash| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+        && stem.contains('-')
+}
+
+fn with_cache_headers(path: &str, mut response: Response) -> Response {
+    if !response.status().is_success() && response.status() != StatusCode::NOT_MODIFIED {
+        return response;
+    }
+    let policy = if is_asset_path(path) && is_hashed_name(path) {
+        IMMUTABLE
+    } else {
+        REVALIDATE
+    };
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+    // Caches must keep the brotli, gzip and plain variants apart.
+    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trunk_hashed_names_are_recognised() {
+        assert!(is_hashed_name("/rega-app-0123456789abcdef_bg.wasm"));
+        assert!(is_hashed_name("/rega-app-0123456789abcdef.js"));
+        assert!(is_hashed_name("/style-fedcba9876543210.css"));
+        assert!(!is_hashed_name("/index.html"));
+        assert!(!is_hashed_name("/sw.js"));
+        assert!(!is_hashed_name("/0123456789abcdef.js"));
+        assert!(!is_hashed_name("/app-0123456789abcdeg.js"));
+    }
+
+    #[test]
+    fn only_paths_with_an_extension_are_files() {
+        assert!(is_asset_path("/fonts/vazirmatn.woff2"));
+        assert!(!is_asset_path("/book/day"));
+        assert!(!is_asset_path("/"));
+    }
+}

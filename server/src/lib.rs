@@ -1,0 +1,33 @@
+//! The Rega server: the REST API, storage, and static serving of the built app.
+
+pub mod config;
+pub mod http;
+pub mod routes;
+pub mod run;
+pub mod store;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::Router;
+
+use crate::http::metrics::Metrics;
+use crate::store::Store;
+
+/// What every request handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database, SQLite or PostgreSQL.
+    pub store: Arc<dyn Store>,
+    /// Request counters and latencies for `/metrics`.
+    pub metrics: Arc<Metrics>,
+    /// The built app (`dist/`), served with a fallback to `index.html` for app routes.
+    pub dist_dir: PathBuf,
+    /// Demo mode (development SMS outbox, demo data).
+    pub demo: bool,
+}
+
+/// The whole HTTP application. Tests call it directly or serve it on a random port.
+pub fn app(state: AppState) -> Router {
+    routes::router(state)
+}

@@ -1,0 +1,149 @@
+//! Starting and stopping the server process: logging, storage, the listener, graceful shutdown.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use tokio::net::TcpListener;
+use tracing_subscriber::EnvFilter;
+
+use crate::config::ServeArgs;
+use crate::http::metrics::Metrics;
+use crate::store;
+use crate::{AppState, app};
+
+/// Runs `rega serve` until Ctrl-C or SIGTERM.
+pub fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    init_logging(&args.log_format);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(serve_async(args))
+}
+
+fn init_logging(format: &str) {
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false);
+    if format == "json" {
+        builder.json().flatten_event(true).init();
+    } else {
+        builder.compact().init();
+    }
+}
+
+async fn serve_async(args: ServeArgs) -> anyhow::Result<()> {
+    let store = match &args.database_url {
+        Some(url) => store::postgres::PgStore::connect(url)
+            .await
+            .map(|s| Arc::new(s) as _)?,
+        None => {
+            prepare_data_dir(&args.data_dir)?;
+            let path = args.data_dir.join("rega.sqlite3");
+            store::sqlite::SqliteStore::open(&path)
+                .await
+                .map(|s| Arc::new(s) as _)?
+        }
+    };
+
+    let address = SocketAddr::new(args.bind, args.port);
+    let listener = TcpListener::bind(address).await.map_err(|error| match error.kind() {
+        std::io::ErrorKind::AddrInUse => anyhow::anyhow!(
+            "port {} is already in use (is another rega running?); stop that program or choose another port with --port or REGA_PORT",
+            args.port
+        ),
+        std::io::ErrorKind::PermissionDenied => anyhow::anyhow!(
+            "not allowed to listen on port {}; choose a port above 1023 with --port or REGA_PORT",
+            args.port
+        ),
+        _ => anyhow::anyhow!("cannot listen on {address}: {error}"),
+    })?;
+
+    if !args.dist_dir.join("index.html").is_file() {
+        tracing::warn!(
+            dist_dir = %args.dist_dir.display(),
+            "no built app found; the API runs, but pages answer 503 until `cargo xtask serve` builds the app"
+        );
+    }
+
+    let state = AppState {
+        store,
+        metrics: Arc::new(Metrics::default()),
+        dist_dir: args.dist_dir.clone(),
+        demo: args.demo,
+    };
+    let local = listener
+        .local_addr()
+        .context("cannot read the listening address")?;
+    let url = format!("http://{}:{}", display_host(local), local.port());
+    tracing::info!(%url, demo = args.demo, database = state.store.describe(), "rega is ready");
+    // The URL on a line of its own, for people and for scripts waiting on it.
+    println!("Rega is running at {url}");
+
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("the HTTP server stopped with an error")?;
+    tracing::info!("rega stopped");
+    Ok(())
+}
+
+fn display_host(address: SocketAddr) -> String {
+    match address {
+        SocketAddr::V4(v4) => v4.ip().to_string(),
+        SocketAddr::V6(v6) => format!("[{}]", v6.ip()),
+    }
+}
+
+/// Creates the data directory and proves it is writable before anything else starts,
+/// so a bad path is one clear error rather than a half-started server.
+fn prepare_data_dir(dir: &Path) -> anyhow::Result<()> {
+    let hint = "choose another with --data-dir or REGA_DATA_DIR";
+    if dir.exists() && !dir.is_dir() {
+        bail!(
+            "data directory {} is a file, not a directory; {hint}",
+            dir.display()
+        );
+    }
+    std::fs::create_dir_all(dir).map_err(|e| {
+        anyhow::anyhow!(
+            "cannot create data directory {}: {e}; {hint}",
+            dir.display()
+        )
+    })?;
+    let probe = dir.join(".rega-write-test");
+    std::fs::write(&probe, b"ok").map_err(|e| {
+        anyhow::anyhow!(
+            "cannot write to data directory {}: {e}; {hint}",
+            dir.display()
+        )
+    })?;
+    std::fs::remove_file(&probe).ok();
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        tokio::signal::ctrl_c().await.ok();
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

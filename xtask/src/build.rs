@@ -1,0 +1,305 @@
+//! The release build of the app (Trunk, wasm-opt), precompression, the first-load size report,
+//! `serve`, and the font subset.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+
+use crate::process::run;
+use crate::root;
+use crate::setup::Tools;
+
+/// SPEC §8: the first load of any citizen screen (HTML + JS + WASM + CSS), brotli.
+pub const FIRST_LOAD_BUDGET_BYTES: u64 = 200 * 1000;
+/// File types worth precompressing (fonts and images are compressed already).
+const COMPRESSIBLE: [&str; 8] = [
+    "html",
+    "js",
+    "css",
+    "wasm",
+    "svg",
+    "json",
+    "webmanifest",
+    "txt",
+];
+
+/// Sizes of one file.
+#[derive(Debug, Clone)]
+pub struct FileSize {
+    /// Path below dist/.
+    pub name: String,
+    /// Bytes as stored.
+    pub raw: u64,
+    /// Bytes gzip-compressed (level 9).
+    pub gzip: u64,
+    /// Bytes brotli-compressed (quality 11).
+    pub brotli: u64,
+}
+
+/// Builds the app in release mode into dist/, precompresses it and checks the size budget.
+pub fn release(tools: &Tools) -> anyhow::Result<Vec<FileSize>> {
+    let started = Instant::now();
+    println!("build: trunk build --release (offline, wasm-opt)");
+    run("trunk", &["build", "--release"], &[("PATH", &tools.path)])
+        .context("the release build of the app failed; see the Trunk output above")?;
+    let dist = root().join("dist");
+    let sizes = precompress(&dist)?;
+    let first_load = first_load(&dist, &sizes)?;
+    report(&first_load);
+    println!("build: done in {:.1} s", started.elapsed().as_secs_f64());
+    let total: u64 = first_load.iter().map(|f| f.brotli).sum();
+    if total > FIRST_LOAD_BUDGET_BYTES {
+        bail!(
+            "the first load is {} bytes brotli, over the {} byte budget (SPEC §8); biggest: {}",
+            total,
+            FIRST_LOAD_BUDGET_BYTES,
+            first_load
+                .iter()
+                .map(|f| format!("{} {} B", f.name, f.brotli))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    Ok(first_load)
+}
+
+/// Writes `.br` and `.gz` next to every compressible file and returns the sizes.
+fn precompress(dist: &Path) -> anyhow::Result<Vec<FileSize>> {
+    let mut sizes = Vec::new();
+    for path in files_below(dist)? {
+        let Some(ext) = path.extension().and_then(|e| e.to_str()) else {
+            continue;
+        };
+        if !COMPRESSIBLE.contains(&ext) {
+            continue;
+        }
+        let data =
+            std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let brotli = brotli_bytes(&data)?;
+        let gzip = gzip_bytes(&data)?;
+        std::fs::write(with_suffix(&path, "br"), &brotli).context("cannot write a .br file")?;
+        std::fs::write(with_suffix(&path, "gz"), &gzip).context("cannot write a .gz file")?;
+        let name = path
+            .strip_prefix(dist)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .into_owned();
+        sizes.push(FileSize {
+            name,
+            raw: data.len() as u64,
+            gzip: gzip.len() as u64,
+            brotli: brotli.len() as u64,
+        });
+    }
+    Ok(sizes)
+}
+
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".");
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+fn brotli_bytes(data: &[u8]) -> anyhow::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin: 22,
+        ..Default::default()
+    };
+    brotli::BrotliCompress(&mut &data[..], &mut out, &params)
+        .context("brotli compression failed")?;
+    Ok(out)
+}
+
+fn gzip_bytes(data: &[u8]) -> anyhow::Result<Vec<u8>> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(data).context("gzip compression failed")?;
+    encoder.finish().context("gzip compression failed")
+}
+
+fn files_below(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in
+            std::fs::read_dir(&dir).with_context(|| format!("cannot read {}", dir.display()))?
+        {
+            let path = entry?.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// The files a citizen screen loads first: index.html and what it links (CSS, JS, WASM, boot.js).
+fn first_load(dist: &Path, sizes: &[FileSize]) -> anyhow::Result<Vec<FileSize>> {
+    let index =
+        std::fs::read_to_string(dist.join("index.html")).context("dist/index.html is missing")?;
+    let mut files: Vec<FileSize> = sizes
+        .iter()
+        .filter(|f| f.name == "index.html" || index.contains(&format!("/{}", f.name)))
+        .filter(|f| {
+            [".html", ".js", ".wasm", ".css"]
+                .iter()
+                .any(|ext| f.name.ends_with(ext))
+        })
+        .cloned()
+        .collect();
+    files.sort_by(|a, b| b.brotli.cmp(&a.brotli));
+    Ok(files)
+}
+
+fn report(files: &[FileSize]) {
+    println!("build: first load of a citizen screen (bytes)");
+    println!(
+        "  {:<44} {:>9} {:>9} {:>9}",
+        "file", "raw", "gzip", "brotli"
+    );
+    for f in files {
+        println!(
+            "  {:<44} {:>9} {:>9} {:>9}",
+            f.name, f.raw, f.gzip, f.brotli
+        );
+    }
+    let sum = |pick: fn(&FileSize) -> u64| files.iter().map(pick).sum::<u64>();
+    println!(
+        "  {:<44} {:>9} {:>9} {:>9}  (budget {} brotli)",
+        "total",
+        sum(|f| f.raw),
+        sum(|f| f.gzip),
+        sum(|f| f.brotli),
+        FIRST_LOAD_BUDGET_BYTES
+    );
+}
+
+/// `cargo xtask serve`: setup, build, and run Rega with demo data until Ctrl-C.
+pub fn serve() -> anyhow::Result<()> {
+    let tools = crate::setup::run()?;
+    release(&tools)?;
+    println!("build: cargo build --release -p rega-server");
+    run(
+        "cargo",
+        &["build", "--release", "--quiet", "-p", "rega-server"],
+        &[],
+    )
+    .context("the server build failed; see the cargo output above")?;
+    let port = std::env::var("REGA_PORT").unwrap_or_else(|_| "8080".to_owned());
+    println!("serve: starting Rega on port {port} with demo data in ./data (Ctrl-C stops it)");
+    let binary = root().join("target/release/rega");
+    let status = std::process::Command::new(&binary)
+        .args([
+            "serve",
+            "--demo",
+            "--port",
+            &port,
+            "--data-dir",
+            "data",
+            "--dist-dir",
+            "dist",
+        ])
+        .current_dir(root())
+        .status()
+        .with_context(|| format!("cannot start {}", binary.display()))?;
+    if !status.success() {
+        bail!("rega stopped with {status}");
+    }
+    Ok(())
+}
+
+/// The characters the font subset keeps: Sorani and Arabic letters, both digit sets, Arabic
+/// punctuation, joiners and bidi controls, Basic Latin and the typographic marks the app uses.
+const FONT_UNICODES: &str = "U+0020-007E,U+00A0,U+00AB,U+00B7,U+00BB,U+00D7,U+060C,U+061B,U+061C,U+061F,\
+U+0621-063A,U+0640-0652,U+0660-066C,U+067E,U+0686,U+0692,U+0695,U+0698,U+06A4,U+06A9,U+06AF,U+06B5,\
+U+06BE,U+06C6,U+06CC,U+06CE,U+06D5,U+06F0-06F9,U+200C-200F,U+2013-2014,U+2018-201D,U+2022,U+2026,\
+U+2066-2069,U+2212";
+
+/// `cargo xtask fonts`: subsets Vazirmatn (npm, OFL-1.1) into public/fonts with content-hashed
+/// names, and writes style/fonts.css and the preload link in app/index.html to match.
+pub fn fonts() -> anyhow::Result<()> {
+    let root = root();
+    let venv = crate::setup::python_venv()?;
+    let subset = venv.join("bin/pyftsubset");
+    let out_dir = root.join("public/fonts");
+    std::fs::create_dir_all(&out_dir)?;
+    for old in std::fs::read_dir(&out_dir)? {
+        let path = old?.path();
+        if path.extension().is_some_and(|e| e == "woff2") {
+            std::fs::remove_file(path)?;
+        }
+    }
+    let mut css = String::from(
+        "/* Vazirmatn (OFL-1.1, see public/fonts/OFL.txt), subset by `cargo xtask fonts`. Do not edit. */\n",
+    );
+    let mut regular_name = String::new();
+    for (weight, file) in [(400, "Regular"), (700, "Bold")] {
+        let source = root.join(format!(
+            "node_modules/vazirmatn/fonts/webfonts/Vazirmatn-{file}.woff2"
+        ));
+        let temp = std::env::temp_dir().join(format!("rega-vazirmatn-{file}.woff2"));
+        let unicodes = format!("--unicodes={FONT_UNICODES}");
+        let output = format!("--output-file={}", temp.display());
+        run(
+            subset.to_string_lossy().as_ref(),
+            &[
+                source.to_string_lossy().as_ref(),
+                &unicodes,
+                "--layout-features=*",
+                "--flavor=woff2",
+                &output,
+            ],
+            &[],
+        )?;
+        let bytes = std::fs::read(&temp)?;
+        let name = format!(
+            "vazirmatn-{}-{}.woff2",
+            file.to_lowercase(),
+            content_hash(&bytes)
+        );
+        std::fs::write(out_dir.join(&name), &bytes)?;
+        if weight == 400 {
+            regular_name.clone_from(&name);
+        }
+        css.push_str(&format!(
+            "@font-face {{\n  font-family: Vazirmatn;\n  font-style: normal;\n  font-weight: {weight};\n  font-display: swap;\n  src: url(\"/fonts/{name}\") format(\"woff2\");\n}}\n"
+        ));
+        println!("fonts: {name} ({} bytes)", bytes.len());
+    }
+    std::fs::copy(
+        root.join("node_modules/vazirmatn/OFL.txt"),
+        out_dir.join("OFL.txt"),
+    )?;
+    std::fs::write(root.join("style/fonts.css"), css)?;
+    let index_path = root.join("app/index.html");
+    let index = std::fs::read_to_string(&index_path)?;
+    let start = index
+        .find("/fonts/vazirmatn-regular-")
+        .context("app/index.html has no font preload link")?;
+    let end = start
+        + index[start..]
+            .find(".woff2")
+            .context("malformed font preload link")?
+        + ".woff2".len();
+    let updated = format!("{}/fonts/{regular_name}{}", &index[..start], &index[end..]);
+    std::fs::write(&index_path, updated)?;
+    Ok(())
+}
+
+/// 16 hex digits of a 64-bit FNV-1a hash: the same shape as Trunk's file hashes, so the server
+/// caches the fonts as immutable.
+fn content_hash(bytes: &[u8]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in bytes {
+        hash ^= u64::from(*byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{hash:016x}")
+}

@@ -1,0 +1,55 @@
+//! `cargo xtask …`: the README's commands — setup, build, serve, test — and the font subset.
+
+mod build;
+mod postgres;
+mod process;
+mod setup;
+mod test;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  setup   install what is missing (wasm target, Trunk, wasm-bindgen, npm tools, Chromium,
+          PostgreSQL) and check the versions of what is there
+  build   setup, then the release build of the app into dist/ (precompressed)
+  serve   build, then run Rega with demo data on http://127.0.0.1:8080 (REGA_PORT to change)
+  test    everything: format, lints, host tests (SQLite and PostgreSQL), the release build,
+          and the browser tests in Chromium against a fresh server
+  fonts   regenerate the Vazirmatn subset in public/fonts from the npm package";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("setup") => setup::run().map(|_| ()),
+        Some("build") => setup::run().and_then(|tools| build::release(&tools).map(|_| ())),
+        Some("serve") => build::serve(),
+        Some("test") => test::run(),
+        Some("fonts") => build::fonts(),
+        Some("-h" | "--help" | "help") | None => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Some(other) => {
+            eprintln!("xtask: unknown command `{other}`\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("xtask: error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The repository root (xtask lives one level below it).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}

@@ -1,0 +1,264 @@
+//! `cargo xtask test`: every check the project has, in one command, with one summary.
+
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+
+use crate::postgres::TestPostgres;
+use crate::process::run as sh;
+use crate::root;
+
+struct Step {
+    name: &'static str,
+    seconds: f64,
+    outcome: Result<(), String>,
+}
+
+/// Runs setup, format, lints, host tests on both databases, the release build, and the browser
+/// tests against a fresh server; prints a summary and fails if any step failed.
+pub fn run() -> anyhow::Result<()> {
+    let started = Instant::now();
+    let mut steps: Vec<Step> = Vec::new();
+    let ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false" && v != "0");
+
+    let tools = timed(&mut steps, "setup", crate::setup::run);
+    let Some(tools) = tools else {
+        return summary(&steps, started);
+    };
+
+    timed(&mut steps, "format (cargo fmt --check)", || {
+        sh("cargo", &["fmt", "--all", "--check"], &[])
+    });
+    timed(&mut steps, "lints (clippy, host)", || {
+        sh(
+            "cargo",
+            &[
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--quiet",
+                "--",
+                "-D",
+                "warnings",
+            ],
+            &[],
+        )
+    });
+    timed(&mut steps, "lints (clippy, wasm32 app)", || {
+        sh(
+            "cargo",
+            &[
+                "clippy",
+                "-p",
+                "rega-app",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--quiet",
+                "--",
+                "-D",
+                "warnings",
+            ],
+            &[],
+        )
+    });
+
+    // PostgreSQL for the storage tests: a given URL, or a private server started here.
+    let mut postgres: Option<TestPostgres> = None;
+    let database_url = match std::env::var("REGA_TEST_DATABASE_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => timed(&mut steps, "postgres (start a test server)", || {
+            TestPostgres::start().map(|server| {
+                let url = server.url.clone();
+                postgres = Some(server);
+                url
+            })
+        }),
+    };
+    if database_url.is_none() && ci {
+        steps.push(Step {
+            name: "postgres required in CI",
+            seconds: 0.0,
+            outcome: Err(
+                "CI is set and PostgreSQL could not be started: its tests must not be skipped"
+                    .into(),
+            ),
+        });
+    }
+    timed(&mut steps, "host tests (SQLite and PostgreSQL)", || {
+        let mut env: Vec<(&str, &std::ffi::OsStr)> = Vec::new();
+        if let Some(url) = &database_url {
+            env.push(("REGA_TEST_DATABASE_URL", url.as_ref()));
+        }
+        sh("cargo", &["test", "--workspace", "--quiet"], &env)
+    });
+    drop(postgres);
+
+    let built = timed(
+        &mut steps,
+        "release build of the app (trunk, wasm-opt)",
+        || crate::build::release(&tools),
+    );
+    let server_built = timed(&mut steps, "release build of the server", || {
+        sh(
+            "cargo",
+            &["build", "--release", "--quiet", "-p", "rega-server"],
+            &[],
+        )
+    });
+    if built.is_some() && server_built.is_some() {
+        timed(&mut steps, "browser tests (Playwright, Chromium)", || {
+            browser_tests(&tools)
+        });
+    }
+    summary(&steps, started)
+}
+
+fn timed<T>(
+    steps: &mut Vec<Step>,
+    name: &'static str,
+    f: impl FnOnce() -> anyhow::Result<T>,
+) -> Option<T> {
+    println!("\n==> {name}");
+    let started = Instant::now();
+    let result = f();
+    let seconds = started.elapsed().as_secs_f64();
+    match result {
+        Ok(value) => {
+            steps.push(Step {
+                name,
+                seconds,
+                outcome: Ok(()),
+            });
+            Some(value)
+        }
+        Err(error) => {
+            eprintln!("xtask: {name} failed: {error:#}");
+            steps.push(Step {
+                name,
+                seconds,
+                outcome: Err(format!("{error:#}")),
+            });
+            None
+        }
+    }
+}
+
+fn summary(steps: &[Step], started: Instant) -> anyhow::Result<()> {
+    println!("\n==> summary");
+    for step in steps {
+        let mark = if step.outcome.is_ok() { "ok  " } else { "FAIL" };
+        println!("  {mark} {:<48} {:>7.1} s", step.name, step.seconds);
+    }
+    let failed: Vec<&Step> = steps.iter().filter(|s| s.outcome.is_err()).collect();
+    println!("  total {:.1} s", started.elapsed().as_secs_f64());
+    if failed.is_empty() {
+        println!("all checks passed");
+        Ok(())
+    } else {
+        for step in &failed {
+            if let Err(message) = &step.outcome {
+                println!("  {}: {}", step.name, message.lines().next().unwrap_or(""));
+            }
+        }
+        bail!("{} of {} steps failed", failed.len(), steps.len())
+    }
+}
+
+/// A `rega serve` process on a free port with a fresh database; killed when dropped.
+struct TestServer {
+    child: Child,
+    data_dir: std::path::PathBuf,
+    url: String,
+}
+
+impl TestServer {
+    fn start() -> anyhow::Result<TestServer> {
+        let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let data_dir = std::env::temp_dir().join(format!("rega-e2e-{port}"));
+        let _ = std::fs::remove_dir_all(&data_dir);
+        let log = std::fs::File::create(std::env::temp_dir().join(format!("rega-e2e-{port}.log")))?;
+        let child = Command::new(root().join("target/release/rega"))
+            .args(["serve", "--demo", "--port", &port.to_string()])
+            .arg("--data-dir")
+            .arg(&data_dir)
+            .arg("--dist-dir")
+            .arg(root().join("dist"))
+            .stdin(Stdio::null())
+            .stdout(log.try_clone()?)
+            .stderr(log)
+            .spawn()
+            .context("cannot start target/release/rega")?;
+        let server = TestServer {
+            child,
+            data_dir,
+            url: format!("http://127.0.0.1:{port}"),
+        };
+        server.wait_ready(port)?;
+        Ok(server)
+    }
+
+    fn wait_ready(&self, port: u16) -> anyhow::Result<()> {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while Instant::now() < deadline {
+            if let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) {
+                use std::io::{Read, Write};
+                let _ = stream.write_all(
+                    b"GET /readyz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+                );
+                let mut reply = String::new();
+                let _ = stream.read_to_string(&mut reply);
+                if reply.starts_with("HTTP/1.1 200") {
+                    return Ok(());
+                }
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        bail!(
+            "the test server did not become ready within 60 s; see {}",
+            std::env::temp_dir()
+                .join(format!("rega-e2e-{port}.log"))
+                .display()
+        )
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        // SIGTERM first, so the graceful shutdown path runs as in production.
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.data_dir);
+    }
+}
+
+fn browser_tests(tools: &crate::setup::Tools) -> anyhow::Result<()> {
+    let server = TestServer::start()?;
+    println!("e2e: rega on {}", server.url);
+    sh(
+        "npx",
+        &[
+            "--no-install",
+            "playwright",
+            "test",
+            "--config",
+            "end2end/playwright.config.ts",
+        ],
+        &[
+            ("PATH", tools.path.as_ref()),
+            ("REGA_BASE_URL", server.url.as_ref()),
+            ("CHROMIUM_PATH", tools.chromium.as_os_str()),
+        ],
+    )
+}
