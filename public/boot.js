@@ -15,16 +15,10 @@ try {
 }
 
 // When the app cannot start (old browser, blocked or broken download), show the same
-// "how to book by phone or in person" text as with JavaScript off, never a blank page.
+// "how to book by phone or in person" text as with scripts off, never a blank page.
 function showFallback() {
   const shell = document.getElementById('rg-shell');
-  const noscript = document.querySelector('noscript');
-  if (shell && noscript) {
-    const holder = document.createElement('div');
-    // The noscript element's text is this page's own static markup.
-    holder.innerHTML = noscript.textContent;
-    shell.replaceWith(holder);
-  }
+  if (shell) shell.classList.add('rg-shell--failed');
 }
 
 const me = document.querySelector('script[data-wasm]');

@@ -1,0 +1,124 @@
+// The release build in Chromium: it boots under the CSP, paints a shell first, switches
+// language and direction, and never leaves a blank page.
+import { test, expect } from '@playwright/test';
+import { DIRECTION, LANGUAGE_BUTTON, ROUTES, openApp, useLocale, watchForErrors } from './fixtures/app';
+
+test('the release build boots under the strict CSP with no console errors', async ({ page }) => {
+  const problems = watchForErrors(page);
+  const response = await page.goto('/');
+  const csp = response?.headers()['content-security-policy'] ?? '';
+  expect(csp).toContain("script-src 'self' 'wasm-unsafe-eval'");
+  expect(csp).not.toContain('unsafe-inline');
+  await expect(page.locator('#rg-shell')).toHaveCount(0);
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  // The release build is what loads: a wasm-opt'ed module with a content-hashed name.
+  const wasm = await page.evaluate(() =>
+    performance.getEntriesByType('resource').map((e) => e.name).find((n) => n.endsWith('_bg.wasm')) ?? '',
+  );
+  expect(wasm).toMatch(/rega-app-[0-9a-f]{16}_bg\.wasm$/);
+  expect(problems).toEqual([]);
+});
+
+test('Sorani is the default: right-to-left, in Sorani', async ({ page }) => {
+  await openApp(page, '/');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'ckb');
+  await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(ROUTES[0].ckb);
+  await expect(page.getByRole('button', { name: LANGUAGE_BUTTON.ckb })).toHaveAttribute('aria-pressed', 'true');
+});
+
+test('the language switch flips the direction and survives a reload', async ({ page }) => {
+  await openApp(page, '/book');
+  for (const locale of ['en', 'ar', 'ckb', 'en'] as const) {
+    await page.getByRole('button', { name: LANGUAGE_BUTTON[locale] }).click();
+    await expect(page.locator('html')).toHaveAttribute('lang', locale);
+    await expect(page.locator('html')).toHaveAttribute('dir', DIRECTION[locale]);
+    await expect(page.getByRole('button', { name: LANGUAGE_BUTTON[locale] })).toHaveAttribute('aria-pressed', 'true');
+  }
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Book an appointment');
+  await page.reload();
+  await expect(page.locator('#rg-shell')).toHaveCount(0);
+  await expect(page.locator('html')).toHaveAttribute('dir', 'ltr');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Book an appointment');
+});
+
+test('the layout mirrors: the brand sits at the start edge in both directions', async ({ page }) => {
+  await openApp(page, '/');
+  const width = page.viewportSize()?.width ?? 0;
+  const rtlBox = await page.locator('.rg-header__brand').boundingBox();
+  expect(rtlBox && rtlBox.x + rtlBox.width).toBeGreaterThan(width * 0.5);
+  await page.getByRole('button', { name: LANGUAGE_BUTTON.en }).click();
+  const ltrBox = await page.locator('.rg-header__brand').boundingBox();
+  expect(ltrBox && ltrBox.x).toBeLessThan(width * 0.5);
+});
+
+for (const locale of ['ckb', 'en'] as const) {
+  test(`every route has its own localized heading and title (${locale})`, async ({ context, page }) => {
+    await useLocale(context, locale);
+    for (const route of ROUTES) {
+      await openApp(page, route.path);
+      await expect(page.getByRole('heading', { level: 1 })).toHaveText(route[locale]);
+      await expect(page).toHaveTitle(new RegExp(route[locale].slice(0, 12).replace(/[()]/g, '.')));
+    }
+  });
+}
+
+test('following a link moves focus to the new page heading', async ({ context, page }) => {
+  await useLocale(context, 'en');
+  await openApp(page, '/');
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My appointments' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('My appointments');
+  await expect(page.getByRole('heading', { level: 1 })).toBeFocused();
+  await expect(page).toHaveURL(/\/appointments$/);
+  await page.goBack();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(ROUTES[0].en);
+});
+
+test('an unknown address shows a localized not-found page', async ({ context, page }) => {
+  await useLocale(context, 'en');
+  await openApp(page, '/no/such/page');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Page not found');
+});
+
+test('the static shell is painted in the saved language before the app arrives', async ({ context, page }) => {
+  await useLocale(context, 'en');
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/*_bg.wasm', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto('/', { waitUntil: 'commit' });
+  await expect(page.locator('#rg-shell')).toBeVisible();
+  await expect(page.getByText('Loading…')).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('dir', 'ltr');
+  release();
+  await expect(page.locator('#rg-shell')).toHaveCount(0);
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+});
+
+test('with JavaScript off the page says how to book by phone or in person', async ({ playwright }) => {
+  // A browser started with scripts disabled, as a citizen would have it (Playwright's own
+  // javaScriptEnabled:false still parses <noscript> as if scripts ran).
+  const browser = await playwright.chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--blink-settings=scriptEnabled=false'],
+  });
+  const page = await browser.newPage();
+  await page.goto(test.info().project.use.baseURL + '/');
+  await expect(page.getByRole('heading', { name: 'Book by phone or in person' })).toBeVisible();
+  await expect(page.getByText('phone the traffic directorate of your city')).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'بە تەلەفۆن یان بە سەردانیکردن نۆرە بگرە' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'احجز بالهاتف أو بالحضور' })).toBeVisible();
+  // No endless "Loading…" next to it.
+  await expect(page.getByText('بارکردن…')).toBeHidden();
+  await browser.close();
+});
+
+test('when the app cannot load, the same phone and in-person text replaces the loading shell', async ({ page }) => {
+  await page.route('**/*_bg.wasm', (route) => route.abort());
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: 'Book by phone or in person' })).toBeVisible();
+  await expect(page.getByText('phone the traffic directorate of your city')).toBeVisible();
+  await expect(page.getByRole('status')).toBeHidden();
+});

@@ -1,0 +1,164 @@
+//! Spawning the app for a test, with a fresh SQLite file or a fresh PostgreSQL database.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use rega_server::http::metrics::Metrics;
+use rega_server::store::Store;
+use rega_server::store::postgres::PgStore;
+use rega_server::store::sqlite::SqliteStore;
+use rega_server::{AppState, app};
+use sqlx::Connection;
+
+/// A running app and what it needs to stay alive.
+pub struct TestApp {
+    /// Base URL, e.g. `http://127.0.0.1:41234`.
+    pub url: String,
+    /// A client that does not follow redirects or decompress, so tests see the raw response.
+    pub client: reqwest::Client,
+    /// The data directory; removed when the test ends.
+    pub _data: tempfile::TempDir,
+}
+
+impl TestApp {
+    /// GET a path.
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.url))
+            .send()
+            .await
+            .expect("the request is answered")
+    }
+}
+
+/// Which database a test runs on.
+#[derive(Debug, Clone, Copy)]
+pub enum Db {
+    Sqlite,
+    Postgres,
+}
+
+/// A fresh SQLite store in a temporary directory.
+pub async fn sqlite_store(dir: &Path) -> Arc<dyn Store> {
+    Arc::new(
+        SqliteStore::open(&dir.join("rega.sqlite3"))
+            .await
+            .expect("SQLite opens"),
+    )
+}
+
+/// The PostgreSQL server for tests, from `REGA_TEST_DATABASE_URL` (set by `cargo xtask test`).
+/// In CI its absence fails the test; elsewhere the PostgreSQL half is skipped with a notice.
+pub fn postgres_url() -> Option<String> {
+    match std::env::var("REGA_TEST_DATABASE_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0");
+            assert!(
+                !ci,
+                "CI is set but REGA_TEST_DATABASE_URL is not: the PostgreSQL tests must run in CI"
+            );
+            eprintln!(
+                "note: REGA_TEST_DATABASE_URL is not set; skipping the PostgreSQL half (cargo xtask test sets it)"
+            );
+            None
+        }
+    }
+}
+
+/// A fresh, empty PostgreSQL database on the test server, and its URL.
+pub async fn fresh_postgres_database(server_url: &str) -> String {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let name = format!(
+        "rega_test_{}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0)
+    );
+    let mut admin = sqlx::PgConnection::connect(server_url)
+        .await
+        .expect("the PostgreSQL test server answers");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .expect("a test database is created");
+    let (base, _) = server_url
+        .rsplit_once('/')
+        .expect("the URL names a database");
+    format!("{base}/{name}")
+}
+
+/// A fresh store on the given database, or `None` when PostgreSQL is skipped outside CI.
+pub async fn store(db: Db, dir: &Path) -> Option<Arc<dyn Store>> {
+    match db {
+        Db::Sqlite => Some(sqlite_store(dir).await),
+        Db::Postgres => {
+            let server = postgres_url()?;
+            let url = fresh_postgres_database(&server).await;
+            Some(Arc::new(
+                PgStore::connect(&url)
+                    .await
+                    .expect("PostgreSQL store connects"),
+            ))
+        }
+    }
+}
+
+/// Serves the app on a random port, with a fresh SQLite database and the given `dist/`.
+pub async fn spawn_app(dist: Option<PathBuf>) -> TestApp {
+    let data = tempfile::tempdir().expect("a temporary directory");
+    let store = sqlite_store(data.path()).await;
+    spawn_with_store(store, dist, data).await
+}
+
+/// Serves the app on a random port with the given store.
+pub async fn spawn_with_store(
+    store: Arc<dyn Store>,
+    dist: Option<PathBuf>,
+    data: tempfile::TempDir,
+) -> TestApp {
+    let dist_dir = dist.unwrap_or_else(|| data.path().join("no-dist"));
+    let state = AppState {
+        store,
+        metrics: Arc::new(Metrics::default()),
+        dist_dir,
+        demo: true,
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a free port");
+    let address: SocketAddr = listener.local_addr().expect("a local address");
+    tokio::spawn(async move {
+        axum::serve(listener, app(state))
+            .await
+            .expect("the test server runs");
+    });
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("a client");
+    TestApp {
+        url: format!("http://{address}"),
+        client,
+        _data: data,
+    }
+}
+
+/// A `dist/` like Trunk's: index.html, a hashed JS file, and their precompressed variants.
+pub fn fake_dist() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let write =
+        |name: &str, body: &[u8]| std::fs::write(dir.path().join(name), body).expect("a dist file");
+    write("index.html", b"<!doctype html><title>Rega</title>");
+    write("index.html.br", b"brotli-index");
+    write("index.html.gz", b"gzip-index");
+    write("rega-app-0123456789abcdef.js", b"export default 1;");
+    write("rega-app-0123456789abcdef.js.br", b"brotli-js");
+    write("boot.js", b"// boot");
+    dir
+}

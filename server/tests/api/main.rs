@@ -1,0 +1,9 @@
+//! The server's integration tests: one binary, the app served on a random port with a fresh
+//! database, talked to over real HTTP.
+
+mod cli;
+mod health;
+mod helpers;
+mod security;
+mod static_files;
+mod store;
