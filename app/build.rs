@@ -62,12 +62,12 @@ fn main() {
     let reference: BTreeSet<&String> = tables[0].1.keys().collect();
     for (tag, messages, review) in &tables {
         let keys: BTreeSet<&String> = messages.keys().collect();
-        for missing in reference.difference(&keys) {
+        if let Some(missing) = reference.difference(&keys).next() {
             fail(&format!(
                 "locales/{tag}.json has no translation for \"{missing}\""
             ));
         }
-        for extra in keys.difference(&reference) {
+        if let Some(extra) = keys.difference(&reference).next() {
             fail(&format!(
                 "locales/{tag}.json has \"{extra}\", which locales/en.json does not"
             ));

@@ -154,7 +154,7 @@ fn first_load(dist: &Path, sizes: &[FileSize]) -> anyhow::Result<Vec<FileSize>> 
         })
         .cloned()
         .collect();
-    files.sort_by(|a, b| b.brotli.cmp(&a.brotli));
+    files.sort_by_key(|f| std::cmp::Reverse(f.brotli));
     Ok(files)
 }
 

@@ -61,7 +61,7 @@ impl TestPostgres {
             bin,
             data,
             as_postgres_user,
-            url: format!("postgres://rega:rega@127.0.0.1:{port}/rega"),
+            url: format!("postgres://rega:rega@127.0.0.1:{port}/postgres"),
         };
         let pgdata = server.data.join("pgdata");
         let password_file = server.data.join("pw");

@@ -99,7 +99,7 @@ pub fn count(locale: Locale, value: u64) -> String {
     let separator = if locale.is_rtl() { '\u{066C}' } else { ',' };
     let mut grouped = String::with_capacity(plain.len() + plain.len() / 3);
     for (i, ch) in plain.chars().enumerate() {
-        if i > 0 && (plain.len() - i) % 3 == 0 {
+        if i > 0 && (plain.len() - i).is_multiple_of(3) {
             grouped.push(separator);
         }
         grouped.push(ch);
