@@ -1,0 +1,40 @@
+//! Key identifiers: `kid` = the first 8 bytes of SHA-256 of the key's SubjectPublicKeyInfo DER.
+
+use alloc::vec::Vec;
+use p256::ecdsa::VerifyingKey;
+use sha2::{Digest, Sha256};
+
+/// The DER of a P-256 SubjectPublicKeyInfo up to the point: SEQUENCE { SEQUENCE { id-ecPublicKey,
+/// prime256v1 }, BIT STRING { 0 unused bits, … } }. The uncompressed point (65 bytes) follows.
+const P256_SPKI_PREFIX: [u8; 26] = [
+    0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x08, 0x2a,
+    0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00,
+];
+
+/// The SubjectPublicKeyInfo DER of a P-256 public key.
+pub fn spki_der(key: &VerifyingKey) -> Vec<u8> {
+    let point = key.to_encoded_point(false);
+    let mut der = Vec::with_capacity(91);
+    der.extend_from_slice(&P256_SPKI_PREFIX);
+    der.extend_from_slice(point.as_bytes());
+    der
+}
+
+/// The DL1 `kid` of a key: the first 8 bytes of SHA-256 of its SPKI DER.
+pub fn kid_of(key: &VerifyingKey) -> [u8; 8] {
+    kid_of_der(&spki_der(key))
+}
+
+/// The first 8 bytes of SHA-256 of some DER: of an SPKI for DL1, of a certificate for the EU DCC.
+pub fn kid_of_der(der: &[u8]) -> [u8; 8] {
+    let digest = Sha256::digest(der);
+    let mut kid = [0u8; 8];
+    kid.copy_from_slice(&digest[..8]);
+    kid
+}
+
+/// Reads the public key out of an SPKI DER, if it is a P-256 key.
+pub fn key_from_spki_der(der: &[u8]) -> Option<VerifyingKey> {
+    let point = der.strip_prefix(&P256_SPKI_PREFIX[..])?;
+    VerifyingKey::from_sec1_bytes(point).ok()
+}
