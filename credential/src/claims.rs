@@ -285,16 +285,16 @@ impl Claims {
     }
 }
 
-/// The `iat` and `exp` claims of any CWT payload (the EU DCC's too), for time checks.
+/// The `iat` and `exp` claims of any CWT payload (the EU DCC's too), for time checks. RFC 8392
+/// NumericDate may be an integer or a float; a float is truncated to whole seconds.
 pub fn cwt_times(payload: &[u8]) -> Option<(i64, i64)> {
     let value = cbor::decode(payload).ok()?;
-    let int = |key| {
-        value
-            .map_get_int(key)
-            .and_then(Value::as_integer)
-            .and_then(|i| i64::try_from(i).ok())
+    let seconds = |key| match value.map_get_int(key)? {
+        Value::Integer(i) => i64::try_from(*i).ok(),
+        Value::Float(f) if f.is_finite() && f.abs() < 1e15 => Some(*f as i64),
+        _ => None,
     };
-    Some((int(CLAIM_IAT)?, int(CLAIM_EXP)?))
+    Some((seconds(CLAIM_IAT)?, seconds(CLAIM_EXP)?))
 }
 
 #[cfg(test)]

@@ -9,6 +9,8 @@ use crate::cbor::{self, Value};
 
 /// The CBOR tag of a COSE_Sign1 message.
 pub const COSE_SIGN1_TAG: u64 = 18;
+/// The CBOR tag of a CWT (RFC 8392), which may wrap the COSE message.
+pub const CWT_TAG: u64 = 61;
 /// COSE header label of the algorithm.
 pub const HEADER_ALG: i128 = 1;
 /// COSE header label of the key identifier.
@@ -42,9 +44,12 @@ pub struct Sign1 {
 }
 
 impl Sign1 {
-    /// Decodes a COSE_Sign1, tagged (18) or untagged.
+    /// Decodes a COSE_Sign1, tagged (18) or untagged, optionally inside a CWT tag (61).
     pub fn decode(bytes: &[u8]) -> Result<Sign1, CoseError> {
-        let value = cbor::decode(bytes).map_err(|_| CoseError::Malformed)?;
+        let value = match cbor::decode(bytes).map_err(|_| CoseError::Malformed)? {
+            Value::Tag(CWT_TAG, inner) => *inner,
+            other => other,
+        };
         let value = match value {
             Value::Tag(COSE_SIGN1_TAG, inner) => *inner,
             Value::Tag(..) => return Err(CoseError::Malformed),
