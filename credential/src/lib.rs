@@ -13,6 +13,7 @@ pub mod keys;
 pub mod sign;
 pub mod trust;
 pub mod verify;
+pub mod zlib;
 
 pub use claims::{Claims, DrivingPrivilege, IsoDate, Licence};
 pub use trust::{KeyStatus, TrustList, TrustedKey};

@@ -132,9 +132,9 @@ impl Issuer {
     }
 }
 
-/// `"DL1:" + Base45(zlib(cose))`.
+/// `"DL1:" + Base45(zlib(cose))`, compressed with the DL1 preset dictionary.
 pub fn encode_text(cose: &[u8]) -> String {
-    let compressed = miniz_oxide::deflate::compress_to_vec_zlib(cose, 9);
+    let compressed = crate::zlib::deflate_with_dictionary(cose);
     let mut text = String::with_capacity(DL1_PREFIX.len() + compressed.len() * 3 / 2 + 2);
     text.push_str(DL1_PREFIX);
     text.push_str(&base45::encode(&compressed));

@@ -181,10 +181,10 @@ pub fn unprefix<'a>(text: &'a str, prefix: &str) -> Result<&'a str, VerifyError>
     text.strip_prefix(prefix).ok_or(VerifyError::BadPrefix)
 }
 
-/// Inflates zlib data, refusing anything that would grow past `limit` bytes.
+/// Inflates zlib data (plain, or with the DL1 dictionary), refusing anything that would grow
+/// past `limit` bytes.
 pub fn inflate(data: &[u8], limit: usize) -> Result<Vec<u8>, VerifyError> {
-    miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(data, limit)
-        .map_err(|_| VerifyError::BadZlib)
+    crate::zlib::inflate(data, limit).map_err(|_| VerifyError::BadZlib)
 }
 
 /// Verifies a QR text against a trust list at time `now` (Unix seconds).

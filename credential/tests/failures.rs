@@ -32,7 +32,7 @@ fn check(text: &str) -> Result<rega_credential::VerifiedLicence, VerifyError> {
 /// The COSE bytes inside a DL1 text.
 fn cose_of(text: &str) -> Vec<u8> {
     let compressed = base45::decode(text.strip_prefix("DL1:").expect("prefixed")).expect("base45");
-    miniz_oxide::inflate::decompress_to_vec_zlib(&compressed).expect("zlib")
+    rega_credential::zlib::inflate(&compressed, 16 * 1024).expect("zlib")
 }
 
 #[test]
@@ -304,4 +304,15 @@ fn every_error_variant_has_a_distinct_name() {
     let names: std::collections::BTreeSet<&str> =
         VerifyError::ALL.iter().map(|e| e.name()).collect();
     assert_eq!(names.len(), VerifyError::ALL.len());
+}
+
+#[test]
+fn zlib_with_a_foreign_preset_dictionary_is_bad_zlib() {
+    let compressed = base45::decode(&token()[4..]).expect("base45");
+    let mut foreign = compressed.clone();
+    foreign[2] ^= 0xff; // the dictionary id
+    assert_eq!(
+        check(&format!("DL1:{}", base45::encode(&foreign))).unwrap_err(),
+        VerifyError::BadZlib
+    );
 }
