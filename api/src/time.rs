@@ -295,3 +295,66 @@ mod tests {
         );
     }
 }
+
+/// Reads an RFC 3339 timestamp (`2026-11-28T12:00:00Z`, `…+03:00`, fractions allowed) as Unix
+/// seconds. `None` for anything else.
+pub fn parse_rfc3339(text: &str) -> Option<i64> {
+    let b = text.as_bytes();
+    if b.len() < 20 || b[10] != b'T' && b[10] != b't' || b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let date = Date::parse(text.get(..10)?).ok()?;
+    let number = |range: std::ops::Range<usize>| -> Option<i64> {
+        let part = text.get(range)?;
+        part.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| part.parse().ok())?
+    };
+    let (hour, minute, second) = (number(11..13)?, number(14..16)?, number(17..19)?);
+    if hour > 23 || minute > 59 || second > 60 {
+        return None;
+    }
+    let mut rest = text.get(19..)?;
+    if let Some(fraction) = rest.strip_prefix('.') {
+        let digits = fraction.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return None;
+        }
+        rest = &fraction[digits..];
+    }
+    let offset = match rest {
+        "Z" | "z" => 0,
+        zone if zone.len() == 6
+            && (zone.starts_with('+') || zone.starts_with('-'))
+            && &zone[3..4] == ":" =>
+        {
+            let hours: i64 = zone[1..3].parse().ok()?;
+            let minutes: i64 = zone[4..6].parse().ok()?;
+            let sign = if zone.starts_with('-') { -1 } else { 1 };
+            sign * (hours * 3600 + minutes * 60)
+        }
+        _ => return None,
+    };
+    Some(date.days_since_epoch() * 86_400 + hour * 3600 + minute * 60 + second - offset)
+}
+
+#[cfg(test)]
+mod rfc3339_tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339_timestamps_are_read_with_their_offset() {
+        assert_eq!(parse_rfc3339("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(
+            parse_rfc3339("2026-11-28T12:00:00+03:00"),
+            Some(1_795_856_400)
+        );
+        assert_eq!(
+            parse_rfc3339("2026-11-28T09:00:00.250Z"),
+            Some(1_795_856_400)
+        );
+        assert_eq!(parse_rfc3339("2026-11-28 09:00:00Z"), None);
+        assert_eq!(parse_rfc3339("2026-11-28T09:00:00"), None);
+        assert_eq!(parse_rfc3339("2026-02-30T09:00:00Z"), None);
+    }
+}

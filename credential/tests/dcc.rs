@@ -213,7 +213,7 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
 
 fn hex(text: &str) -> Option<Vec<u8>> {
     let text = text.trim();
-    if text.len() % 2 != 0 {
+    if !text.len().is_multiple_of(2) {
         return None;
     }
     (0..text.len())
@@ -405,7 +405,9 @@ fn decode_qr_png(bytes: &[u8]) -> Option<String> {
 
 /// The SubjectPublicKeyInfo DER of an X.509 certificate (a minimal DER walk).
 fn certificate_spki(der: &[u8]) -> Option<&[u8]> {
-    fn tlv(input: &[u8]) -> Option<(u8, &[u8], &[u8], &[u8])> {
+    /// One DER element: its tag, its content, the whole element, and what follows it.
+    type Tlv<'a> = (u8, &'a [u8], &'a [u8], &'a [u8]);
+    fn tlv(input: &[u8]) -> Option<Tlv<'_>> {
         let tag = *input.first()?;
         let first = *input.get(1)?;
         let (length, header) = if first < 0x80 {

@@ -5,6 +5,7 @@ pub mod http;
 pub mod routes;
 pub mod run;
 pub mod store;
+pub mod tools;
 
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use rega_server::config::ServeArgs;
+use rega_server::tools;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -20,12 +21,38 @@ struct Cli {
 enum Command {
     /// Run the REST API and serve the app.
     Serve(ServeArgs),
+    /// Manage the DL1 signing and trust-anchor keys.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+    /// Print the trust list, signed with the trust-anchor key.
+    TrustList(tools::TrustListArgs),
+    /// Print a fresh DL1 token for a licence given as JSON.
+    Token(tools::TokenArgs),
+    /// Verify a DL1 QR text; prints JSON; exit 0 valid, 1 invalid, 2 usage error.
+    Verify(tools::VerifyArgs),
+}
+
+#[derive(Debug, Subcommand)]
+enum KeysCommand {
+    /// Write a new signing key, trust-anchor key and anchor public key (never overwrites).
+    Generate(tools::KeysGenerate),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Serve(args) => rega_server::run::serve(args),
+        Command::Keys(KeysCommand::Generate(args)) => tools::keys_generate(&args),
+        Command::TrustList(args) => tools::trust_list(&args),
+        Command::Token(args) => tools::token(&args),
+        Command::Verify(args) => match tools::verify(&args) {
+            Ok(true) => Ok(()),
+            Ok(false) => return ExitCode::from(1),
+            Err(error) => {
+                eprintln!("rega: error: {error:#}");
+                return ExitCode::from(2);
+            }
+        },
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -24,6 +24,8 @@ pub struct Tools {
     pub path: std::ffi::OsString,
     /// The Chromium binary.
     pub chromium: PathBuf,
+    /// The project's Python (with the pinned packages), for the independent DL1 cross-check.
+    pub python: PathBuf,
 }
 
 /// Runs every setup step and returns where the tools are.
@@ -34,10 +36,12 @@ pub fn run() -> anyhow::Result<Tools> {
     wasm_bindgen()?;
     npm_packages()?;
     debian_packages()?;
+    let venv = python_venv()?;
     println!("setup: ready in {:.1} s", started.elapsed().as_secs_f64());
     Ok(Tools {
         path: tool_path(),
         chromium: PathBuf::from("/usr/bin/chromium"),
+        python: venv.join("bin/python"),
     })
 }
 
@@ -204,7 +208,14 @@ fn debian_packages() -> anyhow::Result<()> {
 }
 
 /// Python packages for the font subset and the independent DL1 cross-check, pinned.
-const PYTHON_PACKAGES: [&str; 2] = ["fonttools==4.60.1", "brotli==1.1.0"];
+const PYTHON_PACKAGES: [&str; 6] = [
+    "fonttools==4.60.1",
+    "brotli==1.1.0",
+    "pycose==1.1.0",
+    "cbor2==5.6.5",
+    "base45==0.4.4",
+    "cryptography==50.0.2",
+];
 
 /// Creates `.venv` with the pinned Python packages if needed and returns its path.
 pub fn python_venv() -> anyhow::Result<PathBuf> {

@@ -87,7 +87,8 @@ pub fn run() -> anyhow::Result<()> {
         });
     }
     timed(&mut steps, "host tests (SQLite and PostgreSQL)", || {
-        let mut env: Vec<(&str, &std::ffi::OsStr)> = Vec::new();
+        let mut env: Vec<(&str, &std::ffi::OsStr)> =
+            vec![("REGA_PYTHON", tools.python.as_os_str())];
         if let Some(url) = &database_url {
             env.push(("REGA_TEST_DATABASE_URL", url.as_ref()));
         }

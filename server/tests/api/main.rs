@@ -2,6 +2,7 @@
 //! database, talked to over real HTTP.
 
 mod cli;
+mod credential_tools;
 mod health;
 mod helpers;
 mod security;

@@ -1,0 +1,325 @@
+//! The operators' DL1 tools, end to end through the `rega` binary, and the independent
+//! cross-check: Python's pycose/cbor2/base45/zlib verify Rega's tokens, and Debian's zbarimg
+//! reads a PNG of Rega's QR code back to the exact text.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn rega(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rega"))
+        .args(args)
+        .output()
+        .expect("rega runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).trim().to_owned()
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn licences() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(repo().join("credential/testdata/licences"))
+        .expect("the demo licences")
+        .map(|e| e.expect("an entry").path())
+        .collect();
+    files.sort();
+    files
+}
+
+fn ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
+}
+
+/// A keys directory with a trust list file next to it.
+struct Keys {
+    dir: tempfile::TempDir,
+}
+
+impl Keys {
+    fn new() -> Keys {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let out = rega(&[
+            "keys",
+            "generate",
+            "--out",
+            &dir.path().join("keys").to_string_lossy(),
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let keys = Keys { dir };
+        let list = rega(&["trust-list", "--keys", &keys.keys().to_string_lossy()]);
+        assert!(
+            list.status.success(),
+            "{}",
+            String::from_utf8_lossy(&list.stderr)
+        );
+        std::fs::write(keys.trust_list(), stdout(&list)).expect("written");
+        keys
+    }
+    fn keys(&self) -> PathBuf {
+        self.dir.path().join("keys")
+    }
+    fn trust_list(&self) -> PathBuf {
+        self.dir.path().join("trust-list.jws")
+    }
+    fn token(&self, licence: &Path) -> String {
+        let out = rega(&[
+            "token",
+            "--keys",
+            &self.keys().to_string_lossy(),
+            "--licence",
+            &licence.to_string_lossy(),
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        stdout(&out)
+    }
+    fn verify(&self, text: &str, at: Option<&str>) -> Output {
+        let (list, anchor) = (self.trust_list(), self.keys().join("anchor-pub.pem"));
+        let mut args = vec![
+            "verify",
+            "--trust-list",
+            list.to_str().expect("utf8"),
+            "--anchor",
+            anchor.to_str().expect("utf8"),
+        ];
+        if let Some(at) = at {
+            args.extend(["--at", at]);
+        }
+        args.push(text);
+        rega(&args)
+    }
+}
+
+#[test]
+fn keys_generate_writes_private_keys_for_the_owner_only_and_never_overwrites() {
+    let keys = Keys::new();
+    for name in ["signing-key.pem", "anchor-key.pem", "anchor-pub.pem"] {
+        assert!(keys.keys().join(name).is_file(), "{name}");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = |n: &str| {
+            std::fs::metadata(keys.keys().join(n))
+                .expect("exists")
+                .permissions()
+                .mode()
+                & 0o777
+        };
+        assert_eq!(mode("signing-key.pem"), 0o600);
+        assert_eq!(mode("anchor-key.pem"), 0o600);
+    }
+    let before = std::fs::read(keys.keys().join("signing-key.pem")).expect("readable");
+    let again = rega(&["keys", "generate", "--out", &keys.keys().to_string_lossy()]);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("refusing to overwrite"));
+    assert_eq!(
+        std::fs::read(keys.keys().join("signing-key.pem")).expect("readable"),
+        before
+    );
+}
+
+#[test]
+fn a_token_from_rega_token_verifies_with_rega_verify() {
+    let keys = Keys::new();
+    for licence in licences() {
+        let text = keys.token(&licence);
+        assert!(text.starts_with("DL1:"));
+        let out = keys.verify(&text, None);
+        assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+        let json: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON");
+        assert_eq!(json["valid"], true);
+        let given: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&licence).expect("readable"))
+                .expect("JSON");
+        assert_eq!(json["licence"]["document_number"], given["document_number"]);
+        let expected_status = if licence.ends_with("expired.json") {
+            "expired"
+        } else {
+            "valid"
+        };
+        assert_eq!(
+            json["licence_status"],
+            expected_status,
+            "{}",
+            licence.display()
+        );
+    }
+}
+
+#[test]
+fn rega_verify_names_the_failure_and_exits_1() {
+    let keys = Keys::new();
+    let text = keys.token(&licences()[0]);
+    let out = keys.verify(&text, Some("2099-01-01T00:00:00Z"));
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON");
+    assert_eq!(
+        json,
+        serde_json::json!({ "valid": false, "error": "KeyNotValid" })
+    );
+    let out = keys.verify(&text.replacen("DL1:", "HC1:", 1), None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("BadPrefix"));
+}
+
+#[test]
+fn rega_verify_with_bad_arguments_exits_2() {
+    let keys = Keys::new();
+    let out = keys.verify("DL1:X", Some("yesterday"));
+    assert_eq!(out.status.code(), Some(2));
+    let out = rega(&[
+        "verify",
+        "--trust-list",
+        "/nonexistent",
+        "--anchor",
+        "/nonexistent",
+        "DL1:X",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read"));
+    assert_eq!(rega(&["verify"]).status.code(), Some(2));
+}
+
+#[test]
+fn a_trust_list_signed_by_another_anchor_is_refused() {
+    let (a, b) = (Keys::new(), Keys::new());
+    let text = a.token(&licences()[0]);
+    let out = rega(&[
+        "verify",
+        "--trust-list",
+        &a.trust_list().to_string_lossy(),
+        "--anchor",
+        &b.keys().join("anchor-pub.pem").to_string_lossy(),
+        &text,
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("BadSignature"));
+}
+
+fn python() -> Option<PathBuf> {
+    let path = std::env::var_os("REGA_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join(".venv/bin/python"));
+    if path.exists() {
+        return Some(path);
+    }
+    assert!(
+        !ci(),
+        "CI is set but {} is missing: the independent cross-check must run",
+        path.display()
+    );
+    eprintln!(
+        "note: no Python at {}; skipping the cross-check (cargo xtask test sets it up)",
+        path.display()
+    );
+    None
+}
+
+#[test]
+fn an_independent_implementation_verifies_regas_tokens() {
+    let Some(python) = python() else { return };
+    let keys = Keys::new();
+    let public = keys.dir.path().join("signing-pub.pem");
+    // The signing key's public half, written by Rega's own PEM code.
+    let signing = std::fs::read_to_string(keys.keys().join("signing-key.pem")).expect("readable");
+    let key = rega_credential::sign::read_private_key_pem(&signing).expect("a key");
+    std::fs::write(
+        &public,
+        rega_credential::sign::public_key_pem(key.verifying_key()).expect("PEM"),
+    )
+    .expect("written");
+    for licence in licences() {
+        let tokens: Vec<String> = (0..3).map(|_| keys.token(&licence)).collect();
+        let mut child = Command::new(&python)
+            .arg(repo().join("credential/crosscheck/verify_dl1.py"))
+            .arg(&public)
+            .arg(repo().join("credential/src/dl1-zlib-dictionary.bin"))
+            .arg(&licence)
+            .arg("KRG-GDT")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("python runs");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(tokens.join("\n").as_bytes())
+            .expect("written");
+        let out = child.wait_with_output().expect("finished");
+        let report = format!("{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
+        assert!(out.status.success(), "{}: {report}", licence.display());
+        assert_eq!(report.matches(": valid").count(), 3, "{report}");
+    }
+}
+
+/// A PNG of the QR code: 4 px per module, a 4-module quiet zone, level Q.
+fn qr_png(text: &str) -> Vec<u8> {
+    let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::Q)
+        .expect("fits");
+    let (modules, scale, quiet) = (code.width(), 4, 4);
+    let size = (modules + 2 * quiet) * scale;
+    let colors = code.to_colors();
+    let mut pixels = vec![255u8; size * size];
+    for (i, color) in colors.iter().enumerate() {
+        if *color == qrcode::Color::Dark {
+            let (x, y) = (i % modules + quiet, i / modules + quiet);
+            for dy in 0..scale {
+                let row = (y * scale + dy) * size;
+                pixels[row + x * scale..row + x * scale + scale].fill(0);
+            }
+        }
+    }
+    let mut png = Vec::new();
+    let mut encoder = png::Encoder::new(&mut png, size as u32, size as u32);
+    encoder.set_color(png::ColorType::Grayscale);
+    encoder
+        .write_header()
+        .expect("header")
+        .write_image_data(&pixels)
+        .expect("pixels");
+    png
+}
+
+#[test]
+fn zbarimg_reads_regas_qr_code_back_to_the_exact_text() {
+    if !Path::new("/usr/bin/zbarimg").exists() {
+        assert!(
+            !ci(),
+            "CI is set but zbarimg is missing: the QR cross-check must run"
+        );
+        eprintln!("note: zbarimg is missing; skipping (cargo xtask setup installs zbar-tools)");
+        return;
+    }
+    let keys = Keys::new();
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    for licence in licences() {
+        let text = keys.token(&licence);
+        let path = dir.path().join("qr.png");
+        std::fs::write(&path, qr_png(&text)).expect("written");
+        let out = Command::new("/usr/bin/zbarimg")
+            .args(["--raw", "-q"])
+            .arg(&path)
+            .output()
+            .expect("zbarimg runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(stdout(&out), text, "{}", licence.display());
+    }
+}
