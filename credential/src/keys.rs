@@ -1,7 +1,7 @@
 //! Key identifiers: `kid` = the first 8 bytes of SHA-256 of the key's SubjectPublicKeyInfo DER.
 
 use alloc::vec::Vec;
-use p256::ecdsa::VerifyingKey;
+pub use p256::ecdsa::VerifyingKey;
 use sha2::{Digest, Sha256};
 
 /// The DER of a P-256 SubjectPublicKeyInfo up to the point: SEQUENCE { SEQUENCE { id-ecPublicKey,

@@ -120,8 +120,8 @@ impl TrustedKey {
         KeyJson {
             kid: URL_SAFE_NO_PAD.encode(self.kid),
             crv: "P-256".into(),
-            x: URL_SAFE_NO_PAD.encode(point.x().map(|x| x.as_slice()).unwrap_or_default()),
-            y: URL_SAFE_NO_PAD.encode(point.y().map(|y| y.as_slice()).unwrap_or_default()),
+            x: URL_SAFE_NO_PAD.encode(point.x().map(|x| &x[..]).unwrap_or_default()),
+            y: URL_SAFE_NO_PAD.encode(point.y().map(|y| &y[..]).unwrap_or_default()),
             iss: self.iss.clone(),
             nbf: self.nbf,
             exp: self.exp,

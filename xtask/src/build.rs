@@ -103,6 +103,21 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(name)
 }
 
+/// The wasm features Rust 1.95 emits, which wasm-opt must be told to accept (as in index.html).
+pub const WASM_FEATURES: [&str; 6] = [
+    "--enable-bulk-memory",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-reference-types",
+    "--enable-multivalue",
+];
+
+/// The brotli-compressed size of some bytes.
+pub fn brotli_len(data: &[u8]) -> anyhow::Result<u64> {
+    Ok(brotli_bytes(data)?.len() as u64)
+}
+
 fn brotli_bytes(data: &[u8]) -> anyhow::Result<Vec<u8>> {
     let mut out = Vec::new();
     let params = brotli::enc::BrotliEncoderParams {

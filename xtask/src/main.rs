@@ -1,6 +1,8 @@
 //! `cargo xtask …`: the README's commands — setup, build, serve, test — and the font subset.
 
+mod bench;
 mod build;
+mod fuzz;
 mod postgres;
 mod process;
 mod setup;
@@ -18,7 +20,10 @@ commands:
   serve   build, then run Rega with demo data on http://127.0.0.1:8080 (REGA_PORT to change)
   test    everything: format, lints, host tests (SQLite and PostgreSQL), the release build,
           and the browser tests in Chromium against a fresh server
-  fonts   regenerate the Vazirmatn subset in public/fonts from the npm package";
+  bench   measure the SPEC §8 budgets; writes docs/benchmarks.md and docs/benchmarks.json
+  fonts   regenerate the Vazirmatn subset in public/fonts from the npm package
+  fuzz    fuzz the DL1 verifier and the trust-list parser (cargo-fuzz, nightly);
+          `cargo xtask fuzz 600` runs each target for 600 seconds (the default)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -28,6 +33,8 @@ fn main() -> ExitCode {
         Some("serve") => build::serve(),
         Some("test") => test::run(),
         Some("fonts") => build::fonts(),
+        Some("bench") => bench::run(),
+        Some("fuzz") => fuzz::run(args.get(1).map(String::as_str)),
         Some("-h" | "--help" | "help") | None => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

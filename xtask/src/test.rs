@@ -46,23 +46,34 @@ pub fn run() -> anyhow::Result<()> {
             &[],
         )
     });
-    timed(&mut steps, "lints (clippy, wasm32 app)", || {
-        sh(
-            "cargo",
-            &[
-                "clippy",
-                "-p",
-                "rega-app",
-                "--target",
-                "wasm32-unknown-unknown",
-                "--quiet",
-                "--",
-                "-D",
-                "warnings",
-            ],
-            &[],
-        )
-    });
+    timed(
+        &mut steps,
+        "lints (clippy, wasm32 app and verifier)",
+        || {
+            sh(
+                "cargo",
+                &[
+                    "clippy",
+                    "-p",
+                    "rega-app",
+                    "-p",
+                    "rega-credential",
+                    "--target",
+                    "wasm32-unknown-unknown",
+                    "--quiet",
+                    "--",
+                    "-D",
+                    "warnings",
+                ],
+                &[],
+            )
+        },
+    );
+    timed(
+        &mut steps,
+        "the browser's verifier carries no signer",
+        verifier_has_no_signer,
+    );
 
     // PostgreSQL for the storage tests: a given URL, or a private server started here.
     let mut postgres: Option<TestPostgres> = None;
@@ -114,6 +125,41 @@ pub fn run() -> anyhow::Result<()> {
         });
     }
     summary(&steps, started)
+}
+
+/// The credential crate as the browser builds it must not pull in the issuing half: no PEM
+/// parsing, no randomness, no deflate.
+fn verifier_has_no_signer() -> anyhow::Result<()> {
+    let tree = crate::process::output(
+        "cargo",
+        &[
+            "tree",
+            "-p",
+            "rega-credential",
+            "--target",
+            "wasm32-unknown-unknown",
+            "-e",
+            "normal",
+            "--prefix",
+            "none",
+        ],
+    )
+    .context("cargo tree failed")?;
+    let forbidden: Vec<&str> = tree
+        .lines()
+        .filter(|l| {
+            ["getrandom", "flate2", "pem-rfc7468", "pkcs8", "zlib-rs"]
+                .iter()
+                .any(|c| l.starts_with(c))
+        })
+        .collect();
+    if !forbidden.is_empty() {
+        bail!(
+            "the wasm verifier depends on signing-side crates: {}",
+            forbidden.join(", ")
+        );
+    }
+    Ok(())
 }
 
 fn timed<T>(
