@@ -24,11 +24,17 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<()> {
 }
 
 fn init_logging(format: &str) {
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn"));
+    // An empty RUST_LOG counts as unset (an empty filter would silence everything below warn).
+    let filter = std::env::var("RUST_LOG")
+        .ok()
+        .filter(|value| !value.trim().is_empty())
+        .and_then(|value| EnvFilter::try_new(value).ok())
+        .unwrap_or_else(|| EnvFilter::new("info,sqlx=warn,tower_http=warn"));
+    // Logs go to stderr: stdout carries only what scripts read (the URL line).
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_target(false);
+        .with_target(false)
+        .with_writer(std::io::stderr);
     if format == "json" {
         builder.json().flatten_event(true).init();
     } else {
@@ -37,6 +43,9 @@ fn init_logging(format: &str) {
 }
 
 async fn serve_async(args: ServeArgs) -> anyhow::Result<()> {
+    // Listen for SIGTERM before anything else, so a stop that arrives during start-up is
+    // graceful too.
+    let shutdown = shutdown_signal()?;
     let store = match &args.database_url {
         Some(url) => store::postgres::PgStore::connect(url)
             .await
@@ -85,7 +94,7 @@ async fn serve_async(args: ServeArgs) -> anyhow::Result<()> {
     println!("Rega is running at {url}");
 
     axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(shutdown)
         .await
         .context("the HTTP server stopped with an error")?;
     tracing::info!("rega stopped");
@@ -126,24 +135,20 @@ fn prepare_data_dir(dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        tokio::signal::ctrl_c().await.ok();
-    };
+/// A future that completes on Ctrl-C or SIGTERM; the handlers are registered when it is created.
+fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .context("cannot listen for SIGTERM")?;
+    Ok(async move {
+        #[cfg(unix)]
+        let terminate = terminate.recv();
+        #[cfg(not(unix))]
+        let terminate = std::future::pending::<Option<()>>();
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {},
+            _ = terminate => {},
         }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
-    tracing::info!("shutting down: finishing requests in flight");
+        tracing::info!("shutting down: finishing requests in flight");
+    })
 }

@@ -90,3 +90,34 @@ fn a_bad_database_url_is_refused_clearly() {
         "{stderr}"
     );
 }
+
+#[test]
+fn sigterm_stops_the_server_gracefully_with_success() {
+    use std::io::{BufRead as _, BufReader};
+    let data = tempfile::tempdir().expect("a temporary directory");
+    let mut child = rega()
+        .args(["serve", "--port", "0", "--data-dir"])
+        .arg(data.path())
+        .env_remove("DATABASE_URL")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("rega starts");
+    // It prints its URL once it is listening.
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("a line");
+    assert!(
+        line.starts_with("Rega is running at http://127.0.0.1:"),
+        "{line}"
+    );
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+    let out = child.wait_with_output().expect("rega exits");
+    assert!(out.status.success(), "exit status {:?}", out.status);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("rega stopped"));
+}
