@@ -1,7 +1,9 @@
 //! The contract between the Rega app and server: locales, error codes and problem documents.
 
+pub mod ids;
 pub mod locale;
 pub mod problem;
+pub mod service;
 pub mod time;
 
 pub use locale::Locale;

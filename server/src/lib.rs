@@ -1,6 +1,7 @@
 //! The Rega server: the REST API, storage, and static serving of the built app.
 
 pub mod config;
+pub mod domain;
 pub mod http;
 pub mod routes;
 pub mod run;

@@ -1,0 +1,7 @@
+//! Booking rules as plain code (SPEC §4): the calendar, eligibility and limits. No I/O; every
+//! rule has its unit tests here.
+
+pub mod calendar;
+pub mod eligibility;
+pub mod limits;
+pub mod rules;
