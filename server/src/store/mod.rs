@@ -4,6 +4,8 @@ pub mod postgres;
 pub mod sqlite;
 
 use async_trait::async_trait;
+use rega_api::ids::{NationalId, Reference};
+use rega_api::service::ServiceKind;
 
 /// Errors of the storage layer. Callers turn them into 5xx problems; the detail goes to the log.
 #[derive(Debug, thiserror::Error)]
@@ -14,6 +16,209 @@ pub enum StoreError {
     /// A migration failed at start.
     #[error("database migration failed: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
+    /// A stored value that does not parse (a bug or manual tampering).
+    #[error("corrupt stored value: {0}")]
+    Corrupt(String),
+    /// The system's random source failed.
+    #[error("no randomness available")]
+    NoRandomness,
+}
+
+/// Text in the three interface languages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Localized {
+    /// English.
+    pub en: String,
+    /// Sorani.
+    pub ckb: String,
+    /// Arabic.
+    pub ar: String,
+}
+
+/// A traffic directorate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Directorate {
+    /// Stable identifier, e.g. `erbil`.
+    pub id: String,
+    /// Its name.
+    pub name: Localized,
+    /// Its street address.
+    pub address: Localized,
+    /// Its public phone number (E.164).
+    pub phone: String,
+}
+
+/// A citizen as the registry knows them.
+#[derive(Debug, Clone)]
+pub struct NewCitizen {
+    /// National card number.
+    pub national_id: NationalId,
+    /// The phone registered for sign-in codes (E.164).
+    pub phone: String,
+    /// Date of birth, `YYYY-MM-DD`.
+    pub birth_date: String,
+    /// Whether a theory test was passed.
+    pub theory_test_passed: bool,
+    /// The driving licence, if any.
+    pub licence: Option<NewLicence>,
+}
+
+/// A licence in the registry.
+#[derive(Debug, Clone)]
+pub struct NewLicence {
+    /// The licence number.
+    pub document_number: String,
+    /// Expiry date, `YYYY-MM-DD`.
+    pub expiry_date: String,
+    /// Suspended, and why (shown to the citizen).
+    pub suspension: Option<String>,
+    /// The ISO 18013-5 elements (the DL1 licence JSON).
+    pub elements: serde_json::Value,
+}
+
+/// A bookable slot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Slot {
+    /// Row id.
+    pub id: i64,
+    /// Directorate.
+    pub directorate_id: String,
+    /// Service.
+    pub service: ServiceKind,
+    /// Start, Unix seconds.
+    pub starts_at: i64,
+    /// Places in total.
+    pub capacity: i64,
+    /// Places taken.
+    pub booked: i64,
+}
+
+/// The status of an appointment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppointmentStatus {
+    /// Booked, not yet at the directorate.
+    Booked,
+    /// Checked in at the kiosk.
+    CheckedIn,
+    /// Served at the counter.
+    Attended,
+    /// Did not come.
+    NoShow,
+    /// Cancelled by the citizen or the directorate.
+    Cancelled,
+}
+
+impl AppointmentStatus {
+    /// The stored form.
+    pub fn code(self) -> &'static str {
+        match self {
+            AppointmentStatus::Booked => "booked",
+            AppointmentStatus::CheckedIn => "checked_in",
+            AppointmentStatus::Attended => "attended",
+            AppointmentStatus::NoShow => "no_show",
+            AppointmentStatus::Cancelled => "cancelled",
+        }
+    }
+
+    /// Reads the stored form.
+    pub fn from_code(code: &str) -> Option<AppointmentStatus> {
+        [
+            Self::Booked,
+            Self::CheckedIn,
+            Self::Attended,
+            Self::NoShow,
+            Self::Cancelled,
+        ]
+        .into_iter()
+        .find(|s| s.code() == code)
+    }
+}
+
+/// An appointment with its slot's time and place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Appointment {
+    /// Its reference.
+    pub reference: Reference,
+    /// Whose it is.
+    pub citizen_id: i64,
+    /// Its slot.
+    pub slot_id: i64,
+    /// The service.
+    pub service: ServiceKind,
+    /// The directorate.
+    pub directorate_id: String,
+    /// Start, Unix seconds.
+    pub starts_at: i64,
+    /// Status.
+    pub status: AppointmentStatus,
+}
+
+/// A booking request that the rules have already allowed.
+#[derive(Debug, Clone)]
+pub struct BookRequest {
+    /// The citizen.
+    pub citizen_id: i64,
+    /// The chosen slot.
+    pub slot_id: i64,
+    /// The service (must be the slot's).
+    pub service: ServiceKind,
+    /// Now, Unix seconds.
+    pub now: i64,
+    /// At most this many bookings and reschedules …
+    pub max_changes: u32,
+    /// … since this Unix time (checked inside the transaction, so concurrent requests of one
+    /// citizen cannot both slip under the limit).
+    pub changes_since: i64,
+}
+
+/// Why a booking or reschedule did not happen. Nothing was changed.
+#[derive(Debug, thiserror::Error)]
+pub enum BookError {
+    /// No such slot for that service.
+    #[error("no such slot")]
+    SlotNotFound,
+    /// The slot has no place left.
+    #[error("the slot is full")]
+    SlotFull,
+    /// The citizen already has an active appointment for the service.
+    #[error("already booked for this service")]
+    AlreadyBooked,
+    /// The citizen reached the limit of bookings and reschedules.
+    #[error("too many bookings or reschedules")]
+    TooManyChanges,
+    /// No such appointment of this citizen.
+    #[error("no such appointment")]
+    NotFound,
+    /// The appointment is not in a state that allows the change (not `booked`).
+    #[error("the appointment cannot be changed")]
+    NotChangeable,
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for BookError {
+    fn from(error: sqlx::Error) -> BookError {
+        BookError::Store(StoreError::Database(error))
+    }
+}
+
+/// A fresh random reference.
+pub fn new_reference() -> Result<Reference, StoreError> {
+    let mut bytes = [0u8; 7];
+    getrandom::fill(&mut bytes).map_err(|_| StoreError::NoRandomness)?;
+    // 256 is not a multiple of 30: reject the top values so every symbol is equally likely.
+    let mut indices = [0u8; 7];
+    for (index, byte) in indices.iter_mut().zip(bytes) {
+        let mut b = byte;
+        while b >= 240 {
+            let mut one = [0u8; 1];
+            getrandom::fill(&mut one).map_err(|_| StoreError::NoRandomness)?;
+            b = one[0];
+        }
+        *index = b % 30;
+    }
+    Ok(Reference::from_random(indices))
 }
 
 /// Everything the server keeps. Both implementations pass one conformance suite
@@ -28,4 +233,57 @@ pub trait Store: Send + Sync + 'static {
 
     /// The newest migration applied, to show that start-up migrated the schema.
     async fn schema_version(&self) -> Result<i64, StoreError>;
+
+    /// Creates or updates a directorate and its counters per service.
+    async fn upsert_directorate(
+        &self,
+        directorate: &Directorate,
+        counters: &[(ServiceKind, u32)],
+    ) -> Result<(), StoreError>;
+
+    /// Adds a citizen (and licence); returns the citizen's id.
+    async fn insert_citizen(&self, citizen: &NewCitizen) -> Result<i64, StoreError>;
+
+    /// Creates the slots that do not exist yet (capacity = the directorate's counters for the
+    /// service); existing slots are left as they are. Returns how many were created.
+    async fn ensure_slots(
+        &self,
+        directorate_id: &str,
+        service: ServiceKind,
+        starts: &[i64],
+    ) -> Result<u64, StoreError>;
+
+    /// The slots of a directorate and service starting in `[from, to)`, in time order.
+    async fn slots_between(
+        &self,
+        directorate_id: &str,
+        service: ServiceKind,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<Slot>, StoreError>;
+
+    /// Books a place in a slot, atomically: the place is taken only if one is free, and the
+    /// appointment exists only if the place was taken.
+    async fn book(&self, request: &BookRequest) -> Result<Appointment, BookError>;
+
+    /// Moves a booked appointment to another slot of the same service, atomically: the old
+    /// place is released only if the new one was taken.
+    async fn reschedule(
+        &self,
+        citizen_id: i64,
+        reference: &Reference,
+        new_slot_id: i64,
+        request: &BookRequest,
+    ) -> Result<Appointment, BookError>;
+
+    /// Cancels a booked appointment and releases its place.
+    async fn cancel(
+        &self,
+        citizen_id: i64,
+        reference: &Reference,
+        now: i64,
+    ) -> Result<Appointment, BookError>;
+
+    /// A citizen's appointments, newest slot first.
+    async fn appointments_of(&self, citizen_id: i64) -> Result<Vec<Appointment>, StoreError>;
 }

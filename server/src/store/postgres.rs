@@ -1,12 +1,21 @@
 //! The PostgreSQL store, for several stateless server instances sharing one database.
+//! Capacity is enforced by a conditional update (row-locked by PostgreSQL); a citizen's row is
+//! locked first in every booking transaction, so one citizen's concurrent requests serialize;
+//! a reschedule locks both slots in id order, so crossing reschedules cannot deadlock.
 
 use std::time::Duration;
 
 use anyhow::Context;
 use async_trait::async_trait;
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use rega_api::ids::Reference;
+use rega_api::service::ServiceKind;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
+use sqlx::{Postgres, Row, Transaction};
 
-use super::{Store, StoreError};
+use super::{
+    Appointment, AppointmentStatus, BookError, BookRequest, Directorate, NewCitizen, Slot, Store,
+    StoreError, new_reference,
+};
 
 /// The PostgreSQL store.
 pub struct PgStore {
@@ -29,16 +38,114 @@ impl PgStore {
         );
         let pool = PgPoolOptions::new()
             .max_connections(16)
-            .acquire_timeout(Duration::from_secs(5))
+            .acquire_timeout(Duration::from_secs(30))
             .connect_with(options)
             .await
-            .with_context(|| format!("cannot connect to PostgreSQL at {target}; is it running, and are the user and password right?"))?;
+            .with_context(|| {
+                format!("cannot connect to PostgreSQL at {target}; is it running, and are the user and password right?")
+            })?;
         sqlx::migrate!("migrations/postgres")
             .run(&pool)
             .await
             .with_context(|| format!("cannot migrate the PostgreSQL database at {target}"))?;
         Ok(PgStore { pool, target })
     }
+}
+
+const APPOINTMENT_COLUMNS: &str =
+    "a.reference, a.citizen_id, a.slot_id, a.service, a.status, s.directorate_id, s.starts_at";
+
+fn appointment(row: &PgRow) -> Result<Appointment, StoreError> {
+    let reference: String = row.try_get("reference")?;
+    let service: String = row.try_get("service")?;
+    let status: String = row.try_get("status")?;
+    Ok(Appointment {
+        reference: Reference::parse(&reference)
+            .map_err(|_| StoreError::Corrupt(format!("reference {reference}")))?,
+        citizen_id: row.try_get("citizen_id")?,
+        slot_id: row.try_get("slot_id")?,
+        service: ServiceKind::from_code(&service)
+            .ok_or_else(|| StoreError::Corrupt(format!("service {service}")))?,
+        directorate_id: row.try_get("directorate_id")?,
+        starts_at: row.try_get("starts_at")?,
+        status: AppointmentStatus::from_code(&status)
+            .ok_or_else(|| StoreError::Corrupt(format!("status {status}")))?,
+    })
+}
+
+fn violates(error: &sqlx::Error, constraint: &str) -> bool {
+    matches!(error, sqlx::Error::Database(db) if db.is_unique_violation() && db.constraint() == Some(constraint))
+}
+
+async fn lock_citizen(
+    tx: &mut Transaction<'static, Postgres>,
+    citizen_id: i64,
+) -> Result<(), BookError> {
+    sqlx::query("SELECT id FROM citizen WHERE id = $1 FOR UPDATE")
+        .bind(citizen_id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(BookError::NotFound)?;
+    Ok(())
+}
+
+async fn take_place(
+    tx: &mut Transaction<'static, Postgres>,
+    request: &BookRequest,
+) -> Result<(), BookError> {
+    let taken = sqlx::query(
+        "UPDATE slot SET booked = booked + 1 WHERE id = $1 AND service = $2 AND booked < capacity",
+    )
+    .bind(request.slot_id)
+    .bind(request.service.code())
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    if taken == 0 {
+        let exists = sqlx::query("SELECT 1 FROM slot WHERE id = $1 AND service = $2")
+            .bind(request.slot_id)
+            .bind(request.service.code())
+            .fetch_optional(&mut **tx)
+            .await?
+            .is_some();
+        return Err(if exists {
+            BookError::SlotFull
+        } else {
+            BookError::SlotNotFound
+        });
+    }
+    let changes: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM booking_change WHERE citizen_id = $1 AND at > $2")
+            .bind(request.citizen_id)
+            .bind(request.changes_since)
+            .fetch_one(&mut **tx)
+            .await?;
+    if changes >= i64::from(request.max_changes) {
+        return Err(BookError::TooManyChanges);
+    }
+    sqlx::query("INSERT INTO booking_change (citizen_id, at) VALUES ($1, $2)")
+        .bind(request.citizen_id)
+        .bind(request.now)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+async fn fetch_appointment(
+    tx: &mut Transaction<'static, Postgres>,
+    citizen_id: i64,
+    reference: &Reference,
+) -> Result<Appointment, BookError> {
+    let row = sqlx::query(&format!(
+        "SELECT {APPOINTMENT_COLUMNS} FROM appointment a JOIN slot s ON s.id = a.slot_id \
+         WHERE a.reference = $1 AND a.citizen_id = $2"
+    ))
+    .bind(reference.code())
+    .bind(citizen_id)
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or(BookError::NotFound)?;
+    Ok(appointment(&row)?)
 }
 
 #[async_trait]
@@ -58,5 +165,234 @@ impl Store for PgStore {
                 .fetch_one(&self.pool)
                 .await?;
         Ok(version)
+    }
+
+    async fn upsert_directorate(
+        &self,
+        d: &Directorate,
+        counters: &[(ServiceKind, u32)],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO directorate (id, name_en, name_ckb, name_ar, address_en, address_ckb, address_ar, phone) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO UPDATE SET name_en = excluded.name_en, \
+             name_ckb = excluded.name_ckb, name_ar = excluded.name_ar, address_en = excluded.address_en, \
+             address_ckb = excluded.address_ckb, address_ar = excluded.address_ar, phone = excluded.phone",
+        )
+        .bind(&d.id)
+        .bind(&d.name.en)
+        .bind(&d.name.ckb)
+        .bind(&d.name.ar)
+        .bind(&d.address.en)
+        .bind(&d.address.ckb)
+        .bind(&d.address.ar)
+        .bind(&d.phone)
+        .execute(&mut *tx)
+        .await?;
+        for (service, count) in counters {
+            sqlx::query(
+                "INSERT INTO counter (directorate_id, service, counters) VALUES ($1, $2, $3) \
+                 ON CONFLICT (directorate_id, service) DO UPDATE SET counters = excluded.counters",
+            )
+            .bind(&d.id)
+            .bind(service.code())
+            .bind(i64::from(*count))
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn insert_citizen(&self, c: &NewCitizen) -> Result<i64, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO citizen (national_id, phone, birth_date, theory_test_passed) VALUES ($1, $2, $3, $4) \
+             RETURNING id",
+        )
+        .bind(c.national_id.as_str())
+        .bind(&c.phone)
+        .bind(&c.birth_date)
+        .bind(c.theory_test_passed)
+        .fetch_one(&mut *tx)
+        .await?;
+        if let Some(licence) = &c.licence {
+            sqlx::query(
+                "INSERT INTO licence (citizen_id, document_number, expiry_date, suspended, suspension_reason, elements) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(id)
+            .bind(&licence.document_number)
+            .bind(&licence.expiry_date)
+            .bind(licence.suspension.is_some())
+            .bind(&licence.suspension)
+            .bind(&licence.elements)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn ensure_slots(
+        &self,
+        directorate_id: &str,
+        service: ServiceKind,
+        starts: &[i64],
+    ) -> Result<u64, StoreError> {
+        let created = sqlx::query(
+            "INSERT INTO slot (directorate_id, service, starts_at, capacity) \
+             SELECT c.directorate_id, c.service, s.start, c.counters \
+             FROM counter c CROSS JOIN UNNEST($3::BIGINT[]) AS s(start) \
+             WHERE c.directorate_id = $1 AND c.service = $2 \
+             ON CONFLICT (directorate_id, service, starts_at) DO NOTHING",
+        )
+        .bind(directorate_id)
+        .bind(service.code())
+        .bind(starts)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(created)
+    }
+
+    async fn slots_between(
+        &self,
+        directorate_id: &str,
+        service: ServiceKind,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<Slot>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, starts_at, capacity, booked FROM slot \
+             WHERE directorate_id = $1 AND service = $2 AND starts_at >= $3 AND starts_at < $4 ORDER BY starts_at",
+        )
+        .bind(directorate_id)
+        .bind(service.code())
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(Slot {
+                    id: row.try_get("id")?,
+                    directorate_id: directorate_id.to_owned(),
+                    service,
+                    starts_at: row.try_get("starts_at")?,
+                    capacity: i64::from(row.try_get::<i32, _>("capacity")?),
+                    booked: i64::from(row.try_get::<i32, _>("booked")?),
+                })
+            })
+            .collect()
+    }
+
+    async fn book(&self, request: &BookRequest) -> Result<Appointment, BookError> {
+        loop {
+            let mut tx = self.pool.begin().await?;
+            lock_citizen(&mut tx, request.citizen_id).await?;
+            take_place(&mut tx, request).await?;
+            let reference = new_reference()?;
+            let inserted = sqlx::query(
+                "INSERT INTO appointment (reference, citizen_id, slot_id, service, status, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, 'booked', $5, $5)",
+            )
+            .bind(reference.code())
+            .bind(request.citizen_id)
+            .bind(request.slot_id)
+            .bind(request.service.code())
+            .bind(request.now)
+            .execute(&mut *tx)
+            .await;
+            match inserted {
+                Ok(_) => {}
+                Err(e) if violates(&e, "appointment_one_active_per_service") => {
+                    return Err(BookError::AlreadyBooked);
+                }
+                // A failed statement aborts a PostgreSQL transaction: start again with a new reference.
+                Err(e) if violates(&e, "appointment_reference_key") => continue,
+                Err(e) => return Err(e.into()),
+            }
+            let booked = fetch_appointment(&mut tx, request.citizen_id, &reference).await?;
+            tx.commit().await?;
+            return Ok(booked);
+        }
+    }
+
+    async fn reschedule(
+        &self,
+        citizen_id: i64,
+        reference: &Reference,
+        new_slot_id: i64,
+        request: &BookRequest,
+    ) -> Result<Appointment, BookError> {
+        let mut tx = self.pool.begin().await?;
+        lock_citizen(&mut tx, citizen_id).await?;
+        let current = fetch_appointment(&mut tx, citizen_id, reference).await?;
+        if current.status != AppointmentStatus::Booked {
+            return Err(BookError::NotChangeable);
+        }
+        sqlx::query("SELECT id FROM slot WHERE id = ANY($1) ORDER BY id FOR UPDATE")
+            .bind([current.slot_id, new_slot_id])
+            .fetch_all(&mut *tx)
+            .await?;
+        let request = BookRequest {
+            slot_id: new_slot_id,
+            service: current.service,
+            ..request.clone()
+        };
+        take_place(&mut tx, &request).await?;
+        sqlx::query("UPDATE slot SET booked = booked - 1 WHERE id = $1 AND booked > 0")
+            .bind(current.slot_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE appointment SET slot_id = $1, updated_at = $2 WHERE reference = $3")
+            .bind(new_slot_id)
+            .bind(request.now)
+            .bind(reference.code())
+            .execute(&mut *tx)
+            .await?;
+        let moved = fetch_appointment(&mut tx, citizen_id, reference).await?;
+        tx.commit().await?;
+        Ok(moved)
+    }
+
+    async fn cancel(
+        &self,
+        citizen_id: i64,
+        reference: &Reference,
+        now: i64,
+    ) -> Result<Appointment, BookError> {
+        let mut tx = self.pool.begin().await?;
+        lock_citizen(&mut tx, citizen_id).await?;
+        let current = fetch_appointment(&mut tx, citizen_id, reference).await?;
+        if current.status != AppointmentStatus::Booked {
+            return Err(BookError::NotChangeable);
+        }
+        sqlx::query(
+            "UPDATE appointment SET status = 'cancelled', updated_at = $1 WHERE reference = $2",
+        )
+        .bind(now)
+        .bind(reference.code())
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE slot SET booked = booked - 1 WHERE id = $1 AND booked > 0")
+            .bind(current.slot_id)
+            .execute(&mut *tx)
+            .await?;
+        let cancelled = fetch_appointment(&mut tx, citizen_id, reference).await?;
+        tx.commit().await?;
+        Ok(cancelled)
+    }
+
+    async fn appointments_of(&self, citizen_id: i64) -> Result<Vec<Appointment>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {APPOINTMENT_COLUMNS} FROM appointment a JOIN slot s ON s.id = a.slot_id \
+             WHERE a.citizen_id = $1 ORDER BY s.starts_at DESC"
+        ))
+        .bind(citizen_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(appointment).collect()
     }
 }

@@ -1,4 +1,6 @@
-//! The embedded SQLite store: one file, WAL, `synchronous=FULL`, foreign keys on.
+//! The embedded SQLite store: one file, WAL, `synchronous=FULL`, foreign keys on. Every write
+//! transaction begins `IMMEDIATE`, so it holds the write lock from its first statement and a
+//! read-then-write never fails with `SQLITE_BUSY` under contention.
 
 use std::path::Path;
 use std::str::FromStr;
@@ -6,11 +8,18 @@ use std::time::Duration;
 
 use anyhow::Context;
 use async_trait::async_trait;
+use rega_api::ids::Reference;
+use rega_api::service::ServiceKind;
 use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
 };
+use sqlx::{Row, Sqlite, Transaction};
 
-use super::{Store, StoreError};
+use super::{
+    Appointment, AppointmentStatus, BookError, BookRequest, Directorate, NewCitizen, Slot, Store,
+    StoreError, new_reference,
+};
 
 /// The SQLite store.
 pub struct SqliteStore {
@@ -28,9 +37,10 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(5));
+            .busy_timeout(Duration::from_secs(10));
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
+            .acquire_timeout(Duration::from_secs(30))
             .connect_with(options)
             .await
             .with_context(|| format!("cannot open the SQLite database {display}"))?;
@@ -43,6 +53,95 @@ impl SqliteStore {
             path: display,
         })
     }
+
+    async fn write(&self) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
+        self.pool.begin_with("BEGIN IMMEDIATE").await
+    }
+}
+
+const APPOINTMENT_COLUMNS: &str =
+    "a.reference, a.citizen_id, a.slot_id, a.service, a.status, s.directorate_id, s.starts_at";
+
+fn appointment(row: &SqliteRow) -> Result<Appointment, StoreError> {
+    let reference: String = row.try_get("reference")?;
+    let service: String = row.try_get("service")?;
+    let status: String = row.try_get("status")?;
+    Ok(Appointment {
+        reference: Reference::parse(&reference)
+            .map_err(|_| StoreError::Corrupt(format!("reference {reference}")))?,
+        citizen_id: row.try_get("citizen_id")?,
+        slot_id: row.try_get("slot_id")?,
+        service: ServiceKind::from_code(&service)
+            .ok_or_else(|| StoreError::Corrupt(format!("service {service}")))?,
+        directorate_id: row.try_get("directorate_id")?,
+        starts_at: row.try_get("starts_at")?,
+        status: AppointmentStatus::from_code(&status)
+            .ok_or_else(|| StoreError::Corrupt(format!("status {status}")))?,
+    })
+}
+
+fn is_unique_violation(error: &sqlx::Error, index: &str) -> bool {
+    matches!(error, sqlx::Error::Database(db) if db.is_unique_violation() && db.message().contains(index))
+}
+
+/// Takes a place in a slot and records the change, inside the caller's transaction.
+async fn take_place(
+    tx: &mut Transaction<'static, Sqlite>,
+    request: &BookRequest,
+) -> Result<(), BookError> {
+    let taken = sqlx::query(
+        "UPDATE slot SET booked = booked + 1 WHERE id = ? AND service = ? AND booked < capacity",
+    )
+    .bind(request.slot_id)
+    .bind(request.service.code())
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    if taken == 0 {
+        let exists = sqlx::query("SELECT 1 FROM slot WHERE id = ? AND service = ?")
+            .bind(request.slot_id)
+            .bind(request.service.code())
+            .fetch_optional(&mut **tx)
+            .await?
+            .is_some();
+        return Err(if exists {
+            BookError::SlotFull
+        } else {
+            BookError::SlotNotFound
+        });
+    }
+    let changes: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM booking_change WHERE citizen_id = ? AND at > ?")
+            .bind(request.citizen_id)
+            .bind(request.changes_since)
+            .fetch_one(&mut **tx)
+            .await?;
+    if changes >= i64::from(request.max_changes) {
+        return Err(BookError::TooManyChanges);
+    }
+    sqlx::query("INSERT INTO booking_change (citizen_id, at) VALUES (?, ?)")
+        .bind(request.citizen_id)
+        .bind(request.now)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+async fn fetch_appointment(
+    tx: &mut Transaction<'static, Sqlite>,
+    citizen_id: i64,
+    reference: &Reference,
+) -> Result<Appointment, BookError> {
+    let row = sqlx::query(&format!(
+        "SELECT {APPOINTMENT_COLUMNS} FROM appointment a JOIN slot s ON s.id = a.slot_id \
+         WHERE a.reference = ? AND a.citizen_id = ?"
+    ))
+    .bind(reference.code())
+    .bind(citizen_id)
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or(BookError::NotFound)?;
+    Ok(appointment(&row)?)
 }
 
 #[async_trait]
@@ -62,5 +161,232 @@ impl Store for SqliteStore {
                 .fetch_one(&self.pool)
                 .await?;
         Ok(version)
+    }
+
+    async fn upsert_directorate(
+        &self,
+        d: &Directorate,
+        counters: &[(ServiceKind, u32)],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.write().await?;
+        sqlx::query(
+            "INSERT INTO directorate (id, name_en, name_ckb, name_ar, address_en, address_ckb, address_ar, phone) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET name_en = excluded.name_en, \
+             name_ckb = excluded.name_ckb, name_ar = excluded.name_ar, address_en = excluded.address_en, \
+             address_ckb = excluded.address_ckb, address_ar = excluded.address_ar, phone = excluded.phone",
+        )
+        .bind(&d.id)
+        .bind(&d.name.en)
+        .bind(&d.name.ckb)
+        .bind(&d.name.ar)
+        .bind(&d.address.en)
+        .bind(&d.address.ckb)
+        .bind(&d.address.ar)
+        .bind(&d.phone)
+        .execute(&mut *tx)
+        .await?;
+        for (service, count) in counters {
+            sqlx::query(
+                "INSERT INTO counter (directorate_id, service, counters) VALUES (?, ?, ?) \
+                 ON CONFLICT (directorate_id, service) DO UPDATE SET counters = excluded.counters",
+            )
+            .bind(&d.id)
+            .bind(service.code())
+            .bind(i64::from(*count))
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn insert_citizen(&self, c: &NewCitizen) -> Result<i64, StoreError> {
+        let mut tx = self.write().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO citizen (national_id, phone, birth_date, theory_test_passed) VALUES (?, ?, ?, ?) RETURNING id",
+        )
+        .bind(c.national_id.as_str())
+        .bind(&c.phone)
+        .bind(&c.birth_date)
+        .bind(c.theory_test_passed)
+        .fetch_one(&mut *tx)
+        .await?;
+        if let Some(licence) = &c.licence {
+            sqlx::query(
+                "INSERT INTO licence (citizen_id, document_number, expiry_date, suspended, suspension_reason, elements) \
+                 VALUES (?, ?, ?, ?, ?, ?)",
+            )
+            .bind(id)
+            .bind(&licence.document_number)
+            .bind(&licence.expiry_date)
+            .bind(licence.suspension.is_some())
+            .bind(&licence.suspension)
+            .bind(licence.elements.to_string())
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn ensure_slots(
+        &self,
+        directorate_id: &str,
+        service: ServiceKind,
+        starts: &[i64],
+    ) -> Result<u64, StoreError> {
+        let mut tx = self.write().await?;
+        let mut created = 0;
+        for start in starts {
+            created += sqlx::query(
+                "INSERT INTO slot (directorate_id, service, starts_at, capacity) \
+                 SELECT directorate_id, service, ?, counters FROM counter WHERE directorate_id = ? AND service = ? \
+                 ON CONFLICT (directorate_id, service, starts_at) DO NOTHING",
+            )
+            .bind(start)
+            .bind(directorate_id)
+            .bind(service.code())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        }
+        tx.commit().await?;
+        Ok(created)
+    }
+
+    async fn slots_between(
+        &self,
+        directorate_id: &str,
+        service: ServiceKind,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<Slot>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, starts_at, capacity, booked FROM slot \
+             WHERE directorate_id = ? AND service = ? AND starts_at >= ? AND starts_at < ? ORDER BY starts_at",
+        )
+        .bind(directorate_id)
+        .bind(service.code())
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(Slot {
+                    id: row.try_get("id")?,
+                    directorate_id: directorate_id.to_owned(),
+                    service,
+                    starts_at: row.try_get("starts_at")?,
+                    capacity: row.try_get("capacity")?,
+                    booked: row.try_get("booked")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn book(&self, request: &BookRequest) -> Result<Appointment, BookError> {
+        // A reference collision (one in billions) is retried with a new reference.
+        loop {
+            let mut tx = self.write().await?;
+            take_place(&mut tx, request).await?;
+            let reference = new_reference()?;
+            let inserted = sqlx::query(
+                "INSERT INTO appointment (reference, citizen_id, slot_id, service, status, created_at, updated_at) \
+                 VALUES (?, ?, ?, ?, 'booked', ?, ?)",
+            )
+            .bind(reference.code())
+            .bind(request.citizen_id)
+            .bind(request.slot_id)
+            .bind(request.service.code())
+            .bind(request.now)
+            .bind(request.now)
+            .execute(&mut *tx)
+            .await;
+            match inserted {
+                Ok(_) => {}
+                Err(e) if is_unique_violation(&e, "appointment.citizen_id") => {
+                    return Err(BookError::AlreadyBooked);
+                }
+                Err(e) if is_unique_violation(&e, "appointment.reference") => continue,
+                Err(e) => return Err(e.into()),
+            }
+            let booked = fetch_appointment(&mut tx, request.citizen_id, &reference).await?;
+            tx.commit().await?;
+            return Ok(booked);
+        }
+    }
+
+    async fn reschedule(
+        &self,
+        citizen_id: i64,
+        reference: &Reference,
+        new_slot_id: i64,
+        request: &BookRequest,
+    ) -> Result<Appointment, BookError> {
+        let mut tx = self.write().await?;
+        let current = fetch_appointment(&mut tx, citizen_id, reference).await?;
+        if current.status != AppointmentStatus::Booked {
+            return Err(BookError::NotChangeable);
+        }
+        let request = BookRequest {
+            slot_id: new_slot_id,
+            service: current.service,
+            ..request.clone()
+        };
+        // The new place first: if it cannot be taken, the transaction rolls back and the old
+        // place is kept.
+        take_place(&mut tx, &request).await?;
+        sqlx::query("UPDATE slot SET booked = booked - 1 WHERE id = ? AND booked > 0")
+            .bind(current.slot_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE appointment SET slot_id = ?, updated_at = ? WHERE reference = ?")
+            .bind(new_slot_id)
+            .bind(request.now)
+            .bind(reference.code())
+            .execute(&mut *tx)
+            .await?;
+        let moved = fetch_appointment(&mut tx, citizen_id, reference).await?;
+        tx.commit().await?;
+        Ok(moved)
+    }
+
+    async fn cancel(
+        &self,
+        citizen_id: i64,
+        reference: &Reference,
+        now: i64,
+    ) -> Result<Appointment, BookError> {
+        let mut tx = self.write().await?;
+        let current = fetch_appointment(&mut tx, citizen_id, reference).await?;
+        if current.status != AppointmentStatus::Booked {
+            return Err(BookError::NotChangeable);
+        }
+        sqlx::query(
+            "UPDATE appointment SET status = 'cancelled', updated_at = ? WHERE reference = ?",
+        )
+        .bind(now)
+        .bind(reference.code())
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE slot SET booked = booked - 1 WHERE id = ? AND booked > 0")
+            .bind(current.slot_id)
+            .execute(&mut *tx)
+            .await?;
+        let cancelled = fetch_appointment(&mut tx, citizen_id, reference).await?;
+        tx.commit().await?;
+        Ok(cancelled)
+    }
+
+    async fn appointments_of(&self, citizen_id: i64) -> Result<Vec<Appointment>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {APPOINTMENT_COLUMNS} FROM appointment a JOIN slot s ON s.id = a.slot_id \
+             WHERE a.citizen_id = ? ORDER BY s.starts_at DESC"
+        ))
+        .bind(citizen_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(appointment).collect()
     }
 }

@@ -60,3 +60,325 @@ async fn reopening_a_database_keeps_it_and_does_not_migrate_twice() {
     let second = crate::helpers::sqlite_store(data.path()).await;
     assert_eq!(second.schema_version().await.expect("a version"), version);
 }
+
+// ---- Booking: the same assertions on both databases. ----
+
+use std::sync::Arc;
+
+use rega_api::ids::NationalId;
+use rega_api::service::ServiceKind;
+use rega_server::store::{
+    AppointmentStatus, BookError, BookRequest, Directorate, Localized, NewCitizen, Store,
+};
+
+const NOW: i64 = 1_795_856_400;
+const DAY: i64 = 86_400;
+
+fn localized(text: &str) -> Localized {
+    Localized {
+        en: text.into(),
+        ckb: text.into(),
+        ar: text.into(),
+    }
+}
+
+/// A directorate with `counters` places per theory-test slot, and slots at the given starts.
+async fn directorate(store: &Arc<dyn Store>, counters: u32, starts: &[i64]) -> Vec<i64> {
+    let d = Directorate {
+        id: "erbil".into(),
+        name: localized("Erbil"),
+        address: localized("Erbil"),
+        phone: "+9647500000000".into(),
+    };
+    store
+        .upsert_directorate(&d, &[(ServiceKind::TheoryTest, counters)])
+        .await
+        .expect("directorate");
+    store
+        .ensure_slots("erbil", ServiceKind::TheoryTest, starts)
+        .await
+        .expect("slots");
+    let slots = store
+        .slots_between("erbil", ServiceKind::TheoryTest, 0, i64::MAX)
+        .await
+        .expect("slots");
+    slots.iter().map(|s| s.id).collect()
+}
+
+async fn citizen(store: &Arc<dyn Store>, n: u32) -> i64 {
+    let citizen = NewCitizen {
+        national_id: NationalId::parse(&format!("{:012}", 199_000_000_000u64 + u64::from(n)))
+            .expect("an id"),
+        phone: format!("+96475{n:08}"),
+        birth_date: "1990-01-01".into(),
+        theory_test_passed: false,
+        licence: None,
+    };
+    store.insert_citizen(&citizen).await.expect("a citizen")
+}
+
+fn request(citizen_id: i64, slot_id: i64) -> BookRequest {
+    BookRequest {
+        citizen_id,
+        slot_id,
+        service: ServiceKind::TheoryTest,
+        now: NOW,
+        max_changes: 4,
+        changes_since: NOW - 30 * DAY,
+    }
+}
+
+async fn booked_places(store: &Arc<dyn Store>, slot_id: i64) -> i64 {
+    let slots = store
+        .slots_between("erbil", ServiceKind::TheoryTest, 0, i64::MAX)
+        .await
+        .expect("slots");
+    slots
+        .iter()
+        .find(|s| s.id == slot_id)
+        .expect("the slot")
+        .booked
+}
+
+async fn five_hundred_attempts_on_five_places_book_exactly_five(db: Db) {
+    let data = tempfile::tempdir().expect("a temporary directory");
+    let Some(store) = store(db, data.path()).await else {
+        return;
+    };
+    let slot = directorate(&store, 5, &[NOW + 3 * DAY]).await[0];
+    let mut citizens = Vec::new();
+    for n in 0..500 {
+        citizens.push(citizen(&store, n).await);
+    }
+    let attempts: Vec<_> = citizens
+        .into_iter()
+        .map(|c| {
+            let store = store.clone();
+            tokio::spawn(async move { store.book(&request(c, slot)).await })
+        })
+        .collect();
+    let (mut booked, mut full) = (0, 0);
+    for attempt in attempts {
+        match attempt.await.expect("the task ran") {
+            Ok(a) => {
+                assert_eq!(a.status, AppointmentStatus::Booked);
+                booked += 1;
+            }
+            Err(BookError::SlotFull) => full += 1,
+            Err(other) => panic!("{db:?}: an attempt failed otherwise: {other:?}"),
+        }
+    }
+    assert_eq!((booked, full), (5, 495), "{db:?}");
+    assert_eq!(booked_places(&store, slot).await, 5, "{db:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_never_overbooks_under_contention() {
+    five_hundred_attempts_on_five_places_book_exactly_five(Db::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_never_overbooks_under_contention() {
+    five_hundred_attempts_on_five_places_book_exactly_five(Db::Postgres).await;
+}
+
+async fn one_citizen_firing_fifty_bookings_gets_exactly_one(db: Db) {
+    let data = tempfile::tempdir().expect("a temporary directory");
+    let Some(store) = store(db, data.path()).await else {
+        return;
+    };
+    let starts: Vec<i64> = (0..50).map(|i| NOW + 3 * DAY + i * 1800).collect();
+    let slots = directorate(&store, 3, &starts).await;
+    let me = citizen(&store, 1).await;
+    let attempts: Vec<_> = slots
+        .into_iter()
+        .map(|slot| {
+            let store = store.clone();
+            tokio::spawn(async move { store.book(&request(me, slot)).await })
+        })
+        .collect();
+    let mut booked = 0;
+    for attempt in attempts {
+        match attempt.await.expect("the task ran") {
+            Ok(_) => booked += 1,
+            Err(BookError::AlreadyBooked) => {}
+            Err(other) => panic!("{db:?}: {other:?}"),
+        }
+    }
+    assert_eq!(booked, 1, "{db:?}");
+    assert_eq!(store.appointments_of(me).await.expect("list").len(), 1);
+    let taken: i64 = store
+        .slots_between("erbil", ServiceKind::TheoryTest, 0, i64::MAX)
+        .await
+        .expect("slots")
+        .iter()
+        .map(|s| s.booked)
+        .sum();
+    assert_eq!(taken, 1, "{db:?}: refused attempts released their places");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_gives_one_citizen_one_active_appointment_per_service() {
+    one_citizen_firing_fifty_bookings_gets_exactly_one(Db::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_gives_one_citizen_one_active_appointment_per_service() {
+    one_citizen_firing_fifty_bookings_gets_exactly_one(Db::Postgres).await;
+}
+
+async fn a_reschedule_racing_a_booking_for_the_last_place_never_gives_it_twice(db: Db) {
+    let data = tempfile::tempdir().expect("a temporary directory");
+    let Some(store) = store(db, data.path()).await else {
+        return;
+    };
+    let rounds = 20;
+    let starts: Vec<i64> = (0..2 * rounds).map(|i| NOW + 3 * DAY + i * 1800).collect();
+    let slots = directorate(&store, 1, &starts).await;
+    for round in 0..rounds as usize {
+        let (old, new) = (slots[2 * round], slots[2 * round + 1]);
+        let (mover, booker) = (
+            citizen(&store, 1000 + 2 * round as u32).await,
+            citizen(&store, 1001 + 2 * round as u32).await,
+        );
+        let mine = store
+            .book(&request(mover, old))
+            .await
+            .expect("the mover's booking");
+        let (s1, s2) = (store.clone(), store.clone());
+        let reference = mine.reference.clone();
+        let moving = tokio::spawn(async move {
+            s1.reschedule(mover, &reference, new, &request(mover, new))
+                .await
+        });
+        let booking = tokio::spawn(async move { s2.book(&request(booker, new)).await });
+        let (moved, booked) = (moving.await.expect("ran"), booking.await.expect("ran"));
+        match (&moved, &booked) {
+            (Ok(m), Err(BookError::SlotFull)) => {
+                assert_eq!(m.slot_id, new);
+                assert_eq!(
+                    booked_places(&store, old).await,
+                    0,
+                    "{db:?}: the old place was released"
+                );
+            }
+            (Err(BookError::SlotFull), Ok(_)) => {
+                let kept = store.appointments_of(mover).await.expect("list");
+                assert_eq!(
+                    kept[0].slot_id, old,
+                    "{db:?}: the mover keeps the old place"
+                );
+                assert_eq!(booked_places(&store, old).await, 1, "{db:?}");
+            }
+            other => panic!("{db:?}: the last place went twice or neither: {other:?}"),
+        }
+        assert_eq!(booked_places(&store, new).await, 1, "{db:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_reschedule_and_booking_race_fairly() {
+    a_reschedule_racing_a_booking_for_the_last_place_never_gives_it_twice(Db::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_reschedule_and_booking_race_fairly() {
+    a_reschedule_racing_a_booking_for_the_last_place_never_gives_it_twice(Db::Postgres).await;
+}
+
+async fn cancelling_releases_the_place_once_and_only_for_its_owner(db: Db) {
+    let data = tempfile::tempdir().expect("a temporary directory");
+    let Some(store) = store(db, data.path()).await else {
+        return;
+    };
+    let slot = directorate(&store, 2, &[NOW + 3 * DAY]).await[0];
+    let (owner, stranger) = (citizen(&store, 1).await, citizen(&store, 2).await);
+    let mine = store.book(&request(owner, slot)).await.expect("booked");
+    assert_eq!(booked_places(&store, slot).await, 1);
+    assert!(
+        matches!(
+            store.cancel(stranger, &mine.reference, NOW).await,
+            Err(BookError::NotFound)
+        ),
+        "{db:?}"
+    );
+    assert_eq!(
+        booked_places(&store, slot).await,
+        1,
+        "{db:?}: a stranger changes nothing"
+    );
+    let cancelled = store
+        .cancel(owner, &mine.reference, NOW)
+        .await
+        .expect("cancelled");
+    assert_eq!(cancelled.status, AppointmentStatus::Cancelled);
+    assert_eq!(booked_places(&store, slot).await, 0);
+    assert!(
+        matches!(
+            store.cancel(owner, &mine.reference, NOW).await,
+            Err(BookError::NotChangeable)
+        ),
+        "{db:?}"
+    );
+    assert_eq!(
+        booked_places(&store, slot).await,
+        0,
+        "{db:?}: a second cancel releases nothing"
+    );
+    // The service is free to book again.
+    store
+        .book(&request(owner, slot))
+        .await
+        .expect("booked again");
+}
+
+#[tokio::test]
+async fn sqlite_cancel_releases_the_place() {
+    cancelling_releases_the_place_once_and_only_for_its_owner(Db::Sqlite).await;
+}
+
+#[tokio::test]
+async fn postgres_cancel_releases_the_place() {
+    cancelling_releases_the_place_once_and_only_for_its_owner(Db::Postgres).await;
+}
+
+async fn the_fifth_change_in_thirty_days_is_refused_and_changes_nothing(db: Db) {
+    let data = tempfile::tempdir().expect("a temporary directory");
+    let Some(store) = store(db, data.path()).await else {
+        return;
+    };
+    let starts: Vec<i64> = (0..6).map(|i| NOW + 3 * DAY + i * 1800).collect();
+    let slots = directorate(&store, 2, &starts).await;
+    let me = citizen(&store, 1).await;
+    let mine = store.book(&request(me, slots[0])).await.expect("booked"); // change 1
+    for (i, slot) in slots[1..4].iter().enumerate() {
+        store
+            .reschedule(me, &mine.reference, *slot, &request(me, *slot))
+            .await
+            .unwrap_or_else(|e| panic!("{i}: {e:?}"));
+    } // changes 2-4
+    let refused = store
+        .reschedule(me, &mine.reference, slots[4], &request(me, slots[4]))
+        .await;
+    assert!(
+        matches!(refused, Err(BookError::TooManyChanges)),
+        "{db:?}: {refused:?}"
+    );
+    assert_eq!(
+        store.appointments_of(me).await.expect("list")[0].slot_id,
+        slots[3],
+        "{db:?}: still in its place"
+    );
+    assert_eq!(booked_places(&store, slots[4]).await, 0, "{db:?}");
+    assert_eq!(booked_places(&store, slots[3]).await, 1, "{db:?}");
+}
+
+#[tokio::test]
+async fn sqlite_limits_changes() {
+    the_fifth_change_in_thirty_days_is_refused_and_changes_nothing(Db::Sqlite).await;
+}
+
+#[tokio::test]
+async fn postgres_limits_changes() {
+    the_fifth_change_in_thirty_days_is_refused_and_changes_nothing(Db::Postgres).await;
+}
