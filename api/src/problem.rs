@@ -5,76 +5,122 @@ use serde::{Deserialize, Serialize};
 /// The media type of every error response.
 pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
 
-/// Stable error codes. The wire form (snake case) never changes once published:
-/// the app keys its localized messages on it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ErrorCode {
-    /// No such endpoint or object (also what another citizen's object looks like).
-    NotFound,
-    /// The method is not allowed on this endpoint.
-    MethodNotAllowed,
-    /// The request body or parameters are malformed.
-    BadRequest,
-    /// The request body is larger than the server accepts.
-    PayloadTooLarge,
-    /// The database cannot be reached.
-    NotReady,
-    /// The app build is missing on the server.
-    AppNotBuilt,
-    /// Something failed on the server; the detail is in the server log.
-    Internal,
+/// Defines the error codes with their wire form, status and title in one table.
+macro_rules! error_codes {
+    ($($(#[doc = $doc:literal])* $variant:ident = $wire:literal, $status:literal, $title:literal;)*) => {
+        /// Stable error codes. The wire form (snake case) never changes once published: the app
+        /// keys its localized messages on it.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum ErrorCode {
+            $($(#[doc = $doc])* $variant,)*
+        }
+
+        impl ErrorCode {
+            /// Every code, so tests can prove each one has a message in every locale.
+            pub const ALL: &[ErrorCode] = &[$(ErrorCode::$variant),*];
+
+            /// The wire form of the code.
+            pub fn as_str(self) -> &'static str {
+                match self { $(ErrorCode::$variant => $wire,)* }
+            }
+
+            /// The HTTP status that goes with the code.
+            pub fn status(self) -> u16 {
+                match self { $(ErrorCode::$variant => $status,)* }
+            }
+
+            /// A short English title for the problem document; clients show their own text.
+            pub fn title(self) -> &'static str {
+                match self { $(ErrorCode::$variant => $title,)* }
+            }
+        }
+    };
 }
 
-impl ErrorCode {
-    /// Every code, so tests can prove each one has a message in every locale.
-    pub const ALL: [ErrorCode; 7] = [
-        ErrorCode::NotFound,
-        ErrorCode::MethodNotAllowed,
-        ErrorCode::BadRequest,
-        ErrorCode::PayloadTooLarge,
-        ErrorCode::NotReady,
-        ErrorCode::AppNotBuilt,
-        ErrorCode::Internal,
-    ];
-
-    /// The wire form of the code.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::NotFound => "not_found",
-            ErrorCode::MethodNotAllowed => "method_not_allowed",
-            ErrorCode::BadRequest => "bad_request",
-            ErrorCode::PayloadTooLarge => "payload_too_large",
-            ErrorCode::NotReady => "not_ready",
-            ErrorCode::AppNotBuilt => "app_not_built",
-            ErrorCode::Internal => "internal",
-        }
-    }
-
-    /// The HTTP status that goes with the code.
-    pub fn status(self) -> u16 {
-        match self {
-            ErrorCode::NotFound => 404,
-            ErrorCode::MethodNotAllowed => 405,
-            ErrorCode::BadRequest => 400,
-            ErrorCode::PayloadTooLarge => 413,
-            ErrorCode::NotReady | ErrorCode::AppNotBuilt => 503,
-            ErrorCode::Internal => 500,
-        }
-    }
-
-    /// A short English title for the problem document; clients show their own localized text.
-    pub fn title(self) -> &'static str {
-        match self {
-            ErrorCode::NotFound => "Not found",
-            ErrorCode::MethodNotAllowed => "Method not allowed",
-            ErrorCode::BadRequest => "Bad request",
-            ErrorCode::PayloadTooLarge => "Request body too large",
-            ErrorCode::NotReady => "Service not ready",
-            ErrorCode::AppNotBuilt => "The app is not built on this server",
-            ErrorCode::Internal => "Internal error",
-        }
-    }
+error_codes! {
+    /// No such endpoint or object (also what another citizen's object looks like).
+    NotFound = "not_found", 404, "Not found";
+    /// The method is not allowed on this endpoint.
+    MethodNotAllowed = "method_not_allowed", 405, "Method not allowed";
+    /// The request is malformed.
+    BadRequest = "bad_request", 400, "Bad request";
+    /// The body is not JSON of the expected shape (syntax, types, unknown or missing fields).
+    InvalidJson = "invalid_json", 400, "Invalid JSON body";
+    /// The body must be application/json.
+    UnsupportedMediaType = "unsupported_media_type", 415, "Unsupported media type";
+    /// The request body is larger than the server accepts.
+    PayloadTooLarge = "payload_too_large", 413, "Request body too large";
+    /// A national card number has 12 digits.
+    InvalidNationalId = "invalid_national_id", 422, "Invalid national ID";
+    /// A sign-in code has 6 digits.
+    InvalidCode = "invalid_code", 422, "Invalid code";
+    /// Not a booking reference, or a character is mistyped.
+    InvalidReference = "invalid_reference", 422, "Invalid reference";
+    /// Not a YYYY-MM-DD date.
+    InvalidDate = "invalid_date", 422, "Invalid date";
+    /// No directorate has this identifier.
+    UnknownDirectorate = "unknown_directorate", 404, "Unknown directorate";
+    /// No service has this identifier.
+    UnknownService = "unknown_service", 422, "Unknown service";
+    /// The day is before the next working day or more than 30 days ahead.
+    OutsideBookingWindow = "outside_booking_window", 422, "Outside the booking window";
+    /// The directorate is closed on that day.
+    DayClosed = "day_closed", 422, "Directorate closed";
+    /// No valid session: sign in again.
+    Unauthenticated = "unauthenticated", 401, "Sign-in needed";
+    /// A state-changing request came from another site.
+    ForbiddenOrigin = "forbidden_origin", 403, "Forbidden origin";
+    /// The sign-in code is wrong.
+    CodeIncorrect = "code_incorrect", 422, "Incorrect code";
+    /// The sign-in code is no longer valid: ask for a new one.
+    CodeExpired = "code_expired", 422, "Code expired";
+    /// Too many wrong codes: ask for a new one.
+    TooManyAttempts = "too_many_attempts", 429, "Too many attempts";
+    /// Too many requests: wait before trying again (see Retry-After).
+    RateLimited = "rate_limited", 429, "Too many requests";
+    /// Someone else took the last place: choose another time.
+    SlotFull = "slot_full", 409, "Slot full";
+    /// The time slot does not exist for this service.
+    SlotNotFound = "slot_not_found", 404, "No such slot";
+    /// The citizen already has an active appointment for this service.
+    AlreadyBooked = "already_booked", 409, "Already booked";
+    /// At most 4 bookings or changes in 30 days.
+    TooManyChanges = "too_many_changes", 409, "Too many bookings";
+    /// Changes and cancellations close 24 hours before the start.
+    PastCutoff = "past_cutoff", 409, "Too late to change online";
+    /// Three missed appointments in 90 days block online booking for 30 days.
+    NoShowBlocked = "no_show_blocked", 403, "Online booking blocked";
+    /// The appointment is no longer booked (cancelled, checked in or past).
+    NotChangeable = "not_changeable", 409, "Cannot be changed";
+    /// A new licence is only for people without one.
+    NotEligibleAlreadyLicensed = "not_eligible_already_licensed", 403, "Already licensed";
+    /// The minimum age is 18.
+    NotEligibleTooYoung = "not_eligible_too_young", 403, "Too young";
+    /// This service needs an existing licence.
+    NotEligibleNoLicence = "not_eligible_no_licence", 403, "No licence";
+    /// Renewal opens 180 days before expiry.
+    NotEligibleRenewalNotDue = "not_eligible_renewal_not_due", 403, "Renewal not due";
+    /// A suspended licence allows only the medical check.
+    NotEligibleLicenceSuspended = "not_eligible_licence_suspended", 403, "Licence suspended";
+    /// The practical test needs a passed theory test.
+    NotEligibleTheoryTestNotPassed = "not_eligible_theory_test_not_passed", 403, "Theory test not passed";
+    /// The Idempotency-Key header is missing or not 8-64 visible ASCII characters.
+    IdempotencyKeyInvalid = "idempotency_key_invalid", 400, "Invalid Idempotency-Key";
+    /// The key was used before with a different request.
+    IdempotencyKeyReused = "idempotency_key_reused", 422, "Idempotency-Key reused";
+    /// A request with this key is still being processed.
+    IdempotencyInProgress = "idempotency_in_progress", 409, "Request in progress";
+    /// The registry has no driving licence for this citizen.
+    NoLicence = "no_licence", 404, "No licence";
+    /// A suspended licence has no QR code.
+    LicenceSuspended = "licence_suspended", 403, "Licence suspended";
+    /// The database cannot be reached.
+    NotReady = "not_ready", 503, "Service not ready";
+    /// The app build is missing on the server.
+    AppNotBuilt = "app_not_built", 503, "The app is not built on this server";
+    /// Something failed on the server; the detail is in the server log.
+    Internal = "internal", 500, "Internal error";
 }
 
 /// An RFC 9457 problem document.
@@ -128,7 +174,7 @@ mod tests {
 
     #[test]
     fn every_code_reads_back_from_its_wire_form() {
-        for code in ErrorCode::ALL {
+        for &code in ErrorCode::ALL {
             let wire = format!("\"{}\"", code.as_str());
             let back: ErrorCode = serde_json::from_str(&wire).expect("parses");
             assert_eq!(back, code);

@@ -1,5 +1,6 @@
 //! The Rega server: the REST API, storage, and static serving of the built app.
 
+pub mod clock;
 pub mod config;
 pub mod domain;
 pub mod http;
@@ -13,6 +14,9 @@ use std::sync::Arc;
 
 use axum::Router;
 
+use crate::clock::{Clock, SystemClock};
+use crate::domain::calendar::Holidays;
+use crate::domain::rules::BookingRules;
 use crate::http::metrics::Metrics;
 use crate::store::Store;
 
@@ -27,6 +31,27 @@ pub struct AppState {
     pub dist_dir: PathBuf,
     /// Demo mode (development SMS outbox, demo data).
     pub demo: bool,
+    /// The current time.
+    pub clock: Arc<dyn Clock>,
+    /// The booking rules in force.
+    pub rules: Arc<BookingRules>,
+    /// The public holidays.
+    pub holidays: Arc<Holidays>,
+}
+
+impl AppState {
+    /// A state with the system clock, the default rules and the shipped holidays.
+    pub fn new(store: Arc<dyn Store>, dist_dir: PathBuf, demo: bool) -> AppState {
+        AppState {
+            store,
+            metrics: Arc::new(Metrics::default()),
+            dist_dir,
+            demo,
+            clock: Arc::new(SystemClock),
+            rules: Arc::new(BookingRules::default()),
+            holidays: Arc::new(Holidays::shipped()),
+        }
+    }
 }
 
 /// The whole HTTP application. Tests call it directly or serve it on a random port.

@@ -9,7 +9,6 @@ use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
 use crate::config::ServeArgs;
-use crate::http::metrics::Metrics;
 use crate::store;
 use crate::{AppState, app};
 
@@ -79,12 +78,7 @@ async fn serve_async(args: ServeArgs) -> anyhow::Result<()> {
         );
     }
 
-    let state = AppState {
-        store,
-        metrics: Arc::new(Metrics::default()),
-        dist_dir: args.dist_dir.clone(),
-        demo: args.demo,
-    };
+    let state = AppState::new(store, args.dist_dir.clone(), args.demo);
     let local = listener
         .local_addr()
         .context("cannot read the listening address")?;

@@ -104,7 +104,7 @@ mod tests {
     #[test]
     fn every_locale_has_a_message_for_every_error_code() {
         for locale in Locale::ALL {
-            for code in rega_api::ErrorCode::ALL {
+            for &code in rega_api::ErrorCode::ALL {
                 assert!(!error_message(messages(locale), code).is_empty());
             }
         }

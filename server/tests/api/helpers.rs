@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use rega_server::http::metrics::Metrics;
 use rega_server::store::Store;
 use rega_server::store::postgres::PgStore;
 use rega_server::store::sqlite::SqliteStore;
@@ -123,12 +122,7 @@ pub async fn spawn_with_store(
     data: tempfile::TempDir,
 ) -> TestApp {
     let dist_dir = dist.unwrap_or_else(|| data.path().join("no-dist"));
-    let state = AppState {
-        store,
-        metrics: Arc::new(Metrics::default()),
-        dist_dir,
-        demo: true,
-    };
+    let state = AppState::new(store, dist_dir, true);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("a free port");
