@@ -1,8 +1,10 @@
 //! The contract between the Rega app and server: locales, error codes and problem documents.
 
+pub mod availability;
 pub mod ids;
 pub mod locale;
 pub mod problem;
+pub mod reference;
 pub mod service;
 pub mod time;
 

@@ -193,6 +193,16 @@ pub struct LocalDateTime {
 }
 
 impl LocalDateTime {
+    /// RFC 3339 with the Baghdad offset, e.g. `2026-12-01T08:30:00+03:00`.
+    pub fn to_rfc3339(self) -> String {
+        format!("{}T{:02}:{:02}:00+03:00", self.date, self.hour, self.minute)
+    }
+
+    /// `HH:MM`.
+    pub fn hh_mm(self) -> String {
+        format!("{:02}:{:02}", self.hour, self.minute)
+    }
+
     /// The Baghdad wall-clock time of a Unix time (seconds since 1970-01-01 UTC).
     pub fn from_unix(seconds: i64) -> LocalDateTime {
         let local = seconds + BAGHDAD_OFFSET_SECONDS;

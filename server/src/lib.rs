@@ -2,8 +2,10 @@
 
 pub mod clock;
 pub mod config;
+pub mod demo;
 pub mod domain;
 pub mod http;
+pub mod jobs;
 pub mod routes;
 pub mod run;
 pub mod store;

@@ -79,6 +79,15 @@ async fn serve_async(args: ServeArgs) -> anyhow::Result<()> {
     }
 
     let state = AppState::new(store, args.dist_dir.clone(), args.demo);
+    if args.demo {
+        crate::demo::seed(&state)
+            .await
+            .context("cannot seed the demo data")?;
+    }
+    crate::jobs::ensure_window_slots(&state)
+        .await
+        .context("cannot create the slots of the booking window")?;
+    crate::jobs::spawn_slot_keeper(state.clone());
     let local = listener
         .local_addr()
         .context("cannot read the listening address")?;

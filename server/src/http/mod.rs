@@ -1,5 +1,6 @@
 //! HTTP plumbing shared by every route: problem documents, security headers, metrics, static files.
 
+pub mod extract;
 pub mod metrics;
 pub mod problem;
 pub mod security;

@@ -1,6 +1,8 @@
 //! The HTTP routes: one module per API area, assembled here.
 
+pub mod availability;
 pub mod health;
+pub mod reference;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -15,7 +17,9 @@ pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
 
 /// Assembles the API, the operational endpoints and the static app.
 pub fn router(state: AppState) -> Router {
-    let api = Router::new();
+    let api = Router::new()
+        .merge(reference::router())
+        .merge(availability::router());
     let static_files = StaticFiles::new(&state.dist_dir);
     Router::new()
         .nest(rega_api::API_BASE, api)

@@ -241,6 +241,10 @@ pub trait Store: Send + Sync + 'static {
         counters: &[(ServiceKind, u32)],
     ) -> Result<(), StoreError>;
 
+    /// Every directorate with its counters per service, by id.
+    async fn directorates(&self)
+    -> Result<Vec<(Directorate, Vec<(ServiceKind, u32)>)>, StoreError>;
+
     /// Adds a citizen (and licence); returns the citizen's id.
     async fn insert_citizen(&self, citizen: &NewCitizen) -> Result<i64, StoreError>;
 

@@ -17,8 +17,8 @@ use sqlx::sqlite::{
 use sqlx::{Row, Sqlite, Transaction};
 
 use super::{
-    Appointment, AppointmentStatus, BookError, BookRequest, Directorate, NewCitizen, Slot, Store,
-    StoreError, new_reference,
+    Appointment, AppointmentStatus, BookError, BookRequest, Directorate, Localized, NewCitizen,
+    Slot, Store, StoreError, new_reference,
 };
 
 /// The SQLite store.
@@ -198,6 +198,52 @@ impl Store for SqliteStore {
         }
         tx.commit().await?;
         Ok(())
+    }
+
+    async fn directorates(
+        &self,
+    ) -> Result<Vec<(Directorate, Vec<(ServiceKind, u32)>)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, name_en, name_ckb, name_ar, address_en, address_ckb, address_ar, phone FROM directorate ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let counters = sqlx::query("SELECT directorate_id, service, counters FROM counter ORDER BY directorate_id, service")
+            .fetch_all(&self.pool)
+            .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let text = |column: &str| -> Result<String, StoreError> {
+                Ok(row.try_get::<String, _>(column)?)
+            };
+            let directorate = Directorate {
+                id: text("id")?,
+                name: Localized {
+                    en: text("name_en")?,
+                    ckb: text("name_ckb")?,
+                    ar: text("name_ar")?,
+                },
+                address: Localized {
+                    en: text("address_en")?,
+                    ckb: text("address_ckb")?,
+                    ar: text("address_ar")?,
+                },
+                phone: text("phone")?,
+            };
+            let mut services = Vec::new();
+            for c in counters.iter() {
+                if c.try_get::<String, _>("directorate_id")? != directorate.id {
+                    continue;
+                }
+                let code: String = c.try_get("service")?;
+                let service = ServiceKind::from_code(&code)
+                    .ok_or_else(|| StoreError::Corrupt(format!("service {code}")))?;
+                let count: i64 = c.try_get("counters")?;
+                services.push((service, u32::try_from(count).unwrap_or(0)));
+            }
+            out.push((directorate, services));
+        }
+        Ok(out)
     }
 
     async fn insert_citizen(&self, c: &NewCitizen) -> Result<i64, StoreError> {

@@ -156,3 +156,70 @@ pub fn fake_dist() -> tempfile::TempDir {
     write("boot.js", b"// boot");
     dir
 }
+
+/// Thursday 2026-11-26, 09:00 in Baghdad: tomorrow and the day after are the weekend.
+pub const THURSDAY_9AM: i64 = 1_795_672_800;
+
+/// The app with demo data and a test clock, on a fresh SQLite or PostgreSQL database.
+pub struct DemoApp {
+    /// The running app.
+    pub app: TestApp,
+    /// The clock the app reads.
+    pub clock: Arc<rega_server::clock::TestClock>,
+    /// The app's state, for arranging data directly.
+    pub state: AppState,
+}
+
+/// Serves the demo data at `now` on the given database (`None` when PostgreSQL is skipped).
+pub async fn spawn_demo(db: Db, now: i64) -> Option<DemoApp> {
+    let data = tempfile::tempdir().expect("a temporary directory");
+    let store = store(db, data.path()).await?;
+    let clock = Arc::new(rega_server::clock::TestClock::at(now));
+    let mut state = AppState::new(store, data.path().join("no-dist"), true);
+    state.clock = clock.clone();
+    rega_server::demo::seed(&state).await.expect("demo data");
+    rega_server::jobs::ensure_window_slots(&state)
+        .await
+        .expect("slots");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a free port");
+    let address: SocketAddr = listener.local_addr().expect("a local address");
+    let router = app(state.clone());
+    tokio::spawn(async move {
+        axum::serve(listener, router)
+            .await
+            .expect("the test server runs");
+    });
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("a client");
+    Some(DemoApp {
+        app: TestApp {
+            url: format!("http://{address}"),
+            client,
+            _data: data,
+        },
+        clock,
+        state,
+    })
+}
+
+/// Asserts a problem document with the status and code, and returns it.
+pub async fn expect_problem(
+    response: reqwest::Response,
+    status: u16,
+    code: &str,
+) -> serde_json::Value {
+    assert_eq!(response.status().as_u16(), status, "status for {code}");
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/problem+json",
+        "{code}"
+    );
+    let problem: serde_json::Value = response.json().await.expect("a JSON problem");
+    assert_eq!(problem["code"], code, "{problem}");
+    assert_eq!(problem["status"], status);
+    problem
+}

@@ -1,0 +1,65 @@
+//! Reference data: services, directorates and closures.
+
+use serde::{Deserialize, Serialize};
+
+use crate::service::ServiceKind;
+use crate::time::{Date, Weekday};
+
+/// Text in the three interface languages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LocalizedText {
+    /// English.
+    pub en: String,
+    /// Sorani Kurdish.
+    pub ckb: String,
+    /// Arabic.
+    pub ar: String,
+}
+
+/// A service and how long its appointments are.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceInfo {
+    /// The service.
+    pub service: ServiceKind,
+    /// Length of one appointment, in minutes.
+    pub slot_minutes: u16,
+}
+
+/// When a directorate is open.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpeningHours {
+    /// The open days, Saturday-first order.
+    pub weekdays: Vec<Weekday>,
+    /// Opening time, `HH:MM` (Asia/Baghdad).
+    pub opens: String,
+    /// Closing time, `HH:MM` (Asia/Baghdad).
+    pub closes: String,
+}
+
+/// A traffic directorate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DirectorateInfo {
+    /// Stable identifier, e.g. `erbil`.
+    pub id: String,
+    /// Its name.
+    pub name: LocalizedText,
+    /// Its address.
+    pub address: LocalizedText,
+    /// Its public phone number (E.164).
+    pub phone: String,
+    /// Its opening hours.
+    pub opening_hours: OpeningHours,
+    /// The services it offers (those with at least one counter).
+    pub services: Vec<ServiceKind>,
+}
+
+/// A day every directorate is closed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Closure {
+    /// The day.
+    pub date: Date,
+    /// The holiday's name.
+    pub name: LocalizedText,
+    /// The date is an estimate (moon-dependent holidays).
+    pub approximate: bool,
+}

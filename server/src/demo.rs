@@ -1,0 +1,336 @@
+//! Demo data (`rega serve --demo`): the SPEC's directorates, and citizens covering every licence
+//! state, so a newcomer can sign in at once. Never used outside demo mode.
+
+use rega_api::ids::NationalId;
+use rega_api::service::ServiceKind;
+use rega_api::time::{Date, LocalDateTime};
+use serde_json::json;
+
+use crate::AppState;
+use crate::store::{Directorate, Localized, NewCitizen, NewLicence, StoreError};
+
+fn l(en: &str, ckb: &str, ar: &str) -> Localized {
+    Localized {
+        en: en.into(),
+        ckb: ckb.into(),
+        ar: ar.into(),
+    }
+}
+
+/// The demo directorates: id, names, phone, and counters per service (theory, practical,
+/// medical, the rest).
+fn directorates() -> Vec<(Directorate, [u32; 4])> {
+    let d = |id: &str, name: Localized, address: Localized, phone: &str| Directorate {
+        id: id.into(),
+        name,
+        address,
+        phone: phone.into(),
+    };
+    vec![
+        (
+            d(
+                "erbil",
+                l(
+                    "Erbil Traffic Directorate",
+                    "بەڕێوەبەرایەتیی هاتووچۆی هەولێر",
+                    "مديرية مرور أربيل",
+                ),
+                l(
+                    "100 Metre Road, Erbil",
+                    "ڕێگای ١٠٠ مەتری، هەولێر",
+                    "طريق ١٠٠ متر، أربيل",
+                ),
+                "+964662000001",
+            ),
+            [5, 3, 4, 4],
+        ),
+        (
+            d(
+                "sulaymaniyah",
+                l(
+                    "Sulaymaniyah Traffic Directorate",
+                    "بەڕێوەبەرایەتیی هاتووچۆی سلێمانی",
+                    "مديرية مرور السليمانية",
+                ),
+                l(
+                    "Salim Street, Sulaymaniyah",
+                    "شەقامی سالم، سلێمانی",
+                    "شارع سالم، السليمانية",
+                ),
+                "+964532000001",
+            ),
+            [5, 3, 4, 4],
+        ),
+        (
+            d(
+                "duhok",
+                l(
+                    "Duhok Traffic Directorate",
+                    "بەڕێوەبەرایەتیی هاتووچۆی دهۆک",
+                    "مديرية مرور دهوك",
+                ),
+                l(
+                    "Nawroz Street, Duhok",
+                    "شەقامی نەورۆز، دهۆک",
+                    "شارع نوروز، دهوك",
+                ),
+                "+964622000001",
+            ),
+            [4, 2, 3, 3],
+        ),
+        (
+            d(
+                "halabja",
+                l(
+                    "Halabja Traffic Directorate",
+                    "بەڕێوەبەرایەتیی هاتووچۆی هەڵەبجە",
+                    "مديرية مرور حلبجة",
+                ),
+                l(
+                    "Main Street, Halabja",
+                    "شەقامی سەرەکی، هەڵەبجە",
+                    "الشارع الرئيسي، حلبجة",
+                ),
+                "+964532000002",
+            ),
+            [2, 1, 2, 2],
+        ),
+        (
+            d(
+                "zakho",
+                l(
+                    "Zakho Traffic Directorate",
+                    "بەڕێوەبەرایەتیی هاتووچۆی زاخۆ",
+                    "مديرية مرور زاخو",
+                ),
+                l("Bridge Road, Zakho", "ڕێگای پرد، زاخۆ", "طريق الجسر، زاخو"),
+                "+964622000002",
+            ),
+            [2, 1, 2, 2],
+        ),
+        (
+            d(
+                "soran",
+                l(
+                    "Soran Traffic Directorate",
+                    "بەڕێوەبەرایەتیی هاتووچۆی سۆران",
+                    "مديرية مرور سوران",
+                ),
+                l(
+                    "Diana Road, Soran",
+                    "ڕێگای دیانا، سۆران",
+                    "طريق ديانا، سوران",
+                ),
+                "+964662000002",
+            ),
+            [2, 1, 2, 2],
+        ),
+        (
+            d(
+                "ranya",
+                l(
+                    "Ranya Traffic Directorate",
+                    "بەڕێوەبەرایەتیی هاتووچۆی ڕانیە",
+                    "مديرية مرور رانية",
+                ),
+                l(
+                    "Market Street, Ranya",
+                    "شەقامی بازاڕ، ڕانیە",
+                    "شارع السوق، رانية",
+                ),
+                "+964532000003",
+            ),
+            [2, 1, 1, 2],
+        ),
+        (
+            d(
+                "kalar",
+                l(
+                    "Kalar Traffic Directorate",
+                    "بەڕێوەبەرایەتیی هاتووچۆی کەلار",
+                    "مديرية مرور كلار",
+                ),
+                l(
+                    "Garmiyan Road, Kalar",
+                    "ڕێگای گەرمیان، کەلار",
+                    "طريق كرميان، كلار",
+                ),
+                "+964532000004",
+            ),
+            [2, 1, 1, 2],
+        ),
+    ]
+}
+
+/// One demo citizen: national ID, phone, what they show, birth date, theory test passed, and
+/// the licence's names, categories, expiry (days from today) and suspension.
+struct DemoCitizen {
+    national_id: &'static str,
+    shows: &'static str,
+    birth_date: &'static str,
+    theory_test_passed: bool,
+    licence: Option<DemoLicence>,
+}
+
+struct DemoLicence {
+    names: [&'static str; 4],
+    number: &'static str,
+    categories: &'static [&'static str],
+    expires_in_days: i64,
+    suspension: Option<&'static str>,
+}
+
+const CITIZENS: &[DemoCitizen] = &[
+    DemoCitizen {
+        national_id: "100000000001",
+        shows: "valid licence (B)",
+        birth_date: "1990-04-12",
+        theory_test_passed: true,
+        licence: Some(DemoLicence {
+            names: ["Ahmed", "Karwan", "ئەحمەد", "کاروان"],
+            number: "KR-ERB-0012345",
+            categories: &["B"],
+            expires_in_days: 1900,
+            suspension: None,
+        }),
+    },
+    DemoCitizen {
+        national_id: "100000000002",
+        shows: "licence expiring in 60 days (B, A): renewal open",
+        birth_date: "1985-11-30",
+        theory_test_passed: true,
+        licence: Some(DemoLicence {
+            names: ["Rashid", "Shilan", "ڕەشید", "شیلان"],
+            number: "KR-SUL-0098765",
+            categories: &["B", "A"],
+            expires_in_days: 60,
+            suspension: None,
+        }),
+    },
+    DemoCitizen {
+        national_id: "100000000003",
+        shows: "expired licence (B, C1)",
+        birth_date: "1972-07-03",
+        theory_test_passed: true,
+        licence: Some(DemoLicence {
+            names: ["Mustafa", "Dilshad", "مستەفا", "دڵشاد"],
+            number: "KR-DUH-0045678",
+            categories: &["B", "C1"],
+            expires_in_days: -200,
+            suspension: None,
+        }),
+    },
+    DemoCitizen {
+        national_id: "100000000004",
+        shows: "suspended licence: medical check only",
+        birth_date: "1995-01-22",
+        theory_test_passed: true,
+        licence: Some(DemoLicence {
+            names: ["Hassan", "Rebwar", "حەسەن", "ڕێبوار"],
+            number: "KR-HAL-0033221",
+            categories: &["B"],
+            expires_in_days: 1300,
+            suspension: Some("Suspended by the Erbil traffic court until the fine is paid."),
+        }),
+    },
+    DemoCitizen {
+        national_id: "100000000005",
+        shows: "no licence, theory test passed: practical test open",
+        birth_date: "2001-06-15",
+        theory_test_passed: true,
+        licence: None,
+    },
+    DemoCitizen {
+        national_id: "100000000006",
+        shows: "no licence, no tests yet: new licence and theory test open",
+        birth_date: "2006-09-01",
+        theory_test_passed: false,
+        licence: None,
+    },
+    DemoCitizen {
+        national_id: "100000000007",
+        shows: "17 years old: only the medical check",
+        birth_date: "2009-08-20",
+        theory_test_passed: false,
+        licence: None,
+    },
+];
+
+fn licence_elements(
+    l: &DemoLicence,
+    birth_date: &str,
+    issue: Date,
+    expiry: Date,
+) -> serde_json::Value {
+    json!({
+        "family_name": l.names[0],
+        "given_name": l.names[1],
+        "family_name_national_character": l.names[2],
+        "given_name_national_character": l.names[3],
+        "birth_date": birth_date,
+        "issue_date": issue.to_string(),
+        "expiry_date": expiry.to_string(),
+        "issuing_country": "IQ",
+        "issuing_authority": "KRG-GDT",
+        "document_number": l.number,
+        "un_distinguishing_sign": "IRQ",
+        "driving_privileges": l.categories.iter().map(|c| json!({ "vehicle_category_code": c })).collect::<Vec<_>>(),
+    })
+}
+
+/// Seeds the demo data into an empty database (a restart keeps what is there) and prints the
+/// national IDs to try.
+pub async fn seed(state: &AppState) -> Result<(), StoreError> {
+    if state.store.directorates().await?.is_empty() {
+        for (directorate, [theory, practical, medical, other]) in directorates() {
+            let counters: Vec<(ServiceKind, u32)> = ServiceKind::ALL
+                .iter()
+                .map(|&s| {
+                    let n = match s {
+                        ServiceKind::TheoryTest => theory,
+                        ServiceKind::PracticalTest => practical,
+                        ServiceKind::MedicalCheck => medical,
+                        _ => other,
+                    };
+                    (s, n)
+                })
+                .collect();
+            state
+                .store
+                .upsert_directorate(&directorate, &counters)
+                .await?;
+        }
+        let today = LocalDateTime::from_unix(state.clock.now()).date;
+        for c in CITIZENS {
+            let national_id = NationalId::parse(c.national_id)
+                .map_err(|_| StoreError::Corrupt(c.national_id.into()))?;
+            let licence = c.licence.as_ref().map(|l| {
+                let expiry = today.add_days(l.expires_in_days);
+                let issue = expiry.add_days(-3652);
+                NewLicence {
+                    document_number: l.number.into(),
+                    expiry_date: expiry.to_string(),
+                    suspension: l.suspension.map(String::from),
+                    elements: licence_elements(l, c.birth_date, issue, expiry),
+                }
+            });
+            let phone = format!("+96475000{}", &c.national_id[7..]);
+            let citizen = NewCitizen {
+                national_id,
+                phone,
+                birth_date: c.birth_date.into(),
+                theory_test_passed: c.theory_test_passed,
+                licence,
+            };
+            state.store.insert_citizen(&citizen).await?;
+        }
+        tracing::info!("demo data seeded");
+    }
+    println!(
+        "Demo citizens (sign in with the national ID; the SMS code appears in the development outbox and the log):"
+    );
+    for c in CITIZENS {
+        println!("  {}  {}", c.national_id, c.shows);
+    }
+    Ok(())
+}

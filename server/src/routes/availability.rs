@@ -1,0 +1,182 @@
+//! Availability: which days of the booking window have free places, and the slots of a day.
+
+use std::collections::BTreeMap;
+
+use axum::Router;
+use axum::extract::State;
+use axum::routing::get;
+use rega_api::ErrorCode;
+use rega_api::availability::{
+    ClosedReason, DayAvailability, DaysResponse, SlotAvailability, SlotsResponse,
+};
+use rega_api::reference::LocalizedText;
+use rega_api::service::ServiceKind;
+use rega_api::time::{Date, LocalDateTime};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::domain::calendar::{Closed, booking_window, closed_reason};
+use crate::http::extract::{ApiJson, ApiQuery};
+use crate::http::problem::ApiError;
+
+/// `/availability/days`, `/availability/slots`.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/availability/days", get(days))
+        .route("/availability/slots", get(slots))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DaysQuery {
+    directorate: String,
+    service: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SlotsQuery {
+    directorate: String,
+    service: String,
+    date: String,
+}
+
+/// The service, checked to exist and to be offered by the directorate.
+pub async fn offered(
+    state: &AppState,
+    directorate: &str,
+    service: &str,
+) -> Result<ServiceKind, ApiError> {
+    let service = ServiceKind::from_code(service)
+        .ok_or_else(|| ApiError::client(ErrorCode::UnknownService))?;
+    let directorates = state.store.directorates().await?;
+    let (_, counters) = directorates
+        .iter()
+        .find(|(d, _)| d.id == directorate)
+        .ok_or_else(|| ApiError::client(ErrorCode::UnknownDirectorate))?;
+    if !counters.iter().any(|(s, n)| *s == service && *n > 0) {
+        return Err(ApiError::client(ErrorCode::UnknownService));
+    }
+    Ok(service)
+}
+
+fn start_of(date: Date) -> i64 {
+    LocalDateTime {
+        date,
+        hour: 0,
+        minute: 0,
+    }
+    .to_unix()
+}
+
+fn places_left(capacity: i64, booked: i64) -> u32 {
+    u32::try_from((capacity - booked).max(0)).unwrap_or(0)
+}
+
+async fn days(
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<DaysQuery>,
+) -> Result<ApiJson<DaysResponse>, ApiError> {
+    let service = offered(&state, &q.directorate, &q.service).await?;
+    let now = state.clock.now();
+    let today = LocalDateTime::from_unix(now).date;
+    let (first, last) = booking_window(&state.rules, &state.holidays, today);
+    let slots = state
+        .store
+        .slots_between(
+            &q.directorate,
+            service,
+            start_of(first),
+            start_of(last.add_days(1)),
+        )
+        .await?;
+    let mut free: BTreeMap<Date, u32> = BTreeMap::new();
+    for slot in slots.iter().filter(|s| s.starts_at > now) {
+        *free
+            .entry(LocalDateTime::from_unix(slot.starts_at).date)
+            .or_default() += places_left(slot.capacity, slot.booked);
+    }
+    let mut days = Vec::new();
+    let mut day = first;
+    while day <= last {
+        let (closed, holiday) = match closed_reason(&state.rules, &state.holidays, day) {
+            None => (None, None),
+            Some(Closed::Weekend) => (Some(ClosedReason::Weekend), None),
+            Some(Closed::Holiday(h)) => (
+                Some(ClosedReason::Holiday),
+                Some(LocalizedText {
+                    en: h.en,
+                    ckb: h.ckb,
+                    ar: h.ar,
+                }),
+            ),
+        };
+        let places = if closed.is_some() {
+            0
+        } else {
+            free.get(&day).copied().unwrap_or(0)
+        };
+        days.push(DayAvailability {
+            date: day,
+            places_left: places,
+            closed,
+            holiday,
+        });
+        day = day.add_days(1);
+    }
+    Ok(ApiJson(DaysResponse {
+        directorate: q.directorate,
+        service,
+        first,
+        last,
+        days,
+    }))
+}
+
+async fn slots(
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<SlotsQuery>,
+) -> Result<ApiJson<SlotsResponse>, ApiError> {
+    let service = offered(&state, &q.directorate, &q.service).await?;
+    let date = Date::parse(&q.date).map_err(|_| ApiError::client(ErrorCode::InvalidDate))?;
+    let now = state.clock.now();
+    let (first, last) = booking_window(
+        &state.rules,
+        &state.holidays,
+        LocalDateTime::from_unix(now).date,
+    );
+    if date < first || date > last {
+        return Err(ApiError::client(ErrorCode::OutsideBookingWindow));
+    }
+    if closed_reason(&state.rules, &state.holidays, date).is_some() {
+        return Err(ApiError::client(ErrorCode::DayClosed));
+    }
+    let rows = state
+        .store
+        .slots_between(
+            &q.directorate,
+            service,
+            start_of(date),
+            start_of(date.add_days(1)),
+        )
+        .await?;
+    let slots = rows
+        .iter()
+        .filter(|s| s.starts_at > now)
+        .map(|s| {
+            let local = LocalDateTime::from_unix(s.starts_at);
+            SlotAvailability {
+                slot_id: s.id,
+                starts_at: local.to_rfc3339(),
+                time: local.hh_mm(),
+                places_left: places_left(s.capacity, s.booked),
+            }
+        })
+        .collect();
+    Ok(ApiJson(SlotsResponse {
+        directorate: q.directorate,
+        service,
+        date,
+        slots,
+    }))
+}
