@@ -278,3 +278,40 @@ async fn bad_availability_requests_get_their_own_problem() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn the_window_moves_with_the_days_and_the_keeper_fills_the_new_last_day() {
+    let Some(demo) = spawn_demo(Db::Sqlite, THURSDAY_9AM).await else {
+        return;
+    };
+    let days_url = "/api/v1/availability/days?directorate=erbil&service=medical_check";
+    // Three days later (Sunday) the window ends on 29 December, a Tuesday with no slots yet.
+    demo.clock.advance(3 * 86_400);
+    let days: serde_json::Value = demo.app.get(days_url).await.json().await.expect("JSON");
+    assert_eq!(days["first"], "2026-11-30");
+    let last = days["days"]
+        .as_array()
+        .expect("days")
+        .last()
+        .cloned()
+        .expect("a last day");
+    assert_eq!(
+        (last["date"].as_str(), last["places_left"].as_u64()),
+        (Some("2026-12-29"), Some(0))
+    );
+    rega_server::jobs::ensure_window_slots(&demo.state)
+        .await
+        .expect("the keeper runs");
+    let days: serde_json::Value = demo.app.get(days_url).await.json().await.expect("JSON");
+    let last = days["days"]
+        .as_array()
+        .expect("days")
+        .last()
+        .cloned()
+        .expect("a last day");
+    assert_eq!(
+        last["places_left"],
+        24 * 4,
+        "24 medical-check slots × 4 counters"
+    );
+}
