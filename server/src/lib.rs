@@ -1,5 +1,6 @@
 //! The Rega server: the REST API, storage, and static serving of the built app.
 
+pub mod auth;
 pub mod clock;
 pub mod config;
 pub mod demo;
@@ -8,6 +9,7 @@ pub mod http;
 pub mod jobs;
 pub mod routes;
 pub mod run;
+pub mod sms;
 pub mod store;
 pub mod tools;
 
@@ -39,19 +41,40 @@ pub struct AppState {
     pub rules: Arc<BookingRules>,
     /// The public holidays.
     pub holidays: Arc<Holidays>,
+    /// Where SMS go: the development outbox in demo mode.
+    pub sms: Arc<dyn crate::sms::SmsGateway>,
 }
 
 impl AppState {
+    /// The same state reading another clock (tests), with the outbox reading it too.
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> AppState {
+        if self.demo {
+            self.sms = Arc::new(crate::sms::DevOutbox::new(
+                self.store.clone(),
+                clock.clone(),
+            ));
+        }
+        self.clock = clock;
+        self
+    }
+
     /// A state with the system clock, the default rules and the shipped holidays.
     pub fn new(store: Arc<dyn Store>, dist_dir: PathBuf, demo: bool) -> AppState {
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let sms: Arc<dyn crate::sms::SmsGateway> = if demo {
+            Arc::new(crate::sms::DevOutbox::new(store.clone(), clock.clone()))
+        } else {
+            Arc::new(crate::sms::NoGateway)
+        };
         AppState {
             store,
             metrics: Arc::new(Metrics::default()),
             dist_dir,
             demo,
-            clock: Arc::new(SystemClock),
+            clock,
             rules: Arc::new(BookingRules::default()),
             holidays: Arc::new(Holidays::shipped()),
+            sms,
         }
     }
 }

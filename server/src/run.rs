@@ -96,10 +96,13 @@ async fn serve_async(args: ServeArgs) -> anyhow::Result<()> {
     // The URL on a line of its own, for people and for scripts waiting on it.
     println!("Rega is running at {url}");
 
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown)
-        .await
-        .context("the HTTP server stopped with an error")?;
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+    .context("the HTTP server stopped with an error")?;
     tracing::info!("rega stopped");
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! The HTTP routes: one module per API area, assembled here.
 
+pub mod auth;
 pub mod availability;
 pub mod health;
 pub mod reference;
@@ -19,7 +20,8 @@ pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .merge(reference::router())
-        .merge(availability::router());
+        .merge(availability::router())
+        .merge(auth::router());
     let static_files = StaticFiles::new(&state.dist_dir);
     Router::new()
         .nest(rega_api::API_BASE, api)
@@ -28,6 +30,10 @@ pub fn router(state: AppState) -> Router {
             static_files.clone().serve(request)
         }))
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::auth::check_origin,
+        ))
         .layer(middleware::from_fn(security::security_headers))
         .layer(middleware::from_fn_with_state(
             state.metrics.clone(),

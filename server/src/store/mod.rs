@@ -221,6 +221,73 @@ pub fn new_reference() -> Result<Reference, StoreError> {
     Ok(Reference::from_random(indices))
 }
 
+/// A citizen's registry record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CitizenRecord {
+    /// Row id.
+    pub id: i64,
+    /// National card number.
+    pub national_id: NationalId,
+    /// The phone for sign-in codes.
+    pub phone: String,
+    /// Date of birth, `YYYY-MM-DD`.
+    pub birth_date: String,
+    /// Whether a theory test was passed.
+    pub theory_test_passed: bool,
+}
+
+/// A one-time code as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OtpRecord {
+    /// Row id.
+    pub id: i64,
+    /// HMAC of the code.
+    pub code_hmac: String,
+    /// When it stops being valid.
+    pub expires_at: i64,
+    /// Wrong tries so far.
+    pub failed_attempts: u32,
+}
+
+/// A session as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    /// Whose session.
+    pub citizen_id: i64,
+    /// Signed in at.
+    pub created_at: i64,
+    /// Last request at.
+    pub last_seen_at: i64,
+    /// Signed out at, if so.
+    pub revoked_at: Option<i64>,
+}
+
+/// An SMS in the outbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SmsRecord {
+    /// To.
+    pub phone: String,
+    /// Text.
+    pub body: String,
+    /// Stored at.
+    pub created_at: i64,
+}
+
+/// One audit record (SPEC §6): never a code, a token or a cookie.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditRecord {
+    /// When, Unix seconds (stored as UTC).
+    pub at: i64,
+    /// Who: `citizen:<id>`, `anonymous`, `system`, `staff:<name>`.
+    pub actor: String,
+    /// What: `auth.code_sent`, `booking.created`, …
+    pub action: String,
+    /// On what: an appointment reference, a masked ID, …
+    pub object: String,
+    /// How it ended: `ok` or a problem code.
+    pub result: String,
+}
+
 /// Everything the server keeps. Both implementations pass one conformance suite
 /// (`server/tests/api/store.rs`).
 #[async_trait]
@@ -290,4 +357,69 @@ pub trait Store: Send + Sync + 'static {
 
     /// A citizen's appointments, newest slot first.
     async fn appointments_of(&self, citizen_id: i64) -> Result<Vec<Appointment>, StoreError>;
+    /// A citizen by national card number.
+    async fn citizen_by_national_id(
+        &self,
+        national_id: &NationalId,
+    ) -> Result<Option<CitizenRecord>, StoreError>;
+
+    /// A citizen by id.
+    async fn citizen(&self, citizen_id: i64) -> Result<Option<CitizenRecord>, StoreError>;
+
+    /// How many events with this key happened after `since`.
+    async fn count_events(&self, key: &str, since: i64) -> Result<u32, StoreError>;
+
+    /// Records an event for rate limiting.
+    async fn record_event(&self, key: &str, at: i64) -> Result<(), StoreError>;
+
+    /// Issues a new one-time code for a citizen, revoking any earlier unused one.
+    async fn replace_otp(
+        &self,
+        citizen_id: i64,
+        code_hmac: &str,
+        now: i64,
+        expires_at: i64,
+    ) -> Result<(), StoreError>;
+
+    /// The citizen's newest code that is neither used nor revoked (possibly expired).
+    async fn current_otp(&self, citizen_id: i64) -> Result<Option<OtpRecord>, StoreError>;
+
+    /// Counts a wrong try on a code, revoking it at `max_failures`; returns the tries so far.
+    async fn otp_failed(&self, otp_id: i64, max_failures: u32) -> Result<u32, StoreError>;
+
+    /// Uses a code once: true only for the one request that consumed it.
+    async fn otp_consume(&self, otp_id: i64, now: i64) -> Result<bool, StoreError>;
+
+    /// Stores a new session by the hash of its token.
+    async fn create_session(
+        &self,
+        token_hash: &str,
+        citizen_id: i64,
+        now: i64,
+    ) -> Result<(), StoreError>;
+
+    /// A session by the hash of its token.
+    async fn session(&self, token_hash: &str) -> Result<Option<SessionRecord>, StoreError>;
+
+    /// Marks a session as used now (for the idle timeout).
+    async fn touch_session(&self, token_hash: &str, now: i64) -> Result<(), StoreError>;
+
+    /// Ends a session.
+    async fn revoke_session(&self, token_hash: &str, now: i64) -> Result<(), StoreError>;
+
+    /// Stores an SMS in the outbox.
+    async fn push_sms(&self, phone: &str, body: &str, now: i64) -> Result<(), StoreError>;
+
+    /// The newest SMS to a phone, newest first.
+    async fn sms_to(&self, phone: &str, limit: u32) -> Result<Vec<SmsRecord>, StoreError>;
+
+    /// Writes one audit record.
+    async fn audit(&self, record: &AuditRecord) -> Result<(), StoreError>;
+
+    /// The newest audit records, newest first.
+    async fn audit_records(&self, limit: u32) -> Result<Vec<AuditRecord>, StoreError>;
+
+    /// The shared secret with this name: `candidate` is stored if there is none yet, and the
+    /// stored value is returned, so every instance ends up with the same one.
+    async fn shared_secret(&self, name: &str, candidate: &str) -> Result<String, StoreError>;
 }

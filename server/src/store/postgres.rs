@@ -7,14 +7,15 @@ use std::time::Duration;
 
 use anyhow::Context;
 use async_trait::async_trait;
-use rega_api::ids::Reference;
+use rega_api::ids::{NationalId, Reference};
 use rega_api::service::ServiceKind;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
 use sqlx::{Postgres, Row, Transaction};
 
 use super::{
-    Appointment, AppointmentStatus, BookError, BookRequest, Directorate, Localized, NewCitizen,
-    Slot, Store, StoreError, new_reference,
+    Appointment, AppointmentStatus, AuditRecord, BookError, BookRequest, CitizenRecord,
+    Directorate, Localized, NewCitizen, OtpRecord, SessionRecord, Slot, SmsRecord, Store,
+    StoreError, new_reference,
 };
 
 /// The PostgreSQL store.
@@ -146,6 +147,18 @@ async fn fetch_appointment(
     .await?
     .ok_or(BookError::NotFound)?;
     Ok(appointment(&row)?)
+}
+
+fn citizen_record(row: &PgRow) -> Result<CitizenRecord, StoreError> {
+    let national_id: String = row.try_get("national_id")?;
+    Ok(CitizenRecord {
+        id: row.try_get("id")?,
+        national_id: NationalId::parse(&national_id)
+            .map_err(|_| StoreError::Corrupt("national id".into()))?,
+        phone: row.try_get("phone")?,
+        birth_date: row.try_get("birth_date")?,
+        theory_test_passed: row.try_get("theory_test_passed")?,
+    })
 }
 
 #[async_trait]
@@ -440,5 +453,252 @@ impl Store for PgStore {
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(appointment).collect()
+    }
+
+    async fn citizen_by_national_id(
+        &self,
+        national_id: &NationalId,
+    ) -> Result<Option<CitizenRecord>, StoreError> {
+        let row = sqlx::query("SELECT id, national_id, phone, birth_date, theory_test_passed FROM citizen WHERE national_id = $1")
+            .bind(national_id.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(citizen_record).transpose()
+    }
+
+    async fn citizen(&self, citizen_id: i64) -> Result<Option<CitizenRecord>, StoreError> {
+        let row = sqlx::query("SELECT id, national_id, phone, birth_date, theory_test_passed FROM citizen WHERE id = $1")
+            .bind(citizen_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(citizen_record).transpose()
+    }
+
+    async fn count_events(&self, key: &str, since: i64) -> Result<u32, StoreError> {
+        let count: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM rate_event WHERE key = $1 AND at > $2")
+                .bind(key)
+                .bind(since)
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(u32::try_from(count).unwrap_or(u32::MAX))
+    }
+
+    async fn record_event(&self, key: &str, at: i64) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO rate_event (key, at) VALUES ($1, $2)")
+            .bind(key)
+            .bind(at)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn replace_otp(
+        &self,
+        citizen_id: i64,
+        code_hmac: &str,
+        now: i64,
+        expires_at: i64,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE otp_code SET revoked = $1 WHERE citizen_id = $2 AND used_at IS NULL")
+            .bind(true)
+            .bind(citizen_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO otp_code (citizen_id, code_hmac, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+            .bind(citizen_id)
+            .bind(code_hmac)
+            .bind(now)
+            .bind(expires_at)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn current_otp(&self, citizen_id: i64) -> Result<Option<OtpRecord>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, code_hmac, expires_at, CAST(failed_attempts AS BIGINT) AS failed FROM otp_code \
+             WHERE citizen_id = $1 AND used_at IS NULL AND revoked = $2 ORDER BY id DESC LIMIT 1",
+        )
+        .bind(citizen_id)
+        .bind(false)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| -> Result<OtpRecord, StoreError> {
+            Ok(OtpRecord {
+                id: row.try_get("id")?,
+                code_hmac: row.try_get("code_hmac")?,
+                expires_at: row.try_get("expires_at")?,
+                failed_attempts: u32::try_from(row.try_get::<i64, _>("failed")?)
+                    .unwrap_or(u32::MAX),
+            })
+        })
+        .transpose()
+    }
+
+    async fn otp_failed(&self, otp_id: i64, max_failures: u32) -> Result<u32, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE otp_code SET failed_attempts = failed_attempts + 1 WHERE id = $1")
+            .bind(otp_id)
+            .execute(&mut *tx)
+            .await?;
+        let failed: i64 = sqlx::query_scalar(
+            "SELECT CAST(failed_attempts AS BIGINT) FROM otp_code WHERE id = $1",
+        )
+        .bind(otp_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if failed >= i64::from(max_failures) {
+            sqlx::query("UPDATE otp_code SET revoked = $1 WHERE id = $2")
+                .bind(true)
+                .bind(otp_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(u32::try_from(failed).unwrap_or(u32::MAX))
+    }
+
+    async fn otp_consume(&self, otp_id: i64, now: i64) -> Result<bool, StoreError> {
+        let used = sqlx::query(
+            "UPDATE otp_code SET used_at = $1 WHERE id = $2 AND used_at IS NULL AND revoked = $3",
+        )
+        .bind(now)
+        .bind(otp_id)
+        .bind(false)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(used == 1)
+    }
+
+    async fn create_session(
+        &self,
+        token_hash: &str,
+        citizen_id: i64,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO session (token_hash, citizen_id, created_at, last_seen_at) VALUES ($1, $2, $3, $4)")
+            .bind(token_hash)
+            .bind(citizen_id)
+            .bind(now)
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn session(&self, token_hash: &str) -> Result<Option<SessionRecord>, StoreError> {
+        let row = sqlx::query("SELECT citizen_id, created_at, last_seen_at, revoked_at FROM session WHERE token_hash = $1")
+            .bind(token_hash)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|row| -> Result<SessionRecord, StoreError> {
+            Ok(SessionRecord {
+                citizen_id: row.try_get("citizen_id")?,
+                created_at: row.try_get("created_at")?,
+                last_seen_at: row.try_get("last_seen_at")?,
+                revoked_at: row.try_get("revoked_at")?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn touch_session(&self, token_hash: &str, now: i64) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE session SET last_seen_at = $1 WHERE token_hash = $2 AND last_seen_at < $3",
+        )
+        .bind(now)
+        .bind(token_hash)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn revoke_session(&self, token_hash: &str, now: i64) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE session SET revoked_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL",
+        )
+        .bind(now)
+        .bind(token_hash)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn push_sms(&self, phone: &str, body: &str, now: i64) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO sms_outbox (phone, body, created_at) VALUES ($1, $2, $3)")
+            .bind(phone)
+            .bind(body)
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn sms_to(&self, phone: &str, limit: u32) -> Result<Vec<SmsRecord>, StoreError> {
+        let rows = sqlx::query("SELECT phone, body, created_at FROM sms_outbox WHERE phone = $1 ORDER BY id DESC LIMIT $2")
+            .bind(phone)
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(SmsRecord {
+                    phone: row.try_get("phone")?,
+                    body: row.try_get("body")?,
+                    created_at: row.try_get("created_at")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn audit(&self, record: &AuditRecord) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO audit_log (at_utc, actor, action, object, result) VALUES (to_timestamp($1), $2, $3, $4, $5)")
+            .bind(record.at as f64)
+            .bind(&record.actor)
+            .bind(&record.action)
+            .bind(&record.object)
+            .bind(&record.result)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn audit_records(&self, limit: u32) -> Result<Vec<AuditRecord>, StoreError> {
+        let rows = sqlx::query("SELECT CAST(EXTRACT(EPOCH FROM at_utc) AS BIGINT) AS at, actor, action, object, result FROM audit_log ORDER BY id DESC LIMIT $1")
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(AuditRecord {
+                    at: row.try_get("at")?,
+                    actor: row.try_get("actor")?,
+                    action: row.try_get("action")?,
+                    object: row.try_get("object")?,
+                    result: row.try_get("result")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn shared_secret(&self, name: &str, candidate: &str) -> Result<String, StoreError> {
+        sqlx::query(
+            "INSERT INTO server_secret (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(name)
+        .bind(candidate)
+        .execute(&self.pool)
+        .await?;
+        Ok(
+            sqlx::query_scalar("SELECT value FROM server_secret WHERE name = $1")
+                .bind(name)
+                .fetch_one(&self.pool)
+                .await?,
+        )
     }
 }

@@ -175,8 +175,7 @@ pub async fn spawn_demo(db: Db, now: i64) -> Option<DemoApp> {
     let data = tempfile::tempdir().expect("a temporary directory");
     let store = store(db, data.path()).await?;
     let clock = Arc::new(rega_server::clock::TestClock::at(now));
-    let mut state = AppState::new(store, data.path().join("no-dist"), true);
-    state.clock = clock.clone();
+    let state = AppState::new(store, data.path().join("no-dist"), true).with_clock(clock.clone());
     rega_server::demo::seed(&state).await.expect("demo data");
     rega_server::jobs::ensure_window_slots(&state)
         .await

@@ -1,0 +1,197 @@
+//! `/auth/…`: request a sign-in code, verify it, the session, sign out; and the development
+//! SMS outbox (demo mode only).
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use rega_api::ErrorCode;
+use rega_api::auth::{CodeRequest, CodeSent, OutboxMessage, SessionInfo, VerifyRequest};
+use rega_api::ids::{NationalId, OtpCode};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::auth::{
+    CODE_LIFETIME, Citizen, ClientAddress, CodeRejected, RESEND_AFTER, audit, masked, rate_limited,
+    request_code, session_cookie, session_token, start_session, token_hash, verify_code,
+};
+use crate::http::extract::{ApiJson, ApiQuery};
+use crate::http::problem::ApiError;
+
+/// The sign-in routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/auth/code", post(code))
+        .route("/auth/verify", post(verify))
+        .route("/auth/session", get(session))
+        .route("/auth/sign-out", post(sign_out))
+        .route("/dev/outbox", get(outbox))
+}
+
+async fn code(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    ApiJson(request): ApiJson<CodeRequest>,
+) -> Result<Response, ApiError> {
+    let national_id = parse_id(&request.national_id)?;
+    let object = masked(&national_id);
+    match request_code(&state, &national_id, &address).await? {
+        Ok(()) => {
+            audit(&state, "anonymous", "auth.code_requested", &object, "ok").await;
+            let body = CodeSent {
+                expires_in_seconds: CODE_LIFETIME,
+                resend_after_seconds: RESEND_AFTER,
+            };
+            Ok((StatusCode::ACCEPTED, ApiJson(body)).into_response())
+        }
+        Err(retry_after) => {
+            audit(
+                &state,
+                "anonymous",
+                "auth.code_requested",
+                &object,
+                "rate_limited",
+            )
+            .await;
+            Ok(rate_limited(retry_after))
+        }
+    }
+}
+
+async fn verify(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    headers: HeaderMap,
+    ApiJson(request): ApiJson<VerifyRequest>,
+) -> Result<Response, ApiError> {
+    let national_id = parse_id(&request.national_id)?;
+    let code =
+        OtpCode::parse(&request.code).map_err(|_| ApiError::client(ErrorCode::InvalidCode))?;
+    let object = masked(&national_id);
+    let citizen_id = match verify_code(&state, &national_id, &code, &address).await? {
+        Ok(id) => id,
+        Err(rejected) => {
+            let code = match rejected {
+                CodeRejected::Incorrect => ErrorCode::CodeIncorrect,
+                CodeRejected::Expired => ErrorCode::CodeExpired,
+                CodeRejected::TooManyAttempts => ErrorCode::TooManyAttempts,
+                CodeRejected::Limited => ErrorCode::RateLimited,
+            };
+            audit(
+                &state,
+                "anonymous",
+                "auth.code_failed",
+                &object,
+                code.as_str(),
+            )
+            .await;
+            if code == ErrorCode::RateLimited {
+                return Ok(rate_limited(3600));
+            }
+            return Err(ApiError::client(code));
+        }
+    };
+    // Rotation: a session the browser still had ends here; the new one starts fresh.
+    if let Some(old) = session_token(&headers) {
+        state
+            .store
+            .revoke_session(&token_hash(&old), state.clock.now())
+            .await?;
+    }
+    let token = start_session(&state, citizen_id).await?;
+    audit(
+        &state,
+        &format!("citizen:{citizen_id}"),
+        "auth.signed_in",
+        &object,
+        "ok",
+    )
+    .await;
+    let now = state.clock.now();
+    let info = SessionInfo {
+        national_id_last_digits: national_id.as_str()[9..].to_owned(),
+        idle_expires_at: now + crate::auth::IDLE_TIMEOUT,
+        absolute_expires_at: now + crate::auth::ABSOLUTE_TIMEOUT,
+    };
+    let mut response = ApiJson(info).into_response();
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, session_cookie(Some(&token)));
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    Ok(response)
+}
+
+async fn session(State(state): State<AppState>, citizen: Citizen) -> Result<Response, ApiError> {
+    let record = state
+        .store
+        .citizen(citizen.id)
+        .await?
+        .ok_or_else(|| ApiError::client(ErrorCode::Unauthenticated))?;
+    let info = SessionInfo {
+        national_id_last_digits: record.national_id.as_str()[9..].to_owned(),
+        idle_expires_at: citizen.idle_expires_at,
+        absolute_expires_at: citizen.absolute_expires_at,
+    };
+    let mut response = ApiJson(info).into_response();
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    Ok(response)
+}
+
+async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
+    if let Some(token) = session_token(&headers) {
+        let hash = token_hash(&token);
+        let who = match state.store.session(&hash).await? {
+            Some(s) => format!("citizen:{}", s.citizen_id),
+            None => "anonymous".into(),
+        };
+        state.store.revoke_session(&hash, state.clock.now()).await?;
+        audit(&state, &who, "auth.signed_out", "session", "ok").await;
+    }
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, session_cookie(None));
+    Ok(response)
+}
+
+fn parse_id(text: &str) -> Result<NationalId, ApiError> {
+    NationalId::parse(text).map_err(|_| ApiError::client(ErrorCode::InvalidNationalId))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OutboxQuery {
+    national_id: String,
+}
+
+/// The newest messages to a citizen's phone: demo mode only, 404 otherwise.
+async fn outbox(
+    State(state): State<AppState>,
+    ApiQuery(query): ApiQuery<OutboxQuery>,
+) -> Result<ApiJson<Vec<OutboxMessage>>, ApiError> {
+    if !state.demo {
+        return Err(ApiError::client(ErrorCode::NotFound));
+    }
+    let national_id = parse_id(&query.national_id)?;
+    let Some(citizen) = state.store.citizen_by_national_id(&national_id).await? else {
+        return Ok(ApiJson(Vec::new()));
+    };
+    let messages = state.store.sms_to(&citizen.phone, 10).await?;
+    Ok(ApiJson(
+        messages
+            .into_iter()
+            .map(|m| OutboxMessage {
+                phone: m.phone,
+                text: m.body,
+                sent_at: m.created_at,
+            })
+            .collect(),
+    ))
+}
