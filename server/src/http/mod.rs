@@ -1,6 +1,7 @@
 //! HTTP plumbing shared by every route: problem documents, security headers, metrics, static files.
 
 pub mod extract;
+pub mod idempotency;
 pub mod metrics;
 pub mod problem;
 pub mod security;

@@ -1,5 +1,6 @@
 //! The HTTP routes: one module per API area, assembled here.
 
+pub mod appointments;
 pub mod auth;
 pub mod availability;
 pub mod health;
@@ -21,7 +22,8 @@ pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .merge(reference::router())
         .merge(availability::router())
-        .merge(auth::router());
+        .merge(auth::router())
+        .merge(appointments::router());
     let static_files = StaticFiles::new(&state.dist_dir);
     Router::new()
         .nest(rega_api::API_BASE, api)

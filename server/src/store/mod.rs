@@ -288,6 +288,37 @@ pub struct AuditRecord {
     pub result: String,
 }
 
+/// A licence in the registry, as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LicenceRecord {
+    /// The licence number.
+    pub document_number: String,
+    /// Expiry date, `YYYY-MM-DD`.
+    pub expiry_date: String,
+    /// Why it is suspended, when it is.
+    pub suspension: Option<String>,
+    /// The ISO 18013-5 elements.
+    pub elements: serde_json::Value,
+}
+
+/// What an Idempotency-Key has seen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IdempotencyState {
+    /// The key is new: this request runs.
+    Started,
+    /// The same key came with another request.
+    Mismatch,
+    /// The first request with this key is still running.
+    InProgress,
+    /// The first request finished: replay its response.
+    Done {
+        /// Its status.
+        status: u16,
+        /// Its body.
+        body: String,
+    },
+}
+
 /// Everything the server keeps. Both implementations pass one conformance suite
 /// (`server/tests/api/store.rs`).
 #[async_trait]
@@ -422,4 +453,36 @@ pub trait Store: Send + Sync + 'static {
     /// The shared secret with this name: `candidate` is stored if there is none yet, and the
     /// stored value is returned, so every instance ends up with the same one.
     async fn shared_secret(&self, name: &str, candidate: &str) -> Result<String, StoreError>;
+    /// The citizen's licence, if any.
+    async fn licence_of(&self, citizen_id: i64) -> Result<Option<LicenceRecord>, StoreError>;
+
+    /// Start times of the citizen's missed appointments.
+    async fn no_shows_of(&self, citizen_id: i64) -> Result<Vec<i64>, StoreError>;
+
+    /// Claims an Idempotency-Key for a request, or reports what the key has seen.
+    async fn idempotency_begin(
+        &self,
+        citizen_id: i64,
+        key: &str,
+        request_hash: &str,
+        now: i64,
+    ) -> Result<IdempotencyState, StoreError>;
+
+    /// Stores the response of a request whose key was claimed.
+    async fn idempotency_finish(
+        &self,
+        citizen_id: i64,
+        key: &str,
+        status: u16,
+        body: &str,
+    ) -> Result<(), StoreError>;
+
+    /// Releases a claimed key (the request failed on the server: a retry may run again).
+    async fn idempotency_abort(&self, citizen_id: i64, key: &str) -> Result<(), StoreError>;
+
+    /// Forgets keys older than `before`.
+    async fn idempotency_expire(&self, before: i64) -> Result<u64, StoreError>;
+
+    /// A slot by id.
+    async fn slot(&self, slot_id: i64) -> Result<Option<Slot>, StoreError>;
 }

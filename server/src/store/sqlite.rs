@@ -18,8 +18,8 @@ use sqlx::{Row, Sqlite, Transaction};
 
 use super::{
     Appointment, AppointmentStatus, AuditRecord, BookError, BookRequest, CitizenRecord,
-    Directorate, Localized, NewCitizen, OtpRecord, SessionRecord, Slot, SmsRecord, Store,
-    StoreError, new_reference,
+    Directorate, IdempotencyState, LicenceRecord, Localized, NewCitizen, OtpRecord, SessionRecord,
+    Slot, SmsRecord, Store, StoreError, new_reference,
 };
 
 /// The SQLite store.
@@ -693,5 +693,135 @@ impl Store for SqliteStore {
                 .fetch_one(&self.pool)
                 .await?,
         )
+    }
+
+    async fn licence_of(&self, citizen_id: i64) -> Result<Option<LicenceRecord>, StoreError> {
+        let row = sqlx::query("SELECT document_number, expiry_date, suspension_reason, elements AS elements FROM licence WHERE citizen_id = ?")
+            .bind(citizen_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|row| -> Result<LicenceRecord, StoreError> {
+            let elements: String = row.try_get("elements")?;
+            Ok(LicenceRecord {
+                document_number: row.try_get("document_number")?,
+                expiry_date: row.try_get("expiry_date")?,
+                suspension: row.try_get("suspension_reason")?,
+                elements: serde_json::from_str(&elements)
+                    .map_err(|e| StoreError::Corrupt(format!("licence elements: {e}")))?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn no_shows_of(&self, citizen_id: i64) -> Result<Vec<i64>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT s.starts_at FROM appointment a JOIN slot s ON s.id = a.slot_id WHERE a.citizen_id = ? AND a.status = 'no_show'",
+        )
+        .bind(citizen_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn idempotency_begin(
+        &self,
+        citizen_id: i64,
+        key: &str,
+        request_hash: &str,
+        now: i64,
+    ) -> Result<IdempotencyState, StoreError> {
+        let claimed = sqlx::query(
+            "INSERT INTO idempotency_key (citizen_id, key, request_hash, created_at) VALUES (?, ?, ?, ?) \
+             ON CONFLICT (citizen_id, key) DO NOTHING",
+        )
+        .bind(citizen_id)
+        .bind(key)
+        .bind(request_hash)
+        .bind(now)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        if claimed == 1 {
+            return Ok(IdempotencyState::Started);
+        }
+        let row = sqlx::query("SELECT request_hash, CAST(status AS BIGINT) AS status, response_body FROM idempotency_key WHERE citizen_id = ? AND key = ?")
+            .bind(citizen_id)
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?;
+        // Released between the two statements: treat as still running; the client retries.
+        let Some(row) = row else {
+            return Ok(IdempotencyState::InProgress);
+        };
+        let stored_hash: String = row.try_get("request_hash")?;
+        if stored_hash != request_hash {
+            return Ok(IdempotencyState::Mismatch);
+        }
+        let status: Option<i64> = row.try_get("status")?;
+        let body: Option<String> = row.try_get("response_body")?;
+        Ok(match (status, body) {
+            (Some(status), Some(body)) => IdempotencyState::Done {
+                status: u16::try_from(status).unwrap_or(500),
+                body,
+            },
+            _ => IdempotencyState::InProgress,
+        })
+    }
+
+    async fn idempotency_finish(
+        &self,
+        citizen_id: i64,
+        key: &str,
+        status: u16,
+        body: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE idempotency_key SET status = ?, response_body = ? WHERE citizen_id = ? AND key = ?")
+            .bind(i32::from(status))
+            .bind(body)
+            .bind(citizen_id)
+            .bind(key)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn idempotency_abort(&self, citizen_id: i64, key: &str) -> Result<(), StoreError> {
+        sqlx::query(
+            "DELETE FROM idempotency_key WHERE citizen_id = ? AND key = ? AND status IS NULL",
+        )
+        .bind(citizen_id)
+        .bind(key)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn idempotency_expire(&self, before: i64) -> Result<u64, StoreError> {
+        Ok(
+            sqlx::query("DELETE FROM idempotency_key WHERE created_at < ?")
+                .bind(before)
+                .execute(&self.pool)
+                .await?
+                .rows_affected(),
+        )
+    }
+
+    async fn slot(&self, slot_id: i64) -> Result<Option<Slot>, StoreError> {
+        let row = sqlx::query("SELECT id, directorate_id, service, starts_at, capacity, booked FROM slot WHERE id = ?")
+            .bind(slot_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|row| -> Result<Slot, StoreError> {
+            let service: String = row.try_get("service")?;
+            Ok(Slot {
+                id: row.try_get("id")?,
+                directorate_id: row.try_get("directorate_id")?,
+                service: ServiceKind::from_code(&service)
+                    .ok_or_else(|| StoreError::Corrupt(format!("service {service}")))?,
+                starts_at: row.try_get("starts_at")?,
+                capacity: row.try_get("capacity")?,
+                booked: row.try_get("booked")?,
+            })
+        })
+        .transpose()
     }
 }

@@ -1,6 +1,7 @@
 //! The server's integration tests: one binary, the app served on a random port with a fresh
 //! database, talked to over real HTTP.
 
+mod appointments;
 mod auth;
 mod availability;
 mod cli;

@@ -1,0 +1,88 @@
+//! Appointments: create, list, get, reschedule, cancel.
+
+use serde::{Deserialize, Serialize};
+
+use crate::reference::LocalizedText;
+use crate::service::ServiceKind;
+use crate::time::Date;
+
+/// The state of an appointment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AppointmentState {
+    /// Booked.
+    Booked,
+    /// Checked in at the directorate.
+    CheckedIn,
+    /// Served.
+    Attended,
+    /// Missed.
+    NoShow,
+    /// Cancelled.
+    Cancelled,
+}
+
+/// Where an appointment is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Place {
+    /// Directorate id.
+    pub id: String,
+    /// Its name.
+    pub name: LocalizedText,
+    /// Its address.
+    pub address: LocalizedText,
+    /// Its phone, for changes after the cut-off.
+    pub phone: String,
+}
+
+/// An appointment as the citizen sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppointmentView {
+    /// Reference, `RG-7K3M-Q9P2`.
+    pub reference: String,
+    /// The service.
+    pub service: ServiceKind,
+    /// Its state.
+    pub status: AppointmentState,
+    /// Where.
+    pub place: Place,
+    /// Start, RFC 3339 with the Baghdad offset.
+    pub starts_at: String,
+    /// Day (Baghdad).
+    pub date: Date,
+    /// Time on the Baghdad wall clock, `HH:MM`.
+    pub time: String,
+    /// Length in minutes.
+    pub minutes: u16,
+    /// Until when it can be changed or cancelled online (RFC 3339).
+    pub change_until: String,
+    /// Whether it can be changed or cancelled online now.
+    pub can_change: bool,
+}
+
+/// A citizen's appointments.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppointmentList {
+    /// Booked or checked in, still to come; soonest first.
+    pub upcoming: Vec<AppointmentView>,
+    /// Everything else; newest first.
+    pub past: Vec<AppointmentView>,
+}
+
+/// `POST /appointments`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateAppointment {
+    /// The chosen slot.
+    pub slot_id: i64,
+    /// The service (must be the slot's).
+    pub service: String,
+}
+
+/// `POST /appointments/{reference}/reschedule`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RescheduleAppointment {
+    /// The new slot, of the same service.
+    pub slot_id: i64,
+}

@@ -1,0 +1,150 @@
+//! `Idempotency-Key` on requests that create or change a booking (SPEC §6): a retry with the
+//! same key and body gets the first response again; the same key with another body is 422;
+//! while the first is still running, 409. Keys are scoped to the citizen.
+
+use axum::body::Body;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use rega_api::ErrorCode;
+use rega_api::problem::PROBLEM_CONTENT_TYPE;
+use sha2::{Digest, Sha256};
+
+use super::problem::ApiError;
+use crate::AppState;
+use crate::routes::BODY_LIMIT_BYTES;
+
+/// Keys are kept this long (at least the 24 hours the SPEC asks).
+pub const KEEP_SECONDS: i64 = 48 * 3600;
+
+/// The header's value, checked: 8 to 64 visible ASCII characters (a UUID fits).
+fn key(headers: &HeaderMap) -> Result<String, ApiError> {
+    let value = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(|| ApiError::client(ErrorCode::IdempotencyKeyInvalid))?;
+    if !(8..=64).contains(&value.len()) || !value.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(ApiError::client(ErrorCode::IdempotencyKeyInvalid));
+    }
+    Ok(value.to_owned())
+}
+
+/// Reads a whole request body within the limit, as a problem when too large.
+pub async fn read_body(body: Body) -> Result<axum::body::Bytes, ApiError> {
+    axum::body::to_bytes(body, BODY_LIMIT_BYTES)
+        .await
+        .map_err(|_| ApiError::client(ErrorCode::PayloadTooLarge))
+}
+
+/// A JSON body: the content type, then the shape, each failure with its own code.
+pub fn parse_json<T: serde::de::DeserializeOwned>(
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<T, ApiError> {
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(';')
+                .next()
+                .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+        });
+    if !json {
+        return Err(ApiError::client(ErrorCode::UnsupportedMediaType));
+    }
+    serde_json::from_slice(body).map_err(|e| ApiError::Client {
+        code: ErrorCode::InvalidJson,
+        detail: Some(e.to_string()),
+    })
+}
+
+fn stored_response(status: u16, body: String) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let content_type = if status.is_success() {
+        "application/json"
+    } else {
+        PROBLEM_CONTENT_TYPE
+    };
+    let mut response = (status, body).into_response();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response
+}
+
+/// Runs `work` once per (citizen, key). Its outcome — a status and JSON body, or a 4xx problem
+/// — is stored and replayed; a 5xx releases the key so a retry runs again.
+pub async fn once<F>(
+    state: &AppState,
+    citizen_id: i64,
+    method: &Method,
+    path: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+    work: F,
+) -> Response
+where
+    F: std::future::Future<Output = Result<(StatusCode, serde_json::Value), ApiError>>,
+{
+    let key = match key(headers) {
+        Ok(key) => key,
+        Err(e) => return e.into_response(),
+    };
+    let mut hasher = Sha256::new();
+    hasher.update(method.as_str().as_bytes());
+    hasher.update(b" ");
+    hasher.update(path.as_bytes());
+    hasher.update(b"\n");
+    hasher.update(body);
+    let request_hash: String = hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let now = state.clock.now();
+    match state
+        .store
+        .idempotency_begin(citizen_id, &key, &request_hash, now)
+        .await
+    {
+        Err(e) => return ApiError::from(e).into_response(),
+        Ok(crate::store::IdempotencyState::Mismatch) => {
+            return ApiError::client(ErrorCode::IdempotencyKeyReused).into_response();
+        }
+        Ok(crate::store::IdempotencyState::InProgress) => {
+            return ApiError::client(ErrorCode::IdempotencyInProgress).into_response();
+        }
+        Ok(crate::store::IdempotencyState::Done { status, body }) => {
+            let mut response = stored_response(status, body);
+            response
+                .headers_mut()
+                .insert("idempotent-replayed", HeaderValue::from_static("true"));
+            return response;
+        }
+        Ok(crate::store::IdempotencyState::Started) => {}
+    }
+    let (status, body) = match work.await {
+        Ok((status, value)) => (status.as_u16(), value.to_string()),
+        Err(ApiError::Client { code, detail }) => {
+            let mut problem = rega_api::Problem::new(code);
+            problem.detail = detail;
+            (
+                code.status(),
+                serde_json::to_string(&problem).unwrap_or_default(),
+            )
+        }
+        Err(server @ ApiError::Server(_)) => {
+            if let Err(e) = state.store.idempotency_abort(citizen_id, &key).await {
+                tracing::error!(error = %e, "cannot release an idempotency key");
+            }
+            return server.into_response();
+        }
+    };
+    if let Err(e) = state
+        .store
+        .idempotency_finish(citizen_id, &key, status, &body)
+        .await
+    {
+        tracing::error!(error = %e, "cannot store an idempotent response");
+    }
+    stored_response(status, body)
+}

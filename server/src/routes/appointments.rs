@@ -1,0 +1,546 @@
+//! `/appointments`: book, list, get, reschedule, cancel, and the `.ics` of one.
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Path, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use rega_api::ErrorCode;
+use rega_api::appointments::{
+    AppointmentList, AppointmentState, AppointmentView, CreateAppointment, Place,
+    RescheduleAppointment,
+};
+use rega_api::ids::Reference;
+use rega_api::reference::LocalizedText;
+use rega_api::service::ServiceKind;
+use rega_api::time::{Date, LocalDateTime};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::auth::{Citizen, audit};
+use crate::domain::calendar::booking_window;
+use crate::domain::eligibility::{self, CitizenFacts, Ineligible, LicenceFacts};
+use crate::domain::limits::{self, LimitError};
+use crate::http::extract::{ApiJson, ApiQuery};
+use crate::http::idempotency::{once, parse_json, read_body};
+use crate::http::problem::ApiError;
+use crate::store::{Appointment, AppointmentStatus, BookError, BookRequest};
+
+const DAY: i64 = 86_400;
+
+/// The appointment routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/appointments", post(create).get(list))
+        .route("/appointments/{reference}", get(one))
+        .route("/appointments/{reference}/reschedule", post(reschedule))
+        .route("/appointments/{reference}/cancel", post(cancel))
+        .route("/appointments/{reference}/calendar.ics", get(calendar))
+}
+
+fn problem(code: ErrorCode) -> ApiError {
+    ApiError::client(code)
+}
+
+fn ineligible(reason: Ineligible) -> ApiError {
+    problem(match reason {
+        Ineligible::AlreadyLicensed => ErrorCode::NotEligibleAlreadyLicensed,
+        Ineligible::TooYoung => ErrorCode::NotEligibleTooYoung,
+        Ineligible::NoLicence => ErrorCode::NotEligibleNoLicence,
+        Ineligible::RenewalNotDue => ErrorCode::NotEligibleRenewalNotDue,
+        Ineligible::LicenceSuspended => ErrorCode::NotEligibleLicenceSuspended,
+        Ineligible::TheoryTestNotPassed => ErrorCode::NotEligibleTheoryTestNotPassed,
+    })
+}
+
+fn limit(error: LimitError) -> ApiError {
+    match error {
+        LimitError::AlreadyBooked => problem(ErrorCode::AlreadyBooked),
+        LimitError::TooManyChanges => problem(ErrorCode::TooManyChanges),
+        LimitError::PastCutoff => problem(ErrorCode::PastCutoff),
+        LimitError::NoShowBlocked { until } => ApiError::Client {
+            code: ErrorCode::NoShowBlocked,
+            detail: Some(format!(
+                "Online booking is blocked until {}.",
+                LocalDateTime::from_unix(until).to_rfc3339()
+            )),
+        },
+    }
+}
+
+fn book_error(error: BookError) -> ApiError {
+    match error {
+        BookError::SlotNotFound => problem(ErrorCode::SlotNotFound),
+        BookError::SlotFull => problem(ErrorCode::SlotFull),
+        BookError::AlreadyBooked => problem(ErrorCode::AlreadyBooked),
+        BookError::TooManyChanges => problem(ErrorCode::TooManyChanges),
+        BookError::NotFound => problem(ErrorCode::NotFound),
+        BookError::NotChangeable => problem(ErrorCode::NotChangeable),
+        BookError::Store(e) => e.into(),
+    }
+}
+
+/// What the eligibility rules need to know about a citizen.
+async fn facts(state: &AppState, citizen_id: i64) -> Result<CitizenFacts, ApiError> {
+    let record = state
+        .store
+        .citizen(citizen_id)
+        .await?
+        .ok_or_else(|| problem(ErrorCode::Unauthenticated))?;
+    let licence = state.store.licence_of(citizen_id).await?;
+    let birth_date =
+        Date::parse(&record.birth_date).map_err(|_| anyhow::anyhow!("corrupt birth date"))?;
+    let licence = match licence {
+        Some(l) => Some(LicenceFacts {
+            expiry_date: Date::parse(&l.expiry_date)
+                .map_err(|_| anyhow::anyhow!("corrupt expiry date"))?,
+            suspended: l.suspension.is_some(),
+        }),
+        None => None,
+    };
+    Ok(CitizenFacts {
+        birth_date,
+        licence,
+        theory_test_passed: record.theory_test_passed,
+    })
+}
+
+/// A slot of the service, inside the booking window and still to come.
+async fn bookable_slot(
+    state: &AppState,
+    slot_id: i64,
+    service: ServiceKind,
+) -> Result<(), ApiError> {
+    let slot = state
+        .store
+        .slot(slot_id)
+        .await?
+        .ok_or_else(|| problem(ErrorCode::SlotNotFound))?;
+    if slot.service != service {
+        return Err(problem(ErrorCode::SlotNotFound));
+    }
+    let now = state.clock.now();
+    let (first, last) = booking_window(
+        &state.rules,
+        &state.holidays,
+        LocalDateTime::from_unix(now).date,
+    );
+    let date = LocalDateTime::from_unix(slot.starts_at).date;
+    if slot.starts_at <= now || date < first || date > last {
+        return Err(problem(ErrorCode::OutsideBookingWindow));
+    }
+    Ok(())
+}
+
+fn book_request(
+    state: &AppState,
+    citizen_id: i64,
+    slot_id: i64,
+    service: ServiceKind,
+) -> BookRequest {
+    let now = state.clock.now();
+    BookRequest {
+        citizen_id,
+        slot_id,
+        service,
+        now,
+        max_changes: state.rules.max_changes,
+        changes_since: now - state.rules.max_changes_days * DAY,
+    }
+}
+
+fn state_of(status: AppointmentStatus) -> AppointmentState {
+    match status {
+        AppointmentStatus::Booked => AppointmentState::Booked,
+        AppointmentStatus::CheckedIn => AppointmentState::CheckedIn,
+        AppointmentStatus::Attended => AppointmentState::Attended,
+        AppointmentStatus::NoShow => AppointmentState::NoShow,
+        AppointmentStatus::Cancelled => AppointmentState::Cancelled,
+    }
+}
+
+/// The citizen-facing view of appointments, with their directorates.
+async fn views(
+    state: &AppState,
+    appointments: &[Appointment],
+) -> Result<Vec<AppointmentView>, ApiError> {
+    let directorates = state.store.directorates().await?;
+    let now = state.clock.now();
+    appointments
+        .iter()
+        .map(|a| {
+            let (d, _) = directorates
+                .iter()
+                .find(|(d, _)| d.id == a.directorate_id)
+                .ok_or_else(|| anyhow::anyhow!("appointment at an unknown directorate"))?;
+            let start = LocalDateTime::from_unix(a.starts_at);
+            let cutoff = a.starts_at - state.rules.cutoff_hours * 3600;
+            Ok(AppointmentView {
+                reference: a.reference.to_string(),
+                service: a.service,
+                status: state_of(a.status),
+                place: Place {
+                    id: d.id.clone(),
+                    name: LocalizedText {
+                        en: d.name.en.clone(),
+                        ckb: d.name.ckb.clone(),
+                        ar: d.name.ar.clone(),
+                    },
+                    address: LocalizedText {
+                        en: d.address.en.clone(),
+                        ckb: d.address.ckb.clone(),
+                        ar: d.address.ar.clone(),
+                    },
+                    phone: d.phone.clone(),
+                },
+                starts_at: start.to_rfc3339(),
+                date: start.date,
+                time: start.hh_mm(),
+                minutes: state.rules.slot_minutes(a.service),
+                change_until: LocalDateTime::from_unix(cutoff).to_rfc3339(),
+                can_change: a.status == AppointmentStatus::Booked && now <= cutoff,
+            })
+        })
+        .collect()
+}
+
+async fn view(state: &AppState, appointment: &Appointment) -> Result<serde_json::Value, ApiError> {
+    let mut list = views(state, std::slice::from_ref(appointment)).await?;
+    let one = list.pop().ok_or_else(|| anyhow::anyhow!("no view"))?;
+    Ok(serde_json::to_value(one).map_err(anyhow::Error::from)?)
+}
+
+/// The citizen's appointment with this reference; another citizen's looks like none at all.
+async fn find(state: &AppState, citizen_id: i64, reference: &str) -> Result<Appointment, ApiError> {
+    let reference =
+        Reference::parse(reference).map_err(|_| problem(ErrorCode::InvalidReference))?;
+    state
+        .store
+        .appointments_of(citizen_id)
+        .await?
+        .into_iter()
+        .find(|a| a.reference == reference)
+        .ok_or_else(|| problem(ErrorCode::NotFound))
+}
+
+async fn create(State(state): State<AppState>, citizen: Citizen, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let body = match read_body(body).await {
+        Ok(b) => b,
+        Err(e) => return e.into_response(),
+    };
+    let actor = format!("citizen:{}", citizen.id);
+    let work = async {
+        let input: CreateAppointment = parse_json(&parts.headers, &body)?;
+        let service = ServiceKind::from_code(&input.service)
+            .ok_or_else(|| problem(ErrorCode::UnknownService))?;
+        let now = state.clock.now();
+        limits::no_show_block(
+            &state.rules,
+            &state.store.no_shows_of(citizen.id).await?,
+            now,
+        )
+        .map_err(limit)?;
+        let today = LocalDateTime::from_unix(now).date;
+        eligibility::check(
+            &state.rules,
+            &facts(&state, citizen.id).await?,
+            service,
+            today,
+        )
+        .map_err(ineligible)?;
+        bookable_slot(&state, input.slot_id, service).await?;
+        let booked = state
+            .store
+            .book(&book_request(&state, citizen.id, input.slot_id, service))
+            .await
+            .map_err(book_error)?;
+        Ok((StatusCode::CREATED, view(&state, &booked).await?))
+    };
+    let response = once(
+        &state,
+        citizen.id,
+        &parts.method,
+        parts.uri.path(),
+        &parts.headers,
+        &body,
+        work,
+    )
+    .await;
+    audit_outcome(
+        &state,
+        &actor,
+        "booking.created",
+        "appointment:new",
+        response,
+    )
+    .await
+}
+
+async fn reschedule(
+    State(state): State<AppState>,
+    citizen: Citizen,
+    Path(reference): Path<String>,
+    request: Request,
+) -> Response {
+    let (parts, body) = request.into_parts();
+    let body = match read_body(body).await {
+        Ok(b) => b,
+        Err(e) => return e.into_response(),
+    };
+    let actor = format!("citizen:{}", citizen.id);
+    let work = async {
+        let input: RescheduleAppointment = parse_json(&parts.headers, &body)?;
+        let current = find(&state, citizen.id, &reference).await?;
+        if current.status != AppointmentStatus::Booked {
+            return Err(problem(ErrorCode::NotChangeable));
+        }
+        limits::before_cutoff(&state.rules, current.starts_at, state.clock.now()).map_err(limit)?;
+        bookable_slot(&state, input.slot_id, current.service).await?;
+        let moved = state
+            .store
+            .reschedule(
+                citizen.id,
+                &current.reference,
+                input.slot_id,
+                &book_request(&state, citizen.id, input.slot_id, current.service),
+            )
+            .await
+            .map_err(book_error)?;
+        Ok((StatusCode::OK, view(&state, &moved).await?))
+    };
+    let response = once(
+        &state,
+        citizen.id,
+        &parts.method,
+        parts.uri.path(),
+        &parts.headers,
+        &body,
+        work,
+    )
+    .await;
+    audit_outcome(
+        &state,
+        &actor,
+        "booking.rescheduled",
+        &format!("appointment:{reference}"),
+        response,
+    )
+    .await
+}
+
+async fn cancel(
+    State(state): State<AppState>,
+    citizen: Citizen,
+    Path(reference): Path<String>,
+    request: Request,
+) -> Response {
+    let (parts, body) = request.into_parts();
+    let body = match read_body(body).await {
+        Ok(b) => b,
+        Err(e) => return e.into_response(),
+    };
+    let actor = format!("citizen:{}", citizen.id);
+    let work = async {
+        let current = find(&state, citizen.id, &reference).await?;
+        if current.status != AppointmentStatus::Booked {
+            return Err(problem(ErrorCode::NotChangeable));
+        }
+        let now = state.clock.now();
+        limits::before_cutoff(&state.rules, current.starts_at, now).map_err(limit)?;
+        let cancelled = state
+            .store
+            .cancel(citizen.id, &current.reference, now)
+            .await
+            .map_err(book_error)?;
+        Ok((StatusCode::OK, view(&state, &cancelled).await?))
+    };
+    let response = once(
+        &state,
+        citizen.id,
+        &parts.method,
+        parts.uri.path(),
+        &parts.headers,
+        &body,
+        work,
+    )
+    .await;
+    audit_outcome(
+        &state,
+        &actor,
+        "booking.cancelled",
+        &format!("appointment:{reference}"),
+        response,
+    )
+    .await
+}
+
+/// One audit record per booking request: the reference on success, the problem code otherwise.
+async fn audit_outcome(
+    state: &AppState,
+    actor: &str,
+    action: &str,
+    object: &str,
+    response: Response,
+) -> Response {
+    let result = if response.status().is_success() {
+        "ok".to_owned()
+    } else {
+        response.status().as_u16().to_string()
+    };
+    let replayed = response.headers().contains_key("idempotent-replayed");
+    let action = if replayed {
+        format!("{action}.replayed")
+    } else {
+        action.to_owned()
+    };
+    // The response is held by value (its body is not Sync, so no reference may cross an await).
+    audit(state, actor, &action, object, &result).await;
+    response
+}
+
+async fn list(
+    State(state): State<AppState>,
+    citizen: Citizen,
+) -> Result<ApiJson<AppointmentList>, ApiError> {
+    let now = state.clock.now();
+    let all = state.store.appointments_of(citizen.id).await?;
+    let (mut upcoming, past): (Vec<Appointment>, Vec<Appointment>) =
+        all.into_iter().partition(|a| {
+            matches!(
+                a.status,
+                AppointmentStatus::Booked | AppointmentStatus::CheckedIn
+            ) && a.starts_at + DAY > now
+        });
+    upcoming.sort_by_key(|a| a.starts_at);
+    Ok(ApiJson(AppointmentList {
+        upcoming: views(&state, &upcoming).await?,
+        past: views(&state, &past).await?,
+    }))
+}
+
+async fn one(
+    State(state): State<AppState>,
+    citizen: Citizen,
+    Path(reference): Path<String>,
+) -> Result<ApiJson<serde_json::Value>, ApiError> {
+    let appointment = find(&state, citizen.id, &reference).await?;
+    Ok(ApiJson(view(&state, &appointment).await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CalendarQuery {
+    lang: Option<String>,
+}
+
+fn service_name(service: ServiceKind, lang: &str) -> &'static str {
+    let [en, ckb, ar] = match service {
+        ServiceKind::NewLicence => [
+            "New driving licence",
+            "دەرهێنانی مۆڵەتی نوێ",
+            "إصدار إجازة سوق جديدة",
+        ],
+        ServiceKind::Renewal => ["Licence renewal", "نوێکردنەوەی مۆڵەت", "تجديد إجازة السوق"],
+        ServiceKind::Replacement => [
+            "Licence replacement",
+            "مۆڵەتی لەبری ونبوو",
+            "بدل ضائع أو تالف",
+        ],
+        ServiceKind::TheoryTest => ["Theory test", "تاقیکردنەوەی تیۆری", "الاختبار النظري"],
+        ServiceKind::PracticalTest => ["Practical test", "تاقیکردنەوەی کرداری", "الاختبار العملي"],
+        ServiceKind::MedicalCheck => ["Medical check", "پشکنینی پزیشکی", "الفحص الطبي"],
+    };
+    match lang {
+        "ckb" => ckb,
+        "ar" => ar,
+        _ => en,
+    }
+}
+
+/// Escapes text for an iCalendar value (RFC 5545 §3.3.11).
+fn ics_text(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace(';', "\\;")
+        .replace(',', "\\,")
+        .replace('\n', "\\n")
+}
+
+fn utc_stamp(unix: i64) -> String {
+    let days = unix.div_euclid(DAY);
+    let seconds = unix.rem_euclid(DAY);
+    let date = Date::from_days_since_epoch(days);
+    format!(
+        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
+        date.year(),
+        date.month(),
+        date.day(),
+        seconds / 3600,
+        seconds % 3600 / 60,
+        seconds % 60
+    )
+}
+
+/// The appointment as an iCalendar file, times in UTC so every calendar shows them right.
+async fn calendar(
+    State(state): State<AppState>,
+    citizen: Citizen,
+    Path(reference): Path<String>,
+    ApiQuery(query): ApiQuery<CalendarQuery>,
+) -> Result<Response, ApiError> {
+    let appointment = find(&state, citizen.id, &reference).await?;
+    let lang = query.lang.as_deref().unwrap_or("en");
+    let view = views(&state, std::slice::from_ref(&appointment))
+        .await?
+        .pop()
+        .ok_or_else(|| anyhow::anyhow!("no view"))?;
+    let pick = |t: &LocalizedText| match lang {
+        "ckb" => t.ckb.clone(),
+        "ar" => t.ar.clone(),
+        _ => t.en.clone(),
+    };
+    let end = appointment.starts_at + i64::from(view.minutes) * 60;
+    let summary = format!(
+        "{} – {}",
+        service_name(appointment.service, lang),
+        pick(&view.place.name)
+    );
+    let description = format!(
+        "{} {}. {}",
+        appointment.reference, view.time, view.place.phone
+    );
+    let body = [
+        "BEGIN:VCALENDAR".to_owned(),
+        "VERSION:2.0".to_owned(),
+        "PRODID:-//KRG General Directorate of Traffic//Rega//EN".to_owned(),
+        "CALSCALE:GREGORIAN".to_owned(),
+        "METHOD:PUBLISH".to_owned(),
+        "BEGIN:VEVENT".to_owned(),
+        format!("UID:{}@rega", appointment.reference.code()),
+        format!("DTSTAMP:{}", utc_stamp(state.clock.now())),
+        format!("DTSTART:{}", utc_stamp(appointment.starts_at)),
+        format!("DTEND:{}", utc_stamp(end)),
+        format!("SUMMARY:{}", ics_text(&summary)),
+        format!("LOCATION:{}", ics_text(&pick(&view.place.address))),
+        format!("DESCRIPTION:{}", ics_text(&description)),
+        "END:VEVENT".to_owned(),
+        "END:VCALENDAR".to_owned(),
+    ]
+    .join("\r\n")
+        + "\r\n";
+    let mut response = (StatusCode::OK, Body::from(body)).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/calendar; charset=utf-8"),
+    );
+    if let Ok(value) = HeaderValue::from_str(&format!(
+        "attachment; filename=\"{}.ics\"",
+        appointment.reference
+    )) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}

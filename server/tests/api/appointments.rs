@@ -1,0 +1,663 @@
+//! Booking over HTTP: create, list, get, reschedule, cancel, .ics; idempotency; the rules;
+//! and one citizen trying every endpoint on another's appointment.
+
+use serde_json::{Value, json};
+
+use crate::helpers::{Db, DemoApp, THURSDAY_9AM, expect_problem, spawn_demo};
+
+/// No licence, 20 years old: new licence, theory test and medical check are open.
+const LEARNER: &str = "100000000006";
+const LICENSED: &str = "100000000001";
+
+impl DemoApp {
+    pub async fn slot_ids(&self, directorate: &str, service: &str, date: &str) -> Vec<i64> {
+        let slots: Value = self
+            .app
+            .get(&format!(
+                "/api/v1/availability/slots?directorate={directorate}&service={service}&date={date}"
+            ))
+            .await
+            .json()
+            .await
+            .expect("JSON");
+        slots["slots"]
+            .as_array()
+            .expect("slots")
+            .iter()
+            .map(|s| s["slot_id"].as_i64().expect("an id"))
+            .collect()
+    }
+
+    pub async fn book(&self, cookie: &str, key: &str, body: Value) -> reqwest::Response {
+        self.app
+            .client
+            .post(format!("{}/api/v1/appointments", self.app.url))
+            .header("cookie", cookie)
+            .header("idempotency-key", key)
+            .json(&body)
+            .send()
+            .await
+            .expect("answered")
+    }
+
+    pub async fn change(
+        &self,
+        cookie: &str,
+        key: &str,
+        reference: &str,
+        action: &str,
+        body: Value,
+    ) -> reqwest::Response {
+        self.app
+            .client
+            .post(format!(
+                "{}/api/v1/appointments/{reference}/{action}",
+                self.app.url
+            ))
+            .header("cookie", cookie)
+            .header("idempotency-key", key)
+            .json(&body)
+            .send()
+            .await
+            .expect("answered")
+    }
+}
+
+async fn a_citizen_books_and_sees_the_appointment(db: Db) {
+    let Some(demo) = spawn_demo(db, THURSDAY_9AM).await else {
+        return;
+    };
+    let cookie = demo.sign_in(LEARNER).await;
+    let slot = demo.slot_ids("erbil", "theory_test", "2026-12-01").await[2]; // 09:00
+    let response = demo
+        .book(
+            &cookie,
+            "key-0000-0001",
+            json!({ "slot_id": slot, "service": "theory_test" }),
+        )
+        .await;
+    assert_eq!(response.status(), 201, "{db:?}");
+    let booked: Value = response.json().await.expect("JSON");
+    let reference = booked["reference"]
+        .as_str()
+        .expect("a reference")
+        .to_owned();
+    assert!(
+        rega_api::ids::Reference::parse(&reference).is_ok(),
+        "{reference}"
+    );
+    assert_eq!(booked["status"], "booked");
+    assert_eq!(booked["starts_at"], "2026-12-01T09:00:00+03:00");
+    assert_eq!(booked["place"]["name"]["en"], "Erbil Traffic Directorate");
+    assert_eq!(booked["change_until"], "2026-11-30T09:00:00+03:00");
+    assert_eq!(booked["can_change"], true);
+
+    let list: Value = demo
+        .get_with_cookie("/api/v1/appointments", &cookie)
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(list["upcoming"].as_array().expect("upcoming").len(), 1);
+    assert_eq!(list["upcoming"][0]["reference"], reference.as_str());
+    let one: Value = demo
+        .get_with_cookie(&format!("/api/v1/appointments/{reference}"), &cookie)
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(one["reference"], reference.as_str());
+    // The slot has one place fewer.
+    let slots: Value = demo
+        .app
+        .get("/api/v1/availability/slots?directorate=erbil&service=theory_test&date=2026-12-01")
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(slots["slots"][2]["places_left"], 4);
+}
+
+#[tokio::test]
+async fn sqlite_booking() {
+    a_citizen_books_and_sees_the_appointment(Db::Sqlite).await;
+}
+
+#[tokio::test]
+async fn postgres_booking() {
+    a_citizen_books_and_sees_the_appointment(Db::Postgres).await;
+}
+
+#[tokio::test]
+async fn the_calendar_file_has_the_right_time_in_utc() {
+    let Some(demo) = spawn_demo(Db::Sqlite, THURSDAY_9AM).await else {
+        return;
+    };
+    let cookie = demo.sign_in(LEARNER).await;
+    let slot = demo.slot_ids("duhok", "medical_check", "2026-12-02").await[5]; // 09:15
+    let booked: Value = demo
+        .book(
+            &cookie,
+            "key-ics-00001",
+            json!({ "slot_id": slot, "service": "medical_check" }),
+        )
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    let reference = booked["reference"].as_str().expect("a reference");
+    let ics = demo
+        .get_with_cookie(
+            &format!("/api/v1/appointments/{reference}/calendar.ics?lang=ckb"),
+            &cookie,
+        )
+        .await;
+    assert_eq!(ics.status(), 200);
+    assert!(
+        ics.headers()["content-type"]
+            .to_str()
+            .expect("ASCII")
+            .starts_with("text/calendar")
+    );
+    let text = ics.text().await.expect("text");
+    assert!(
+        text.contains("\r\nDTSTART:20261202T061500Z\r\n"),
+        "09:15 in Baghdad is 06:15 UTC:\n{text}"
+    );
+    assert!(text.contains("\r\nDTEND:20261202T063000Z\r\n"), "{text}");
+    assert!(
+        text.contains("SUMMARY:پشکنینی پزیشکی – بەڕێوەبەرایەتیی هاتووچۆی دهۆک"),
+        "{text}"
+    );
+    assert!(text.starts_with("BEGIN:VCALENDAR\r\n") && text.ends_with("END:VCALENDAR\r\n"));
+}
+
+async fn a_retried_booking_is_booked_once(db: Db) {
+    let Some(demo) = spawn_demo(db, THURSDAY_9AM).await else {
+        return;
+    };
+    let cookie = demo.sign_in(LEARNER).await;
+    let slot = demo.slot_ids("erbil", "theory_test", "2026-12-01").await[0];
+    let body = json!({ "slot_id": slot, "service": "theory_test" });
+    let first: Value = demo
+        .book(&cookie, "retry-key-0001", body.clone())
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    let again = demo.book(&cookie, "retry-key-0001", body.clone()).await;
+    assert_eq!(again.status(), 201, "{db:?}: the first response again");
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+    let again: Value = again.json().await.expect("JSON");
+    assert_eq!(again["reference"], first["reference"]);
+    let other_body = demo
+        .book(
+            &cookie,
+            "retry-key-0001",
+            json!({ "slot_id": slot + 1, "service": "theory_test" }),
+        )
+        .await;
+    expect_problem(other_body, 422, "idempotency_key_reused").await;
+    let list: Value = demo
+        .get_with_cookie("/api/v1/appointments", &cookie)
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(
+        list["upcoming"].as_array().expect("upcoming").len(),
+        1,
+        "{db:?}: one appointment"
+    );
+}
+
+#[tokio::test]
+async fn sqlite_idempotent_retry() {
+    a_retried_booking_is_booked_once(Db::Sqlite).await;
+}
+
+#[tokio::test]
+async fn postgres_idempotent_retry() {
+    a_retried_booking_is_booked_once(Db::Postgres).await;
+}
+
+async fn twenty_parallel_requests_with_one_key_book_once(db: Db) {
+    let Some(demo) = spawn_demo(db, THURSDAY_9AM).await else {
+        return;
+    };
+    let cookie = demo.sign_in(LEARNER).await;
+    let slot = demo.slot_ids("erbil", "theory_test", "2026-12-01").await[0];
+    let demo = std::sync::Arc::new(demo);
+    let requests: Vec<_> = (0..20)
+        .map(|_| {
+            let (demo, cookie) = (demo.clone(), cookie.clone());
+            tokio::spawn(async move {
+                let r = demo
+                    .book(
+                        &cookie,
+                        "parallel-key-01",
+                        json!({ "slot_id": slot, "service": "theory_test" }),
+                    )
+                    .await;
+                let status = r.status().as_u16();
+                (status, r.json::<Value>().await.expect("JSON"))
+            })
+        })
+        .collect();
+    let mut references = std::collections::BTreeSet::new();
+    for request in requests {
+        let (status, body) = request.await.expect("ran");
+        match status {
+            201 => {
+                references.insert(body["reference"].as_str().expect("a reference").to_owned());
+            }
+            409 => assert_eq!(body["code"], "idempotency_in_progress", "{db:?}"),
+            other => panic!("{db:?}: {other} {body}"),
+        }
+    }
+    assert_eq!(
+        references.len(),
+        1,
+        "{db:?}: every success is the same booking"
+    );
+    let list: Value = demo
+        .get_with_cookie("/api/v1/appointments", &cookie)
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(
+        list["upcoming"].as_array().expect("upcoming").len(),
+        1,
+        "{db:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_parallel_key() {
+    twenty_parallel_requests_with_one_key_book_once(Db::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_parallel_key() {
+    twenty_parallel_requests_with_one_key_book_once(Db::Postgres).await;
+}
+
+#[tokio::test]
+async fn a_booking_without_a_usable_key_is_refused() {
+    let Some(demo) = spawn_demo(Db::Sqlite, THURSDAY_9AM).await else {
+        return;
+    };
+    let cookie = demo.sign_in(LEARNER).await;
+    let slot = demo.slot_ids("erbil", "theory_test", "2026-12-01").await[0];
+    let no_key = demo
+        .app
+        .client
+        .post(format!("{}/api/v1/appointments", demo.app.url))
+        .header("cookie", &cookie)
+        .json(&json!({ "slot_id": slot, "service": "theory_test" }))
+        .send()
+        .await
+        .expect("answered");
+    expect_problem(no_key, 400, "idempotency_key_invalid").await;
+    expect_problem(
+        demo.book(
+            &cookie,
+            "short",
+            json!({ "slot_id": slot, "service": "theory_test" }),
+        )
+        .await,
+        400,
+        "idempotency_key_invalid",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn each_ineligible_service_is_refused_with_its_reason() {
+    let Some(demo) = spawn_demo(Db::Sqlite, THURSDAY_9AM).await else {
+        return;
+    };
+    let cases = [
+        (
+            "100000000001",
+            "new_licence",
+            "not_eligible_already_licensed",
+        ),
+        ("100000000001", "renewal", "not_eligible_renewal_not_due"),
+        ("100000000006", "replacement", "not_eligible_no_licence"),
+        (
+            "100000000006",
+            "practical_test",
+            "not_eligible_theory_test_not_passed",
+        ),
+        ("100000000007", "theory_test", "not_eligible_too_young"),
+        (
+            "100000000004",
+            "replacement",
+            "not_eligible_licence_suspended",
+        ),
+    ];
+    for (n, (citizen, service, code)) in cases.into_iter().enumerate() {
+        demo.clock.advance(61); // codes are one a minute per citizen
+        let cookie = demo.sign_in(citizen).await;
+        let slot = demo.slot_ids("erbil", service, "2026-12-01").await[0];
+        let refused = demo
+            .book(
+                &cookie,
+                &format!("eligibility-{n:04}"),
+                json!({ "slot_id": slot, "service": service }),
+            )
+            .await;
+        expect_problem(refused, 403, code).await;
+    }
+    // Renewal opens for the licence expiring in 60 days; the medical check for anyone.
+    demo.clock.advance(61);
+    let cookie = demo.sign_in("100000000002").await;
+    let slot = demo.slot_ids("erbil", "renewal", "2026-12-01").await[0];
+    assert_eq!(
+        demo.book(
+            &cookie,
+            "renewal-0001",
+            json!({ "slot_id": slot, "service": "renewal" })
+        )
+        .await
+        .status(),
+        201
+    );
+    demo.clock.advance(61);
+    let cookie = demo.sign_in("100000000004").await;
+    let slot = demo.slot_ids("erbil", "medical_check", "2026-12-01").await[0];
+    assert_eq!(
+        demo.book(
+            &cookie,
+            "medical-0001",
+            json!({ "slot_id": slot, "service": "medical_check" })
+        )
+        .await
+        .status(),
+        201
+    );
+}
+
+#[tokio::test]
+async fn slots_outside_the_window_or_of_another_service_are_refused() {
+    let Some(demo) = spawn_demo(Db::Sqlite, THURSDAY_9AM).await else {
+        return;
+    };
+    let cookie = demo.sign_in(LEARNER).await;
+    let theory = demo.slot_ids("erbil", "theory_test", "2026-12-01").await[0];
+    let other = demo
+        .book(
+            &cookie,
+            "wrong-service-1",
+            json!({ "slot_id": theory, "service": "medical_check" }),
+        )
+        .await;
+    expect_problem(other, 404, "slot_not_found").await;
+    let missing = demo
+        .book(
+            &cookie,
+            "missing-slot-01",
+            json!({ "slot_id": 999_999_999, "service": "theory_test" }),
+        )
+        .await;
+    expect_problem(missing, 404, "slot_not_found").await;
+    // A week later the slot is in the past (and the session long over: sign in again).
+    demo.clock.advance(7 * 86_400);
+    let cookie = demo.sign_in(LEARNER).await;
+    let past = demo
+        .book(
+            &cookie,
+            "past-slot-0001",
+            json!({ "slot_id": theory, "service": "theory_test" }),
+        )
+        .await;
+    expect_problem(past, 422, "outside_booking_window").await;
+    let unknown = demo
+        .book(
+            &cookie,
+            "unknown-svc-01",
+            json!({ "slot_id": theory, "service": "driving_lesson" }),
+        )
+        .await;
+    expect_problem(unknown, 422, "unknown_service").await;
+    let bad = demo
+        .book(&cookie, "bad-body-00001", json!({ "slot": theory }))
+        .await;
+    expect_problem(bad, 400, "invalid_json").await;
+}
+
+async fn reschedule_and_cancel_until_the_cutoff(db: Db) {
+    let Some(demo) = spawn_demo(db, THURSDAY_9AM).await else {
+        return;
+    };
+    let cookie = demo.sign_in(LEARNER).await;
+    let sunday = demo.slot_ids("erbil", "theory_test", "2026-11-29").await;
+    let booked: Value = demo
+        .book(
+            &cookie,
+            "cutoff-book-01",
+            json!({ "slot_id": sunday[0], "service": "theory_test" }),
+        )
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    let reference = booked["reference"]
+        .as_str()
+        .expect("a reference")
+        .to_owned();
+    let moved = demo
+        .change(
+            &cookie,
+            "cutoff-move-01",
+            &reference,
+            "reschedule",
+            json!({ "slot_id": sunday[4] }),
+        )
+        .await;
+    assert_eq!(moved.status(), 200, "{db:?}");
+    let moved: Value = moved.json().await.expect("JSON");
+    assert_eq!(moved["time"], "10:00");
+    assert_eq!(
+        moved["reference"],
+        reference.as_str(),
+        "the reference stays"
+    );
+    // Saturday 10:30: less than 24 hours before Sunday 10:00 (a new session: the old one idled out).
+    demo.clock.advance(2 * 86_400 + 5400);
+    let cookie = demo.sign_in(LEARNER).await;
+    let late = demo
+        .change(
+            &cookie,
+            "cutoff-move-02",
+            &reference,
+            "reschedule",
+            json!({ "slot_id": sunday[8] }),
+        )
+        .await;
+    expect_problem(late, 409, "past_cutoff").await;
+    expect_problem(
+        demo.change(&cookie, "cutoff-cancel1", &reference, "cancel", json!({}))
+            .await,
+        409,
+        "past_cutoff",
+    )
+    .await;
+    let one: Value = demo
+        .get_with_cookie(&format!("/api/v1/appointments/{reference}"), &cookie)
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(
+        (one["can_change"].as_bool(), one["status"].as_str()),
+        (Some(false), Some("booked"))
+    );
+}
+
+#[tokio::test]
+async fn sqlite_cutoff() {
+    reschedule_and_cancel_until_the_cutoff(Db::Sqlite).await;
+}
+
+#[tokio::test]
+async fn postgres_cutoff() {
+    reschedule_and_cancel_until_the_cutoff(Db::Postgres).await;
+}
+
+#[tokio::test]
+async fn cancelling_frees_the_place_and_the_service() {
+    let Some(demo) = spawn_demo(Db::Sqlite, THURSDAY_9AM).await else {
+        return;
+    };
+    let cookie = demo.sign_in(LEARNER).await;
+    let slots = demo.slot_ids("erbil", "theory_test", "2026-12-01").await;
+    let booked: Value = demo
+        .book(
+            &cookie,
+            "cancel-book-01",
+            json!({ "slot_id": slots[0], "service": "theory_test" }),
+        )
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    let reference = booked["reference"].as_str().expect("a reference");
+    let twice = demo
+        .book(
+            &cookie,
+            "cancel-book-02",
+            json!({ "slot_id": slots[1], "service": "theory_test" }),
+        )
+        .await;
+    expect_problem(twice, 409, "already_booked").await;
+    let cancelled = demo
+        .change(&cookie, "cancel-0000001", reference, "cancel", json!({}))
+        .await;
+    assert_eq!(cancelled.status(), 200);
+    assert_eq!(
+        cancelled.json::<Value>().await.expect("JSON")["status"],
+        "cancelled"
+    );
+    expect_problem(
+        demo.change(&cookie, "cancel-0000002", reference, "cancel", json!({}))
+            .await,
+        409,
+        "not_changeable",
+    )
+    .await;
+    assert_eq!(
+        demo.book(
+            &cookie,
+            "cancel-book-03",
+            json!({ "slot_id": slots[1], "service": "theory_test" })
+        )
+        .await
+        .status(),
+        201
+    );
+    let list: Value = demo
+        .get_with_cookie("/api/v1/appointments", &cookie)
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(list["past"][0]["status"], "cancelled");
+}
+
+#[tokio::test]
+async fn another_citizens_appointment_is_not_found_on_every_endpoint() {
+    let Some(demo) = spawn_demo(Db::Sqlite, THURSDAY_9AM).await else {
+        return;
+    };
+    let owner = demo.sign_in(LEARNER).await;
+    let slot = demo.slot_ids("erbil", "theory_test", "2026-12-01").await[0];
+    let booked: Value = demo
+        .book(
+            &owner,
+            "authz-book-001",
+            json!({ "slot_id": slot, "service": "theory_test" }),
+        )
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    let reference = booked["reference"]
+        .as_str()
+        .expect("a reference")
+        .to_owned();
+    let other = demo.sign_in(LICENSED).await;
+    let probes = [
+        demo.get_with_cookie(&format!("/api/v1/appointments/{reference}"), &other)
+            .await,
+        demo.get_with_cookie(
+            &format!("/api/v1/appointments/{reference}/calendar.ics"),
+            &other,
+        )
+        .await,
+        demo.change(
+            &other,
+            "authz-move-001",
+            &reference,
+            "reschedule",
+            json!({ "slot_id": slot + 1 }),
+        )
+        .await,
+        demo.change(&other, "authz-cancel01", &reference, "cancel", json!({}))
+            .await,
+    ];
+    for probe in probes {
+        let text = expect_problem(probe, 404, "not_found").await.to_string();
+        assert!(!text.contains(&reference), "{text}");
+    }
+    let list: Value = demo
+        .get_with_cookie("/api/v1/appointments", &other)
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert!(!list.to_string().contains(&reference));
+    // The owner's appointment is untouched.
+    let mine: Value = demo
+        .get_with_cookie(&format!("/api/v1/appointments/{reference}"), &owner)
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(
+        (mine["status"].as_str(), mine["time"].as_str()),
+        (Some("booked"), Some("08:00"))
+    );
+}
+
+#[tokio::test]
+async fn without_a_session_every_appointment_endpoint_is_401() {
+    let Some(demo) = spawn_demo(Db::Sqlite, THURSDAY_9AM).await else {
+        return;
+    };
+    let url = |p: &str| format!("{}{p}", demo.app.url);
+    let client = &demo.app.client;
+    for response in [
+        client
+            .get(url("/api/v1/appointments"))
+            .send()
+            .await
+            .expect("answered"),
+        client
+            .get(url("/api/v1/appointments/RG-2345-6789"))
+            .send()
+            .await
+            .expect("answered"),
+        client
+            .post(url("/api/v1/appointments"))
+            .header("idempotency-key", "no-session-01")
+            .json(&json!({}))
+            .send()
+            .await
+            .expect("answered"),
+    ] {
+        expect_problem(response, 401, "unauthenticated").await;
+    }
+}
