@@ -35,6 +35,11 @@ pub struct ServeArgs {
     #[arg(long, env = "REGA_DIST_DIR", default_value = "./dist")]
     pub dist_dir: PathBuf,
 
+    /// Directory with the DL1 keys (signing-key.pem, anchor-key.pem; see `rega keys generate`).
+    /// Defaults to `<data-dir>/keys`; demo mode creates the keys there on first start.
+    #[arg(long, env = "REGA_KEYS_DIR")]
+    pub keys_dir: Option<PathBuf>,
+
     /// Log format: `text` for people, `json` for log collectors.
     #[arg(long, env = "REGA_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"])]
     pub log_format: String,

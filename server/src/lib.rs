@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod clock;
 pub mod config;
+pub mod credentials;
 pub mod demo;
 pub mod domain;
 pub mod http;
@@ -43,6 +44,8 @@ pub struct AppState {
     pub holidays: Arc<Holidays>,
     /// Where SMS go: the development outbox in demo mode.
     pub sms: Arc<dyn crate::sms::SmsGateway>,
+    /// The DL1 signing key and trust list, when configured.
+    pub credentials: Option<Arc<crate::credentials::Credentials>>,
 }
 
 impl AppState {
@@ -75,6 +78,7 @@ impl AppState {
             rules: Arc::new(BookingRules::default()),
             holidays: Arc::new(Holidays::shipped()),
             sms,
+            credentials: None,
         }
     }
 }

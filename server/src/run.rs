@@ -78,7 +78,13 @@ async fn serve_async(args: ServeArgs) -> anyhow::Result<()> {
         );
     }
 
-    let state = AppState::new(store, args.dist_dir.clone(), args.demo);
+    let mut state = AppState::new(store, args.dist_dir.clone(), args.demo);
+    let keys_dir = args
+        .keys_dir
+        .clone()
+        .unwrap_or_else(|| args.data_dir.join("keys"));
+    state.credentials =
+        crate::credentials::Credentials::load(&keys_dir, args.demo, state.clock.now())?;
     if args.demo {
         crate::demo::seed(&state)
             .await

@@ -4,6 +4,7 @@ pub mod appointments;
 pub mod auth;
 pub mod availability;
 pub mod health;
+pub mod licence;
 pub mod reference;
 
 use axum::Router;
@@ -23,7 +24,8 @@ pub fn router(state: AppState) -> Router {
         .merge(reference::router())
         .merge(availability::router())
         .merge(auth::router())
-        .merge(appointments::router());
+        .merge(appointments::router())
+        .merge(licence::router());
     let static_files = StaticFiles::new(&state.dist_dir);
     Router::new()
         .nest(rega_api::API_BASE, api)

@@ -175,7 +175,11 @@ pub async fn spawn_demo(db: Db, now: i64) -> Option<DemoApp> {
     let data = tempfile::tempdir().expect("a temporary directory");
     let store = store(db, data.path()).await?;
     let clock = Arc::new(rega_server::clock::TestClock::at(now));
-    let state = AppState::new(store, data.path().join("no-dist"), true).with_clock(clock.clone());
+    let mut state =
+        AppState::new(store, data.path().join("no-dist"), true).with_clock(clock.clone());
+    state.credentials =
+        rega_server::credentials::Credentials::load(&data.path().join("keys"), true, now)
+            .expect("demo keys");
     rega_server::demo::seed(&state).await.expect("demo data");
     rega_server::jobs::ensure_window_slots(&state)
         .await

@@ -8,6 +8,7 @@ mod cli;
 mod credential_tools;
 mod health;
 mod helpers;
+mod licence;
 mod security;
 mod static_files;
 mod store;

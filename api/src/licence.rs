@@ -1,0 +1,73 @@
+//! The citizen's licence card and its DL1 token.
+
+use serde::{Deserialize, Serialize};
+
+use crate::time::Date;
+
+/// The licence's overall state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LicenceStatus {
+    /// Valid.
+    Valid,
+    /// Valid, and renewal is open (it expires within 180 days).
+    ExpiringSoon,
+    /// Past its expiry date.
+    Expired,
+    /// Suspended: no QR code.
+    Suspended,
+}
+
+/// One vehicle category on the card.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CategoryView {
+    /// Category code, e.g. `B`.
+    pub code: String,
+    /// Granted on.
+    pub issue_date: Date,
+    /// Valid until.
+    pub expiry_date: Date,
+    /// Past its expiry date.
+    pub expired: bool,
+}
+
+/// The licence card.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LicenceCard {
+    /// Family name, Latin script.
+    pub family_name: String,
+    /// Given name, Latin script.
+    pub given_name: String,
+    /// Family name, national script.
+    pub family_name_national: String,
+    /// Given name, national script.
+    pub given_name_national: String,
+    /// Date of birth.
+    pub birth_date: Date,
+    /// Licence number.
+    pub document_number: String,
+    /// Issuing authority.
+    pub issuing_authority: String,
+    /// Issue date.
+    pub issue_date: Date,
+    /// Expiry date.
+    pub expiry_date: Date,
+    /// Vehicle categories.
+    pub categories: Vec<CategoryView>,
+    /// Overall state.
+    pub status: LicenceStatus,
+    /// Why it is suspended, when it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suspension_reason: Option<String>,
+}
+
+/// A fresh DL1 token for the QR code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LicenceToken {
+    /// The QR text, `DL1:…`.
+    pub token: String,
+    /// Issued at, Unix seconds.
+    pub issued_at: i64,
+    /// Expires at, Unix seconds (issued_at + 180).
+    pub expires_at: i64,
+}

@@ -1,0 +1,145 @@
+//! `/licence` (the card), `/licence/token` (a fresh DL1 token), `/trust-list`.
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use rega_api::ErrorCode;
+use rega_api::licence::{CategoryView, LicenceCard, LicenceStatus, LicenceToken};
+use rega_api::time::{Date, LocalDateTime};
+use rega_credential::{Licence, TOKEN_LIFETIME_SECONDS};
+
+use crate::AppState;
+use crate::auth::Citizen;
+use crate::http::extract::ApiJson;
+use crate::http::problem::ApiError;
+use crate::store::LicenceRecord;
+
+/// The licence routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/licence", get(card))
+        .route("/licence/token", get(token))
+        .route("/trust-list", get(trust_list))
+}
+
+fn date(text: &str) -> Result<Date, ApiError> {
+    Date::parse(text)
+        .map_err(|_| ApiError::Server(anyhow::anyhow!("a stored licence date is not YYYY-MM-DD")))
+}
+
+async fn licence_of(
+    state: &AppState,
+    citizen_id: i64,
+) -> Result<(LicenceRecord, Licence), ApiError> {
+    let record = state
+        .store
+        .licence_of(citizen_id)
+        .await?
+        .ok_or_else(|| ApiError::client(ErrorCode::NoLicence))?;
+    let licence: Licence = serde_json::from_value(record.elements.clone()).map_err(|e| {
+        ApiError::Server(anyhow::anyhow!("stored licence elements do not parse: {e}"))
+    })?;
+    Ok((record, licence))
+}
+
+fn no_store(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+async fn card(State(state): State<AppState>, citizen: Citizen) -> Result<Response, ApiError> {
+    let (record, licence) = licence_of(&state, citizen.id).await?;
+    let today = LocalDateTime::from_unix(state.clock.now()).date;
+    let issue_date = date(licence.issue_date.as_str())?;
+    let expiry_date = date(licence.expiry_date.as_str())?;
+    let mut categories = Vec::new();
+    for p in &licence.driving_privileges {
+        let expiry = match &p.expiry_date {
+            Some(d) => date(d.as_str())?,
+            None => expiry_date,
+        };
+        let issue = match &p.issue_date {
+            Some(d) => date(d.as_str())?,
+            None => issue_date,
+        };
+        categories.push(CategoryView {
+            code: p.vehicle_category_code.clone(),
+            issue_date: issue,
+            expiry_date: expiry,
+            expired: expiry < today,
+        });
+    }
+    let status = if record.suspension.is_some() {
+        LicenceStatus::Suspended
+    } else if expiry_date < today {
+        LicenceStatus::Expired
+    } else if expiry_date <= today.add_days(state.rules.renewal_window_days) {
+        LicenceStatus::ExpiringSoon
+    } else {
+        LicenceStatus::Valid
+    };
+    let card = LicenceCard {
+        family_name: licence.family_name,
+        given_name: licence.given_name,
+        family_name_national: licence.family_name_national_character,
+        given_name_national: licence.given_name_national_character,
+        birth_date: date(licence.birth_date.as_str())?,
+        document_number: licence.document_number,
+        issuing_authority: licence.issuing_authority,
+        issue_date,
+        expiry_date,
+        categories,
+        status,
+        suspension_reason: record.suspension,
+    };
+    Ok(no_store(ApiJson(card).into_response()))
+}
+
+/// A fresh token on every request; never for a suspended licence.
+async fn token(State(state): State<AppState>, citizen: Citizen) -> Result<Response, ApiError> {
+    let (record, licence) = licence_of(&state, citizen.id).await?;
+    if record.suspension.is_some() {
+        return Err(ApiError::client(ErrorCode::LicenceSuspended));
+    }
+    let credentials = state
+        .credentials
+        .as_ref()
+        .ok_or_else(|| ApiError::client(ErrorCode::NotReady))?;
+    let now = state.clock.now();
+    let text = credentials
+        .issuer
+        .issue(&licence, now)
+        .map_err(|e| ApiError::Server(e.into()))?;
+    let body = LicenceToken {
+        token: text,
+        issued_at: now,
+        expires_at: now + TOKEN_LIFETIME_SECONDS,
+    };
+    Ok(no_store(ApiJson(body).into_response()))
+}
+
+/// The signed trust list (a compact JWS), cacheable for an hour.
+async fn trust_list(State(state): State<AppState>) -> Result<Response, ApiError> {
+    let credentials = state
+        .credentials
+        .as_ref()
+        .ok_or_else(|| ApiError::client(ErrorCode::NotReady))?;
+    let jws = credentials
+        .trust_list(state.clock.now())
+        .map_err(ApiError::Server)?;
+    let mut response = (StatusCode::OK, jws).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/jose"),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
+    Ok(response)
+}
