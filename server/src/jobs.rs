@@ -56,3 +56,76 @@ pub fn spawn_slot_keeper(state: AppState) {
         }
     });
 }
+
+/// Sends the day-before reminders that are due: for every booked appointment starting
+/// tomorrow (Baghdad), once. Returns how many were sent. Any number of instances may run it.
+pub async fn send_due_reminders(state: &AppState) -> Result<u32, StoreError> {
+    let now = state.clock.now();
+    let tomorrow = LocalDateTime::from_unix(now).date.add_days(1);
+    let from = LocalDateTime {
+        date: tomorrow,
+        hour: 0,
+        minute: 0,
+    }
+    .to_unix();
+    let to = LocalDateTime {
+        date: tomorrow.add_days(1),
+        hour: 0,
+        minute: 0,
+    }
+    .to_unix();
+    let directorates = state.store.directorates().await?;
+    let mut sent = 0;
+    loop {
+        let batch = state.store.claim_reminders(from, to, now, 100).await?;
+        if batch.is_empty() {
+            return Ok(sent);
+        }
+        for reminder in batch {
+            let time = LocalDateTime::from_unix(reminder.starts_at).hh_mm();
+            let name = directorates
+                .iter()
+                .find(|(d, _)| d.id == reminder.directorate_id)
+                .map(|(d, _)| d.name.clone());
+            let (ckb, ar, en) = name.map(|n| (n.ckb, n.ar, n.en)).unwrap_or_default();
+            // The reference and the time are isolated (LRI … PDI) so they never scramble in RTL.
+            let text = format!(
+                "Rega \u{2066}{}\u{2069}: سبەی \u{2066}{time}\u{2069} {ckb} | غدًا \u{2066}{time}\u{2069} {ar} | Tomorrow {time} {en}",
+                reminder.reference
+            );
+            match state.sms.send(&reminder.phone, &text).await {
+                Ok(()) => sent += 1,
+                Err(error) => {
+                    tracing::error!(%error, "a reminder could not be handed to the SMS gateway")
+                }
+            }
+            crate::auth::audit(
+                state,
+                "system",
+                "reminder.sent",
+                &format!("appointment:{}", reminder.reference),
+                "ok",
+            )
+            .await;
+        }
+    }
+}
+
+/// Runs the reminders every 10 minutes and forgets idempotency keys older than 48 hours.
+pub fn spawn_reminders(state: AppState) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
+        loop {
+            every.tick().await;
+            match send_due_reminders(&state).await {
+                Ok(sent) if sent > 0 => tracing::info!(sent, "day-before reminders sent"),
+                Ok(_) => {}
+                Err(error) => tracing::error!(%error, "cannot send the day-before reminders"),
+            }
+            let before = state.clock.now() - crate::http::idempotency::KEEP_SECONDS;
+            if let Err(error) = state.store.idempotency_expire(before).await {
+                tracing::error!(%error, "cannot forget old idempotency keys");
+            }
+        }
+    });
+}

@@ -94,6 +94,7 @@ async fn serve_async(args: ServeArgs) -> anyhow::Result<()> {
         .await
         .context("cannot create the slots of the booking window")?;
     crate::jobs::spawn_slot_keeper(state.clone());
+    crate::jobs::spawn_reminders(state.clone());
     let local = listener
         .local_addr()
         .context("cannot read the listening address")?;

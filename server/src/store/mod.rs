@@ -319,6 +319,19 @@ pub enum IdempotencyState {
     },
 }
 
+/// A reminder an instance has claimed and must send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reminder {
+    /// The appointment.
+    pub reference: Reference,
+    /// The citizen's phone.
+    pub phone: String,
+    /// Start, Unix seconds.
+    pub starts_at: i64,
+    /// The directorate.
+    pub directorate_id: String,
+}
+
 /// Everything the server keeps. Both implementations pass one conformance suite
 /// (`server/tests/api/store.rs`).
 #[async_trait]
@@ -485,4 +498,15 @@ pub trait Store: Send + Sync + 'static {
 
     /// A slot by id.
     async fn slot(&self, slot_id: i64) -> Result<Option<Slot>, StoreError>;
+
+    /// Claims up to `limit` booked appointments starting in `[from, to)` whose reminder has not
+    /// been claimed, marking them; each appointment is claimed by exactly one caller, also
+    /// across instances.
+    async fn claim_reminders(
+        &self,
+        from: i64,
+        to: i64,
+        now: i64,
+        limit: u32,
+    ) -> Result<Vec<Reminder>, StoreError>;
 }

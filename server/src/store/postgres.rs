@@ -14,8 +14,8 @@ use sqlx::{Postgres, Row, Transaction};
 
 use super::{
     Appointment, AppointmentStatus, AuditRecord, BookError, BookRequest, CitizenRecord,
-    Directorate, IdempotencyState, LicenceRecord, Localized, NewCitizen, OtpRecord, SessionRecord,
-    Slot, SmsRecord, Store, StoreError, new_reference,
+    Directorate, IdempotencyState, LicenceRecord, Localized, NewCitizen, OtpRecord, Reminder,
+    SessionRecord, Slot, SmsRecord, Store, StoreError, new_reference,
 };
 
 /// The PostgreSQL store.
@@ -158,6 +158,17 @@ fn citizen_record(row: &PgRow) -> Result<CitizenRecord, StoreError> {
         phone: row.try_get("phone")?,
         birth_date: row.try_get("birth_date")?,
         theory_test_passed: row.try_get("theory_test_passed")?,
+    })
+}
+
+fn reminder(row: &PgRow) -> Result<Reminder, StoreError> {
+    let reference: String = row.try_get("reference")?;
+    Ok(Reminder {
+        reference: Reference::parse(&reference)
+            .map_err(|_| StoreError::Corrupt(format!("reference {reference}")))?,
+        phone: row.try_get("phone")?,
+        starts_at: row.try_get("starts_at")?,
+        directorate_id: row.try_get("directorate_id")?,
     })
 }
 
@@ -830,5 +841,31 @@ impl Store for PgStore {
             })
         })
         .transpose()
+    }
+
+    async fn claim_reminders(
+        &self,
+        from: i64,
+        to: i64,
+        now: i64,
+        limit: u32,
+    ) -> Result<Vec<Reminder>, StoreError> {
+        // SKIP LOCKED: instances running this at the same moment each take other rows.
+        let rows = sqlx::query(
+            "WITH due AS ( \
+                 SELECT a.id FROM appointment a JOIN slot s ON s.id = a.slot_id \
+                 WHERE a.status = 'booked' AND a.reminded_at IS NULL AND s.starts_at >= $1 AND s.starts_at < $2 \
+                 ORDER BY a.id LIMIT $3 FOR UPDATE OF a SKIP LOCKED) \
+             UPDATE appointment a SET reminded_at = $4 FROM due, slot s, citizen c \
+             WHERE a.id = due.id AND s.id = a.slot_id AND c.id = a.citizen_id \
+             RETURNING a.reference, c.phone, s.starts_at, s.directorate_id",
+        )
+        .bind(from)
+        .bind(to)
+        .bind(i64::from(limit))
+        .bind(now)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(reminder).collect()
     }
 }

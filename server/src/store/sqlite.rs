@@ -18,8 +18,8 @@ use sqlx::{Row, Sqlite, Transaction};
 
 use super::{
     Appointment, AppointmentStatus, AuditRecord, BookError, BookRequest, CitizenRecord,
-    Directorate, IdempotencyState, LicenceRecord, Localized, NewCitizen, OtpRecord, SessionRecord,
-    Slot, SmsRecord, Store, StoreError, new_reference,
+    Directorate, IdempotencyState, LicenceRecord, Localized, NewCitizen, OtpRecord, Reminder,
+    SessionRecord, Slot, SmsRecord, Store, StoreError, new_reference,
 };
 
 /// The SQLite store.
@@ -154,6 +154,17 @@ fn citizen_record(row: &SqliteRow) -> Result<CitizenRecord, StoreError> {
         phone: row.try_get("phone")?,
         birth_date: row.try_get("birth_date")?,
         theory_test_passed: row.try_get("theory_test_passed")?,
+    })
+}
+
+fn reminder(row: &SqliteRow) -> Result<Reminder, StoreError> {
+    let reference: String = row.try_get("reference")?;
+    Ok(Reminder {
+        reference: Reference::parse(&reference)
+            .map_err(|_| StoreError::Corrupt(format!("reference {reference}")))?,
+        phone: row.try_get("phone")?,
+        starts_at: row.try_get("starts_at")?,
+        directorate_id: row.try_get("directorate_id")?,
     })
 }
 
@@ -823,5 +834,38 @@ impl Store for SqliteStore {
             })
         })
         .transpose()
+    }
+
+    async fn claim_reminders(
+        &self,
+        from: i64,
+        to: i64,
+        now: i64,
+        limit: u32,
+    ) -> Result<Vec<Reminder>, StoreError> {
+        let mut tx = self.write().await?;
+        let rows = sqlx::query(
+            "SELECT a.id, a.reference, c.phone, s.starts_at, s.directorate_id FROM appointment a \
+             JOIN slot s ON s.id = a.slot_id JOIN citizen c ON c.id = a.citizen_id \
+             WHERE a.status = 'booked' AND a.reminded_at IS NULL AND s.starts_at >= ? AND s.starts_at < ? \
+             ORDER BY a.id LIMIT ?",
+        )
+        .bind(from)
+        .bind(to)
+        .bind(i64::from(limit))
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut claimed = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let id: i64 = row.try_get("id")?;
+            sqlx::query("UPDATE appointment SET reminded_at = ? WHERE id = ?")
+                .bind(now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            claimed.push(reminder(row)?);
+        }
+        tx.commit().await?;
+        Ok(claimed)
     }
 }

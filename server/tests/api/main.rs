@@ -9,6 +9,7 @@ mod credential_tools;
 mod health;
 mod helpers;
 mod licence;
+mod reminders;
 mod security;
 mod static_files;
 mod store;
