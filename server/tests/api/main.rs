@@ -5,6 +5,7 @@ mod appointments;
 mod auth;
 mod availability;
 mod cli;
+mod contention;
 mod credential_tools;
 mod health;
 mod helpers;
