@@ -40,6 +40,16 @@ pub struct ServeArgs {
     #[arg(long, env = "REGA_KEYS_DIR")]
     pub keys_dir: Option<PathBuf>,
 
+    /// The SMS gateway: sign-in codes and reminders are POSTed here as JSON
+    /// `{"to": "+964…", "text": "…"}`. Required outside demo mode; demo mode uses the
+    /// development outbox instead.
+    #[arg(long, env = "REGA_SMS_GATEWAY_URL")]
+    pub sms_gateway_url: Option<String>,
+
+    /// Bearer token for the SMS gateway.
+    #[arg(long, env = "REGA_SMS_GATEWAY_TOKEN", hide_env_values = true)]
+    pub sms_gateway_token: Option<String>,
+
     /// Log format: `text` for people, `json` for log collectors.
     #[arg(long, env = "REGA_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"])]
     pub log_format: String,

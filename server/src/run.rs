@@ -79,6 +79,20 @@ async fn serve_async(args: ServeArgs) -> anyhow::Result<()> {
     }
 
     let mut state = AppState::new(store, args.dist_dir.clone(), args.demo);
+    match (&args.sms_gateway_url, args.demo) {
+        (Some(url), _) => {
+            let gateway = crate::sms::HttpGateway::new(
+                url.clone(),
+                args.sms_gateway_token.clone(),
+                std::time::Duration::from_secs(2),
+            )?;
+            state.sms = std::sync::Arc::new(gateway);
+        }
+        (None, false) => tracing::warn!(
+            "no SMS gateway (--sms-gateway-url): sign-in codes and reminders cannot be sent"
+        ),
+        (None, true) => {}
+    }
     let keys_dir = args
         .keys_dir
         .clone()

@@ -59,3 +59,84 @@ impl SmsGateway for NoGateway {
         Err(SmsError::NoGateway)
     }
 }
+
+/// An HTTP SMS gateway: each message is POSTed as JSON `{"to", "text"}` with a bearer token.
+/// Delivery runs in the background, retried with exponential backoff; failures are logged and
+/// never reach the citizen's request.
+pub struct HttpGateway {
+    client: reqwest::Client,
+    url: String,
+    token: Option<String>,
+    first_retry: std::time::Duration,
+}
+
+/// Tries per message.
+const ATTEMPTS: u32 = 4;
+
+impl HttpGateway {
+    /// A gateway at `url`; retries wait `first_retry`, then twice that, and so on.
+    pub fn new(
+        url: String,
+        token: Option<String>,
+        first_retry: std::time::Duration,
+    ) -> anyhow::Result<HttpGateway> {
+        let client = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(10))
+            .build()
+            .map_err(|e| anyhow::anyhow!("cannot set up the SMS gateway client: {e}"))?;
+        Ok(HttpGateway {
+            client,
+            url,
+            token,
+            first_retry,
+        })
+    }
+}
+
+#[async_trait]
+impl SmsGateway for HttpGateway {
+    async fn send(&self, phone: &str, text: &str) -> Result<(), SmsError> {
+        let (client, url, token, first_retry) = (
+            self.client.clone(),
+            self.url.clone(),
+            self.token.clone(),
+            self.first_retry,
+        );
+        let body = serde_json::json!({ "to": phone, "text": text });
+        let masked = format!(
+            "…{}",
+            phone
+                .chars()
+                .rev()
+                .take(3)
+                .collect::<String>()
+                .chars()
+                .rev()
+                .collect::<String>()
+        );
+        tokio::spawn(async move {
+            let mut delay = first_retry;
+            for attempt in 1..=ATTEMPTS {
+                let mut request = client.post(&url).json(&body);
+                if let Some(token) = &token {
+                    request = request.bearer_auth(token);
+                }
+                match request.send().await {
+                    Ok(response) if response.status().is_success() => return,
+                    Ok(response) => {
+                        tracing::warn!(status = response.status().as_u16(), attempt, to = %masked, "the SMS gateway refused a message")
+                    }
+                    Err(error) => {
+                        tracing::warn!(%error, attempt, to = %masked, "the SMS gateway cannot be reached")
+                    }
+                }
+                if attempt < ATTEMPTS {
+                    tokio::time::sleep(delay).await;
+                    delay *= 2;
+                }
+            }
+            tracing::error!(to = %masked, "an SMS was not delivered after {ATTEMPTS} attempts");
+        });
+        Ok(())
+    }
+}

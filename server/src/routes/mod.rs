@@ -18,6 +18,11 @@ use crate::http::{metrics, security};
 /// The largest request body any endpoint accepts.
 pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
 
+/// A known API path with a method it does not take.
+async fn method_not_allowed() -> crate::http::problem::ApiError {
+    crate::http::problem::ApiError::client(rega_api::ErrorCode::MethodNotAllowed)
+}
+
 /// Assembles the API, the operational endpoints and the static app.
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
@@ -25,7 +30,8 @@ pub fn router(state: AppState) -> Router {
         .merge(availability::router())
         .merge(auth::router())
         .merge(appointments::router())
-        .merge(licence::router());
+        .merge(licence::router())
+        .method_not_allowed_fallback(method_not_allowed);
     let static_files = StaticFiles::new(&state.dist_dir);
     Router::new()
         .nest(rega_api::API_BASE, api)

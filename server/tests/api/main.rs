@@ -12,5 +12,6 @@ mod helpers;
 mod licence;
 mod reminders;
 mod security;
+mod sms;
 mod static_files;
 mod store;

@@ -128,3 +128,21 @@ async fn without_a_built_app_pages_say_so_and_the_api_still_answers() {
     assert_eq!(problem["code"], "app_not_built");
     assert_eq!(app.get("/healthz").await.status(), 200);
 }
+
+#[tokio::test]
+async fn a_wrong_method_on_an_api_path_is_a_problem_document() {
+    let app = spawn_app(None).await;
+    let response = app
+        .client
+        .delete(format!("{}/api/v1/directorates", app.url))
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(response.status(), 405);
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/problem+json"
+    );
+    let problem: serde_json::Value = response.json().await.expect("JSON");
+    assert_eq!(problem["code"], "method_not_allowed");
+}
