@@ -8,6 +8,7 @@ use crate::time::Date;
 
 /// The state of an appointment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AppointmentState {
     /// Booked.
@@ -24,6 +25,7 @@ pub enum AppointmentState {
 
 /// Where an appointment is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Place {
     /// Directorate id.
     pub id: String,
@@ -37,6 +39,7 @@ pub struct Place {
 
 /// An appointment as the citizen sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AppointmentView {
     /// Reference, `RG-7K3M-Q9P2`.
     pub reference: String,
@@ -62,6 +65,7 @@ pub struct AppointmentView {
 
 /// A citizen's appointments.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AppointmentList {
     /// Booked or checked in, still to come; soonest first.
     pub upcoming: Vec<AppointmentView>,
@@ -71,6 +75,7 @@ pub struct AppointmentList {
 
 /// `POST /appointments`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateAppointment {
     /// The chosen slot.
@@ -81,6 +86,7 @@ pub struct CreateAppointment {
 
 /// `POST /appointments/{reference}/reschedule`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RescheduleAppointment {
     /// The new slot, of the same service.

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// `POST /auth/code`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CodeRequest {
     /// The national card number (either digit set); parsed by the server into a `NationalId`,
@@ -13,6 +14,7 @@ pub struct CodeRequest {
 
 /// The answer to a code request, the same whether or not the ID is registered.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CodeSent {
     /// How long the code is valid.
     pub expires_in_seconds: i64,
@@ -22,6 +24,7 @@ pub struct CodeSent {
 
 /// `POST /auth/verify`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct VerifyRequest {
     /// The national card number.
@@ -32,6 +35,7 @@ pub struct VerifyRequest {
 
 /// The signed-in session.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionInfo {
     /// The last three digits of the national card number, to show whose session this is.
     pub national_id_last_digits: String,
@@ -43,6 +47,7 @@ pub struct SessionInfo {
 
 /// A message in the development SMS outbox (demo mode only).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OutboxMessage {
     /// The phone it went to.
     pub phone: String,

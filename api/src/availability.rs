@@ -8,6 +8,7 @@ use crate::time::Date;
 
 /// Why a day cannot be booked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ClosedReason {
     /// Friday or Saturday.
@@ -18,6 +19,7 @@ pub enum ClosedReason {
 
 /// One day of the booking window.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DayAvailability {
     /// The day.
     pub date: Date,
@@ -33,6 +35,7 @@ pub struct DayAvailability {
 
 /// The booking window of a directorate and service.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DaysResponse {
     /// The directorate.
     pub directorate: String,
@@ -48,6 +51,7 @@ pub struct DaysResponse {
 
 /// One slot of a day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SlotAvailability {
     /// The slot's id, to book it.
     pub slot_id: i64,
@@ -61,6 +65,7 @@ pub struct SlotAvailability {
 
 /// The slots of one day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SlotsResponse {
     /// The directorate.
     pub directorate: String,

@@ -6,6 +6,7 @@ use crate::time::Date;
 
 /// The licence's overall state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum LicenceStatus {
     /// Valid.
@@ -20,6 +21,7 @@ pub enum LicenceStatus {
 
 /// One vehicle category on the card.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CategoryView {
     /// Category code, e.g. `B`.
     pub code: String,
@@ -33,6 +35,7 @@ pub struct CategoryView {
 
 /// The licence card.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LicenceCard {
     /// Family name, Latin script.
     pub family_name: String,
@@ -63,6 +66,7 @@ pub struct LicenceCard {
 
 /// A fresh DL1 token for the QR code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LicenceToken {
     /// The QR text, `DL1:…`.
     pub token: String,

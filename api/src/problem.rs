@@ -11,6 +11,7 @@ macro_rules! error_codes {
         /// Stable error codes. The wire form (snake case) never changes once published: the app
         /// keys its localized messages on it.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         #[serde(rename_all = "snake_case")]
         pub enum ErrorCode {
             $($(#[doc = $doc])* $variant,)*
@@ -125,6 +126,7 @@ error_codes! {
 
 /// An RFC 9457 problem document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Problem {
     /// A URI naming the problem type; `about:blank` style is avoided so the code is explicit.
     #[serde(rename = "type")]

@@ -7,6 +7,7 @@ use crate::time::{Date, Weekday};
 
 /// Text in the three interface languages.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LocalizedText {
     /// English.
     pub en: String,
@@ -18,6 +19,7 @@ pub struct LocalizedText {
 
 /// A service and how long its appointments are.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ServiceInfo {
     /// The service.
     pub service: ServiceKind,
@@ -27,6 +29,7 @@ pub struct ServiceInfo {
 
 /// When a directorate is open.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OpeningHours {
     /// The open days, Saturday-first order.
     pub weekdays: Vec<Weekday>,
@@ -38,6 +41,7 @@ pub struct OpeningHours {
 
 /// A traffic directorate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DirectorateInfo {
     /// Stable identifier, e.g. `erbil`.
     pub id: String,
@@ -55,6 +59,7 @@ pub struct DirectorateInfo {
 
 /// A day every directorate is closed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Closure {
     /// The day.
     pub date: Date,

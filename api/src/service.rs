@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// A bookable service. The wire form (snake case) is stable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ServiceKind {
     /// A first driving licence.

@@ -9,6 +9,7 @@ pub const BAGHDAD_OFFSET_SECONDS: i64 = 3 * 3600;
 
 /// A day of the week, Saturday first as in Iraq (CLDR `firstDay IQ = sat`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Weekday {
     /// شەممە / السبت
@@ -368,3 +369,18 @@ mod rfc3339_tests {
         assert_eq!(parse_rfc3339("2026-02-30T09:00:00Z"), None);
     }
 }
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Date {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)))
+            .description(Some("A calendar date, YYYY-MM-DD"))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Date {}

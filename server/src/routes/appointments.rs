@@ -1,11 +1,9 @@
 //! `/appointments`: book, list, get, reschedule, cancel, and the `.ics` of one.
 
-use axum::Router;
 use axum::body::Body;
 use axum::extract::{Path, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use rega_api::ErrorCode;
 use rega_api::appointments::{
     AppointmentList, AppointmentState, AppointmentView, CreateAppointment, Place,
@@ -26,17 +24,19 @@ use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::idempotency::{once, parse_json, read_body};
 use crate::http::problem::ApiError;
 use crate::store::{Appointment, AppointmentStatus, BookError, BookRequest};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 const DAY: i64 = 86_400;
 
 /// The appointment routes.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/appointments", post(create).get(list))
-        .route("/appointments/{reference}", get(one))
-        .route("/appointments/{reference}/reschedule", post(reschedule))
-        .route("/appointments/{reference}/cancel", post(cancel))
-        .route("/appointments/{reference}/calendar.ics", get(calendar))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create, list))
+        .routes(routes!(one))
+        .routes(routes!(reschedule))
+        .routes(routes!(cancel))
+        .routes(routes!(calendar))
 }
 
 fn problem(code: ErrorCode) -> ApiError {
@@ -224,6 +224,15 @@ async fn find(state: &AppState, citizen_id: i64, reference: &str) -> Result<Appo
         .ok_or_else(|| problem(ErrorCode::NotFound))
 }
 
+/// Books a place. Needs a session and an `Idempotency-Key`.
+#[utoipa::path(post, path = "/appointments", tag = "appointments", request_body = CreateAppointment,
+    params(("Idempotency-Key" = String, Header, description = "8-64 visible ASCII characters, e.g. a UUID")),
+    responses((status = 201, body = AppointmentView), (status = 400, body = rega_api::Problem),
+        (status = 401, body = rega_api::Problem),
+        (status = 403, description = "no_show_blocked, not_eligible_*", body = rega_api::Problem),
+        (status = 404, description = "slot_not_found", body = rega_api::Problem),
+        (status = 409, description = "slot_full, already_booked, too_many_changes, idempotency_in_progress", body = rega_api::Problem),
+        (status = 422, description = "unknown_service, outside_booking_window, idempotency_key_reused", body = rega_api::Problem)))]
 async fn create(State(state): State<AppState>, citizen: Citizen, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let body = match read_body(body).await {
@@ -278,6 +287,14 @@ async fn create(State(state): State<AppState>, citizen: Citizen, request: Reques
     .await
 }
 
+/// Moves a booked appointment to another slot of the same service, until the cut-off.
+#[utoipa::path(post, path = "/appointments/{reference}/reschedule", tag = "appointments", request_body = RescheduleAppointment,
+    params(("reference" = String, Path, description = "RG-XXXX-XXXX"),
+        ("Idempotency-Key" = String, Header, description = "8-64 visible ASCII characters")),
+    responses((status = 200, body = AppointmentView), (status = 400, body = rega_api::Problem),
+        (status = 401, body = rega_api::Problem), (status = 404, body = rega_api::Problem),
+        (status = 409, description = "slot_full, past_cutoff, not_changeable, too_many_changes", body = rega_api::Problem),
+        (status = 422, description = "invalid_reference, outside_booking_window", body = rega_api::Problem)))]
 async fn reschedule(
     State(state): State<AppState>,
     citizen: Citizen,
@@ -330,6 +347,14 @@ async fn reschedule(
     .await
 }
 
+/// Cancels a booked appointment until the cut-off, releasing its place.
+#[utoipa::path(post, path = "/appointments/{reference}/cancel", tag = "appointments",
+    params(("reference" = String, Path, description = "RG-XXXX-XXXX"),
+        ("Idempotency-Key" = String, Header, description = "8-64 visible ASCII characters")),
+    responses((status = 200, body = AppointmentView), (status = 400, body = rega_api::Problem),
+        (status = 401, body = rega_api::Problem), (status = 404, body = rega_api::Problem),
+        (status = 409, description = "past_cutoff, not_changeable", body = rega_api::Problem),
+        (status = 422, description = "invalid_reference", body = rega_api::Problem)))]
 async fn cancel(
     State(state): State<AppState>,
     citizen: Citizen,
@@ -400,6 +425,9 @@ async fn audit_outcome(
     response
 }
 
+/// The signed-in citizen's appointments.
+#[utoipa::path(get, path = "/appointments", tag = "appointments",
+    responses((status = 200, body = AppointmentList), (status = 401, body = rega_api::Problem)))]
 async fn list(
     State(state): State<AppState>,
     citizen: Citizen,
@@ -420,6 +448,11 @@ async fn list(
     }))
 }
 
+/// One of the signed-in citizen's appointments.
+#[utoipa::path(get, path = "/appointments/{reference}", tag = "appointments",
+    params(("reference" = String, Path, description = "RG-XXXX-XXXX")),
+    responses((status = 200, body = AppointmentView), (status = 401, body = rega_api::Problem),
+        (status = 404, body = rega_api::Problem), (status = 422, description = "invalid_reference", body = rega_api::Problem)))]
 async fn one(
     State(state): State<AppState>,
     citizen: Citizen,
@@ -429,9 +462,11 @@ async fn one(
     Ok(ApiJson(view(&state, &appointment).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct CalendarQuery {
+    /// `ckb`, `ar` or `en` (default) for the event's title and place.
     lang: Option<String>,
 }
 
@@ -483,6 +518,10 @@ fn utc_stamp(unix: i64) -> String {
 }
 
 /// The appointment as an iCalendar file, times in UTC so every calendar shows them right.
+#[utoipa::path(get, path = "/appointments/{reference}/calendar.ics", tag = "appointments",
+    params(("reference" = String, Path, description = "RG-XXXX-XXXX"), CalendarQuery),
+    responses((status = 200, content_type = "text/calendar", body = String), (status = 401, body = rega_api::Problem),
+        (status = 404, body = rega_api::Problem)))]
 async fn calendar(
     State(state): State<AppState>,
     citizen: Citizen,

@@ -1,11 +1,9 @@
 //! `/auth/…`: request a sign-in code, verify it, the session, sign out; and the development
 //! SMS outbox (demo mode only).
 
-use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use rega_api::ErrorCode;
 use rega_api::auth::{CodeRequest, CodeSent, OutboxMessage, SessionInfo, VerifyRequest};
 use rega_api::ids::{NationalId, OtpCode};
@@ -18,17 +16,25 @@ use crate::auth::{
 };
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::problem::ApiError;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// The sign-in routes.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/auth/code", post(code))
-        .route("/auth/verify", post(verify))
-        .route("/auth/session", get(session))
-        .route("/auth/sign-out", post(sign_out))
-        .route("/dev/outbox", get(outbox))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(code))
+        .routes(routes!(verify))
+        .routes(routes!(session))
+        .routes(routes!(sign_out))
+        .routes(routes!(outbox))
 }
 
+/// Sends a sign-in code by SMS. The answer is the same whether or not the ID is registered.
+#[utoipa::path(post, path = "/auth/code", tag = "auth", request_body = CodeRequest,
+    responses((status = 202, body = CodeSent), (status = 400, body = rega_api::Problem),
+        (status = 403, description = "forbidden_origin", body = rega_api::Problem),
+        (status = 415, body = rega_api::Problem), (status = 422, description = "invalid_national_id", body = rega_api::Problem),
+        (status = 429, description = "rate_limited (Retry-After)", body = rega_api::Problem)))]
 async fn code(
     State(state): State<AppState>,
     ClientAddress(address): ClientAddress,
@@ -59,6 +65,11 @@ async fn code(
     }
 }
 
+/// Checks a code and starts a session (sets the `__Host-rega_session` cookie).
+#[utoipa::path(post, path = "/auth/verify", tag = "auth", request_body = VerifyRequest,
+    responses((status = 200, body = SessionInfo), (status = 400, body = rega_api::Problem),
+        (status = 422, description = "invalid_national_id, invalid_code, code_incorrect, code_expired", body = rega_api::Problem),
+        (status = 429, description = "too_many_attempts, rate_limited", body = rega_api::Problem)))]
 async fn verify(
     State(state): State<AppState>,
     ClientAddress(address): ClientAddress,
@@ -125,6 +136,9 @@ async fn verify(
     Ok(response)
 }
 
+/// The current session.
+#[utoipa::path(get, path = "/auth/session", tag = "auth",
+    responses((status = 200, body = SessionInfo), (status = 401, body = rega_api::Problem)))]
 async fn session(State(state): State<AppState>, citizen: Citizen) -> Result<Response, ApiError> {
     let record = state
         .store
@@ -144,6 +158,8 @@ async fn session(State(state): State<AppState>, citizen: Citizen) -> Result<Resp
     Ok(response)
 }
 
+/// Ends the session and clears the cookie.
+#[utoipa::path(post, path = "/auth/sign-out", tag = "auth", responses((status = 204, description = "signed out")))]
 async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
     if let Some(token) = session_token(&headers) {
         let hash = token_hash(&token);
@@ -165,13 +181,18 @@ fn parse_id(text: &str) -> Result<NationalId, ApiError> {
     NationalId::parse(text).map_err(|_| ApiError::client(ErrorCode::InvalidNationalId))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct OutboxQuery {
+    /// The citizen's national card number.
     national_id: String,
 }
 
 /// The newest messages to a citizen's phone: demo mode only, 404 otherwise.
+#[utoipa::path(get, path = "/dev/outbox", tag = "development", params(OutboxQuery),
+    responses((status = 200, body = Vec<OutboxMessage>), (status = 404, description = "not demo mode", body = rega_api::Problem),
+        (status = 422, description = "invalid_national_id", body = rega_api::Problem)))]
 async fn outbox(
     State(state): State<AppState>,
     ApiQuery(query): ApiQuery<OutboxQuery>,

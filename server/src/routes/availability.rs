@@ -2,9 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use axum::Router;
 use axum::extract::State;
-use axum::routing::get;
 use rega_api::ErrorCode;
 use rega_api::availability::{
     ClosedReason, DayAvailability, DaysResponse, SlotAvailability, SlotsResponse,
@@ -18,26 +16,35 @@ use crate::AppState;
 use crate::domain::calendar::{Closed, booking_window, closed_reason};
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::problem::ApiError;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// `/availability/days`, `/availability/slots`.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/availability/days", get(days))
-        .route("/availability/slots", get(slots))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(days))
+        .routes(routes!(slots))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct DaysQuery {
+    /// Directorate id, e.g. `erbil`.
     directorate: String,
+    /// Service, e.g. `theory_test`.
     service: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct SlotsQuery {
+    /// Directorate id, e.g. `erbil`.
     directorate: String,
+    /// Service, e.g. `theory_test`.
     service: String,
+    /// The day, YYYY-MM-DD.
     date: String,
 }
 
@@ -73,6 +80,11 @@ fn places_left(capacity: i64, booked: i64) -> u32 {
     u32::try_from((capacity - booked).max(0)).unwrap_or(0)
 }
 
+/// The days of the booking window with their free places, weekends and holidays.
+#[utoipa::path(get, path = "/availability/days", tag = "availability", params(DaysQuery),
+    responses((status = 200, body = DaysResponse), (status = 400, body = rega_api::Problem),
+        (status = 404, description = "unknown_directorate", body = rega_api::Problem),
+        (status = 422, description = "unknown_service", body = rega_api::Problem)))]
 async fn days(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<DaysQuery>,
@@ -133,6 +145,11 @@ async fn days(
     }))
 }
 
+/// The slots of one open day of the window, with places left.
+#[utoipa::path(get, path = "/availability/slots", tag = "availability", params(SlotsQuery),
+    responses((status = 200, body = SlotsResponse), (status = 400, body = rega_api::Problem),
+        (status = 404, description = "unknown_directorate", body = rega_api::Problem),
+        (status = 422, description = "invalid_date, outside_booking_window, day_closed, unknown_service", body = rega_api::Problem)))]
 async fn slots(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<SlotsQuery>,

@@ -1,10 +1,8 @@
 //! `/licence` (the card), `/licence/token` (a fresh DL1 token), `/trust-list`.
 
-use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use rega_api::ErrorCode;
 use rega_api::licence::{CategoryView, LicenceCard, LicenceStatus, LicenceToken};
 use rega_api::time::{Date, LocalDateTime};
@@ -15,13 +13,15 @@ use crate::auth::Citizen;
 use crate::http::extract::ApiJson;
 use crate::http::problem::ApiError;
 use crate::store::LicenceRecord;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// The licence routes.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/licence", get(card))
-        .route("/licence/token", get(token))
-        .route("/trust-list", get(trust_list))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(card))
+        .routes(routes!(token))
+        .routes(routes!(trust_list))
 }
 
 fn date(text: &str) -> Result<Date, ApiError> {
@@ -51,6 +51,10 @@ fn no_store(mut response: Response) -> Response {
     response
 }
 
+/// The signed-in citizen's licence card.
+#[utoipa::path(get, path = "/licence", tag = "licence",
+    responses((status = 200, body = LicenceCard), (status = 401, body = rega_api::Problem),
+        (status = 404, description = "no_licence", body = rega_api::Problem)))]
 async fn card(State(state): State<AppState>, citizen: Citizen) -> Result<Response, ApiError> {
     let (record, licence) = licence_of(&state, citizen.id).await?;
     let today = LocalDateTime::from_unix(state.clock.now()).date;
@@ -100,6 +104,11 @@ async fn card(State(state): State<AppState>, citizen: Citizen) -> Result<Respons
 }
 
 /// A fresh token on every request; never for a suspended licence.
+#[utoipa::path(get, path = "/licence/token", tag = "licence",
+    responses((status = 200, body = LicenceToken), (status = 401, body = rega_api::Problem),
+        (status = 403, description = "licence_suspended", body = rega_api::Problem),
+        (status = 404, description = "no_licence", body = rega_api::Problem),
+        (status = 503, description = "not_ready: no signing key", body = rega_api::Problem)))]
 async fn token(State(state): State<AppState>, citizen: Citizen) -> Result<Response, ApiError> {
     let (record, licence) = licence_of(&state, citizen.id).await?;
     if record.suspension.is_some() {
@@ -123,6 +132,9 @@ async fn token(State(state): State<AppState>, citizen: Citizen) -> Result<Respon
 }
 
 /// The signed trust list (a compact JWS), cacheable for an hour.
+#[utoipa::path(get, path = "/trust-list", tag = "licence",
+    responses((status = 200, description = "compact JWS (ES256)", content_type = "application/jose", body = String),
+        (status = 503, description = "not_ready: no keys", body = rega_api::Problem)))]
 async fn trust_list(State(state): State<AppState>) -> Result<Response, ApiError> {
     let credentials = state
         .credentials

@@ -7,9 +7,16 @@ pub mod health;
 pub mod licence;
 pub mod reference;
 
+use std::sync::Arc;
+
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, header};
 use axum::middleware;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use utoipa::OpenApi as _;
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::AppState;
 use crate::http::static_files::StaticFiles;
@@ -23,14 +30,56 @@ async fn method_not_allowed() -> crate::http::problem::ApiError {
     crate::http::problem::ApiError::client(rega_api::ErrorCode::MethodNotAllowed)
 }
 
-/// Assembles the API, the operational endpoints and the static app.
-pub fn router(state: AppState) -> Router {
-    let api = Router::new()
+/// The description's frame; the paths and schemas come from the handlers themselves.
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(
+        title = "Rega API",
+        description = "Driving-licence appointments and the digital driving licence of the Kurdistan Region's traffic directorates. Errors are RFC 9457 problem documents with a stable `code`.",
+        license(name = "EUPL-1.2")
+    ),
+    servers((url = "/api/v1")),
+    components(schemas(rega_api::Problem, rega_api::ErrorCode))
+)]
+struct ApiDoc;
+
+/// Every API route, each registered together with its OpenAPI description, so no route can
+/// exist undocumented.
+fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(reference::router())
         .merge(availability::router())
         .merge(auth::router())
         .merge(appointments::router())
         .merge(licence::router())
+}
+
+/// The OpenAPI 3.1 description of the API, generated from the code.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api().split_for_parts().1
+}
+
+/// Assembles the API, the operational endpoints and the static app.
+pub fn router(state: AppState) -> Router {
+    let (api, description) = api().split_for_parts();
+    let description: Arc<str> = description.to_json().unwrap_or_default().into();
+    let api = api
+        .route(
+            "/openapi.json",
+            get(move || {
+                let body = description.clone();
+                async move {
+                    (
+                        [(
+                            header::CONTENT_TYPE,
+                            HeaderValue::from_static("application/json"),
+                        )],
+                        body.to_string(),
+                    )
+                        .into_response()
+                }
+            }),
+        )
         .method_not_allowed_fallback(method_not_allowed);
     let static_files = StaticFiles::new(&state.dist_dir);
     Router::new()

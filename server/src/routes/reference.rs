@@ -1,8 +1,6 @@
 //! Reference data: services, directorates (with address, phone and opening hours), closures.
 
-use axum::Router;
 use axum::extract::State;
-use axum::routing::get;
 use rega_api::ErrorCode;
 use rega_api::reference::{Closure, DirectorateInfo, LocalizedText, OpeningHours, ServiceInfo};
 use rega_api::service::ServiceKind;
@@ -13,13 +11,15 @@ use crate::AppState;
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::problem::ApiError;
 use crate::store::Localized;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// `/services`, `/directorates`, `/closures`.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/services", get(services))
-        .route("/directorates", get(directorates))
-        .route("/closures", get(closures))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(services))
+        .routes(routes!(directorates))
+        .routes(routes!(closures))
 }
 
 fn text(l: &Localized) -> LocalizedText {
@@ -34,6 +34,8 @@ fn hh_mm(minute: u16) -> String {
     format!("{:02}:{:02}", minute / 60, minute % 60)
 }
 
+/// The services and the length of their appointments.
+#[utoipa::path(get, path = "/services", tag = "reference", responses((status = 200, body = Vec<ServiceInfo>)))]
 async fn services(State(state): State<AppState>) -> ApiJson<Vec<ServiceInfo>> {
     ApiJson(
         ServiceKind::ALL
@@ -73,16 +75,22 @@ pub async fn directorate_infos(state: &AppState) -> Result<Vec<DirectorateInfo>,
         .collect())
 }
 
+/// The traffic directorates, with address, phone, opening hours and services.
+#[utoipa::path(get, path = "/directorates", tag = "reference",
+    responses((status = 200, body = Vec<DirectorateInfo>), (status = 500, body = rega_api::Problem)))]
 async fn directorates(
     State(state): State<AppState>,
 ) -> Result<ApiJson<Vec<DirectorateInfo>>, ApiError> {
     Ok(ApiJson(directorate_infos(&state).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct ClosuresQuery {
+    /// First day, YYYY-MM-DD (default today).
     from: Option<String>,
+    /// Last day, YYYY-MM-DD (default the end of the booking window).
     to: Option<String>,
 }
 
@@ -94,6 +102,9 @@ fn date_param(text: Option<&str>, default: Date) -> Result<Date, ApiError> {
 }
 
 /// Public holidays between `from` and `to` (default: today to the end of the booking window).
+#[utoipa::path(get, path = "/closures", tag = "reference", params(ClosuresQuery),
+    responses((status = 200, body = Vec<Closure>), (status = 400, body = rega_api::Problem),
+        (status = 422, description = "invalid_date", body = rega_api::Problem)))]
 async fn closures(
     State(state): State<AppState>,
     ApiQuery(query): ApiQuery<ClosuresQuery>,

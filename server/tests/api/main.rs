@@ -10,6 +10,7 @@ mod credential_tools;
 mod health;
 mod helpers;
 mod licence;
+mod openapi;
 mod reminders;
 mod security;
 mod sms;

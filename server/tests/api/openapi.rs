@@ -1,0 +1,385 @@
+//! The OpenAPI description is true to the code: every API route is documented, and every
+//! response the API really gives matches the schema documented for its status.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Value, json};
+
+use crate::helpers::{Db, THURSDAY_9AM, spawn_demo};
+
+const OPERATIONS: [(&str, &str); 19] = [
+    ("GET", "/appointments"),
+    ("GET", "/appointments/{reference}"),
+    ("GET", "/appointments/{reference}/calendar.ics"),
+    ("GET", "/auth/session"),
+    ("GET", "/availability/days"),
+    ("GET", "/availability/slots"),
+    ("GET", "/closures"),
+    ("GET", "/dev/outbox"),
+    ("GET", "/directorates"),
+    ("GET", "/licence"),
+    ("GET", "/licence/token"),
+    ("GET", "/services"),
+    ("GET", "/trust-list"),
+    ("POST", "/appointments"),
+    ("POST", "/appointments/{reference}/cancel"),
+    ("POST", "/appointments/{reference}/reschedule"),
+    ("POST", "/auth/code"),
+    ("POST", "/auth/sign-out"),
+    ("POST", "/auth/verify"),
+];
+
+#[test]
+fn every_api_route_is_registered_with_its_description() {
+    // Routes registered with plain `.route(…)` would be served but missing from the
+    // description; only the operational endpoints and the description itself may do that.
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/routes");
+    for entry in std::fs::read_dir(&dir).expect("the routes") {
+        let path = entry.expect("an entry").path();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("")
+            .to_owned();
+        let text = std::fs::read_to_string(&path).expect("readable");
+        let plain_routes = text.matches(".route(").count();
+        let allowed = match name.as_str() {
+            "health.rs" => 3,
+            "mod.rs" => 1, // /openapi.json
+            _ => 0,
+        };
+        assert_eq!(
+            plain_routes, allowed,
+            "{name}: register API routes with utoipa_axum::routes!"
+        );
+    }
+}
+
+#[test]
+fn the_description_lists_exactly_the_served_operations() {
+    let description = serde_json::to_value(rega_server::routes::openapi()).expect("JSON");
+    assert_eq!(description["openapi"], "3.1.0");
+    let documented: BTreeSet<(String, String)> = description["paths"]
+        .as_object()
+        .expect("paths")
+        .iter()
+        .flat_map(|(path, item)| {
+            item.as_object()
+                .expect("an item")
+                .keys()
+                .map(move |m| (m.to_uppercase(), path.clone()))
+        })
+        .collect();
+    let expected: BTreeSet<(String, String)> = OPERATIONS
+        .iter()
+        .map(|(m, p)| ((*m).to_owned(), (*p).to_owned()))
+        .collect();
+    assert_eq!(documented, expected);
+}
+
+/// Validates a response body against the schema documented for its operation and status.
+fn check(
+    description: &Value,
+    method: &str,
+    path: &str,
+    status: u16,
+    content_type: &str,
+    body: &str,
+) {
+    let operation = &description["paths"][path][method.to_lowercase()];
+    assert!(operation.is_object(), "{method} {path} is not documented");
+    let response = &operation["responses"][status.to_string()];
+    assert!(
+        response.is_object(),
+        "{method} {path}: status {status} is not documented"
+    );
+    let media = content_type.split(';').next().unwrap_or("").trim();
+    let Some(content) = response["content"].as_object() else {
+        assert!(
+            body.is_empty(),
+            "{method} {path} {status}: a body where none is documented"
+        );
+        return;
+    };
+    let documented = content.get(media).or_else(|| {
+        // Problem documents are described by their JSON schema under application/json.
+        (media == "application/problem+json")
+            .then(|| content.get("application/json"))
+            .flatten()
+    });
+    let documented =
+        documented.unwrap_or_else(|| panic!("{method} {path} {status}: {media} is not documented"));
+    let mut schema = documented["schema"].clone();
+    if !media.ends_with("json") {
+        return; // text bodies (iCalendar, JWS) are documented as strings
+    }
+    schema["components"] = description["components"].clone();
+    let instance: Value =
+        serde_json::from_str(body).unwrap_or_else(|e| panic!("{method} {path}: not JSON: {e}"));
+    let validator = jsonschema::validator_for(&schema).expect("a valid schema");
+    let errors: Vec<String> = validator
+        .iter_errors(&instance)
+        .map(|e| format!("{e} at {}", e.instance_path))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{method} {path} {status} does not match its schema: {errors:?}\n{instance}"
+    );
+}
+
+#[tokio::test]
+async fn every_response_of_a_tour_of_the_api_matches_its_documented_schema() {
+    let Some(demo) = spawn_demo(Db::Sqlite, THURSDAY_9AM).await else {
+        return;
+    };
+    let description: Value = demo
+        .app
+        .get("/api/v1/openapi.json")
+        .await
+        .json()
+        .await
+        .expect("the description");
+    let mut seen = BTreeSet::new();
+    let base = demo.app.url.clone();
+    let client = demo.app.client.clone();
+    let mut call = |method: &'static str,
+                    template: &'static str,
+                    url: String,
+                    cookie: Option<String>,
+                    body: Option<Value>| {
+        let (client, base, description) = (client.clone(), base.clone(), description.clone());
+        seen.insert((method, template));
+        async move {
+            let mut request = client.request(
+                method.parse().expect("a method"),
+                format!("{base}/api/v1{url}"),
+            );
+            if let Some(cookie) = cookie {
+                request = request.header("cookie", cookie);
+            }
+            if let Some(body) = body {
+                request = request
+                    .header(
+                        "idempotency-key",
+                        format!("tour-key-{:08}", url.len() * 1000 + body.to_string().len()),
+                    )
+                    .json(&body);
+            }
+            let response = request.send().await.expect("answered");
+            let status = response.status().as_u16();
+            let content_type = response
+                .headers()
+                .get("content-type")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_owned();
+            let text = response.text().await.expect("a body");
+            check(&description, method, template, status, &content_type, &text);
+            (status, text)
+        }
+    };
+    let _ = call("GET", "/services", "/services".into(), None, None).await;
+    let _ = call("GET", "/directorates", "/directorates".into(), None, None).await;
+    let _ = call(
+        "GET",
+        "/closures",
+        "/closures?from=2027-01-01&to=2027-12-31".into(),
+        None,
+        None,
+    )
+    .await;
+    let _ = call("GET", "/closures", "/closures?from=nope".into(), None, None).await;
+    let _ = call(
+        "GET",
+        "/availability/days",
+        "/availability/days?directorate=erbil&service=theory_test".into(),
+        None,
+        None,
+    )
+    .await;
+    let _ = call(
+        "GET",
+        "/availability/days",
+        "/availability/days?directorate=mosul&service=theory_test".into(),
+        None,
+        None,
+    )
+    .await;
+    let (_, slots) = call(
+        "GET",
+        "/availability/slots",
+        "/availability/slots?directorate=erbil&service=theory_test&date=2026-12-01".into(),
+        None,
+        None,
+    )
+    .await;
+    let _ = call(
+        "GET",
+        "/availability/slots",
+        "/availability/slots?directorate=erbil&service=theory_test&date=2026-12-05".into(),
+        None,
+        None,
+    )
+    .await;
+    let _ = call("GET", "/trust-list", "/trust-list".into(), None, None).await;
+    let _ = call(
+        "POST",
+        "/auth/code",
+        "/auth/code".into(),
+        None,
+        Some(json!({ "national_id": "100000000001" })),
+    )
+    .await;
+    let _ = call(
+        "POST",
+        "/auth/code",
+        "/auth/code".into(),
+        None,
+        Some(json!({ "national_id": "1" })),
+    )
+    .await;
+    let _ = call(
+        "GET",
+        "/dev/outbox",
+        "/dev/outbox?national_id=100000000001".into(),
+        None,
+        None,
+    )
+    .await;
+    let _ = call(
+        "POST",
+        "/auth/verify",
+        "/auth/verify".into(),
+        None,
+        Some(json!({ "national_id": "100000000001", "code": "000000" })),
+    )
+    .await;
+    let _ = call("GET", "/auth/session", "/auth/session".into(), None, None).await;
+    demo.clock.advance(61);
+    let cookie = demo.sign_in("100000000001").await;
+    let c = || Some(cookie.clone());
+    let _ = call("GET", "/auth/session", "/auth/session".into(), c(), None).await;
+    let _ = call("GET", "/licence", "/licence".into(), c(), None).await;
+    let _ = call("GET", "/licence/token", "/licence/token".into(), c(), None).await;
+    let slot = serde_json::from_str::<Value>(&slots).expect("JSON")["slots"][0]["slot_id"]
+        .as_i64()
+        .expect("a slot");
+    let (status, booked) = call(
+        "POST",
+        "/appointments",
+        "/appointments".into(),
+        c(),
+        Some(json!({ "slot_id": slot, "service": "theory_test" })),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let _ = call(
+        "POST",
+        "/appointments",
+        "/appointments".into(),
+        c(),
+        Some(json!({ "slot_id": slot, "service": "new_licence" })),
+    )
+    .await;
+    let reference = serde_json::from_str::<Value>(&booked).expect("JSON")["reference"]
+        .as_str()
+        .expect("a reference")
+        .to_owned();
+    let _ = call("GET", "/appointments", "/appointments".into(), c(), None).await;
+    let _ = call(
+        "GET",
+        "/appointments/{reference}",
+        format!("/appointments/{reference}"),
+        c(),
+        None,
+    )
+    .await;
+    let _ = call(
+        "GET",
+        "/appointments/{reference}",
+        "/appointments/RG-0000".into(),
+        c(),
+        None,
+    )
+    .await;
+    let _ = call(
+        "GET",
+        "/appointments/{reference}/calendar.ics",
+        format!("/appointments/{reference}/calendar.ics"),
+        c(),
+        None,
+    )
+    .await;
+    let _ = call(
+        "POST",
+        "/appointments/{reference}/reschedule",
+        format!("/appointments/{reference}/reschedule"),
+        c(),
+        Some(json!({ "slot_id": slot + 1 })),
+    )
+    .await;
+    let _ = call(
+        "POST",
+        "/appointments/{reference}/cancel",
+        format!("/appointments/{reference}/cancel"),
+        c(),
+        Some(json!({})),
+    )
+    .await;
+    let _ = call(
+        "POST",
+        "/auth/sign-out",
+        "/auth/sign-out".into(),
+        c(),
+        Some(json!({})),
+    )
+    .await;
+    let _ = call("GET", "/licence", "/licence".into(), c(), None).await;
+    assert_eq!(
+        seen.len(),
+        OPERATIONS.len(),
+        "the tour covers every operation"
+    );
+}
+
+#[test]
+fn the_schema_check_rejects_bodies_that_do_not_match() {
+    let description = serde_json::to_value(rega_server::routes::openapi()).expect("JSON");
+    let good = r#"[{"service":"theory_test","slot_minutes":30}]"#;
+    check(
+        &description,
+        "GET",
+        "/services",
+        200,
+        "application/json",
+        good,
+    );
+    for bad in [
+        r#"[{"service":"driving_lesson","slot_minutes":30}]"#,
+        r#"[{"service":"theory_test"}]"#,
+        r#"{"service":"x"}"#,
+    ] {
+        let outcome = std::panic::catch_unwind(|| {
+            check(
+                &description,
+                "GET",
+                "/services",
+                200,
+                "application/json",
+                bad,
+            )
+        });
+        assert!(outcome.is_err(), "accepted: {bad}");
+    }
+    let undocumented_status = std::panic::catch_unwind(|| {
+        check(
+            &description,
+            "GET",
+            "/services",
+            418,
+            "application/json",
+            good,
+        )
+    });
+    assert!(undocumented_status.is_err());
+}
