@@ -35,6 +35,10 @@ pub async fn ensure_window_slots(state: &AppState) -> Result<u64, StoreError> {
                 .await?;
         }
     }
+    if created > 0 {
+        // New places: this instance's cached availability answers are out of date.
+        state.caches.availability.clear();
+    }
     Ok(created)
 }
 

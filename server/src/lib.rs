@@ -46,9 +46,46 @@ pub struct AppState {
     pub sms: Arc<dyn crate::sms::SmsGateway>,
     /// The DL1 signing key and trust list, when configured.
     pub credentials: Option<Arc<crate::credentials::Credentials>>,
+    /// Short-lived answers shared by many requests.
+    pub caches: Arc<Caches>,
+}
+
+/// The directorates with their counters per service.
+pub type DirectorateList = Arc<
+    Vec<(
+        crate::store::Directorate,
+        Vec<(rega_api::service::ServiceKind, u32)>,
+    )>,
+>;
+
+/// Short-lived caches: reference data for 30 seconds, availability answers for 1 second.
+pub struct Caches {
+    /// The directorates.
+    pub directorates: crate::http::cache::TtlCache<(), DirectorateList>,
+    /// Serialized availability answers, by query.
+    pub availability: crate::http::cache::TtlCache<String, axum::body::Bytes>,
+}
+
+impl Default for Caches {
+    fn default() -> Caches {
+        Caches {
+            directorates: crate::http::cache::TtlCache::new(std::time::Duration::from_secs(30)),
+            availability: crate::http::cache::TtlCache::new(std::time::Duration::from_secs(1)),
+        }
+    }
 }
 
 impl AppState {
+    /// The directorates, from the cache when fresh.
+    pub async fn directorates(&self) -> Result<DirectorateList, crate::store::StoreError> {
+        if let Some(list) = self.caches.directorates.get(&()) {
+            return Ok(list);
+        }
+        let list: DirectorateList = Arc::new(self.store.directorates().await?);
+        self.caches.directorates.put((), list.clone());
+        Ok(list)
+    }
+
     /// The same state reading another clock (tests), with the outbox reading it too.
     pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> AppState {
         if self.demo {
@@ -79,6 +116,7 @@ impl AppState {
             holidays: Arc::new(Holidays::shipped()),
             sms,
             credentials: None,
+            caches: Arc::new(Caches::default()),
         }
     }
 }

@@ -30,6 +30,18 @@ enum Command {
     Token(tools::TokenArgs),
     /// Verify a DL1 QR text; prints JSON; exit 0 valid, 1 invalid, 2 usage error.
     Verify(tools::VerifyArgs),
+    /// A bare axum JSON handler on the same runtime: the ceiling `cargo xtask bench` measures
+    /// Rega's availability endpoint against.
+    #[command(hide = true)]
+    BenchBaseline(BaselineArgs),
+}
+
+/// `rega bench-baseline`: the ceiling the benchmarks compare against.
+#[derive(Debug, clap::Args)]
+struct BaselineArgs {
+    /// TCP port to listen on (127.0.0.1).
+    #[arg(long)]
+    port: u16,
 }
 
 #[derive(Debug, Subcommand)]
@@ -45,6 +57,7 @@ fn main() -> ExitCode {
         Command::Keys(KeysCommand::Generate(args)) => tools::keys_generate(&args),
         Command::TrustList(args) => tools::trust_list(&args),
         Command::Token(args) => tools::token(&args),
+        Command::BenchBaseline(args) => rega_server::run::baseline(args.port),
         Command::Verify(args) => match tools::verify(&args) {
             Ok(true) => Ok(()),
             Ok(false) => return ExitCode::from(1),

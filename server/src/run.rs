@@ -179,3 +179,26 @@ fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
         tracing::info!("shutting down: finishing requests in flight");
     })
 }
+
+/// Serves `GET /` → `{"ok":true}` with axum on the same runtime as `rega serve`: the ceiling
+/// for the availability benchmark.
+pub fn baseline(port: u16) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("no runtime")?;
+    runtime.block_on(async move {
+        let router = axum::Router::new().route(
+            "/",
+            axum::routing::get(|| async { axum::Json(serde_json::json!({ "ok": true })) }),
+        );
+        let listener = TcpListener::bind(("127.0.0.1", port))
+            .await
+            .context("cannot listen")?;
+        println!("baseline on http://127.0.0.1:{port}");
+        axum::serve(listener, router)
+            .with_graceful_shutdown(shutdown_signal()?)
+            .await
+            .context("serve")
+    })
+}

@@ -1,5 +1,6 @@
 //! HTTP plumbing shared by every route: problem documents, security headers, metrics, static files.
 
+pub mod cache;
 pub mod extract;
 pub mod idempotency;
 pub mod metrics;

@@ -165,7 +165,7 @@ async fn views(
     state: &AppState,
     appointments: &[Appointment],
 ) -> Result<Vec<AppointmentView>, ApiError> {
-    let directorates = state.store.directorates().await?;
+    let directorates = state.directorates().await?;
     let now = state.clock.now();
     appointments
         .iter()
@@ -265,6 +265,7 @@ async fn create(State(state): State<AppState>, citizen: Citizen, request: Reques
             .book(&book_request(&state, citizen.id, input.slot_id, service))
             .await
             .map_err(book_error)?;
+        state.caches.availability.clear();
         Ok((StatusCode::CREATED, view(&state, &booked).await?))
     };
     let response = once(
@@ -325,6 +326,7 @@ async fn reschedule(
             )
             .await
             .map_err(book_error)?;
+        state.caches.availability.clear();
         Ok((StatusCode::OK, view(&state, &moved).await?))
     };
     let response = once(
@@ -379,6 +381,7 @@ async fn cancel(
             .cancel(citizen.id, &current.reference, now)
             .await
             .map_err(book_error)?;
+        state.caches.availability.clear();
         Ok((StatusCode::OK, view(&state, &cancelled).await?))
     };
     let response = once(

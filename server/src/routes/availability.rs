@@ -14,8 +14,11 @@ use serde::Deserialize;
 
 use crate::AppState;
 use crate::domain::calendar::{Closed, booking_window, closed_reason};
-use crate::http::extract::{ApiJson, ApiQuery};
+use crate::http::extract::ApiQuery;
 use crate::http::problem::ApiError;
+use axum::body::Bytes;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -56,7 +59,7 @@ pub async fn offered(
 ) -> Result<ServiceKind, ApiError> {
     let service = ServiceKind::from_code(service)
         .ok_or_else(|| ApiError::client(ErrorCode::UnknownService))?;
-    let directorates = state.store.directorates().await?;
+    let directorates = state.directorates().await?;
     let (_, counters) = directorates
         .iter()
         .find(|(d, _)| d.id == directorate)
@@ -88,8 +91,43 @@ fn places_left(capacity: i64, booked: i64) -> u32 {
 async fn days(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<DaysQuery>,
-) -> Result<ApiJson<DaysResponse>, ApiError> {
-    let service = offered(&state, &q.directorate, &q.service).await?;
+) -> Result<Response, ApiError> {
+    let key = format!(
+        "days|{}|{}|{}",
+        q.directorate,
+        q.service,
+        state.clock.now() / 60
+    );
+    cached(&state, key, compute_days(&state, q)).await
+}
+
+/// Serves a serialized answer from the availability cache, or computes and caches it.
+async fn cached<T: serde::Serialize>(
+    state: &AppState,
+    key: String,
+    compute: impl std::future::Future<Output = Result<T, ApiError>>,
+) -> Result<Response, ApiError> {
+    let body = match state.caches.availability.get(&key) {
+        Some(body) => body,
+        None => {
+            let value = compute.await?;
+            let body = Bytes::from(serde_json::to_vec(&value).map_err(anyhow::Error::from)?);
+            state.caches.availability.put(key, body.clone());
+            body
+        }
+    };
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response())
+}
+
+async fn compute_days(state: &AppState, q: DaysQuery) -> Result<DaysResponse, ApiError> {
+    let service = offered(state, &q.directorate, &q.service).await?;
     let now = state.clock.now();
     let today = LocalDateTime::from_unix(now).date;
     let (first, last) = booking_window(&state.rules, &state.holidays, today);
@@ -136,13 +174,13 @@ async fn days(
         });
         day = day.add_days(1);
     }
-    Ok(ApiJson(DaysResponse {
+    Ok(DaysResponse {
         directorate: q.directorate,
         service,
         first,
         last,
         days,
-    }))
+    })
 }
 
 /// The slots of one open day of the window, with places left.
@@ -153,8 +191,19 @@ async fn days(
 async fn slots(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<SlotsQuery>,
-) -> Result<ApiJson<SlotsResponse>, ApiError> {
-    let service = offered(&state, &q.directorate, &q.service).await?;
+) -> Result<Response, ApiError> {
+    let key = format!(
+        "slots|{}|{}|{}|{}",
+        q.directorate,
+        q.service,
+        q.date,
+        state.clock.now() / 60
+    );
+    cached(&state, key, compute_slots(&state, q)).await
+}
+
+async fn compute_slots(state: &AppState, q: SlotsQuery) -> Result<SlotsResponse, ApiError> {
+    let service = offered(state, &q.directorate, &q.service).await?;
     let date = Date::parse(&q.date).map_err(|_| ApiError::client(ErrorCode::InvalidDate))?;
     let now = state.clock.now();
     let (first, last) = booking_window(
@@ -190,10 +239,10 @@ async fn slots(
             }
         })
         .collect();
-    Ok(ApiJson(SlotsResponse {
+    Ok(SlotsResponse {
         directorate: q.directorate,
         service,
         date,
         slots,
-    }))
+    })
 }

@@ -56,10 +56,10 @@ pub async fn directorate_infos(state: &AppState) -> Result<Vec<DirectorateInfo>,
         closes: hh_mm(state.rules.closes_at_minute),
     };
     Ok(state
-        .store
         .directorates()
         .await?
-        .into_iter()
+        .iter()
+        .cloned()
         .map(|(d, counters)| DirectorateInfo {
             id: d.id.clone(),
             name: text(&d.name),

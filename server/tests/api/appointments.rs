@@ -661,3 +661,69 @@ async fn without_a_session_every_appointment_endpoint_is_401() {
         expect_problem(response, 401, "unauthenticated").await;
     }
 }
+
+#[tokio::test]
+async fn every_booking_change_is_audited_without_secrets() {
+    let Some(demo) = spawn_demo(Db::Sqlite, THURSDAY_9AM).await else {
+        return;
+    };
+    let cookie = demo.sign_in(LEARNER).await;
+    let slots = demo.slot_ids("erbil", "theory_test", "2026-12-02").await;
+    let booked: Value = demo
+        .book(
+            &cookie,
+            "audit-book-001",
+            json!({ "slot_id": slots[0], "service": "theory_test" }),
+        )
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    let reference = booked["reference"]
+        .as_str()
+        .expect("a reference")
+        .to_owned();
+    demo.book(
+        &cookie,
+        "audit-book-001",
+        json!({ "slot_id": slots[0], "service": "theory_test" }),
+    )
+    .await;
+    demo.change(
+        &cookie,
+        "audit-move-001",
+        &reference,
+        "reschedule",
+        json!({ "slot_id": slots[1] }),
+    )
+    .await;
+    demo.change(&cookie, "audit-cancel01", &reference, "cancel", json!({}))
+        .await;
+    let records = demo.state.store.audit_records(50).await.expect("records");
+    let actions: Vec<&str> = records.iter().map(|r| r.action.as_str()).collect();
+    for expected in [
+        "booking.created",
+        "booking.created.replayed",
+        "booking.rescheduled",
+        "booking.cancelled",
+    ] {
+        assert!(
+            actions.contains(&expected),
+            "{expected} missing from {actions:?}"
+        );
+    }
+    let token = cookie.split_once('=').expect("a cookie").1;
+    assert!(
+        records.iter().all(|r| !format!("{r:?}").contains(token)),
+        "no session token in the audit log"
+    );
+    let cancelled = records
+        .iter()
+        .find(|r| r.action == "booking.cancelled")
+        .expect("a record");
+    assert_eq!(
+        (cancelled.object.as_str(), cancelled.result.as_str()),
+        (format!("appointment:{reference}").as_str(), "ok")
+    );
+    assert!(cancelled.actor.starts_with("citizen:"));
+}
