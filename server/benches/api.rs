@@ -67,7 +67,7 @@ impl Server {
         for (k, v) in env {
             command.env(k, v);
         }
-        let child = command
+        let mut child = command
             .spawn()
             .expect("target/release/rega starts (cargo build --release -p rega-server)");
         let url = format!("http://127.0.0.1:{port}");
@@ -82,6 +82,8 @@ impl Server {
             }
             std::thread::sleep(Duration::from_millis(100));
         }
+        let _ = child.kill();
+        let _ = child.wait();
         panic!("the server did not start");
     }
 
@@ -341,7 +343,7 @@ async fn booking_load(name: &str, url: &str, cookies: &[String], slots: &[i64]) 
     }
     let max = f64::from(booked) / started.elapsed().as_secs_f64();
     // Fixed rate over the second half of the citizens: 80% of the maximum, at most 2,000/s.
-    let rate = (max * 0.8).min(2000.0).max(1.0);
+    let rate = (max * 0.8).clamp(1.0, 2000.0);
     let count = ((rate * (SECONDS / 2) as f64) as usize).min(cookies.len() - half);
     let start = tokio::time::Instant::now();
     let mut tasks = Vec::with_capacity(count);
