@@ -727,3 +727,116 @@ async fn every_booking_change_is_audited_without_secrets() {
     );
     assert!(cancelled.actor.starts_with("citizen:"));
 }
+
+#[tokio::test]
+async fn bad_input_to_every_booking_write_is_a_problem_and_changes_nothing() {
+    let Some(demo) = spawn_demo(Db::Sqlite, THURSDAY_9AM).await else {
+        return;
+    };
+    let cookie = demo.sign_in(LEARNER).await;
+    let slots = demo.slot_ids("erbil", "theory_test", "2026-12-01").await;
+    let booked: Value = demo
+        .book(
+            &cookie,
+            "bad-input-book",
+            json!({ "slot_id": slots[0], "service": "theory_test" }),
+        )
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    let reference = booked["reference"]
+        .as_str()
+        .expect("a reference")
+        .to_owned();
+    let before: Value = demo
+        .get_with_cookie("/api/v1/appointments", &cookie)
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    let huge = format!(
+        "{{\"slot_id\":{},\"service\":\"{}\"}}",
+        slots[1],
+        "x".repeat(100_000)
+    );
+    let paths = [
+        "/api/v1/appointments".to_owned(),
+        format!("/api/v1/appointments/{reference}/reschedule"),
+        format!("/api/v1/appointments/{reference}/cancel"),
+    ];
+    let bodies: [(&str, &str, u16, &str); 4] = [
+        ("application/json", "{\"slot_id\":", 400, "invalid_json"),
+        (
+            "application/json",
+            "{\"slot_id\":\"seven\",\"service\":\"theory_test\"}",
+            400,
+            "invalid_json",
+        ),
+        (
+            "application/json",
+            "{\"slot_id\":1,\"service\":\"theory_test\",\"price\":0}",
+            400,
+            "invalid_json",
+        ),
+        ("text/plain", "slot_id=1", 415, "unsupported_media_type"),
+    ];
+    for (n, path) in paths.iter().enumerate() {
+        let cancel = path.ends_with("/cancel");
+        for (m, (content_type, body, status, code)) in bodies.iter().enumerate() {
+            if cancel {
+                continue; // cancel reads no body
+            }
+            let response = demo
+                .app
+                .client
+                .post(format!("{}{path}", demo.app.url))
+                .header("cookie", &cookie)
+                .header("idempotency-key", format!("bad-input-{n}-{m}-key"))
+                .header("content-type", *content_type)
+                .body(body.to_string())
+                .send()
+                .await
+                .expect("answered");
+            expect_problem(response, *status, code).await;
+        }
+        let oversize = demo
+            .app
+            .client
+            .post(format!("{}{path}", demo.app.url))
+            .header("cookie", &cookie)
+            .header("idempotency-key", format!("bad-input-{n}-huge"))
+            .header("content-type", "application/json")
+            .body(huge.clone())
+            .send()
+            .await
+            .expect("answered");
+        expect_problem(oversize, 413, "payload_too_large").await;
+    }
+    for (n, bad) in ["RG-0OIL-1234", "not-a-reference", "RG-2345-678"]
+        .into_iter()
+        .enumerate()
+    {
+        let r = demo
+            .change(
+                &cookie,
+                &format!("bad-ref-{n:05}"),
+                bad,
+                "cancel",
+                json!({}),
+            )
+            .await;
+        expect_problem(r, 422, "invalid_reference").await;
+        let r = demo
+            .get_with_cookie(&format!("/api/v1/appointments/{bad}"), &cookie)
+            .await;
+        expect_problem(r, 422, "invalid_reference").await;
+    }
+    let after: Value = demo
+        .get_with_cookie("/api/v1/appointments", &cookie)
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(before, after, "nothing changed");
+}
