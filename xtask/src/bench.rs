@@ -416,7 +416,7 @@ fn write_report(figures: &[Figure], bundle: &str, json_lines: &[String]) -> anyh
     );
     let _ = writeln!(
         md,
-        "Budgets not measured yet by this command (Lighthouse, API throughput, contention, memory, DL1 in WASM) arrive with the issues that build those parts."
+        "Not measured yet by this command: Lighthouse (mobile, 4× and 8× CPU), and DL1 verify and QR render in WASM inside Chromium; they come with the citizen app and verifier issues."
     );
     std::fs::write(root().join("docs/benchmarks.md"), md)
         .context("cannot write docs/benchmarks.md")?;
