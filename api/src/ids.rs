@@ -15,9 +15,10 @@ pub enum IdError {
     CheckCharacter,
 }
 
-/// Keeps the characters of an identifier: ASCII from either digit set, letters upper-cased;
-/// drops spaces, hyphens, tatweel and bidi marks. `None` for any other character.
-fn normalize(input: &str) -> Option<String> {
+/// Keeps the characters of an identifier as typed or pasted: digits of either set become ASCII,
+/// letters are upper-cased; spaces, hyphens, tatweel and bidi marks are dropped. `None` for any
+/// other character, so callers show an error rather than guess. The app's inputs use it too.
+pub fn normalize_identifier(input: &str) -> Option<String> {
     let mut out = String::with_capacity(input.len());
     for ch in input.chars() {
         match ch {
@@ -49,7 +50,7 @@ pub struct NationalId(String);
 impl NationalId {
     /// Reads a national ID as typed (either digit set, spaces allowed).
     pub fn parse(input: &str) -> Result<NationalId, IdError> {
-        let digits = normalize(input).ok_or(IdError::Malformed)?;
+        let digits = normalize_identifier(input).ok_or(IdError::Malformed)?;
         if digits.len() != 12 || !digits.bytes().all(|b| b.is_ascii_digit()) {
             return Err(IdError::Malformed);
         }
@@ -77,7 +78,7 @@ pub struct OtpCode(String);
 impl OtpCode {
     /// Reads a code as typed (either digit set).
     pub fn parse(input: &str) -> Result<OtpCode, IdError> {
-        let digits = normalize(input).ok_or(IdError::Malformed)?;
+        let digits = normalize_identifier(input).ok_or(IdError::Malformed)?;
         if digits.len() != 6 || !digits.bytes().all(|b| b.is_ascii_digit()) {
             return Err(IdError::Malformed);
         }
@@ -138,7 +139,7 @@ impl Reference {
     /// Reads a reference as typed or scanned: with or without `RG-` and hyphens, any case,
     /// either digit set.
     pub fn parse(input: &str) -> Result<Reference, IdError> {
-        let mut text = normalize(input).ok_or(IdError::Malformed)?;
+        let mut text = normalize_identifier(input).ok_or(IdError::Malformed)?;
         if text.len() == 10 && text.starts_with("RG") {
             text.drain(..2);
         }

@@ -124,25 +124,8 @@ pub fn localize_digits(locale: Locale, text: &str) -> String {
 /// digits become ASCII; spaces, hyphens, tatweel and bidi marks are dropped. Any other
 /// character makes it `None`, so the caller shows an error rather than guessing.
 pub fn parse_digits(input: &str) -> Option<String> {
-    let mut out = String::with_capacity(input.len());
-    for ch in input.chars() {
-        match ch {
-            '0'..='9' => out.push(ch),
-            '\u{0660}'..='\u{0669}' => out.push(char::from(b'0' + (ch as u32 - 0x0660) as u8)),
-            '\u{06F0}'..='\u{06F9}' => out.push(char::from(b'0' + (ch as u32 - 0x06F0) as u8)),
-            ' '
-            | '\u{00A0}'
-            | '-'
-            | '\u{0640}'
-            | '\u{200E}'
-            | '\u{200F}'
-            | '\u{061C}'
-            | '\u{202A}'..='\u{202E}'
-            | '\u{2066}'..='\u{2069}' => {}
-            _ => return None,
-        }
-    }
-    Some(out)
+    rega_api::ids::normalize_identifier(input)
+        .filter(|text| text.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// The full month name.

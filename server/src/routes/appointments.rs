@@ -1,6 +1,6 @@
 //! `/appointments`: book, list, get, reschedule, cancel, and the `.ics` of one.
 
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::{Path, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -224,6 +224,40 @@ async fn find(state: &AppState, citizen_id: i64, reference: &str) -> Result<Appo
         .ok_or_else(|| problem(ErrorCode::NotFound))
 }
 
+/// The shared part of every booking write: read the body within the limit, run `work` once per
+/// Idempotency-Key, and write one audit record of the outcome.
+async fn booking_write<F, Fut>(
+    state: &AppState,
+    citizen: &Citizen,
+    request: Request,
+    action: &str,
+    object: String,
+    work: F,
+) -> Response
+where
+    F: FnOnce(axum::http::HeaderMap, Bytes) -> Fut,
+    Fut: std::future::Future<Output = Result<(StatusCode, serde_json::Value), ApiError>>,
+{
+    let (parts, body) = request.into_parts();
+    let body = match read_body(body).await {
+        Ok(b) => b,
+        Err(e) => return e.into_response(),
+    };
+    let actor = format!("citizen:{}", citizen.id);
+    let outcome = work(parts.headers.clone(), body.clone());
+    let response = once(
+        state,
+        citizen.id,
+        &parts.method,
+        parts.uri.path(),
+        &parts.headers,
+        &body,
+        outcome,
+    )
+    .await;
+    audit_outcome(state, &actor, action, &object, response).await
+}
+
 /// Books a place. Needs a session and an `Idempotency-Key`.
 #[utoipa::path(post, path = "/appointments", tag = "appointments", request_body = CreateAppointment,
     params(("Idempotency-Key" = String, Header, description = "8-64 visible ASCII characters, e.g. a UUID")),
@@ -234,14 +268,9 @@ async fn find(state: &AppState, citizen_id: i64, reference: &str) -> Result<Appo
         (status = 409, description = "slot_full, already_booked, too_many_changes, idempotency_in_progress", body = rega_api::Problem),
         (status = 422, description = "unknown_service, outside_booking_window, idempotency_key_reused", body = rega_api::Problem)))]
 async fn create(State(state): State<AppState>, citizen: Citizen, request: Request) -> Response {
-    let (parts, body) = request.into_parts();
-    let body = match read_body(body).await {
-        Ok(b) => b,
-        Err(e) => return e.into_response(),
-    };
-    let actor = format!("citizen:{}", citizen.id);
-    let work = async {
-        let input: CreateAppointment = parse_json(&parts.headers, &body)?;
+    let (state, citizen) = (&state, &citizen);
+    let work = |headers: axum::http::HeaderMap, body: Bytes| async move {
+        let input: CreateAppointment = parse_json(&headers, &body)?;
         let service = ServiceKind::from_code(&input.service)
             .ok_or_else(|| problem(ErrorCode::UnknownService))?;
         let now = state.clock.now();
@@ -268,22 +297,13 @@ async fn create(State(state): State<AppState>, citizen: Citizen, request: Reques
         state.caches.availability.clear();
         Ok((StatusCode::CREATED, view(&state, &booked).await?))
     };
-    let response = once(
-        &state,
-        citizen.id,
-        &parts.method,
-        parts.uri.path(),
-        &parts.headers,
-        &body,
-        work,
-    )
-    .await;
-    audit_outcome(
-        &state,
-        &actor,
+    booking_write(
+        state,
+        citizen,
+        request,
         "booking.created",
-        "appointment:new",
-        response,
+        "appointment:new".to_owned(),
+        work,
     )
     .await
 }
@@ -302,14 +322,10 @@ async fn reschedule(
     Path(reference): Path<String>,
     request: Request,
 ) -> Response {
-    let (parts, body) = request.into_parts();
-    let body = match read_body(body).await {
-        Ok(b) => b,
-        Err(e) => return e.into_response(),
-    };
-    let actor = format!("citizen:{}", citizen.id);
-    let work = async {
-        let input: RescheduleAppointment = parse_json(&parts.headers, &body)?;
+    let (state, citizen) = (&state, &citizen);
+    let reference = &reference;
+    let work = |headers: axum::http::HeaderMap, body: Bytes| async move {
+        let input: RescheduleAppointment = parse_json(&headers, &body)?;
         let current = find(&state, citizen.id, &reference).await?;
         if current.status != AppointmentStatus::Booked {
             return Err(problem(ErrorCode::NotChangeable));
@@ -329,22 +345,13 @@ async fn reschedule(
         state.caches.availability.clear();
         Ok((StatusCode::OK, view(&state, &moved).await?))
     };
-    let response = once(
-        &state,
-        citizen.id,
-        &parts.method,
-        parts.uri.path(),
-        &parts.headers,
-        &body,
-        work,
-    )
-    .await;
-    audit_outcome(
-        &state,
-        &actor,
+    booking_write(
+        state,
+        citizen,
+        request,
         "booking.rescheduled",
-        &format!("appointment:{reference}"),
-        response,
+        format!("appointment:{reference}"),
+        work,
     )
     .await
 }
@@ -363,13 +370,9 @@ async fn cancel(
     Path(reference): Path<String>,
     request: Request,
 ) -> Response {
-    let (parts, body) = request.into_parts();
-    let body = match read_body(body).await {
-        Ok(b) => b,
-        Err(e) => return e.into_response(),
-    };
-    let actor = format!("citizen:{}", citizen.id);
-    let work = async {
+    let (state, citizen) = (&state, &citizen);
+    let reference = &reference;
+    let work = |_headers: axum::http::HeaderMap, _body: Bytes| async move {
         let current = find(&state, citizen.id, &reference).await?;
         if current.status != AppointmentStatus::Booked {
             return Err(problem(ErrorCode::NotChangeable));
@@ -384,22 +387,13 @@ async fn cancel(
         state.caches.availability.clear();
         Ok((StatusCode::OK, view(&state, &cancelled).await?))
     };
-    let response = once(
-        &state,
-        citizen.id,
-        &parts.method,
-        parts.uri.path(),
-        &parts.headers,
-        &body,
-        work,
-    )
-    .await;
-    audit_outcome(
-        &state,
-        &actor,
+    booking_write(
+        state,
+        citizen,
+        request,
         "booking.cancelled",
-        &format!("appointment:{reference}"),
-        response,
+        format!("appointment:{reference}"),
+        work,
     )
     .await
 }
