@@ -283,19 +283,19 @@ async fn create(State(state): State<AppState>, citizen: Citizen, request: Reques
         let today = LocalDateTime::from_unix(now).date;
         eligibility::check(
             &state.rules,
-            &facts(&state, citizen.id).await?,
+            &facts(state, citizen.id).await?,
             service,
             today,
         )
         .map_err(ineligible)?;
-        bookable_slot(&state, input.slot_id, service).await?;
+        bookable_slot(state, input.slot_id, service).await?;
         let booked = state
             .store
-            .book(&book_request(&state, citizen.id, input.slot_id, service))
+            .book(&book_request(state, citizen.id, input.slot_id, service))
             .await
             .map_err(book_error)?;
         state.caches.availability.clear();
-        Ok((StatusCode::CREATED, view(&state, &booked).await?))
+        Ok((StatusCode::CREATED, view(state, &booked).await?))
     };
     booking_write(
         state,
@@ -326,24 +326,24 @@ async fn reschedule(
     let reference = &reference;
     let work = |headers: axum::http::HeaderMap, body: Bytes| async move {
         let input: RescheduleAppointment = parse_json(&headers, &body)?;
-        let current = find(&state, citizen.id, &reference).await?;
+        let current = find(state, citizen.id, reference).await?;
         if current.status != AppointmentStatus::Booked {
             return Err(problem(ErrorCode::NotChangeable));
         }
         limits::before_cutoff(&state.rules, current.starts_at, state.clock.now()).map_err(limit)?;
-        bookable_slot(&state, input.slot_id, current.service).await?;
+        bookable_slot(state, input.slot_id, current.service).await?;
         let moved = state
             .store
             .reschedule(
                 citizen.id,
                 &current.reference,
                 input.slot_id,
-                &book_request(&state, citizen.id, input.slot_id, current.service),
+                &book_request(state, citizen.id, input.slot_id, current.service),
             )
             .await
             .map_err(book_error)?;
         state.caches.availability.clear();
-        Ok((StatusCode::OK, view(&state, &moved).await?))
+        Ok((StatusCode::OK, view(state, &moved).await?))
     };
     booking_write(
         state,
@@ -373,7 +373,7 @@ async fn cancel(
     let (state, citizen) = (&state, &citizen);
     let reference = &reference;
     let work = |_headers: axum::http::HeaderMap, _body: Bytes| async move {
-        let current = find(&state, citizen.id, &reference).await?;
+        let current = find(state, citizen.id, reference).await?;
         if current.status != AppointmentStatus::Booked {
             return Err(problem(ErrorCode::NotChangeable));
         }
@@ -385,7 +385,7 @@ async fn cancel(
             .await
             .map_err(book_error)?;
         state.caches.availability.clear();
-        Ok((StatusCode::OK, view(&state, &cancelled).await?))
+        Ok((StatusCode::OK, view(state, &cancelled).await?))
     };
     booking_write(
         state,
