@@ -433,10 +433,12 @@ async fn list(
     let all = state.store.appointments_of(citizen.id).await?;
     let (mut upcoming, past): (Vec<Appointment>, Vec<Appointment>) =
         all.into_iter().partition(|a| {
+            // Upcoming until its slot has ended; then it is past, whatever its status says.
+            let ends_at = a.starts_at + i64::from(state.rules.slot_minutes(a.service)) * 60;
             matches!(
                 a.status,
                 AppointmentStatus::Booked | AppointmentStatus::CheckedIn
-            ) && a.starts_at + DAY > now
+            ) && ends_at > now
         });
     upcoming.sort_by_key(|a| a.starts_at);
     Ok(ApiJson(AppointmentList {

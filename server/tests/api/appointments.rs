@@ -840,3 +840,40 @@ async fn bad_input_to_every_booking_write_is_a_problem_and_changes_nothing() {
         .expect("JSON");
     assert_eq!(before, after, "nothing changed");
 }
+
+#[tokio::test]
+async fn an_appointment_moves_to_past_when_its_slot_has_ended() {
+    let Some(demo) = spawn_demo(Db::Sqlite, THURSDAY_9AM).await else {
+        return;
+    };
+    let cookie = demo.sign_in(LEARNER).await;
+    let sunday = demo.slot_ids("erbil", "theory_test", "2026-11-29").await;
+    demo.book(
+        &cookie,
+        "ends-book-0001",
+        json!({ "slot_id": sunday[0], "service": "theory_test" }),
+    )
+    .await; // 08:00-08:30
+    // Sunday 08:20: still upcoming (in progress); 08:31: past.
+    demo.clock.set(THURSDAY_9AM + 3 * 86_400 - 40 * 60);
+    let cookie = demo.sign_in(LEARNER).await;
+    let list: Value = demo
+        .get_with_cookie("/api/v1/appointments", &cookie)
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(list["upcoming"].as_array().expect("upcoming").len(), 1);
+    demo.clock.advance(11 * 60);
+    let list: Value = demo
+        .get_with_cookie("/api/v1/appointments", &cookie)
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(list["upcoming"].as_array().expect("upcoming").len(), 0);
+    assert_eq!(
+        list["past"][0]["status"], "booked",
+        "the status is shown as it is"
+    );
+}
