@@ -170,9 +170,24 @@ pub async fn request_code(
     }
     state.store.record_event(&id_key, now).await?;
     state.store.record_event(&address_key, now).await?;
-    // An unknown ID gets the same answer: only the SMS itself says whether the ID is registered.
+    // Whether the ID is registered must not show, not even in how long the answer takes: the
+    // code is issued and sent after the answer, in the background, for known IDs only.
+    let (state, national_id) = (state.clone(), national_id.clone());
+    tokio::spawn(async move {
+        if let Err(error) = issue_code(&state, &national_id, now).await {
+            tracing::error!(
+                error = format!("{error:#}"),
+                "a sign-in code could not be issued"
+            );
+        }
+    });
+    Ok(Ok(()))
+}
+
+/// Issues and sends a code to a registered citizen; nothing for an unknown ID.
+async fn issue_code(state: &AppState, national_id: &NationalId, now: i64) -> anyhow::Result<()> {
     let Some(citizen) = state.store.citizen_by_national_id(national_id).await? else {
-        return Ok(Ok(()));
+        return Ok(());
     };
     let code = new_code()?;
     let key = code_key(state).await?;
@@ -188,10 +203,8 @@ pub async fn request_code(
     let text = format!(
         "Rega: {code} — کۆدی چوونەژوورەوە / رمز الدخول / sign-in code. Valid 5 min. Never share it."
     );
-    if let Err(error) = state.sms.send(&citizen.phone, &text).await {
-        tracing::error!(%error, "the sign-in code could not be handed to the SMS gateway");
-    }
-    Ok(Ok(()))
+    state.sms.send(&citizen.phone, &text).await?;
+    Ok(())
 }
 
 /// Why a code was not accepted.

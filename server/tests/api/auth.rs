@@ -1,5 +1,6 @@
 //! Sign-in and sessions over HTTP (SPEC §3.1, §6), with a test clock instead of sleeps.
 
+use rega_server::clock::Clock;
 use reqwest::header::{COOKIE, SET_COOKIE};
 use serde_json::json;
 
@@ -44,19 +45,29 @@ impl DemoApp {
             .expect("answered")
     }
 
-    /// The newest sign-in code sent to a citizen, read from the development outbox.
+    /// The sign-in code sent to a citizen at the current (test) time, read from the development
+    /// outbox. Codes are issued after the answer, in the background, so this waits a little.
     pub async fn code_for(&self, national_id: &str) -> Option<String> {
-        let messages: serde_json::Value = self
-            .app
-            .get(&format!("/api/v1/dev/outbox?national_id={national_id}"))
-            .await
-            .json()
-            .await
-            .expect("JSON");
-        let text = messages.as_array()?.first()?["text"].as_str()?.to_owned();
-        text.split(|c: char| !c.is_ascii_digit())
-            .find(|w| w.len() == 6)
-            .map(str::to_owned)
+        let now = self.clock.now();
+        for _ in 0..40 {
+            let messages: serde_json::Value = self
+                .app
+                .get(&format!("/api/v1/dev/outbox?national_id={national_id}"))
+                .await
+                .json()
+                .await
+                .expect("JSON");
+            let newest = messages.as_array().and_then(|m| m.first()).cloned();
+            if let Some(message) = newest.filter(|m| m["sent_at"].as_i64() >= Some(now)) {
+                let text = message["text"].as_str()?.to_owned();
+                return text
+                    .split(|c: char| !c.is_ascii_digit())
+                    .find(|w| w.len() == 6)
+                    .map(str::to_owned);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+        None
     }
 
     /// Signs in and returns the `Cookie` header value.
