@@ -1,5 +1,6 @@
 //! The Rega browser app: the root component and its routes.
 
+pub mod api;
 pub mod components;
 pub mod i18n;
 pub mod pages;

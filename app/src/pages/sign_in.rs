@@ -1,11 +1,252 @@
 //! Sign in with the national card number and an SMS code (SPEC §3.1).
 
+use leptos::html::Div;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use rega_api::ErrorCode;
+use rega_api::auth::{CodeRequest, CodeSent, SessionInfo, VerifyRequest};
 
+use crate::api::{self, ApiError};
 use crate::components::page_heading::PageHeading;
+use crate::i18n::format::{digits, parse_digits};
+use crate::i18n::{error_message, fill, use_i18n};
 
-/// Sign in with the national card number and an SMS code (SPEC §3.1).
+/// Which question the page asks.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Step {
+    NationalId,
+    Code,
+}
+
+/// A problem to show beside a field.
+#[derive(Clone, PartialEq, Eq)]
+enum Problem {
+    /// Found before asking the server.
+    Input(ErrorCode),
+    /// The server's answer.
+    Api(ApiError),
+}
+
+/// Where to go after signing in: a path of this app only (never another site).
+pub fn next_path(requested: Option<String>) -> String {
+    match requested {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+            path
+        }
+        _ => "/appointments".to_owned(),
+    }
+}
+
+/// The national ID as typed, if it is 12 digits of either set.
+pub fn national_id_input(text: &str) -> Option<String> {
+    parse_digits(text).filter(|d| d.len() == 12)
+}
+
+/// The code as typed, if it is 6 digits of either set.
+pub fn code_input(text: &str) -> Option<String> {
+    parse_digits(text).filter(|d| d.len() == 6)
+}
+
+/// The sign-in page.
 #[component]
 pub fn SignIn() -> impl IntoView {
-    view! { <PageHeading title=|m| m.sign_in_title intro=|m| m.sign_in_intro/> }
+    let i18n = use_i18n();
+    let (step, set_step) = signal(Step::NationalId);
+    let (national_id, set_national_id) = signal(String::new());
+    let (code, set_code) = signal(String::new());
+    let (problem, set_problem) = signal(None::<Problem>);
+    let (busy, set_busy) = signal(false);
+    let (resend_at, set_resend_at) = signal(0.0_f64);
+    let (now, set_now) = signal(js_sys::Date::now());
+    let summary = NodeRef::<Div>::new();
+    let query = use_query_map();
+    let navigate = use_navigate();
+
+    if let Ok(handle) = set_interval_with_handle(
+        move || set_now.set(js_sys::Date::now()),
+        std::time::Duration::from_secs(1),
+    ) {
+        on_cleanup(move || handle.clear());
+    }
+    let message = move || {
+        problem.get().map(|p| match p {
+            Problem::Input(code) => error_message(i18n.t(), code),
+            Problem::Api(error) => error.message(i18n.t()),
+        })
+    };
+    let show = move |p: Problem| {
+        set_problem.set(Some(p));
+        // Focus the summary so screen readers read the problem at once.
+        request_animation_frame(move || {
+            if let Some(el) = summary.get() {
+                let _ = el.focus();
+            }
+        });
+    };
+
+    let send_code = move || {
+        let Some(id) = national_id_input(&national_id.get_untracked()) else {
+            show(Problem::Input(ErrorCode::InvalidNationalId));
+            return;
+        };
+        set_busy.set(true);
+        spawn_local(async move {
+            match api::post::<_, CodeSent>("/auth/code", &CodeRequest { national_id: id }).await {
+                Ok(sent) => {
+                    set_problem.set(None);
+                    let at = js_sys::Date::now();
+                    set_now.set(at);
+                    set_resend_at.set(at + sent.resend_after_seconds as f64 * 1000.0);
+                    set_step.set(Step::Code);
+                }
+                Err(error) => show(Problem::Api(error)),
+            }
+            set_busy.set(false);
+        });
+    };
+
+    let sign_in = {
+        let navigate = navigate.clone();
+        move || {
+            let Some(entered) = code_input(&code.get_untracked()) else {
+                show(Problem::Input(ErrorCode::InvalidCode));
+                return;
+            };
+            let id = national_id_input(&national_id.get_untracked()).unwrap_or_default();
+            let target = next_path(query.get_untracked().get("next"));
+            let navigate = navigate.clone();
+            set_busy.set(true);
+            spawn_local(async move {
+                match api::post::<_, SessionInfo>(
+                    "/auth/verify",
+                    &VerifyRequest {
+                        national_id: id,
+                        code: entered,
+                    },
+                )
+                .await
+                {
+                    Ok(_) => navigate(&target, Default::default()),
+                    Err(error) => show(Problem::Api(error)),
+                }
+                set_busy.set(false);
+            });
+        }
+    };
+
+    let field_id = move || {
+        if step.get() == Step::NationalId {
+            "national-id"
+        } else {
+            "code"
+        }
+    };
+    let wait_seconds = move || ((resend_at.get() - now.get()) / 1000.0).ceil().max(0.0) as u64;
+
+    view! {
+        <PageHeading title=|m| m.sign_in_title intro=|m| m.sign_in_intro/>
+        <Show when=move || problem.get().is_some()>
+            <div class="rg-error-summary" role="alert" tabindex="-1" node_ref=summary>
+                <h2 class="rg-error-summary__title">{move || i18n.t().common_error_summary}</h2>
+                <a class="rg-error-summary__link" href=move || format!("#{}", field_id())>{message}</a>
+            </div>
+        </Show>
+        {move || match step.get() {
+            Step::NationalId => {
+                let send_code = send_code;
+                view! {
+                    <form class="rg-form" novalidate on:submit=move |ev| { ev.prevent_default(); send_code(); }>
+                        <div class="rg-form-group" class:rg-form-group--error=move || problem.get().is_some()>
+                            <label class="rg-label" for="national-id">{move || i18n.t().sign_in_national_id_label}</label>
+                            <p class="rg-hint" id="national-id-hint">{move || i18n.t().sign_in_national_id_hint}</p>
+                            <Show when=move || problem.get().is_some()>
+                                <p class="rg-error-message" id="national-id-error">{message}</p>
+                            </Show>
+                            <input class="rg-input rg-input--id" id="national-id" name="national-id" type="text"
+                                inputmode="numeric" dir="ltr" autocomplete="off" spellcheck="false"
+                                aria-describedby=move || if problem.get().is_some() { "national-id-hint national-id-error" } else { "national-id-hint" }
+                                aria-invalid=move || problem.get().is_some().to_string()
+                                prop:value=national_id
+                                on:input=move |ev| set_national_id.set(event_target_value(&ev))/>
+                        </div>
+                        <button class="rg-button" type="submit" disabled=busy>{move || i18n.t().sign_in_send_code}</button>
+                    </form>
+                }
+                .into_any()
+            }
+            Step::Code => {
+                let sign_in = sign_in.clone();
+                view! {
+                    <form class="rg-form" novalidate on:submit=move |ev| { ev.prevent_default(); sign_in(); }>
+                        <div class="rg-form-group" class:rg-form-group--error=move || problem.get().is_some()>
+                            <label class="rg-label" for="code">{move || i18n.t().sign_in_code_label}</label>
+                            <p class="rg-hint" id="code-hint">{move || i18n.t().sign_in_code_hint}</p>
+                            <Show when=move || problem.get().is_some()>
+                                <p class="rg-error-message" id="code-error">{message}</p>
+                            </Show>
+                            <input class="rg-input rg-input--code" id="code" name="code" type="text"
+                                inputmode="numeric" dir="ltr" autocomplete="one-time-code" spellcheck="false"
+                                aria-describedby=move || if problem.get().is_some() { "code-hint code-error" } else { "code-hint" }
+                                aria-invalid=move || problem.get().is_some().to_string()
+                                prop:value=code
+                                on:input=move |ev| set_code.set(event_target_value(&ev))/>
+                        </div>
+                        <button class="rg-button" type="submit" disabled=busy>{move || i18n.t().sign_in_submit}</button>
+                        <p class="rg-body">
+                            {move || if wait_seconds() > 0 {
+                                view! {
+                                    <span class="rg-hint">
+                                        {fill(i18n.t().sign_in_resend_wait, &[("seconds", &digits(i18n.locale(), wait_seconds()))])}
+                                    </span>
+                                }.into_any()
+                            } else {
+                                view! {
+                                    <button class="rg-button rg-button--secondary" type="button" disabled=busy
+                                        on:click=move |_| send_code()>{move || i18n.t().sign_in_resend}</button>
+                                }.into_any()
+                            }}
+                        </p>
+                        <p class="rg-body">
+                            <button class="rg-link-button" type="button" on:click=move |_| {
+                                set_problem.set(None);
+                                set_code.set(String::new());
+                                set_step.set(Step::NationalId);
+                            }>{move || i18n.t().sign_in_change_id}</button>
+                        </p>
+                    </form>
+                }
+                .into_any()
+            }
+        }}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn after_sign_in_the_citizen_goes_only_to_a_page_of_this_app() {
+        assert_eq!(next_path(Some("/licence".into())), "/licence");
+        assert_eq!(next_path(Some("/book/day?x=1".into())), "/book/day?x=1");
+        assert_eq!(next_path(Some("//evil.example/".into())), "/appointments");
+        assert_eq!(
+            next_path(Some("https://evil.example/".into())),
+            "/appointments"
+        );
+        assert_eq!(next_path(Some("/\\\\evil.example".into())), "/appointments");
+        assert_eq!(next_path(None), "/appointments");
+    }
+
+    #[test]
+    fn ids_and_codes_are_read_from_either_digit_set() {
+        assert_eq!(
+            national_id_input("١٠٠٠ ٠٠٠٠ ٠٠٠١").as_deref(),
+            Some("100000000001")
+        );
+        assert_eq!(national_id_input("10000000000"), None);
+        assert_eq!(code_input("۱۲۳۴۵۶").as_deref(), Some("123456"));
+        assert_eq!(code_input("12345a"), None);
+    }
 }

@@ -1,0 +1,46 @@
+// Sign in with the national card number and the SMS code (SPEC §3.1), in Sorani and English,
+// reading the code from the development outbox as a citizen would read their SMS.
+import { test, expect } from '@playwright/test';
+import { ROUTES, SIGN_IN, codeFor, expectNoAxeViolations, openApp, useLocale } from './fixtures/app';
+
+// Each test signs in a different demo citizen: codes are limited to one a minute per ID.
+const CITIZENS = { ckb: '100000000001', en: '100000000002' } as const;
+
+for (const locale of ['ckb', 'en'] as const) {
+  const t = SIGN_IN[locale];
+
+  test(`a citizen signs in with the SMS code and lands where they were going (${locale})`, async ({ context, page }, info) => {
+    const id = info.project.name === 'phone' ? CITIZENS[locale] : CITIZENS[locale].replace(/.$/, locale === 'ckb' ? '3' : '5');
+    await useLocale(context, locale);
+    await openApp(page, '/sign-in?next=/licence');
+    await expectNoAxeViolations(page);
+
+    // An empty answer: a problem summary linked to the field, announced.
+    await page.getByRole('button', { name: t.sendCode }).click();
+    await expect(page.getByRole('alert')).toContainText(t.problem);
+    await expect(page.getByRole('alert').getByRole('link', { name: t.badId })).toHaveAttribute('href', '#national-id');
+    await expect(page.getByLabel(t.nationalId)).toHaveAttribute('aria-invalid', 'true');
+    await expectNoAxeViolations(page);
+
+    // Eastern Arabic digits are accepted.
+    const eastern = id.replace(/\d/g, (d) => String.fromCharCode(0x0660 + Number(d)));
+    await page.getByLabel(t.nationalId).fill(locale === 'ckb' ? eastern : id);
+    const asked = Math.floor(Date.now() / 1000) - 5;
+    await page.getByRole('button', { name: t.sendCode }).click();
+    await expect(page.getByLabel(t.code)).toBeVisible();
+    await expect(page.getByLabel(t.code)).toHaveAttribute('autocomplete', 'one-time-code');
+    await expectNoAxeViolations(page);
+
+    // A wrong code first, then the right one.
+    const code = await codeFor(page, id, asked);
+    await page.getByLabel(t.code).fill(code === '000000' ? '111111' : '000000');
+    await page.getByRole('button', { name: t.submit }).click();
+    await expect(page.getByRole('alert')).toContainText(t.wrongCode);
+    await page.getByLabel(t.code).fill(code);
+    await page.getByRole('button', { name: t.submit }).click();
+    await expect(page).toHaveURL(/\/licence$/);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(ROUTES.find((r) => r.path === '/licence')![locale]);
+    const session = await page.request.get('/api/v1/auth/session');
+    expect(session.status()).toBe(200);
+  });
+}
