@@ -55,8 +55,15 @@ test('the layout mirrors: the brand sits at the start edge in both directions', 
 for (const locale of ['ckb', 'en'] as const) {
   test(`every route has its own localized heading and title (${locale})`, async ({ context, page }) => {
     await useLocale(context, locale);
+    const signInHeading = ROUTES.find((r) => r.path === '/sign-in')![locale];
     for (const route of ROUTES) {
       await openApp(page, route.path);
+      if (route.signedIn) {
+        // Signed out, the page leads to sign-in and back.
+        await expect(page).toHaveURL(new RegExp(`/sign-in\\?next=${route.path}$`));
+        await expect(page.getByRole('heading', { level: 1 })).toHaveText(signInHeading);
+        continue;
+      }
       await expect(page.getByRole('heading', { level: 1 })).toHaveText(route[locale]);
       await expect(page).toHaveTitle(new RegExp(route[locale].slice(0, 12).replace(/[()]/g, '.')));
     }

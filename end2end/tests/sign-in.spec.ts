@@ -3,14 +3,20 @@
 import { test, expect } from '@playwright/test';
 import { ROUTES, SIGN_IN, codeFor, expectNoAxeViolations, openApp, useLocale } from './fixtures/app';
 
-// Each test signs in a different demo citizen: codes are limited to one a minute per ID.
-const CITIZENS = { ckb: '100000000001', en: '100000000002' } as const;
+// Each test signs in a different demo citizen: codes are limited to one a minute per ID, and
+// the licence spec uses 001, 003 and 004.
+const CITIZENS: Record<string, string> = {
+  'ckb phone': '100000000002',
+  'en phone': '100000000005',
+  'ckb desktop': '100000000006',
+  'en desktop': '100000000007',
+};
 
 for (const locale of ['ckb', 'en'] as const) {
   const t = SIGN_IN[locale];
 
   test(`a citizen signs in with the SMS code and lands where they were going (${locale})`, async ({ context, page }, info) => {
-    const id = info.project.name === 'phone' ? CITIZENS[locale] : CITIZENS[locale].replace(/.$/, locale === 'ckb' ? '3' : '5');
+    const id = CITIZENS[`${locale} ${info.project.name}`];
     await useLocale(context, locale);
     await openApp(page, '/sign-in?next=/licence');
     await expectNoAxeViolations(page);

@@ -292,6 +292,7 @@ impl Drop for TestServer {
 
 fn browser_tests(tools: &crate::setup::Tools) -> anyhow::Result<()> {
     let server = TestServer::start()?;
+    let bin = root().join("target/release/rega");
     println!("e2e: rega on {}", server.url);
     sh(
         "npx",
@@ -305,6 +306,8 @@ fn browser_tests(tools: &crate::setup::Tools) -> anyhow::Result<()> {
         &[
             ("PATH", tools.path.as_ref()),
             ("REGA_BASE_URL", server.url.as_ref()),
+            ("REGA_DATA_DIR", server.data_dir.as_os_str()),
+            ("REGA_BIN", bin.as_os_str()),
             ("CHROMIUM_PATH", tools.chromium.as_os_str()),
         ],
     )

@@ -2,5 +2,6 @@
 
 pub mod language_switch;
 pub mod page_heading;
+pub mod qr_code;
 pub mod site_footer;
 pub mod site_header;

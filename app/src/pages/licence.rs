@@ -1,11 +1,172 @@
-//! My licence: the card and the DL1 QR code (SPEC §3.4).
+//! My licence: the card and the DL1 QR code (SPEC §3.4), the code renewed before it expires.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_navigate;
+use rega_api::ErrorCode;
+use rega_api::licence::{LicenceCard, LicenceStatus, LicenceToken};
+use rega_api::time::LocalDateTime;
 
+use crate::api::{self, ApiError};
 use crate::components::page_heading::PageHeading;
+use crate::components::qr_code::QrImage;
+use crate::i18n::format::{date_long, digits, time};
+use crate::i18n::{Messages, fill, use_i18n};
 
-/// My licence: the card and the DL1 QR code (SPEC §3.4).
+/// A token is renewed this many seconds before it expires.
+const RENEW_BEFORE: i64 = 30;
+
+/// Seconds a token has left at `now_ms`.
+pub fn seconds_left(token: &LicenceToken, now_ms: f64) -> i64 {
+    (token.expires_at - (now_ms / 1000.0).floor() as i64).max(0)
+}
+
+/// Whether a token should be renewed at `now_ms`.
+pub fn needs_renewal(token: Option<&LicenceToken>, now_ms: f64) -> bool {
+    token.is_none_or(|t| seconds_left(t, now_ms) <= RENEW_BEFORE)
+}
+
+fn status_text(m: &'static Messages, status: LicenceStatus) -> &'static str {
+    match status {
+        LicenceStatus::Valid => m.licence_status_valid,
+        LicenceStatus::ExpiringSoon => m.licence_status_expiring_soon,
+        LicenceStatus::Expired => m.licence_status_expired,
+        LicenceStatus::Suspended => m.licence_status_suspended,
+    }
+}
+
+/// The licence page.
 #[component]
 pub fn Licence() -> impl IntoView {
-    view! { <PageHeading title=|m| m.licence_title intro=|m| m.licence_intro/> }
+    let i18n = use_i18n();
+    let navigate = use_navigate();
+    let card = LocalResource::new(|| api::get::<LicenceCard>("/licence"));
+    let (token, set_token) = signal(None::<LicenceToken>);
+    let (token_error, set_token_error) = signal(None::<ApiError>);
+    let (fetching, set_fetching) = signal(false);
+    let (now, set_now) = signal(js_sys::Date::now());
+    if let Ok(handle) = set_interval_with_handle(
+        move || set_now.set(js_sys::Date::now()),
+        std::time::Duration::from_secs(1),
+    ) {
+        on_cleanup(move || handle.clear());
+    }
+
+    // Renew the token whenever it is missing or about to expire, for a licence that has one.
+    Effect::new(move |_| {
+        let showable =
+            matches!(card.get(), Some(Ok(ref c)) if c.status != LicenceStatus::Suspended);
+        if !showable || fetching.get_untracked() || !needs_renewal(token.get().as_ref(), now.get())
+        {
+            return;
+        }
+        set_fetching.set(true);
+        spawn_local(async move {
+            match api::get::<LicenceToken>("/licence/token").await {
+                Ok(fresh) => {
+                    set_token.set(Some(fresh));
+                    set_token_error.set(None);
+                }
+                // The last token stays on screen; the page says what went wrong.
+                Err(error) => set_token_error.set(Some(error)),
+            }
+            set_fetching.set(false);
+        });
+    });
+
+    // A session that ended leads to sign-in and back here.
+    Effect::new(move |_| {
+        if let Some(Err(ApiError::Http {
+            code: Some(ErrorCode::Unauthenticated),
+            ..
+        })) = card.get()
+        {
+            navigate("/sign-in?next=/licence", Default::default());
+        }
+    });
+
+    let qr_text = Signal::derive(move || token.get().map(|t| t.token).unwrap_or_default());
+    let qr_label = Signal::derive(move || i18n.t().licence_qr_label);
+
+    view! {
+        <PageHeading title=|m| m.licence_title intro=|m| m.licence_intro/>
+        {move || match card.get() {
+            None => view! { <p class="rg-body" role="status">{i18n.t().common_loading}</p> }.into_any(),
+            Some(Err(error)) => view! { <p class="rg-body rg-notice" role="alert">{error.message(i18n.t())}</p> }.into_any(),
+            Some(Ok(c)) => {
+                let locale = i18n.locale();
+                let m = i18n.t();
+                let suspended = c.status == LicenceStatus::Suspended;
+                view! {
+                    <section class="rg-licence" aria-labelledby="licence-holder">
+                        <h2 class="rg-licence__name" id="licence-holder">
+                            {format!("{} {}", c.given_name_national, c.family_name_national)}
+                            <span class="rg-licence__latin" lang="en" dir="ltr">{format!("{} {}", c.given_name, c.family_name)}</span>
+                        </h2>
+                        <p class=move || if suspended { "rg-licence__status rg-licence__status--bad" } else { "rg-licence__status" }>
+                            {status_text(m, c.status)}
+                        </p>
+                        <dl class="rg-summary-list">
+                            <div><dt>{m.licence_number}</dt><dd><bdi dir="ltr">{c.document_number.clone()}</bdi></dd></div>
+                            <div><dt>{m.licence_birth_date}</dt><dd>{date_long(locale, c.birth_date)}</dd></div>
+                            <div><dt>{m.licence_valid_until}</dt><dd>{date_long(locale, c.expiry_date)}</dd></div>
+                            <div><dt>{m.licence_issued_by}</dt><dd><bdi dir="ltr">{c.issuing_authority.clone()}</bdi></dd></div>
+                        </dl>
+                        <h3 class="rg-heading-s">{m.licence_categories}</h3>
+                        <ul class="rg-categories">
+                            {c.categories.iter().map(|cat| view! {
+                                <li class:rg-categories__expired=cat.expired>
+                                    <bdi dir="ltr" class="rg-categories__code">{cat.code.clone()}</bdi>
+                                    " "
+                                    {date_long(locale, cat.expiry_date)}
+                                    {cat.expired.then(|| view! { " — " {m.licence_category_expired} })}
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    </section>
+                    {if suspended {
+                        view! { <p class="rg-notice" role="note">{m.licence_suspended_help}</p> }.into_any()
+                    } else {
+                        view! {
+                            <section class="rg-licence-qr" aria-live="off">
+                                <QrImage text=qr_text label=qr_label/>
+                                {move || token.get().map(|t| {
+                                    let left = seconds_left(&t, now.get());
+                                    let at = LocalDateTime::from_unix(t.issued_at);
+                                    view! {
+                                        <p class="rg-hint">{fill(i18n.t().licence_qr_valid_for, &[("seconds", &digits(i18n.locale(), left as u64))])}</p>
+                                        <p class="rg-hint">{fill(i18n.t().licence_last_refreshed, &[("time", &time(i18n.locale(), at.hour, at.minute))])}</p>
+                                    }
+                                })}
+                                {move || token_error.get().map(|e| view! { <p class="rg-notice" role="alert">{e.message(i18n.t())}</p> })}
+                            </section>
+                        }.into_any()
+                    }}
+                }.into_any()
+            }
+        }}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn token(expires_at: i64) -> LicenceToken {
+        LicenceToken {
+            token: "DL1:X".into(),
+            issued_at: expires_at - 180,
+            expires_at,
+        }
+    }
+
+    #[test]
+    fn a_token_is_renewed_thirty_seconds_before_it_expires() {
+        let t = token(1_000);
+        assert!(!needs_renewal(Some(&t), 969_000.0));
+        assert!(needs_renewal(Some(&t), 970_000.0));
+        assert!(needs_renewal(None, 0.0));
+        assert_eq!(seconds_left(&t, 999_500.0), 1);
+        assert_eq!(seconds_left(&t, 2_000_000.0), 0);
+    }
 }

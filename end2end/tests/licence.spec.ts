@@ -1,0 +1,68 @@
+// My licence: the card and the DL1 QR code (SPEC §3.4). The QR code on screen, as a camera
+// would see it, decoded by a real decoder (zbarimg) is a DL1 text that `rega verify` accepts;
+// after the renewal a different, also valid one.
+import { test, expect, type Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { ROUTES, expectNoAxeViolations, signIn, useLocale } from './fixtures/app';
+
+const dataDir = process.env.REGA_DATA_DIR ?? '';
+const rega = process.env.REGA_BIN ?? '';
+
+async function scanQr(page: Page, file: string): Promise<string> {
+  await page.locator('svg.rg-qr').screenshot({ path: file });
+  return execFileSync('zbarimg', ['--raw', '-q', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+}
+
+async function verifyWithRega(page: Page, text: string, dir: string): Promise<{ valid: boolean; licence?: { document_number: string } }> {
+  const list = await (await page.request.get('/api/v1/trust-list')).text();
+  writeFileSync(`${dir}/trust-list.jws`, list);
+  const out = execFileSync(rega, ['verify', '--trust-list', `${dir}/trust-list.jws`, '--anchor', `${dataDir}/keys/anchor-pub.pem`, text], { encoding: 'utf8' });
+  return JSON.parse(out);
+}
+
+const CASES = [
+  { locale: 'ckb' as const, project: 'phone', citizen: '100000000001', number: 'KR-ERB-0012345' },
+  { locale: 'en' as const, project: 'desktop', citizen: '100000000003', number: 'KR-DUH-0045678' },
+];
+
+for (const c of CASES) {
+  test(`the licence QR on screen is a DL1 token rega verify accepts, renewed before expiry (${c.locale})`, async ({ context, page }, info) => {
+    test.skip(info.project.name !== c.project, 'one screen size per citizen: sign-in codes are rate limited per address');
+    expect(rega && dataDir, 'run through cargo xtask test').toBeTruthy();
+    await useLocale(context, c.locale);
+    await page.clock.install();
+    await page.goto('/licence');
+    await expect(page).toHaveURL(/\/sign-in\?next=\/licence$/);
+    await signIn(page, c.locale, c.citizen);
+    await expect(page).toHaveURL(/\/licence$/);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(ROUTES.find((r) => r.path === '/licence')![c.locale]);
+    await expect(page.getByText(c.number)).toBeVisible();
+    await expect(page.locator('svg.rg-qr')).toBeVisible();
+    await expectNoAxeViolations(page);
+
+    const first = await scanQr(page, info.outputPath('first.png'));
+    expect(first.startsWith('DL1:')).toBe(true);
+    const verified = await verifyWithRega(page, first, info.outputDir);
+    expect(verified.valid).toBe(true);
+    expect(verified.licence?.document_number).toBe(c.number);
+
+    // 151 seconds later (the page's clock), the code has been renewed: another valid token.
+    await page.clock.fastForward(151_000);
+    await expect.poll(async () => scanQr(page, info.outputPath('second.png')), { timeout: 15_000 }).not.toBe(first);
+    const second = await scanQr(page, info.outputPath('second.png'));
+    expect((await verifyWithRega(page, second, info.outputDir)).valid).toBe(true);
+  });
+}
+
+test('a suspended licence shows no QR code and says why', async ({ context, page }, info) => {
+  test.skip(info.project.name !== 'phone', 'sign-in codes are rate limited per address');
+  await useLocale(context, 'en');
+  await page.goto('/sign-in?next=/licence');
+  await signIn(page, 'en', '100000000004');
+  await expect(page).toHaveURL(/\/licence$/);
+  await expect(page.getByText('Suspended', { exact: true })).toBeVisible();
+  await expect(page.getByText('This licence is suspended, so it has no QR code.')).toBeVisible();
+  await expect(page.locator('svg.rg-qr')).toHaveCount(0);
+  await expectNoAxeViolations(page);
+});
