@@ -5,3 +5,4 @@ pub mod page_heading;
 pub mod qr_code;
 pub mod site_footer;
 pub mod site_header;
+pub mod text_field;

@@ -9,6 +9,7 @@ use rega_api::auth::{CodeRequest, CodeSent, SessionInfo, VerifyRequest};
 
 use crate::api::{self, ApiError};
 use crate::components::page_heading::PageHeading;
+use crate::components::text_field::TextField;
 use crate::i18n::format::{digits, parse_digits};
 use crate::i18n::{error_message, fill, use_i18n};
 
@@ -157,19 +158,9 @@ pub fn SignIn() -> impl IntoView {
                 let send_code = send_code;
                 view! {
                     <form class="rg-form" novalidate on:submit=move |ev| { ev.prevent_default(); send_code(); }>
-                        <div class="rg-form-group" class:rg-form-group--error=move || problem.get().is_some()>
-                            <label class="rg-label" for="national-id">{move || i18n.t().sign_in_national_id_label}</label>
-                            <p class="rg-hint" id="national-id-hint">{move || i18n.t().sign_in_national_id_hint}</p>
-                            <Show when=move || problem.get().is_some()>
-                                <p class="rg-error-message" id="national-id-error">{message}</p>
-                            </Show>
-                            <input class="rg-input rg-input--id" id="national-id" name="national-id" type="text"
-                                inputmode="numeric" dir="ltr" autocomplete="off" spellcheck="false"
-                                aria-describedby=move || if problem.get().is_some() { "national-id-hint national-id-error" } else { "national-id-hint" }
-                                aria-invalid=move || problem.get().is_some().to_string()
-                                prop:value=national_id
-                                on:input=move |ev| set_national_id.set(event_target_value(&ev))/>
-                        </div>
+                        <TextField id="national-id" label=|m| m.sign_in_national_id_label hint=|m| m.sign_in_national_id_hint
+                            error=Signal::derive(message) value=national_id set_value=set_national_id
+                            autocomplete="off" class="rg-input--id"/>
                         <button class="rg-button" type="submit" disabled=busy>{move || i18n.t().sign_in_send_code}</button>
                     </form>
                 }
@@ -179,19 +170,9 @@ pub fn SignIn() -> impl IntoView {
                 let sign_in = sign_in.clone();
                 view! {
                     <form class="rg-form" novalidate on:submit=move |ev| { ev.prevent_default(); sign_in(); }>
-                        <div class="rg-form-group" class:rg-form-group--error=move || problem.get().is_some()>
-                            <label class="rg-label" for="code">{move || i18n.t().sign_in_code_label}</label>
-                            <p class="rg-hint" id="code-hint">{move || i18n.t().sign_in_code_hint}</p>
-                            <Show when=move || problem.get().is_some()>
-                                <p class="rg-error-message" id="code-error">{message}</p>
-                            </Show>
-                            <input class="rg-input rg-input--code" id="code" name="code" type="text"
-                                inputmode="numeric" dir="ltr" autocomplete="one-time-code" spellcheck="false"
-                                aria-describedby=move || if problem.get().is_some() { "code-hint code-error" } else { "code-hint" }
-                                aria-invalid=move || problem.get().is_some().to_string()
-                                prop:value=code
-                                on:input=move |ev| set_code.set(event_target_value(&ev))/>
-                        </div>
+                        <TextField id="code" label=|m| m.sign_in_code_label hint=|m| m.sign_in_code_hint
+                            error=Signal::derive(message) value=code set_value=set_code
+                            autocomplete="one-time-code" class="rg-input--code"/>
                         <button class="rg-button" type="submit" disabled=busy>{move || i18n.t().sign_in_submit}</button>
                         <p class="rg-body">
                             {move || if wait_seconds() > 0 {

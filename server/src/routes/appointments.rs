@@ -308,6 +308,20 @@ async fn create(State(state): State<AppState>, citizen: Citizen, request: Reques
     .await
 }
 
+/// The citizen's appointment, if it may still be changed online: booked, and before the cut-off.
+async fn changeable(
+    state: &AppState,
+    citizen_id: i64,
+    reference: &str,
+) -> Result<Appointment, ApiError> {
+    let current = find(state, citizen_id, reference).await?;
+    if current.status != AppointmentStatus::Booked {
+        return Err(problem(ErrorCode::NotChangeable));
+    }
+    limits::before_cutoff(&state.rules, current.starts_at, state.clock.now()).map_err(limit)?;
+    Ok(current)
+}
+
 /// Moves a booked appointment to another slot of the same service, until the cut-off.
 #[utoipa::path(post, path = "/appointments/{reference}/reschedule", tag = "appointments", request_body = RescheduleAppointment,
     params(("reference" = String, Path, description = "RG-XXXX-XXXX"),
@@ -326,11 +340,7 @@ async fn reschedule(
     let reference = &reference;
     let work = |headers: axum::http::HeaderMap, body: Bytes| async move {
         let input: RescheduleAppointment = parse_json(&headers, &body)?;
-        let current = find(state, citizen.id, reference).await?;
-        if current.status != AppointmentStatus::Booked {
-            return Err(problem(ErrorCode::NotChangeable));
-        }
-        limits::before_cutoff(&state.rules, current.starts_at, state.clock.now()).map_err(limit)?;
+        let current = changeable(state, citizen.id, reference).await?;
         bookable_slot(state, input.slot_id, current.service).await?;
         let moved = state
             .store
@@ -373,12 +383,8 @@ async fn cancel(
     let (state, citizen) = (&state, &citizen);
     let reference = &reference;
     let work = |_headers: axum::http::HeaderMap, _body: Bytes| async move {
-        let current = find(state, citizen.id, reference).await?;
-        if current.status != AppointmentStatus::Booked {
-            return Err(problem(ErrorCode::NotChangeable));
-        }
+        let current = changeable(state, citizen.id, reference).await?;
         let now = state.clock.now();
-        limits::before_cutoff(&state.rules, current.starts_at, now).map_err(limit)?;
         let cancelled = state
             .store
             .cancel(citizen.id, &current.reference, now)
