@@ -59,14 +59,22 @@ pub fn new_code() -> Result<String, StoreError> {
     }
 }
 
-/// The key that codes are HMAC'd with, shared by every instance through the database.
+/// The key that codes are HMAC'd with, shared by every instance through the database; read
+/// once per instance, not on every sign-in request.
 pub async fn code_key(state: &AppState) -> Result<Vec<u8>, StoreError> {
-    let candidate = hex(&random_bytes::<32>()?);
-    let stored = state
-        .store
-        .shared_secret("otp-hmac-key", &candidate)
-        .await?;
-    Ok(stored.into_bytes())
+    state
+        .caches
+        .code_key
+        .get_or_try_init(|| async {
+            let candidate = hex(&random_bytes::<32>()?);
+            let stored = state
+                .store
+                .shared_secret("otp-hmac-key", &candidate)
+                .await?;
+            Ok::<_, StoreError>(stored.into_bytes())
+        })
+        .await
+        .cloned()
 }
 
 fn code_hmac(key: &[u8], citizen_id: i64, code: &str) -> String {

@@ -58,12 +58,15 @@ pub type DirectorateList = Arc<
     )>,
 >;
 
-/// Short-lived caches: reference data for 30 seconds, availability answers for 1 second.
+/// Caches: reference data for 30 seconds, availability answers for 1 second, and the sign-in
+/// code key for the life of the process.
 pub struct Caches {
     /// The directorates.
     pub directorates: crate::http::cache::TtlCache<(), DirectorateList>,
     /// Serialized availability answers, by query.
     pub availability: crate::http::cache::TtlCache<String, axum::body::Bytes>,
+    /// The HMAC key of sign-in codes: it never changes, so it is read from the database once.
+    pub code_key: tokio::sync::OnceCell<Vec<u8>>,
 }
 
 impl Default for Caches {
@@ -71,6 +74,7 @@ impl Default for Caches {
         Caches {
             directorates: crate::http::cache::TtlCache::new(std::time::Duration::from_secs(30)),
             availability: crate::http::cache::TtlCache::new(std::time::Duration::from_secs(1)),
+            code_key: tokio::sync::OnceCell::new(),
         }
     }
 }
