@@ -92,3 +92,26 @@ pub struct RescheduleAppointment {
     /// The new slot, of the same service.
     pub slot_id: i64,
 }
+
+/// Whether the signed-in citizen may book one service now, and if not, why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ServiceEligibility {
+    /// The service.
+    pub service: ServiceKind,
+    /// The reason it cannot be booked (`not_eligible_*`, `already_booked` or
+    /// `no_show_blocked`); absent when it can.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<crate::ErrorCode>,
+}
+
+/// What the signed-in citizen may book, in the order of the service list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EligibilityList {
+    /// One entry per service.
+    pub services: Vec<ServiceEligibility>,
+    /// When online booking is blocked after repeated no-shows: until when (RFC 3339).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blocked_until: Option<String>,
+}

@@ -26,7 +26,7 @@ pub const RESEND_AFTER: i64 = 60;
 pub const MAX_CODE_FAILURES: u32 = 5;
 /// Codes per national ID per 15 minutes.
 pub const MAX_CODES_PER_ID: u32 = 3;
-/// Codes per client address per 15 minutes.
+/// Codes per client address per 15 minutes, unless configured otherwise.
 pub const MAX_CODES_PER_ADDRESS: u32 = 10;
 /// Wrong codes per client address per hour.
 pub const MAX_FAILURES_PER_ADDRESS: u32 = 30;
@@ -172,7 +172,7 @@ pub async fn request_code(
             .store
             .count_events(&address_key, now - 15 * 60)
             .await?
-            >= MAX_CODES_PER_ADDRESS
+            >= state.codes_per_address
     {
         return Ok(Err(15 * 60));
     }

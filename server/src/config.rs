@@ -50,6 +50,12 @@ pub struct ServeArgs {
     #[arg(long, env = "REGA_SMS_GATEWAY_TOKEN", hide_env_values = true)]
     pub sms_gateway_token: Option<String>,
 
+    /// Sign-in codes one client address may ask for per 15 minutes. Raise it when many
+    /// citizens share one address (a carrier's NAT, a test suite).
+    #[arg(long, env = "REGA_CODES_PER_ADDRESS", default_value_t = crate::auth::MAX_CODES_PER_ADDRESS,
+        value_parser = clap::value_parser!(u32).range(1..))]
+    pub codes_per_address: u32,
+
     /// Log format: `text` for people, `json` for log collectors.
     #[arg(long, env = "REGA_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"])]
     pub log_format: String,

@@ -7,7 +7,9 @@ use rega_api::time::{Date, LocalDateTime};
 use serde_json::json;
 
 use crate::AppState;
-use crate::store::{Directorate, Localized, NewCitizen, NewLicence, StoreError};
+use crate::store::{
+    AppointmentStatus, BookRequest, Directorate, Localized, NewCitizen, NewLicence, StoreError,
+};
 
 fn l(en: &str, ckb: &str, ar: &str) -> Localized {
     Localized {
@@ -324,13 +326,111 @@ pub async fn seed(state: &AppState) -> Result<(), StoreError> {
             };
             state.store.insert_citizen(&citizen).await?;
         }
+        for n in 1..=PRACTICE_CITIZENS {
+            let national_id = NationalId::parse(&practice_id(n))
+                .map_err(|_| StoreError::Corrupt(practice_id(n)))?;
+            state
+                .store
+                .insert_citizen(&NewCitizen {
+                    national_id,
+                    phone: format!("+96475100{n:05}"),
+                    birth_date: "1998-03-10".into(),
+                    theory_test_passed: n % 2 == 0,
+                    licence: None,
+                })
+                .await?;
+        }
         tracing::info!("demo data seeded");
     }
+    let soon = appointment_soon(state).await?;
     println!(
         "Demo citizens (sign in with the national ID; the SMS code appears in the development outbox and the log):"
     );
     for c in CITIZENS {
         println!("  {}  {}", c.national_id, c.shows);
     }
+    println!(
+        "  {} … {}  adults without a licence (even numbers: theory test passed), to try things out",
+        practice_id(1),
+        practice_id(PRACTICE_CITIZENS)
+    );
+    if let Some((reference, starts_at)) = soon {
+        let at = LocalDateTime::from_unix(starts_at);
+        println!(
+            "  {SOON_CITIZEN} has a replacement appointment at Erbil at {} today ({reference}): past the change cut-off, open for kiosk check-in",
+            at.hh_mm()
+        );
+    }
     Ok(())
+}
+
+/// Adults without a licence for trying things out (and for the browser tests, so that each
+/// test signs in a citizen of its own): `2000000000NN`.
+pub const PRACTICE_CITIZENS: u32 = 40;
+
+/// The national ID of practice citizen `n` (1-based).
+pub fn practice_id(n: u32) -> String {
+    format!("2{n:011}")
+}
+
+/// The demo citizen who always has an appointment starting soon.
+pub const SOON_CITIZEN: &str = "100000000001";
+
+/// Gives [`SOON_CITIZEN`] a replacement appointment at Erbil 30 to 45 minutes from now, unless they
+/// have an active one: inside the change cut-off (so My appointments shows why it cannot be
+/// changed) and inside the kiosk's check-in window. Directorates are closed at night and at
+/// weekends; the demo ignores that for this one slot, so the demo works at any hour.
+async fn appointment_soon(state: &AppState) -> Result<Option<(String, i64)>, StoreError> {
+    let national_id =
+        NationalId::parse(SOON_CITIZEN).map_err(|_| StoreError::Corrupt(SOON_CITIZEN.into()))?;
+    let Some(citizen) = state.store.citizen_by_national_id(&national_id).await? else {
+        return Ok(None);
+    };
+    let now = state.clock.now();
+    let active = state
+        .store
+        .appointments_of(citizen.id)
+        .await?
+        .into_iter()
+        .find(|a| {
+            matches!(
+                a.status,
+                AppointmentStatus::Booked | AppointmentStatus::CheckedIn
+            ) && a.starts_at > now
+        });
+    if let Some(a) = active {
+        return Ok(Some((a.reference.to_string(), a.starts_at)));
+    }
+    let quarter = 15 * 60;
+    let starts_at = (now / quarter + 1) * quarter + 2 * quarter;
+    state
+        .store
+        .ensure_slots("erbil", ServiceKind::Replacement, &[starts_at])
+        .await?;
+    let Some(slot) = state
+        .store
+        .slots_between("erbil", ServiceKind::Replacement, starts_at, starts_at + 1)
+        .await?
+        .into_iter()
+        .next()
+    else {
+        return Ok(None);
+    };
+    let booked = state
+        .store
+        .book(&BookRequest {
+            citizen_id: citizen.id,
+            slot_id: slot.id,
+            service: ServiceKind::Replacement,
+            now,
+            max_changes: u32::MAX,
+            changes_since: now,
+        })
+        .await;
+    match booked {
+        Ok(a) => Ok(Some((a.reference.to_string(), a.starts_at))),
+        // The demo citizen already has a replacement, or the slot is full: nothing to add.
+        Err(crate::store::BookError::Store(e)) => Err(e),
+        Err(_) => Ok(None),
+    }
 }

@@ -48,6 +48,8 @@ pub struct AppState {
     pub credentials: Option<Arc<crate::credentials::Credentials>>,
     /// Short-lived answers shared by many requests.
     pub caches: Arc<Caches>,
+    /// Sign-in codes one client address may ask for per 15 minutes.
+    pub codes_per_address: u32,
 }
 
 /// The directorates with their counters per service.
@@ -121,6 +123,7 @@ impl AppState {
             sms,
             credentials: None,
             caches: Arc::new(Caches::default()),
+            codes_per_address: crate::auth::MAX_CODES_PER_ADDRESS,
         }
     }
 }

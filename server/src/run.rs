@@ -79,6 +79,7 @@ async fn serve_async(args: ServeArgs) -> anyhow::Result<()> {
     }
 
     let mut state = AppState::new(store, args.dist_dir.clone(), args.demo);
+    state.codes_per_address = args.codes_per_address;
     match (&args.sms_gateway_url, args.demo) {
         (Some(url), _) => {
             let gateway = crate::sms::HttpGateway::new(

@@ -228,6 +228,8 @@ impl TestServer {
         let log = std::fs::File::create(std::env::temp_dir().join(format!("rega-e2e-{port}.log")))?;
         let child = Command::new(root().join("target/release/rega"))
             .args(["serve", "--demo", "--port", &port.to_string()])
+            // Every spec signs in from 127.0.0.1; the per-ID limits stay as in production.
+            .args(["--codes-per-address", "10000"])
             .arg("--data-dir")
             .arg(&data_dir)
             .arg("--dist-dir")

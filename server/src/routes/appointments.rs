@@ -6,8 +6,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use rega_api::ErrorCode;
 use rega_api::appointments::{
-    AppointmentList, AppointmentState, AppointmentView, CreateAppointment, Place,
-    RescheduleAppointment,
+    AppointmentList, AppointmentState, AppointmentView, CreateAppointment, EligibilityList, Place,
+    RescheduleAppointment, ServiceEligibility,
 };
 use rega_api::ids::Reference;
 use rega_api::reference::LocalizedText;
@@ -37,6 +37,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(reschedule))
         .routes(routes!(cancel))
         .routes(routes!(calendar))
+        .routes(routes!(eligibility_list))
 }
 
 fn problem(code: ErrorCode) -> ApiError {
@@ -44,14 +45,18 @@ fn problem(code: ErrorCode) -> ApiError {
 }
 
 fn ineligible(reason: Ineligible) -> ApiError {
-    problem(match reason {
+    problem(ineligible_code(reason))
+}
+
+fn ineligible_code(reason: Ineligible) -> ErrorCode {
+    match reason {
         Ineligible::AlreadyLicensed => ErrorCode::NotEligibleAlreadyLicensed,
         Ineligible::TooYoung => ErrorCode::NotEligibleTooYoung,
         Ineligible::NoLicence => ErrorCode::NotEligibleNoLicence,
         Ineligible::RenewalNotDue => ErrorCode::NotEligibleRenewalNotDue,
         Ineligible::LicenceSuspended => ErrorCode::NotEligibleLicenceSuspended,
         Ineligible::TheoryTestNotPassed => ErrorCode::NotEligibleTheoryTestNotPassed,
-    })
+    }
 }
 
 fn limit(error: LimitError) -> ApiError {
@@ -306,6 +311,59 @@ async fn create(State(state): State<AppState>, citizen: Citizen, request: Reques
         work,
     )
     .await
+}
+
+/// Which services the signed-in citizen may book now, each refusal with its reason — the same
+/// checks, in the same order, as booking itself.
+#[utoipa::path(get, path = "/eligibility", tag = "appointments",
+    responses((status = 200, body = EligibilityList), (status = 401, body = rega_api::Problem)))]
+async fn eligibility_list(
+    State(state): State<AppState>,
+    citizen: Citizen,
+) -> Result<ApiJson<EligibilityList>, ApiError> {
+    let now = state.clock.now();
+    let blocked_until = match limits::no_show_block(
+        &state.rules,
+        &state.store.no_shows_of(citizen.id).await?,
+        now,
+    ) {
+        Err(LimitError::NoShowBlocked { until }) => Some(until),
+        _ => None,
+    };
+    let facts = facts(&state, citizen.id).await?;
+    let active: Vec<ServiceKind> = state
+        .store
+        .appointments_of(citizen.id)
+        .await?
+        .into_iter()
+        .filter(|a| {
+            matches!(
+                a.status,
+                AppointmentStatus::Booked | AppointmentStatus::CheckedIn
+            )
+        })
+        .map(|a| a.service)
+        .collect();
+    let today = LocalDateTime::from_unix(now).date;
+    let services = ServiceKind::ALL
+        .into_iter()
+        .map(|service| {
+            let reason = if blocked_until.is_some() {
+                Some(ErrorCode::NoShowBlocked)
+            } else if let Err(why) = eligibility::check(&state.rules, &facts, service, today) {
+                Some(ineligible_code(why))
+            } else if active.contains(&service) {
+                Some(ErrorCode::AlreadyBooked)
+            } else {
+                None
+            };
+            ServiceEligibility { service, reason }
+        })
+        .collect();
+    Ok(ApiJson(EligibilityList {
+        services,
+        blocked_until: blocked_until.map(|u| LocalDateTime::from_unix(u).to_rfc3339()),
+    }))
 }
 
 /// The citizen's appointment, if it may still be changed online: booked, and before the cut-off.

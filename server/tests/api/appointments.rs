@@ -877,3 +877,126 @@ async fn an_appointment_moves_to_past_when_its_slot_has_ended() {
         "the status is shown as it is"
     );
 }
+
+async fn the_service_page_says_why_each_refused_service_is_refused(db: Db) {
+    let Some(demo) = spawn_demo(db, THURSDAY_9AM).await else {
+        return;
+    };
+    let reasons = |list: &Value| -> Vec<(String, Option<String>)> {
+        list["services"]
+            .as_array()
+            .expect("services")
+            .iter()
+            .map(|s| {
+                (
+                    s["service"].as_str().expect("a service").to_owned(),
+                    s["reason"].as_str().map(str::to_owned),
+                )
+            })
+            .collect()
+    };
+    let get = |cookie: String| {
+        let demo = &demo;
+        async move {
+            demo.app
+                .client
+                .get(format!("{}/api/v1/eligibility", demo.app.url))
+                .header("cookie", cookie)
+                .send()
+                .await
+                .expect("answered")
+        }
+    };
+    let expect = |pairs: &[(&str, Option<&str>)]| -> Vec<(String, Option<String>)> {
+        pairs
+            .iter()
+            .map(|(s, r)| ((*s).to_owned(), r.map(str::to_owned)))
+            .collect()
+    };
+
+    // A 20-year-old without a licence: may learn and test, may not renew or replace.
+    let learner = demo.sign_in(LEARNER).await;
+    let answer = get(learner.clone()).await;
+    assert_eq!(answer.status(), 200);
+    let list: Value = answer.json().await.expect("JSON");
+    assert_eq!(
+        reasons(&list),
+        expect(&[
+            ("new_licence", None),
+            ("renewal", Some("not_eligible_no_licence")),
+            ("replacement", Some("not_eligible_no_licence")),
+            ("theory_test", None),
+            (
+                "practical_test",
+                Some("not_eligible_theory_test_not_passed")
+            ),
+            ("medical_check", None),
+        ])
+    );
+    assert!(list.get("blocked_until").is_none());
+
+    // Once a theory test is booked, that service says so.
+    let slot = demo.slot_ids("erbil", "theory_test", "2026-12-01").await[0];
+    let booked = demo
+        .book(
+            &learner,
+            "key-elig-0001",
+            json!({ "slot_id": slot, "service": "theory_test" }),
+        )
+        .await;
+    assert_eq!(booked.status(), 201);
+    let list: Value = get(learner).await.json().await.expect("JSON");
+    assert_eq!(reasons(&list)[3].1.as_deref(), Some("already_booked"));
+
+    // A suspended licence leaves only the medical check.
+    demo.clock.advance(61);
+    let suspended = demo.sign_in("100000000004").await;
+    let list: Value = get(suspended).await.json().await.expect("JSON");
+    let open: Vec<String> = reasons(&list)
+        .into_iter()
+        .filter(|(_, r)| r.is_none())
+        .map(|(s, _)| s)
+        .collect();
+    assert_eq!(open, vec!["medical_check".to_owned()]);
+
+    // Signed out: no answer about anyone.
+    expect_problem(get(String::new()).await, 401, "unauthenticated").await;
+}
+
+#[tokio::test]
+async fn sqlite_eligibility() {
+    the_service_page_says_why_each_refused_service_is_refused(Db::Sqlite).await;
+}
+
+#[tokio::test]
+async fn postgres_eligibility() {
+    the_service_page_says_why_each_refused_service_is_refused(Db::Postgres).await;
+}
+
+#[tokio::test]
+async fn the_demo_has_an_appointment_past_the_cutoff_and_practice_citizens() {
+    let Some(demo) = spawn_demo(Db::Sqlite, THURSDAY_9AM).await else {
+        return;
+    };
+    let cookie = demo.sign_in(LICENSED).await;
+    let list: Value = demo
+        .app
+        .client
+        .get(format!("{}/api/v1/appointments", demo.app.url))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .expect("answered")
+        .json()
+        .await
+        .expect("JSON");
+    let soon = &list["upcoming"][0];
+    assert_eq!(soon["service"], "replacement");
+    assert_eq!(soon["place"]["id"], "erbil");
+    assert_eq!(soon["can_change"], false);
+    // 09:00 now: the next quarter hour plus 30 minutes.
+    assert_eq!(soon["time"], "09:45");
+    // Practice citizens sign in like anyone else.
+    let practice = demo.sign_in("200000000040").await;
+    assert!(!practice.is_empty());
+}

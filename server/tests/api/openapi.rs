@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{Db, THURSDAY_9AM, spawn_demo};
 
-const OPERATIONS: [(&str, &str); 19] = [
+const OPERATIONS: [(&str, &str); 20] = [
     ("GET", "/appointments"),
     ("GET", "/appointments/{reference}"),
     ("GET", "/appointments/{reference}/calendar.ics"),
@@ -17,6 +17,7 @@ const OPERATIONS: [(&str, &str); 19] = [
     ("GET", "/closures"),
     ("GET", "/dev/outbox"),
     ("GET", "/directorates"),
+    ("GET", "/eligibility"),
     ("GET", "/licence"),
     ("GET", "/licence/token"),
     ("GET", "/services"),
@@ -261,6 +262,8 @@ async fn every_response_of_a_tour_of_the_api_matches_its_documented_schema() {
     let _ = call("GET", "/auth/session", "/auth/session".into(), c(), None).await;
     let _ = call("GET", "/licence", "/licence".into(), c(), None).await;
     let _ = call("GET", "/licence/token", "/licence/token".into(), c(), None).await;
+    let _ = call("GET", "/eligibility", "/eligibility".into(), c(), None).await;
+    let _ = call("GET", "/eligibility", "/eligibility".into(), None, None).await;
     let slot = serde_json::from_str::<Value>(&slots).expect("JSON")["slots"][0]["slot_id"]
         .as_i64()
         .expect("a slot");
