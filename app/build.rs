@@ -27,6 +27,7 @@ fn main() {
         println!("cargo::rerun-if-changed={}", path.display());
         let text = std::fs::read_to_string(&path)
             .unwrap_or_else(|e| fail(&format!("cannot read {}: {e}", path.display())));
+        check_key_order(tag, &text);
         let value: serde_json::Value = serde_json::from_str(&text)
             .unwrap_or_else(|e| fail(&format!("{} is not valid JSON: {e}", path.display())));
         let object = value
@@ -106,7 +107,12 @@ fn main() {
         let _ = writeln!(out, "    pub {}: &'static str,", field(key));
     }
     out.push_str("}\n");
+    // Sorani, the default, is compiled in; Arabic and English are fetched when chosen (each
+    // table costs the wasm about 3 KB brotli), except in host tests, which have no network.
     for ((tag, messages, _), (_, name)) in tables.iter().zip(LOCALES) {
+        if *tag != "ckb" {
+            out.push_str("#[cfg(not(target_arch = \"wasm32\"))]\n");
+        }
         let _ = writeln!(
             out,
             "/// The `{tag}` strings.\npub static {name}: Messages = Messages {{"
@@ -116,6 +122,29 @@ fn main() {
         }
         out.push_str("};\n");
     }
+    let _ = writeln!(
+        out,
+        "/// How many messages a table has.\npub const COUNT: usize = {};",
+        reference.len()
+    );
+    out.push_str("impl Messages {\n    /// A table from texts in alphabetical order of their keys.\n    pub fn from_texts(t: &[&'static str; COUNT]) -> Messages {\n        Messages {\n");
+    for (i, key) in reference.iter().enumerate() {
+        let _ = writeln!(out, "            {}: t[{i}],", field(key));
+    }
+    out.push_str("        }\n    }\n}\n");
+    // A version of the locale files, so the app asks for new ones after a release.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for (_, messages, _) in &tables {
+        for (key, text) in messages {
+            for byte in key.bytes().chain(text.bytes()) {
+                hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+            }
+        }
+    }
+    let _ = writeln!(
+        out,
+        "/// Changes whenever a locale file does.\n#[cfg_attr(not(target_arch = \"wasm32\"), allow(dead_code))]\npub const VERSION: &str = \"{hash:016x}\";"
+    );
     out.push_str("/// The localized message for an API error code.\n");
     out.push_str("pub fn error_message(m: &'static Messages, code: rega_api::ErrorCode) -> &'static str {\n    match code {\n");
     for code in rega_api::ErrorCode::ALL {
@@ -131,6 +160,25 @@ fn main() {
             .join("messages.rs");
     std::fs::write(&target, out)
         .unwrap_or_else(|e| fail(&format!("cannot write {}: {e}", target.display())));
+}
+
+/// The app reads a fetched locale file's values in file order, so every file lists `_review`
+/// first and then its keys in alphabetical order (the order of the `Messages` fields).
+fn check_key_order(tag: &str, text: &str) {
+    let keys: Vec<&str> = text
+        .lines()
+        .filter_map(|line| line.strip_prefix("  \""))
+        .filter_map(|rest| rest.split_once("\":").map(|(key, _)| key))
+        .collect();
+    if keys.first() != Some(&"_review") {
+        fail(&format!("locales/{tag}.json must start with \"_review\""));
+    }
+    if let Some(pair) = keys[1..].windows(2).find(|w| w[0] >= w[1]) {
+        fail(&format!(
+            "locales/{tag}.json: keys must be in alphabetical order, one per line; \"{}\" comes before \"{}\"",
+            pair[0], pair[1]
+        ));
+    }
 }
 
 fn field(key: &str) -> String {

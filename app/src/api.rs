@@ -1,6 +1,7 @@
 //! The only place the app does HTTP: typed calls to the Rega API, each failure a typed error
 //! that becomes a localized message (never swallowed, never a panic).
 
+use leptos::prelude::*;
 use rega_api::{API_BASE, ErrorCode, Problem};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -51,29 +52,214 @@ fn url(path: &str) -> String {
     format!("{API_BASE}{path}")
 }
 
-async fn read<T: DeserializeOwned>(response: gloo_net::http::Response) -> Result<T, ApiError> {
-    let status = response.status();
-    if (200..300).contains(&status) {
-        return response.json::<T>().await.map_err(|_| ApiError::Decode);
+/// The one request function, deliberately not generic: every call shares its code, and only
+/// the small [`decode`] step is compiled once per answer type (this keeps the wasm small).
+async fn send(
+    method: &'static str,
+    path: &str,
+    body: Option<String>,
+    key: Option<&str>,
+) -> Result<(u16, String), ApiError> {
+    use wasm_bindgen::JsCast;
+    let window = web_sys::window().ok_or(ApiError::Network)?;
+    let init = web_sys::RequestInit::new();
+    init.set_method(method);
+    let headers = web_sys::Headers::new().map_err(|_| ApiError::Decode)?;
+    if let Some(key) = key {
+        headers
+            .set("Idempotency-Key", key)
+            .map_err(|_| ApiError::Decode)?;
     }
-    let code = response.json::<Problem>().await.ok().map(|p| p.code);
+    if let Some(text) = body {
+        headers
+            .set("Content-Type", "application/json")
+            .map_err(|_| ApiError::Decode)?;
+        init.set_body(&wasm_bindgen::JsValue::from_str(&text));
+    }
+    init.set_headers(&headers);
+    let promise = window.fetch_with_str_and_init(&url(path), &init);
+    let response: web_sys::Response = wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .map_err(|_| ApiError::Network)?
+        .dyn_into()
+        .map_err(|_| ApiError::Decode)?;
+    let text = response.text().map_err(|_| ApiError::Decode)?;
+    let text = wasm_bindgen_futures::JsFuture::from(text)
+        .await
+        .map_err(|_| ApiError::Network)?
+        .as_string()
+        .unwrap_or_default();
+    Ok((response.status(), text))
+}
+
+/// A JSON file of the app itself (not the API), parsed by the browser; `None` if unreachable.
+pub async fn fetch_static_json(path: &str) -> Option<wasm_bindgen::JsValue> {
+    use wasm_bindgen::JsCast;
+    let window = web_sys::window()?;
+    let response: web_sys::Response =
+        wasm_bindgen_futures::JsFuture::from(window.fetch_with_str(path))
+            .await
+            .ok()?
+            .dyn_into()
+            .ok()?;
+    if !response.ok() {
+        return None;
+    }
+    wasm_bindgen_futures::JsFuture::from(response.json().ok()?)
+        .await
+        .ok()
+}
+
+/// Parses JSON with the browser's own parser (much smaller than compiling one into the wasm).
+fn parse<T: DeserializeOwned>(text: &str) -> Option<T> {
+    let value = js_sys::JSON::parse(text).ok()?;
+    serde_wasm_bindgen::from_value(value).ok()
+}
+
+/// Reads an answer: the JSON body of a success, or the problem code of a failure.
+fn decode<T: DeserializeOwned>((status, text): (u16, String)) -> Result<T, ApiError> {
+    if (200..300).contains(&status) {
+        return parse(&text).ok_or(ApiError::Decode);
+    }
+    let code = parse::<Problem>(&text).map(|p| p.code);
     Err(ApiError::Http { status, code })
+}
+
+fn encode<B: Serialize>(body: &B) -> Result<String, ApiError> {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    let value = body.serialize(&serializer).map_err(|_| ApiError::Decode)?;
+    js_sys::JSON::stringify(&value)
+        .ok()
+        .and_then(|s| s.as_string())
+        .ok_or(ApiError::Decode)
 }
 
 /// `GET` a JSON resource.
 pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
-    let response = gloo_net::http::Request::get(&url(path))
-        .send()
-        .await
-        .map_err(|_| ApiError::Network)?;
-    read(response).await
+    decode(send("GET", path, None, None).await?)
 }
 
 /// `POST` a JSON body and read a JSON answer.
 pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
-    let request = gloo_net::http::Request::post(&url(path))
-        .json(body)
-        .map_err(|_| ApiError::Decode)?;
-    let response = request.send().await.map_err(|_| ApiError::Network)?;
-    read(response).await
+    let body = encode(body)?;
+    decode(send("POST", path, Some(body), None).await?)
+}
+
+/// `POST` a JSON body with an `Idempotency-Key`, so that a retry of the same request (a double
+/// tap, a reload after a dropped connection) gets the first answer instead of acting twice.
+pub async fn post_once<B: Serialize, T: DeserializeOwned>(
+    path: &str,
+    body: &B,
+    key: &str,
+) -> Result<T, ApiError> {
+    let body = encode(body)?;
+    decode(send("POST", path, Some(body), Some(key)).await?)
+}
+
+/// The answer to a `GET` that the page shows: `None` while loading. The request is made again
+/// whenever a signal read by `path` changes; an answer that arrives after a newer request was
+/// made is dropped, and one that arrives after the page was left goes nowhere. An answer that
+/// says the session has ended (or never began) replaces the page with sign-in, which comes
+/// back here afterwards.
+pub fn use_get<T: DeserializeOwned + Clone + Send + Sync + 'static>(
+    path: impl Fn() -> Option<String> + 'static,
+) -> Signal<Option<Result<T, ApiError>>> {
+    let (value, set_value) = signal(None::<Result<T, ApiError>>);
+    let generation = StoredValue::new(0_u32);
+    let navigate = leptos_router::hooks::use_navigate();
+    Effect::new(move |_| {
+        let Some(path) = path() else {
+            set_value.set(Some(Err(ApiError::Decode)));
+            return;
+        };
+        let this = generation.get_value().wrapping_add(1);
+        generation.set_value(this);
+        set_value.set(None);
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            let answer = send("GET", &path, None, None).await;
+            if generation.try_get_value() != Some(this) {
+                return;
+            }
+            let answer = answer.and_then(decode::<T>);
+            if matches!(&answer, Err(e) if is_signed_out(e)) {
+                navigate(
+                    &sign_in_href(&current_path()),
+                    leptos_router::NavigateOptions {
+                        replace: true,
+                        ..Default::default()
+                    },
+                );
+            }
+            let _ = set_value.try_set(Some(answer));
+        });
+    });
+    value.into()
+}
+
+/// A fresh idempotency key: 128 random bits as hex (works outside secure contexts too).
+pub fn new_key() -> String {
+    let mut bytes = [0u8; 16];
+    let filled = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
+    if !filled {
+        // No Web Crypto: time and Math.random still make a collision within one citizen's
+        // keys (all the server compares against) practically impossible.
+        let seed = js_sys::Date::now().to_bits() ^ (js_sys::Math::random().to_bits() << 1);
+        bytes[..8].copy_from_slice(&seed.to_le_bytes());
+        bytes[8..].copy_from_slice(&js_sys::Math::random().to_bits().to_le_bytes());
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Whether the error means the citizen is not (or no longer) signed in.
+pub fn is_signed_out(error: &ApiError) -> bool {
+    error.code() == Some(ErrorCode::Unauthenticated)
+}
+
+/// The sign-in page, set to come back to `here` (a path with its query) afterwards.
+pub fn sign_in_href(here: &str) -> String {
+    let mut next = String::with_capacity(here.len() + 8);
+    for ch in here.chars() {
+        match ch {
+            '%' => next.push_str("%25"),
+            '&' => next.push_str("%26"),
+            '#' => next.push_str("%23"),
+            '+' => next.push_str("%2B"),
+            '=' => next.push_str("%3D"),
+            '?' => next.push_str("%3F"),
+            ' ' => next.push_str("%20"),
+            _ => next.push(ch),
+        }
+    }
+    format!("/sign-in?next={next}")
+}
+
+/// The address of the current page, path and query.
+pub fn current_path() -> String {
+    web_sys::window()
+        .map(|w| {
+            let l = w.location();
+            format!(
+                "{}{}",
+                l.pathname().unwrap_or_default(),
+                l.search().unwrap_or_default()
+            )
+        })
+        .unwrap_or_else(|| "/".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_way_back_after_sign_in_keeps_the_query_intact() {
+        assert_eq!(sign_in_href("/licence"), "/sign-in?next=/licence");
+        assert_eq!(
+            sign_in_href("/book/time?service=renewal&date=2026-12-01"),
+            "/sign-in?next=/book/time%3Fservice%3Drenewal%26date%3D2026-12-01"
+        );
+    }
 }

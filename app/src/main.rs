@@ -16,14 +16,22 @@ fn main() {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
-    if let Some(shell) = document.get_element_by_id("rg-shell") {
-        shell.remove();
-    }
     let Some(root) = document
         .get_element_by_id("rg-root")
         .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
     else {
         return;
     };
-    leptos::mount::mount_to(root, rega_app::App).forget();
+    // A language other than the compiled-in Sorani is fetched before the app replaces the
+    // shell, which is already painted in that language.
+    // Leptos's executor starts with the mount, so this first task uses wasm-bindgen's own.
+    wasm_bindgen_futures::spawn_local(async move {
+        if let Some(locale) = rega_app::i18n::saved() {
+            rega_app::i18n::load(locale).await;
+        }
+        if let Some(shell) = document.get_element_by_id("rg-shell") {
+            shell.remove();
+        }
+        leptos::mount::mount_to(root, rega_app::App).forget();
+    });
 }

@@ -28,6 +28,9 @@ pub fn LanguageSwitch() -> impl IntoView {
                     }
                 })
                 .collect_view()}
+            {move || i18n.switch_failed().then(|| view! {
+                <p class="rg-language-switch__error" role="alert">{i18n.t().common_network_error}</p>
+            })}
         </div>
     }
 }

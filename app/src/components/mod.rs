@@ -1,8 +1,11 @@
 //! Reusable pieces of the interface.
 
+pub mod back_link;
+pub mod error_summary;
 pub mod language_switch;
 pub mod page_heading;
 pub mod qr_code;
+pub mod radios;
 pub mod site_footer;
 pub mod site_header;
 pub mod text_field;

@@ -13,13 +13,96 @@ use rega_api::Locale;
 /// The key under which the chosen language is kept on the device.
 pub const STORAGE_KEY: &str = "rega.locale";
 
-/// The message table of a locale.
+/// The message table of a locale. Sorani is compiled in; Arabic and English are fetched when
+/// first chosen ([`load`]); until then (or if that failed) Sorani stands in.
 pub fn messages(locale: Locale) -> &'static Messages {
-    match locale {
-        Locale::Ckb => &messages::CKB,
-        Locale::Ar => &messages::AR,
-        Locale::En => &messages::EN,
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        match locale {
+            Locale::Ckb => &messages::CKB,
+            Locale::Ar => &messages::AR,
+            Locale::En => &messages::EN,
+        }
     }
+    #[cfg(target_arch = "wasm32")]
+    {
+        loaded(locale).unwrap_or(&messages::CKB)
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+thread_local! {
+    static LOADED: std::cell::Cell<[Option<&'static Messages>; 2]> =
+        const { std::cell::Cell::new([None, None]) };
+}
+
+/// The table of a locale, if it is at hand without a request.
+#[cfg(target_arch = "wasm32")]
+fn loaded(locale: Locale) -> Option<&'static Messages> {
+    match locale {
+        Locale::Ckb => Some(&messages::CKB),
+        Locale::Ar => LOADED.with(|l| l.get()[0]),
+        Locale::En => LOADED.with(|l| l.get()[1]),
+    }
+}
+
+/// Whether a locale's table is at hand.
+pub fn is_loaded(locale: Locale) -> bool {
+    #[cfg(target_arch = "wasm32")]
+    {
+        loaded(locale).is_some()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = locale;
+        true
+    }
+}
+
+/// Fetches a locale's table (`/locales/<tag>.json`, the file the build checked) once per visit.
+/// `false` when it cannot be had (offline on a first visit): the language stays as it is.
+pub async fn load(locale: Locale) -> bool {
+    #[cfg(target_arch = "wasm32")]
+    {
+        if loaded(locale).is_some() {
+            return true;
+        }
+        let path = format!("/locales/{}.json?v={}", locale.tag(), messages::VERSION);
+        let Some(object) = crate::api::fetch_static_json(&path).await else {
+            return false;
+        };
+        // The values in file order: `_review`, then every message in the order of the fields
+        // (app/build.rs checks both files and order).
+        let values = js_sys::Object::values(&object.into());
+        if values.length() as usize != messages::COUNT + 1 {
+            return false;
+        }
+        let mut texts = [""; messages::COUNT];
+        for (i, slot) in texts.iter_mut().enumerate() {
+            let Some(text) = values.get(i as u32 + 1).as_string() else {
+                return false;
+            };
+            // Kept for the rest of the visit, like the compiled-in table.
+            *slot = Box::leak(text.into_boxed_str());
+        }
+        let table: &'static Messages = Box::leak(Box::new(Messages::from_texts(&texts)));
+        LOADED.with(|l| {
+            let mut both = l.get();
+            both[usize::from(locale == Locale::En)] = Some(table);
+            l.set(both);
+        });
+        true
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = locale;
+        true
+    }
+}
+
+/// The language saved on this device, if any.
+pub fn saved() -> Option<Locale> {
+    saved_locale()
 }
 
 /// Fills `{name}` placeholders in a message.
@@ -36,6 +119,8 @@ pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
 pub struct I18n {
     locale: ReadSignal<Locale>,
     set_locale: WriteSignal<Locale>,
+    failed: ReadSignal<bool>,
+    set_failed: WriteSignal<bool>,
 }
 
 impl I18n {
@@ -49,17 +134,39 @@ impl I18n {
         messages(self.locale.get())
     }
 
-    /// Switches the language, remembers it on the device, and updates `<html lang dir>`.
+    /// Switches the language (fetching its table first if needed), remembers it on the device,
+    /// and updates `<html lang dir>`. If the table cannot be had, the language stays and
+    /// [`I18n::switch_failed`] says so.
     pub fn set(&self, locale: Locale) {
-        save_locale(locale);
-        self.set_locale.set(locale);
+        let this = *self;
+        leptos::task::spawn_local(async move {
+            let ok = load(locale).await;
+            this.set_failed.set(!ok);
+            if ok {
+                save_locale(locale);
+                this.set_locale.set(locale);
+            }
+        });
+    }
+
+    /// Whether the last language switch failed for want of a network.
+    pub fn switch_failed(&self) -> bool {
+        self.failed.get()
     }
 }
 
 /// Reads the saved language and provides the [`I18n`] context; `<html lang dir>` follows it.
 pub fn provide_i18n() -> I18n {
-    let (locale, set_locale) = signal(saved_locale().unwrap_or_default());
-    let i18n = I18n { locale, set_locale };
+    // The saved language if its table is here (main.rs fetches it before mounting).
+    let start = saved_locale().filter(|l| is_loaded(*l)).unwrap_or_default();
+    let (locale, set_locale) = signal(start);
+    let (failed, set_failed) = signal(false);
+    let i18n = I18n {
+        locale,
+        set_locale,
+        failed,
+        set_failed,
+    };
     Effect::new(move |_| apply_to_document(locale.get()));
     provide_context(i18n);
     i18n

@@ -1,11 +1,91 @@
-//! My appointments: upcoming and past, reschedule and cancel (SPEC §3.3).
+//! My appointments (SPEC §3.3): upcoming and past, each with its status; from here the
+//! citizen opens one to change, cancel or show it.
 
 use leptos::prelude::*;
+use leptos_router::components::A;
+use rega_api::appointments::{AppointmentList, AppointmentState, AppointmentView};
 
+use crate::api;
 use crate::components::page_heading::PageHeading;
+use crate::i18n::format::{date_with_weekday, time};
+use crate::i18n::use_i18n;
+use crate::pages::appointment::{CutOffNotice, status_name};
+use crate::pages::book::time::hour_minute;
+use crate::pages::book::{localized, service_name};
 
-/// My appointments: upcoming and past, reschedule and cancel (SPEC §3.3).
+/// The tag's colour class for a status.
+fn tag_class(status: AppointmentState) -> &'static str {
+    match status {
+        AppointmentState::Booked | AppointmentState::CheckedIn => "rg-tag rg-tag--active",
+        AppointmentState::Attended => "rg-tag",
+        AppointmentState::NoShow | AppointmentState::Cancelled => "rg-tag rg-tag--ended",
+    }
+}
+
+/// One appointment in the list.
+#[component]
+fn AppointmentItem(
+    /// The appointment.
+    appointment: AppointmentView,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let a = appointment;
+    view! {
+        {move || {
+            let m = i18n.t();
+            let locale = i18n.locale();
+            let (h, min) = hour_minute(&a.time);
+            let cut_off = a.status == AppointmentState::Booked && !a.can_change;
+            view! {
+                <li class="rg-appointment-item">
+                    <h3 class="rg-appointment-item__title">
+                        <A href=format!("/appointments/{}", a.reference) attr:class="rg-link">{service_name(m, a.service)}</A>
+                    </h3>
+                    <p class="rg-appointment-item__when">{format!("{}, {}", date_with_weekday(locale, a.date), time(locale, h, min))}</p>
+                    <p class="rg-appointment-item__where">{localized(&a.place.name, locale)}</p>
+                    <p class="rg-appointment-item__meta">
+                        <span class=tag_class(a.status)>{status_name(m, a.status)}</span>
+                        " "<bdi dir="ltr" class="rg-reference">{a.reference.clone()}</bdi>
+                    </p>
+                    {cut_off.then(|| view! { <CutOffNotice appointment=a.clone()/> })}
+                </li>
+            }
+        }}
+    }
+}
+
+/// The citizen's appointments.
 #[component]
 pub fn Appointments() -> impl IntoView {
-    view! { <PageHeading title=|m| m.appointments_title intro=|m| m.appointments_intro/> }
+    let i18n = use_i18n();
+    let list = api::use_get::<AppointmentList>(|| Some("/appointments".to_owned()));
+    view! {
+        <PageHeading title=|m| m.appointments_title intro=|m| m.appointments_intro/>
+        {move || match list.get() {
+            None => view! { <p class="rg-body" role="status">{i18n.t().common_loading}</p> }.into_any(),
+            Some(Err(e)) => view! { <p class="rg-notice" role="alert">{e.message(i18n.t())}</p> }.into_any(),
+            Some(Ok(AppointmentList { upcoming, past })) => {
+                let m = i18n.t();
+                view! {
+                    <h2 class="rg-heading-m">{m.appointments_upcoming}</h2>
+                    {if upcoming.is_empty() {
+                        view! { <p class="rg-body">{m.appointments_none}</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="rg-appointment-list">
+                                {upcoming.into_iter().map(|a| view! { <AppointmentItem appointment=a/> }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }}
+                    <p class="rg-body"><A href="/book" attr:class="rg-button">{m.home_book_heading}</A></p>
+                    {(!past.is_empty()).then(|| view! {
+                        <h2 class="rg-heading-m">{m.appointments_past}</h2>
+                        <ul class="rg-appointment-list">
+                            {past.into_iter().map(|a| view! { <AppointmentItem appointment=a/> }).collect_view()}
+                        </ul>
+                    })}
+                }.into_any()
+            }
+        }}
+    }
 }

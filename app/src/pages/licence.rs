@@ -2,8 +2,6 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_navigate;
-use rega_api::ErrorCode;
 use rega_api::licence::{LicenceCard, LicenceStatus, LicenceToken};
 use rega_api::time::LocalDateTime;
 
@@ -39,8 +37,7 @@ fn status_text(m: &'static Messages, status: LicenceStatus) -> &'static str {
 #[component]
 pub fn Licence() -> impl IntoView {
     let i18n = use_i18n();
-    let navigate = use_navigate();
-    let card = LocalResource::new(|| api::get::<LicenceCard>("/licence"));
+    let card = api::use_get::<LicenceCard>(|| Some("/licence".to_owned()));
     let (token, set_token) = signal(None::<LicenceToken>);
     let (token_error, set_token_error) = signal(None::<ApiError>);
     let (fetching, set_fetching) = signal(false);
@@ -72,17 +69,6 @@ pub fn Licence() -> impl IntoView {
             }
             set_fetching.set(false);
         });
-    });
-
-    // A session that ended leads to sign-in and back here.
-    Effect::new(move |_| {
-        if let Some(Err(ApiError::Http {
-            code: Some(ErrorCode::Unauthenticated),
-            ..
-        })) = card.get()
-        {
-            navigate("/sign-in?next=/licence", Default::default());
-        }
     });
 
     let qr_text = Signal::derive(move || token.get().map(|t| t.token).unwrap_or_default());

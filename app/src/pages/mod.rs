@@ -1,5 +1,10 @@
-//! One module per route or journey step.
+//! One module per route or journey step, and [`Screen`], which picks the page for an address.
+//!
+//! The router only tracks the address; [`route`] maps it to a page. `<Routes>` with a route per
+//! page compiles the router's matching and view code once per page, which made the WebAssembly
+//! tens of kilobytes larger (SPEC §8's first-load budget).
 
+pub mod appointment;
 pub mod appointments;
 pub mod board;
 pub mod book;
@@ -10,3 +15,135 @@ pub mod licence;
 pub mod not_found;
 pub mod sign_in;
 pub mod verify;
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+/// The page an address shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Page {
+    /// `/`
+    Home,
+    /// `/sign-in`
+    SignIn,
+    /// `/book`: which service.
+    BookService,
+    /// `/book/directorate`
+    BookDirectorate,
+    /// `/book/day`
+    BookDay,
+    /// `/book/time`
+    BookTime,
+    /// `/book/check`
+    BookCheck,
+    /// `/appointments`
+    Appointments,
+    /// `/appointments/{reference}`
+    Appointment(String),
+    /// `/appointments/{reference}/cancel`
+    Cancel(String),
+    /// `/licence`
+    Licence,
+    /// `/kiosk`
+    Kiosk,
+    /// `/verify`
+    Verify,
+    /// `/desk`
+    Desk,
+    /// `/board`
+    Board,
+    /// Anything else.
+    NotFound,
+}
+
+/// The page for a path (without query). A trailing slash is ignored.
+pub fn route(path: &str) -> Page {
+    let path = path
+        .strip_suffix('/')
+        .filter(|p| !p.is_empty())
+        .unwrap_or(path);
+    let segments: Vec<&str> = path.split('/').skip(1).collect();
+    let reference = |r: &str| {
+        let ok = !r.is_empty()
+            && r.len() <= 40
+            && r.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        ok.then(|| r.to_owned())
+    };
+    match segments.as_slice() {
+        [""] => Page::Home,
+        ["sign-in"] => Page::SignIn,
+        ["book"] => Page::BookService,
+        ["book", "directorate"] => Page::BookDirectorate,
+        ["book", "day"] => Page::BookDay,
+        ["book", "time"] => Page::BookTime,
+        ["book", "check"] => Page::BookCheck,
+        ["appointments"] => Page::Appointments,
+        ["appointments", r] => reference(r).map_or(Page::NotFound, Page::Appointment),
+        ["appointments", r, "cancel"] => reference(r).map_or(Page::NotFound, Page::Cancel),
+        ["licence"] => Page::Licence,
+        ["kiosk"] => Page::Kiosk,
+        ["verify"] => Page::Verify,
+        ["desk"] => Page::Desk,
+        ["board"] => Page::Board,
+        _ => Page::NotFound,
+    }
+}
+
+/// The page of the current address.
+#[component]
+pub fn Screen() -> impl IntoView {
+    let location = use_location();
+    let page = Memo::new(move |_| route(&location.pathname.get()));
+    // A followed link changes the address bar only when the router is told the new page is
+    // ready (`<Routes>` would do this); the page is rendered synchronously, so at once.
+    let browser = use_context::<leptos_router::location::BrowserUrl>();
+    Effect::new(move |_| {
+        location.pathname.track();
+        if let Some(browser) = &browser {
+            leptos_router::location::LocationProvider::ready_to_complete(browser);
+        }
+    });
+    move || match page.get() {
+        Page::Home => home::Home().into_any(),
+        Page::SignIn => sign_in::SignIn().into_any(),
+        Page::BookService => book::service::ServicePage().into_any(),
+        Page::BookDirectorate => book::directorate::DirectoratePage().into_any(),
+        Page::BookDay => book::day::DayPage().into_any(),
+        Page::BookTime => book::time::TimePage().into_any(),
+        Page::BookCheck => book::check::CheckPage().into_any(),
+        Page::Appointments => appointments::Appointments().into_any(),
+        Page::Appointment(reference) => {
+            view! { <appointment::AppointmentPage reference/> }.into_any()
+        }
+        Page::Cancel(reference) => view! { <appointment::CancelPage reference/> }.into_any(),
+        Page::Licence => licence::Licence().into_any(),
+        Page::Kiosk => kiosk::Kiosk().into_any(),
+        Page::Verify => verify::Verify().into_any(),
+        Page::Desk => desk::Desk().into_any(),
+        Page::Board => board::Board().into_any(),
+        Page::NotFound => not_found::NotFound().into_any(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_address_shows_its_page() {
+        assert_eq!(route("/"), Page::Home);
+        assert_eq!(route("/book/"), Page::BookService);
+        assert_eq!(route("/book/time"), Page::BookTime);
+        assert_eq!(
+            route("/appointments/RG-7K3M-Q9P2"),
+            Page::Appointment("RG-7K3M-Q9P2".into())
+        );
+        assert_eq!(
+            route("/appointments/RG-7K3M-Q9P2/cancel"),
+            Page::Cancel("RG-7K3M-Q9P2".into())
+        );
+        assert_eq!(route("/appointments/<x>"), Page::NotFound);
+        assert_eq!(route("/book/nowhere"), Page::NotFound);
+        assert_eq!(route("/licence/extra"), Page::NotFound);
+    }
+}

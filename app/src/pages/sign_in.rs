@@ -1,6 +1,5 @@
 //! Sign in with the national card number and an SMS code (SPEC §3.1).
 
-use leptos::html::Div;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -8,6 +7,7 @@ use rega_api::ErrorCode;
 use rega_api::auth::{CodeRequest, CodeSent, SessionInfo, VerifyRequest};
 
 use crate::api::{self, ApiError};
+use crate::components::error_summary::ErrorSummary;
 use crate::components::page_heading::PageHeading;
 use crate::components::text_field::TextField;
 use crate::i18n::format::{digits, parse_digits};
@@ -60,7 +60,6 @@ pub fn SignIn() -> impl IntoView {
     let (busy, set_busy) = signal(false);
     let (resend_at, set_resend_at) = signal(0.0_f64);
     let (now, set_now) = signal(js_sys::Date::now());
-    let summary = NodeRef::<Div>::new();
     let query = use_query_map();
     let navigate = use_navigate();
 
@@ -76,15 +75,7 @@ pub fn SignIn() -> impl IntoView {
             Problem::Api(error) => error.message(i18n.t()),
         })
     };
-    let show = move |p: Problem| {
-        set_problem.set(Some(p));
-        // Focus the summary so screen readers read the problem at once.
-        request_animation_frame(move || {
-            if let Some(el) = summary.get() {
-                let _ = el.focus();
-            }
-        });
-    };
+    let show = move |p: Problem| set_problem.set(Some(p));
 
     let send_code = move || {
         let Some(id) = national_id_input(&national_id.get_untracked()) else {
@@ -147,12 +138,8 @@ pub fn SignIn() -> impl IntoView {
 
     view! {
         <PageHeading title=|m| m.sign_in_title intro=|m| m.sign_in_intro/>
-        <Show when=move || problem.get().is_some()>
-            <div class="rg-error-summary" role="alert" tabindex="-1" node_ref=summary>
-                <h2 class="rg-error-summary__title">{move || i18n.t().common_error_summary}</h2>
-                <a class="rg-error-summary__link" href=move || format!("#{}", field_id())>{message}</a>
-            </div>
-        </Show>
+        <ErrorSummary message=Signal::derive(move || message().map(str::to_owned))
+            target=Signal::derive(move || field_id().to_owned())/>
         {move || match step.get() {
             Step::NationalId => {
                 let send_code = send_code;

@@ -1,0 +1,129 @@
+//! Step 2: which traffic directorate, each with its address and opening hours.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use rega_api::reference::{DirectorateInfo, OpeningHours};
+
+use super::{Step, ask_missing_first, localized, use_answers};
+use crate::api;
+use crate::components::back_link::BackLink;
+use crate::components::error_summary::ErrorSummary;
+use crate::components::page_heading::PageHeading;
+use crate::components::radios::{Choice, Radios};
+use crate::i18n::format::{time, weekday_name};
+use crate::i18n::{I18n, fill, use_i18n};
+use rega_api::time::Date;
+
+/// A Saturday (2026-11-28), in days since 1970-01-01.
+const SATURDAY: i64 = 20_785;
+
+/// "Sunday to Thursday, 8:00 am – 2:00 pm" in the interface language.
+pub fn opening_hours(i18n: I18n, hours: &OpeningHours) -> String {
+    let locale = i18n.locale();
+    // Any date with the right weekday gives its name.
+    let name = |w: &rega_api::time::Weekday| {
+        weekday_name(
+            locale,
+            Date::from_days_since_epoch(SATURDAY + w.index() as i64),
+        )
+    };
+    let clock = |hh_mm: &str| {
+        let mut parts = hh_mm.split(':').map(|p| p.parse::<u8>().unwrap_or(0));
+        time(locale, parts.next().unwrap_or(0), parts.next().unwrap_or(0))
+    };
+    let (Some(first), Some(last)) = (hours.weekdays.first(), hours.weekdays.last()) else {
+        return String::new();
+    };
+    fill(
+        i18n.t().book_opening_hours,
+        &[
+            ("from", name(first)),
+            ("to", name(last)),
+            ("opens", &clock(&hours.opens)),
+            ("closes", &clock(&hours.closes)),
+        ],
+    )
+}
+
+/// The directorate question.
+#[component]
+pub fn DirectoratePage() -> impl IntoView {
+    ask_missing_first(Step::Directorate);
+    let i18n = use_i18n();
+    let answers = use_answers();
+    let navigate = use_navigate();
+    let directorates = api::use_get::<Vec<DirectorateInfo>>(|| Some("/directorates".to_owned()));
+    let selected = RwSignal::new(answers.get_untracked().directorate);
+    let (problem, set_problem) = signal(false);
+
+    let choices = Signal::derive(move || {
+        let service = answers.get().service;
+        match directorates.get() {
+            Some(Ok(list)) => list
+                .into_iter()
+                .filter(|d| service.is_some_and(|s| d.services.contains(&s)))
+                .map(|d| Choice {
+                    value: d.id.clone(),
+                    label: localized(&d.name, i18n.locale()),
+                    hint: Some(format!(
+                        "{} · {}",
+                        localized(&d.address, i18n.locale()),
+                        opening_hours(i18n, &d.opening_hours)
+                    )),
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    });
+    let error = Signal::derive(move || {
+        problem
+            .get()
+            .then(|| i18n.t().book_choose_directorate.to_owned())
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match selected.get_untracked() {
+            Some(id) => {
+                let next = answers.get_untracked().with(|a| a.directorate = Some(id));
+                navigate(&next.href(Step::Day), Default::default());
+            }
+            None => set_problem.set(true),
+        }
+    };
+
+    view! {
+        <BackLink href=Signal::derive(move || {
+            let a = answers.get();
+            match &a.reschedule {
+                Some(r) => format!("/appointments/{r}"),
+                None => a.href(Step::Service),
+            }
+        })/>
+        <ErrorSummary message=error target="directorate-0"/>
+        <PageHeading title=|m| m.book_directorate_title intro=|m| m.book_directorate_intro/>
+        {move || match directorates.get() {
+            None => view! { <p class="rg-body" role="status">{i18n.t().common_loading}</p> }.into_any(),
+            Some(Err(e)) => view! { <p class="rg-notice" role="alert">{e.message(i18n.t())}</p> }.into_any(),
+            Some(Ok(_)) => view! {
+                <form class="rg-form" novalidate on:submit=submit.clone()>
+                    <Radios name="directorate" legend=Signal::derive(move || i18n.t().book_directorate_title.to_owned())
+                        choices=choices selected=selected error=error/>
+                    <button class="rg-button" type="submit">{i18n.t().common_continue}</button>
+                </form>
+            }.into_any(),
+        }}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_reference_saturday_is_a_saturday() {
+        assert_eq!(
+            Date::from_days_since_epoch(SATURDAY).weekday(),
+            rega_api::time::Weekday::Saturday
+        );
+    }
+}

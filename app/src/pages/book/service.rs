@@ -1,0 +1,103 @@
+//! Step 1: which service. Only the ones the citizen may book are choices; each of the others
+//! says in one line why not.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+use rega_api::ErrorCode;
+use rega_api::appointments::EligibilityList;
+
+use super::{Step, service_name, use_answers};
+use crate::api;
+use crate::components::error_summary::ErrorSummary;
+use crate::components::page_heading::PageHeading;
+use crate::components::radios::{Choice, Radios};
+use crate::i18n::{error_message, use_i18n};
+use rega_api::service::ServiceKind;
+
+/// The service question.
+#[component]
+pub fn ServicePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let answers = use_answers();
+    let navigate = use_navigate();
+    let eligibility = api::use_get::<EligibilityList>(|| Some("/eligibility".to_owned()));
+    let selected = RwSignal::new(answers.get_untracked().service.map(|s| s.code().to_owned()));
+    let (problem, set_problem) = signal(false);
+
+    let open = move || match eligibility.get() {
+        Some(Ok(list)) => list
+            .services
+            .into_iter()
+            .filter(|s| s.reason.is_none())
+            .map(|s| s.service)
+            .collect::<Vec<_>>(),
+        _ => Vec::new(),
+    };
+    let choices = Signal::derive(move || {
+        let m = i18n.t();
+        open()
+            .into_iter()
+            .map(|s| Choice {
+                value: s.code().to_owned(),
+                label: service_name(m, s).to_owned(),
+                hint: None,
+            })
+            .collect::<Vec<_>>()
+    });
+    let error = Signal::derive(move || {
+        problem
+            .get()
+            .then(|| i18n.t().book_choose_service.to_owned())
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match selected
+            .get_untracked()
+            .and_then(|s| ServiceKind::from_code(&s))
+        {
+            Some(service) => {
+                let next = answers.get_untracked().with(|a| a.service = Some(service));
+                navigate(&next.href(Step::Directorate), Default::default());
+            }
+            None => set_problem.set(true),
+        }
+    };
+
+    view! {
+        <ErrorSummary message=error target="service-0"/>
+        <PageHeading title=|m| m.book_service_title intro=|m| m.book_service_intro/>
+        {move || match eligibility.get() {
+            None => view! { <p class="rg-body" role="status">{i18n.t().common_loading}</p> }.into_any(),
+            Some(Err(e)) => view! { <p class="rg-notice" role="alert">{e.message(i18n.t())}</p> }.into_any(),
+            Some(Ok(list)) => {
+                let m = i18n.t();
+                let refused: Vec<_> = list.services.iter().filter_map(|s| s.reason.map(|r| (s.service, r))).collect();
+                let any_open = refused.len() < list.services.len();
+                view! {
+                    {any_open.then(|| view! {
+                        <form class="rg-form" novalidate on:submit=submit.clone()>
+                            <Radios name="service" legend=Signal::derive(move || i18n.t().book_service_title.to_owned())
+                                choices=choices selected=selected error=error/>
+                            <button class="rg-button" type="submit">{m.common_continue}</button>
+                        </form>
+                    })}
+                    {(!refused.is_empty()).then(|| view! {
+                        <h2 class="rg-heading-m">{m.book_service_refused}</h2>
+                        <ul class="rg-refused">
+                            {refused.into_iter().map(|(service, reason)| view! {
+                                <li>
+                                    <strong>{service_name(m, service)}</strong>
+                                    <span class="rg-refused__reason">{error_message(m, reason)}</span>
+                                    {(reason == ErrorCode::AlreadyBooked).then(|| view! {
+                                        <A href="/appointments" attr:class="rg-link">{m.nav_appointments}</A>
+                                    })}
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    })}
+                }.into_any()
+            }
+        }}
+    }
+}
