@@ -28,18 +28,18 @@ test('Sorani is the default: right-to-left, in Sorani', async ({ page }) => {
 });
 
 test('the language switch flips the direction and survives a reload', async ({ page }) => {
-  await openApp(page, '/book');
+  await openApp(page, '/sign-in');
   for (const locale of ['en', 'ar', 'ckb', 'en'] as const) {
     await page.getByRole('button', { name: LANGUAGE_BUTTON[locale] }).click();
     await expect(page.locator('html')).toHaveAttribute('lang', locale);
     await expect(page.locator('html')).toHaveAttribute('dir', DIRECTION[locale]);
     await expect(page.getByRole('button', { name: LANGUAGE_BUTTON[locale] })).toHaveAttribute('aria-pressed', 'true');
   }
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Book an appointment');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sign in');
   await page.reload();
   await expect(page.locator('#rg-shell')).toHaveCount(0);
   await expect(page.locator('html')).toHaveAttribute('dir', 'ltr');
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Book an appointment');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sign in');
 });
 
 test('the layout mirrors: the brand sits at the start edge in both directions', async ({ page }) => {
@@ -48,6 +48,7 @@ test('the layout mirrors: the brand sits at the start edge in both directions', 
   const rtlBox = await page.locator('.rg-header__brand').boundingBox();
   expect(rtlBox && rtlBox.x + rtlBox.width).toBeGreaterThan(width * 0.5);
   await page.getByRole('button', { name: LANGUAGE_BUTTON.en }).click();
+  await expect(page.locator('html')).toHaveAttribute('dir', 'ltr');
   const ltrBox = await page.locator('.rg-header__brand').boundingBox();
   expect(ltrBox && ltrBox.x).toBeLessThan(width * 0.5);
 });
@@ -73,10 +74,10 @@ for (const locale of ['ckb', 'en'] as const) {
 test('following a link moves focus to the new page heading', async ({ context, page }) => {
   await useLocale(context, 'en');
   await openApp(page, '/');
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My appointments' }).click();
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('My appointments');
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sign in');
   await expect(page.getByRole('heading', { level: 1 })).toBeFocused();
-  await expect(page).toHaveURL(/\/appointments$/);
+  await expect(page).toHaveURL(/\/sign-in$/);
   await page.goBack();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(ROUTES[0].en);
 });
