@@ -111,7 +111,7 @@ pub async fn fetch_static_json(path: &str) -> Option<wasm_bindgen::JsValue> {
 }
 
 /// Parses JSON with the browser's own parser (much smaller than compiling one into the wasm).
-fn parse<T: DeserializeOwned>(text: &str) -> Option<T> {
+pub fn parse<T: DeserializeOwned>(text: &str) -> Option<T> {
     let value = js_sys::JSON::parse(text).ok()?;
     serde_wasm_bindgen::from_value(value).ok()
 }
@@ -125,7 +125,7 @@ fn decode<T: DeserializeOwned>((status, text): (u16, String)) -> Result<T, ApiEr
     Err(ApiError::Http { status, code })
 }
 
-fn encode<B: Serialize>(body: &B) -> Result<String, ApiError> {
+pub fn encode<B: Serialize>(body: &B) -> Result<String, ApiError> {
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
     let value = body.serialize(&serializer).map_err(|_| ApiError::Decode)?;
     js_sys::JSON::stringify(&value)
@@ -167,6 +167,7 @@ pub fn use_get<T: DeserializeOwned + Clone + Send + Sync + 'static>(
     let (value, set_value) = signal(None::<Result<T, ApiError>>);
     let generation = StoredValue::new(0_u32);
     let navigate = leptos_router::hooks::use_navigate();
+    let session = use_context::<crate::components::session::Session>();
     Effect::new(move |_| {
         let Some(path) = path() else {
             set_value.set(Some(Err(ApiError::Decode)));
@@ -183,6 +184,9 @@ pub fn use_get<T: DeserializeOwned + Clone + Send + Sync + 'static>(
             }
             let answer = answer.and_then(decode::<T>);
             if matches!(&answer, Err(e) if is_signed_out(e)) {
+                if let Some(session) = session {
+                    session.set(false);
+                }
                 navigate(
                     &sign_in_href(&current_path()),
                     leptos_router::NavigateOptions {
@@ -195,6 +199,15 @@ pub fn use_get<T: DeserializeOwned + Clone + Send + Sync + 'static>(
         });
     });
     value.into()
+}
+
+/// `POST` with no body and no answer body (`204`), e.g. signing out.
+pub async fn post_empty(path: &str) -> Result<(), ApiError> {
+    let (status, text) = send("POST", path, None, None).await?;
+    if (200..300).contains(&status) {
+        return Ok(());
+    }
+    decode::<()>((status, text))
 }
 
 /// A fresh idempotency key: 128 random bits as hex (works outside secure contexts too).

@@ -4,6 +4,7 @@ pub mod api;
 pub mod components;
 pub mod i18n;
 pub mod pages;
+pub mod start;
 
 use leptos::prelude::*;
 use leptos_router::components::Router;
@@ -11,18 +12,37 @@ use leptos_router::components::Router;
 use crate::components::site_footer::SiteFooter;
 use crate::components::site_header::SiteHeader;
 use crate::i18n::provide_i18n;
-use crate::pages::Screen;
+use crate::pages::{DirectorateScreen, Screen};
 
 /// The whole app: header, the page of the current route, footer.
 #[component]
 pub fn App() -> impl IntoView {
     let i18n = provide_i18n();
+    components::session::provide_session();
     view! {
         <Router>
             <a class="rg-skip-link" href="#main">{move || i18n.t().common_skip_to_content}</a>
             <SiteHeader/>
             <main id="main" class="rg-main" tabindex="-1">
                 <Screen/>
+            </main>
+            <SiteFooter/>
+        </Router>
+    }
+}
+
+/// The directorate screens (kiosk, verify, desk, board): a second wasm, so that nothing only
+/// they need weighs on a citizen's first load.
+#[component]
+pub fn DirectorateApp() -> impl IntoView {
+    let i18n = provide_i18n();
+    components::session::provide_session();
+    view! {
+        <Router>
+            <a class="rg-skip-link" href="#main">{move || i18n.t().common_skip_to_content}</a>
+            <SiteHeader/>
+            <main id="main" class="rg-main" tabindex="-1">
+                <DirectorateScreen/>
             </main>
             <SiteFooter/>
         </Router>

@@ -1,37 +1,5 @@
-//! The browser entry point: replaces the static shell of `index.html` with the app.
-
-use wasm_bindgen::JsCast;
+//! The citizen screens' entry point (`index.html`).
 
 fn main() {
-    // With `panic = "abort"` a panic stops the app; show the crash notice of index.html
-    // instead of leaving a frozen page.
-    std::panic::set_hook(Box::new(|_| {
-        if let Some(body) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.body())
-        {
-            let _ = body.class_list().add_1("rg-crashed");
-        }
-    }));
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
-    let Some(root) = document
-        .get_element_by_id("rg-root")
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-    else {
-        return;
-    };
-    // A language other than the compiled-in Sorani is fetched before the app replaces the
-    // shell, which is already painted in that language.
-    // Leptos's executor starts with the mount, so this first task uses wasm-bindgen's own.
-    wasm_bindgen_futures::spawn_local(async move {
-        if let Some(locale) = rega_app::i18n::saved() {
-            rega_app::i18n::load(locale).await;
-        }
-        if let Some(shell) = document.get_element_by_id("rg-shell") {
-            shell.remove();
-        }
-        leptos::mount::mount_to(root, rega_app::App).forget();
-    });
+    rega_app::start::start(rega_app::App);
 }

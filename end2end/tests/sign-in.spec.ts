@@ -1,7 +1,7 @@
 // Sign in with the national card number and the SMS code (SPEC §3.1), in Sorani and English,
 // reading the code from the development outbox as a citizen would read their SMS.
 import { test, expect } from '@playwright/test';
-import { ROUTES, SIGN_IN, codeFor, expectNoAxeViolations, openApp, useLocale } from './fixtures/app';
+import { ROUTES, SIGN_IN, codeFor, expectNoAxeViolations, msg, openApp, practiceCitizen, signIn, useLocale } from './fixtures/app';
 
 // Each test signs in a different demo citizen: codes are limited to one a minute per ID, and
 // the licence spec uses 001, 003 and 004.
@@ -50,3 +50,23 @@ for (const locale of ['ckb', 'en'] as const) {
     expect(session.status()).toBe(200);
   });
 }
+
+test('signing out ends the session and forgets the licence kept on the device', async ({ context, page }, info) => {
+  const locale = info.project.name === 'phone' ? 'ckb' : 'en';
+  await useLocale(context, locale);
+  await page.goto('/sign-in?next=/appointments');
+  await signIn(page, locale, practiceCitizen(info, 13));
+  await expect(page).toHaveURL(/\/appointments$/);
+  const nav = page.getByRole('navigation', { name: msg(locale, 'common.main_navigation') });
+  await expect(nav.getByRole('link', { name: msg(locale, 'nav.sign_in') })).toHaveCount(0);
+  await page.evaluate(() => localStorage.setItem('rega.licence.token', '{"token":"DL1:X","issued_at":1,"expires_at":2}'));
+  await nav.getByRole('button', { name: msg(locale, 'nav.sign_out') }).click();
+  await expect(page).toHaveURL(/\/\?signed-out=1$/);
+  await expect(page.getByRole('status').filter({ hasText: msg(locale, 'home.signed_out') })).toBeVisible();
+  await expect(nav.getByRole('link', { name: msg(locale, 'nav.sign_in') })).toBeVisible();
+  expect(await page.evaluate(() => localStorage.getItem('rega.licence.token'))).toBeNull();
+  expect(await page.evaluate(async () => (await fetch('/api/v1/auth/session')).status)).toBe(401);
+  await expectNoAxeViolations(page);
+  await page.goto('/appointments');
+  await expect(page).toHaveURL(/\/sign-in\?next=\/appointments$/);
+});

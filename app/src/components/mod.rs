@@ -6,6 +6,7 @@ pub mod language_switch;
 pub mod page_heading;
 pub mod qr_code;
 pub mod radios;
+pub mod session;
 pub mod site_footer;
 pub mod site_header;
 pub mod text_field;

@@ -3,14 +3,31 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_navigate;
+
 use crate::components::language_switch::LanguageSwitch;
+use crate::components::session::use_session;
 use crate::i18n::use_i18n;
 
 /// The site header.
 #[component]
 pub fn SiteHeader() -> impl IntoView {
     let i18n = use_i18n();
-    let link = |href: &'static str, label: fn(&'static crate::i18n::Messages) -> &'static str| {
+    let session = use_session();
+    let navigate = use_navigate();
+    let sign_out = move || {
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            // Even if the network is down, this device forgets what it kept for the session.
+            crate::pages::licence::forget_saved_token();
+            if session.sign_out().await.is_ok() {
+                navigate("/?signed-out=1", Default::default());
+            }
+        });
+    };
+    let link = move |href: &'static str,
+                     label: fn(&'static crate::i18n::Messages) -> &'static str| {
         view! {
             <li class="rg-nav__item">
                 <A href=href attr:class="rg-nav__link">{move || label(i18n.t())}</A>
@@ -31,7 +48,17 @@ pub fn SiteHeader() -> impl IntoView {
                     {link("/book", |m| m.nav_book)}
                     {link("/appointments", |m| m.nav_appointments)}
                     {link("/licence", |m| m.nav_licence)}
-                    {link("/sign-in", |m| m.nav_sign_in)}
+                    {move || if session.signed_in() {
+                        view! {
+                            <li class="rg-nav__item">
+                                <button type="button" class="rg-nav__link rg-link-button" on:click={let sign_out = sign_out.clone(); move |_| sign_out()}>
+                                    {move || i18n.t().nav_sign_out}
+                                </button>
+                            </li>
+                        }.into_any()
+                    } else {
+                        link("/sign-in", |m| m.nav_sign_in).into_any()
+                    }}
                 </ul>
             </nav>
         </header>

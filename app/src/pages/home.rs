@@ -31,18 +31,23 @@ fn JourneyCard(
 #[component]
 pub fn Home() -> impl IntoView {
     let i18n = use_i18n();
+    let query = leptos_router::hooks::use_query_map();
     view! {
+        {move || query.get().get("signed-out").map(|_| view! {
+            <p class="rg-notice" role="status">{i18n.t().home_signed_out}</p>
+        })}
         <PageHeading title=|m| m.home_title intro=|m| m.home_intro/>
         <ul class="rg-card-list">
             <JourneyCard href="/book" heading=|m| m.home_book_heading text=|m| m.home_book_text/>
             <JourneyCard href="/licence" heading=|m| m.home_licence_heading text=|m| m.home_licence_text/>
         </ul>
         <h2 class="rg-heading-m">{move || i18n.t().home_directorate_heading}</h2>
+        // The directorate screens are another app (directorate.html): a full page load.
         <ul class="rg-link-list">
-            <li><A href="/kiosk" attr:class="rg-link">{move || i18n.t().kiosk_title}</A></li>
-            <li><A href="/verify" attr:class="rg-link">{move || i18n.t().verify_title}</A></li>
-            <li><A href="/desk" attr:class="rg-link">{move || i18n.t().desk_title}</A></li>
-            <li><A href="/board" attr:class="rg-link">{move || i18n.t().board_title}</A></li>
+            <li><a href="/kiosk" class="rg-link" rel="external">{move || i18n.t().kiosk_title}</a></li>
+            <li><a href="/verify" class="rg-link" rel="external">{move || i18n.t().verify_title}</a></li>
+            <li><a href="/desk" class="rg-link" rel="external">{move || i18n.t().desk_title}</a></li>
+            <li><a href="/board" class="rg-link" rel="external">{move || i18n.t().board_title}</a></li>
         </ul>
     }
 }

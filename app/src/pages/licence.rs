@@ -33,12 +33,49 @@ fn status_text(m: &'static Messages, status: LicenceStatus) -> &'static str {
     }
 }
 
+/// Where the device keeps the card and the last token, so the licence shows without a network.
+const SAVED_CARD: &str = "rega.licence.card";
+const SAVED_TOKEN: &str = "rega.licence.token";
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+fn keep<T: serde::Serialize>(key: &str, value: &T) {
+    if let (Some(s), Ok(text)) = (storage(), api::encode(value)) {
+        // A full or disabled storage only costs the offline copy.
+        let _ = s.set_item(key, &text);
+    }
+}
+
+fn kept<T: serde::de::DeserializeOwned>(key: &str) -> Option<T> {
+    api::parse(&storage()?.get_item(key).ok().flatten()?)
+}
+
+/// Deletes the card and token kept on this device (at sign-in and sign-out).
+pub fn forget_saved_token() {
+    if let Some(s) = storage() {
+        let _ = s.remove_item(SAVED_CARD);
+        let _ = s.remove_item(SAVED_TOKEN);
+    }
+}
+
 /// The licence page.
 #[component]
 pub fn Licence() -> impl IntoView {
     let i18n = use_i18n();
-    let card = api::use_get::<LicenceCard>(|| Some("/licence".to_owned()));
-    let (token, set_token) = signal(None::<LicenceToken>);
+    // Asked again when the network comes back.
+    let (online_again, set_online_again) = signal(0_u32);
+    let handle = window_event_listener(leptos::ev::online, move |_| {
+        set_online_again.update(|n| *n += 1)
+    });
+    on_cleanup(move || handle.remove());
+    let card = api::use_get::<LicenceCard>(move || {
+        online_again.track();
+        Some("/licence".to_owned())
+    });
+    let saved_card = kept::<LicenceCard>(SAVED_CARD);
+    let (token, set_token) = signal(kept::<LicenceToken>(SAVED_TOKEN));
     let (token_error, set_token_error) = signal(None::<ApiError>);
     let (fetching, set_fetching) = signal(false);
     let (now, set_now) = signal(js_sys::Date::now());
@@ -49,7 +86,26 @@ pub fn Licence() -> impl IntoView {
         on_cleanup(move || handle.clear());
     }
 
-    // Renew the token whenever it is missing or about to expire, for a licence that has one.
+    // The card to show: the server's, or without a network the one kept on this device.
+    let shown = move || match card.get() {
+        Some(Ok(c)) => Some((c, false)),
+        Some(Err(ApiError::Network)) | None => saved_card.clone().map(|c| (c, true)),
+        Some(Err(_)) => None,
+    };
+    Effect::new(move |_| {
+        if let Some(Ok(c)) = card.get() {
+            keep(SAVED_CARD, &c);
+            if c.status == LicenceStatus::Suspended {
+                set_token.set(None);
+                if let Some(s) = storage() {
+                    let _ = s.remove_item(SAVED_TOKEN);
+                }
+            }
+        }
+    });
+
+    // Renew the token whenever it is missing or about to expire, for a licence that has one;
+    // offline this retries every second, so the page recovers by itself.
     Effect::new(move |_| {
         let showable =
             matches!(card.get(), Some(Ok(ref c)) if c.status != LicenceStatus::Suspended);
@@ -61,6 +117,7 @@ pub fn Licence() -> impl IntoView {
         spawn_local(async move {
             match api::get::<LicenceToken>("/licence/token").await {
                 Ok(fresh) => {
+                    keep(SAVED_TOKEN, &fresh);
                     set_token.set(Some(fresh));
                     set_token_error.set(None);
                 }
@@ -76,14 +133,16 @@ pub fn Licence() -> impl IntoView {
 
     view! {
         <PageHeading title=|m| m.licence_title intro=|m| m.licence_intro/>
-        {move || match card.get() {
-            None => view! { <p class="rg-body" role="status">{i18n.t().common_loading}</p> }.into_any(),
-            Some(Err(error)) => view! { <p class="rg-body rg-notice" role="alert">{error.message(i18n.t())}</p> }.into_any(),
-            Some(Ok(c)) => {
+        {move || match (shown(), card.get()) {
+            (None, None) => view! { <p class="rg-body" role="status">{i18n.t().common_loading}</p> }.into_any(),
+            (None, Some(Err(error))) => view! { <p class="rg-body rg-notice" role="alert">{error.message(i18n.t())}</p> }.into_any(),
+            (None, Some(Ok(_))) => ().into_any(),
+            (Some((c, offline)), _) => {
                 let locale = i18n.locale();
                 let m = i18n.t();
                 let suspended = c.status == LicenceStatus::Suspended;
                 view! {
+                    {offline.then(|| view! { <p class="rg-notice" role="status">{m.licence_offline}</p> })}
                     <section class="rg-licence" aria-labelledby="licence-holder">
                         <h2 class="rg-licence__name" id="licence-holder">
                             {format!("{} {}", c.given_name_national, c.family_name_national)}
@@ -119,9 +178,15 @@ pub fn Licence() -> impl IntoView {
                                 {move || token.get().map(|t| {
                                     let left = seconds_left(&t, now.get());
                                     let at = LocalDateTime::from_unix(t.issued_at);
+                                    let m = i18n.t();
+                                    let validity = if left > 0 {
+                                        fill(m.licence_qr_valid_for, &[("seconds", &digits(i18n.locale(), left as u64))])
+                                    } else {
+                                        m.licence_qr_expired.to_owned()
+                                    };
                                     view! {
-                                        <p class="rg-hint">{fill(i18n.t().licence_qr_valid_for, &[("seconds", &digits(i18n.locale(), left as u64))])}</p>
-                                        <p class="rg-hint">{fill(i18n.t().licence_last_refreshed, &[("time", &time(i18n.locale(), at.hour, at.minute))])}</p>
+                                        <p class="rg-hint" class:rg-error-message=left == 0>{validity}</p>
+                                        <p class="rg-hint">{fill(m.licence_last_refreshed, &[("time", &time(i18n.locale(), at.hour, at.minute))])}</p>
                                     }
                                 })}
                                 {move || token_error.get().map(|e| view! { <p class="rg-notice" role="alert">{e.message(i18n.t())}</p> })}

@@ -89,20 +89,30 @@ pub fn route(path: &str) -> Page {
     }
 }
 
-/// The page of the current address.
-#[component]
-pub fn Screen() -> impl IntoView {
-    let location = use_location();
-    let page = Memo::new(move |_| route(&location.pathname.get()));
-    // A followed link changes the address bar only when the router is told the new page is
-    // ready (`<Routes>` would do this); the page is rendered synchronously, so at once.
+/// Set once the app has shown a second page: from then on, pages come from links.
+static FIRST_PAGE_SEEN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Tells the router a followed link's page is shown: the address bar changes only then
+/// (`<Routes>` would do this); pages render synchronously, so at once.
+fn complete_navigations(location: leptos_router::location::Location) {
     let browser = use_context::<leptos_router::location::BrowserUrl>();
-    Effect::new(move |_| {
+    Effect::new(move |previous: Option<()>| {
         location.pathname.track();
+        if previous.is_some() {
+            FIRST_PAGE_SEEN.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
         if let Some(browser) = &browser {
             leptos_router::location::LocationProvider::ready_to_complete(browser);
         }
     });
+}
+
+/// The citizen page of the current address (`index.html`).
+#[component]
+pub fn Screen() -> impl IntoView {
+    let location = use_location();
+    let page = Memo::new(move |_| route(&location.pathname.get()));
+    complete_navigations(location);
     move || match page.get() {
         Page::Home => home::Home().into_any(),
         Page::SignIn => sign_in::SignIn().into_any(),
@@ -117,12 +127,46 @@ pub fn Screen() -> impl IntoView {
         }
         Page::Cancel(reference) => view! { <appointment::CancelPage reference/> }.into_any(),
         Page::Licence => licence::Licence().into_any(),
+        Page::Kiosk | Page::Verify | Page::Desk | Page::Board => elsewhere(),
+        Page::NotFound => not_found::NotFound().into_any(),
+    }
+}
+
+/// A page of the other app (citizen or directorate), reached by a link: the browser loads it
+/// afresh, and the server answers with that app. If this app was loaded for it in the first
+/// place (the server has no such app), it is not found here either.
+fn elsewhere() -> AnyView {
+    if !FIRST_PAGE_SEEN.load(std::sync::atomic::Ordering::Relaxed) {
+        return not_found::NotFound().into_any();
+    }
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().reload();
+    }
+    ().into_any()
+}
+
+/// The directorate page of the current address (`directorate.html`).
+#[component]
+pub fn DirectorateScreen() -> impl IntoView {
+    let location = use_location();
+    let page = Memo::new(move |_| route(&location.pathname.get()));
+    complete_navigations(location);
+    move || match page.get() {
         Page::Kiosk => kiosk::Kiosk().into_any(),
         Page::Verify => verify::Verify().into_any(),
         Page::Desk => desk::Desk().into_any(),
         Page::Board => board::Board().into_any(),
         Page::NotFound => not_found::NotFound().into_any(),
+        _ => elsewhere(),
     }
+}
+
+/// Whether a path is one of the directorate screens, served from `directorate.html`.
+pub fn is_directorate_path(path: &str) -> bool {
+    matches!(
+        route(path),
+        Page::Kiosk | Page::Verify | Page::Desk | Page::Board
+    )
 }
 
 #[cfg(test)]

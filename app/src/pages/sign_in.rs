@@ -62,6 +62,7 @@ pub fn SignIn() -> impl IntoView {
     let (now, set_now) = signal(js_sys::Date::now());
     let query = use_query_map();
     let navigate = use_navigate();
+    let session = crate::components::session::use_session();
 
     if let Ok(handle) = set_interval_with_handle(
         move || set_now.set(js_sys::Date::now()),
@@ -119,7 +120,12 @@ pub fn SignIn() -> impl IntoView {
                 )
                 .await
                 {
-                    Ok(_) => navigate(&target, Default::default()),
+                    Ok(_) => {
+                        // What the device kept for an earlier session is not this citizen's.
+                        crate::pages::licence::forget_saved_token();
+                        session.set(true);
+                        navigate(&target, Default::default())
+                    }
                     Err(error) => show(Problem::Api(error)),
                 }
                 set_busy.set(false);

@@ -14,7 +14,7 @@ use tower_http::services::{ServeDir, ServeFile};
 
 use super::problem::problem_response;
 
-/// Cache policy for files whose names carry a content hash (Trunk's `name-<16 hex>.ext`).
+/// Cache policy for files whose names carry a content hash (Trunk's `name-<hex>.ext`).
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 /// Everything else (index.html, the service worker, the manifest) is revalidated on each use.
 const REVALIDATE: &str = "no-cache";
@@ -25,6 +25,15 @@ pub struct StaticFiles {
     dir: PathBuf,
     files: ServeDir,
     index: ServeFile,
+    directorate: ServeFile,
+}
+
+/// The directorate screens, a second app with its own wasm (`directorate.html`).
+const DIRECTORATE_ROUTES: [&str; 4] = ["/kiosk", "/verify", "/desk", "/board"];
+
+fn is_directorate_route(path: &str) -> bool {
+    let path = path.strip_suffix('/').unwrap_or(path);
+    DIRECTORATE_ROUTES.contains(&path)
 }
 
 impl StaticFiles {
@@ -37,6 +46,9 @@ impl StaticFiles {
                 .precompressed_gzip()
                 .append_index_html_on_directories(false),
             index: ServeFile::new(dir.join("index.html"))
+                .precompressed_br()
+                .precompressed_gzip(),
+            directorate: ServeFile::new(dir.join("directorate.html"))
                 .precompressed_br()
                 .precompressed_gzip(),
         }
@@ -68,6 +80,15 @@ impl StaticFiles {
                 return Ok(not_found_text());
             }
             response.map(Body::new)
+        } else if is_directorate_route(&path) && self.dir.join("directorate.html").is_file() {
+            // A directorate screen: its own app.
+            let mut request = request;
+            *request.uri_mut() = Uri::from_static("/directorate.html");
+            self.directorate
+                .oneshot(request)
+                .await
+                .unwrap_or_else(|e| match e {})
+                .map(Body::new)
         } else {
             // An app route: the client-side router renders it from index.html.
             let mut request = request;
@@ -105,7 +126,10 @@ pub fn is_hashed_name(path: &str) -> bool {
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
     stem.rsplit('-')
         .next()
-        .is_some_and(|hash| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+        // Trunk writes the 64-bit hash in hex without leading zeros: up to 16 digits.
+        .is_some_and(|hash| {
+            (8..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_hexdigit())
+        })
         && stem.contains('-')
 }
 
@@ -135,6 +159,8 @@ mod tests {
         assert!(is_hashed_name("/rega-app-0123456789abcdef.js"));
         assert!(is_hashed_name("/style-fedcba9876543210.css"));
         assert!(!is_hashed_name("/index.html"));
+        assert!(is_hashed_name("/rega-app-d3deb8785a9053e.js"));
+        assert!(is_hashed_name("/rega-app-d3deb8785a9053e_bg.wasm"));
         assert!(!is_hashed_name("/sw.js"));
         assert!(!is_hashed_name("/0123456789abcdef.js"));
         assert!(!is_hashed_name("/app-0123456789abcdeg.js"));

@@ -154,6 +154,10 @@ pub fn fake_dist() -> tempfile::TempDir {
     write("rega-app-0123456789abcdef.js", b"export default 1;");
     write("rega-app-0123456789abcdef.js.br", b"brotli-js");
     write("boot.js", b"// boot");
+    write(
+        "directorate.html",
+        b"<!doctype html><title>Rega directorate</title>",
+    );
     dir
 }
 

@@ -6,7 +6,7 @@ use crate::helpers::{fake_dist, spawn_app};
 async fn an_app_route_gets_index_html_revalidated_on_every_use() {
     let dist = fake_dist();
     let app = spawn_app(Some(dist.path().to_path_buf())).await;
-    for path in ["/", "/book", "/book/day", "/kiosk"] {
+    for path in ["/", "/book", "/book/day", "/appointments/RG-7K3M-Q9P2"] {
         let response = app.get(path).await;
         assert_eq!(response.status(), 200, "{path}");
         assert_eq!(response.headers()["cache-control"], "no-cache", "{path}");
@@ -23,6 +23,28 @@ async fn an_app_route_gets_index_html_revalidated_on_every_use() {
             "{path}"
         );
     }
+}
+
+#[tokio::test]
+async fn the_directorate_screens_get_their_own_app() {
+    let dist = fake_dist();
+    let app = spawn_app(Some(dist.path().to_path_buf())).await;
+    for path in ["/kiosk", "/verify", "/desk/", "/board"] {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), 200, "{path}");
+        assert_eq!(response.headers()["cache-control"], "no-cache", "{path}");
+        assert_eq!(
+            response.text().await.expect("text"),
+            "<!doctype html><title>Rega directorate</title>",
+            "{path}"
+        );
+    }
+    // Only those: a citizen page under a similar name stays with the citizen app.
+    let response = app.get("/kiosks").await;
+    assert_eq!(
+        response.text().await.expect("text"),
+        "<!doctype html><title>Rega</title>"
+    );
 }
 
 #[tokio::test]
