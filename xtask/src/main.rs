@@ -5,6 +5,7 @@ mod build;
 mod fuzz;
 mod postgres;
 mod process;
+mod screens;
 mod setup;
 mod test;
 
@@ -21,6 +22,7 @@ commands:
   test    everything: format, lints, host tests (SQLite and PostgreSQL), the release build,
           and the browser tests in Chromium against a fresh server
   bench   measure the SPEC §8 budgets; writes docs/benchmarks.md and docs/benchmarks.json
+  screens screenshots of the main citizen screens (phone size, ckb and en) into docs/screens/
   fonts   regenerate the Vazirmatn subset in public/fonts from the npm package
   fuzz    fuzz the DL1 verifier and the trust-list parser (cargo-fuzz, nightly);
           `cargo xtask fuzz 600` runs each target for 600 seconds (the default)";
@@ -33,6 +35,7 @@ fn main() -> ExitCode {
         Some("serve") => build::serve(),
         Some("test") => test::run(),
         Some("fonts") => build::fonts(),
+        Some("screens") => screens::run(),
         Some("bench") => bench::run(),
         Some("fuzz") => fuzz::run(args.get(1).map(String::as_str)),
         Some("-h" | "--help" | "help") | None => {

@@ -214,14 +214,14 @@ fn summary(steps: &[Step], started: Instant) -> anyhow::Result<()> {
 }
 
 /// A `rega serve` process on a free port with a fresh database; killed when dropped.
-struct TestServer {
+pub(crate) struct TestServer {
     child: Child,
-    data_dir: std::path::PathBuf,
-    url: String,
+    pub(crate) data_dir: std::path::PathBuf,
+    pub(crate) url: String,
 }
 
 impl TestServer {
-    fn start() -> anyhow::Result<TestServer> {
+    pub(crate) fn start() -> anyhow::Result<TestServer> {
         let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
         let data_dir = std::env::temp_dir().join(format!("rega-e2e-{port}"));
         let _ = std::fs::remove_dir_all(&data_dir);
