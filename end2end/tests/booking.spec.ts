@@ -5,7 +5,7 @@
 import { test, expect, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import {
-  apiGet, expectNoAxeViolations, msg, practiceCitizen, signIn, signInQuickly, tabTo, useLocale, type Locale,
+  apiGet, expectNoAxeViolations, expectTouchTargets, msg, practiceCitizen, signIn, signInQuickly, tabTo, useLocale, type Locale,
 } from './fixtures/app';
 
 type Directorate = { id: string; name: Record<Locale, string> };
@@ -71,6 +71,7 @@ for (const locale of ['ckb', 'en'] as const) {
     await expect(refused.getByText(t('error.not_eligible_no_licence'))).toHaveCount(2);
     await expect(page.getByLabel(t('service.practical_test'))).toHaveCount(0);
     await expectNoAxeViolations(page);
+    await expectTouchTargets(page);
     await page.getByRole('button', { name: t('common.continue') }).click();
     await expect(page.getByRole('alert')).toContainText(t('book.choose_service'));
     await expect(page.getByRole('alert').getByRole('link')).toHaveAttribute('href', '#service-0');
@@ -92,6 +93,7 @@ for (const locale of ['ckb', 'en'] as const) {
     await expect(page.locator('table.rg-calendar').first()).toBeVisible();
     await expect(page.locator('td.rg-calendar__day--closed').first()).toContainText(t('book.day_closed'));
     await expectNoAxeViolations(page);
+    await expectTouchTargets(page);
     const day = freeDays(page).last();
     const chosenDay = await dayLabel(day);
     await day.click();
@@ -118,6 +120,7 @@ for (const locale of ['ckb', 'en'] as const) {
     await expect(summary).toContainText(chosenDay);
     await expect(summary).toContainText(timeText);
     await expectNoAxeViolations(page);
+    await expectTouchTargets(page);
     await page.goBack();
     await expect(page).toHaveURL(/\/book\/time\?/);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(t('book.time_title'));
@@ -138,6 +141,15 @@ for (const locale of ['ckb', 'en'] as const) {
     await expect(page.getByRole('img', { name: t('appointment.qr_label') })).toBeVisible();
     await expect(page.getByRole('button', { name: t('appointment.print') })).toBeVisible();
     await expectNoAxeViolations(page);
+    await expectTouchTargets(page);
+
+    // Printed, the confirmation fits one A4 page, without navigation or buttons.
+    await page.emulateMedia({ media: 'print' });
+    await expect(page.getByRole('button', { name: t('appointment.print') })).toBeHidden();
+    await expect(page.locator('.rg-nav')).toBeHidden();
+    const pdf = (await page.pdf({ format: 'A4', printBackground: true })).toString('latin1');
+    expect(pdf.match(/\/Type\s*\/Page\b/g) ?? []).toHaveLength(1);
+    await page.emulateMedia({ media: 'screen' });
 
     // The .ics parses, and its time is the slot's, in UTC.
     const appointment: Appointment = await apiGet(page, `/appointments/${reference}`);

@@ -4,7 +4,7 @@
 import { test, expect, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { ROUTES, expectNoAxeViolations, signIn, useLocale } from './fixtures/app';
+import { ROUTES, expectNoAxeViolations, msg, signIn, useLocale } from './fixtures/app';
 
 const dataDir = process.env.REGA_DATA_DIR ?? '';
 const rega = process.env.REGA_BIN ?? '';
@@ -64,5 +64,42 @@ test('a suspended licence shows no QR code and says why', async ({ context, page
   await expect(page.getByText('Suspended', { exact: true })).toBeVisible();
   await expect(page.getByText('This licence is suspended, so it has no QR code.')).toBeVisible();
   await expect(page.locator('svg.rg-qr')).toHaveCount(0);
+  await expectNoAxeViolations(page);
+});
+
+test('when the network drops, the card and the last code stay with their age, and the page recovers by itself', async ({ context, page }, info) => {
+  test.skip(info.project.name !== 'desktop', 'one screen size: this demo citizen is one person');
+  expect(rega && dataDir, 'run through cargo xtask test').toBeTruthy();
+  await useLocale(context, 'en');
+  await page.clock.install();
+  await page.goto('/sign-in?next=/licence');
+  await signIn(page, 'en', '100000000002');
+  await expect(page.locator('svg.rg-qr')).toBeVisible();
+  const first = await scanQr(page, info.outputPath('online.png'));
+
+  // Offline: the renewal fails, the page says so, the last code stays with its time.
+  await context.setOffline(true);
+  await page.clock.fastForward(151_000);
+  await expect(page.getByRole('alert')).toContainText(msg('en', 'common.network_error'));
+  expect(await scanQr(page, info.outputPath('offline.png'))).toBe(first);
+  await expect(page.getByText(/^Last refreshed at \d{1,2}:\d{2} (am|pm)\.$/)).toBeVisible();
+  // Past its 180 seconds the code is marked as expired, still on screen.
+  await page.clock.fastForward(40_000);
+  await expect(page.getByText(msg('en', 'licence.qr_expired'))).toBeVisible();
+  await expect(page.locator('svg.rg-qr')).toBeVisible();
+  await expectNoAxeViolations(page);
+
+  // Back online: a fresh, valid code without anyone touching the page.
+  await context.setOffline(false);
+  await expect.poll(async () => scanQr(page, info.outputPath('again.png')), { timeout: 15_000 }).not.toBe(first);
+  expect((await verifyWithRega(page, await scanQr(page, info.outputPath('again.png')), info.outputDir)).valid).toBe(true);
+  await expect(page.getByRole('alert')).toHaveCount(0);
+
+  // Opened again with the API out of reach: the card and code kept on the device, marked.
+  await page.route('**/api/v1/**', (route) => route.abort('internetdisconnected'));
+  await page.reload();
+  await expect(page.getByText(msg('en', 'licence.offline'))).toBeVisible();
+  await expect(page.getByText('KR-SUL-0098765')).toBeVisible();
+  await expect(page.locator('svg.rg-qr')).toBeVisible();
   await expectNoAxeViolations(page);
 });
