@@ -275,7 +275,7 @@ U+06BE,U+06C6,U+06CC,U+06CE,U+06D5,U+06F0-06F9,U+200C-200F,U+2013-2014,U+2018-20
 U+2066-2069,U+2212";
 
 /// `cargo xtask fonts`: subsets Vazirmatn (npm, OFL-1.1) into public/fonts with content-hashed
-/// names, and writes style/fonts.css and the preload link in app/index.html to match.
+/// names, and writes style/fonts.css and the preload links of the app pages to match.
 pub fn fonts() -> anyhow::Result<()> {
     let root = root();
     let venv = crate::setup::python_venv()?;
@@ -291,7 +291,7 @@ pub fn fonts() -> anyhow::Result<()> {
     let mut css = String::from(
         "/* Vazirmatn (OFL-1.1, see public/fonts/OFL.txt), subset by `cargo xtask fonts`. Do not edit. */\n",
     );
-    let mut regular_name = String::new();
+    let mut names: Vec<String> = Vec::new();
     for (weight, file) in [(400, "Regular"), (700, "Bold")] {
         let source = root.join(format!(
             "node_modules/vazirmatn/fonts/webfonts/Vazirmatn-{file}.woff2"
@@ -317,9 +317,7 @@ pub fn fonts() -> anyhow::Result<()> {
             content_hash(&bytes)
         );
         std::fs::write(out_dir.join(&name), &bytes)?;
-        if weight == 400 {
-            regular_name.clone_from(&name);
-        }
+        names.push(name.clone());
         css.push_str(&format!(
             "@font-face {{\n  font-family: Vazirmatn;\n  font-style: normal;\n  font-weight: {weight};\n  font-display: swap;\n  src: url(\"/fonts/{name}\") format(\"woff2\");\n}}\n"
         ));
@@ -330,18 +328,24 @@ pub fn fonts() -> anyhow::Result<()> {
         out_dir.join("OFL.txt"),
     )?;
     std::fs::write(root.join("style/fonts.css"), css)?;
-    let index_path = root.join("app/index.html");
-    let index = std::fs::read_to_string(&index_path)?;
-    let start = index
-        .find("/fonts/vazirmatn-regular-")
-        .context("app/index.html has no font preload link")?;
-    let end = start
-        + index[start..]
-            .find(".woff2")
-            .context("malformed font preload link")?
-        + ".woff2".len();
-    let updated = format!("{}/fonts/{regular_name}{}", &index[..start], &index[end..]);
-    std::fs::write(&index_path, updated)?;
+    // Both pages preload both weights, so text does not reflow when the bold face arrives.
+    for page in ["app/index.html", "app/directorate.html"] {
+        let path = root.join(page);
+        let mut html = std::fs::read_to_string(&path)?;
+        for name in &names {
+            let prefix = &name[..name.rfind('-').context("a hashed font name")? + 1];
+            let start = html
+                .find(&format!("/fonts/{prefix}"))
+                .with_context(|| format!("{page} has no preload link for {prefix}…"))?;
+            let end = start
+                + html[start..]
+                    .find(".woff2")
+                    .context("malformed font preload link")?
+                + ".woff2".len();
+            html = format!("{}/fonts/{name}{}", &html[..start], &html[end..]);
+        }
+        std::fs::write(&path, html)?;
+    }
     Ok(())
 }
 

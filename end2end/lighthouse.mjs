@@ -1,0 +1,75 @@
+// Lighthouse (mobile preset: slow 4G, simulated) on the citizen screens that matter most, at
+// 4× and 8× CPU slowdown, median of three runs each; one JSON line per page and slowdown.
+// Run by `cargo xtask bench` against a fresh `rega serve --demo`; CHROME_PATH is Debian's Chromium.
+import lighthouse from 'lighthouse';
+import * as chromeLauncher from 'chrome-launcher';
+
+const base = process.env.REGA_BASE_URL;
+if (!base) throw new Error('REGA_BASE_URL is not set: run `cargo xtask bench`');
+const runs = Number(process.env.LIGHTHOUSE_RUNS ?? 3);
+
+/** A session cookie for a demo citizen, signed in through the API as the app does. */
+async function sessionCookie(nationalId) {
+  const json = { 'Content-Type': 'application/json', Origin: base };
+  const asked = Math.floor(Date.now() / 1000) - 5;
+  const sent = await fetch(`${base}/api/v1/auth/code`, { method: 'POST', headers: json, body: JSON.stringify({ national_id: nationalId }) });
+  if (sent.status !== 202) throw new Error(`code request: ${sent.status}`);
+  let code;
+  for (let i = 0; i < 100 && !code; i++) {
+    const outbox = await (await fetch(`${base}/api/v1/dev/outbox?national_id=${nationalId}`)).json();
+    if (outbox[0] && outbox[0].sent_at >= asked) code = outbox[0].text.match(/\d{6}/)?.[0];
+    if (!code) await new Promise((r) => setTimeout(r, 50));
+  }
+  const verified = await fetch(`${base}/api/v1/auth/verify`, { method: 'POST', headers: json, body: JSON.stringify({ national_id: nationalId, code }) });
+  if (verified.status !== 200) throw new Error(`sign-in: ${verified.status}`);
+  return verified.headers.get('set-cookie').split(';')[0];
+}
+
+const cookie = await sessionCookie('100000000002');
+const pages = [
+  ['home', '/', null],
+  ['booking day page', '/book/day?service=medical_check&directorate=erbil', null],
+  ['licence', '/licence', cookie],
+];
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+for (const cpu of [4, 8]) {
+  for (const [name, path, sessionCookieValue] of pages) {
+    const results = [];
+    for (let i = 0; i < runs; i++) {
+      const chrome = await chromeLauncher.launch({
+        chromePath: process.env.CHROME_PATH,
+        chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      });
+      try {
+        const flags = {
+          port: chrome.port,
+          output: 'json',
+          logLevel: 'error',
+          onlyCategories: ['performance', 'accessibility', 'best-practices'],
+          throttling: { cpuSlowdownMultiplier: cpu },
+          extraHeaders: sessionCookieValue ? { Cookie: sessionCookieValue } : undefined,
+        };
+        const { lhr } = await lighthouse(`${base}${path}`, flags);
+        const audit = (id) => lhr.audits[id].numericValue;
+        results.push({
+          performance: Math.round(lhr.categories.performance.score * 100),
+          accessibility: Math.round(lhr.categories.accessibility.score * 100),
+          best_practices: Math.round(lhr.categories['best-practices'].score * 100),
+          lcp_ms: Math.round(audit('largest-contentful-paint')),
+          tbt_ms: Math.round(audit('total-blocking-time')),
+          cls: Number(audit('cumulative-layout-shift').toFixed(3)),
+          bytes: audit('total-byte-weight'),
+          final_url: lhr.finalDisplayedUrl,
+        });
+      } finally {
+        await chrome.kill();
+      }
+    }
+    // The run with the median performance score stands for the page.
+    const score = median(results.map((r) => r.performance));
+    const chosen = results.find((r) => r.performance === score);
+    console.log(JSON.stringify({ bench: 'lighthouse', page: name, path, cpu_slowdown: cpu, runs, ...chosen, lcp_ms_median: median(results.map((r) => r.lcp_ms)) }));
+  }
+}
