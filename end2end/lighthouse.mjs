@@ -32,39 +32,56 @@ const pages = [
   ['licence', '/licence', cookie],
 ];
 
+/** One Lighthouse run in a fresh browser; `null` when a metric could not be measured. */
+async function once(path, cpu, sessionCookieValue) {
+  const chrome = await chromeLauncher.launch({
+    chromePath: process.env.CHROME_PATH,
+    chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  try {
+    const flags = {
+      port: chrome.port,
+      output: 'json',
+      logLevel: 'error',
+      onlyCategories: ['performance', 'accessibility', 'best-practices'],
+      throttling: { cpuSlowdownMultiplier: cpu },
+      extraHeaders: sessionCookieValue ? { Cookie: sessionCookieValue } : undefined,
+    };
+    const { lhr } = await lighthouse(`${base}${path}`, flags);
+    const audit = (id) => lhr.audits[id]?.numericValue;
+    const metrics = ['largest-contentful-paint', 'total-blocking-time', 'cumulative-layout-shift', 'total-byte-weight'];
+    const missing = metrics.filter((id) => typeof audit(id) !== 'number');
+    if (lhr.runtimeError || missing.length > 0 || lhr.categories.performance.score === null) {
+      console.error(`lighthouse: ${path} at ${cpu}x not measured (${lhr.runtimeError?.message ?? missing.join(', ')}); again`);
+      return null;
+    }
+    return {
+      performance: Math.round(lhr.categories.performance.score * 100),
+      accessibility: Math.round(lhr.categories.accessibility.score * 100),
+      best_practices: Math.round(lhr.categories['best-practices'].score * 100),
+      lcp_ms: Math.round(audit('largest-contentful-paint')),
+      tbt_ms: Math.round(audit('total-blocking-time')),
+      cls: Number(audit('cumulative-layout-shift').toFixed(3)),
+      bytes: audit('total-byte-weight'),
+      final_url: lhr.finalDisplayedUrl,
+    };
+  } finally {
+    await chrome.kill();
+  }
+}
+
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 for (const cpu of [4, 8]) {
   for (const [name, path, sessionCookieValue] of pages) {
     const results = [];
-    for (let i = 0; i < runs; i++) {
-      const chrome = await chromeLauncher.launch({
-        chromePath: process.env.CHROME_PATH,
-        chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-      });
-      try {
-        const flags = {
-          port: chrome.port,
-          output: 'json',
-          logLevel: 'error',
-          onlyCategories: ['performance', 'accessibility', 'best-practices'],
-          throttling: { cpuSlowdownMultiplier: cpu },
-          extraHeaders: sessionCookieValue ? { Cookie: sessionCookieValue } : undefined,
-        };
-        const { lhr } = await lighthouse(`${base}${path}`, flags);
-        const audit = (id) => lhr.audits[id].numericValue;
-        results.push({
-          performance: Math.round(lhr.categories.performance.score * 100),
-          accessibility: Math.round(lhr.categories.accessibility.score * 100),
-          best_practices: Math.round(lhr.categories['best-practices'].score * 100),
-          lcp_ms: Math.round(audit('largest-contentful-paint')),
-          tbt_ms: Math.round(audit('total-blocking-time')),
-          cls: Number(audit('cumulative-layout-shift').toFixed(3)),
-          bytes: audit('total-byte-weight'),
-          final_url: lhr.finalDisplayedUrl,
-        });
-      } finally {
-        await chrome.kill();
+    for (let i = 0, failures = 0; i < runs; ) {
+      const result = await once(path, cpu, sessionCookieValue);
+      if (result) {
+        results.push(result);
+        i++;
+      } else if (++failures > 3) {
+        throw new Error(`Lighthouse could not measure ${path} at ${cpu}x`);
       }
     }
     // The run with the median performance score stands for the page.
