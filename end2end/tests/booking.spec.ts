@@ -340,3 +340,17 @@ test('an appointment less than 24 hours away says why it cannot be changed and w
   await expect(page.getByRole('note')).toContainText(msg('ckb', 'appointment.past_cutoff', { directorate: await directorateName(page, 'erbil', 'ckb') }));
   await expectNoAxeViolations(page);
 });
+
+test('the calendar in Arabic: right-to-left, Iraqi month names, Eastern Arabic digits', async ({ context, page }) => {
+  await useLocale(context, 'ar');
+  await page.goto('/book/day?service=medical_check&directorate=erbil');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(msg('ar', 'book.day_title'));
+  await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'ar');
+  const captions = await page.locator('caption').allTextContents();
+  expect(captions.join(' ')).toMatch(/(كانون|تشرين|شباط|آذار|نيسان|أيار|حزيران|تموز|آب|أيلول) [٠-٩]{4}/);
+  const firstDay = await freeDays(page).first().textContent();
+  expect(firstDay).toMatch(/^[٠-٩]+$/);
+  expect(await freeDays(page).first().getAttribute('aria-label')).toContain(msg('ar', 'book.places_left', { count: '' }).trim());
+  await expectNoAxeViolations(page);
+});
