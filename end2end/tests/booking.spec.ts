@@ -348,7 +348,10 @@ test('the calendar in Arabic: right-to-left, Iraqi month names, Eastern Arabic d
   await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
   await expect(page.locator('html')).toHaveAttribute('lang', 'ar');
   const captions = await page.locator('caption').allTextContents();
-  expect(captions.join(' ')).toMatch(/(كانون|تشرين|شباط|آذار|نيسان|أيار|حزيران|تموز|آب|أيلول) [٠-٩]{4}/);
+  expect(captions.length).toBeGreaterThan(0);
+  for (const caption of captions) {
+    expect(caption).toMatch(/^(كانون الثاني|شباط|آذار|نيسان|أيار|حزيران|تموز|آب|أيلول|تشرين الأول|تشرين الثاني|كانون الأول) [٠-٩]{4}$/);
+  }
   const firstDay = await freeDays(page).first().textContent();
   expect(firstDay).toMatch(/^[٠-٩]+$/);
   expect(await freeDays(page).first().getAttribute('aria-label')).toContain(msg('ar', 'book.places_left', { count: '' }).trim());
