@@ -26,6 +26,10 @@ try {
   if (typeof WebAssembly !== 'object') throw new Error('no WebAssembly');
   const bindings = await import(me.dataset.js);
   await bindings.default({ module_or_path: me.dataset.wasm });
+  // Keep the app's files for offline use (public/sw.js); only in a release build, which has it.
+  if ('serviceWorker' in navigator && window.isSecureContext) {
+    navigator.serviceWorker.register('/sw.js').catch((error) => console.warn('Rega works online only:', error));
+  }
 } catch (error) {
   console.warn('Rega could not start:', error);
   showFallback();

@@ -78,6 +78,7 @@ pub fn release(tools: &Tools) -> anyhow::Result<Vec<FileSize>> {
                 .with_context(|| format!("cannot copy {}", file.display()))?;
         }
     }
+    write_service_worker(&dist)?;
     let sizes = precompress(&dist)?;
     let first_load = first_load_of(&dist, "index.html", &sizes)?;
     report("a citizen screen", &first_load);
@@ -100,6 +101,37 @@ pub fn release(tools: &Tools) -> anyhow::Result<Vec<FileSize>> {
         );
     }
     Ok(first_load)
+}
+
+/// Writes dist/sw.js from public/sw.js: the files to cache at install (everything the citizen
+/// app needs; the directorate screens' own JS and WASM are cached when first used) and a
+/// version that changes whenever any of them does.
+fn write_service_worker(dist: &Path) -> anyhow::Result<()> {
+    let template = std::fs::read_to_string(root().join("public/sw.js"))
+        .context("public/sw.js is missing")?;
+    let mut files = Vec::new();
+    let mut contents = Vec::new();
+    for path in files_below(dist)? {
+        let name = path
+            .strip_prefix(dist)?
+            .to_string_lossy()
+            .replace('\\', "/");
+        let skip = name.ends_with(".br")
+            || name.ends_with(".gz")
+            || name == "sw.js"
+            || name.ends_with(".txt")
+            || name.starts_with("rega-directorate-");
+        if skip {
+            continue;
+        }
+        contents.extend_from_slice(name.as_bytes());
+        contents.extend_from_slice(&std::fs::read(&path)?);
+        files.push(format!("\"/{name}\""));
+    }
+    let script = template
+        .replace("__REGA_VERSION__", &content_hash(&contents))
+        .replace("__REGA_FILES__", &format!("[{}]", files.join(", ")));
+    std::fs::write(dist.join("sw.js"), script).context("cannot write dist/sw.js")
 }
 
 /// Writes `.br` and `.gz` next to every compressible file and returns the sizes.

@@ -1,0 +1,58 @@
+// Rega's service worker: after one visit the app opens with no network. `cargo xtask build`
+// writes the release's file list and version into the copy in dist/; this template is not
+// served as it is.
+//
+// - The citizen app's files (the HTML pages, content-hashed JS, WASM and CSS, fonts, locale
+//   files) are cached at install, in a cache named after the release; a new release installs beside it,
+//   takes over when no page of the old one is open, and deletes the old cache, so a page never
+//   mixes the files of two releases.
+// - Pages come from the network first (so a new release is picked up on the next visit online)
+//   and from the cache without a network.
+// - The API is never cached here: its answers are a citizen's own data.
+const VERSION = '__REGA_VERSION__';
+const FILES = __REGA_FILES__;
+const CACHE = `rega-${VERSION}`;
+const DIRECTORATE_ROUTES = ['/kiosk', '/verify', '/desk', '/board'];
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(FILES)));
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    caches.keys().then((names) =>
+      Promise.all(names.filter((name) => name.startsWith('rega-') && name !== CACHE).map((name) => caches.delete(name))),
+    ),
+  );
+});
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== 'GET' || url.origin !== self.location.origin) return;
+  if (url.pathname.startsWith('/api/') || url.pathname === '/sw.js') return;
+  if (request.mode === 'navigate') {
+    const path = url.pathname.replace(/\/$/, '');
+    const page = DIRECTORATE_ROUTES.includes(path) ? '/directorate.html' : '/index.html';
+    event.respondWith(
+      fetch(request).catch(() =>
+        caches.open(CACHE).then((cache) => cache.match(page)).then((hit) => hit || Response.error()),
+      ),
+    );
+    return;
+  }
+  // Files not cached at install (the directorate screens' code, which most citizens never load)
+  // are kept once fetched.
+  event.respondWith(
+    caches.open(CACHE).then((cache) =>
+      cache.match(request, { ignoreSearch: url.pathname.startsWith('/locales/') }).then(
+        (hit) =>
+          hit ||
+          fetch(request).then((response) => {
+            if (response.ok) cache.put(request, response.clone());
+            return response;
+          }),
+      ),
+    ),
+  );
+});
