@@ -107,8 +107,8 @@ pub fn release(tools: &Tools) -> anyhow::Result<Vec<FileSize>> {
 /// app needs; the directorate screens' own JS and WASM are cached when first used) and a
 /// version that changes whenever any of them does.
 fn write_service_worker(dist: &Path) -> anyhow::Result<()> {
-    let template = std::fs::read_to_string(root().join("public/sw.js"))
-        .context("public/sw.js is missing")?;
+    let template =
+        std::fs::read_to_string(root().join("public/sw.js")).context("public/sw.js is missing")?;
     let mut files = Vec::new();
     let mut contents = Vec::new();
     for path in files_below(dist)? {
