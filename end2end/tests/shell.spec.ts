@@ -1,7 +1,7 @@
 // The release build in Chromium: it boots under the CSP, paints a shell first, switches
 // language and direction, and never leaves a blank page.
 import { test, expect } from '@playwright/test';
-import { DIRECTION, LANGUAGE_BUTTON, ROUTES, openApp, useLocale, watchForErrors } from './fixtures/app';
+import { DIRECTION, LANGUAGE_BUTTON, ROUTES, expectNoAxeViolations, msg, openApp, useLocale, watchForErrors } from './fixtures/app';
 
 test('the release build boots under the strict CSP with no console errors', async ({ page }) => {
   const problems = watchForErrors(page);
@@ -103,6 +103,27 @@ test('the static shell is painted in the saved language before the app arrives',
   release();
   await expect(page.locator('#rg-shell')).toHaveCount(0);
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+});
+
+test('a main page is sent with its heading and introduction, so they are painted before the app', async ({ context, page }) => {
+  await useLocale(context, 'ckb');
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/*_bg.wasm', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto('/book/day?service=medical_check&directorate=erbil', { waitUntil: 'commit' });
+  await expect(page.locator('#rg-shell')).toBeVisible();
+  // Only the saved language's heading shows; the others are hidden from everyone.
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(msg('ckb', 'book.day_title'));
+  await expect(page.getByText(msg('ckb', 'book.day_intro'))).toBeVisible();
+  await expect(page.getByText(msg('en', 'book.day_title'))).toBeHidden();
+  await expectNoAxeViolations(page);
+  release();
+  await expect(page.locator('#rg-shell')).toHaveCount(0);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(msg('ckb', 'book.day_title'));
+  await expect(page.locator('a.rg-calendar__link').first()).toBeVisible();
 });
 
 test('with JavaScript off the page says how to book by phone or in person', async ({ playwright }) => {

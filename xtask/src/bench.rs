@@ -492,9 +492,12 @@ fn write_report(figures: &[Figure], bundle: &str, json_lines: &[String]) -> anyh
              (first contentful paint about 1 s), but the largest element — the page's heading and introduction — is \
              drawn by the WASM app, which Lighthouse's simulated slow 4G (1.6 Mbit/s, 150 ms round trips) delivers \
              only after about 250 KB: LCP about 2.4–2.7 s. Performance, accessibility, best practices, blocking \
-             time and layout shift meet their budgets. The next step: put each main route's heading and \
-             introduction (in the saved language) into the static HTML the server sends, so the LCP element comes \
-             with the first response, and the app takes it over without a shift; a smaller wasm helps second."
+             time and layout shift meet their budgets. The main pages now come with their heading and \
+             introduction in the HTML (dist/routes/, written by `cargo xtask build`), so a citizen sees them at \
+             first paint (in Chromium the LCP entry is then the shell's heading, at first paint); but the app \
+             replaces that heading with its own node, and Lighthouse's trace attributes the LCP to the app's. \
+             The next step: let the app take over the shell's heading element instead of drawing a new one; a \
+             smaller wasm helps second."
         );
     }
     let _ = writeln!(md, "\n## First load, file by file (bytes)\n");

@@ -89,6 +89,15 @@ impl StaticFiles {
                 .await
                 .unwrap_or_else(|e| match e {})
                 .map(Body::new)
+        } else if let Some(page) = self.route_page(&path) {
+            // A main citizen page: index.html with that page's heading already in the shell.
+            ServeFile::new(page)
+                .precompressed_br()
+                .precompressed_gzip()
+                .oneshot(request)
+                .await
+                .unwrap_or_else(|e| match e {})
+                .map(Body::new)
         } else {
             // An app route: the client-side router renders it from index.html.
             let mut request = request;
@@ -110,6 +119,23 @@ fn not_found_text() -> Response {
         "Not found\n",
     )
         .into_response()
+}
+
+impl StaticFiles {
+    /// The prebuilt page of a main citizen route (`cargo xtask build` writes
+    /// `routes/book-day.html` for `/book/day`, `routes/home.html` for `/`), if there is one.
+    fn route_page(&self, path: &str) -> Option<PathBuf> {
+        let name = match path.trim_matches('/') {
+            "" => "home".to_owned(),
+            rest => rest.replace('/', "-"),
+        };
+        // Only names the build can write: no dots, no other characters.
+        if !name.bytes().all(|b| b.is_ascii_lowercase() || b == b'-') {
+            return None;
+        }
+        let file = self.dir.join("routes").join(format!("{name}.html"));
+        file.is_file().then_some(file)
+    }
 }
 
 /// A path whose last segment has an extension names a file; anything else is an app route.

@@ -158,6 +158,15 @@ pub fn fake_dist() -> tempfile::TempDir {
         "directorate.html",
         b"<!doctype html><title>Rega directorate</title>",
     );
+    std::fs::create_dir_all(dir.path().join("routes")).expect("a routes directory");
+    write(
+        "routes/book-day.html",
+        b"<!doctype html><title>Rega</title><h1>Which day?</h1>",
+    );
+    write(
+        "routes/home.html",
+        b"<!doctype html><title>Rega</title><h1>Start</h1>",
+    );
     dir
 }
 

@@ -6,7 +6,7 @@ use crate::helpers::{fake_dist, spawn_app};
 async fn an_app_route_gets_index_html_revalidated_on_every_use() {
     let dist = fake_dist();
     let app = spawn_app(Some(dist.path().to_path_buf())).await;
-    for path in ["/", "/book", "/book/day", "/appointments/RG-7K3M-Q9P2"] {
+    for path in ["/book", "/book/time", "/appointments/RG-7K3M-Q9P2"] {
         let response = app.get(path).await;
         assert_eq!(response.status(), 200, "{path}");
         assert_eq!(response.headers()["cache-control"], "no-cache", "{path}");
@@ -45,6 +45,31 @@ async fn the_directorate_screens_get_their_own_app() {
         response.text().await.expect("text"),
         "<!doctype html><title>Rega</title>"
     );
+}
+
+#[tokio::test]
+async fn a_main_page_comes_with_its_heading_in_the_html() {
+    let dist = fake_dist();
+    let app = spawn_app(Some(dist.path().to_path_buf())).await;
+    for (path, body) in [
+        (
+            "/book/day",
+            "<!doctype html><title>Rega</title><h1>Which day?</h1>",
+        ),
+        (
+            "/book/day/",
+            "<!doctype html><title>Rega</title><h1>Which day?</h1>",
+        ),
+        ("/", "<!doctype html><title>Rega</title><h1>Start</h1>"),
+        // No prebuilt page: the plain shell.
+        ("/book/time", "<!doctype html><title>Rega</title>"),
+        ("/routes/book-day", "<!doctype html><title>Rega</title>"),
+    ] {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), 200, "{path}");
+        assert_eq!(response.headers()["cache-control"], "no-cache", "{path}");
+        assert_eq!(response.text().await.expect("text"), body, "{path}");
+    }
 }
 
 #[tokio::test]
