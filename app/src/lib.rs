@@ -14,37 +14,33 @@ use crate::components::site_header::SiteHeader;
 use crate::i18n::provide_i18n;
 use crate::pages::{DirectorateScreen, Screen};
 
-/// The whole app: header, the page of the current route, footer.
+/// The frame every page shares: skip link, header, the page, footer.
 #[component]
-pub fn App() -> impl IntoView {
-    let i18n = provide_i18n();
-    components::session::provide_session();
+fn Frame(children: Children) -> impl IntoView {
+    let i18n = i18n::use_i18n();
     view! {
         <Router>
             <a class="rg-skip-link" href="#main">{move || i18n.t().common_skip_to_content}</a>
             <SiteHeader/>
-            <main id="main" class="rg-main" tabindex="-1">
-                <Screen/>
-            </main>
+            <main id="main" class="rg-main" tabindex="-1">{children()}</main>
             <SiteFooter/>
         </Router>
     }
+}
+
+/// The citizen screens: header, the page of the current address, footer.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_i18n();
+    components::session::provide_session();
+    view! { <Frame><Screen/></Frame> }
 }
 
 /// The directorate screens (kiosk, verify, desk, board): a second wasm, so that nothing only
 /// they need weighs on a citizen's first load.
 #[component]
 pub fn DirectorateApp() -> impl IntoView {
-    let i18n = provide_i18n();
+    provide_i18n();
     components::session::provide_session();
-    view! {
-        <Router>
-            <a class="rg-skip-link" href="#main">{move || i18n.t().common_skip_to_content}</a>
-            <SiteHeader/>
-            <main id="main" class="rg-main" tabindex="-1">
-                <DirectorateScreen/>
-            </main>
-            <SiteFooter/>
-        </Router>
-    }
+    view! { <Frame><DirectorateScreen/></Frame> }
 }

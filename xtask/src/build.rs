@@ -48,6 +48,7 @@ pub fn release(tools: &Tools) -> anyhow::Result<Vec<FileSize>> {
     // output directory, so it builds into its own and the new files are copied beside the
     // citizen app's (the shared ones are the same content-hashed files).
     println!("build: trunk build --release app/directorate.html");
+    write_directorate_page()?;
     let directorate = root().join("target/dist-directorate");
     run(
         "trunk",
@@ -112,6 +113,23 @@ pub fn release(tools: &Tools) -> anyhow::Result<Vec<FileSize>> {
         );
     }
     Ok(first_load)
+}
+
+/// Writes app/directorate.html (not kept in git) from app/index.html: the same shell, the
+/// directorate screens' binary.
+fn write_directorate_page() -> anyhow::Result<()> {
+    let index = std::fs::read_to_string(root().join("app/index.html"))?;
+    let from = "data-bin=\"rega-app\"";
+    if !index.contains(from) {
+        bail!("app/index.html has no {from}");
+    }
+    let page = index.replacen(from, "data-bin=\"rega-directorate\"", 1).replacen(
+        "<!doctype html>",
+        "<!doctype html>\n<!-- Written by `cargo xtask build` from index.html: the directorate screens (kiosk, verify, desk, board), their own wasm. -->",
+        1,
+    );
+    std::fs::write(root().join("app/directorate.html"), page)
+        .context("cannot write app/directorate.html")
 }
 
 /// The main citizen pages whose heading and introduction the server sends in the HTML, so the
@@ -453,8 +471,9 @@ pub fn fonts() -> anyhow::Result<()> {
         out_dir.join("OFL.txt"),
     )?;
     std::fs::write(root.join("style/fonts.css"), css)?;
-    // Both pages preload both weights, so text does not reflow when the bold face arrives.
-    for page in ["app/index.html", "app/directorate.html"] {
+    // The page preloads both weights, so text does not reflow when the bold face arrives
+    // (app/directorate.html is written from it at build time).
+    for page in ["app/index.html"] {
         let path = root.join(page);
         let mut html = std::fs::read_to_string(&path)?;
         for name in &names {

@@ -22,22 +22,11 @@ pub fn run() -> anyhow::Result<()> {
     let out = root().join("docs/screens");
     std::fs::create_dir_all(&out)?;
     let server = TestServer::start()?;
-    sh(
-        "npx",
-        &[
-            "--no-install",
-            "playwright",
-            "test",
-            "--config",
-            "end2end/screens.config.ts",
-        ],
-        &[
-            ("PATH", tools.path.as_ref()),
-            ("REGA_BASE_URL", server.url.as_ref()),
-            ("REGA_DATA_DIR", server.data_dir.as_os_str()),
-            ("CHROMIUM_PATH", tools.chromium.as_os_str()),
-            ("SCREENS_DIR", out.as_os_str()),
-        ],
+    crate::test::playwright(
+        &tools,
+        &server,
+        "end2end/screens.config.ts",
+        &[("SCREENS_DIR", out.as_os_str())],
     )?;
     println!("screens: written to {}", out.display());
     Ok(())

@@ -296,21 +296,31 @@ fn browser_tests(tools: &crate::setup::Tools) -> anyhow::Result<()> {
     let server = TestServer::start()?;
     let bin = root().join("target/release/rega");
     println!("e2e: rega on {}", server.url);
+    playwright(
+        tools,
+        &server,
+        "end2end/playwright.config.ts",
+        &[("REGA_BIN", bin.as_os_str())],
+    )
+}
+
+/// Runs a Playwright configuration against `server`, in Debian's Chromium.
+pub(crate) fn playwright(
+    tools: &crate::setup::Tools,
+    server: &TestServer,
+    config: &str,
+    extra_env: &[(&str, &std::ffi::OsStr)],
+) -> anyhow::Result<()> {
+    let mut env: Vec<(&str, &std::ffi::OsStr)> = vec![
+        ("PATH", tools.path.as_ref()),
+        ("REGA_BASE_URL", server.url.as_ref()),
+        ("REGA_DATA_DIR", server.data_dir.as_os_str()),
+        ("CHROMIUM_PATH", tools.chromium.as_os_str()),
+    ];
+    env.extend_from_slice(extra_env);
     sh(
         "npx",
-        &[
-            "--no-install",
-            "playwright",
-            "test",
-            "--config",
-            "end2end/playwright.config.ts",
-        ],
-        &[
-            ("PATH", tools.path.as_ref()),
-            ("REGA_BASE_URL", server.url.as_ref()),
-            ("REGA_DATA_DIR", server.data_dir.as_os_str()),
-            ("REGA_BIN", bin.as_os_str()),
-            ("CHROMIUM_PATH", tools.chromium.as_os_str()),
-        ],
+        &["--no-install", "playwright", "test", "--config", config],
+        &env,
     )
 }

@@ -9,4 +9,5 @@ pub mod radios;
 pub mod session;
 pub mod site_footer;
 pub mod site_header;
+pub mod status;
 pub mod text_field;

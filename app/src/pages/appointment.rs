@@ -92,8 +92,8 @@ pub fn AppointmentPage(
         }}
         <PageHeading title=|m| m.appointment_title intro=|m| m.appointment_intro/>
         {move || match appointment.get() {
-            None => view! { <p class="rg-body" role="status">{i18n.t().common_loading}</p> }.into_any(),
-            Some(Err(e)) => view! { <p class="rg-notice" role="alert">{e.message(i18n.t())}</p> }.into_any(),
+            None => crate::components::status::loading(i18n),
+            Some(Err(e)) => crate::components::status::failed(i18n, &e),
             Some(Ok(a)) => {
                 let m = i18n.t();
                 let locale = i18n.locale();
@@ -201,8 +201,8 @@ pub fn CancelPage(
             target="cancel-yes"/>
         <PageHeading title=|m| m.cancel_title intro=|m| m.cancel_intro/>
         {move || match appointment.get() {
-            None => view! { <p class="rg-body" role="status">{i18n.t().common_loading}</p> }.into_any(),
-            Some(Err(e)) => view! { <p class="rg-notice" role="alert">{e.message(i18n.t())}</p> }.into_any(),
+            None => crate::components::status::loading(i18n),
+            Some(Err(e)) => crate::components::status::failed(i18n, &e),
             Some(Ok(a)) => {
                 let m = i18n.t();
                 let locale = i18n.locale();

@@ -62,8 +62,8 @@ pub fn Appointments() -> impl IntoView {
     view! {
         <PageHeading title=|m| m.appointments_title intro=|m| m.appointments_intro/>
         {move || match list.get() {
-            None => view! { <p class="rg-body" role="status">{i18n.t().common_loading}</p> }.into_any(),
-            Some(Err(e)) => view! { <p class="rg-notice" role="alert">{e.message(i18n.t())}</p> }.into_any(),
+            None => crate::components::status::loading(i18n),
+            Some(Err(e)) => crate::components::status::failed(i18n, &e),
             Some(Ok(AppointmentList { upcoming, past })) => {
                 let m = i18n.t();
                 view! {

@@ -134,8 +134,8 @@ pub fn Licence() -> impl IntoView {
     view! {
         <PageHeading title=|m| m.licence_title intro=|m| m.licence_intro/>
         {move || match (shown(), card.get()) {
-            (None, None) => view! { <p class="rg-body" role="status">{i18n.t().common_loading}</p> }.into_any(),
-            (None, Some(Err(error))) => view! { <p class="rg-body rg-notice" role="alert">{error.message(i18n.t())}</p> }.into_any(),
+            (None, None) => crate::components::status::loading(i18n),
+            (None, Some(Err(error))) => crate::components::status::failed(i18n, &error),
             (None, Some(Ok(_))) => ().into_any(),
             (Some((c, offline)), _) => {
                 let locale = i18n.locale();

@@ -9,7 +9,6 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use rega_api::ErrorCode;
 use rega_api::appointments::{AppointmentView, CreateAppointment, RescheduleAppointment};
-use rega_api::availability::SlotsResponse;
 use rega_api::reference::DirectorateInfo;
 
 use super::time::hour_minute;
@@ -86,15 +85,7 @@ pub fn CheckPage() -> impl IntoView {
     let answers = use_answers();
     let navigate = use_navigate();
     let directorates = api::use_get::<Vec<DirectorateInfo>>(|| Some("/directorates".to_owned()));
-    let slots = api::use_get::<SlotsResponse>(move || {
-        let a = answers.get();
-        Some(format!(
-            "/availability/slots?directorate={}&service={}&date={}",
-            a.directorate?,
-            a.service?.code(),
-            a.date?
-        ))
-    });
+    let slots = super::use_slots(answers);
     let (busy, set_busy) = signal(false);
     let (failure, set_failure) = signal(None::<ApiError>);
 
@@ -202,7 +193,7 @@ pub fn CheckPage() -> impl IntoView {
             };
             let loading = directorates.get().is_none() || slots.get().is_none();
             if loading {
-                return view! { <p class="rg-body" role="status">{m.common_loading}</p> }.into_any();
+                return crate::components::status::loading(i18n);
             }
             let rescheduling = a.reschedule.clone();
             view! {

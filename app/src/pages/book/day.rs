@@ -94,8 +94,8 @@ pub fn DayPage() -> impl IntoView {
         <BackLink href=Signal::derive(move || answers.get().href(Step::Directorate))/>
         <PageHeading title=|m| m.book_day_title intro=|m| m.book_day_intro/>
         {move || match days.get() {
-            None => view! { <p class="rg-body" role="status">{i18n.t().common_loading}</p> }.into_any(),
-            Some(Err(e)) => view! { <p class="rg-notice" role="alert">{e.message(i18n.t())}</p> }.into_any(),
+            None => crate::components::status::loading(i18n),
+            Some(Err(e)) => crate::components::status::failed(i18n, &e),
             Some(Ok(response)) => {
                 let locale = i18n.locale();
                 let m = i18n.t();

@@ -102,8 +102,8 @@ pub fn DirectoratePage() -> impl IntoView {
         <ErrorSummary message=error target="directorate-0"/>
         <PageHeading title=|m| m.book_directorate_title intro=|m| m.book_directorate_intro/>
         {move || match directorates.get() {
-            None => view! { <p class="rg-body" role="status">{i18n.t().common_loading}</p> }.into_any(),
-            Some(Err(e)) => view! { <p class="rg-notice" role="alert">{e.message(i18n.t())}</p> }.into_any(),
+            None => crate::components::status::loading(i18n),
+            Some(Err(e)) => crate::components::status::failed(i18n, &e),
             Some(Ok(_)) => view! {
                 <form class="rg-form" novalidate on:submit=submit.clone()>
                     <Radios name="directorate" legend=Signal::derive(move || i18n.t().book_directorate_title.to_owned())

@@ -151,6 +151,21 @@ pub fn use_answers() -> Memo<Answers> {
     })
 }
 
+/// The slots of the chosen day (for the time and check pages).
+pub fn use_slots(
+    answers: Memo<Answers>,
+) -> Signal<Option<Result<rega_api::availability::SlotsResponse, crate::api::ApiError>>> {
+    crate::api::use_get(move || {
+        let a = answers.get();
+        Some(format!(
+            "/availability/slots?directorate={}&service={}&date={}",
+            a.directorate?,
+            a.service?.code(),
+            a.date?
+        ))
+    })
+}
+
 /// The localized name of a service.
 pub fn service_name(m: &'static Messages, service: ServiceKind) -> &'static str {
     match service {

@@ -68,8 +68,8 @@ pub fn ServicePage() -> impl IntoView {
         <ErrorSummary message=error target="service-0"/>
         <PageHeading title=|m| m.book_service_title intro=|m| m.book_service_intro/>
         {move || match eligibility.get() {
-            None => view! { <p class="rg-body" role="status">{i18n.t().common_loading}</p> }.into_any(),
-            Some(Err(e)) => view! { <p class="rg-notice" role="alert">{e.message(i18n.t())}</p> }.into_any(),
+            None => crate::components::status::loading(i18n),
+            Some(Err(e)) => crate::components::status::failed(i18n, &e),
             Some(Ok(list)) => {
                 let m = i18n.t();
                 let refused: Vec<_> = list.services.iter().filter_map(|s| s.reason.map(|r| (s.service, r))).collect();

@@ -3,10 +3,8 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use rega_api::ErrorCode;
-use rega_api::availability::SlotsResponse;
 
 use super::{Step, ask_missing_first, use_answers};
-use crate::api;
 use crate::components::back_link::BackLink;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::page_heading::PageHeading;
@@ -36,15 +34,7 @@ pub fn TimePage() -> impl IntoView {
     let answers = use_answers();
     let query = use_query_map();
     let navigate = use_navigate();
-    let slots = api::use_get::<SlotsResponse>(move || {
-        let a = answers.get();
-        Some(format!(
-            "/availability/slots?directorate={}&service={}&date={}",
-            a.directorate?,
-            a.service?.code(),
-            a.date?
-        ))
-    });
+    let slots = super::use_slots(answers);
     let selected = RwSignal::new(answers.get_untracked().slot.map(|s| s.to_string()));
     let (unchosen, set_unchosen) = signal(false);
     let sent_back = Memo::new(move |_| sent_back_because(query.get().get("problem")));
@@ -101,8 +91,8 @@ pub fn TimePage() -> impl IntoView {
             {move || answers.get().date.map(|d| date_with_weekday(i18n.locale(), d))}
         </p>
         {move || match slots.get() {
-            None => view! { <p class="rg-body" role="status">{i18n.t().common_loading}</p> }.into_any(),
-            Some(Err(e)) => view! { <p class="rg-notice" role="alert">{e.message(i18n.t())}</p> }.into_any(),
+            None => crate::components::status::loading(i18n),
+            Some(Err(e)) => crate::components::status::failed(i18n, &e),
             Some(Ok(_)) if choices.get().is_empty() => view! {
                 <p class="rg-notice" role="note">{i18n.t().book_no_free_times}</p>
             }.into_any(),
