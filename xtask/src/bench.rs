@@ -494,10 +494,11 @@ fn write_report(figures: &[Figure], bundle: &str, json_lines: &[String]) -> anyh
              only after about 250 KB: LCP about 2.4–2.7 s. Performance, accessibility, best practices, blocking \
              time and layout shift meet their budgets. The main pages now come with their heading and \
              introduction in the HTML (dist/routes/, written by `cargo xtask build`), so a citizen sees them at \
-             first paint (in Chromium the LCP entry is then the shell's heading, at first paint); but the app \
-             replaces that heading with its own node, and Lighthouse's trace attributes the LCP to the app's. \
-             The next step: let the app take over the shell's heading element instead of drawing a new one; a \
-             smaller wasm helps second."
+             first paint (in Chromium the LCP entry is then the shell's heading, at first paint); but Lighthouse's \
+             lab figure still attributes the LCP to the heading the app draws after the wasm. Keeping the \
+             shell's very heading node as the app's (tried) did not change the lab figure, so the cause is not \
+             only the node replacement. The next step: compare with a devtools-throttled (not simulated) run and \
+             read the trace's LCP candidates; a smaller wasm helps in any case."
         );
     }
     let _ = writeln!(md, "\n## First load, file by file (bytes)\n");
