@@ -5,6 +5,7 @@ pub mod components;
 pub mod i18n;
 pub mod pages;
 pub mod start;
+pub mod storage;
 
 use leptos::prelude::*;
 use leptos_router::components::Router;

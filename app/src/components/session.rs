@@ -23,7 +23,7 @@ impl Session {
 
     /// Records a sign-in or a session found to have ended.
     pub fn set(&self, signed_in: bool) {
-        if let Some(storage) = storage() {
+        if let Some(storage) = crate::storage::local() {
             let _ = if signed_in {
                 storage.set_item(KEY, "1")
             } else {
@@ -43,13 +43,9 @@ impl Session {
 
 const KEY: &str = "rega.signed-in";
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
-}
-
 /// Provides [`Session`], starting from what this device remembers.
 pub fn provide_session() -> Session {
-    let remembered = storage()
+    let remembered = crate::storage::local()
         .and_then(|s| s.get_item(KEY).ok().flatten())
         .is_some();
     let session = Session {

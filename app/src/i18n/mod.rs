@@ -177,17 +177,16 @@ pub fn use_i18n() -> I18n {
     expect_context::<I18n>()
 }
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
-}
-
 fn saved_locale() -> Option<Locale> {
-    let tag = storage()?.get_item(STORAGE_KEY).ok().flatten()?;
+    let tag = crate::storage::local()?
+        .get_item(STORAGE_KEY)
+        .ok()
+        .flatten()?;
     Locale::from_tag(&tag)
 }
 
 fn save_locale(locale: Locale) {
-    if let Some(storage) = storage() {
+    if let Some(storage) = crate::storage::local() {
         // A full or disabled storage only costs the memory of the choice.
         let _ = storage.set_item(STORAGE_KEY, locale.tag());
     }

@@ -37,24 +37,20 @@ fn status_text(m: &'static Messages, status: LicenceStatus) -> &'static str {
 const SAVED_CARD: &str = "rega.licence.card";
 const SAVED_TOKEN: &str = "rega.licence.token";
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
-}
-
 fn keep<T: serde::Serialize>(key: &str, value: &T) {
-    if let (Some(s), Ok(text)) = (storage(), api::encode(value)) {
+    if let (Some(s), Ok(text)) = (crate::storage::local(), api::encode(value)) {
         // A full or disabled storage only costs the offline copy.
         let _ = s.set_item(key, &text);
     }
 }
 
 fn kept<T: serde::de::DeserializeOwned>(key: &str) -> Option<T> {
-    api::parse(&storage()?.get_item(key).ok().flatten()?)
+    api::parse(&crate::storage::local()?.get_item(key).ok().flatten()?)
 }
 
 /// Deletes the card and token kept on this device (at sign-in and sign-out).
 pub fn forget_saved_token() {
-    if let Some(s) = storage() {
+    if let Some(s) = crate::storage::local() {
         let _ = s.remove_item(SAVED_CARD);
         let _ = s.remove_item(SAVED_TOKEN);
     }
@@ -97,7 +93,7 @@ pub fn Licence() -> impl IntoView {
             keep(SAVED_CARD, &c);
             if c.status == LicenceStatus::Suspended {
                 set_token.set(None);
-                if let Some(s) = storage() {
+                if let Some(s) = crate::storage::local() {
                     let _ = s.remove_item(SAVED_TOKEN);
                 }
             }

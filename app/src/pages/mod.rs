@@ -161,14 +161,6 @@ pub fn DirectorateScreen() -> impl IntoView {
     }
 }
 
-/// Whether a path is one of the directorate screens, served from `directorate.html`.
-pub fn is_directorate_path(path: &str) -> bool {
-    matches!(
-        route(path),
-        Page::Kiosk | Page::Verify | Page::Desk | Page::Board
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -22,14 +22,10 @@ use crate::i18n::use_i18n;
 
 const KEY_PREFIX: &str = "rega.booking-key:";
 
-fn session_storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.session_storage().ok().flatten()
-}
-
 /// The idempotency key for these answers: the same one until the booking has an answer.
 fn key_for(answers: &Answers) -> String {
     let name = format!("{KEY_PREFIX}{}", answers.href(Step::Check));
-    let storage = session_storage();
+    let storage = crate::storage::session();
     if let Some(key) = storage
         .as_ref()
         .and_then(|s| s.get_item(&name).ok().flatten())
@@ -45,7 +41,7 @@ fn key_for(answers: &Answers) -> String {
 }
 
 fn forget_key(answers: &Answers) {
-    if let Some(s) = session_storage() {
+    if let Some(s) = crate::storage::session() {
         let _ = s.remove_item(&format!("{KEY_PREFIX}{}", answers.href(Step::Check)));
     }
 }

@@ -28,8 +28,8 @@ pub fn opening_hours(i18n: I18n, hours: &OpeningHours) -> String {
         )
     };
     let clock = |hh_mm: &str| {
-        let mut parts = hh_mm.split(':').map(|p| p.parse::<u8>().unwrap_or(0));
-        time(locale, parts.next().unwrap_or(0), parts.next().unwrap_or(0))
+        let (hour, minute) = super::time::hour_minute(hh_mm);
+        time(locale, hour, minute)
     };
     let (Some(first), Some(last)) = (hours.weekdays.first(), hours.weekdays.last()) else {
         return String::new();
