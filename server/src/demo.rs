@@ -7,9 +7,7 @@ use rega_api::time::{Date, LocalDateTime};
 use serde_json::json;
 
 use crate::AppState;
-use crate::store::{
-    AppointmentStatus, BookRequest, Directorate, Localized, NewCitizen, NewLicence, StoreError,
-};
+use crate::store::{BookRequest, Directorate, Localized, NewCitizen, NewLicence, StoreError};
 
 fn l(en: &str, ckb: &str, ar: &str) -> Localized {
     Localized {
@@ -392,12 +390,7 @@ async fn appointment_soon(state: &AppState) -> Result<Option<(String, i64)>, Sto
         .appointments_of(citizen.id)
         .await?
         .into_iter()
-        .find(|a| {
-            matches!(
-                a.status,
-                AppointmentStatus::Booked | AppointmentStatus::CheckedIn
-            ) && a.starts_at > now
-        });
+        .find(|a| a.status.is_active() && a.starts_at > now);
     if let Some(a) = active {
         return Ok(Some((a.reference.to_string(), a.starts_at)));
     }

@@ -336,12 +336,7 @@ async fn eligibility_list(
         .appointments_of(citizen.id)
         .await?
         .into_iter()
-        .filter(|a| {
-            matches!(
-                a.status,
-                AppointmentStatus::Booked | AppointmentStatus::CheckedIn
-            )
-        })
+        .filter(|a| a.status.is_active())
         .map(|a| a.service)
         .collect();
     let today = LocalDateTime::from_unix(now).date;
@@ -499,10 +494,7 @@ async fn list(
         all.into_iter().partition(|a| {
             // Upcoming until its slot has ended; then it is past, whatever its status says.
             let ends_at = a.starts_at + i64::from(state.rules.slot_minutes(a.service)) * 60;
-            matches!(
-                a.status,
-                AppointmentStatus::Booked | AppointmentStatus::CheckedIn
-            ) && ends_at > now
+            a.status.is_active() && ends_at > now
         });
     upcoming.sort_by_key(|a| a.starts_at);
     Ok(ApiJson(AppointmentList {

@@ -109,6 +109,15 @@ pub enum AppointmentStatus {
 }
 
 impl AppointmentStatus {
+    /// Whether the appointment still holds its place: booked or checked in (the statuses the
+    /// one-active-appointment-per-service index covers).
+    pub fn is_active(self) -> bool {
+        matches!(
+            self,
+            AppointmentStatus::Booked | AppointmentStatus::CheckedIn
+        )
+    }
+
     /// The stored form.
     pub fn code(self) -> &'static str {
         match self {
