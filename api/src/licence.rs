@@ -75,3 +75,19 @@ pub struct LicenceToken {
     /// Expires at, Unix seconds (issued_at + 180).
     pub expires_at: i64,
 }
+
+/// The public key of the trust anchor, which signs the trust list (a JWK, P-256). A verifier
+/// pins it the first time and then refuses lists signed by any other key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TrustAnchor {
+    /// Key ID: base64url of the first 8 bytes of SHA-256 over the key's SubjectPublicKeyInfo;
+    /// shown on the verifier so an officer can compare it with the published one.
+    pub kid: String,
+    /// Always `P-256`.
+    pub crv: String,
+    /// The point's x coordinate, base64url (32 bytes).
+    pub x: String,
+    /// The point's y coordinate, base64url (32 bytes).
+    pub y: String,
+}

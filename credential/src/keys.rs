@@ -38,3 +38,43 @@ pub fn key_from_spki_der(der: &[u8]) -> Option<VerifyingKey> {
     let point = der.strip_prefix(&P256_SPKI_PREFIX[..])?;
     VerifyingKey::from_sec1_bytes(point).ok()
 }
+
+/// A P-256 public key as the three base64url JWK members `kid`, `x` and `y` (`crv` is "P-256").
+pub fn to_jwk(
+    key: &VerifyingKey,
+) -> (
+    alloc::string::String,
+    alloc::string::String,
+    alloc::string::String,
+) {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let point = key.to_encoded_point(false);
+    let coordinate = |c: Option<&p256::FieldBytes>| {
+        URL_SAFE_NO_PAD.encode(c.map(|c| &c[..]).unwrap_or_default())
+    };
+    (
+        URL_SAFE_NO_PAD.encode(kid_of(key)),
+        coordinate(point.x()),
+        coordinate(point.y()),
+    )
+}
+
+/// The key of a P-256 JWK, if `x` and `y` are a point on the curve and `kid` is its own.
+pub fn from_jwk(kid: &str, x: &str, y: &str) -> Option<VerifyingKey> {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let (x, y) = (
+        URL_SAFE_NO_PAD.decode(x).ok()?,
+        URL_SAFE_NO_PAD.decode(y).ok()?,
+    );
+    if x.len() != 32 || y.len() != 32 {
+        return None;
+    }
+    let mut point = Vec::with_capacity(65);
+    point.push(0x04);
+    point.extend_from_slice(&x);
+    point.extend_from_slice(&y);
+    let key = VerifyingKey::from_sec1_bytes(&point).ok()?;
+    (URL_SAFE_NO_PAD.encode(kid_of(&key)) == kid).then_some(key)
+}

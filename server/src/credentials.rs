@@ -14,6 +14,8 @@ pub struct Credentials {
     pub issuer: Issuer,
     /// The signed trust list, renewed daily (it is valid for 7 days).
     pub trust_list: RwLock<(i64, String)>,
+    /// The trust anchor's public key, which verifiers pin.
+    pub anchor: rega_credential::keys::VerifyingKey,
     keys_dir: std::path::PathBuf,
 }
 
@@ -40,12 +42,26 @@ impl Credentials {
                 dir.join(ANCHOR_KEY).display()
             );
         }
+        let anchor = read_private_key_pem(&std::fs::read_to_string(dir.join(ANCHOR_KEY))?)
+            .with_context(|| format!("{} is not a P-256 key", dir.join(ANCHOR_KEY).display()))?;
         let list = trust_list_jws(dir, DEFAULT_ISSUER, 365, now)?;
         Ok(Some(Arc::new(Credentials {
             issuer: Issuer::new(key, DEFAULT_ISSUER),
             trust_list: RwLock::new((now, list)),
+            anchor: *anchor.verifying_key(),
             keys_dir: dir.to_path_buf(),
         })))
+    }
+
+    /// The trust anchor's public key as a JWK.
+    pub fn anchor_jwk(&self) -> rega_api::licence::TrustAnchor {
+        let (kid, x, y) = rega_credential::keys::to_jwk(&self.anchor);
+        rega_api::licence::TrustAnchor {
+            kid,
+            crv: "P-256".into(),
+            x,
+            y,
+        }
     }
 
     /// The trust list, signed again when a day old.

@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use rega_api::ErrorCode;
-use rega_api::licence::{CategoryView, LicenceCard, LicenceStatus, LicenceToken};
+use rega_api::licence::{CategoryView, LicenceCard, LicenceStatus, LicenceToken, TrustAnchor};
 use rega_api::time::{Date, LocalDateTime};
 use rega_credential::{Licence, TOKEN_LIFETIME_SECONDS};
 
@@ -22,6 +22,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(card))
         .routes(routes!(token))
         .routes(routes!(trust_list))
+        .routes(routes!(trust_anchor))
 }
 
 fn date(text: &str) -> Result<Date, ApiError> {
@@ -152,6 +153,24 @@ async fn trust_list(State(state): State<AppState>) -> Result<Response, ApiError>
     headers.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=3600"),
+    );
+    Ok(response)
+}
+
+/// The trust anchor's public key (a JWK), which verifiers pin on first use; cacheable for a day.
+#[utoipa::path(get, path = "/trust-anchor", tag = "licence",
+    responses((status = 200, description = "the anchor's public key", body = TrustAnchor),
+        (status = 503, description = "not_ready: no keys", body = rega_api::Problem)))]
+async fn trust_anchor(State(state): State<AppState>) -> Result<Response, ApiError> {
+    let credentials = state
+        .credentials
+        .as_ref()
+        .ok_or_else(|| ApiError::client(ErrorCode::NotReady))?;
+    let anchor: TrustAnchor = credentials.anchor_jwk();
+    let mut response = ApiJson(anchor).into_response();
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=86400"),
     );
     Ok(response)
 }

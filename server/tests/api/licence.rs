@@ -106,6 +106,27 @@ async fn a_fresh_token_verifies_against_the_served_trust_list_and_the_pinned_anc
     let anchor_pem = std::fs::read_to_string(demo.app._data.path().join("keys/anchor-pub.pem"))
         .expect("the anchor");
     let anchor = read_public_key_pem(&anchor_pem).expect("a key");
+    // The anchor the verifier pins on first use is the operator's anchor-pub.pem.
+    let served = demo.app.get("/api/v1/trust-anchor").await;
+    assert_eq!(served.headers()["cache-control"], "public, max-age=86400");
+    let served: Value = served.json().await.expect("JSON");
+    assert_eq!(served["crv"], "P-256");
+    let pinned = rega_credential::keys::from_jwk(
+        served["kid"].as_str().expect("kid"),
+        served["x"].as_str().expect("x"),
+        served["y"].as_str().expect("y"),
+    )
+    .expect("a P-256 key with its own kid");
+    assert_eq!(pinned, anchor);
+    assert!(
+        rega_credential::keys::from_jwk(
+            "AAAAAAAAAAA",
+            served["x"].as_str().expect("x"),
+            served["y"].as_str().expect("y")
+        )
+        .is_none(),
+        "a kid that is not the key's own is refused"
+    );
     let trust = TrustList::from_jws(&jws, &anchor).expect("the trust list verifies");
     for token in [&first["token"], &second["token"]] {
         let verified = verify(

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{Db, THURSDAY_9AM, spawn_demo};
 
-const OPERATIONS: [(&str, &str); 20] = [
+const OPERATIONS: [(&str, &str); 21] = [
     ("GET", "/appointments"),
     ("GET", "/appointments/{reference}"),
     ("GET", "/appointments/{reference}/calendar.ics"),
@@ -21,6 +21,7 @@ const OPERATIONS: [(&str, &str); 20] = [
     ("GET", "/licence"),
     ("GET", "/licence/token"),
     ("GET", "/services"),
+    ("GET", "/trust-anchor"),
     ("GET", "/trust-list"),
     ("POST", "/appointments"),
     ("POST", "/appointments/{reference}/cancel"),
@@ -223,6 +224,7 @@ async fn every_response_of_a_tour_of_the_api_matches_its_documented_schema() {
     )
     .await;
     let _ = call("GET", "/trust-list", "/trust-list".into(), None, None).await;
+    let _ = call("GET", "/trust-anchor", "/trust-anchor".into(), None, None).await;
     let _ = call(
         "POST",
         "/auth/code",
