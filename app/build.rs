@@ -19,78 +19,10 @@ const NOT_SORANI: [(char, &str); 4] = [
 ];
 
 fn main() {
-    let dir = Path::new("locales");
     println!("cargo::rerun-if-changed=locales");
-    let mut tables: Vec<(String, BTreeMap<String, String>, Vec<String>)> = Vec::new();
-    for (tag, _) in LOCALES {
-        let path = dir.join(format!("{tag}.json"));
-        println!("cargo::rerun-if-changed={}", path.display());
-        let text = std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| fail(&format!("cannot read {}: {e}", path.display())));
-        check_key_order(tag, &text);
-        let value: serde_json::Value = serde_json::from_str(&text)
-            .unwrap_or_else(|e| fail(&format!("{} is not valid JSON: {e}", path.display())));
-        let object = value
-            .as_object()
-            .unwrap_or_else(|| fail(&format!("{} must be a JSON object", path.display())));
-        let mut messages = BTreeMap::new();
-        let mut review = Vec::new();
-        for (key, value) in object {
-            if key == "_review" {
-                review = value
-                    .as_array()
-                    .unwrap_or_else(|| fail(&format!("{tag}: _review must be a list of keys")))
-                    .iter()
-                    .map(|k| {
-                        k.as_str()
-                            .unwrap_or_else(|| fail(&format!("{tag}: _review holds keys")))
-                            .to_owned()
-                    })
-                    .collect();
-                continue;
-            }
-            let text = value
-                .as_str()
-                .unwrap_or_else(|| fail(&format!("{tag}: \"{key}\" must be a string")));
-            if text.trim().is_empty() {
-                fail(&format!("{tag}: \"{key}\" is empty"));
-            }
-            messages.insert(key.clone(), text.to_owned());
-        }
-        tables.push((tag.to_owned(), messages, review));
-    }
-
+    println!("cargo::rerun-if-changed=locales-directorate");
+    let tables = read_tables(Path::new("locales"));
     let reference: BTreeSet<&String> = tables[0].1.keys().collect();
-    for (tag, messages, review) in &tables {
-        let keys: BTreeSet<&String> = messages.keys().collect();
-        if let Some(missing) = reference.difference(&keys).next() {
-            fail(&format!(
-                "locales/{tag}.json has no translation for \"{missing}\""
-            ));
-        }
-        if let Some(extra) = keys.difference(&reference).next() {
-            fail(&format!(
-                "locales/{tag}.json has \"{extra}\", which locales/en.json does not"
-            ));
-        }
-        for key in review {
-            if !messages.contains_key(key) {
-                fail(&format!(
-                    "locales/{tag}.json lists \"{key}\" under _review, but has no such key"
-                ));
-            }
-        }
-        for (key, text) in messages {
-            if placeholders(text) != placeholders(&tables[0].1[key]) {
-                fail(&format!(
-                    "locales/{tag}.json: \"{key}\" has other {{placeholders}} than English"
-                ));
-            }
-            if tag == "ckb" {
-                check_sorani(key, text);
-            }
-        }
-    }
     for code in rega_api::ErrorCode::ALL {
         let key = format!("error.{}", code.as_str());
         if !reference.contains(&key) {
@@ -99,6 +31,7 @@ fn main() {
             ));
         }
     }
+    write_directorate_tables(&read_tables(Path::new("locales-directorate")));
 
     let mut out = String::new();
     out.push_str("/// Every user-visible string of the app, in one language.\n");
@@ -155,27 +88,135 @@ fn main() {
         );
     }
     out.push_str("    }\n}\n");
+    write_out("messages.rs", &out);
+}
+
+/// Messages of one table, in one language.
+type Table = (String, BTreeMap<String, String>, Vec<String>);
+
+/// Reads and checks the three locale files of a directory (English first): the same keys, the
+/// same placeholders, `_review` naming real keys, Sorani free of Arabic look-alikes.
+fn read_tables(path: &Path) -> Vec<Table> {
+    let dir = path.display();
+    let mut tables: Vec<Table> = Vec::new();
+    for (tag, _) in LOCALES {
+        let path = path.join(format!("{tag}.json"));
+        println!("cargo::rerun-if-changed={}", path.display());
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| fail(&format!("cannot read {}: {e}", path.display())));
+        check_key_order(&format!("{dir}/{tag}.json"), &text);
+        let value: serde_json::Value = serde_json::from_str(&text)
+            .unwrap_or_else(|e| fail(&format!("{} is not valid JSON: {e}", path.display())));
+        let object = value
+            .as_object()
+            .unwrap_or_else(|| fail(&format!("{} must be a JSON object", path.display())));
+        let mut messages = BTreeMap::new();
+        let mut review = Vec::new();
+        for (key, value) in object {
+            if key == "_review" {
+                review = value
+                    .as_array()
+                    .unwrap_or_else(|| fail(&format!("{tag}: _review must be a list of keys")))
+                    .iter()
+                    .map(|k| {
+                        k.as_str()
+                            .unwrap_or_else(|| fail(&format!("{tag}: _review holds keys")))
+                            .to_owned()
+                    })
+                    .collect();
+                continue;
+            }
+            let text = value
+                .as_str()
+                .unwrap_or_else(|| fail(&format!("{tag}: \"{key}\" must be a string")));
+            if text.trim().is_empty() {
+                fail(&format!("{tag}: \"{key}\" is empty"));
+            }
+            messages.insert(key.clone(), text.to_owned());
+        }
+        tables.push((tag.to_owned(), messages, review));
+    }
+
+    let reference: BTreeSet<&String> = tables[0].1.keys().collect();
+    for (tag, messages, review) in &tables {
+        let keys: BTreeSet<&String> = messages.keys().collect();
+        if let Some(missing) = reference.difference(&keys).next() {
+            fail(&format!(
+                "{dir}/{tag}.json has no translation for \"{missing}\""
+            ));
+        }
+        if let Some(extra) = keys.difference(&reference).next() {
+            fail(&format!(
+                "{dir}/{tag}.json has \"{extra}\", which {dir}/en.json does not"
+            ));
+        }
+        for key in review {
+            if !messages.contains_key(key) {
+                fail(&format!(
+                    "{dir}/{tag}.json lists \"{key}\" under _review, but has no such key"
+                ));
+            }
+        }
+        for (key, text) in messages {
+            if placeholders(text) != placeholders(&tables[0].1[key]) {
+                fail(&format!(
+                    "{dir}/{tag}.json: \"{key}\" has other {{placeholders}} than English"
+                ));
+            }
+            if tag == "ckb" {
+                check_sorani(&format!("{dir}/ckb.json"), key, text);
+            }
+        }
+    }
+    tables
+}
+
+/// The kiosk, verifier, desk and board strings (`locales-directorate/`): all three languages
+/// compiled in, for the directorate app only (the citizen app never names them, so its wasm
+/// does not carry them).
+fn write_directorate_tables(tables: &[Table]) {
+    let mut out = String::new();
+    out.push_str("/// Every user-visible string of the directorate screens, in one language.\n");
+    out.push_str("#[allow(missing_docs)]\npub struct DirectorateMessages {\n");
+    for key in tables[0].1.keys() {
+        let _ = writeln!(out, "    pub {}: &'static str,", field(key));
+    }
+    out.push_str("}\n");
+    for ((tag, messages, _), (_, name)) in tables.iter().zip(LOCALES) {
+        let _ = writeln!(
+            out,
+            "/// The `{tag}` strings.\npub static {name}: DirectorateMessages = DirectorateMessages {{"
+        );
+        for (key, text) in messages {
+            let _ = writeln!(out, "    {}: {:?},", field(key), text);
+        }
+        out.push_str("};\n");
+    }
+    write_out("directorate_messages.rs", &out);
+}
+
+fn write_out(name: &str, text: &str) {
     let target =
         Path::new(&std::env::var("OUT_DIR").unwrap_or_else(|_| fail("OUT_DIR is not set")))
-            .join("messages.rs");
-    std::fs::write(&target, out)
+            .join(name);
+    std::fs::write(&target, text)
         .unwrap_or_else(|e| fail(&format!("cannot write {}: {e}", target.display())));
 }
 
 /// The app reads a fetched locale file's values in file order, so every file lists `_review`
 /// first and then its keys in alphabetical order (the order of the `Messages` fields).
-fn check_key_order(tag: &str, text: &str) {
+fn check_key_order(file: &str, text: &str) {
     let keys: Vec<&str> = text
         .lines()
         .filter_map(|line| line.strip_prefix("  \""))
         .filter_map(|rest| rest.split_once("\":").map(|(key, _)| key))
         .collect();
     if keys.first() != Some(&"_review") {
-        fail(&format!("locales/{tag}.json must start with \"_review\""));
+        fail(&format!("{file} must start with \"_review\""));
     }
     if let Some(pair) = keys[1..].windows(2).find(|w| w[0] >= w[1]) {
         fail(&format!(
-            "locales/{tag}.json: keys must be in alphabetical order, one per line; \"{}\" comes before \"{}\"",
+            "{file}: keys must be in alphabetical order, one per line; \"{}\" comes before \"{}\"",
             pair[0], pair[1]
         ));
     }
@@ -192,15 +233,15 @@ fn placeholders(text: &str) -> BTreeSet<String> {
         .collect()
 }
 
-fn check_sorani(key: &str, text: &str) {
+fn check_sorani(file: &str, key: &str, text: &str) {
     for (letter, advice) in NOT_SORANI {
         if text.contains(letter) {
-            fail(&format!("locales/ckb.json: \"{key}\" contains {advice}"));
+            fail(&format!("{file}: \"{key}\" contains {advice}"));
         }
     }
     if text.contains("\u{0647}\u{200C}") {
         fail(&format!(
-            "locales/ckb.json: \"{key}\" spells ە as heh + ZWNJ (use ە U+06D5)"
+            "{file}: \"{key}\" spells ە as heh + ZWNJ (use ە U+06D5)"
         ));
     }
 }

@@ -11,11 +11,20 @@
 // - The API is never cached here: its answers are a citizen's own data.
 const VERSION = '__REGA_VERSION__';
 const FILES = __REGA_FILES__;
+// The directorate screens' code: cached when a directorate page asks (public/boot.js), so a kiosk
+// or an officer's phone works offline after one visit and citizens never download it.
+const DIRECTORATE_FILES = __REGA_DIRECTORATE_FILES__;
 const CACHE = `rega-${VERSION}`;
 const DIRECTORATE_ROUTES = ['/kiosk', '/verify', '/desk', '/board'];
 
 self.addEventListener('install', (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(FILES)));
+});
+
+self.addEventListener('message', (event) => {
+  if (event.data === 'cache-directorate') {
+    event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(DIRECTORATE_FILES)));
+  }
 });
 
 self.addEventListener('activate', (event) => {
@@ -41,8 +50,7 @@ self.addEventListener('fetch', (event) => {
     );
     return;
   }
-  // Files not cached at install (the directorate screens' code, which most citizens never load)
-  // are kept once fetched.
+  // Anything else of this release not cached yet is kept once fetched.
   event.respondWith(
     caches.open(CACHE).then((cache) =>
       cache.match(request, { ignoreSearch: url.pathname.startsWith('/locales/') }).then(

@@ -139,6 +139,15 @@ pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
     decode(send("GET", path, None, None).await?)
 }
 
+/// `GET` a text resource (the trust list, a JWS).
+pub async fn get_text(path: &str) -> Result<String, ApiError> {
+    let (status, text) = send("GET", path, None, None).await?;
+    if (200..300).contains(&status) {
+        return Ok(text);
+    }
+    decode::<()>((status, text)).map(|()| String::new())
+}
+
 /// `POST` a JSON body and read a JSON answer.
 pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
     let body = encode(body)?;

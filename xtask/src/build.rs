@@ -214,12 +214,13 @@ fn write_route_pages(dist: &Path) -> anyhow::Result<Vec<String>> {
 }
 
 /// Writes dist/sw.js from public/sw.js: the files to cache at install (everything the citizen
-/// app needs; the directorate screens' own JS and WASM are cached when first used) and a
-/// version that changes whenever any of them does.
+/// app needs), the directorate screens' own JS and WASM (cached when a directorate page asks,
+/// so citizens never download them) and a version that changes whenever any of them does.
 fn write_service_worker(dist: &Path) -> anyhow::Result<()> {
     let template =
         std::fs::read_to_string(root().join("public/sw.js")).context("public/sw.js is missing")?;
     let mut files = Vec::new();
+    let mut directorate_files = Vec::new();
     let mut contents = Vec::new();
     for path in files_below(dist)? {
         let name = path
@@ -230,18 +231,25 @@ fn write_service_worker(dist: &Path) -> anyhow::Result<()> {
             || name.ends_with(".gz")
             || name == "sw.js"
             || name.ends_with(".txt")
-            || name.starts_with("rega-directorate-")
             || name.starts_with("routes/");
         if skip {
             continue;
         }
         contents.extend_from_slice(name.as_bytes());
         contents.extend_from_slice(&std::fs::read(&path)?);
-        files.push(format!("\"/{name}\""));
+        if name.starts_with("rega-directorate-") {
+            directorate_files.push(format!("\"/{name}\""));
+        } else {
+            files.push(format!("\"/{name}\""));
+        }
     }
     let script = template
         .replace("__REGA_VERSION__", &content_hash(&contents))
-        .replace("__REGA_FILES__", &format!("[{}]", files.join(", ")));
+        .replace("__REGA_FILES__", &format!("[{}]", files.join(", ")))
+        .replace(
+            "__REGA_DIRECTORATE_FILES__",
+            &format!("[{}]", directorate_files.join(", ")),
+        );
     std::fs::write(dist.join("sw.js"), script).context("cannot write dist/sw.js")
 }
 

@@ -159,6 +159,25 @@ fn verifier_has_no_signer() -> anyhow::Result<()> {
             forbidden.join(", ")
         );
     }
+    // And the directorate app (the verify page) uses the crate without its issuing half.
+    let features = crate::process::output(
+        "cargo",
+        &[
+            "tree",
+            "-p",
+            "rega-app",
+            "--target",
+            "wasm32-unknown-unknown",
+            "-e",
+            "features",
+            "-i",
+            "rega-credential",
+        ],
+    )
+    .context("cargo tree failed")?;
+    if features.contains("rega-credential feature \"sign\"") {
+        bail!("the browser app builds rega-credential with its `sign` feature");
+    }
     Ok(())
 }
 

@@ -6,6 +6,11 @@ mod messages {
     include!(concat!(env!("OUT_DIR"), "/messages.rs"));
 }
 
+mod directorate_messages {
+    include!(concat!(env!("OUT_DIR"), "/directorate_messages.rs"));
+}
+
+pub use directorate_messages::DirectorateMessages;
 use leptos::prelude::*;
 pub use messages::{Messages, error_message};
 use rega_api::Locale;
@@ -97,6 +102,16 @@ pub async fn load(locale: Locale) -> bool {
     {
         let _ = locale;
         true
+    }
+}
+
+/// The kiosk, verifier, desk and board strings of a locale (all three compiled into the
+/// directorate app; the citizen app never names them).
+pub fn directorate(locale: Locale) -> &'static DirectorateMessages {
+    match locale {
+        Locale::Ckb => &directorate_messages::CKB,
+        Locale::Ar => &directorate_messages::AR,
+        Locale::En => &directorate_messages::EN,
     }
 }
 

@@ -1,11 +1,413 @@
-//! Verify a licence QR code offline (SPEC §3.6).
+//! Verify a licence QR code offline (SPEC §3.6): the DL1 text from a scanner, the camera or a
+//! paste is checked on this device with the `credential` crate against the trust list kept on
+//! the device. The list is fetched when online and must be signed by the trust anchor this
+//! device pinned on its first visit.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+use rega_api::licence::TrustAnchor;
+use rega_api::time::{Date, LocalDateTime};
+use rega_credential::keys::{VerifyingKey, from_jwk};
+use rega_credential::{Policy, TrustList, VerifiedLicence, VerifyError, verify};
 
+use crate::api;
 use crate::components::page_heading::PageHeading;
+use crate::i18n::format::{date_long, date_time, digits};
+use crate::i18n::{DirectorateMessages, directorate, fill, use_i18n};
+
+/// Where the device keeps the pinned anchor (JWK) and the last trust list (JWS).
+const SAVED_ANCHOR: &str = "rega.verify.anchor";
+const SAVED_LIST: &str = "rega.verify.trust-list";
+
+/// The anchor's key, if the JWK is a P-256 point with its own kid.
+pub fn anchor_key(anchor: &TrustAnchor) -> Option<VerifyingKey> {
+    (anchor.crv == "P-256")
+        .then(|| from_jwk(&anchor.kid, &anchor.x, &anchor.y))
+        .flatten()
+}
+
+/// What checking a text gave.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// The token verified (the licence itself may still be past its expiry date).
+    Valid(Box<VerifiedLicence>),
+    /// The token failed this check.
+    Invalid(VerifyError),
+    /// No trust list on this device: nothing can be checked.
+    NoList,
+}
+
+/// Checks a scanned or pasted text against the list at `now` (Unix seconds). An officer may
+/// scan the same code twice, so there is no replay check here (the kiosk has one).
+pub fn check(text: &str, list: Option<&TrustList>, now: i64) -> Outcome {
+    let Some(list) = list else {
+        return Outcome::NoList;
+    };
+    match verify(text, list, now, &Policy::default()) {
+        Ok(licence) => Outcome::Valid(Box::new(licence)),
+        Err(error) => Outcome::Invalid(error),
+    }
+}
+
+/// The message for a failure, in the SPEC's words.
+pub fn failure_message(m: &'static DirectorateMessages, error: VerifyError) -> &'static str {
+    match error {
+        VerifyError::QrUnreadable => m.verify_error_qr_unreadable,
+        VerifyError::BadPrefix => m.verify_error_bad_prefix,
+        VerifyError::BadBase45 => m.verify_error_bad_base45,
+        VerifyError::BadZlib => m.verify_error_bad_zlib,
+        VerifyError::BadCbor => m.verify_error_bad_cbor,
+        VerifyError::UnsupportedAlgorithm => m.verify_error_unsupported_algorithm,
+        VerifyError::UnknownKid => m.verify_error_unknown_kid,
+        VerifyError::KeyRevoked => m.verify_error_key_revoked,
+        VerifyError::KeyNotValid => m.verify_error_key_not_valid,
+        VerifyError::BadSignature => m.verify_error_bad_signature,
+        VerifyError::BadClaims => m.verify_error_bad_claims,
+        VerifyError::IssuerMismatch => m.verify_error_issuer_mismatch,
+        VerifyError::NotYetValid => m.verify_error_not_yet_valid,
+        VerifyError::Expired => m.verify_error_expired,
+        VerifyError::ValidityTooLong => m.verify_error_validity_too_long,
+        VerifyError::Replayed => m.verify_error_replayed,
+    }
+}
+
+/// How old a list issued at `iat` is at `now`, in the largest whole unit.
+pub fn age_text(
+    m: &'static DirectorateMessages,
+    locale: rega_api::Locale,
+    iat: i64,
+    now: i64,
+) -> String {
+    let seconds = (now - iat).max(0);
+    let (template, count) = if seconds >= 2 * 86_400 {
+        (m.verify_age_days, seconds / 86_400)
+    } else if seconds >= 2 * 3600 {
+        (m.verify_age_hours, seconds / 3600)
+    } else {
+        (m.verify_age_minutes, seconds / 60)
+    };
+    fill(template, &[("count", &digits(locale, count as u64))])
+}
+
+/// Where the last attempt to update the list got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Update {
+    /// Asking the server.
+    Asking,
+    /// The list is the server's current one.
+    Current,
+    /// No network: the kept list is used.
+    Offline,
+    /// The server's list is not signed by the pinned anchor (or its anchor is another).
+    AnchorChanged,
+}
+
+fn now_seconds() -> i64 {
+    (js_sys::Date::now() / 1000.0).floor() as i64
+}
+
+fn kept(key: &str) -> Option<String> {
+    crate::storage::local()?.get_item(key).ok().flatten()
+}
+
+fn keep(key: &str, text: &str) {
+    if let Some(storage) = crate::storage::local() {
+        // A full or disabled storage only costs the offline copy.
+        let _ = storage.set_item(key, text);
+    }
+}
+
+/// Asks the server for the anchor (pinned when this device has none yet) and the current list.
+async fn update(
+    anchor: RwSignal<Option<TrustAnchor>>,
+    list: RwSignal<Option<TrustList>>,
+) -> Update {
+    let served = api::get::<TrustAnchor>("/trust-anchor").await;
+    let pinned = match (anchor.get_untracked(), served) {
+        (Some(pinned), Ok(served)) if pinned != served => return Update::AnchorChanged,
+        (Some(pinned), _) => pinned,
+        (None, Ok(served)) if anchor_key(&served).is_some() => {
+            if let Ok(text) = api::encode(&served) {
+                keep(SAVED_ANCHOR, &text);
+            }
+            anchor.set(Some(served.clone()));
+            served
+        }
+        (None, Ok(_)) => return Update::AnchorChanged,
+        (None, Err(_)) => return Update::Offline,
+    };
+    let Some(key) = anchor_key(&pinned) else {
+        return Update::AnchorChanged;
+    };
+    // Past the browser's HTTP cache, which would answer with no network and hide that.
+    match api::get_text(&format!("/trust-list?at={}", now_seconds())).await {
+        Ok(jws) => match TrustList::from_jws(&jws, &key) {
+            Ok(fresh) => {
+                keep(SAVED_LIST, &jws);
+                list.set(Some(fresh));
+                Update::Current
+            }
+            Err(_) => Update::AnchorChanged,
+        },
+        Err(_) => Update::Offline,
+    }
+}
+
+/// The trust list's state: its date and age, and a warning when it is old, missing or could not
+/// be updated.
+#[component]
+fn TrustState(
+    anchor: RwSignal<Option<TrustAnchor>>,
+    list: RwSignal<Option<TrustList>>,
+    state: ReadSignal<Update>,
+    now: ReadSignal<i64>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let d = move || directorate(i18n.locale());
+    let summary = move || {
+        let (m, locale, now) = (d(), i18n.locale(), now.get());
+        list.with(|list| match list {
+            None => (m.verify_list_missing.to_owned(), true),
+            Some(list) if list.is_expired(now) => (
+                fill(
+                    m.verify_list_expired,
+                    &[(
+                        "date",
+                        &date_time(locale, LocalDateTime::from_unix(list.exp)),
+                    )],
+                ),
+                true,
+            ),
+            Some(list) => (
+                fill(
+                    m.verify_list_updated,
+                    &[
+                        (
+                            "date",
+                            &date_time(locale, LocalDateTime::from_unix(list.iat)),
+                        ),
+                        ("age", &age_text(m, locale, list.iat, now)),
+                    ],
+                ),
+                false,
+            ),
+        })
+    };
+    view! {
+        <div class="rg-trust" class:rg-trust--warning=move || summary().1 id="verify-trust">
+            <p class="rg-body">{move || summary().0}</p>
+            {move || match state.get() {
+                Update::Offline => Some(view! { <p class="rg-body">{d().verify_list_offline}</p> }),
+                Update::AnchorChanged => Some(view! { <p class="rg-body rg-trust__alarm">{d().verify_anchor_changed}</p> }),
+                Update::Asking | Update::Current => None,
+            }}
+            {move || anchor.get().map(|a| view! {
+                <p class="rg-hint">{fill(d().verify_anchor, &[("kid", "")])}<bdi dir="ltr">{a.kid}</bdi></p>
+            })}
+        </div>
+    }
+}
+
+fn day(text: &str) -> Option<Date> {
+    Date::parse(text).ok()
+}
+
+/// A verified licence: who, which licence, which categories until when.
+#[component]
+fn ValidResult(licence: Box<VerifiedLicence>, today: Date) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.locale();
+    let m = directorate(locale);
+    let l = licence.licence().clone();
+    let long = move |text: &str| day(text).map(|d| date_long(locale, d)).unwrap_or_default();
+    let expired = day(l.expiry_date.as_str()).is_some_and(|expiry| expiry < today);
+    let categories = l
+        .driving_privileges
+        .iter()
+        .map(|p| {
+            let expiry = p.expiry_date.as_ref().unwrap_or(&l.expiry_date);
+            let lapsed = day(expiry.as_str()).is_some_and(|e| e < today);
+            let template = if lapsed { m.verify_category_expired } else { m.verify_category_until };
+            let text = fill(template, &[("date", &long(expiry.as_str()))]);
+            view! {
+                <li class:rg-categories__expired=lapsed>
+                    <span class="rg-categories__code"><bdi dir="ltr">{p.vehicle_category_code.clone()}</bdi></span>" "{text}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="rg-result" class:rg-result--bad=expired aria-labelledby="verify-result-title">
+            <h2 class="rg-result__title" id="verify-result-title">
+                {if expired { m.verify_result_valid_expired } else { m.verify_result_valid }}
+            </h2>
+            {expired.then(|| view! {
+                <p class="rg-body">{fill(m.verify_licence_expired, &[("date", &long(l.expiry_date.as_str()))])}</p>
+            })}
+            <dl class="rg-summary-list">
+                <div><dt>{m.verify_name}</dt><dd>
+                    {format!("{} {}", l.given_name_national_character, l.family_name_national_character)}
+                    <span class="rg-licence__latin" dir="ltr">{format!("{} {}", l.given_name, l.family_name)}</span>
+                </dd></div>
+                <div><dt>{m.verify_number}</dt><dd><bdi dir="ltr">{l.document_number.clone()}</bdi></dd></div>
+                <div><dt>{m.verify_birth_date}</dt><dd>{long(l.birth_date.as_str())}</dd></div>
+                <div><dt>{m.verify_categories}</dt><dd><ul class="rg-categories">{categories}</ul></dd></div>
+                <div><dt>{m.verify_expiry}</dt><dd>{long(l.expiry_date.as_str())}</dd></div>
+                <div><dt>{m.verify_issuer}</dt><dd><bdi dir="ltr">{l.issuing_authority.clone()}</bdi></dd></div>
+            </dl>
+        </section>
+    }
+}
 
 /// Verify a licence QR code offline (SPEC §3.6).
 #[component]
 pub fn Verify() -> impl IntoView {
-    view! { <PageHeading title=|m| m.verify_title intro=|m| m.verify_intro/> }
+    let i18n = use_i18n();
+    let d = move || directorate(i18n.locale());
+    let anchor =
+        RwSignal::new(kept(SAVED_ANCHOR).and_then(|text| api::parse::<TrustAnchor>(&text)));
+    let list = RwSignal::new(None::<TrustList>);
+    if let (Some(jws), Some(key)) = (
+        kept(SAVED_LIST),
+        anchor.with_untracked(|a| a.as_ref().and_then(anchor_key)),
+    ) {
+        list.set(TrustList::from_jws(&jws, &key).ok());
+    }
+    let (state, set_state) = signal(Update::Asking);
+    let (now, set_now) = signal(now_seconds());
+    if let Ok(handle) = set_interval_with_handle(
+        move || set_now.set(now_seconds()),
+        std::time::Duration::from_secs(30),
+    ) {
+        on_cleanup(move || handle.clear());
+    }
+    let ask = move || {
+        set_state.set(Update::Asking);
+        spawn_local(async move {
+            let result = update(anchor, list).await;
+            let _ = set_state.try_set(result);
+        });
+    };
+    ask();
+    let handle = window_event_listener(leptos::ev::online, move |_| ask());
+    on_cleanup(move || handle.remove());
+
+    let (text, set_text) = signal(String::new());
+    let (empty, set_empty) = signal(false);
+    let (outcome, set_outcome) = signal(None::<Outcome>);
+    let input = NodeRef::<leptos::html::Input>::new();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let scanned = text.get_untracked();
+        if scanned.trim().is_empty() {
+            set_empty.set(true);
+            set_outcome.set(None);
+        } else {
+            set_empty.set(false);
+            let now = now_seconds();
+            set_now.set(now);
+            set_outcome.set(Some(
+                list.with_untracked(|l| check(&scanned, l.as_ref(), now)),
+            ));
+            // Ready for the next scan: a scanner types into this field and ends with Enter.
+            set_text.set(String::new());
+        }
+        if let Some(input) = input.get_untracked() {
+            let _ = input.focus();
+        }
+    };
+    let result = move || {
+        let m = d();
+        outcome.get().map(|outcome| match outcome {
+            Outcome::Valid(licence) => {
+                let today = LocalDateTime::from_unix(now.get_untracked()).date;
+                view! { <ValidResult licence today/> }.into_any()
+            }
+            Outcome::Invalid(error) => view! {
+                <section class="rg-result rg-result--bad" aria-labelledby="verify-result-title">
+                    <h2 class="rg-result__title" id="verify-result-title">{m.verify_result_invalid}</h2>
+                    <p class="rg-body" data-failure=error.name()>{failure_message(m, error)}</p>
+                </section>
+            }
+            .into_any(),
+            Outcome::NoList => view! {
+                <section class="rg-result rg-result--bad" aria-labelledby="verify-result-title">
+                    <h2 class="rg-result__title" id="verify-result-title">{m.verify_result_invalid}</h2>
+                    <p class="rg-body">{m.verify_list_missing}</p>
+                </section>
+            }
+            .into_any(),
+        })
+    };
+    view! {
+        <PageHeading title=|m| m.verify_title intro=|m| m.verify_intro/>
+        <TrustState anchor list state now/>
+        <form class="rg-form rg-form--wide" novalidate=true on:submit=submit>
+            <div class="rg-form-group" class:rg-form-group--error=empty>
+                <label class="rg-label" for="verify-text">{move || d().verify_field_label}</label>
+                <p class="rg-hint" id="verify-text-hint">{move || d().verify_field_hint}</p>
+                {move || empty.get().then(|| view! {
+                    <p class="rg-error-message" id="verify-text-error">{d().verify_error_qr_unreadable}</p>
+                })}
+                <input class="rg-input" id="verify-text" name="verify-text" type="text" dir="ltr"
+                    autocomplete="off" autocapitalize="off" spellcheck="false" node_ref=input
+                    aria-describedby=move || if empty.get() { "verify-text-hint verify-text-error" } else { "verify-text-hint" }
+                    aria-invalid=move || empty.get().to_string()
+                    prop:value=text
+                    on:input=move |ev| set_text.set(event_target_value(&ev))/>
+            </div>
+            <button class="rg-button" type="submit">{move || d().verify_check}</button>
+        </form>
+        <div aria-live="polite" id="verify-result">{result}</div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rega_api::Locale;
+
+    #[test]
+    fn every_failure_has_its_own_message_in_every_language() {
+        for locale in [Locale::Ckb, Locale::Ar, Locale::En] {
+            let m = directorate(locale);
+            let texts: std::collections::BTreeSet<&str> = VerifyError::ALL
+                .iter()
+                .map(|e| failure_message(m, *e))
+                .collect();
+            assert_eq!(
+                texts.len(),
+                VerifyError::ALL.len(),
+                "{locale:?}: two failures share a message"
+            );
+        }
+    }
+
+    #[test]
+    fn nothing_is_checked_without_a_trust_list() {
+        assert!(matches!(check("DL1:XYZ", None, 0), Outcome::NoList));
+    }
+
+    #[test]
+    fn the_age_is_told_in_the_largest_whole_unit() {
+        let m = directorate(Locale::En);
+        assert_eq!(age_text(m, Locale::En, 0, 59 * 60), "59 minutes old");
+        assert_eq!(age_text(m, Locale::En, 0, 5 * 3600 + 10), "5 hours old");
+        assert_eq!(age_text(m, Locale::En, 0, 3 * 86_400), "3 days old");
+        assert_eq!(
+            age_text(directorate(Locale::Ckb), Locale::Ckb, 0, 3 * 86_400),
+            "٣ ڕۆژ لەمەوبەر"
+        );
+    }
+
+    #[test]
+    fn an_anchor_must_be_a_p256_key_with_its_own_kid() {
+        let anchor = TrustAnchor {
+            kid: "AAAAAAAAAAA".into(),
+            crv: "P-256".into(),
+            x: "AA".into(),
+            y: "AA".into(),
+        };
+        assert!(anchor_key(&anchor).is_none());
+    }
 }
