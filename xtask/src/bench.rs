@@ -221,14 +221,20 @@ fn dl1_browser_figures(
         figures.push(Figure {
             what: format!(
                 "{what}, {} CPU ({:.0}-character token, {:.0} runs)",
-                if cpu > 1.0 { format!("{cpu:.0}× slower") } else { "full-speed".into() },
+                if cpu > 1.0 {
+                    format!("{cpu:.0}× slower")
+                } else {
+                    "full-speed".into()
+                },
                 n("token_chars"),
                 n("runs")
             ),
             value: format!("p50 {:.1} ms, p99 {:.1} ms", n("p50_ms"), n("p99_ms")),
             budget: "p99 ≤ 15 ms".into(),
             met: Some(n("p99_ms") <= 15.0),
-            command: "cargo xtask bench (node end2end/dl1-browser.mjs: performance.now in Chromium)".into(),
+            command:
+                "cargo xtask bench (node end2end/dl1-browser.mjs: performance.now in Chromium)"
+                    .into(),
         });
     }
     Ok(())
@@ -460,7 +466,11 @@ fn verifier_wasm_size(tools: &crate::setup::Tools) -> anyhow::Result<((u64, u64)
 fn wasm_map(tools: &crate::setup::Tools) -> anyhow::Result<String> {
     if crate::process::output("twiggy", &["--version"]).is_none() {
         println!("bench: installing twiggy (a wasm size profiler)");
-        crate::process::run("cargo", &["install", "twiggy", "--version", "0.8.0", "--locked"], &[])?;
+        crate::process::run(
+            "cargo",
+            &["install", "twiggy", "--version", "0.8.0", "--locked"],
+            &[],
+        )?;
     }
     let built = root().join("target/wasm32-unknown-unknown/wasm-release/rega-app.wasm");
     let out = root().join("target/wasm-map");
@@ -489,7 +499,14 @@ fn wasm_map(tools: &crate::setup::Tools) -> anyhow::Result<String> {
     }
     let json = crate::process::output(
         "twiggy",
-        &["top", "-n", "1000000", "--format", "json", &named.to_string_lossy()],
+        &[
+            "top",
+            "-n",
+            "1000000",
+            "--format",
+            "json",
+            &named.to_string_lossy(),
+        ],
     )
     .context("twiggy failed")?;
     let mut items: Vec<(String, u64)> = Vec::new();
@@ -533,7 +550,11 @@ fn wasm_map(tools: &crate::setup::Tools) -> anyhow::Result<String> {
     let _ = writeln!(md, "\nThe largest items:\n\n| item | bytes |\n|---|---|");
     for (name, size) in items.iter().take(20) {
         let short: String = name.chars().take(110).collect();
-        let _ = writeln!(md, "| `{}` | {size} |", short.replace('|', "\\|").replace('`', "'"));
+        let _ = writeln!(
+            md,
+            "| `{}` | {size} |",
+            short.replace('|', "\\|").replace('`', "'")
+        );
     }
     Ok(md)
 }

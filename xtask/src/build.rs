@@ -511,3 +511,59 @@ fn content_hash(bytes: &[u8]) -> String {
     }
     format!("{hash:016x}")
 }
+
+/// The next release, for the test that a service worker picks up an update: `dist` copied to
+/// `out` with the citizen app's JS and WASM under new content-hash names (as a rebuild of changed
+/// code gives), every page pointing at them and marked `<meta name=rega-release content=next>`,
+/// and its own service worker and compressed files.
+pub fn next_release(dist: &Path, out: &Path) -> anyhow::Result<()> {
+    let _ = std::fs::remove_dir_all(out);
+    let mut old_prefix = None;
+    for path in files_below(dist)? {
+        let name = path
+            .strip_prefix(dist)?
+            .to_string_lossy()
+            .replace('\\', "/");
+        if name.ends_with(".br") || name.ends_with(".gz") {
+            continue;
+        }
+        if let Some(rest) = name.strip_prefix("rega-app-") {
+            old_prefix = rest
+                .split(['.', '_'])
+                .next()
+                .map(|h| format!("rega-app-{h}"));
+        }
+        let target = out.join(&name);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::copy(&path, &target).with_context(|| format!("cannot copy {}", path.display()))?;
+    }
+    let old = old_prefix.context("dist has no rega-app-<hash> files: run cargo xtask build")?;
+    let new = format!(
+        "rega-app-{}",
+        content_hash(format!("{old} next").as_bytes())
+    );
+    for path in files_below(out)? {
+        let name = path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        if name.starts_with(&old) {
+            std::fs::rename(&path, path.with_file_name(name.replacen(&old, &new, 1)))?;
+        } else if name.ends_with(".html") {
+            let page = std::fs::read_to_string(&path)?
+                .replace(&old, &new)
+                .replacen(
+                    "<meta charset=utf-8>",
+                    "<meta charset=utf-8><meta name=rega-release content=next>",
+                    1,
+                );
+            std::fs::write(&path, page)?;
+        }
+    }
+    write_service_worker(out)?;
+    precompress(out)?;
+    Ok(())
+}

@@ -23,6 +23,9 @@ commands:
           and the browser tests in Chromium against a fresh server
   bench   measure the SPEC §8 budgets; writes docs/benchmarks.md and docs/benchmarks.json
   screens screenshots of the main citizen screens (phone size, ckb and en) into docs/screens/
+  next-release
+          copy dist/ into target/dist-next as the next release (what the service-worker update
+          test serves; `cargo xtask test` makes it itself)
   fonts   regenerate the Vazirmatn subset in public/fonts from the npm package
   fuzz    fuzz the DL1 verifier and the trust-list parser (cargo-fuzz, nightly);
           `cargo xtask fuzz 600` runs each target for 600 seconds (the default)";
@@ -35,6 +38,9 @@ fn main() -> ExitCode {
         Some("serve") => build::serve(),
         Some("test") => test::run(),
         Some("fonts") => build::fonts(),
+        Some("next-release") => {
+            build::next_release(&root().join("dist"), &root().join("target/dist-next"))
+        }
         Some("screens") => screens::run(),
         Some("bench") => bench::run(),
         Some("fuzz") => fuzz::run(args.get(1).map(String::as_str)),

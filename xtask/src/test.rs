@@ -314,12 +314,20 @@ impl Drop for TestServer {
 fn browser_tests(tools: &crate::setup::Tools) -> anyhow::Result<()> {
     let server = TestServer::start()?;
     let bin = root().join("target/release/rega");
+    // A second release of the same app, for the test that the service worker picks it up.
+    let next = root().join("target/dist-next");
+    crate::build::next_release(&root().join("dist"), &next)?;
+    let dist = root().join("dist");
     println!("e2e: rega on {}", server.url);
     playwright(
         tools,
         &server,
         "end2end/playwright.config.ts",
-        &[("REGA_BIN", bin.as_os_str())],
+        &[
+            ("REGA_BIN", bin.as_os_str()),
+            ("REGA_DIST", dist.as_os_str()),
+            ("REGA_NEXT_DIST", next.as_os_str()),
+        ],
     )
 }
 
