@@ -23,15 +23,21 @@ fn main() {
     println!("cargo::rerun-if-changed=locales-directorate");
     let tables = read_tables(Path::new("locales"));
     let reference: BTreeSet<&String> = tables[0].1.keys().collect();
+    let directorate_tables = read_tables(Path::new("locales-directorate"));
     for code in rega_api::ErrorCode::ALL {
         let key = format!("error.{}", code.as_str());
-        if !reference.contains(&key) {
+        let (table, file) = if directorate_only(*code) {
+            (&directorate_tables, "locales-directorate")
+        } else {
+            (&tables, "locales")
+        };
+        if !table[0].1.contains_key(&key) {
             fail(&format!(
-                "error code {code:?} has no message: add \"{key}\" to every locale"
+                "error code {code:?} has no message: add \"{key}\" to every file of {file}/"
             ));
         }
     }
-    write_directorate_tables(&read_tables(Path::new("locales-directorate")));
+    write_directorate_tables(&directorate_tables);
 
     let mut out = String::new();
     out.push_str("/// Every user-visible string of the app, in one language.\n");
@@ -78,13 +84,18 @@ fn main() {
         out,
         "/// Changes whenever a locale file does.\n#[cfg_attr(not(target_arch = \"wasm32\"), allow(dead_code))]\npub const VERSION: &str = \"{hash:016x}\";"
     );
-    out.push_str("/// The localized message for an API error code.\n");
+    out.push_str("/// The localized message for an API error code (the kiosk's and the desk's own codes,\n/// which no citizen page receives, say only that the request failed).\n");
     out.push_str("pub fn error_message(m: &'static Messages, code: rega_api::ErrorCode) -> &'static str {\n    match code {\n");
     for code in rega_api::ErrorCode::ALL {
+        let key = if directorate_only(*code) {
+            "error.bad_request".to_owned()
+        } else {
+            format!("error.{}", code.as_str())
+        };
         let _ = writeln!(
             out,
             "        rega_api::ErrorCode::{code:?} => m.{},",
-            field(&format!("error.{}", code.as_str()))
+            field(&key)
         );
     }
     out.push_str("    }\n}\n");
@@ -192,7 +203,28 @@ fn write_directorate_tables(tables: &[Table]) {
         }
         out.push_str("};\n");
     }
+    out.push_str("/// The localized message for an error code of the kiosk or the desk.\n");
+    out.push_str("pub fn directorate_error(m: &'static DirectorateMessages, code: rega_api::ErrorCode) -> Option<&'static str> {\n    match code {\n");
+    for code in rega_api::ErrorCode::ALL
+        .iter()
+        .filter(|c| directorate_only(**c))
+    {
+        let _ = writeln!(
+            out,
+            "        rega_api::ErrorCode::{code:?} => Some(m.{}),",
+            field(&format!("error.{}", code.as_str()))
+        );
+    }
+    out.push_str("        _ => None,\n    }\n}\n");
     write_out("directorate_messages.rs", &out);
+}
+
+/// Error codes only the kiosk and the desk receive: their messages live with the directorate
+/// screens' strings, so the citizen app does not carry them.
+fn directorate_only(code: rega_api::ErrorCode) -> bool {
+    ["kiosk_", "check_in_", "staff_"]
+        .iter()
+        .any(|prefix| code.as_str().starts_with(prefix))
 }
 
 fn write_out(name: &str, text: &str) {

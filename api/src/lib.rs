@@ -4,6 +4,7 @@ pub mod appointments;
 pub mod auth;
 pub mod availability;
 pub mod ids;
+pub mod kiosk;
 pub mod licence;
 pub mod locale;
 pub mod problem;

@@ -116,6 +116,20 @@ error_codes! {
     NoLicence = "no_licence", 404, "No licence";
     /// A suspended licence has no QR code.
     LicenceSuspended = "licence_suspended", 403, "Licence suspended";
+    /// The kiosk has no valid device credential (never enrolled, or revoked).
+    KioskNotEnrolled = "kiosk_not_enrolled", 401, "Kiosk not enrolled";
+    /// No appointment has this reference.
+    CheckInNotFound = "check_in_not_found", 404, "No such appointment";
+    /// The appointment is at another directorate.
+    CheckInWrongDirectorate = "check_in_wrong_directorate", 409, "Another directorate";
+    /// Check-in opens 60 minutes before the appointment.
+    CheckInTooEarly = "check_in_too_early", 409, "Too early to check in";
+    /// Check-in closes 15 minutes after the appointment's start.
+    CheckInTooLate = "check_in_too_late", 409, "Too late to check in";
+    /// The appointment was cancelled.
+    CheckInCancelled = "check_in_cancelled", 409, "Appointment cancelled";
+    /// The appointment has already been served.
+    CheckInAlreadyServed = "check_in_already_served", 409, "Already served";
     /// The database cannot be reached.
     NotReady = "not_ready", 503, "Service not ready";
     /// The app build is missing on the server.

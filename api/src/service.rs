@@ -22,6 +22,18 @@ pub enum ServiceKind {
 }
 
 impl ServiceKind {
+    /// The counter area that serves it, as the letter of its queue tickets: `A` the licence
+    /// counters (new, renewal, replacement), `T` the theory test room, `P` the practical test,
+    /// `M` the medical check.
+    pub fn area(self) -> &'static str {
+        match self {
+            ServiceKind::NewLicence | ServiceKind::Renewal | ServiceKind::Replacement => "A",
+            ServiceKind::TheoryTest => "T",
+            ServiceKind::PracticalTest => "P",
+            ServiceKind::MedicalCheck => "M",
+        }
+    }
+
     /// Every service, in the order the booking page lists them.
     pub const ALL: [ServiceKind; 6] = [
         ServiceKind::NewLicence,

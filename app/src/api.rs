@@ -58,17 +58,15 @@ async fn send(
     method: &'static str,
     path: &str,
     body: Option<String>,
-    key: Option<&str>,
+    header: Option<(&'static str, &str)>,
 ) -> Result<(u16, String), ApiError> {
     use wasm_bindgen::JsCast;
     let window = web_sys::window().ok_or(ApiError::Network)?;
     let init = web_sys::RequestInit::new();
     init.set_method(method);
     let headers = web_sys::Headers::new().map_err(|_| ApiError::Decode)?;
-    if let Some(key) = key {
-        headers
-            .set("Idempotency-Key", key)
-            .map_err(|_| ApiError::Decode)?;
+    if let Some((name, value)) = header {
+        headers.set(name, value).map_err(|_| ApiError::Decode)?;
     }
     if let Some(text) = body {
         headers
@@ -139,6 +137,24 @@ pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
     decode(send("GET", path, None, None).await?)
 }
 
+/// `GET` a JSON resource, sending one more header (the kiosk's `Authorization`).
+pub async fn get_with<T: DeserializeOwned>(
+    path: &str,
+    header: (&'static str, &str),
+) -> Result<T, ApiError> {
+    decode(send("GET", path, None, Some(header)).await?)
+}
+
+/// `POST` a JSON body, sending one more header (the kiosk's `Authorization`).
+pub async fn post_with<B: Serialize, T: DeserializeOwned>(
+    path: &str,
+    body: &B,
+    header: (&'static str, &str),
+) -> Result<T, ApiError> {
+    let body = encode(body)?;
+    decode(send("POST", path, Some(body), Some(header)).await?)
+}
+
 /// `GET` a text resource (the trust list, a JWS).
 pub async fn get_text(path: &str) -> Result<String, ApiError> {
     let (status, text) = send("GET", path, None, None).await?;
@@ -162,7 +178,7 @@ pub async fn post_once<B: Serialize, T: DeserializeOwned>(
     key: &str,
 ) -> Result<T, ApiError> {
     let body = encode(body)?;
-    decode(send("POST", path, Some(body), Some(key)).await?)
+    decode(send("POST", path, Some(body), Some(("Idempotency-Key", key))).await?)
 }
 
 /// The answer to a `GET` that the page shows: `None` while loading. The request is made again

@@ -17,12 +17,17 @@ use crate::pages::{DirectorateScreen, Screen};
 
 /// The frame every page shares: skip link, header, the page, footer.
 #[component]
-fn Frame(children: Children) -> impl IntoView {
+fn Frame(
+    /// Whether the header has the citizen's navigation (not on the directorate screens: a
+    /// public kiosk must not lead to anyone's sign-in).
+    citizen_nav: bool,
+    children: Children,
+) -> impl IntoView {
     let i18n = i18n::use_i18n();
     view! {
         <Router>
             <a class="rg-skip-link" href="#main">{move || i18n.t().common_skip_to_content}</a>
-            <SiteHeader/>
+            <SiteHeader citizen_nav/>
             <main id="main" class="rg-main" tabindex="-1">{children()}</main>
             <SiteFooter/>
         </Router>
@@ -34,7 +39,7 @@ fn Frame(children: Children) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_i18n();
     components::session::provide_session();
-    view! { <Frame><Screen/></Frame> }
+    view! { <Frame citizen_nav=true><Screen/></Frame> }
 }
 
 /// The directorate screens (kiosk, verify, desk, board): a second wasm, so that nothing only
@@ -43,5 +48,5 @@ pub fn App() -> impl IntoView {
 pub fn DirectorateApp() -> impl IntoView {
     provide_i18n();
     components::session::provide_session();
-    view! { <Frame><DirectorateScreen/></Frame> }
+    view! { <Frame citizen_nav=false><DirectorateScreen/></Frame> }
 }

@@ -42,7 +42,7 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// 32 random bytes, or a store error when the system has no randomness.
-fn random_bytes<const N: usize>() -> Result<[u8; N], StoreError> {
+pub(crate) fn random_bytes<const N: usize>() -> Result<[u8; N], StoreError> {
     let mut bytes = [0u8; N];
     getrandom::fill(&mut bytes).map_err(|_| StoreError::NoRandomness)?;
     Ok(bytes)
@@ -128,15 +128,35 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
 
 /// Writes an audit record; a failure to audit is logged, never hidden.
 pub async fn audit(state: &AppState, actor: &str, action: &str, object: &str, result: &str) {
+    audit_store(
+        state.store.as_ref(),
+        state.clock.now(),
+        actor,
+        action,
+        object,
+        result,
+    )
+    .await;
+}
+
+/// [`audit`] for the operators' commands, which have a store but no server.
+pub async fn audit_store(
+    store: &dyn crate::store::Store,
+    at: i64,
+    actor: &str,
+    action: &str,
+    object: &str,
+    result: &str,
+) {
     let record = AuditRecord {
-        at: state.clock.now(),
+        at,
         actor: actor.into(),
         action: action.into(),
         object: object.into(),
         result: result.into(),
     };
     tracing::info!(target: "audit", actor, action, object, result, "audit");
-    if let Err(error) = state.store.audit(&record).await {
+    if let Err(error) = store.audit(&record).await {
         tracing::error!(%error, action, "cannot write an audit record");
     }
 }

@@ -338,9 +338,26 @@ pub async fn seed(state: &AppState) -> Result<(), StoreError> {
                 })
                 .await?;
         }
+        for n in 1..=KIOSK_CITIZENS {
+            let national_id = NationalId::parse(&kiosk_citizen_id(n))
+                .map_err(|_| StoreError::Corrupt(kiosk_citizen_id(n)))?;
+            state
+                .store
+                .insert_citizen(&NewCitizen {
+                    national_id,
+                    phone: format!("+96475200{n:05}"),
+                    birth_date: "1993-09-21".into(),
+                    theory_test_passed: false,
+                    licence: None,
+                })
+                .await?;
+        }
         tracing::info!("demo data seeded");
     }
-    let soon = appointment_soon(state).await?;
+    let soon = appointment_soon(state, SOON_CITIZEN, ServiceKind::Replacement).await?;
+    for n in 1..=KIOSK_CITIZENS {
+        appointment_soon(state, &kiosk_citizen_id(n), ServiceKind::MedicalCheck).await?;
+    }
     println!(
         "Demo citizens (sign in with the national ID; the SMS code appears in the development outbox and the log):"
     );
@@ -359,6 +376,20 @@ pub async fn seed(state: &AppState) -> Result<(), StoreError> {
             at.hh_mm()
         );
     }
+    println!(
+        "  {} … {}  a medical check at Erbil 30-45 minutes from now each: ready for kiosk check-in",
+        kiosk_citizen_id(1),
+        kiosk_citizen_id(KIOSK_CITIZENS)
+    );
+    // A kiosk for Erbil, enrolled afresh at each start (earlier ones stay valid until revoked).
+    let (_, credential) = crate::routes::kiosk::enrol(
+        state.store.as_ref(),
+        "erbil",
+        "Erbil demo kiosk",
+        state.clock.now(),
+    )
+    .await?;
+    println!("Demo kiosk for Erbil: open /kiosk and enter this kiosk code once: {credential}");
     Ok(())
 }
 
@@ -374,13 +405,26 @@ pub fn practice_id(n: u32) -> String {
 /// The demo citizen who always has an appointment starting soon.
 pub const SOON_CITIZEN: &str = "100000000001";
 
-/// Gives [`SOON_CITIZEN`] a replacement appointment at Erbil 30 to 45 minutes from now, unless they
+/// Adults who check in at the kiosk: each has a medical check at Erbil 30 to 45 minutes from
+/// now (`3000000000NN`), for trying the kiosk and the desk, and for the browser tests.
+pub const KIOSK_CITIZENS: u32 = 4;
+
+/// The national ID of kiosk citizen `n` (1-based).
+pub fn kiosk_citizen_id(n: u32) -> String {
+    format!("3{n:011}")
+}
+
+/// Gives a citizen an appointment for `service` at Erbil 30 to 45 minutes from now, unless they
 /// have an active one: inside the change cut-off (so My appointments shows why it cannot be
 /// changed) and inside the kiosk's check-in window. Directorates are closed at night and at
-/// weekends; the demo ignores that for this one slot, so the demo works at any hour.
-async fn appointment_soon(state: &AppState) -> Result<Option<(String, i64)>, StoreError> {
+/// weekends; the demo ignores that for these slots, so the demo works at any hour.
+async fn appointment_soon(
+    state: &AppState,
+    citizen: &str,
+    service: ServiceKind,
+) -> Result<Option<(String, i64)>, StoreError> {
     let national_id =
-        NationalId::parse(SOON_CITIZEN).map_err(|_| StoreError::Corrupt(SOON_CITIZEN.into()))?;
+        NationalId::parse(citizen).map_err(|_| StoreError::Corrupt(citizen.into()))?;
     let Some(citizen) = state.store.citizen_by_national_id(&national_id).await? else {
         return Ok(None);
     };
@@ -398,11 +442,11 @@ async fn appointment_soon(state: &AppState) -> Result<Option<(String, i64)>, Sto
     let starts_at = (now / quarter + 1) * quarter + 2 * quarter;
     state
         .store
-        .ensure_slots("erbil", ServiceKind::Replacement, &[starts_at])
+        .ensure_slots("erbil", service, &[starts_at])
         .await?;
     let Some(slot) = state
         .store
-        .slots_between("erbil", ServiceKind::Replacement, starts_at, starts_at + 1)
+        .slots_between("erbil", service, starts_at, starts_at + 1)
         .await?
         .into_iter()
         .next()
@@ -414,7 +458,7 @@ async fn appointment_soon(state: &AppState) -> Result<Option<(String, i64)>, Sto
         .book(&BookRequest {
             citizen_id: citizen.id,
             slot_id: slot.id,
-            service: ServiceKind::Replacement,
+            service,
             now,
             max_changes: u32::MAX,
             changes_since: now,

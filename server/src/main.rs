@@ -30,6 +30,9 @@ enum Command {
     Token(tools::TokenArgs),
     /// Verify a DL1 QR text; prints JSON; exit 0 valid, 1 invalid, 2 usage error.
     Verify(tools::VerifyArgs),
+    /// Enrol or revoke directorate kiosks.
+    #[command(subcommand)]
+    Kiosk(KioskCommand),
     /// A bare axum JSON handler on the same runtime: the ceiling `cargo xtask bench` measures
     /// Rega's availability endpoint against.
     #[command(hide = true)]
@@ -45,6 +48,14 @@ struct BaselineArgs {
 }
 
 #[derive(Debug, Subcommand)]
+enum KioskCommand {
+    /// Enrol a kiosk for a directorate; prints its kiosk code (enter it once on the kiosk).
+    Enrol(rega_server::run::KioskEnrolArgs),
+    /// Revoke a kiosk's code: the kiosk stops working at once.
+    Revoke(rega_server::run::KioskRevokeArgs),
+}
+
+#[derive(Debug, Subcommand)]
 enum KeysCommand {
     /// Write a new signing key, trust-anchor key and anchor public key (never overwrites).
     Generate(tools::KeysGenerate),
@@ -57,6 +68,8 @@ fn main() -> ExitCode {
         Command::Keys(KeysCommand::Generate(args)) => tools::keys_generate(&args),
         Command::TrustList(args) => tools::trust_list(&args),
         Command::Token(args) => tools::token(&args),
+        Command::Kiosk(KioskCommand::Enrol(args)) => rega_server::run::kiosk_enrol(args),
+        Command::Kiosk(KioskCommand::Revoke(args)) => rega_server::run::kiosk_revoke(args),
         Command::BenchBaseline(args) => rega_server::run::baseline(args.port),
         Command::Verify(args) => match tools::verify(&args) {
             Ok(true) => Ok(()),

@@ -41,22 +41,140 @@ fn init_logging(format: &str) {
     }
 }
 
-async fn serve_async(args: ServeArgs) -> anyhow::Result<()> {
-    // Listen for SIGTERM before anything else, so a stop that arrives during start-up is
-    // graceful too.
-    let shutdown = shutdown_signal()?;
-    let store = match &args.database_url {
+/// Where the database is, for the operators' commands (the same flags as `rega serve`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct DatabaseArgs {
+    /// Directory of the embedded SQLite database.
+    #[arg(long, env = "REGA_DATA_DIR", default_value = "./data")]
+    pub data_dir: std::path::PathBuf,
+    /// PostgreSQL URL, when Rega stores its data there.
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: Option<String>,
+}
+
+/// `rega kiosk enrol`.
+#[derive(Debug, clap::Args)]
+pub struct KioskEnrolArgs {
+    /// The directorate the kiosk stands in, e.g. `erbil`.
+    #[arg(long)]
+    pub directorate: String,
+    /// A label to tell kiosks apart, e.g. `Erbil hall 1`.
+    #[arg(long)]
+    pub label: String,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+/// `rega kiosk revoke`.
+#[derive(Debug, clap::Args)]
+pub struct KioskRevokeArgs {
+    /// The kiosk's number, as `rega kiosk enrol` printed it.
+    #[arg(long)]
+    pub id: i64,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+async fn open_store(
+    data_dir: &Path,
+    database_url: Option<&str>,
+) -> anyhow::Result<Arc<dyn store::Store>> {
+    Ok(match database_url {
         Some(url) => store::postgres::PgStore::connect(url)
             .await
             .map(|s| Arc::new(s) as _)?,
         None => {
-            prepare_data_dir(&args.data_dir)?;
-            let path = args.data_dir.join("rega.sqlite3");
+            prepare_data_dir(data_dir)?;
+            let path = data_dir.join("rega.sqlite3");
             store::sqlite::SqliteStore::open(&path)
                 .await
                 .map(|s| Arc::new(s) as _)?
         }
-    };
+    })
+}
+
+fn block_on<T>(work: impl std::future::Future<Output = anyhow::Result<T>>) -> anyhow::Result<T> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?
+        .block_on(work)
+}
+
+/// Enrols a kiosk and prints its number and code (shown once: only its hash is stored).
+pub fn kiosk_enrol(args: KioskEnrolArgs) -> anyhow::Result<()> {
+    block_on(async move {
+        let store = open_store(
+            &args.database.data_dir,
+            args.database.database_url.as_deref(),
+        )
+        .await?;
+        let known = store.directorates().await?;
+        if !known.iter().any(|(d, _)| d.id == args.directorate) {
+            let ids: Vec<&str> = known.iter().map(|(d, _)| d.id.as_str()).collect();
+            bail!(
+                "no directorate `{}`; known: {}",
+                args.directorate,
+                if ids.is_empty() {
+                    "none (start rega serve once first)".to_owned()
+                } else {
+                    ids.join(", ")
+                }
+            );
+        }
+        let now = crate::clock::Clock::now(&crate::clock::SystemClock);
+        let (id, credential) =
+            crate::routes::kiosk::enrol(store.as_ref(), &args.directorate, &args.label, now)
+                .await?;
+        crate::auth::audit_store(
+            store.as_ref(),
+            now,
+            "operator",
+            "kiosk.enrolled",
+            &format!("kiosk:{id}"),
+            "ok",
+        )
+        .await;
+        println!(
+            "kiosk {id} enrolled for {}; its kiosk code (enter it once on the kiosk):",
+            args.directorate
+        );
+        println!("{credential}");
+        Ok(())
+    })
+}
+
+/// Revokes a kiosk's code.
+pub fn kiosk_revoke(args: KioskRevokeArgs) -> anyhow::Result<()> {
+    block_on(async move {
+        let store = open_store(
+            &args.database.data_dir,
+            args.database.database_url.as_deref(),
+        )
+        .await?;
+        let now = crate::clock::Clock::now(&crate::clock::SystemClock);
+        if !store.revoke_kiosk(args.id, now).await? {
+            bail!("no enrolled kiosk {} (or it is already revoked)", args.id);
+        }
+        crate::auth::audit_store(
+            store.as_ref(),
+            now,
+            "operator",
+            "kiosk.revoked",
+            &format!("kiosk:{}", args.id),
+            "ok",
+        )
+        .await;
+        println!("kiosk {} revoked", args.id);
+        Ok(())
+    })
+}
+
+async fn serve_async(args: ServeArgs) -> anyhow::Result<()> {
+    // Listen for SIGTERM before anything else, so a stop that arrives during start-up is
+    // graceful too.
+    let shutdown = shutdown_signal()?;
+    let store = open_store(&args.data_dir, args.database_url.as_deref()).await?;
 
     let address = SocketAddr::new(args.bind, args.port);
     let listener = TcpListener::bind(address).await.map_err(|error| match error.kind() {

@@ -116,14 +116,25 @@ pub fn release(tools: &Tools) -> anyhow::Result<Vec<FileSize>> {
 }
 
 /// Writes app/directorate.html (not kept in git) from app/index.html: the same shell, the
-/// directorate screens' binary.
+/// directorate screens' binary and their own stylesheet.
 fn write_directorate_page() -> anyhow::Result<()> {
     let index = std::fs::read_to_string(root().join("app/index.html"))?;
     let from = "data-bin=\"rega-app\"";
     if !index.contains(from) {
         bail!("app/index.html has no {from}");
     }
-    let page = index.replacen(from, "data-bin=\"rega-directorate\"", 1).replacen(
+    let css = "<link data-trunk rel=\"css\" href=\"../target/rega-style/rega.css\">";
+    if !index.contains(css) {
+        bail!("app/index.html has no {css}");
+    }
+    let page = index
+        .replacen(from, "data-bin=\"rega-directorate\"", 1)
+        .replacen(
+            css,
+            &format!("{css}\n  <link data-trunk rel=\"css\" href=\"../target/rega-style/rega-directorate.css\">"),
+            1,
+        )
+        .replacen(
         "<!doctype html>",
         "<!doctype html>\n<!-- Written by `cargo xtask build` from index.html: the directorate screens (kiosk, verify, desk, board), their own wasm. -->",
         1,

@@ -10,9 +10,10 @@ use crate::components::language_switch::LanguageSwitch;
 use crate::components::session::use_session;
 use crate::i18n::use_i18n;
 
-/// The site header.
+/// The site header: on the citizen screens with the service's navigation; on the directorate
+/// screens (a public kiosk, the hall's board) without it, and without a way into the citizen app.
 #[component]
-pub fn SiteHeader() -> impl IntoView {
+pub fn SiteHeader(citizen_nav: bool) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let navigate = use_navigate();
@@ -37,12 +38,24 @@ pub fn SiteHeader() -> impl IntoView {
     view! {
         <header class="rg-header">
             <div class="rg-header__bar">
-                <A href="/" attr:class="rg-header__brand">
-                    <span class="rg-header__name">{move || i18n.t().app_name}</span>
-                    <span class="rg-header__tagline">{move || i18n.t().app_tagline}</span>
-                </A>
+                {if citizen_nav {
+                    view! {
+                        <A href="/" attr:class="rg-header__brand">
+                            <span class="rg-header__name">{move || i18n.t().app_name}</span>
+                            <span class="rg-header__tagline">{move || i18n.t().app_tagline}</span>
+                        </A>
+                    }.into_any()
+                } else {
+                    view! {
+                        <span class="rg-header__brand">
+                            <span class="rg-header__name">{move || i18n.t().app_name}</span>
+                            <span class="rg-header__tagline">{move || i18n.t().app_tagline}</span>
+                        </span>
+                    }.into_any()
+                }}
                 <LanguageSwitch/>
             </div>
+            {citizen_nav.then(|| view! {
             <nav class="rg-nav" aria-label=move || i18n.t().common_main_navigation>
                 <ul class="rg-nav__list">
                     {link("/book", |m| m.nav_book)}
@@ -61,6 +74,7 @@ pub fn SiteHeader() -> impl IntoView {
                     }}
                 </ul>
             </nav>
+            })}
         </header>
     }
 }

@@ -10,7 +10,7 @@ mod directorate_messages {
     include!(concat!(env!("OUT_DIR"), "/directorate_messages.rs"));
 }
 
-pub use directorate_messages::DirectorateMessages;
+pub use directorate_messages::{DirectorateMessages, directorate_error};
 use leptos::prelude::*;
 pub use messages::{Messages, error_message};
 use rega_api::Locale;

@@ -2,6 +2,7 @@
 //! rule has its unit tests here.
 
 pub mod calendar;
+pub mod check_in;
 pub mod eligibility;
 pub mod limits;
 pub mod rules;

@@ -4,6 +4,7 @@ pub mod appointments;
 pub mod auth;
 pub mod availability;
 pub mod health;
+pub mod kiosk;
 pub mod licence;
 pub mod reference;
 
@@ -52,6 +53,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(auth::router())
         .merge(appointments::router())
         .merge(licence::router())
+        .merge(kiosk::router())
 }
 
 /// The OpenAPI 3.1 description of the API, generated from the code.

@@ -162,6 +162,51 @@ pub struct Appointment {
     pub status: AppointmentStatus,
 }
 
+/// A queue ticket, as the kiosk shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ticket {
+    /// The counter area's letter (`ServiceKind::area`).
+    pub area: String,
+    /// Its number within the area and day.
+    pub number: i64,
+    /// The appointment's service.
+    pub service: ServiceKind,
+    /// The appointment's start, Unix seconds.
+    pub starts_at: i64,
+    /// Tickets of the same area still waiting before it.
+    pub ahead: i64,
+    /// The appointment had been checked in before: the same ticket again.
+    pub again: bool,
+}
+
+/// Why a check-in did not happen. Nothing was changed.
+#[derive(Debug, thiserror::Error)]
+pub enum CheckInError {
+    /// The rules refuse it.
+    #[error("check-in refused: {0:?}")]
+    Refused(crate::domain::check_in::CheckInRefusal),
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for CheckInError {
+    fn from(error: sqlx::Error) -> CheckInError {
+        CheckInError::Store(error.into())
+    }
+}
+
+/// An enrolled kiosk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KioskDevice {
+    /// Row id.
+    pub id: i64,
+    /// The directorate it serves.
+    pub directorate_id: String,
+    /// Its label, e.g. `Erbil hall 1`.
+    pub label: String,
+}
+
 /// A booking request that the rules have already allowed.
 #[derive(Debug, Clone)]
 pub struct BookRequest {
@@ -507,6 +552,32 @@ pub trait Store: Send + Sync + 'static {
 
     /// A slot by id.
     async fn slot(&self, slot_id: i64) -> Result<Option<Slot>, StoreError>;
+
+    /// Enrols a kiosk for a directorate with a credential (stored as its hash); its id.
+    async fn enrol_kiosk(
+        &self,
+        directorate_id: &str,
+        label: &str,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<i64, StoreError>;
+
+    /// The kiosk holding this credential, unless it was revoked.
+    async fn kiosk(&self, token_hash: &str) -> Result<Option<KioskDevice>, StoreError>;
+
+    /// Revokes a kiosk's credential; false if there is no such kiosk.
+    async fn revoke_kiosk(&self, kiosk_id: i64, now: i64) -> Result<bool, StoreError>;
+
+    /// Checks in the appointment with this reference at a kiosk of `directorate_id`: within the
+    /// rules' window, marks it checked in and issues the next ticket of its area for the day, in
+    /// one transaction. An appointment checked in before gets its ticket again.
+    async fn check_in(
+        &self,
+        directorate_id: &str,
+        reference: &Reference,
+        now: i64,
+        rules: &crate::domain::rules::BookingRules,
+    ) -> Result<Ticket, CheckInError>;
 
     /// Claims up to `limit` booked appointments starting in `[from, to)` whose reminder has not
     /// been claimed, marking them; each appointment is claimed by exactly one caller, also

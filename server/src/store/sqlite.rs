@@ -21,6 +21,7 @@ use super::{
     Directorate, IdempotencyState, LicenceRecord, Localized, NewCitizen, OtpRecord, Reminder,
     SessionRecord, Slot, SmsRecord, Store, StoreError, new_reference,
 };
+use super::{CheckInError, KioskDevice, Ticket};
 
 /// The SQLite store.
 pub struct SqliteStore {
@@ -834,6 +835,149 @@ impl Store for SqliteStore {
             })
         })
         .transpose()
+    }
+
+    async fn enrol_kiosk(
+        &self,
+        directorate_id: &str,
+        label: &str,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<i64, StoreError> {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO kiosk_device (directorate_id, label, token_hash, enrolled_at) VALUES (?, ?, ?, ?) RETURNING id",
+        )
+        .bind(directorate_id)
+        .bind(label)
+        .bind(token_hash)
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(id)
+    }
+
+    async fn kiosk(&self, token_hash: &str) -> Result<Option<KioskDevice>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, directorate_id, label FROM kiosk_device WHERE token_hash = ? AND revoked_at IS NULL",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| -> Result<KioskDevice, StoreError> {
+            Ok(KioskDevice {
+                id: row.try_get("id")?,
+                directorate_id: row.try_get("directorate_id")?,
+                label: row.try_get("label")?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn revoke_kiosk(&self, kiosk_id: i64, now: i64) -> Result<bool, StoreError> {
+        let revoked = sqlx::query(
+            "UPDATE kiosk_device SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+        )
+        .bind(now)
+        .bind(kiosk_id)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(revoked == 1)
+    }
+
+    async fn check_in(
+        &self,
+        directorate_id: &str,
+        reference: &Reference,
+        now: i64,
+        rules: &crate::domain::rules::BookingRules,
+    ) -> Result<Ticket, CheckInError> {
+        use crate::domain::check_in::{CheckInRefusal, window};
+        let mut tx = self.write().await?;
+        let row = sqlx::query(&format!(
+            "SELECT a.id, {APPOINTMENT_COLUMNS} FROM appointment a JOIN slot s ON s.id = a.slot_id \
+             WHERE a.reference = ?"
+        ))
+        .bind(reference.code())
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(CheckInError::Refused(CheckInRefusal::NotFound))?;
+        let appointment_id: i64 = row.try_get("id")?;
+        let found = appointment(&row)?;
+        if found.directorate_id != directorate_id {
+            return Err(CheckInError::Refused(CheckInRefusal::WrongDirectorate));
+        }
+        let day = rega_api::time::LocalDateTime::from_unix(found.starts_at)
+            .date
+            .to_string();
+        let area = found.service.area();
+        let (number, again) = match found.status {
+            AppointmentStatus::Cancelled => {
+                return Err(CheckInError::Refused(CheckInRefusal::Cancelled));
+            }
+            AppointmentStatus::Attended => {
+                return Err(CheckInError::Refused(CheckInRefusal::AlreadyServed));
+            }
+            AppointmentStatus::NoShow => {
+                return Err(CheckInError::Refused(CheckInRefusal::TooLate));
+            }
+            AppointmentStatus::CheckedIn => {
+                let number: i64 =
+                    sqlx::query_scalar("SELECT number FROM ticket WHERE appointment_id = ?")
+                        .bind(appointment_id)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                (number, true)
+            }
+            AppointmentStatus::Booked => {
+                window(rules, found.starts_at, now).map_err(CheckInError::Refused)?;
+                let number: i64 = sqlx::query_scalar(
+                    "SELECT COALESCE(MAX(number), 0) + 1 FROM ticket WHERE directorate_id = ? AND day = ? AND area = ?",
+                )
+                .bind(directorate_id)
+                .bind(&day)
+                .bind(area)
+                .fetch_one(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "INSERT INTO ticket (appointment_id, directorate_id, day, area, number, status, issued_at) VALUES (?, ?, ?, ?, ?, 'waiting', ?)",
+                )
+                .bind(appointment_id)
+                .bind(directorate_id)
+                .bind(&day)
+                .bind(area)
+                .bind(number)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "UPDATE appointment SET status = 'checked_in', updated_at = ? WHERE id = ?",
+                )
+                .bind(now)
+                .bind(appointment_id)
+                .execute(&mut *tx)
+                .await?;
+                (number, false)
+            }
+        };
+        let ahead: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM ticket WHERE directorate_id = ? AND day = ? AND area = ? AND status = 'waiting' AND number < ?",
+        )
+        .bind(directorate_id)
+        .bind(&day)
+        .bind(area)
+        .bind(number)
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Ticket {
+            area: area.to_owned(),
+            number,
+            service: found.service,
+            starts_at: found.starts_at,
+            ahead,
+            again,
+        })
     }
 
     async fn claim_reminders(

@@ -9,6 +9,7 @@ mod contention;
 mod credential_tools;
 mod health;
 mod helpers;
+mod kiosk;
 mod licence;
 mod openapi;
 mod reminders;

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{Db, THURSDAY_9AM, spawn_demo};
 
-const OPERATIONS: [(&str, &str); 21] = [
+const OPERATIONS: [(&str, &str); 23] = [
     ("GET", "/appointments"),
     ("GET", "/appointments/{reference}"),
     ("GET", "/appointments/{reference}/calendar.ics"),
@@ -18,6 +18,7 @@ const OPERATIONS: [(&str, &str); 21] = [
     ("GET", "/dev/outbox"),
     ("GET", "/directorates"),
     ("GET", "/eligibility"),
+    ("GET", "/kiosk"),
     ("GET", "/licence"),
     ("GET", "/licence/token"),
     ("GET", "/services"),
@@ -29,6 +30,7 @@ const OPERATIONS: [(&str, &str); 21] = [
     ("POST", "/auth/code"),
     ("POST", "/auth/sign-out"),
     ("POST", "/auth/verify"),
+    ("POST", "/kiosk/check-in"),
 ];
 
 #[test]
@@ -157,7 +159,12 @@ async fn every_response_of_a_tour_of_the_api_matches_its_documented_schema() {
                 format!("{base}/api/v1{url}"),
             );
             if let Some(cookie) = cookie {
-                request = request.header("cookie", cookie);
+                // The kiosk's credential rides in `cookie` too, as "Kiosk <credential>".
+                request = if cookie.starts_with("Kiosk ") {
+                    request.header("authorization", cookie)
+                } else {
+                    request.header("cookie", cookie)
+                };
             }
             if let Some(body) = body {
                 request = request
@@ -340,6 +347,50 @@ async fn every_response_of_a_tour_of_the_api_matches_its_documented_schema() {
     )
     .await;
     let _ = call("GET", "/licence", "/licence".into(), c(), None).await;
+    let (_, credential) =
+        rega_server::routes::kiosk::enrol(demo.state.store.as_ref(), "erbil", "tour", THURSDAY_9AM)
+            .await
+            .expect("a kiosk");
+    let kiosk = || Some(format!("Kiosk {credential}"));
+    let soon = demo
+        .state
+        .store
+        .citizen_by_national_id(&rega_api::ids::NationalId::parse("300000000001").expect("an ID"))
+        .await
+        .expect("store")
+        .expect("a kiosk citizen");
+    let reference = demo
+        .state
+        .store
+        .appointments_of(soon.id)
+        .await
+        .expect("store")[0]
+        .reference
+        .to_string();
+    let _ = call("GET", "/kiosk", "/kiosk".into(), kiosk(), None).await;
+    let _ = call("GET", "/kiosk", "/kiosk".into(), None, None).await;
+    for body in [
+        json!({ "reference": reference }),
+        json!({ "reference": reference }),
+        json!({ "reference": "RG-nope" }),
+    ] {
+        let _ = call(
+            "POST",
+            "/kiosk/check-in",
+            "/kiosk/check-in".into(),
+            kiosk(),
+            Some(body),
+        )
+        .await;
+    }
+    let _ = call(
+        "POST",
+        "/kiosk/check-in",
+        "/kiosk/check-in".into(),
+        None,
+        Some(json!({ "reference": reference })),
+    )
+    .await;
     assert_eq!(
         seen.len(),
         OPERATIONS.len(),
