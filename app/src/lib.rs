@@ -18,16 +18,16 @@ use crate::pages::{DirectorateScreen, Screen};
 /// The frame every page shares: skip link, header, the page, footer.
 #[component]
 fn Frame(
-    /// Whether the header has the citizen's navigation (not on the directorate screens: a
-    /// public kiosk must not lead to anyone's sign-in).
-    citizen_nav: bool,
+    /// The header: the citizen's, with the navigation, or the directorate screens' without it
+    /// (drawn inside the router, which the citizen's needs).
+    header: fn() -> AnyView,
     children: Children,
 ) -> impl IntoView {
     let i18n = i18n::use_i18n();
     view! {
         <Router>
             <a class="rg-skip-link" href="#main">{move || i18n.t().common_skip_to_content}</a>
-            <SiteHeader citizen_nav/>
+            {header()}
             <main id="main" class="rg-main" tabindex="-1">{children()}</main>
             <SiteFooter/>
         </Router>
@@ -39,7 +39,7 @@ fn Frame(
 pub fn App() -> impl IntoView {
     provide_i18n();
     components::session::provide_session();
-    view! { <Frame citizen_nav=true><Screen/></Frame> }
+    view! { <Frame header=|| SiteHeader().into_any()><Screen/></Frame> }
 }
 
 /// The directorate screens (kiosk, verify, desk, board): a second wasm, so that nothing only
@@ -48,5 +48,6 @@ pub fn App() -> impl IntoView {
 pub fn DirectorateApp() -> impl IntoView {
     provide_i18n();
     components::session::provide_session();
-    view! { <Frame citizen_nav=false><DirectorateScreen/></Frame> }
+    // No citizen navigation: a public kiosk must not lead to anyone's sign-in.
+    view! { <Frame header=|| components::site_header::DirectorateHeader().into_any()><DirectorateScreen/></Frame> }
 }

@@ -10,10 +10,9 @@ use crate::components::language_switch::LanguageSwitch;
 use crate::components::session::use_session;
 use crate::i18n::use_i18n;
 
-/// The site header: on the citizen screens with the service's navigation; on the directorate
-/// screens (a public kiosk, the hall's board) without it, and without a way into the citizen app.
+/// The site header.
 #[component]
-pub fn SiteHeader(citizen_nav: bool) -> impl IntoView {
+pub fn SiteHeader() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let navigate = use_navigate();
@@ -38,24 +37,12 @@ pub fn SiteHeader(citizen_nav: bool) -> impl IntoView {
     view! {
         <header class="rg-header">
             <div class="rg-header__bar">
-                {if citizen_nav {
-                    view! {
-                        <A href="/" attr:class="rg-header__brand">
-                            <span class="rg-header__name">{move || i18n.t().app_name}</span>
-                            <span class="rg-header__tagline">{move || i18n.t().app_tagline}</span>
-                        </A>
-                    }.into_any()
-                } else {
-                    view! {
-                        <span class="rg-header__brand">
-                            <span class="rg-header__name">{move || i18n.t().app_name}</span>
-                            <span class="rg-header__tagline">{move || i18n.t().app_tagline}</span>
-                        </span>
-                    }.into_any()
-                }}
+                <A href="/" attr:class="rg-header__brand">
+                    <span class="rg-header__name">{move || i18n.t().app_name}</span>
+                    <span class="rg-header__tagline">{move || i18n.t().app_tagline}</span>
+                </A>
                 <LanguageSwitch/>
             </div>
-            {citizen_nav.then(|| view! {
             <nav class="rg-nav" aria-label=move || i18n.t().common_main_navigation>
                 <ul class="rg-nav__list">
                     {link("/book", |m| m.nav_book)}
@@ -74,7 +61,24 @@ pub fn SiteHeader(citizen_nav: bool) -> impl IntoView {
                     }}
                 </ul>
             </nav>
-            })}
+        </header>
+    }
+}
+
+/// The header of the directorate screens (a public kiosk, the hall's board, the desk): the
+/// service's name and the language switch, and no way into the citizen app.
+#[component]
+pub fn DirectorateHeader() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <header class="rg-header">
+            <div class="rg-header__bar">
+                <span class="rg-header__brand">
+                    <span class="rg-header__name">{move || i18n.t().app_name}</span>
+                    <span class="rg-header__tagline">{move || i18n.t().app_tagline}</span>
+                </span>
+                <LanguageSwitch/>
+            </div>
         </header>
     }
 }

@@ -209,10 +209,13 @@ fn CheckInScreen(
     let (busy, set_busy) = signal(false);
     let input = NodeRef::<Input>::new();
     let ticket_heading = NodeRef::<leptos::html::H2>::new();
+    // After the screen has been drawn again (the field is hidden while a ticket shows).
     let focus_input = move || {
-        if let Some(input) = input.get_untracked() {
-            let _ = input.focus();
-        }
+        request_animation_frame(move || {
+            if let Some(input) = input.get_untracked() {
+                let _ = input.focus();
+            }
+        });
     };
 
     // Inactivity: any touch, key or click counts as someone being there.
@@ -296,9 +299,11 @@ fn CheckInScreen(
                     set_text.set(String::new());
                     set_problem.set(None);
                     set_ticket.set(Some(issued));
-                    if let Some(heading) = ticket_heading.get_untracked() {
-                        let _ = heading.focus();
-                    }
+                    request_animation_frame(move || {
+                        if let Some(heading) = ticket_heading.get_untracked() {
+                            let _ = heading.focus();
+                        }
+                    });
                 }
                 Err(ApiError::Http {
                     code: Some(ErrorCode::KioskNotEnrolled),
