@@ -115,7 +115,9 @@ test('a main page is sent with its heading and introduction, so they are painted
   });
   await page.goto('/book/day?service=medical_check&directorate=erbil', { waitUntil: 'commit' });
   await expect(page.locator('#rg-shell')).toBeVisible();
-  // Only the saved language's heading shows; the others are hidden from everyone.
+  // Only the saved language's heading shows; the others are hidden from everyone (once the
+  // stylesheet has arrived: waited for, not assumed).
+  await expect(page.getByRole('heading', { level: 1 })).toHaveCount(1);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(msg('ckb', 'book.day_title'));
   await expect(page.getByText(msg('ckb', 'book.day_intro'))).toBeVisible();
   await expect(page.getByText(msg('en', 'book.day_title'))).toBeHidden();

@@ -143,6 +143,11 @@ fn Enrol(
     let d = move || directorate(i18n.locale());
     let (code, set_code) = signal(String::new());
     let (network, set_network) = signal(false);
+    Effect::new(move |_| {
+        if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+            document.set_title(&format!("{} – {}", d().kiosk_enrol_title, i18n.t().app_name));
+        }
+    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let candidate = code.get_untracked().trim().to_owned();
