@@ -10,6 +10,7 @@ pub mod locale;
 pub mod problem;
 pub mod reference;
 pub mod service;
+pub mod staff;
 pub mod time;
 
 pub use locale::Locale;

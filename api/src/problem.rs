@@ -116,6 +116,12 @@ error_codes! {
     NoLicence = "no_licence", 404, "No licence";
     /// A suspended licence has no QR code.
     LicenceSuspended = "licence_suspended", 403, "Licence suspended";
+    /// No valid staff session: sign in at the desk.
+    StaffUnauthenticated = "staff_unauthenticated", 401, "Staff sign-in needed";
+    /// The username or password is wrong (or the account is disabled).
+    StaffSignInFailed = "staff_sign_in_failed", 401, "Sign-in failed";
+    /// Not a counter area, or a counter name that is not 1 to 8 letters or digits.
+    StaffInvalidCounter = "staff_invalid_counter", 422, "Invalid counter";
     /// The kiosk has no valid device credential (never enrolled, or revoked).
     KioskNotEnrolled = "kiosk_not_enrolled", 401, "Kiosk not enrolled";
     /// No appointment has this reference.

@@ -352,6 +352,17 @@ pub async fn seed(state: &AppState) -> Result<(), StoreError> {
                 })
                 .await?;
         }
+        for (username, role, directorate) in DEMO_STAFF {
+            crate::routes::desk::add_staff(
+                state.store.as_ref(),
+                username,
+                DEMO_STAFF_PASSWORD,
+                *role,
+                directorate,
+                state.clock.now(),
+            )
+            .await?;
+        }
         tracing::info!("demo data seeded");
     }
     let soon = appointment_soon(state, SOON_CITIZEN, ServiceKind::Replacement).await?;
@@ -381,6 +392,14 @@ pub async fn seed(state: &AppState) -> Result<(), StoreError> {
         kiosk_citizen_id(1),
         kiosk_citizen_id(KIOSK_CITIZENS)
     );
+    println!(
+        "Demo staff at /desk (password {DEMO_STAFF_PASSWORD}): {}",
+        DEMO_STAFF
+            .iter()
+            .map(|(u, r, _)| format!("{u} ({})", r.code()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     // A kiosk for Erbil, enrolled afresh at each start (earlier ones stay valid until revoked).
     let (_, credential) = crate::routes::kiosk::enrol(
         state.store.as_ref(),
@@ -404,6 +423,20 @@ pub fn practice_id(n: u32) -> String {
 
 /// The demo citizen who always has an appointment starting soon.
 pub const SOON_CITIZEN: &str = "100000000001";
+
+/// The demo's staff accounts: username, role, directorate.
+pub const DEMO_STAFF: &[(&str, crate::store::StaffRole, &str)] = &[
+    ("erbil-desk", crate::store::StaffRole::Desk, "erbil"),
+    (
+        "erbil-supervisor",
+        crate::store::StaffRole::Supervisor,
+        "erbil",
+    ),
+    ("duhok-desk", crate::store::StaffRole::Desk, "duhok"),
+];
+
+/// The demo staff's password (demo mode only).
+pub const DEMO_STAFF_PASSWORD: &str = "rega-demo-staff";
 
 /// Adults who check in at the kiosk: each has a medical check at Erbil 30 to 45 minutes from
 /// now (`3000000000NN`), for trying the kiosk and the desk, and for the browser tests.

@@ -33,6 +33,9 @@ enum Command {
     /// Enrol or revoke directorate kiosks.
     #[command(subcommand)]
     Kiosk(KioskCommand),
+    /// Manage directorate staff accounts.
+    #[command(subcommand)]
+    Staff(StaffCommand),
     /// A bare axum JSON handler on the same runtime: the ceiling `cargo xtask bench` measures
     /// Rega's availability endpoint against.
     #[command(hide = true)]
@@ -45,6 +48,13 @@ struct BaselineArgs {
     /// TCP port to listen on (127.0.0.1).
     #[arg(long)]
     port: u16,
+}
+
+#[derive(Debug, Subcommand)]
+enum StaffCommand {
+    /// Create a staff account; the password comes from REGA_STAFF_PASSWORD or the first line of
+    /// standard input (never from the command line, which other users can see).
+    Add(rega_server::run::StaffAddArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -68,6 +78,7 @@ fn main() -> ExitCode {
         Command::Keys(KeysCommand::Generate(args)) => tools::keys_generate(&args),
         Command::TrustList(args) => tools::trust_list(&args),
         Command::Token(args) => tools::token(&args),
+        Command::Staff(StaffCommand::Add(args)) => rega_server::run::staff_add(args),
         Command::Kiosk(KioskCommand::Enrol(args)) => rega_server::run::kiosk_enrol(args),
         Command::Kiosk(KioskCommand::Revoke(args)) => rega_server::run::kiosk_revoke(args),
         Command::BenchBaseline(args) => rega_server::run::baseline(args.port),

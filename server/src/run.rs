@@ -101,6 +101,83 @@ fn block_on<T>(work: impl std::future::Future<Output = anyhow::Result<T>>) -> an
         .block_on(work)
 }
 
+/// `rega staff add`.
+#[derive(Debug, clap::Args)]
+pub struct StaffAddArgs {
+    /// The sign-in name.
+    #[arg(long)]
+    pub username: String,
+    /// `desk` or `supervisor`.
+    #[arg(long, value_parser = ["desk", "supervisor"])]
+    pub role: String,
+    /// The one directorate the account works for, e.g. `erbil`.
+    #[arg(long)]
+    pub directorate: String,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+/// Creates a staff account.
+pub fn staff_add(args: StaffAddArgs) -> anyhow::Result<()> {
+    let password = match std::env::var("REGA_STAFF_PASSWORD") {
+        Ok(p) => p,
+        Err(_) => {
+            let mut line = String::new();
+            std::io::stdin()
+                .read_line(&mut line)
+                .context("cannot read the password from standard input")?;
+            line.trim_end_matches(['\r', '\n']).to_owned()
+        }
+    };
+    if password.chars().count() < 12 {
+        bail!("the password must have at least 12 characters");
+    }
+    let role =
+        crate::store::StaffRole::from_code(&args.role).context("the role is desk or supervisor")?;
+    block_on(async move {
+        let store = open_store(
+            &args.database.data_dir,
+            args.database.database_url.as_deref(),
+        )
+        .await?;
+        if !store
+            .directorates()
+            .await?
+            .iter()
+            .any(|(d, _)| d.id == args.directorate)
+        {
+            bail!("no directorate `{}`", args.directorate);
+        }
+        if store.staff_by_username(&args.username).await?.is_some() {
+            bail!("there is already an account `{}`", args.username);
+        }
+        let now = crate::clock::Clock::now(&crate::clock::SystemClock);
+        let id = crate::routes::desk::add_staff(
+            store.as_ref(),
+            &args.username,
+            &password,
+            role,
+            &args.directorate,
+            now,
+        )
+        .await?;
+        crate::auth::audit_store(
+            store.as_ref(),
+            now,
+            "operator",
+            "staff.added",
+            &format!("staff:{id}"),
+            "ok",
+        )
+        .await;
+        println!(
+            "staff account {} ({}) added for {}",
+            args.username, args.role, args.directorate
+        );
+        Ok(())
+    })
+}
+
 /// Enrols a kiosk and prints its number and code (shown once: only its hash is stored).
 pub fn kiosk_enrol(args: KioskEnrolArgs) -> anyhow::Result<()> {
     block_on(async move {

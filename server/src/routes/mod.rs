@@ -3,6 +3,7 @@
 pub mod appointments;
 pub mod auth;
 pub mod availability;
+pub mod desk;
 pub mod health;
 pub mod kiosk;
 pub mod licence;
@@ -54,6 +55,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(appointments::router())
         .merge(licence::router())
         .merge(kiosk::router())
+        .merge(desk::router())
 }
 
 /// The OpenAPI 3.1 description of the API, generated from the code.

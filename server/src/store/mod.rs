@@ -196,6 +196,129 @@ impl From<sqlx::Error> for CheckInError {
     }
 }
 
+/// What a staff member may do (SPEC §3.7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StaffRole {
+    /// Works a counter: the day's list, call next, attendance.
+    Desk,
+    /// Also changes capacity and closures, and enrols kiosks.
+    Supervisor,
+}
+
+impl StaffRole {
+    /// The stored and wire form.
+    pub fn code(self) -> &'static str {
+        match self {
+            StaffRole::Desk => "desk",
+            StaffRole::Supervisor => "supervisor",
+        }
+    }
+
+    /// From the stored form.
+    pub fn from_code(code: &str) -> Option<StaffRole> {
+        match code {
+            "desk" => Some(StaffRole::Desk),
+            "supervisor" => Some(StaffRole::Supervisor),
+            _ => None,
+        }
+    }
+}
+
+/// A staff account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffRecord {
+    /// Row id.
+    pub id: i64,
+    /// Sign-in name.
+    pub username: String,
+    /// Argon2id PHC string.
+    pub password_hash: String,
+    /// Desk or supervisor.
+    pub role: StaffRole,
+    /// The one directorate this account works for.
+    pub directorate_id: String,
+    /// Whether the account was disabled.
+    pub disabled: bool,
+}
+
+/// A staff session with its account.
+#[derive(Debug, Clone)]
+pub struct StaffSession {
+    /// The account.
+    pub staff: StaffRecord,
+    /// When it began.
+    pub created_at: i64,
+    /// The last request.
+    pub last_seen_at: i64,
+    /// When it was ended, if it was.
+    pub revoked_at: Option<i64>,
+}
+
+/// A ticket as the desk sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TicketState {
+    /// Counter area letter.
+    pub area: String,
+    /// Number in the area and day.
+    pub number: i64,
+    /// `waiting`, `called` or `done`.
+    pub status: String,
+    /// The counter that called it.
+    pub counter: Option<String>,
+}
+
+/// One appointment of a directorate's day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DayEntry {
+    /// Its reference.
+    pub reference: Reference,
+    /// The service.
+    pub service: ServiceKind,
+    /// Start, Unix seconds.
+    pub starts_at: i64,
+    /// Status.
+    pub status: AppointmentStatus,
+    /// Its ticket, once checked in.
+    pub ticket: Option<TicketState>,
+}
+
+/// A ticket that a counter called.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CalledTicket {
+    /// Counter area letter.
+    pub area: String,
+    /// Number in the area and day.
+    pub number: i64,
+    /// The appointment's reference (for the desk; the board does not show it).
+    pub reference: Reference,
+    /// The appointment's service.
+    pub service: ServiceKind,
+    /// The counter that called it.
+    pub counter: String,
+    /// When, Unix seconds.
+    pub called_at: i64,
+}
+
+/// Why attendance could not be recorded. Nothing was changed.
+#[derive(Debug, thiserror::Error)]
+pub enum AttendanceError {
+    /// No appointment with this reference at this directorate.
+    #[error("no such appointment here")]
+    NotFound,
+    /// Already attended, no-show or cancelled.
+    #[error("the appointment's attendance cannot change")]
+    NotChangeable,
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for AttendanceError {
+    fn from(error: sqlx::Error) -> AttendanceError {
+        AttendanceError::Store(error.into())
+    }
+}
+
 /// An enrolled kiosk.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KioskDevice {
@@ -552,6 +675,73 @@ pub trait Store: Send + Sync + 'static {
 
     /// A slot by id.
     async fn slot(&self, slot_id: i64) -> Result<Option<Slot>, StoreError>;
+
+    /// Creates a staff account; its id.
+    async fn create_staff(
+        &self,
+        username: &str,
+        password_hash: &str,
+        role: StaffRole,
+        directorate_id: &str,
+        now: i64,
+    ) -> Result<i64, StoreError>;
+
+    /// A staff account by its sign-in name.
+    async fn staff_by_username(&self, username: &str) -> Result<Option<StaffRecord>, StoreError>;
+
+    /// Starts a staff session (the token stored as its hash).
+    async fn create_staff_session(
+        &self,
+        token_hash: &str,
+        staff_id: i64,
+        now: i64,
+    ) -> Result<(), StoreError>;
+
+    /// A staff session by its token hash, with its account.
+    async fn staff_session(&self, token_hash: &str) -> Result<Option<StaffSession>, StoreError>;
+
+    /// Records activity on a staff session.
+    async fn touch_staff_session(&self, token_hash: &str, now: i64) -> Result<(), StoreError>;
+
+    /// Ends a staff session.
+    async fn revoke_staff_session(&self, token_hash: &str, now: i64) -> Result<(), StoreError>;
+
+    /// A directorate's appointments starting in `[from, to)`, in time order, with their tickets.
+    async fn day_list(
+        &self,
+        directorate_id: &str,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<DayEntry>, StoreError>;
+
+    /// Calls the waiting ticket with the lowest number of an area on a day to `counter`; each
+    /// ticket is called once, also when counters (or instances) call at the same moment.
+    async fn call_next(
+        &self,
+        directorate_id: &str,
+        day: &str,
+        area: &str,
+        counter: &str,
+        now: i64,
+    ) -> Result<Option<CalledTicket>, StoreError>;
+
+    /// The tickets called on a day, the latest first.
+    async fn called_tickets(
+        &self,
+        directorate_id: &str,
+        day: &str,
+        limit: u32,
+    ) -> Result<Vec<CalledTicket>, StoreError>;
+
+    /// Records that the citizen came (`attended`) or did not (`no_show`), for an appointment of
+    /// this directorate that is booked or checked in; its ticket, if any, is done.
+    async fn record_attendance(
+        &self,
+        directorate_id: &str,
+        reference: &Reference,
+        attended: bool,
+        now: i64,
+    ) -> Result<(), AttendanceError>;
 
     /// Enrols a kiosk for a directorate with a credential (stored as its hash); its id.
     async fn enrol_kiosk(

@@ -21,7 +21,10 @@ use super::{
     Directorate, IdempotencyState, LicenceRecord, Localized, NewCitizen, OtpRecord, Reminder,
     SessionRecord, Slot, SmsRecord, Store, StoreError, new_reference,
 };
-use super::{CheckInError, KioskDevice, Ticket};
+use super::{
+    AttendanceError, CalledTicket, CheckInError, DayEntry, KioskDevice, StaffRecord, StaffRole,
+    StaffSession, Ticket, TicketState,
+};
 
 /// The SQLite store.
 pub struct SqliteStore {
@@ -166,6 +169,20 @@ fn reminder(row: &SqliteRow) -> Result<Reminder, StoreError> {
         phone: row.try_get("phone")?,
         starts_at: row.try_get("starts_at")?,
         directorate_id: row.try_get("directorate_id")?,
+    })
+}
+
+fn staff_record(row: &SqliteRow) -> Result<StaffRecord, StoreError> {
+    let role: String = row.try_get("role")?;
+    let disabled_at: Option<i64> = row.try_get("disabled_at")?;
+    Ok(StaffRecord {
+        id: row.try_get("id")?,
+        username: row.try_get("username")?,
+        password_hash: row.try_get("password_hash")?,
+        role: StaffRole::from_code(&role)
+            .ok_or_else(|| StoreError::Corrupt(format!("role {role}")))?,
+        directorate_id: row.try_get("directorate_id")?,
+        disabled: disabled_at.is_some(),
     })
 }
 
@@ -835,6 +852,253 @@ impl Store for SqliteStore {
             })
         })
         .transpose()
+    }
+
+    async fn create_staff(
+        &self,
+        username: &str,
+        password_hash: &str,
+        role: StaffRole,
+        directorate_id: &str,
+        now: i64,
+    ) -> Result<i64, StoreError> {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO staff (username, password_hash, role, directorate_id, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(username)
+        .bind(password_hash)
+        .bind(role.code())
+        .bind(directorate_id)
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(id)
+    }
+
+    async fn staff_by_username(&self, username: &str) -> Result<Option<StaffRecord>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, username, password_hash, role, directorate_id, disabled_at FROM staff WHERE username = ?",
+        )
+        .bind(username)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(staff_record).transpose()
+    }
+
+    async fn create_staff_session(
+        &self,
+        token_hash: &str,
+        staff_id: i64,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO staff_session (token_hash, staff_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)",
+        )
+        .bind(token_hash)
+        .bind(staff_id)
+        .bind(now)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn staff_session(&self, token_hash: &str) -> Result<Option<StaffSession>, StoreError> {
+        let row = sqlx::query(
+            "SELECT s.id, s.username, s.password_hash, s.role, s.directorate_id, s.disabled_at, z.created_at, z.last_seen_at, z.revoked_at FROM staff_session z JOIN staff s ON s.id = z.staff_id WHERE z.token_hash = ?",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| -> Result<StaffSession, StoreError> {
+            Ok(StaffSession {
+                staff: staff_record(&row)?,
+                created_at: row.try_get("created_at")?,
+                last_seen_at: row.try_get("last_seen_at")?,
+                revoked_at: row.try_get("revoked_at")?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn touch_staff_session(&self, token_hash: &str, now: i64) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE staff_session SET last_seen_at = ? WHERE token_hash = ? AND last_seen_at < ?",
+        )
+        .bind(now)
+        .bind(token_hash)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn revoke_staff_session(&self, token_hash: &str, now: i64) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE staff_session SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL",
+        )
+        .bind(now)
+        .bind(token_hash)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn day_list(
+        &self,
+        directorate_id: &str,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<DayEntry>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT a.reference, a.service, a.status, s.starts_at, t.area, t.number, t.status AS ticket_status, t.counter FROM appointment a JOIN slot s ON s.id = a.slot_id LEFT JOIN ticket t ON t.appointment_id = a.id WHERE s.directorate_id = ? AND s.starts_at >= ? AND s.starts_at < ? ORDER BY s.starts_at, a.reference",
+        )
+        .bind(directorate_id)
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| -> Result<DayEntry, StoreError> {
+                let reference: String = row.try_get("reference")?;
+                let service: String = row.try_get("service")?;
+                let status: String = row.try_get("status")?;
+                let area: Option<String> = row.try_get("area")?;
+                let ticket = match area {
+                    Some(area) => Some(TicketState {
+                        area,
+                        number: row.try_get("number")?,
+                        status: row.try_get("ticket_status")?,
+                        counter: row.try_get("counter")?,
+                    }),
+                    None => None,
+                };
+                Ok(DayEntry {
+                    reference: Reference::parse(&reference)
+                        .map_err(|_| StoreError::Corrupt(format!("reference {reference}")))?,
+                    service: ServiceKind::from_code(&service)
+                        .ok_or_else(|| StoreError::Corrupt(format!("service {service}")))?,
+                    starts_at: row.try_get("starts_at")?,
+                    status: AppointmentStatus::from_code(&status)
+                        .ok_or_else(|| StoreError::Corrupt(format!("status {status}")))?,
+                    ticket,
+                })
+            })
+            .collect()
+    }
+
+    async fn call_next(
+        &self,
+        directorate_id: &str,
+        day: &str,
+        area: &str,
+        counter: &str,
+        now: i64,
+    ) -> Result<Option<CalledTicket>, StoreError> {
+        let mut tx = self.write().await?;
+        let row = sqlx::query(
+            "SELECT t.id, t.area, t.number, a.reference, a.service FROM ticket t JOIN appointment a ON a.id = t.appointment_id WHERE t.directorate_id = ? AND t.day = ? AND t.area = ? AND t.status = 'waiting' ORDER BY t.number LIMIT 1",
+        )
+        .bind(directorate_id)
+        .bind(day)
+        .bind(area)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let id: i64 = row.try_get("id")?;
+        sqlx::query("UPDATE ticket SET status = 'called', called_at = ?, counter = ? WHERE id = ?")
+            .bind(now)
+            .bind(counter)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        let reference: String = row.try_get("reference")?;
+        let service: String = row.try_get("service")?;
+        Ok(Some(CalledTicket {
+            area: row.try_get("area")?,
+            number: row.try_get("number")?,
+            reference: Reference::parse(&reference)
+                .map_err(|_| StoreError::Corrupt(format!("reference {reference}")))?,
+            service: ServiceKind::from_code(&service)
+                .ok_or_else(|| StoreError::Corrupt(format!("service {service}")))?,
+            counter: counter.to_owned(),
+            called_at: now,
+        }))
+    }
+
+    async fn called_tickets(
+        &self,
+        directorate_id: &str,
+        day: &str,
+        limit: u32,
+    ) -> Result<Vec<CalledTicket>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT t.area, t.number, a.reference, a.service, t.counter, t.called_at FROM ticket t JOIN appointment a ON a.id = t.appointment_id WHERE t.directorate_id = ? AND t.day = ? AND t.called_at IS NOT NULL ORDER BY t.called_at DESC, t.id DESC LIMIT ?",
+        )
+        .bind(directorate_id)
+        .bind(day)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| -> Result<CalledTicket, StoreError> {
+                let reference: String = row.try_get("reference")?;
+                let service: String = row.try_get("service")?;
+                let counter: Option<String> = row.try_get("counter")?;
+                Ok(CalledTicket {
+                    area: row.try_get("area")?,
+                    number: row.try_get("number")?,
+                    reference: Reference::parse(&reference)
+                        .map_err(|_| StoreError::Corrupt(format!("reference {reference}")))?,
+                    service: ServiceKind::from_code(&service)
+                        .ok_or_else(|| StoreError::Corrupt(format!("service {service}")))?,
+                    counter: counter.unwrap_or_default(),
+                    called_at: row.try_get("called_at")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn record_attendance(
+        &self,
+        directorate_id: &str,
+        reference: &Reference,
+        attended: bool,
+        now: i64,
+    ) -> Result<(), AttendanceError> {
+        let mut tx = self.write().await?;
+        let row = sqlx::query(&format!(
+            "SELECT a.id, {APPOINTMENT_COLUMNS} FROM appointment a JOIN slot s ON s.id = a.slot_id \
+             WHERE a.reference = ?"
+        ))
+        .bind(reference.code())
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(AttendanceError::NotFound)?;
+        let id: i64 = row.try_get("id")?;
+        let found = appointment(&row)?;
+        if found.directorate_id != directorate_id {
+            return Err(AttendanceError::NotFound);
+        }
+        if !found.status.is_active() {
+            return Err(AttendanceError::NotChangeable);
+        }
+        let status = if attended { "attended" } else { "no_show" };
+        sqlx::query("UPDATE appointment SET status = ?, updated_at = ? WHERE id = ?")
+            .bind(status)
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE ticket SET status = 'done' WHERE appointment_id = ?")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn enrol_kiosk(

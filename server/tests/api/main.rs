@@ -7,6 +7,7 @@ mod availability;
 mod cli;
 mod contention;
 mod credential_tools;
+mod desk;
 mod health;
 mod helpers;
 mod kiosk;

@@ -7,13 +7,14 @@ use serde_json::{Value, json};
 
 use crate::helpers::{Db, THURSDAY_9AM, spawn_demo};
 
-const OPERATIONS: [(&str, &str); 23] = [
+const OPERATIONS: [(&str, &str); 31] = [
     ("GET", "/appointments"),
     ("GET", "/appointments/{reference}"),
     ("GET", "/appointments/{reference}/calendar.ics"),
     ("GET", "/auth/session"),
     ("GET", "/availability/days"),
     ("GET", "/availability/slots"),
+    ("GET", "/board"),
     ("GET", "/closures"),
     ("GET", "/dev/outbox"),
     ("GET", "/directorates"),
@@ -22,6 +23,8 @@ const OPERATIONS: [(&str, &str); 23] = [
     ("GET", "/licence"),
     ("GET", "/licence/token"),
     ("GET", "/services"),
+    ("GET", "/staff/day"),
+    ("GET", "/staff/me"),
     ("GET", "/trust-anchor"),
     ("GET", "/trust-list"),
     ("POST", "/appointments"),
@@ -31,6 +34,11 @@ const OPERATIONS: [(&str, &str); 23] = [
     ("POST", "/auth/sign-out"),
     ("POST", "/auth/verify"),
     ("POST", "/kiosk/check-in"),
+    ("POST", "/staff/appointments/{reference}/attended"),
+    ("POST", "/staff/appointments/{reference}/no-show"),
+    ("POST", "/staff/call-next"),
+    ("POST", "/staff/sign-in"),
+    ("POST", "/staff/sign-out"),
 ];
 
 #[test]
@@ -389,6 +397,108 @@ async fn every_response_of_a_tour_of_the_api_matches_its_documented_schema() {
         "/kiosk/check-in".into(),
         None,
         Some(json!({ "reference": reference })),
+    )
+    .await;
+    let signed_in = demo
+        .app
+        .client
+        .post(format!("{}/api/v1/staff/sign-in", demo.app.url))
+        .json(&json!({ "username": "erbil-desk", "password": rega_server::demo::DEMO_STAFF_PASSWORD }))
+        .send()
+        .await
+        .expect("answered");
+    let staff = signed_in.headers()["set-cookie"]
+        .to_str()
+        .expect("text")
+        .split(';')
+        .next()
+        .expect("a pair")
+        .to_owned();
+    let desk = || Some(staff.clone());
+    let _ = call(
+        "POST",
+        "/staff/sign-in",
+        "/staff/sign-in".into(),
+        None,
+        Some(json!({ "username": "erbil-desk", "password": "wrong" })),
+    )
+    .await;
+    let _ = call("GET", "/staff/me", "/staff/me".into(), desk(), None).await;
+    let _ = call("GET", "/staff/me", "/staff/me".into(), None, None).await;
+    let _ = call("GET", "/staff/day", "/staff/day".into(), desk(), None).await;
+    let _ = call(
+        "GET",
+        "/staff/day",
+        "/staff/day?date=2026-11-27".into(),
+        desk(),
+        None,
+    )
+    .await;
+    let _ = call(
+        "GET",
+        "/staff/day",
+        "/staff/day?date=nope".into(),
+        desk(),
+        None,
+    )
+    .await;
+    for area in ["M", "M", "X"] {
+        let _ = call(
+            "POST",
+            "/staff/call-next",
+            "/staff/call-next".into(),
+            desk(),
+            Some(json!({ "area": area, "counter": "2" })),
+        )
+        .await;
+    }
+    let _ = call(
+        "GET",
+        "/board",
+        "/board?directorate=erbil".into(),
+        None,
+        None,
+    )
+    .await;
+    let _ = call(
+        "GET",
+        "/board",
+        "/board?directorate=mosul".into(),
+        None,
+        None,
+    )
+    .await;
+    let attended = format!("/staff/appointments/{reference}/attended");
+    let _ = call(
+        "POST",
+        "/staff/appointments/{reference}/attended",
+        attended.clone(),
+        desk(),
+        Some(json!({})),
+    )
+    .await;
+    let _ = call(
+        "POST",
+        "/staff/appointments/{reference}/attended",
+        attended,
+        desk(),
+        Some(json!({})),
+    )
+    .await;
+    let _ = call(
+        "POST",
+        "/staff/appointments/{reference}/no-show",
+        "/staff/appointments/RG-2345-6789/no-show".into(),
+        desk(),
+        Some(json!({})),
+    )
+    .await;
+    let _ = call(
+        "POST",
+        "/staff/sign-out",
+        "/staff/sign-out".into(),
+        desk(),
+        Some(json!({})),
     )
     .await;
     assert_eq!(

@@ -145,7 +145,11 @@ fn Enrol(
     let (network, set_network) = signal(false);
     Effect::new(move |_| {
         if let Some(document) = web_sys::window().and_then(|w| w.document()) {
-            document.set_title(&format!("{} – {}", d().kiosk_enrol_title, i18n.t().app_name));
+            document.set_title(&format!(
+                "{} – {}",
+                d().kiosk_enrol_title,
+                i18n.t().app_name
+            ));
         }
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {

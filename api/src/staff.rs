@@ -1,0 +1,100 @@
+//! The directorate desk (SPEC §3.7) and the waiting hall's board.
+
+use serde::{Deserialize, Serialize};
+
+/// `POST /staff/sign-in`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffSignIn {
+    /// The account's name.
+    pub username: String,
+    /// Its password.
+    pub password: String,
+}
+
+/// Who is signed in at the desk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffInfo {
+    /// The account's name.
+    pub username: String,
+    /// `desk` or `supervisor`.
+    pub role: String,
+    /// The directorate the account works for.
+    pub directorate: String,
+}
+
+/// One appointment of the day, as the desk lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DayAppointment {
+    /// `RG-XXXX-XXXX`.
+    pub reference: String,
+    /// The service's code.
+    pub service: String,
+    /// `HH:MM` in Asia/Baghdad.
+    pub time: String,
+    /// `booked`, `checked_in`, `attended`, `no_show` or `cancelled`.
+    pub status: String,
+    /// The queue ticket, once checked in, e.g. `A-014`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket: Option<String>,
+    /// `waiting`, `called` or `done`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket_status: Option<String>,
+    /// The counter that called the ticket.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counter: Option<String>,
+}
+
+/// `GET /staff/day`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DayList {
+    /// The day, `YYYY-MM-DD`.
+    pub date: String,
+    /// Its appointments in time order.
+    pub appointments: Vec<DayAppointment>,
+}
+
+/// `POST /staff/call-next`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CallNext {
+    /// The counter area to call from: `A`, `T`, `P` or `M`.
+    pub area: String,
+    /// The counter's name as the board shows it, e.g. `3` (1 to 8 characters).
+    pub counter: String,
+}
+
+/// A called ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CalledTicket {
+    /// e.g. `A-014`.
+    pub ticket: String,
+    /// The counter it was called to.
+    pub counter: String,
+    /// The appointment's reference (the desk's answer only; the board leaves it out).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+}
+
+/// The answer to `call-next`: the called ticket, or none when nobody of the area is waiting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CallNextResult {
+    /// The ticket now called, if anyone was waiting.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub called: Option<CalledTicket>,
+}
+
+/// `GET /board?directorate=`: the tickets called today, the latest first (ticket and counter only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Board {
+    /// The directorate.
+    pub directorate: String,
+    /// At most 10 calls, the latest first.
+    pub called: Vec<CalledTicket>,
+}

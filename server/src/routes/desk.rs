@@ -1,0 +1,483 @@
+//! The directorate desk (SPEC §3.7) and the waiting hall's board: staff sign in with a username
+//! and password (Argon2id), see their directorate's day, call the next ticket of a counter area,
+//! and record attendance. Every staff request is bound to the account's one directorate: a desk
+//! of one directorate can neither read nor change another's. The board is public and shows only
+//! ticket numbers and counters.
+
+use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use rega_api::ErrorCode;
+use rega_api::ids::Reference;
+use rega_api::staff::{
+    Board, CallNext, CallNextResult, CalledTicket, DayAppointment, DayList, StaffInfo, StaffSignIn,
+};
+use rega_api::time::{Date, LocalDateTime};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::auth::{ClientAddress, audit, rate_limited, token_hash};
+use crate::http::extract::{ApiJson, ApiQuery};
+use crate::http::problem::ApiError;
+use crate::store::{AttendanceError, StaffRecord, StaffRole, StoreError};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The staff session cookie: `__Host-`, like the citizen's, and a name of its own.
+pub const STAFF_COOKIE: &str = "__Host-rega_staff";
+/// A staff session ends after 30 minutes without a request …
+pub const STAFF_IDLE_TIMEOUT: i64 = 30 * 60;
+/// … or after a working day.
+pub const STAFF_ABSOLUTE_TIMEOUT: i64 = 10 * 3600;
+/// Failed sign-ins allowed per username, and per client address, in 15 minutes.
+pub const MAX_FAILED_SIGN_INS: u32 = 10;
+
+/// The desk's routes and the board.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(sign_in))
+        .routes(routes!(sign_out))
+        .routes(routes!(me))
+        .routes(routes!(day))
+        .routes(routes!(call_next))
+        .routes(routes!(attended))
+        .routes(routes!(no_show))
+        .routes(routes!(board))
+}
+
+fn argon2() -> Argon2<'static> {
+    // OWASP's Argon2id settings: 19 MiB, 2 passes, 1 lane.
+    let params = Params::new(19 * 1024, 2, 1, None).unwrap_or_default();
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// The Argon2id PHC string of a password, with a fresh salt.
+pub fn hash_password(password: &str) -> Result<String, StoreError> {
+    let salt = SaltString::generate(&mut OsRng);
+    argon2()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|_| StoreError::NoRandomness)
+}
+
+fn password_matches(password: &str, phc: &str) -> bool {
+    PasswordHash::new(phc).is_ok_and(|parsed| {
+        argon2()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
+}
+
+/// Creates a staff account with a password (for `rega staff add` and the demo).
+pub async fn add_staff(
+    store: &dyn crate::store::Store,
+    username: &str,
+    password: &str,
+    role: StaffRole,
+    directorate_id: &str,
+    now: i64,
+) -> Result<i64, StoreError> {
+    let password = password.to_owned();
+    let phc = tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|_| StoreError::NoRandomness)??;
+    store
+        .create_staff(username, &phc, role, directorate_id, now)
+        .await
+}
+
+fn staff_cookie(token: Option<&str>) -> HeaderValue {
+    let value = match token {
+        Some(t) => format!("{STAFF_COOKIE}={t}; Path=/; Secure; HttpOnly; SameSite=Strict"),
+        None => format!("{STAFF_COOKIE}=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0"),
+    };
+    HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+fn staff_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == STAFF_COOKIE)
+        .map(|(_, value)| value.to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+/// A signed-in staff member: handlers that take it need a valid staff session.
+pub struct Staff(pub StaffRecord);
+
+impl FromRequestParts<AppState> for Staff {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Staff, ApiError> {
+        let refused = || ApiError::client(ErrorCode::StaffUnauthenticated);
+        let token = staff_token(&parts.headers).ok_or_else(refused)?;
+        let hash = token_hash(&token);
+        let session = state
+            .store
+            .staff_session(&hash)
+            .await?
+            .ok_or_else(refused)?;
+        let now = state.clock.now();
+        if session.revoked_at.is_some() || session.staff.disabled {
+            return Err(refused());
+        }
+        if now - session.last_seen_at > STAFF_IDLE_TIMEOUT
+            || now - session.created_at > STAFF_ABSOLUTE_TIMEOUT
+        {
+            state.store.revoke_staff_session(&hash, now).await?;
+            return Err(refused());
+        }
+        if now - session.last_seen_at >= 60 {
+            state.store.touch_staff_session(&hash, now).await?;
+        }
+        Ok(Staff(session.staff))
+    }
+}
+
+fn actor(staff: &StaffRecord) -> String {
+    format!("staff:{}", staff.id)
+}
+
+fn info(staff: &StaffRecord) -> StaffInfo {
+    StaffInfo {
+        username: staff.username.clone(),
+        role: staff.role.code().to_owned(),
+        directorate: staff.directorate_id.clone(),
+    }
+}
+
+/// Signs a staff member in (sets the `__Host-rega_staff` cookie).
+#[utoipa::path(post, path = "/staff/sign-in", tag = "desk", request_body = StaffSignIn,
+    responses((status = 200, body = StaffInfo),
+        (status = 401, description = "staff_sign_in_failed", body = rega_api::Problem),
+        (status = 429, description = "rate_limited (Retry-After)", body = rega_api::Problem)))]
+async fn sign_in(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    ApiJson(request): ApiJson<StaffSignIn>,
+) -> Result<Response, ApiError> {
+    let now = state.clock.now();
+    let username = request.username.trim().to_owned();
+    let (user_key, address_key) = (
+        format!("staff-failed:user:{username}"),
+        format!("staff-failed:address:{address}"),
+    );
+    if state.store.count_events(&user_key, now - 15 * 60).await? >= MAX_FAILED_SIGN_INS
+        || state
+            .store
+            .count_events(&address_key, now - 15 * 60)
+            .await?
+            >= MAX_FAILED_SIGN_INS
+    {
+        audit(
+            &state,
+            "anonymous",
+            "staff.sign_in",
+            &format!("staff-user:{username}"),
+            "rate_limited",
+        )
+        .await;
+        return Ok(rate_limited(15 * 60));
+    }
+    let account = if username.is_empty() || username.len() > 64 {
+        None
+    } else {
+        state.store.staff_by_username(&username).await?
+    };
+    // An unknown name costs the same hashing time as a wrong password.
+    let phc = account.as_ref().map(|a| a.password_hash.clone());
+    let password = request.password;
+    let matches = tokio::task::spawn_blocking(move || {
+        static UNKNOWN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        let phc = phc.unwrap_or_else(|| {
+            UNKNOWN
+                .get_or_init(|| hash_password("no such account").unwrap_or_default())
+                .clone()
+        });
+        password_matches(&password, &phc)
+    })
+    .await
+    .unwrap_or(false);
+    let Some(account) = account.filter(|a| matches && !a.disabled) else {
+        state.store.record_event(&user_key, now).await?;
+        state.store.record_event(&address_key, now).await?;
+        audit(
+            &state,
+            "anonymous",
+            "staff.sign_in",
+            &format!("staff-user:{username}"),
+            "failed",
+        )
+        .await;
+        return Err(ApiError::client(ErrorCode::StaffSignInFailed));
+    };
+    let token = URL_SAFE_NO_PAD.encode(crate::auth::random_bytes::<32>()?);
+    state
+        .store
+        .create_staff_session(&token_hash(&token), account.id, now)
+        .await?;
+    audit(&state, &actor(&account), "staff.sign_in", "session", "ok").await;
+    let mut response = ApiJson(info(&account)).into_response();
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, staff_cookie(Some(&token)));
+    Ok(response)
+}
+
+/// Ends the staff session and clears its cookie.
+#[utoipa::path(post, path = "/staff/sign-out", tag = "desk", responses((status = 204)))]
+async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
+    if let Some(token) = staff_token(&headers) {
+        let hash = token_hash(&token);
+        if let Some(session) = state.store.staff_session(&hash).await? {
+            state
+                .store
+                .revoke_staff_session(&hash, state.clock.now())
+                .await?;
+            audit(
+                &state,
+                &actor(&session.staff),
+                "staff.sign_out",
+                "session",
+                "ok",
+            )
+            .await;
+        }
+    }
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, staff_cookie(None));
+    Ok(response)
+}
+
+/// Who is signed in at the desk.
+#[utoipa::path(get, path = "/staff/me", tag = "desk",
+    responses((status = 200, body = StaffInfo),
+        (status = 401, description = "staff_unauthenticated", body = rega_api::Problem)))]
+async fn me(Staff(staff): Staff) -> ApiJson<StaffInfo> {
+    ApiJson(info(&staff))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+struct DayQuery {
+    /// The day, `YYYY-MM-DD` (default: today in Baghdad).
+    date: Option<String>,
+}
+
+/// The directorate's appointments of a day, in time order, with status and ticket.
+#[utoipa::path(get, path = "/staff/day", tag = "desk", params(DayQuery),
+    responses((status = 200, body = DayList),
+        (status = 401, description = "staff_unauthenticated", body = rega_api::Problem),
+        (status = 422, description = "invalid_date", body = rega_api::Problem)))]
+async fn day(
+    State(state): State<AppState>,
+    Staff(staff): Staff,
+    ApiQuery(query): ApiQuery<DayQuery>,
+) -> Result<ApiJson<DayList>, ApiError> {
+    let date = match query.date {
+        Some(text) => Date::parse(&text).map_err(|_| ApiError::client(ErrorCode::InvalidDate))?,
+        None => LocalDateTime::from_unix(state.clock.now()).date,
+    };
+    let from = LocalDateTime {
+        date,
+        hour: 0,
+        minute: 0,
+    }
+    .to_unix();
+    let entries = state
+        .store
+        .day_list(&staff.directorate_id, from, from + 86_400)
+        .await?;
+    Ok(ApiJson(DayList {
+        date: date.to_string(),
+        appointments: entries
+            .into_iter()
+            .map(|e| DayAppointment {
+                reference: e.reference.to_string(),
+                service: e.service.code().to_owned(),
+                time: LocalDateTime::from_unix(e.starts_at).hh_mm(),
+                status: e.status.code().to_owned(),
+                ticket: e
+                    .ticket
+                    .as_ref()
+                    .map(|t| format!("{}-{:03}", t.area, t.number)),
+                ticket_status: e.ticket.as_ref().map(|t| t.status.clone()),
+                counter: e.ticket.and_then(|t| t.counter),
+            })
+            .collect(),
+    }))
+}
+
+/// Calls the next waiting ticket of a counter area to this counter (today, this directorate).
+#[utoipa::path(post, path = "/staff/call-next", tag = "desk", request_body = CallNext,
+    responses((status = 200, body = CallNextResult),
+        (status = 401, description = "staff_unauthenticated", body = rega_api::Problem),
+        (status = 422, description = "staff_invalid_counter", body = rega_api::Problem)))]
+async fn call_next(
+    State(state): State<AppState>,
+    Staff(staff): Staff,
+    ApiJson(request): ApiJson<CallNext>,
+) -> Result<ApiJson<CallNextResult>, ApiError> {
+    let counter = request.counter.trim().to_owned();
+    let area_ok = ["A", "T", "P", "M"].contains(&request.area.as_str());
+    let counter_ok = (1..=8).contains(&counter.chars().count())
+        && counter
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == ' ' || c == '-');
+    if !area_ok || !counter_ok {
+        return Err(ApiError::client(ErrorCode::StaffInvalidCounter));
+    }
+    let now = state.clock.now();
+    let day = LocalDateTime::from_unix(now).date.to_string();
+    let called = state
+        .store
+        .call_next(&staff.directorate_id, &day, &request.area, &counter, now)
+        .await?;
+    let object = called.as_ref().map_or_else(
+        || format!("area:{}", request.area),
+        |c| format!("appointment:{}", c.reference),
+    );
+    audit(
+        &state,
+        &actor(&staff),
+        "desk.call_next",
+        &object,
+        if called.is_some() {
+            "ok"
+        } else {
+            "none_waiting"
+        },
+    )
+    .await;
+    Ok(ApiJson(CallNextResult {
+        called: called.map(|c| CalledTicket {
+            ticket: format!("{}-{:03}", c.area, c.number),
+            counter: c.counter,
+            reference: Some(c.reference.to_string()),
+        }),
+    }))
+}
+
+async fn attendance(
+    state: &AppState,
+    staff: &StaffRecord,
+    reference: &str,
+    attended: bool,
+) -> Result<StatusCode, ApiError> {
+    let reference =
+        Reference::parse(reference).map_err(|_| ApiError::client(ErrorCode::InvalidReference))?;
+    let action = if attended {
+        "desk.attended"
+    } else {
+        "desk.no_show"
+    };
+    let object = format!("appointment:{reference}");
+    let result = state
+        .store
+        .record_attendance(
+            &staff.directorate_id,
+            &reference,
+            attended,
+            state.clock.now(),
+        )
+        .await;
+    let (code, outcome) = match result {
+        Ok(()) => (None, "ok"),
+        Err(AttendanceError::NotFound) => (Some(ErrorCode::NotFound), "not_found"),
+        Err(AttendanceError::NotChangeable) => (Some(ErrorCode::NotChangeable), "not_changeable"),
+        Err(AttendanceError::Store(e)) => return Err(e.into()),
+    };
+    audit(state, &actor(staff), action, &object, outcome).await;
+    match code {
+        None => Ok(StatusCode::NO_CONTENT),
+        Some(code) => Err(ApiError::client(code)),
+    }
+}
+
+/// The citizen came: the appointment is attended, its ticket done.
+#[utoipa::path(post, path = "/staff/appointments/{reference}/attended", tag = "desk",
+    params(("reference" = String, Path, description = "RG-XXXX-XXXX")),
+    responses((status = 204),
+        (status = 401, description = "staff_unauthenticated", body = rega_api::Problem),
+        (status = 404, description = "not_found: no such appointment at this directorate", body = rega_api::Problem),
+        (status = 409, description = "not_changeable", body = rega_api::Problem),
+        (status = 422, description = "invalid_reference", body = rega_api::Problem)))]
+async fn attended(
+    State(state): State<AppState>,
+    Staff(staff): Staff,
+    Path(reference): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    attendance(&state, &staff, &reference, true).await
+}
+
+/// The citizen did not come: a no-show (three in 90 days block online booking).
+#[utoipa::path(post, path = "/staff/appointments/{reference}/no-show", tag = "desk",
+    params(("reference" = String, Path, description = "RG-XXXX-XXXX")),
+    responses((status = 204),
+        (status = 401, description = "staff_unauthenticated", body = rega_api::Problem),
+        (status = 404, description = "not_found: no such appointment at this directorate", body = rega_api::Problem),
+        (status = 409, description = "not_changeable", body = rega_api::Problem),
+        (status = 422, description = "invalid_reference", body = rega_api::Problem)))]
+async fn no_show(
+    State(state): State<AppState>,
+    Staff(staff): Staff,
+    Path(reference): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    attendance(&state, &staff, &reference, false).await
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+struct BoardQuery {
+    /// The directorate, e.g. `erbil`.
+    directorate: String,
+}
+
+/// The waiting hall's board: today's called tickets, the latest first (ticket and counter only).
+#[utoipa::path(get, path = "/board", tag = "desk", params(BoardQuery),
+    responses((status = 200, body = Board),
+        (status = 404, description = "unknown_directorate", body = rega_api::Problem)))]
+async fn board(
+    State(state): State<AppState>,
+    ApiQuery(query): ApiQuery<BoardQuery>,
+) -> Result<Response, ApiError> {
+    let known = state.store.directorates().await?;
+    if !known.iter().any(|(d, _)| d.id == query.directorate) {
+        return Err(ApiError::client(ErrorCode::UnknownDirectorate));
+    }
+    let day = LocalDateTime::from_unix(state.clock.now()).date.to_string();
+    let called = state
+        .store
+        .called_tickets(&query.directorate, &day, 10)
+        .await?;
+    let mut response = ApiJson(Board {
+        directorate: query.directorate,
+        called: called
+            .into_iter()
+            .map(|c| CalledTicket {
+                ticket: format!("{}-{:03}", c.area, c.number),
+                counter: c.counter,
+                reference: None,
+            })
+            .collect(),
+    })
+    .into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}

@@ -1,0 +1,482 @@
+//! The desk and the board over HTTP: staff sign-in (Argon2id), the day's list, calling the next
+//! ticket, attendance, the public board; and that a desk of one directorate can do nothing at
+//! another's.
+
+use serde_json::{Value, json};
+
+use crate::helpers::{Db, DemoApp, THURSDAY_9AM, expect_problem, spawn_demo};
+
+const PASSWORD: &str = rega_server::demo::DEMO_STAFF_PASSWORD;
+
+impl DemoApp {
+    async fn staff_sign_in(&self, username: &str, password: &str) -> reqwest::Response {
+        self.app
+            .client
+            .post(format!("{}/api/v1/staff/sign-in", self.app.url))
+            .json(&json!({ "username": username, "password": password }))
+            .send()
+            .await
+            .expect("answered")
+    }
+
+    async fn staff_cookie(&self, username: &str) -> String {
+        let response = self.staff_sign_in(username, PASSWORD).await;
+        assert_eq!(response.status(), 200, "{username} signs in");
+        let cookie = response.headers()["set-cookie"]
+            .to_str()
+            .expect("text")
+            .to_owned();
+        assert!(
+            cookie.starts_with("__Host-rega_staff=")
+                && cookie.contains("HttpOnly")
+                && cookie.contains("Secure")
+        );
+        cookie.split(';').next().expect("a pair").to_owned()
+    }
+
+    async fn staff(
+        &self,
+        method: &str,
+        path: &str,
+        cookie: Option<&str>,
+        body: Option<Value>,
+    ) -> reqwest::Response {
+        let mut request = self.app.client.request(
+            method.parse().expect("a method"),
+            format!("{}/api/v1{path}", self.app.url),
+        );
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request.send().await.expect("answered")
+    }
+
+    /// Checks a demo kiosk citizen in at Erbil: the ticket.
+    async fn kiosk_check_in(&self, national_id: &str) -> (String, String) {
+        let (_, credential) = rega_server::routes::kiosk::enrol(
+            self.state.store.as_ref(),
+            "erbil",
+            "desk test",
+            THURSDAY_9AM,
+        )
+        .await
+        .expect("a kiosk");
+        let citizen = self
+            .state
+            .store
+            .citizen_by_national_id(&rega_api::ids::NationalId::parse(national_id).expect("an ID"))
+            .await
+            .expect("store")
+            .expect("a citizen");
+        let reference = self
+            .state
+            .store
+            .appointments_of(citizen.id)
+            .await
+            .expect("store")[0]
+            .reference
+            .to_string();
+        let ticket: Value = self
+            .app
+            .client
+            .post(format!("{}/api/v1/kiosk/check-in", self.app.url))
+            .header("authorization", format!("Kiosk {credential}"))
+            .json(&json!({ "reference": reference }))
+            .send()
+            .await
+            .expect("answered")
+            .json()
+            .await
+            .expect("JSON");
+        (
+            reference,
+            ticket["ticket"].as_str().expect("a ticket").to_owned(),
+        )
+    }
+}
+
+async fn a_day_at_the_desk(db: Db) {
+    let Some(demo) = spawn_demo(db, THURSDAY_9AM).await else {
+        return;
+    };
+    let (first, ticket) = demo.kiosk_check_in("300000000001").await;
+    let (second, _) = demo.kiosk_check_in("300000000002").await;
+    let desk = demo.staff_cookie("erbil-desk").await;
+
+    let me: Value = demo
+        .staff("GET", "/staff/me", Some(&desk), None)
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(
+        me,
+        json!({ "username": "erbil-desk", "role": "desk", "directorate": "erbil" })
+    );
+    let day: Value = demo
+        .staff("GET", "/staff/day", Some(&desk), None)
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(day["date"], "2026-11-26");
+    let listed: Vec<&Value> = day["appointments"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .collect();
+    let row = listed
+        .iter()
+        .find(|a| a["reference"] == first.as_str())
+        .expect("listed");
+    assert_eq!(
+        (
+            row["status"].as_str(),
+            row["ticket"].as_str(),
+            row["ticket_status"].as_str()
+        ),
+        (Some("checked_in"), Some(ticket.as_str()), Some("waiting"))
+    );
+    let times: Vec<&str> = listed
+        .iter()
+        .map(|a| a["time"].as_str().expect("a time"))
+        .collect();
+    let mut sorted = times.clone();
+    sorted.sort_unstable();
+    assert_eq!(times, sorted, "in time order");
+
+    // Call next: the lowest waiting number of the area, to this counter; the board shows it.
+    let called: Value = demo
+        .staff(
+            "POST",
+            "/staff/call-next",
+            Some(&desk),
+            Some(json!({ "area": "M", "counter": "3" })),
+        )
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(
+        called["called"],
+        json!({ "ticket": ticket, "counter": "3", "reference": first })
+    );
+    let board: Value = demo
+        .app
+        .get("/api/v1/board?directorate=erbil")
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(
+        board["called"][0],
+        json!({ "ticket": ticket, "counter": "3" }),
+        "no reference on the board"
+    );
+
+    let done = demo
+        .staff(
+            "POST",
+            &format!("/staff/appointments/{first}/attended"),
+            Some(&desk),
+            None,
+        )
+        .await;
+    assert_eq!(done.status(), 204);
+    let again = demo
+        .staff(
+            "POST",
+            &format!("/staff/appointments/{first}/no-show"),
+            Some(&desk),
+            None,
+        )
+        .await;
+    expect_problem(again, 409, "not_changeable").await;
+    let day: Value = demo
+        .staff("GET", "/staff/day", Some(&desk), None)
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    let row = day["appointments"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .find(|a| a["reference"] == first.as_str())
+        .cloned()
+        .expect("listed");
+    assert_eq!(
+        (row["status"].as_str(), row["ticket_status"].as_str()),
+        (Some("attended"), Some("done"))
+    );
+
+    // The next call takes the second ticket; then nobody is waiting.
+    let next: Value = demo
+        .staff(
+            "POST",
+            "/staff/call-next",
+            Some(&desk),
+            Some(json!({ "area": "M", "counter": "3" })),
+        )
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(next["called"]["reference"], second.as_str());
+    let none: Value = demo
+        .staff(
+            "POST",
+            "/staff/call-next",
+            Some(&desk),
+            Some(json!({ "area": "M", "counter": "3" })),
+        )
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(none, json!({}));
+
+    // A booked appointment whose citizen never came: a no-show.
+    let (soon, _) = {
+        let citizen = demo
+            .state
+            .store
+            .citizen_by_national_id(
+                &rega_api::ids::NationalId::parse("300000000003").expect("an ID"),
+            )
+            .await
+            .expect("store")
+            .expect("a citizen");
+        (
+            demo.state
+                .store
+                .appointments_of(citizen.id)
+                .await
+                .expect("store")[0]
+                .reference
+                .to_string(),
+            (),
+        )
+    };
+    let missed = demo
+        .staff(
+            "POST",
+            &format!("/staff/appointments/{soon}/no-show"),
+            Some(&desk),
+            None,
+        )
+        .await;
+    assert_eq!(missed.status(), 204);
+
+    let signed_out = demo
+        .staff("POST", "/staff/sign-out", Some(&desk), None)
+        .await;
+    assert_eq!(signed_out.status(), 204);
+    expect_problem(
+        demo.staff("GET", "/staff/me", Some(&desk), None).await,
+        401,
+        "staff_unauthenticated",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn sqlite_a_day_at_the_desk() {
+    a_day_at_the_desk(Db::Sqlite).await;
+}
+
+#[tokio::test]
+async fn postgres_a_day_at_the_desk() {
+    a_day_at_the_desk(Db::Postgres).await;
+}
+
+#[tokio::test]
+async fn a_desk_can_do_nothing_at_another_directorate() {
+    let Some(demo) = spawn_demo(Db::Sqlite, THURSDAY_9AM).await else {
+        return;
+    };
+    let (erbil_reference, _) = demo.kiosk_check_in("300000000001").await;
+    let duhok = demo.staff_cookie("duhok-desk").await;
+    let day: Value = demo
+        .staff("GET", "/staff/day", Some(&duhok), None)
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert!(
+        !day.to_string().contains(&erbil_reference),
+        "Duhok's list holds nothing of Erbil's"
+    );
+    let none: Value = demo
+        .staff(
+            "POST",
+            "/staff/call-next",
+            Some(&duhok),
+            Some(json!({ "area": "M", "counter": "1" })),
+        )
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(
+        none,
+        json!({}),
+        "Erbil's waiting ticket is not Duhok's to call"
+    );
+    for action in ["attended", "no-show"] {
+        let response = demo
+            .staff(
+                "POST",
+                &format!("/staff/appointments/{erbil_reference}/{action}"),
+                Some(&duhok),
+                None,
+            )
+            .await;
+        expect_problem(response, 404, "not_found").await;
+    }
+    // Nothing changed for Erbil.
+    let erbil = demo.staff_cookie("erbil-desk").await;
+    let day: Value = demo
+        .staff("GET", "/staff/day", Some(&erbil), None)
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    let row = day["appointments"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .find(|a| a["reference"] == erbil_reference.as_str())
+        .cloned()
+        .expect("listed");
+    assert_eq!(
+        (row["status"].as_str(), row["ticket_status"].as_str()),
+        (Some("checked_in"), Some("waiting"))
+    );
+
+    // Without a session, every staff endpoint answers 401 and nothing else.
+    for (method, path) in [
+        ("GET", "/staff/me".to_owned()),
+        ("GET", "/staff/day".to_owned()),
+        ("POST", "/staff/call-next".to_owned()),
+        (
+            "POST",
+            format!("/staff/appointments/{erbil_reference}/attended"),
+        ),
+        (
+            "POST",
+            format!("/staff/appointments/{erbil_reference}/no-show"),
+        ),
+    ] {
+        let body = (method == "POST").then(|| json!({ "area": "M", "counter": "1" }));
+        expect_problem(
+            demo.staff(method, &path, None, body).await,
+            401,
+            "staff_unauthenticated",
+        )
+        .await;
+    }
+    expect_problem(
+        demo.staff(
+            "POST",
+            "/staff/call-next",
+            Some(&erbil),
+            Some(json!({ "area": "X", "counter": "1" })),
+        )
+        .await,
+        422,
+        "staff_invalid_counter",
+    )
+    .await;
+    expect_problem(
+        demo.app.get("/api/v1/board?directorate=mosul").await,
+        404,
+        "unknown_directorate",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn wrong_passwords_are_refused_alike_and_then_limited() {
+    let Some(demo) = spawn_demo(Db::Sqlite, THURSDAY_9AM).await else {
+        return;
+    };
+    expect_problem(
+        demo.staff_sign_in("erbil-desk", "not the password").await,
+        401,
+        "staff_sign_in_failed",
+    )
+    .await;
+    expect_problem(
+        demo.staff_sign_in("nobody", PASSWORD).await,
+        401,
+        "staff_sign_in_failed",
+    )
+    .await;
+    for _ in 0..8 {
+        let _ = demo.staff_sign_in("erbil-desk", "still not it").await;
+    }
+    let limited = demo.staff_sign_in("erbil-desk", PASSWORD).await;
+    expect_problem(limited, 429, "rate_limited").await;
+    // Only Argon2id hashes are stored.
+    let account = demo
+        .state
+        .store
+        .staff_by_username("erbil-desk")
+        .await
+        .expect("store")
+        .expect("an account");
+    assert!(
+        account.password_hash.starts_with("$argon2id$v=19$"),
+        "{}",
+        account.password_hash
+    );
+    assert!(!account.password_hash.contains(PASSWORD));
+}
+
+#[tokio::test]
+async fn counters_calling_at_once_never_get_the_same_ticket() {
+    for db in [Db::Sqlite, Db::Postgres] {
+        let Some(demo) = spawn_demo(db, THURSDAY_9AM).await else {
+            continue;
+        };
+        let mut waiting = Vec::new();
+        for n in 1..=4 {
+            waiting.push(demo.kiosk_check_in(&format!("30000000000{n}")).await.1);
+        }
+        let desk = demo.staff_cookie("erbil-desk").await;
+        let mut tasks = Vec::new();
+        for counter in 1..=8 {
+            let (client, url, desk) = (
+                demo.app.client.clone(),
+                format!("{}/api/v1/staff/call-next", demo.app.url),
+                desk.clone(),
+            );
+            tasks.push(tokio::spawn(async move {
+                let answer: Value = client
+                    .post(url)
+                    .header("cookie", desk)
+                    .json(&json!({ "area": "M", "counter": counter.to_string() }))
+                    .send()
+                    .await
+                    .expect("answered")
+                    .json()
+                    .await
+                    .expect("JSON");
+                answer["called"]["ticket"].as_str().map(str::to_owned)
+            }));
+        }
+        let mut called = Vec::new();
+        for task in tasks {
+            if let Some(ticket) = task.await.expect("joined") {
+                called.push(ticket);
+            }
+        }
+        called.sort();
+        waiting.sort();
+        assert_eq!(called, waiting, "each waiting ticket called exactly once");
+    }
+}
