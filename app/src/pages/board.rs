@@ -1,11 +1,103 @@
-//! The waiting-hall board of tickets being called (SPEC §3.7).
+//! The waiting-hall board (SPEC §3.7): the tickets being called and their counters, large, asked
+//! for every second so a call shows within two; the latest is also announced to screen readers.
+//! `/board?directorate=erbil`; without a directorate, a choice of them.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+use rega_api::reference::DirectorateInfo;
+use rega_api::staff::Board as BoardAnswer;
 
+use crate::api;
 use crate::components::page_heading::PageHeading;
+use crate::i18n::{directorate, fill, use_i18n};
+use crate::pages::book::localized;
 
-/// The waiting-hall board of tickets being called (SPEC §3.7).
+/// How often the board asks (milliseconds): a new call shows within two seconds.
+pub const POLL_MS: u64 = 1000;
+
+/// The waiting-hall board.
 #[component]
 pub fn Board() -> impl IntoView {
-    view! { <PageHeading title=|m| m.board_title intro=|m| m.board_intro/> }
+    let query = leptos_router::hooks::use_query_map();
+    let chosen = move || query.get().get("directorate").filter(|d| !d.is_empty());
+    view! {
+        <PageHeading title=|m| m.board_title intro=|m| m.board_intro/>
+        {move || match chosen() {
+            Some(id) => view! { <Calls directorate_id=id/> }.into_any(),
+            None => view! { <Choose/> }.into_any(),
+        }}
+    }
+}
+
+/// Links to each directorate's board.
+#[component]
+fn Choose() -> impl IntoView {
+    let i18n = use_i18n();
+    let (list, set_list) = signal(None::<Vec<DirectorateInfo>>);
+    spawn_local(async move {
+        if let Ok(all) = api::get::<Vec<DirectorateInfo>>("/directorates").await {
+            let _ = set_list.try_set(Some(all));
+        }
+    });
+    view! {
+        <p class="rg-body">{move || directorate(i18n.locale()).board_choose}</p>
+        <ul class="rg-link-list">
+            {move || list.get().unwrap_or_default().into_iter().map(|d| view! {
+                <li><a class="rg-link" href=format!("/board?directorate={}", d.id)>{localized(&d.name, i18n.locale())}</a></li>
+            }).collect_view()}
+        </ul>
+    }
+}
+
+/// The calls of one directorate, asked for every second.
+#[component]
+fn Calls(directorate_id: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let d = move || directorate(i18n.locale());
+    let (board, set_board) = signal(None::<BoardAnswer>);
+    let path = format!("/board?directorate={directorate_id}");
+    let ask = move || {
+        let path = path.clone();
+        spawn_local(async move {
+            // A failed poll keeps what is shown; the next one tries again.
+            if let Ok(answer) = api::get::<BoardAnswer>(&path).await {
+                let _ = set_board.try_set(Some(answer));
+            }
+        });
+    };
+    ask();
+    if let Ok(handle) = set_interval_with_handle(ask, std::time::Duration::from_millis(POLL_MS)) {
+        on_cleanup(move || handle.clear());
+    }
+    let latest = Memo::new(move |_| {
+        board.with(|b| {
+            b.as_ref().and_then(|b| {
+                b.called
+                    .first()
+                    .map(|c| (c.ticket.clone(), c.counter.clone()))
+            })
+        })
+    });
+    view! {
+        <p class="rg-visually-hidden" aria-live="polite">
+            {move || latest.get().map(|(ticket, counter)| fill(d().board_latest, &[("ticket", &ticket), ("counter", &counter)]))}
+        </p>
+        {move || match board.get() {
+            None => crate::components::status::loading(i18n),
+            Some(b) if b.called.is_empty() => view! { <p class="rg-body rg-body--lead">{d().board_empty}</p> }.into_any(),
+            Some(b) => view! {
+                <table class="rg-board">
+                    <thead><tr><th scope="col">{d().board_ticket}</th><th scope="col">{d().board_counter}</th></tr></thead>
+                    <tbody>
+                        {b.called.into_iter().enumerate().map(|(i, c)| view! {
+                            <tr class:rg-board__latest=i == 0>
+                                <td dir="ltr">{c.ticket}</td>
+                                <td dir="ltr">{c.counter}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any(),
+        }}
+    }
 }
