@@ -2,7 +2,7 @@
 // the appointment QR's text (or on the on-screen keyboard) and gets a large queue ticket; after
 // 45 s without a touch it asks "Are you still there?", and at 60 s nothing of that person is
 // left on the screen, in the language or in the history.
-import { test, expect, type Browser, type Page } from '@playwright/test';
+import { chromium, test, expect, type Browser, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { apiGet, directorateMsg, expectNoAxeViolations, msg, signInQuickly, useLocale } from './fixtures/app';
 
@@ -17,14 +17,14 @@ function enrolKiosk(): { id: string; code: string } {
 }
 
 /** The reference of a demo kiosk citizen's appointment (3000000000NN, a medical check soon). */
-async function referenceOf(browser: Browser, nationalId: string): Promise<string> {
+async function referenceOf(browser: Browser, nationalId: string, service = 'medical_check'): Promise<string> {
   const context = await browser.newContext();
   const citizen = await context.newPage();
   await citizen.goto('/');
   await signInQuickly(citizen, nationalId);
   const list = await apiGet<{ upcoming: { reference: string; service: string }[] }>(citizen, '/appointments');
   await context.close();
-  const appointment = list.upcoming.find((a) => a.service === 'medical_check');
+  const appointment = list.upcoming.find((a) => a.service === service);
   expect(appointment, 'the demo appointment').toBeTruthy();
   return appointment!.reference;
 }
@@ -146,4 +146,43 @@ test('a kiosk with no code, or a revoked one, asks to be enrolled', async ({ con
   await page.reload();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(directorateMsg('en', 'kiosk.enrol_title'));
   await expect(page.getByRole('alert')).toHaveText(directorateMsg('en', 'error.kiosk_not_enrolled'));
+});
+
+test('camera check-in: the appointment QR seen by the (fake) camera is read in WebAssembly', async ({ browser }, info) => {
+  test.skip(info.project.name !== 'desktop', 'a kiosk is a large screen');
+  const python = process.env.REGA_PYTHON ?? '';
+  expect(python, 'run through cargo xtask test').toBeTruthy();
+  const reference = await referenceOf(browser, '300000000005', 'theory_test');
+  // A video of the QR code on the confirmation page, as the kiosk's camera would see it.
+  const video = info.outputPath('appointment-qr.y4m');
+  execFileSync(python, ['end2end/qr-video.py', reference, video]);
+  const camera = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${video}`, '--use-fake-ui-for-media-stream'],
+  });
+  try {
+    const context = await camera.newContext({ baseURL: info.project.use.baseURL, viewport: { width: 1280, height: 800 }, permissions: ['camera'] });
+    await context.addInitScript(() => localStorage.setItem('rega.locale', 'en'));
+    const page = await context.newPage();
+    await enrol(page, enrolKiosk().code);
+    // Linux Chromium has no BarcodeDetector: the frames are decoded by the app's own reader.
+    expect(await page.evaluate(() => 'BarcodeDetector' in window)).toBe(false);
+    await page.getByRole('button', { name: directorateMsg('en', 'camera.start') }).click();
+    await expect(page.locator('.rg-ticket__number')).toHaveText(/^T-\d{3}$/, { timeout: 15_000 });
+    await expect(page.locator('.rg-ticket')).toContainText(directorateMsg('en', 'kiosk.area.t'));
+  } finally {
+    await camera.close();
+  }
+});
+
+test('without a camera permission the kiosk says so, and typing still works', async ({ context, page }, info) => {
+  test.skip(info.project.name !== 'phone', 'one run');
+  await useLocale(context, 'en');
+  await enrol(page, enrolKiosk().code);
+  await page.getByRole('button', { name: directorateMsg('en', 'camera.start') }).click();
+  await expect(page.getByRole('alert')).toHaveText(
+    new RegExp(`^(${[directorateMsg('en', 'camera.denied'), directorateMsg('en', 'camera.none')].map((t) => t.replace(/[.()]/g, '\\$&')).join('|')})$`),
+  );
+  await expect(page.getByLabel(directorateMsg('en', 'kiosk.reference_label'))).toBeEditable();
+  await expectNoAxeViolations(page);
 });

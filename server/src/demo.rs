@@ -367,7 +367,13 @@ pub async fn seed(state: &AppState) -> Result<(), StoreError> {
     }
     let soon = appointment_soon(state, SOON_CITIZEN, ServiceKind::Replacement).await?;
     for n in 1..=KIOSK_CITIZENS {
-        appointment_soon(state, &kiosk_citizen_id(n), ServiceKind::MedicalCheck).await?;
+        // Four medical checks fill one slot at Erbil; the others take the theory test.
+        let service = if n <= 4 {
+            ServiceKind::MedicalCheck
+        } else {
+            ServiceKind::TheoryTest
+        };
+        appointment_soon(state, &kiosk_citizen_id(n), service).await?;
     }
     println!(
         "Demo citizens (sign in with the national ID; the SMS code appears in the development outbox and the log):"
@@ -388,7 +394,7 @@ pub async fn seed(state: &AppState) -> Result<(), StoreError> {
         );
     }
     println!(
-        "  {} … {}  a medical check at Erbil 30-45 minutes from now each: ready for kiosk check-in",
+        "  {} … {}  an appointment at Erbil 30-45 minutes from now each: ready for kiosk check-in",
         kiosk_citizen_id(1),
         kiosk_citizen_id(KIOSK_CITIZENS)
     );
@@ -438,9 +444,10 @@ pub const DEMO_STAFF: &[(&str, crate::store::StaffRole, &str)] = &[
 /// The demo staff's password (demo mode only).
 pub const DEMO_STAFF_PASSWORD: &str = "rega-demo-staff";
 
-/// Adults who check in at the kiosk: each has a medical check at Erbil 30 to 45 minutes from
-/// now (`3000000000NN`), for trying the kiosk and the desk, and for the browser tests.
-pub const KIOSK_CITIZENS: u32 = 4;
+/// Adults who check in at the kiosk: each has an appointment at Erbil 30 to 45 minutes from now
+/// (`3000000000NN`; 1-4 a medical check, 5-6 the theory test), for trying the kiosk and the
+/// desk, and for the browser tests.
+pub const KIOSK_CITIZENS: u32 = 6;
 
 /// The national ID of kiosk citizen `n` (1-based).
 pub fn kiosk_citizen_id(n: u32) -> String {

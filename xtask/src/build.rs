@@ -95,7 +95,7 @@ pub fn release(tools: &Tools) -> anyhow::Result<Vec<FileSize>> {
     }
     report("a citizen screen (the largest)", &first_load);
     report(
-        "a directorate screen (not a citizen budget)",
+        "a directorate screen (kiosk, verifier, desk, board; the budget below is the citizens')",
         &first_load_of(&dist, "directorate.html", &sizes)?,
     );
     println!("build: done in {:.1} s", started.elapsed().as_secs_f64());

@@ -208,13 +208,15 @@ fn debian_packages() -> anyhow::Result<()> {
 }
 
 /// Python packages for the font subset and the independent DL1 cross-check, pinned.
-const PYTHON_PACKAGES: [&str; 6] = [
+const PYTHON_PACKAGES: [&str; 7] = [
     "fonttools==4.60.1",
     "brotli==1.1.0",
     "pycose==1.1.0",
     "cbor2==5.6.5",
     "base45==0.4.4",
     "cryptography==50.0.2",
+    // The fake camera's video of an appointment QR code (end2end/qr-video.py).
+    "qrcode==8.2",
 ];
 
 /// Creates `.venv` with the pinned Python packages if needed and returns its path.

@@ -327,6 +327,7 @@ fn browser_tests(tools: &crate::setup::Tools) -> anyhow::Result<()> {
             ("REGA_BIN", bin.as_os_str()),
             ("REGA_DIST", dist.as_os_str()),
             ("REGA_NEXT_DIST", next.as_os_str()),
+            ("REGA_PYTHON", tools.python.as_os_str()),
         ],
     )
 }

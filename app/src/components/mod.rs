@@ -1,6 +1,7 @@
 //! Reusable pieces of the interface.
 
 pub mod back_link;
+pub mod camera;
 pub mod error_summary;
 pub mod language_switch;
 pub mod page_heading;

@@ -122,6 +122,10 @@ async fn update(
     anchor: RwSignal<Option<TrustAnchor>>,
     list: RwSignal<Option<TrustList>>,
 ) -> Update {
+    // The browser knows when it has no network at all: then the kept list is simply used.
+    if web_sys::window().is_some_and(|w| !w.navigator().on_line()) {
+        return Update::Offline;
+    }
     let served = api::get::<TrustAnchor>("/trust-anchor").await;
     let pinned = match (anchor.get_untracked(), served) {
         (Some(pinned), Ok(served)) if pinned != served => return Update::AnchorChanged,
@@ -296,8 +300,7 @@ pub fn Verify() -> impl IntoView {
     let (empty, set_empty) = signal(false);
     let (outcome, set_outcome) = signal(None::<Outcome>);
     let input = NodeRef::<leptos::html::Input>::new();
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let run_check = move || {
         let scanned = text.get_untracked();
         if scanned.trim().is_empty() {
             set_empty.set(true);
@@ -316,6 +319,14 @@ pub fn Verify() -> impl IntoView {
             let _ = input.focus();
         }
     };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        run_check();
+    };
+    let scanned = Callback::new(move |read: String| {
+        set_text.set(read);
+        run_check();
+    });
     let result = move || {
         let m = d();
         outcome.get().map(|outcome| match outcome {
@@ -358,6 +369,7 @@ pub fn Verify() -> impl IntoView {
             </div>
             <button class="rg-button" type="submit">{move || d().verify_check}</button>
         </form>
+        <crate::components::camera::CameraScan on_text=scanned/>
         <div aria-live="polite" id="verify-result">{result}</div>
     }
 }

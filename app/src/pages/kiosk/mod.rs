@@ -336,6 +336,13 @@ fn CheckInScreen(
             }
         });
     };
+    let scanned = {
+        let submit = submit.clone();
+        Callback::new(move |read: String| {
+            set_text.set(read);
+            submit();
+        })
+    };
     let submit_form = {
         let submit = submit.clone();
         move |ev: leptos::ev::SubmitEvent| {
@@ -399,6 +406,9 @@ fn CheckInScreen(
                 </div>
                 <button class="rg-button rg-button--kiosk" type="submit" disabled=busy>{move || d().kiosk_check_in}</button>
             </form>
+            <div class:rg-kiosk__hidden=move || ticket.get().is_some()>
+                <crate::components::camera::CameraScan on_text=scanned/>
+            </div>
             {move || match idle.get() {
                 Idle::Warn(seconds) => Some(view! {
                     <div class="rg-overlay">
