@@ -29,10 +29,7 @@ try {
   // Keep the app's files for offline use (public/sw.js); only in a release build, which has it.
   if ('serviceWorker' in navigator && window.isSecureContext) {
     navigator.serviceWorker.register('/sw.js').catch((error) => console.warn('Rega works online only:', error));
-    // A directorate screen (kiosk, verifier, desk, board) asks for its own code to be kept too.
-    if (me.dataset.js.includes('rega-directorate-')) {
-      navigator.serviceWorker.ready.then((registration) => registration.active?.postMessage('cache-directorate'));
-    }
+
   }
 } catch (error) {
   console.warn('Rega could not start:', error);

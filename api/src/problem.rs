@@ -120,6 +120,8 @@ error_codes! {
     StaffUnauthenticated = "staff_unauthenticated", 401, "Staff sign-in needed";
     /// The username or password is wrong (or the account is disabled).
     StaffSignInFailed = "staff_sign_in_failed", 401, "Sign-in failed";
+    /// Only a supervisor may do this.
+    StaffForbidden = "staff_forbidden", 403, "Supervisors only";
     /// Not a counter area, or a counter name that is not 1 to 8 letters or digits.
     StaffInvalidCounter = "staff_invalid_counter", 422, "Invalid counter";
     /// The kiosk has no valid device credential (never enrolled, or revoked).

@@ -98,3 +98,26 @@ pub struct Board {
     /// At most 10 calls, the latest first.
     pub called: Vec<CalledTicket>,
 }
+
+/// `POST /staff/kiosks`: enrol a kiosk of the supervisor's directorate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EnrolKiosk {
+    /// A label to tell kiosks apart, e.g. `Hall 1` (1 to 40 characters).
+    pub label: String,
+}
+
+/// An enrolled kiosk, as the supervisor sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct KioskEntry {
+    /// Its number.
+    pub id: i64,
+    /// Its label.
+    pub label: String,
+    /// Whether its code was revoked.
+    pub revoked: bool,
+    /// The kiosk code: only in the answer to the enrolment, never again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+}

@@ -8,6 +8,39 @@ use wasm_bindgen::prelude::wasm_bindgen;
 
 fn main() {
     rega_app::start::start(rega_app::DirectorateApp);
+    keep_for_offline();
+}
+
+/// Asks the service worker (public/sw.js) to keep the directorate screens' own code too, so a
+/// kiosk or an officer's phone works offline after one visit (citizens never download it).
+fn keep_for_offline() {
+    use wasm_bindgen::{JsCast, JsValue};
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let get =
+        |target: &JsValue, name: &str| js_sys::Reflect::get(target, &JsValue::from_str(name)).ok();
+    let Some(workers) = get(&window.navigator(), "serviceWorker").filter(|w| !w.is_undefined())
+    else {
+        return;
+    };
+    let Some(ready) = get(&workers, "ready").and_then(|r| r.dyn_into::<js_sys::Promise>().ok())
+    else {
+        return;
+    };
+    wasm_bindgen_futures::spawn_local(async move {
+        let Ok(registration) = wasm_bindgen_futures::JsFuture::from(ready).await else {
+            return;
+        };
+        let active = get(&registration, "active").filter(|a| !a.is_null() && !a.is_undefined());
+        let post = active
+            .as_ref()
+            .and_then(|a| get(a, "postMessage"))
+            .and_then(|p| p.dyn_into::<js_sys::Function>().ok());
+        if let (Some(active), Some(post)) = (active, post) {
+            let _ = post.call1(&active, &JsValue::from_str("cache-directorate"));
+        }
+    });
 }
 
 fn clock() -> Option<web_sys::Performance> {

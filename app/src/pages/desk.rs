@@ -5,7 +5,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use rega_api::ErrorCode;
 use rega_api::service::ServiceKind;
-use rega_api::staff::{CallNext, CallNextResult, DayList, StaffInfo, StaffSignIn};
+use rega_api::staff::{
+    CallNext, CallNextResult, DayList, EnrolKiosk, KioskEntry, StaffInfo, StaffSignIn,
+};
 
 use crate::api::{self, ApiError};
 use crate::components::page_heading::PageHeading;
@@ -179,6 +181,7 @@ fn Day(info: StaffInfo, me: RwSignal<Option<Option<StaffInfo>>>) -> impl IntoVie
             me.set(Some(None));
         });
     };
+    let supervisor = info.role == "supervisor";
     let role = info.role.clone();
     let who = move || {
         let d = d();
@@ -286,5 +289,86 @@ fn Day(info: StaffInfo, me: RwSignal<Option<Option<StaffInfo>>>) -> impl IntoVie
                 }.into_any()
             }
         }}
+        {supervisor.then(|| view! { <Kiosks/> })}
+    }
+}
+
+/// A supervisor's kiosks: enrol one (its code shown once), revoke one.
+#[component]
+fn Kiosks() -> impl IntoView {
+    let i18n = use_i18n();
+    let d = move || directorate(i18n.locale());
+    let (list, set_list) = signal(Vec::<KioskEntry>::new());
+    let (version, set_version) = signal(0_u32);
+    let (label, set_label) = signal(String::new());
+    let (enrolled, set_enrolled) = signal(None::<KioskEntry>);
+    let (error, set_error) = signal(None::<ApiError>);
+    Effect::new(move |_| {
+        version.track();
+        spawn_local(async move {
+            if let Ok(all) = api::get::<Vec<KioskEntry>>("/staff/kiosks").await {
+                let _ = set_list.try_set(all);
+            }
+        });
+    });
+    let enrol = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = EnrolKiosk {
+            label: label.get_untracked(),
+        };
+        spawn_local(async move {
+            match api::post::<_, KioskEntry>("/staff/kiosks", &body).await {
+                Ok(entry) => {
+                    set_error.set(None);
+                    set_label.set(String::new());
+                    set_enrolled.set(Some(entry));
+                }
+                Err(e) => set_error.set(Some(e)),
+            }
+            set_version.update(|v| *v += 1);
+        });
+    };
+    let revoke = move |id: i64| {
+        spawn_local(async move {
+            if let Err(e) = api::post_empty(&format!("/staff/kiosks/{id}/revoke")).await {
+                set_error.set(Some(e));
+            }
+            set_version.update(|v| *v += 1);
+        });
+    };
+    view! {
+        <h2 class="rg-heading-m">{move || d().desk_kiosks_title}</h2>
+        {move || error.get().map(|e| view! { <p class="rg-error-message" role="alert">{failure(d(), i18n.t(), &e)}</p> })}
+        <div role="status">
+            {move || enrolled.get().map(|k| view! {
+                <p class="rg-panel rg-panel--plain">{fill(d().desk_kiosk_code, &[
+                    ("label", &k.label), ("code", &k.code.unwrap_or_default()),
+                ])}</p>
+            })}
+        </div>
+        <ul class="rg-list">
+            {move || list.get().into_iter().map(|k| {
+                let id = k.id;
+                view! {
+                    <li>
+                        {format!("{} ({}) – ", k.label, k.id)}
+                        {if k.revoked { d().desk_kiosk_revoked } else { d().desk_kiosk_in_use }}" "
+                        {(!k.revoked).then(|| view! {
+                            <button type="button" class="rg-link-button"
+                                aria-label=fill(d().desk_for_reference, &[("action", d().desk_revoke), ("reference", &k.label)])
+                                on:click=move |_| revoke(id)>{d().desk_revoke}</button>
+                        })}
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+        <form class="rg-form" on:submit=enrol novalidate=true>
+            <div class="rg-form-group">
+                <label class="rg-label" for="desk-kiosk-label">{move || d().desk_kiosk_label}</label>
+                <input class="rg-input" id="desk-kiosk-label" type="text" autocomplete="off"
+                    prop:value=label on:input=move |ev| set_label.set(event_target_value(&ev))/>
+            </div>
+            <button class="rg-button rg-button--secondary" type="submit">{move || d().desk_enrol_kiosk}</button>
+        </form>
     }
 }

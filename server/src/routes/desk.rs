@@ -16,7 +16,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rega_api::ErrorCode;
 use rega_api::ids::Reference;
 use rega_api::staff::{
-    Board, CallNext, CallNextResult, CalledTicket, DayAppointment, DayList, StaffInfo, StaffSignIn,
+    Board, CallNext, CallNextResult, CalledTicket, DayAppointment, DayList, EnrolKiosk, KioskEntry,
+    StaffInfo, StaffSignIn,
 };
 use rega_api::time::{Date, LocalDateTime};
 use serde::Deserialize;
@@ -49,6 +50,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(attended))
         .routes(routes!(no_show))
         .routes(routes!(board))
+        .routes(routes!(kiosks, enrol_kiosk))
+        .routes(routes!(revoke_kiosk))
 }
 
 fn argon2() -> Argon2<'static> {
@@ -480,4 +483,122 @@ async fn board(
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(response)
+}
+
+/// A supervisor's request: refused (403, audited) for a desk account.
+async fn supervisor(state: &AppState, staff: &StaffRecord, action: &str) -> Result<(), ApiError> {
+    if staff.role == StaffRole::Supervisor {
+        return Ok(());
+    }
+    audit(state, &actor(staff), action, "-", "forbidden").await;
+    Err(ApiError::client(ErrorCode::StaffForbidden))
+}
+
+/// The kiosks of the supervisor's directorate (supervisors only).
+#[utoipa::path(get, path = "/staff/kiosks", tag = "desk",
+    responses((status = 200, body = Vec<KioskEntry>),
+        (status = 401, description = "staff_unauthenticated", body = rega_api::Problem),
+        (status = 403, description = "staff_forbidden", body = rega_api::Problem)))]
+async fn kiosks(
+    State(state): State<AppState>,
+    Staff(staff): Staff,
+) -> Result<ApiJson<Vec<KioskEntry>>, ApiError> {
+    supervisor(&state, &staff, "desk.kiosks").await?;
+    let list = state.store.kiosks_of(&staff.directorate_id).await?;
+    Ok(ApiJson(
+        list.into_iter()
+            .map(|(k, _, revoked_at)| KioskEntry {
+                id: k.id,
+                label: k.label,
+                revoked: revoked_at.is_some(),
+                code: None,
+            })
+            .collect(),
+    ))
+}
+
+/// Enrols a kiosk for the supervisor's directorate; the answer carries its code, once.
+#[utoipa::path(post, path = "/staff/kiosks", tag = "desk", request_body = EnrolKiosk,
+    responses((status = 201, body = KioskEntry),
+        (status = 401, description = "staff_unauthenticated", body = rega_api::Problem),
+        (status = 403, description = "staff_forbidden", body = rega_api::Problem),
+        (status = 400, description = "bad_request: a label of 1 to 40 characters", body = rega_api::Problem)))]
+async fn enrol_kiosk(
+    State(state): State<AppState>,
+    Staff(staff): Staff,
+    ApiJson(request): ApiJson<EnrolKiosk>,
+) -> Result<Response, ApiError> {
+    supervisor(&state, &staff, "desk.kiosk_enrolled").await?;
+    let label = request.label.trim().to_owned();
+    if !(1..=40).contains(&label.chars().count()) {
+        return Err(ApiError::client(ErrorCode::BadRequest));
+    }
+    let (id, code) = crate::routes::kiosk::enrol(
+        state.store.as_ref(),
+        &staff.directorate_id,
+        &label,
+        state.clock.now(),
+    )
+    .await?;
+    audit(
+        &state,
+        &actor(&staff),
+        "desk.kiosk_enrolled",
+        &format!("kiosk:{id}"),
+        "ok",
+    )
+    .await;
+    let mut response = ApiJson(KioskEntry {
+        id,
+        label,
+        revoked: false,
+        code: Some(code),
+    })
+    .into_response();
+    *response.status_mut() = StatusCode::CREATED;
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+/// Revokes a kiosk of the supervisor's directorate: it stops working at once.
+#[utoipa::path(post, path = "/staff/kiosks/{id}/revoke", tag = "desk",
+    params(("id" = i64, Path, description = "the kiosk's number")),
+    responses((status = 204),
+        (status = 401, description = "staff_unauthenticated", body = rega_api::Problem),
+        (status = 403, description = "staff_forbidden", body = rega_api::Problem),
+        (status = 404, description = "not_found: no such kiosk at this directorate", body = rega_api::Problem)))]
+async fn revoke_kiosk(
+    State(state): State<AppState>,
+    Staff(staff): Staff,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    supervisor(&state, &staff, "desk.kiosk_revoked").await?;
+    let ours = state
+        .store
+        .kiosks_of(&staff.directorate_id)
+        .await?
+        .iter()
+        .any(|(k, _, revoked)| k.id == id && revoked.is_none());
+    if !ours || !state.store.revoke_kiosk(id, state.clock.now()).await? {
+        audit(
+            &state,
+            &actor(&staff),
+            "desk.kiosk_revoked",
+            &format!("kiosk:{id}"),
+            "not_found",
+        )
+        .await;
+        return Err(ApiError::client(ErrorCode::NotFound));
+    }
+    audit(
+        &state,
+        &actor(&staff),
+        "desk.kiosk_revoked",
+        &format!("kiosk:{id}"),
+        "ok",
+    )
+    .await;
+    Ok(StatusCode::NO_CONTENT)
 }

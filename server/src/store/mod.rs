@@ -755,6 +755,12 @@ pub trait Store: Send + Sync + 'static {
     /// The kiosk holding this credential, unless it was revoked.
     async fn kiosk(&self, token_hash: &str) -> Result<Option<KioskDevice>, StoreError>;
 
+    /// The kiosks of a directorate with when they were enrolled and revoked, newest first.
+    async fn kiosks_of(
+        &self,
+        directorate_id: &str,
+    ) -> Result<Vec<(KioskDevice, i64, Option<i64>)>, StoreError>;
+
     /// Revokes a kiosk's credential; false if there is no such kiosk.
     async fn revoke_kiosk(&self, kiosk_id: i64, now: i64) -> Result<bool, StoreError>;
 

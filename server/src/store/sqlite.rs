@@ -1137,6 +1137,31 @@ impl Store for SqliteStore {
         .transpose()
     }
 
+    async fn kiosks_of(
+        &self,
+        directorate_id: &str,
+    ) -> Result<Vec<(KioskDevice, i64, Option<i64>)>, StoreError> {
+        let rows = sqlx::query("SELECT id, directorate_id, label, enrolled_at, revoked_at FROM kiosk_device WHERE directorate_id = ? ORDER BY id DESC")
+            .bind(directorate_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(
+                |row| -> Result<(KioskDevice, i64, Option<i64>), StoreError> {
+                    Ok((
+                        KioskDevice {
+                            id: row.try_get("id")?,
+                            directorate_id: row.try_get("directorate_id")?,
+                            label: row.try_get("label")?,
+                        },
+                        row.try_get("enrolled_at")?,
+                        row.try_get("revoked_at")?,
+                    ))
+                },
+            )
+            .collect()
+    }
+
     async fn revoke_kiosk(&self, kiosk_id: i64, now: i64) -> Result<bool, StoreError> {
         let revoked = sqlx::query(
             "UPDATE kiosk_device SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{Db, THURSDAY_9AM, spawn_demo};
 
-const OPERATIONS: [(&str, &str); 31] = [
+const OPERATIONS: [(&str, &str); 34] = [
     ("GET", "/appointments"),
     ("GET", "/appointments/{reference}"),
     ("GET", "/appointments/{reference}/calendar.ics"),
@@ -24,6 +24,7 @@ const OPERATIONS: [(&str, &str); 31] = [
     ("GET", "/licence/token"),
     ("GET", "/services"),
     ("GET", "/staff/day"),
+    ("GET", "/staff/kiosks"),
     ("GET", "/staff/me"),
     ("GET", "/trust-anchor"),
     ("GET", "/trust-list"),
@@ -37,6 +38,8 @@ const OPERATIONS: [(&str, &str); 31] = [
     ("POST", "/staff/appointments/{reference}/attended"),
     ("POST", "/staff/appointments/{reference}/no-show"),
     ("POST", "/staff/call-next"),
+    ("POST", "/staff/kiosks"),
+    ("POST", "/staff/kiosks/{id}/revoke"),
     ("POST", "/staff/sign-in"),
     ("POST", "/staff/sign-out"),
 ];
@@ -490,6 +493,82 @@ async fn every_response_of_a_tour_of_the_api_matches_its_documented_schema() {
         "/staff/appointments/{reference}/no-show",
         "/staff/appointments/RG-2345-6789/no-show".into(),
         desk(),
+        Some(json!({})),
+    )
+    .await;
+    let _ = call("GET", "/staff/kiosks", "/staff/kiosks".into(), desk(), None).await;
+    let _ = call(
+        "POST",
+        "/staff/kiosks",
+        "/staff/kiosks".into(),
+        desk(),
+        Some(json!({ "label": "Hall 1" })),
+    )
+    .await;
+    let _ = call(
+        "POST",
+        "/staff/kiosks/{id}/revoke",
+        "/staff/kiosks/1/revoke".into(),
+        desk(),
+        Some(json!({})),
+    )
+    .await;
+    let boss = demo
+        .app
+        .client
+        .post(format!("{}/api/v1/staff/sign-in", demo.app.url))
+        .json(&json!({ "username": "erbil-supervisor", "password": rega_server::demo::DEMO_STAFF_PASSWORD }))
+        .send()
+        .await
+        .expect("answered");
+    let boss = boss.headers()["set-cookie"]
+        .to_str()
+        .expect("text")
+        .split(';')
+        .next()
+        .expect("a pair")
+        .to_owned();
+    let supervisor = || Some(boss.clone());
+    let (_, enrolled) = call(
+        "POST",
+        "/staff/kiosks",
+        "/staff/kiosks".into(),
+        supervisor(),
+        Some(json!({ "label": "Hall 1" })),
+    )
+    .await;
+    let _ = call(
+        "POST",
+        "/staff/kiosks",
+        "/staff/kiosks".into(),
+        supervisor(),
+        Some(json!({ "label": "" })),
+    )
+    .await;
+    let _ = call(
+        "GET",
+        "/staff/kiosks",
+        "/staff/kiosks".into(),
+        supervisor(),
+        None,
+    )
+    .await;
+    let id = serde_json::from_str::<Value>(&enrolled).expect("JSON")["id"]
+        .as_i64()
+        .expect("an id");
+    let _ = call(
+        "POST",
+        "/staff/kiosks/{id}/revoke",
+        format!("/staff/kiosks/{id}/revoke"),
+        supervisor(),
+        Some(json!({})),
+    )
+    .await;
+    let _ = call(
+        "POST",
+        "/staff/kiosks/{id}/revoke",
+        format!("/staff/kiosks/{id}/revoke"),
+        supervisor(),
         Some(json!({})),
     )
     .await;
