@@ -303,22 +303,32 @@ pub async fn start_session(state: &AppState, citizen_id: i64) -> Result<String, 
 
 /// The `Set-Cookie` value for a session token (or for clearing it).
 pub fn session_cookie(token: Option<&str>) -> HeaderValue {
+    named_session_cookie(SESSION_COOKIE, token)
+}
+
+/// The `Set-Cookie` value of a session cookie called `name` (citizen or staff), or its clearing.
+pub fn named_session_cookie(name: &str, token: Option<&str>) -> HeaderValue {
     let value = match token {
-        Some(t) => format!("{SESSION_COOKIE}={t}; Path=/; Secure; HttpOnly; SameSite=Strict"),
-        None => format!("{SESSION_COOKIE}=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0"),
+        Some(t) => format!("{name}={t}; Path=/; Secure; HttpOnly; SameSite=Strict"),
+        None => format!("{name}=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0"),
     };
     HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
 /// The session token sent with a request, if any.
 pub fn session_token(headers: &HeaderMap) -> Option<String> {
+    cookie_value(headers, SESSION_COOKIE)
+}
+
+/// The value of the cookie called `name`, if the request has a non-empty one.
+pub fn cookie_value(headers: &HeaderMap, cookie: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
+        .find(|(name, _)| *name == cookie)
         .map(|(_, value)| value.to_owned())
         .filter(|v| !v.is_empty())
 }

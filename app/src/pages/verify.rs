@@ -218,7 +218,7 @@ fn day(text: &str) -> Option<Date> {
 
 /// A verified licence: who, which licence, which categories until when.
 #[component]
-fn ValidResult(licence: Box<VerifiedLicence>, today: Date) -> impl IntoView {
+fn ValidResult(licence: VerifiedLicence, today: Date) -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.locale();
     let m = directorate(locale);
@@ -332,7 +332,7 @@ pub fn Verify() -> impl IntoView {
         outcome.get().map(|outcome| match outcome {
             Outcome::Valid(licence) => {
                 let today = LocalDateTime::from_unix(now.get_untracked()).date;
-                view! { <ValidResult licence today/> }.into_any()
+                view! { <ValidResult licence=*licence today/> }.into_any()
             }
             Outcome::Invalid(error) => view! {
                 <section class="rg-result rg-result--bad" aria-labelledby="verify-result-title">

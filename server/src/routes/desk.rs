@@ -96,23 +96,11 @@ pub async fn add_staff(
 }
 
 fn staff_cookie(token: Option<&str>) -> HeaderValue {
-    let value = match token {
-        Some(t) => format!("{STAFF_COOKIE}={t}; Path=/; Secure; HttpOnly; SameSite=Strict"),
-        None => format!("{STAFF_COOKIE}=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0"),
-    };
-    HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
+    crate::auth::named_session_cookie(STAFF_COOKIE, token)
 }
 
 fn staff_token(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == STAFF_COOKIE)
-        .map(|(_, value)| value.to_owned())
-        .filter(|v| !v.is_empty())
+    crate::auth::cookie_value(headers, STAFF_COOKIE)
 }
 
 /// A signed-in staff member: handlers that take it need a valid staff session.

@@ -54,6 +54,17 @@ impl DemoApp {
         request.send().await.expect("answered")
     }
 
+    /// `GET /kiosk` with a kiosk code.
+    async fn kiosk_info(&self, code: &str) -> reqwest::Response {
+        self.app
+            .client
+            .get(format!("{}/api/v1/kiosk", self.app.url))
+            .header("authorization", format!("Kiosk {code}"))
+            .send()
+            .await
+            .expect("answered")
+    }
+
     /// Checks a demo kiosk citizen in at Erbil: the ticket.
     async fn kiosk_check_in(&self, national_id: &str) -> (String, String) {
         let (_, credential) = rega_server::routes::kiosk::enrol(
@@ -534,14 +545,7 @@ async fn kiosks_are_enrolled_and_revoked_by_a_supervisor_of_their_directorate_on
         .expect("the code, once")
         .to_owned();
     let id = enrolled["id"].as_i64().expect("an id");
-    let works = demo
-        .app
-        .client
-        .get(format!("{}/api/v1/kiosk", demo.app.url))
-        .header("authorization", format!("Kiosk {code}"))
-        .send()
-        .await
-        .expect("answered");
+    let works = demo.kiosk_info(code.as_str()).await;
     assert_eq!(works.status(), 200);
     let listed: Value = demo
         .staff("GET", "/staff/kiosks", Some(&supervisor), None)
@@ -583,14 +587,7 @@ async fn kiosks_are_enrolled_and_revoked_by_a_supervisor_of_their_directorate_on
         "not_found",
     )
     .await;
-    let still = demo
-        .app
-        .client
-        .get(format!("{}/api/v1/kiosk", demo.app.url))
-        .header("authorization", format!("Kiosk {duhok_code}"))
-        .send()
-        .await
-        .expect("answered");
+    let still = demo.kiosk_info(duhok_code.as_str()).await;
     assert_eq!(still.status(), 200, "Duhok's kiosk still works");
 
     let revoked = demo
@@ -602,14 +599,7 @@ async fn kiosks_are_enrolled_and_revoked_by_a_supervisor_of_their_directorate_on
         )
         .await;
     assert_eq!(revoked.status(), 204);
-    let stopped = demo
-        .app
-        .client
-        .get(format!("{}/api/v1/kiosk", demo.app.url))
-        .header("authorization", format!("Kiosk {code}"))
-        .send()
-        .await
-        .expect("answered");
+    let stopped = demo.kiosk_info(code.as_str()).await;
     expect_problem(stopped, 401, "kiosk_not_enrolled").await;
     expect_problem(
         demo.staff(
