@@ -91,8 +91,8 @@ fn Calls(directorate_id: String) -> impl IntoView {
                     <tbody>
                         {b.called.into_iter().enumerate().map(|(i, c)| view! {
                             <tr class:rg-board__latest=i == 0>
-                                <td dir="ltr">{c.ticket}</td>
-                                <td dir="ltr">{c.counter}</td>
+                                <td><bdi dir="ltr">{c.ticket}</bdi></td>
+                                <td><bdi dir="ltr">{c.counter}</bdi></td>
                             </tr>
                         }).collect_view()}
                     </tbody>

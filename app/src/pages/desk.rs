@@ -183,8 +183,23 @@ fn Day(info: StaffInfo, me: RwSignal<Option<Option<StaffInfo>>>) -> impl IntoVie
     };
     let supervisor = info.role == "supervisor";
     let role = info.role.clone();
+    // The directorate's name in the desk's language (its id until the list arrives).
+    let (places, set_places) = signal(Vec::<rega_api::reference::DirectorateInfo>::new());
+    spawn_local(async move {
+        if let Ok(all) =
+            api::get::<Vec<rega_api::reference::DirectorateInfo>>("/directorates").await
+        {
+            let _ = set_places.try_set(all);
+        }
+    });
     let who = move || {
         let d = d();
+        let place = places.with(|all| {
+            all.iter().find(|p| p.id == info.directorate).map_or_else(
+                || info.directorate.clone(),
+                |p| crate::pages::book::localized(&p.name, i18n.locale()),
+            )
+        });
         let role = if role == "supervisor" {
             d.desk_role_supervisor
         } else {
@@ -195,7 +210,7 @@ fn Day(info: StaffInfo, me: RwSignal<Option<Option<StaffInfo>>>) -> impl IntoVie
             &[
                 ("username", &info.username),
                 ("role", role),
-                ("directorate", &info.directorate),
+                ("directorate", &place),
             ],
         )
     };
@@ -271,7 +286,7 @@ fn Day(info: StaffInfo, me: RwSignal<Option<Option<StaffInfo>>>) -> impl IntoVie
                                         <td>{service}</td>
                                         <td>{status_text(d, &a.status)}</td>
                                         <td><bdi dir="ltr">{a.ticket.clone().unwrap_or_default()}</bdi>
-                                            {a.counter.clone().map(|c| format!(" → {c}"))}</td>
+                                            {a.counter.clone().map(|c| view! { " · "<bdi dir="ltr">{c}</bdi> })}</td>
                                         <td>{active.then(|| view! {
                                             <span class="rg-button-row">
                                                 <button type="button" class="rg-button rg-button--small" aria-label=yes_label
