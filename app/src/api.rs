@@ -228,7 +228,15 @@ pub fn use_get<T: DeserializeOwned + Clone + Send + Sync + 'static>(
 
 /// `POST` with no body and no answer body (`204`), e.g. signing out.
 pub async fn post_empty(path: &str) -> Result<(), ApiError> {
-    let (status, text) = send("POST", path, None, None).await?;
+    empty_answer(send("POST", path, None, None).await?)
+}
+
+/// [`post_empty`] with an `Idempotency-Key` (the desk's attendance).
+pub async fn post_empty_once(path: &str, key: &str) -> Result<(), ApiError> {
+    empty_answer(send("POST", path, None, Some(("Idempotency-Key", key))).await?)
+}
+
+fn empty_answer((status, text): (u16, String)) -> Result<(), ApiError> {
     if (200..300).contains(&status) {
         return Ok(());
     }

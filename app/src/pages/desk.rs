@@ -158,7 +158,8 @@ fn Day(info: StaffInfo, me: RwSignal<Option<Option<StaffInfo>>>) -> impl IntoVie
             let _ = s.set_item(COUNTER, &body.counter);
         }
         spawn_local(async move {
-            let answer = api::post::<_, CallNextResult>("/staff/call-next", &body).await;
+            let key = api::new_key();
+            let answer = api::post_once::<_, CallNextResult>("/staff/call-next", &body, &key).await;
             set_notice.set(Some(answer));
             set_version.update(|v| *v += 1);
         });
@@ -169,7 +170,7 @@ fn Day(info: StaffInfo, me: RwSignal<Option<Option<StaffInfo>>>) -> impl IntoVie
             if attended { "attended" } else { "no-show" }
         );
         spawn_local(async move {
-            if let Err(e) = api::post_empty(&path).await {
+            if let Err(e) = api::post_empty_once(&path, &api::new_key()).await {
                 set_notice.set(Some(Err(e)));
             }
             set_version.update(|v| *v += 1);

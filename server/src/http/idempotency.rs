@@ -59,6 +59,9 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(
 
 fn stored_response(status: u16, body: String) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    if status == StatusCode::NO_CONTENT {
+        return status.into_response();
+    }
     let content_type = if status.is_success() {
         "application/json"
     } else {
@@ -71,11 +74,11 @@ fn stored_response(status: u16, body: String) -> Response {
     response
 }
 
-/// Runs `work` once per (citizen, key). Its outcome — a status and JSON body, or a 4xx problem
+/// Runs `work` once per (owner, key): a citizen's or a staff member's. Its outcome — a status and JSON body, or a 4xx problem
 /// — is stored and replayed; a 5xx releases the key so a retry runs again.
 pub async fn once<F>(
     state: &AppState,
-    citizen_id: i64,
+    owner: crate::store::IdempotencyOwner,
     method: &Method,
     path: &str,
     headers: &HeaderMap,
@@ -103,7 +106,7 @@ where
     let now = state.clock.now();
     match state
         .store
-        .idempotency_begin(citizen_id, &key, &request_hash, now)
+        .idempotency_begin(owner, &key, &request_hash, now)
         .await
     {
         Err(e) => return ApiError::from(e).into_response(),
@@ -133,7 +136,7 @@ where
             )
         }
         Err(server @ ApiError::Server(_)) => {
-            if let Err(e) = state.store.idempotency_abort(citizen_id, &key).await {
+            if let Err(e) = state.store.idempotency_abort(owner, &key).await {
                 tracing::error!(error = %e, "cannot release an idempotency key");
             }
             return server.into_response();
@@ -141,7 +144,7 @@ where
     };
     if let Err(e) = state
         .store
-        .idempotency_finish(citizen_id, &key, status, &body)
+        .idempotency_finish(owner, &key, status, &body)
         .await
     {
         tracing::error!(error = %e, "cannot store an idempotent response");

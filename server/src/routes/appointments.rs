@@ -252,7 +252,7 @@ where
     let outcome = work(parts.headers.clone(), body.clone());
     let response = once(
         state,
-        citizen.id,
+        crate::store::IdempotencyOwner::Citizen(citizen.id),
         &parts.method,
         parts.uri.path(),
         &parts.headers,

@@ -7,7 +7,8 @@
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
-use axum::extract::{FromRequestParts, Path, State};
+use axum::body::Bytes;
+use axum::extract::{FromRequestParts, Path, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -25,8 +26,9 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::auth::{ClientAddress, audit, rate_limited, token_hash};
 use crate::http::extract::{ApiJson, ApiQuery};
+use crate::http::idempotency::{once, parse_json, read_body};
 use crate::http::problem::ApiError;
-use crate::store::{AttendanceError, StaffRecord, StaffRole, StoreError};
+use crate::store::{AttendanceError, IdempotencyOwner, StaffRecord, StaffRole, StoreError};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -312,54 +314,88 @@ async fn day(
     }))
 }
 
+/// A desk's state change, run once per `Idempotency-Key` of the staff account: a retry (a
+/// dropped connection, a double click) gets the first answer instead of calling another ticket.
+async fn desk_write<F, Fut>(
+    state: &AppState,
+    staff: &StaffRecord,
+    request: Request,
+    work: F,
+) -> Response
+where
+    F: FnOnce(HeaderMap, Bytes) -> Fut,
+    Fut: std::future::Future<Output = Result<(StatusCode, serde_json::Value), ApiError>>,
+{
+    let (parts, body) = request.into_parts();
+    let body = match read_body(body).await {
+        Ok(b) => b,
+        Err(e) => return e.into_response(),
+    };
+    let outcome = work(parts.headers.clone(), body.clone());
+    once(
+        state,
+        IdempotencyOwner::Staff(staff.id),
+        &parts.method,
+        parts.uri.path(),
+        &parts.headers,
+        &body,
+        outcome,
+    )
+    .await
+}
+
 /// Calls the next waiting ticket of a counter area to this counter (today, this directorate).
 #[utoipa::path(post, path = "/staff/call-next", tag = "desk", request_body = CallNext,
+    params(("Idempotency-Key" = String, Header, description = "8-64 visible ASCII characters, e.g. a UUID")),
     responses((status = 200, body = CallNextResult),
+        (status = 400, description = "idempotency_key_invalid", body = rega_api::Problem),
         (status = 401, description = "staff_unauthenticated", body = rega_api::Problem),
-        (status = 422, description = "staff_invalid_counter", body = rega_api::Problem)))]
+        (status = 409, description = "idempotency_in_progress", body = rega_api::Problem),
+        (status = 422, description = "staff_invalid_counter, idempotency_key_reused", body = rega_api::Problem)))]
 async fn call_next(
     State(state): State<AppState>,
     Staff(staff): Staff,
-    ApiJson(request): ApiJson<CallNext>,
-) -> Result<ApiJson<CallNextResult>, ApiError> {
-    let counter = request.counter.trim().to_owned();
-    let area_ok = ["A", "T", "P", "M"].contains(&request.area.as_str());
-    let counter_ok = (1..=8).contains(&counter.chars().count())
-        && counter
-            .chars()
-            .all(|c| c.is_alphanumeric() || c == ' ' || c == '-');
-    if !area_ok || !counter_ok {
-        return Err(ApiError::client(ErrorCode::StaffInvalidCounter));
-    }
-    let now = state.clock.now();
-    let day = LocalDateTime::from_unix(now).date.to_string();
-    let called = state
-        .store
-        .call_next(&staff.directorate_id, &day, &request.area, &counter, now)
-        .await?;
-    let object = called.as_ref().map_or_else(
-        || format!("area:{}", request.area),
-        |c| format!("appointment:{}", c.reference),
-    );
-    audit(
-        &state,
-        &actor(&staff),
-        "desk.call_next",
-        &object,
-        if called.is_some() {
+    request: Request,
+) -> Response {
+    let (state, staff) = (&state, &staff);
+    let work = |headers: HeaderMap, body: Bytes| async move {
+        let request: CallNext = parse_json(&headers, &body)?;
+        let counter = request.counter.trim().to_owned();
+        let area_ok = ["A", "T", "P", "M"].contains(&request.area.as_str());
+        let counter_ok = (1..=8).contains(&counter.chars().count())
+            && counter
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == ' ' || c == '-');
+        if !area_ok || !counter_ok {
+            return Err(ApiError::client(ErrorCode::StaffInvalidCounter));
+        }
+        let now = state.clock.now();
+        let day = LocalDateTime::from_unix(now).date.to_string();
+        let called = state
+            .store
+            .call_next(&staff.directorate_id, &day, &request.area, &counter, now)
+            .await?;
+        let object = called.as_ref().map_or_else(
+            || format!("area:{}", request.area),
+            |c| format!("appointment:{}", c.reference),
+        );
+        let result = if called.is_some() {
             "ok"
         } else {
             "none_waiting"
-        },
-    )
-    .await;
-    Ok(ApiJson(CallNextResult {
-        called: called.map(|c| CalledTicket {
-            ticket: format!("{}-{:03}", c.area, c.number),
-            counter: c.counter,
-            reference: Some(c.reference.to_string()),
-        }),
-    }))
+        };
+        audit(state, &actor(staff), "desk.call_next", &object, result).await;
+        let answer = CallNextResult {
+            called: called.map(|c| CalledTicket {
+                ticket: format!("{}-{:03}", c.area, c.number),
+                counter: c.counter,
+                reference: Some(c.reference.to_string()),
+            }),
+        };
+        let value = serde_json::to_value(answer).map_err(|e| ApiError::Server(e.into()))?;
+        Ok((StatusCode::OK, value))
+    };
+    desk_write(state, staff, request, work).await
 }
 
 async fn attendance(
@@ -367,7 +403,7 @@ async fn attendance(
     staff: &StaffRecord,
     reference: &str,
     attended: bool,
-) -> Result<StatusCode, ApiError> {
+) -> Result<(StatusCode, serde_json::Value), ApiError> {
     let reference =
         Reference::parse(reference).map_err(|_| ApiError::client(ErrorCode::InvalidReference))?;
     let action = if attended {
@@ -393,41 +429,55 @@ async fn attendance(
     };
     audit(state, &actor(staff), action, &object, outcome).await;
     match code {
-        None => Ok(StatusCode::NO_CONTENT),
+        None => Ok((StatusCode::NO_CONTENT, serde_json::Value::Null)),
         Some(code) => Err(ApiError::client(code)),
     }
 }
 
 /// The citizen came: the appointment is attended, its ticket done.
 #[utoipa::path(post, path = "/staff/appointments/{reference}/attended", tag = "desk",
-    params(("reference" = String, Path, description = "RG-XXXX-XXXX")),
+    params(("reference" = String, Path, description = "RG-XXXX-XXXX"),
+        ("Idempotency-Key" = String, Header, description = "8-64 visible ASCII characters, e.g. a UUID")),
     responses((status = 204),
         (status = 401, description = "staff_unauthenticated", body = rega_api::Problem),
+        (status = 400, description = "idempotency_key_invalid", body = rega_api::Problem),
         (status = 404, description = "not_found: no such appointment at this directorate", body = rega_api::Problem),
-        (status = 409, description = "not_changeable", body = rega_api::Problem),
-        (status = 422, description = "invalid_reference", body = rega_api::Problem)))]
+        (status = 409, description = "not_changeable, idempotency_in_progress", body = rega_api::Problem),
+        (status = 422, description = "invalid_reference, idempotency_key_reused", body = rega_api::Problem)))]
 async fn attended(
     State(state): State<AppState>,
     Staff(staff): Staff,
     Path(reference): Path<String>,
-) -> Result<StatusCode, ApiError> {
-    attendance(&state, &staff, &reference, true).await
+    request: Request,
+) -> Response {
+    let (state, staff, reference) = (&state, &staff, &reference);
+    desk_write(state, staff, request, |_, _| {
+        attendance(state, staff, reference, true)
+    })
+    .await
 }
 
 /// The citizen did not come: a no-show (three in 90 days block online booking).
 #[utoipa::path(post, path = "/staff/appointments/{reference}/no-show", tag = "desk",
-    params(("reference" = String, Path, description = "RG-XXXX-XXXX")),
+    params(("reference" = String, Path, description = "RG-XXXX-XXXX"),
+        ("Idempotency-Key" = String, Header, description = "8-64 visible ASCII characters, e.g. a UUID")),
     responses((status = 204),
         (status = 401, description = "staff_unauthenticated", body = rega_api::Problem),
+        (status = 400, description = "idempotency_key_invalid", body = rega_api::Problem),
         (status = 404, description = "not_found: no such appointment at this directorate", body = rega_api::Problem),
-        (status = 409, description = "not_changeable", body = rega_api::Problem),
-        (status = 422, description = "invalid_reference", body = rega_api::Problem)))]
+        (status = 409, description = "not_changeable, idempotency_in_progress", body = rega_api::Problem),
+        (status = 422, description = "invalid_reference, idempotency_key_reused", body = rega_api::Problem)))]
 async fn no_show(
     State(state): State<AppState>,
     Staff(staff): Staff,
     Path(reference): Path<String>,
-) -> Result<StatusCode, ApiError> {
-    attendance(&state, &staff, &reference, false).await
+    request: Request,
+) -> Response {
+    let (state, staff, reference) = (&state, &staff, &reference);
+    desk_write(state, staff, request, |_, _| {
+        attendance(state, staff, reference, false)
+    })
+    .await
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

@@ -196,6 +196,40 @@ impl From<sqlx::Error> for CheckInError {
     }
 }
 
+/// Whose Idempotency-Keys these are: keys are scoped to a citizen, or to a staff account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdempotencyOwner {
+    /// A citizen's booking writes.
+    Citizen(i64),
+    /// A staff member's desk actions.
+    Staff(i64),
+}
+
+impl IdempotencyOwner {
+    /// The table that keeps this owner's keys.
+    pub fn table(self) -> &'static str {
+        match self {
+            IdempotencyOwner::Citizen(_) => "idempotency_key",
+            IdempotencyOwner::Staff(_) => "staff_idempotency_key",
+        }
+    }
+
+    /// Its owner column.
+    pub fn column(self) -> &'static str {
+        match self {
+            IdempotencyOwner::Citizen(_) => "citizen_id",
+            IdempotencyOwner::Staff(_) => "staff_id",
+        }
+    }
+
+    /// The owner's id.
+    pub fn id(self) -> i64 {
+        match self {
+            IdempotencyOwner::Citizen(id) | IdempotencyOwner::Staff(id) => id,
+        }
+    }
+}
+
 /// What a staff member may do (SPEC §3.7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StaffRole {
@@ -652,7 +686,7 @@ pub trait Store: Send + Sync + 'static {
     /// Claims an Idempotency-Key for a request, or reports what the key has seen.
     async fn idempotency_begin(
         &self,
-        citizen_id: i64,
+        owner: IdempotencyOwner,
         key: &str,
         request_hash: &str,
         now: i64,
@@ -661,14 +695,15 @@ pub trait Store: Send + Sync + 'static {
     /// Stores the response of a request whose key was claimed.
     async fn idempotency_finish(
         &self,
-        citizen_id: i64,
+        owner: IdempotencyOwner,
         key: &str,
         status: u16,
         body: &str,
     ) -> Result<(), StoreError>;
 
     /// Releases a claimed key (the request failed on the server: a retry may run again).
-    async fn idempotency_abort(&self, citizen_id: i64, key: &str) -> Result<(), StoreError>;
+    async fn idempotency_abort(&self, owner: IdempotencyOwner, key: &str)
+    -> Result<(), StoreError>;
 
     /// Forgets keys older than `before`.
     async fn idempotency_expire(&self, before: i64) -> Result<u64, StoreError>;

@@ -18,8 +18,8 @@ use super::{
     SessionRecord, Slot, SmsRecord, Store, StoreError, new_reference,
 };
 use super::{
-    AttendanceError, CalledTicket, CheckInError, DayEntry, KioskDevice, StaffRecord, StaffRole,
-    StaffSession, Ticket, TicketState,
+    AttendanceError, CalledTicket, CheckInError, DayEntry, IdempotencyOwner, KioskDevice,
+    StaffRecord, StaffRole, StaffSession, Ticket, TicketState,
 };
 
 /// The PostgreSQL store.
@@ -760,16 +760,18 @@ impl Store for PgStore {
 
     async fn idempotency_begin(
         &self,
-        citizen_id: i64,
+        owner: IdempotencyOwner,
         key: &str,
         request_hash: &str,
         now: i64,
     ) -> Result<IdempotencyState, StoreError> {
-        let claimed = sqlx::query(
-            "INSERT INTO idempotency_key (citizen_id, key, request_hash, created_at) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (citizen_id, key) DO NOTHING",
-        )
-        .bind(citizen_id)
+        let claimed = sqlx::query(&format!(
+            "INSERT INTO {table} ({column}, key, request_hash, created_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT ({column}, key) DO NOTHING",
+            table = owner.table(),
+            column = owner.column()
+        ))
+        .bind(owner.id())
         .bind(key)
         .bind(request_hash)
         .bind(now)
@@ -779,8 +781,8 @@ impl Store for PgStore {
         if claimed == 1 {
             return Ok(IdempotencyState::Started);
         }
-        let row = sqlx::query("SELECT request_hash, CAST(status AS BIGINT) AS status, response_body FROM idempotency_key WHERE citizen_id = $1 AND key = $2")
-            .bind(citizen_id)
+        let row = sqlx::query(&format!("SELECT request_hash, CAST(status AS BIGINT) AS status, response_body FROM {table} WHERE {column} = $1 AND key = $2", table = owner.table(), column = owner.column()))
+            .bind(owner.id())
             .bind(key)
             .fetch_optional(&self.pool)
             .await?;
@@ -805,26 +807,36 @@ impl Store for PgStore {
 
     async fn idempotency_finish(
         &self,
-        citizen_id: i64,
+        owner: IdempotencyOwner,
         key: &str,
         status: u16,
         body: &str,
     ) -> Result<(), StoreError> {
-        sqlx::query("UPDATE idempotency_key SET status = $1, response_body = $2 WHERE citizen_id = $3 AND key = $4")
-            .bind(i32::from(status))
-            .bind(body)
-            .bind(citizen_id)
-            .bind(key)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(&format!(
+            "UPDATE {table} SET status = $1, response_body = $2 WHERE {column} = $3 AND key = $4",
+            table = owner.table(),
+            column = owner.column()
+        ))
+        .bind(i32::from(status))
+        .bind(body)
+        .bind(owner.id())
+        .bind(key)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
-    async fn idempotency_abort(&self, citizen_id: i64, key: &str) -> Result<(), StoreError> {
-        sqlx::query(
-            "DELETE FROM idempotency_key WHERE citizen_id = $1 AND key = $2 AND status IS NULL",
-        )
-        .bind(citizen_id)
+    async fn idempotency_abort(
+        &self,
+        owner: IdempotencyOwner,
+        key: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query(&format!(
+            "DELETE FROM {table} WHERE {column} = $1 AND key = $2 AND status IS NULL",
+            table = owner.table(),
+            column = owner.column()
+        ))
+        .bind(owner.id())
         .bind(key)
         .execute(&self.pool)
         .await?;
@@ -832,13 +844,15 @@ impl Store for PgStore {
     }
 
     async fn idempotency_expire(&self, before: i64) -> Result<u64, StoreError> {
-        Ok(
-            sqlx::query("DELETE FROM idempotency_key WHERE created_at < $1")
+        let mut forgotten = 0;
+        for table in ["idempotency_key", "staff_idempotency_key"] {
+            forgotten += sqlx::query(&format!("DELETE FROM {table} WHERE created_at < $1"))
                 .bind(before)
                 .execute(&self.pool)
                 .await?
-                .rows_affected(),
-        )
+                .rows_affected();
+        }
+        Ok(forgotten)
     }
 
     async fn slot(&self, slot_id: i64) -> Result<Option<Slot>, StoreError> {

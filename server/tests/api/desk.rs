@@ -48,6 +48,12 @@ impl DemoApp {
         if let Some(cookie) = cookie {
             request = request.header("cookie", cookie);
         }
+        if method == "POST" {
+            // Each desk action a key of its own, as the desk sends.
+            static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+            let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            request = request.header("idempotency-key", format!("desk-test-key-{n:08}"));
+        }
         if let Some(body) = body {
             request = request.json(&body);
         }
@@ -470,6 +476,7 @@ async fn counters_calling_at_once_never_get_the_same_ticket() {
                 let answer: Value = client
                     .post(url)
                     .header("cookie", desk)
+                    .header("idempotency-key", format!("counter-{counter}-call"))
                     .json(&json!({ "area": "M", "counter": counter.to_string() }))
                     .send()
                     .await
@@ -613,4 +620,51 @@ async fn kiosks_are_enrolled_and_revoked_by_a_supervisor_of_their_directorate_on
         "bad_request",
     )
     .await;
+}
+
+#[tokio::test]
+async fn a_retried_call_next_calls_one_ticket() {
+    let Some(demo) = spawn_demo(Db::Sqlite, THURSDAY_9AM).await else {
+        return;
+    };
+    let (_, first) = demo.kiosk_check_in("300000000001").await;
+    let (_, second) = demo.kiosk_check_in("300000000002").await;
+    let desk = demo.staff_cookie("erbil-desk").await;
+    let call = |key: Option<&'static str>| {
+        let mut request = demo
+            .app
+            .client
+            .post(format!("{}/api/v1/staff/call-next", demo.app.url))
+            .header("cookie", desk.clone())
+            .json(&json!({ "area": "M", "counter": "2" }));
+        if let Some(key) = key {
+            request = request.header("idempotency-key", key);
+        }
+        request.send()
+    };
+    expect_problem(
+        call(None).await.expect("answered"),
+        400,
+        "idempotency_key_invalid",
+    )
+    .await;
+    let once: Value = call(Some("call-2-at-0930"))
+        .await
+        .expect("answered")
+        .json()
+        .await
+        .expect("JSON");
+    let again = call(Some("call-2-at-0930")).await.expect("answered");
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+    let again: Value = again.json().await.expect("JSON");
+    assert_eq!(once, again, "the retry gets the first answer");
+    assert_eq!(once["called"]["ticket"], first.as_str());
+    // The second ticket is still waiting: the retry called nobody else.
+    let next: Value = call(Some("call-2-at-0931"))
+        .await
+        .expect("answered")
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(next["called"]["ticket"], second.as_str());
 }
