@@ -121,3 +121,39 @@ pub struct KioskEntry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
 }
+
+/// `POST /staff/capacity`: the places of every slot of a service on a day (supervisors only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SetCapacity {
+    /// The day, `YYYY-MM-DD` (today up to 60 days ahead).
+    pub date: String,
+    /// The service's code.
+    pub service: String,
+    /// Places per slot, 0 to 50 (0 takes the slots off the calendar for new bookings).
+    pub capacity: u32,
+}
+
+/// `POST /staff/slots`: an extra slot (supervisors only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OpenSlot {
+    /// The day, `YYYY-MM-DD` (today up to 60 days ahead).
+    pub date: String,
+    /// Its start, `HH:MM` on a quarter hour between 06:00 and 20:00 (Asia/Baghdad).
+    pub time: String,
+    /// The service's code.
+    pub service: String,
+    /// Its places, 1 to 50.
+    pub capacity: u32,
+}
+
+/// What a capacity change did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CapacityResult {
+    /// Slots now with the new capacity.
+    pub changed: u64,
+    /// Slots that kept theirs because more places were already booked (no booking is lost).
+    pub kept: u64,
+}

@@ -16,9 +16,10 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rega_api::ErrorCode;
 use rega_api::ids::Reference;
+use rega_api::service::ServiceKind;
 use rega_api::staff::{
-    Board, CallNext, CallNextResult, CalledTicket, DayAppointment, DayList, EnrolKiosk, KioskEntry,
-    StaffInfo, StaffSignIn,
+    Board, CallNext, CallNextResult, CalledTicket, CapacityResult, DayAppointment, DayList,
+    EnrolKiosk, KioskEntry, OpenSlot, SetCapacity, StaffInfo, StaffSignIn,
 };
 use rega_api::time::{Date, LocalDateTime};
 use serde::Deserialize;
@@ -54,6 +55,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(board))
         .routes(routes!(kiosks, enrol_kiosk))
         .routes(routes!(revoke_kiosk))
+        .routes(routes!(set_capacity))
+        .routes(routes!(open_slot))
 }
 
 fn argon2() -> Argon2<'static> {
@@ -639,4 +642,159 @@ async fn revoke_kiosk(
     )
     .await;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// A day a supervisor may plan: today up to 60 days ahead.
+fn planned_day(state: &AppState, text: &str) -> Result<Date, ApiError> {
+    let date = Date::parse(text).map_err(|_| ApiError::client(ErrorCode::InvalidDate))?;
+    let today = LocalDateTime::from_unix(state.clock.now()).date;
+    let ahead = date.days_since_epoch() - today.days_since_epoch();
+    if !(0..=60).contains(&ahead) {
+        return Err(ApiError::client(ErrorCode::OutsideBookingWindow));
+    }
+    Ok(date)
+}
+
+fn service_of(code: &str) -> Result<ServiceKind, ApiError> {
+    ServiceKind::from_code(code).ok_or_else(|| ApiError::client(ErrorCode::UnknownService))
+}
+
+fn capacity_answer(
+    (changed, kept): (u64, u64),
+) -> Result<(StatusCode, serde_json::Value), ApiError> {
+    serde_json::to_value(CapacityResult { changed, kept })
+        .map(|v| (StatusCode::OK, v))
+        .map_err(|e| ApiError::Server(e.into()))
+}
+
+/// Sets the places of every slot of a service on a day at the supervisor's directorate; slots
+/// with more places already booked keep theirs (supervisors only).
+#[utoipa::path(post, path = "/staff/capacity", tag = "desk", request_body = SetCapacity,
+    params(("Idempotency-Key" = String, Header, description = "8-64 visible ASCII characters, e.g. a UUID")),
+    responses((status = 200, body = CapacityResult),
+        (status = 400, description = "bad_request (capacity over 50), idempotency_key_invalid", body = rega_api::Problem),
+        (status = 401, description = "staff_unauthenticated", body = rega_api::Problem),
+        (status = 403, description = "staff_forbidden", body = rega_api::Problem),
+        (status = 409, description = "idempotency_in_progress", body = rega_api::Problem),
+        (status = 422, description = "invalid_date, outside_booking_window, unknown_service, idempotency_key_reused", body = rega_api::Problem)))]
+async fn set_capacity(
+    State(state): State<AppState>,
+    Staff(staff): Staff,
+    request: Request,
+) -> Response {
+    if let Err(e) = supervisor(&state, &staff, "desk.capacity").await {
+        return e.into_response();
+    }
+    let (state, staff) = (&state, &staff);
+    desk_write(
+        state,
+        staff,
+        request,
+        |headers: HeaderMap, body: Bytes| async move {
+            let request: SetCapacity = parse_json(&headers, &body)?;
+            let date = planned_day(state, &request.date)?;
+            let service = service_of(&request.service)?;
+            if request.capacity > 50 {
+                return Err(ApiError::client(ErrorCode::BadRequest));
+            }
+            let from = LocalDateTime {
+                date,
+                hour: 0,
+                minute: 0,
+            }
+            .to_unix();
+            let result = state
+                .store
+                .set_capacity(
+                    &staff.directorate_id,
+                    service,
+                    from,
+                    from + 86_400,
+                    i64::from(request.capacity),
+                )
+                .await?;
+            state.caches.availability.clear();
+            let object = format!(
+                "capacity:{}:{}:{}",
+                staff.directorate_id,
+                service.code(),
+                date
+            );
+            audit(
+                state,
+                &actor(staff),
+                "desk.capacity",
+                &object,
+                &format!("ok:{}", request.capacity),
+            )
+            .await;
+            capacity_answer(result)
+        },
+    )
+    .await
+}
+
+/// Opens an extra slot for a service at the supervisor's directorate (supervisors only).
+#[utoipa::path(post, path = "/staff/slots", tag = "desk", request_body = OpenSlot,
+    params(("Idempotency-Key" = String, Header, description = "8-64 visible ASCII characters, e.g. a UUID")),
+    responses((status = 200, body = CapacityResult),
+        (status = 400, description = "bad_request (time, capacity), idempotency_key_invalid", body = rega_api::Problem),
+        (status = 401, description = "staff_unauthenticated", body = rega_api::Problem),
+        (status = 403, description = "staff_forbidden", body = rega_api::Problem),
+        (status = 409, description = "idempotency_in_progress", body = rega_api::Problem),
+        (status = 422, description = "invalid_date, outside_booking_window, unknown_service, idempotency_key_reused", body = rega_api::Problem)))]
+async fn open_slot(
+    State(state): State<AppState>,
+    Staff(staff): Staff,
+    request: Request,
+) -> Response {
+    if let Err(e) = supervisor(&state, &staff, "desk.slot_opened").await {
+        return e.into_response();
+    }
+    let (state, staff) = (&state, &staff);
+    desk_write(
+        state,
+        staff,
+        request,
+        |headers: HeaderMap, body: Bytes| async move {
+            let request: OpenSlot = parse_json(&headers, &body)?;
+            let date = planned_day(state, &request.date)?;
+            let service = service_of(&request.service)?;
+            let time = request
+                .time
+                .split_once(':')
+                .and_then(|(h, m)| Some((h.parse::<u8>().ok()?, m.parse::<u8>().ok()?)))
+                .filter(|(h, m)| (6..20).contains(h) && m % 15 == 0 && *m < 60);
+            let (Some((hour, minute)), true) = (time, (1..=50).contains(&request.capacity)) else {
+                return Err(ApiError::client(ErrorCode::BadRequest));
+            };
+            let starts_at = LocalDateTime { date, hour, minute }.to_unix();
+            state
+                .store
+                .ensure_slots(&staff.directorate_id, service, &[starts_at])
+                .await?;
+            let result = state
+                .store
+                .set_capacity(
+                    &staff.directorate_id,
+                    service,
+                    starts_at,
+                    starts_at + 1,
+                    i64::from(request.capacity),
+                )
+                .await?;
+            state.caches.availability.clear();
+            let object = format!(
+                "slot:{}:{}:{}T{:02}:{:02}",
+                staff.directorate_id,
+                service.code(),
+                date,
+                hour,
+                minute
+            );
+            audit(state, &actor(staff), "desk.slot_opened", &object, "ok").await;
+            capacity_answer(result)
+        },
+    )
+    .await
 }

@@ -711,6 +711,18 @@ pub trait Store: Send + Sync + 'static {
     /// A slot by id.
     async fn slot(&self, slot_id: i64) -> Result<Option<Slot>, StoreError>;
 
+    /// Sets the capacity of a directorate's slots of a service starting in `[from, to)`, except
+    /// where more places are already booked than the new capacity (those keep theirs, so no
+    /// booking is lost): (slots changed, slots kept).
+    async fn set_capacity(
+        &self,
+        directorate_id: &str,
+        service: ServiceKind,
+        from: i64,
+        to: i64,
+        capacity: i64,
+    ) -> Result<(u64, u64), StoreError>;
+
     /// Creates a staff account; its id.
     async fn create_staff(
         &self,

@@ -868,6 +868,38 @@ impl Store for SqliteStore {
         .transpose()
     }
 
+    async fn set_capacity(
+        &self,
+        directorate_id: &str,
+        service: ServiceKind,
+        from: i64,
+        to: i64,
+        capacity: i64,
+    ) -> Result<(u64, u64), StoreError> {
+        let mut tx = self.write().await?;
+        let changed = sqlx::query("UPDATE slot SET capacity = ?1 WHERE directorate_id = ?2 AND service = ?3 AND starts_at >= ?4 AND starts_at < ?5 AND booked <= ?1")
+            .bind(capacity)
+            .bind(directorate_id)
+            .bind(service.code())
+            .bind(from)
+            .bind(to)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM slot WHERE directorate_id = ? AND service = ? AND starts_at >= ? AND starts_at < ?")
+            .bind(directorate_id)
+            .bind(service.code())
+            .bind(from)
+            .bind(to)
+            .fetch_one(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok((
+            changed,
+            u64::try_from(total).unwrap_or(0).saturating_sub(changed),
+        ))
+    }
+
     async fn create_staff(
         &self,
         username: &str,

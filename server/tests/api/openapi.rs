@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{Db, THURSDAY_9AM, spawn_demo};
 
-const OPERATIONS: [(&str, &str); 34] = [
+const OPERATIONS: [(&str, &str); 36] = [
     ("GET", "/appointments"),
     ("GET", "/appointments/{reference}"),
     ("GET", "/appointments/{reference}/calendar.ics"),
@@ -38,10 +38,12 @@ const OPERATIONS: [(&str, &str); 34] = [
     ("POST", "/staff/appointments/{reference}/attended"),
     ("POST", "/staff/appointments/{reference}/no-show"),
     ("POST", "/staff/call-next"),
+    ("POST", "/staff/capacity"),
     ("POST", "/staff/kiosks"),
     ("POST", "/staff/kiosks/{id}/revoke"),
     ("POST", "/staff/sign-in"),
     ("POST", "/staff/sign-out"),
+    ("POST", "/staff/slots"),
 ];
 
 #[test]
@@ -553,6 +555,41 @@ async fn every_response_of_a_tour_of_the_api_matches_its_documented_schema() {
         None,
     )
     .await;
+    for body in [
+        json!({ "date": "2026-11-29", "service": "medical_check", "capacity": 3 }),
+        json!({ "date": "2026-11-29", "service": "medical_check", "capacity": 99 }),
+        json!({ "date": "nope", "service": "medical_check", "capacity": 3 }),
+    ] {
+        let _ = call(
+            "POST",
+            "/staff/capacity",
+            "/staff/capacity".into(),
+            supervisor(),
+            Some(body),
+        )
+        .await;
+    }
+    let _ = call(
+        "POST",
+        "/staff/capacity",
+        "/staff/capacity".into(),
+        desk(),
+        Some(json!({ "date": "2026-11-29", "service": "medical_check", "capacity": 3 })),
+    )
+    .await;
+    for body in [
+        json!({ "date": "2026-11-29", "time": "15:00", "service": "medical_check", "capacity": 2 }),
+        json!({ "date": "2026-11-29", "time": "25:00", "service": "medical_check", "capacity": 2 }),
+    ] {
+        let _ = call(
+            "POST",
+            "/staff/slots",
+            "/staff/slots".into(),
+            supervisor(),
+            Some(body),
+        )
+        .await;
+    }
     let id = serde_json::from_str::<Value>(&enrolled).expect("JSON")["id"]
         .as_i64()
         .expect("an id");
