@@ -11,3 +11,19 @@ pub fn local() -> Option<web_sys::Storage> {
 pub fn session() -> Option<web_sys::Storage> {
     web_sys::window()?.session_storage().ok().flatten()
 }
+
+/// The text kept on this device under `key`, if any (and storage works).
+pub fn read(key: &str) -> Option<String> {
+    local()?.get_item(key).ok().flatten()
+}
+
+/// Keeps `text` under `key`, or forgets it (`None`). A full or disabled storage only costs the
+/// copy on this device.
+pub fn write(key: &str, text: Option<&str>) {
+    if let Some(storage) = local() {
+        let _ = match text {
+            Some(text) => storage.set_item(key, text),
+            None => storage.remove_item(key),
+        };
+    }
+}

@@ -23,13 +23,7 @@ impl Session {
 
     /// Records a sign-in or a session found to have ended.
     pub fn set(&self, signed_in: bool) {
-        if let Some(storage) = crate::storage::local() {
-            let _ = if signed_in {
-                storage.set_item(KEY, "1")
-            } else {
-                storage.remove_item(KEY)
-            };
-        }
+        crate::storage::write(KEY, signed_in.then_some("1"));
         self.signed_in.set(signed_in);
     }
 
@@ -45,9 +39,7 @@ const KEY: &str = "rega.signed-in";
 
 /// Provides [`Session`], starting from what this device remembers.
 pub fn provide_session() -> Session {
-    let remembered = crate::storage::local()
-        .and_then(|s| s.get_item(KEY).ok().flatten())
-        .is_some();
+    let remembered = crate::storage::read(KEY).is_some();
     let session = Session {
         signed_in: RwSignal::new(remembered),
     };

@@ -193,18 +193,12 @@ pub fn use_i18n() -> I18n {
 }
 
 fn saved_locale() -> Option<Locale> {
-    let tag = crate::storage::local()?
-        .get_item(STORAGE_KEY)
-        .ok()
-        .flatten()?;
+    let tag = crate::storage::read(STORAGE_KEY)?;
     Locale::from_tag(&tag)
 }
 
 fn save_locale(locale: Locale) {
-    if let Some(storage) = crate::storage::local() {
-        // A full or disabled storage only costs the memory of the choice.
-        let _ = storage.set_item(STORAGE_KEY, locale.tag());
-    }
+    crate::storage::write(STORAGE_KEY, Some(locale.tag()));
 }
 
 fn apply_to_document(locale: Locale) {

@@ -121,9 +121,7 @@ fn Day(info: StaffInfo, me: RwSignal<Option<Option<StaffInfo>>>) -> impl IntoVie
     let (version, set_version) = signal(0_u32);
     let (notice, set_notice) = signal(None::<Result<CallNextResult, ApiError>>);
     let (area, set_area) = signal("A".to_owned());
-    let kept_counter = crate::storage::local()
-        .and_then(|s| s.get_item(COUNTER).ok().flatten())
-        .unwrap_or_default();
+    let kept_counter = crate::storage::read(COUNTER).unwrap_or_default();
     let (counter, set_counter) = signal(kept_counter);
     // The list, again after each action and every 15 seconds (other counters call too).
     Effect::new(move |_| {
@@ -155,9 +153,7 @@ fn Day(info: StaffInfo, me: RwSignal<Option<Option<StaffInfo>>>) -> impl IntoVie
             area: area.get_untracked(),
             counter: counter.get_untracked().trim().to_owned(),
         };
-        if let Some(s) = crate::storage::local() {
-            let _ = s.set_item(COUNTER, &body.counter);
-        }
+        crate::storage::write(COUNTER, Some(&body.counter));
         spawn_local(async move {
             let key = api::new_key();
             let answer = api::post_once::<_, CallNextResult>("/staff/call-next", &body, &key).await;

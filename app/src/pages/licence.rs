@@ -38,22 +38,19 @@ const SAVED_CARD: &str = "rega.licence.card";
 const SAVED_TOKEN: &str = "rega.licence.token";
 
 fn keep<T: serde::Serialize>(key: &str, value: &T) {
-    if let (Some(s), Ok(text)) = (crate::storage::local(), api::encode(value)) {
-        // A full or disabled storage only costs the offline copy.
-        let _ = s.set_item(key, &text);
+    if let Ok(text) = api::encode(value) {
+        crate::storage::write(key, Some(&text));
     }
 }
 
 fn kept<T: serde::de::DeserializeOwned>(key: &str) -> Option<T> {
-    api::parse(&crate::storage::local()?.get_item(key).ok().flatten()?)
+    api::parse(&crate::storage::read(key)?)
 }
 
 /// Deletes the card and token kept on this device (at sign-in and sign-out).
 pub fn forget_saved_token() {
-    if let Some(s) = crate::storage::local() {
-        let _ = s.remove_item(SAVED_CARD);
-        let _ = s.remove_item(SAVED_TOKEN);
-    }
+    crate::storage::write(SAVED_CARD, None);
+    crate::storage::write(SAVED_TOKEN, None);
 }
 
 /// The licence page.
@@ -93,9 +90,7 @@ pub fn Licence() -> impl IntoView {
             keep(SAVED_CARD, &c);
             if c.status == LicenceStatus::Suspended {
                 set_token.set(None);
-                if let Some(s) = crate::storage::local() {
-                    let _ = s.remove_item(SAVED_TOKEN);
-                }
+                crate::storage::write(SAVED_TOKEN, None);
             }
         }
     });

@@ -106,17 +106,6 @@ fn now_seconds() -> i64 {
     (js_sys::Date::now() / 1000.0).floor() as i64
 }
 
-fn kept(key: &str) -> Option<String> {
-    crate::storage::local()?.get_item(key).ok().flatten()
-}
-
-fn keep(key: &str, text: &str) {
-    if let Some(storage) = crate::storage::local() {
-        // A full or disabled storage only costs the offline copy.
-        let _ = storage.set_item(key, text);
-    }
-}
-
 /// Asks the server for the anchor (pinned when this device has none yet) and the current list.
 async fn update(
     anchor: RwSignal<Option<TrustAnchor>>,
@@ -132,7 +121,7 @@ async fn update(
         (Some(pinned), _) => pinned,
         (None, Ok(served)) if anchor_key(&served).is_some() => {
             if let Ok(text) = api::encode(&served) {
-                keep(SAVED_ANCHOR, &text);
+                crate::storage::write(SAVED_ANCHOR, Some(&text));
             }
             anchor.set(Some(served.clone()));
             served
@@ -147,7 +136,7 @@ async fn update(
     match api::get_text(&format!("/trust-list?at={}", now_seconds())).await {
         Ok(jws) => match TrustList::from_jws(&jws, &key) {
             Ok(fresh) => {
-                keep(SAVED_LIST, &jws);
+                crate::storage::write(SAVED_LIST, Some(&jws));
                 list.set(Some(fresh));
                 Update::Current
             }
@@ -268,11 +257,12 @@ fn ValidResult(licence: VerifiedLicence, today: Date) -> impl IntoView {
 pub fn Verify() -> impl IntoView {
     let i18n = use_i18n();
     let d = move || directorate(i18n.locale());
-    let anchor =
-        RwSignal::new(kept(SAVED_ANCHOR).and_then(|text| api::parse::<TrustAnchor>(&text)));
+    let anchor = RwSignal::new(
+        crate::storage::read(SAVED_ANCHOR).and_then(|text| api::parse::<TrustAnchor>(&text)),
+    );
     let list = RwSignal::new(None::<TrustList>);
     if let (Some(jws), Some(key)) = (
-        kept(SAVED_LIST),
+        crate::storage::read(SAVED_LIST),
         anchor.with_untracked(|a| a.as_ref().and_then(anchor_key)),
     ) {
         list.set(TrustList::from_jws(&jws, &key).ok());

@@ -81,20 +81,11 @@ pub fn idle_state(dirty: bool, idle_ms: f64) -> Idle {
 }
 
 fn kept_credential() -> Option<String> {
-    crate::storage::local()?
-        .get_item(CREDENTIAL)
-        .ok()
-        .flatten()
-        .filter(|c| !c.is_empty())
+    crate::storage::read(CREDENTIAL).filter(|c| !c.is_empty())
 }
 
 fn keep_credential(credential: Option<&str>) {
-    if let Some(storage) = crate::storage::local() {
-        let _ = match credential {
-            Some(c) => storage.set_item(CREDENTIAL, c),
-            None => storage.remove_item(CREDENTIAL),
-        };
-    }
+    crate::storage::write(CREDENTIAL, credential);
 }
 
 fn authorization(credential: &str) -> String {
