@@ -230,7 +230,7 @@ pub fn kiosk_revoke(args: KioskRevokeArgs) -> anyhow::Result<()> {
         )
         .await?;
         let now = crate::clock::Clock::now(&crate::clock::SystemClock);
-        if !store.revoke_kiosk(args.id, now).await? {
+        if !store.revoke_kiosk(args.id, None, now).await? {
             bail!("no enrolled kiosk {} (or it is already revoked)", args.id);
         }
         crate::auth::audit_store(

@@ -616,13 +616,11 @@ async fn revoke_kiosk(
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
     supervisor(&state, &staff, "desk.kiosk_revoked").await?;
-    let ours = state
+    let revoked = state
         .store
-        .kiosks_of(&staff.directorate_id)
-        .await?
-        .iter()
-        .any(|(k, _, revoked)| k.id == id && revoked.is_none());
-    if !ours || !state.store.revoke_kiosk(id, state.clock.now()).await? {
+        .revoke_kiosk(id, Some(&staff.directorate_id), state.clock.now())
+        .await?;
+    if !revoked {
         audit(
             &state,
             &actor(&staff),

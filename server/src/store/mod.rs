@@ -808,8 +808,14 @@ pub trait Store: Send + Sync + 'static {
         directorate_id: &str,
     ) -> Result<Vec<(KioskDevice, i64, Option<i64>)>, StoreError>;
 
-    /// Revokes a kiosk's credential; false if there is no such kiosk.
-    async fn revoke_kiosk(&self, kiosk_id: i64, now: i64) -> Result<bool, StoreError>;
+    /// Revokes a kiosk's credential — only a kiosk of `directorate_id` when one is given (a
+    /// supervisor's); false if there is no such kiosk still in use.
+    async fn revoke_kiosk(
+        &self,
+        kiosk_id: i64,
+        directorate_id: Option<&str>,
+        now: i64,
+    ) -> Result<bool, StoreError>;
 
     /// Checks in the appointment with this reference at a kiosk of `directorate_id`: within the
     /// rules' window, marks it checked in and issues the next ticket of its area for the day, in

@@ -1215,12 +1215,18 @@ impl Store for PgStore {
             .collect()
     }
 
-    async fn revoke_kiosk(&self, kiosk_id: i64, now: i64) -> Result<bool, StoreError> {
+    async fn revoke_kiosk(
+        &self,
+        kiosk_id: i64,
+        directorate_id: Option<&str>,
+        now: i64,
+    ) -> Result<bool, StoreError> {
         let revoked = sqlx::query(
-            "UPDATE kiosk_device SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
+            "UPDATE kiosk_device SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL AND ($3::text IS NULL OR directorate_id = $3)",
         )
         .bind(now)
         .bind(kiosk_id)
+        .bind(directorate_id)
         .execute(&self.pool)
         .await?
         .rows_affected();

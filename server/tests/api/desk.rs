@@ -501,7 +501,13 @@ async fn counters_calling_at_once_never_get_the_same_ticket() {
 
 #[tokio::test]
 async fn kiosks_are_enrolled_and_revoked_by_a_supervisor_of_their_directorate_only() {
-    let Some(demo) = spawn_demo(Db::Sqlite, THURSDAY_9AM).await else {
+    for db in [Db::Sqlite, Db::Postgres] {
+        kiosks_of_a_directorate_only(db).await;
+    }
+}
+
+async fn kiosks_of_a_directorate_only(db: Db) {
+    let Some(demo) = spawn_demo(db, THURSDAY_9AM).await else {
         return;
     };
     let supervisor = demo.staff_cookie("erbil-supervisor").await;

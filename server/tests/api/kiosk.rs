@@ -274,7 +274,7 @@ async fn each_refusal_has_its_code_and_changes_nothing(db: Db) {
     assert!(
         demo.state
             .store
-            .revoke_kiosk(id, THURSDAY_9AM)
+            .revoke_kiosk(id, None, THURSDAY_9AM)
             .await
             .expect("store")
     );
