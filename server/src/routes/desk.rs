@@ -657,9 +657,29 @@ fn service_of(code: &str) -> Result<ServiceKind, ApiError> {
     ServiceKind::from_code(code).ok_or_else(|| ApiError::client(ErrorCode::UnknownService))
 }
 
-fn capacity_answer(
-    (changed, kept): (u64, u64),
+/// Sets the places of the directorate's slots of `service` starting in `[from, to)`, forgets the
+/// cached availability, audits (action, object, outcome), and answers what changed: the end of
+/// both planning requests.
+async fn replan(
+    state: &AppState,
+    staff: &StaffRecord,
+    service: ServiceKind,
+    (from, to): (i64, i64),
+    capacity: u32,
+    (action, object, outcome): (&str, &str, &str),
 ) -> Result<(StatusCode, serde_json::Value), ApiError> {
+    let (changed, kept) = state
+        .store
+        .set_capacity(
+            &staff.directorate_id,
+            service,
+            from,
+            to,
+            i64::from(capacity),
+        )
+        .await?;
+    state.caches.availability.clear();
+    audit(state, &actor(staff), action, object, outcome).await;
     serde_json::to_value(CapacityResult { changed, kept })
         .map(|v| (StatusCode::OK, v))
         .map_err(|e| ApiError::Server(e.into()))
@@ -701,32 +721,22 @@ async fn set_capacity(
                 minute: 0,
             }
             .to_unix();
-            let result = state
-                .store
-                .set_capacity(
-                    &staff.directorate_id,
-                    service,
-                    from,
-                    from + 86_400,
-                    i64::from(request.capacity),
-                )
-                .await?;
-            state.caches.availability.clear();
             let object = format!(
                 "capacity:{}:{}:{}",
                 staff.directorate_id,
                 service.code(),
                 date
             );
-            audit(
+            let outcome = format!("ok:{}", request.capacity);
+            replan(
                 state,
-                &actor(staff),
-                "desk.capacity",
-                &object,
-                &format!("ok:{}", request.capacity),
+                staff,
+                service,
+                (from, from + 86_400),
+                request.capacity,
+                ("desk.capacity", &object, &outcome),
             )
-            .await;
-            capacity_answer(result)
+            .await
         },
     )
     .await
@@ -771,17 +781,6 @@ async fn open_slot(
                 .store
                 .ensure_slots(&staff.directorate_id, service, &[starts_at])
                 .await?;
-            let result = state
-                .store
-                .set_capacity(
-                    &staff.directorate_id,
-                    service,
-                    starts_at,
-                    starts_at + 1,
-                    i64::from(request.capacity),
-                )
-                .await?;
-            state.caches.availability.clear();
             let object = format!(
                 "slot:{}:{}:{}T{:02}:{:02}",
                 staff.directorate_id,
@@ -790,8 +789,15 @@ async fn open_slot(
                 hour,
                 minute
             );
-            audit(state, &actor(staff), "desk.slot_opened", &object, "ok").await;
-            capacity_answer(result)
+            replan(
+                state,
+                staff,
+                service,
+                (starts_at, starts_at + 1),
+                request.capacity,
+                ("desk.slot_opened", &object, "ok"),
+            )
+            .await
         },
     )
     .await
