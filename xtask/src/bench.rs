@@ -119,29 +119,11 @@ fn lighthouse_figures(
     figures: &mut Vec<Figure>,
     json_lines: &mut Vec<String>,
 ) -> anyhow::Result<()> {
-    let server = crate::test::TestServer::start()?;
-    println!("bench: Lighthouse against {}", server.url);
-    let out = Command::new("node")
-        .arg("end2end/lighthouse.mjs")
-        .current_dir(root())
-        .env("PATH", &tools.path)
-        .env("REGA_BASE_URL", &server.url)
-        .env("CHROME_PATH", &tools.chromium)
-        .output()
-        .context("cannot run Lighthouse (node end2end/lighthouse.mjs)")?;
-    if !out.status.success() {
-        bail!(
-            "Lighthouse failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
     let command =
         "cargo xtask bench (node end2end/lighthouse.mjs: Lighthouse 12, mobile, median of 3)";
-    for line in String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter(|l| l.starts_with('{'))
-    {
-        json_lines.push(line.to_owned());
+    for line in browser_script(tools, "Lighthouse", "end2end/lighthouse.mjs")? {
+        json_lines.push(line.clone());
+        let line = line.as_str();
         let parsed = serde_json_lite::Line::new(line);
         let page = parsed.text("page").unwrap_or_default();
         let n = |key: &str| number(&parsed, key);
@@ -199,27 +181,9 @@ fn dl1_browser_figures(
     figures: &mut Vec<Figure>,
     json_lines: &mut Vec<String>,
 ) -> anyhow::Result<()> {
-    let server = crate::test::TestServer::start()?;
-    println!("bench: DL1 in Chromium against {}", server.url);
-    let out = Command::new("node")
-        .arg("end2end/dl1-browser.mjs")
-        .current_dir(root())
-        .env("PATH", &tools.path)
-        .env("REGA_BASE_URL", &server.url)
-        .env("CHROME_PATH", &tools.chromium)
-        .output()
-        .context("cannot run node end2end/dl1-browser.mjs")?;
-    if !out.status.success() {
-        bail!(
-            "the DL1 browser benchmark failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-    for line in String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter(|l| l.starts_with('{'))
-    {
-        json_lines.push(line.to_owned());
+    for line in browser_script(tools, "DL1 in Chromium", "end2end/dl1-browser.mjs")? {
+        json_lines.push(line.clone());
+        let line = line.as_str();
         let parsed = serde_json_lite::Line::new(line);
         let n = |key: &str| number(&parsed, key);
         let what = match parsed.text("name").unwrap_or_default().as_str() {
@@ -247,6 +211,33 @@ fn dl1_browser_figures(
         });
     }
     Ok(())
+}
+
+/// Runs a Node benchmark script in Debian's Chromium against a fresh `rega serve --demo`; its
+/// JSON lines.
+fn browser_script(
+    tools: &crate::setup::Tools,
+    what: &str,
+    script: &str,
+) -> anyhow::Result<Vec<String>> {
+    let server = crate::test::TestServer::start()?;
+    println!("bench: {what} against {}", server.url);
+    let out = Command::new("node")
+        .arg(script)
+        .current_dir(root())
+        .env("PATH", &tools.path)
+        .env("REGA_BASE_URL", &server.url)
+        .env("CHROME_PATH", &tools.chromium)
+        .output()
+        .with_context(|| format!("cannot run node {script}"))?;
+    if !out.status.success() {
+        bail!("{what} failed: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| l.starts_with('{'))
+        .map(str::to_owned)
+        .collect())
 }
 
 fn number(line: &serde_json_lite::Line, key: &str) -> f64 {
