@@ -60,6 +60,23 @@ impl DemoApp {
         request.send().await.expect("answered")
     }
 
+    /// One appointment's row in the desk's list of today.
+    async fn day_row(&self, cookie: &str, reference: &str) -> Value {
+        let day: Value = self
+            .staff("GET", "/staff/day", Some(cookie), None)
+            .await
+            .json()
+            .await
+            .expect("JSON");
+        day["appointments"]
+            .as_array()
+            .expect("a list")
+            .iter()
+            .find(|a| a["reference"] == reference)
+            .cloned()
+            .expect("listed")
+    }
+
     /// `GET /kiosk` with a kiosk code.
     async fn kiosk_info(&self, code: &str) -> reqwest::Response {
         self.app
@@ -212,19 +229,7 @@ async fn a_day_at_the_desk(db: Db) {
         )
         .await;
     expect_problem(again, 409, "not_changeable").await;
-    let day: Value = demo
-        .staff("GET", "/staff/day", Some(&desk), None)
-        .await
-        .json()
-        .await
-        .expect("JSON");
-    let row = day["appointments"]
-        .as_array()
-        .expect("a list")
-        .iter()
-        .find(|a| a["reference"] == first.as_str())
-        .cloned()
-        .expect("listed");
+    let row = demo.day_row(&desk, &first).await;
     assert_eq!(
         (row["status"].as_str(), row["ticket_status"].as_str()),
         (Some("attended"), Some("done"))
@@ -356,19 +361,7 @@ async fn a_desk_can_do_nothing_at_another_directorate() {
     }
     // Nothing changed for Erbil.
     let erbil = demo.staff_cookie("erbil-desk").await;
-    let day: Value = demo
-        .staff("GET", "/staff/day", Some(&erbil), None)
-        .await
-        .json()
-        .await
-        .expect("JSON");
-    let row = day["appointments"]
-        .as_array()
-        .expect("a list")
-        .iter()
-        .find(|a| a["reference"] == erbil_reference.as_str())
-        .cloned()
-        .expect("listed");
+    let row = demo.day_row(&erbil, &erbil_reference).await;
     assert_eq!(
         (row["status"].as_str(), row["ticket_status"].as_str()),
         (Some("checked_in"), Some("waiting"))
