@@ -460,10 +460,12 @@ fn Capacity() -> impl IntoView {
                 <input class="rg-input rg-input--code" id="desk-capacity" type="text" inputmode="numeric" dir="ltr"
                     prop:value=capacity on:input=move |ev| set_capacity.set(event_target_value(&ev))/>
             </div>
-            <button class="rg-button" type="submit">{move || d().desk_save_capacity}</button>
+            <div class="rg-form-group">
+                <button class="rg-button" type="submit">{move || d().desk_save_capacity}</button>
+            </div>
             <div class="rg-form-group">
                 <label class="rg-label" for="desk-slot-time">{move || d().desk_slot_time}</label>
-                <input class="rg-input rg-input--code" id="desk-slot-time" type="text" dir="ltr"
+                <input class="rg-input rg-input--id" id="desk-slot-time" type="text" dir="ltr"
                     prop:value=time on:input=move |ev| set_time.set(event_target_value(&ev))/>
             </div>
             <button class="rg-button rg-button--secondary" type="button" on:click=open>{move || d().desk_open_slot}</button>
