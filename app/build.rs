@@ -41,9 +41,16 @@ fn main() {
 
     let mut out = String::new();
     out.push_str("/// Every user-visible string of the app, in one language.\n");
-    out.push_str("#[allow(missing_docs)]\npub struct Messages {\n");
-    for key in &reference {
-        let _ = writeln!(out, "    pub {}: &'static str,", field(key));
+    // An array read through one method per key: a fetched table becomes a table by moving
+    // the array (a struct of named fields cost the citizen wasm a copy per field).
+    out.push_str("pub struct Messages([&'static str; COUNT]);\n");
+    out.push_str("#[allow(missing_docs)]\nimpl Messages {\n");
+    for (i, key) in reference.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "    #[inline]\n    pub fn {}(&self) -> &'static str {{\n        self.0[{i}]\n    }}",
+            field(key)
+        );
     }
     out.push_str("}\n");
     // Sorani, the default, is compiled in; Arabic and English are fetched when chosen (each
@@ -54,23 +61,19 @@ fn main() {
         }
         let _ = writeln!(
             out,
-            "/// The `{tag}` strings.\npub static {name}: Messages = Messages {{"
+            "/// The `{tag}` strings.\npub static {name}: Messages = Messages(["
         );
         for (key, text) in messages {
-            let _ = writeln!(out, "    {}: {:?},", field(key), text);
+            let _ = writeln!(out, "    /* {key} */ {text:?},");
         }
-        out.push_str("};\n");
+        out.push_str("]);\n");
     }
     let _ = writeln!(
         out,
         "/// How many messages a table has.\npub const COUNT: usize = {};",
         reference.len()
     );
-    out.push_str("impl Messages {\n    /// A table from texts in alphabetical order of their keys.\n    pub fn from_texts(t: &[&'static str; COUNT]) -> Messages {\n        Messages {\n");
-    for (i, key) in reference.iter().enumerate() {
-        let _ = writeln!(out, "            {}: t[{i}],", field(key));
-    }
-    out.push_str("        }\n    }\n}\n");
+    out.push_str("impl Messages {\n    /// A table from texts in alphabetical order of their keys.\n    pub fn from_texts(t: [&'static str; COUNT]) -> Messages {\n        Messages(t)\n    }\n}\n");
     // A version of the locale files, so the app asks for new ones after a release.
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for (_, messages, _) in &tables {
@@ -94,7 +97,7 @@ fn main() {
         };
         let _ = writeln!(
             out,
-            "        rega_api::ErrorCode::{code:?} => m.{},",
+            "        rega_api::ErrorCode::{code:?} => m.{}(),",
             field(&key)
         );
     }

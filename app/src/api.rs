@@ -28,7 +28,7 @@ impl ApiError {
     /// The message to show, in the interface language.
     pub fn message(&self, m: &'static Messages) -> &'static str {
         match self {
-            ApiError::Network => m.common_network_error,
+            ApiError::Network => m.common_network_error(),
             ApiError::Http {
                 code: Some(code), ..
             } => error_message(m, *code),

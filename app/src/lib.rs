@@ -26,7 +26,7 @@ fn Frame(
     let i18n = i18n::use_i18n();
     view! {
         <Router>
-            <a class="rg-skip-link" href="#main">{move || i18n.t().common_skip_to_content}</a>
+            <a class="rg-skip-link" href="#main">{move || i18n.t().common_skip_to_content()}</a>
             {header()}
             <main id="main" class="rg-main" tabindex="-1">{children()}</main>
             <SiteFooter/>

@@ -14,6 +14,6 @@ pub fn BackLink(
 ) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <A href=move || href.get() attr:class="rg-back-link">{move || i18n.t().common_back}</A>
+        <A href=move || href.get() attr:class="rg-back-link">{move || i18n.t().common_back()}</A>
     }
 }

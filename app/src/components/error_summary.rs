@@ -30,7 +30,7 @@ pub fn ErrorSummary(
     view! {
         <Show when=move || message.get().is_some()>
             <div class="rg-error-summary" role="alert" tabindex="-1" node_ref=summary>
-                <h2 class="rg-error-summary__title">{move || i18n.t().common_error_summary}</h2>
+                <h2 class="rg-error-summary__title">{move || i18n.t().common_error_summary()}</h2>
                 <a class="rg-error-summary__link" href=move || format!("#{}", target.get())>{move || message.get()}</a>
             </div>
         </Show>

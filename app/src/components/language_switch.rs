@@ -10,7 +10,7 @@ use crate::i18n::use_i18n;
 pub fn LanguageSwitch() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <div class="rg-language-switch" role="group" aria-label=move || i18n.t().common_language>
+        <div class="rg-language-switch" role="group" aria-label=move || i18n.t().common_language()>
             {Locale::ALL
                 .into_iter()
                 .map(|locale| {
@@ -29,7 +29,7 @@ pub fn LanguageSwitch() -> impl IntoView {
                 })
                 .collect_view()}
             {move || i18n.switch_failed().then(|| view! {
-                <p class="rg-language-switch__error" role="alert">{i18n.t().common_network_error}</p>
+                <p class="rg-language-switch__error" role="alert">{i18n.t().common_network_error()}</p>
             })}
         </div>
     }

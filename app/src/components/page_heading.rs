@@ -25,7 +25,7 @@ pub fn PageHeading(
     Effect::new(move |_| {
         let m = i18n.t();
         if let Some(document) = web_sys::window().and_then(|w| w.document()) {
-            document.set_title(&format!("{} – {}", title(m), m.app_name));
+            document.set_title(&format!("{} – {}", title(m), m.app_name()));
         }
     });
     heading.on_load(|element| {

@@ -10,7 +10,7 @@ pub fn SiteFooter() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <footer class="rg-footer">
-            <p class="rg-footer__authority">{move || i18n.t().app_authority}</p>
+            <p class="rg-footer__authority">{move || i18n.t().app_authority()}</p>
         </footer>
     }
 }

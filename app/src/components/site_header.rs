@@ -38,26 +38,26 @@ pub fn SiteHeader() -> impl IntoView {
         <header class="rg-header">
             <div class="rg-header__bar">
                 <A href="/" attr:class="rg-header__brand">
-                    <span class="rg-header__name">{move || i18n.t().app_name}</span>
-                    <span class="rg-header__tagline">{move || i18n.t().app_tagline}</span>
+                    <span class="rg-header__name">{move || i18n.t().app_name()}</span>
+                    <span class="rg-header__tagline">{move || i18n.t().app_tagline()}</span>
                 </A>
                 <LanguageSwitch/>
             </div>
-            <nav class="rg-nav" aria-label=move || i18n.t().common_main_navigation>
+            <nav class="rg-nav" aria-label=move || i18n.t().common_main_navigation()>
                 <ul class="rg-nav__list">
-                    {link("/book", |m| m.nav_book)}
-                    {link("/appointments", |m| m.nav_appointments)}
-                    {link("/licence", |m| m.nav_licence)}
+                    {link("/book", |m| m.nav_book())}
+                    {link("/appointments", |m| m.nav_appointments())}
+                    {link("/licence", |m| m.nav_licence())}
                     {move || if session.signed_in() {
                         view! {
                             <li class="rg-nav__item">
                                 <button type="button" class="rg-nav__link rg-link-button" on:click={let sign_out = sign_out.clone(); move |_| sign_out()}>
-                                    {move || i18n.t().nav_sign_out}
+                                    {move || i18n.t().nav_sign_out()}
                                 </button>
                             </li>
                         }.into_any()
                     } else {
-                        link("/sign-in", |m| m.nav_sign_in).into_any()
+                        link("/sign-in", |m| m.nav_sign_in()).into_any()
                     }}
                 </ul>
             </nav>
@@ -74,8 +74,8 @@ pub fn DirectorateHeader() -> impl IntoView {
         <header class="rg-header">
             <div class="rg-header__bar">
                 <span class="rg-header__brand">
-                    <span class="rg-header__name">{move || i18n.t().app_name}</span>
-                    <span class="rg-header__tagline">{move || i18n.t().app_tagline}</span>
+                    <span class="rg-header__name">{move || i18n.t().app_name()}</span>
+                    <span class="rg-header__tagline">{move || i18n.t().app_tagline()}</span>
                 </span>
                 <LanguageSwitch/>
             </div>

@@ -8,7 +8,7 @@ use crate::i18n::I18n;
 
 /// "Loading…", announced politely.
 pub fn loading(i18n: I18n) -> AnyView {
-    view! { <p class="rg-body" role="status">{i18n.t().common_loading}</p> }.into_any()
+    view! { <p class="rg-body" role="status">{i18n.t().common_loading()}</p> }.into_any()
 }
 
 /// Why the data could not be had, announced at once.

@@ -26,11 +26,11 @@ struct NoBody {}
 /// The localized name of an appointment's status.
 pub fn status_name(m: &'static Messages, status: AppointmentState) -> &'static str {
     match status {
-        AppointmentState::Booked => m.appointment_status_booked,
-        AppointmentState::CheckedIn => m.appointment_status_checked_in,
-        AppointmentState::Attended => m.appointment_status_attended,
-        AppointmentState::NoShow => m.appointment_status_no_show,
-        AppointmentState::Cancelled => m.appointment_status_cancelled,
+        AppointmentState::Booked => m.appointment_status_booked(),
+        AppointmentState::CheckedIn => m.appointment_status_checked_in(),
+        AppointmentState::Attended => m.appointment_status_attended(),
+        AppointmentState::NoShow => m.appointment_status_no_show(),
+        AppointmentState::Cancelled => m.appointment_status_cancelled(),
     }
 }
 
@@ -57,7 +57,7 @@ pub fn CutOffNotice(
             {move || {
                 let m = i18n.t();
                 let place = localized(&appointment.place.name, i18n.locale());
-                let text = fill(m.appointment_past_cutoff, &[("directorate", &place)]);
+                let text = fill(m.appointment_past_cutoff(), &[("directorate", &place)]);
                 view! { {text}" " <bdi dir="ltr"><a class="rg-link" href=format!("tel:{}", appointment.place.phone)>{appointment.place.phone.clone()}</a></bdi> }
             }}
         </p>
@@ -77,20 +77,20 @@ pub fn AppointmentPage(
         Some(format!("/appointments/{}", reference.get_value()))
     });
     let done = Memo::new(move |_| query.get().get("done"));
-    let qr_label = Signal::derive(move || i18n.t().appointment_qr_label);
+    let qr_label = Signal::derive(move || i18n.t().appointment_qr_label());
 
     view! {
         <div class="rg-no-print"><BackLink href="/appointments"/></div>
         {move || {
             let m = i18n.t();
             match done.get().as_deref() {
-                Some("booked") => Some(view! { <div class="rg-panel" role="status"><h2 class="rg-panel__title">{m.appointment_booked}</h2></div> }.into_any()),
-                Some("changed") => Some(view! { <div class="rg-panel" role="status"><h2 class="rg-panel__title">{m.appointment_changed}</h2></div> }.into_any()),
-                Some("cancelled") => Some(view! { <div class="rg-panel rg-panel--plain" role="status"><h2 class="rg-panel__title">{m.appointment_cancelled}</h2></div> }.into_any()),
+                Some("booked") => Some(view! { <div class="rg-panel" role="status"><h2 class="rg-panel__title">{m.appointment_booked()}</h2></div> }.into_any()),
+                Some("changed") => Some(view! { <div class="rg-panel" role="status"><h2 class="rg-panel__title">{m.appointment_changed()}</h2></div> }.into_any()),
+                Some("cancelled") => Some(view! { <div class="rg-panel rg-panel--plain" role="status"><h2 class="rg-panel__title">{m.appointment_cancelled()}</h2></div> }.into_any()),
                 _ => None,
             }
         }}
-        <PageHeading title=|m| m.appointment_title intro=|m| m.appointment_intro/>
+        <PageHeading title=|m| m.appointment_title() intro=|m| m.appointment_intro()/>
         {move || match appointment.get() {
             None => crate::components::status::loading(i18n),
             Some(Err(e)) => crate::components::status::failed(i18n, &e),
@@ -102,39 +102,39 @@ pub fn AppointmentPage(
                 let qr_text = Signal::stored(a.reference.clone());
                 view! {
                     <section class="rg-appointment" aria-labelledby="appointment-reference">
-                        <p class="rg-appointment__reference-label" id="appointment-reference">{m.appointment_reference}</p>
+                        <p class="rg-appointment__reference-label" id="appointment-reference">{m.appointment_reference()}</p>
                         <p class="rg-appointment__reference"><bdi dir="ltr">{a.reference.clone()}</bdi></p>
                         <dl class="rg-summary-list">
-                            <div><dt>{m.book_answer_service}</dt><dd>{service_name(m, a.service)}</dd></div>
-                            <div><dt>{m.appointment_status}</dt><dd>{status_name(m, a.status)}</dd></div>
-                            <div><dt>{m.book_answer_date}</dt><dd>{date_with_weekday(locale, a.date)}</dd></div>
-                            <div><dt>{m.book_answer_time}</dt><dd>{time(locale, h, min)}</dd></div>
-                            <div><dt>{m.book_answer_directorate}</dt><dd>{localized(&a.place.name, locale)}<br/>{localized(&a.place.address, locale)}</dd></div>
-                            <div><dt>{m.appointment_phone}</dt><dd><bdi dir="ltr">{a.place.phone.clone()}</bdi></dd></div>
+                            <div><dt>{m.book_answer_service()}</dt><dd>{service_name(m, a.service)}</dd></div>
+                            <div><dt>{m.appointment_status()}</dt><dd>{status_name(m, a.status)}</dd></div>
+                            <div><dt>{m.book_answer_date()}</dt><dd>{date_with_weekday(locale, a.date)}</dd></div>
+                            <div><dt>{m.book_answer_time()}</dt><dd>{time(locale, h, min)}</dd></div>
+                            <div><dt>{m.book_answer_directorate()}</dt><dd>{localized(&a.place.name, locale)}<br/>{localized(&a.place.address, locale)}</dd></div>
+                            <div><dt>{m.appointment_phone()}</dt><dd><bdi dir="ltr">{a.place.phone.clone()}</bdi></dd></div>
                         </dl>
                         {active.then(|| view! {
-                            <h2 class="rg-heading-s">{m.appointment_bring}</h2>
+                            <h2 class="rg-heading-s">{m.appointment_bring()}</h2>
                             <p class="rg-body">{what_to_bring(m, a.service)}</p>
                             <div class="rg-appointment__qr">
                                 <QrImage text=qr_text label=qr_label/>
-                                <p class="rg-hint">{m.appointment_qr_help}</p>
+                                <p class="rg-hint">{m.appointment_qr_help()}</p>
                             </div>
                         })}
                     </section>
                     {active.then(|| view! {
                         <ul class="rg-actions rg-no-print">
                             <li><a class="rg-button rg-button--secondary" download=format!("{}.ics", a.reference)
-                                href=format!("{}/appointments/{}/calendar.ics?lang={}", rega_api::API_BASE, a.reference, locale.tag())>{m.appointment_add_to_calendar}</a></li>
+                                href=format!("{}/appointments/{}/calendar.ics?lang={}", rega_api::API_BASE, a.reference, locale.tag())>{m.appointment_add_to_calendar()}</a></li>
                             <li><button class="rg-button rg-button--secondary" type="button" on:click=|_| {
                                 if let Some(w) = web_sys::window() { let _ = w.print(); }
-                            }>{m.appointment_print}</button></li>
+                            }>{m.appointment_print()}</button></li>
                         </ul>
                     })}
                     {if a.can_change {
                         view! {
                             <ul class="rg-actions rg-no-print">
-                                <li><A href=reschedule_href(&a) attr:class="rg-link">{m.appointment_reschedule}</A></li>
-                                <li><A href=format!("/appointments/{}/cancel", a.reference) attr:class="rg-link">{m.appointment_cancel}</A></li>
+                                <li><A href=reschedule_href(&a) attr:class="rg-link">{m.appointment_reschedule()}</A></li>
+                                <li><A href=format!("/appointments/{}/cancel", a.reference) attr:class="rg-link">{m.appointment_cancel()}</A></li>
                             </ul>
                         }.into_any()
                     } else if a.status == AppointmentState::Booked {
@@ -199,7 +199,7 @@ pub fn CancelPage(
         <BackLink href=Signal::derive(move || format!("/appointments/{}", reference.get_value()))/>
         <ErrorSummary message=Signal::derive(move || failure.get().map(|e| e.message(i18n.t()).to_owned()))
             target="cancel-yes"/>
-        <PageHeading title=|m| m.cancel_title intro=|m| m.cancel_intro/>
+        <PageHeading title=|m| m.cancel_title() intro=|m| m.cancel_intro()/>
         {move || match appointment.get() {
             None => crate::components::status::loading(i18n),
             Some(Err(e)) => crate::components::status::failed(i18n, &e),
@@ -214,10 +214,10 @@ pub fn CancelPage(
                     </p>
                     <form class="rg-form" novalidate on:submit=cancel.clone()>
                         <div class="rg-button-group">
-                            <button class="rg-button rg-button--warning" id="cancel-yes" type="submit" disabled=busy>{m.cancel_yes}</button>
-                            <A href=format!("/appointments/{}", a.reference) attr:class="rg-link">{m.cancel_no}</A>
+                            <button class="rg-button rg-button--warning" id="cancel-yes" type="submit" disabled=busy>{m.cancel_yes()}</button>
+                            <A href=format!("/appointments/{}", a.reference) attr:class="rg-link">{m.cancel_no()}</A>
                         </div>
-                        {move || busy.get().then(|| view! { <p class="rg-hint" role="status">{i18n.t().common_loading}</p> })}
+                        {move || busy.get().then(|| view! { <p class="rg-hint" role="status">{i18n.t().common_loading()}</p> })}
                     </form>
                 }.into_any()
             }

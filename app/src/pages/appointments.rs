@@ -60,16 +60,16 @@ pub fn Appointments() -> impl IntoView {
     let i18n = use_i18n();
     let list = api::use_get::<AppointmentList>(|| Some("/appointments".to_owned()));
     view! {
-        <PageHeading title=|m| m.appointments_title intro=|m| m.appointments_intro/>
+        <PageHeading title=|m| m.appointments_title() intro=|m| m.appointments_intro()/>
         {move || match list.get() {
             None => crate::components::status::loading(i18n),
             Some(Err(e)) => crate::components::status::failed(i18n, &e),
             Some(Ok(AppointmentList { upcoming, past })) => {
                 let m = i18n.t();
                 view! {
-                    <h2 class="rg-heading-m">{m.appointments_upcoming}</h2>
+                    <h2 class="rg-heading-m">{m.appointments_upcoming()}</h2>
                     {if upcoming.is_empty() {
-                        view! { <p class="rg-body">{m.appointments_none}</p> }.into_any()
+                        view! { <p class="rg-body">{m.appointments_none()}</p> }.into_any()
                     } else {
                         view! {
                             <ul class="rg-appointment-list">
@@ -77,9 +77,9 @@ pub fn Appointments() -> impl IntoView {
                             </ul>
                         }.into_any()
                     }}
-                    <p class="rg-body"><A href="/book" attr:class="rg-button">{m.home_book_heading}</A></p>
+                    <p class="rg-body"><A href="/book" attr:class="rg-button">{m.home_book_heading()}</A></p>
                     {(!past.is_empty()).then(|| view! {
-                        <h2 class="rg-heading-m">{m.appointments_past}</h2>
+                        <h2 class="rg-heading-m">{m.appointments_past()}</h2>
                         <ul class="rg-appointment-list">
                             {past.into_iter().map(|a| view! { <AppointmentItem appointment=a/> }).collect_view()}
                         </ul>

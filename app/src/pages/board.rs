@@ -21,7 +21,7 @@ pub fn Board() -> impl IntoView {
     let query = leptos_router::hooks::use_query_map();
     let chosen = move || query.get().get("directorate").filter(|d| !d.is_empty());
     view! {
-        <PageHeading title=|m| m.board_title intro=|m| m.board_intro/>
+        <PageHeading title=|m| m.board_title() intro=|m| m.board_intro()/>
         {move || match chosen() {
             Some(id) => view! { <Calls directorate_id=id/> }.into_any(),
             None => view! { <Choose/> }.into_any(),

@@ -57,7 +57,7 @@ pub fn Desk() -> impl IntoView {
         me.set(Some(answer.ok()));
     });
     view! {
-        <PageHeading title=|m| m.desk_title intro=|m| m.desk_intro/>
+        <PageHeading title=|m| m.desk_title() intro=|m| m.desk_intro()/>
         {move || match me.get() {
             None => crate::components::status::loading(use_i18n()),
             Some(None) => view! { <SignIn me/> }.into_any(),

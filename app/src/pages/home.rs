@@ -34,20 +34,20 @@ pub fn Home() -> impl IntoView {
     let query = leptos_router::hooks::use_query_map();
     view! {
         {move || query.get().get("signed-out").map(|_| view! {
-            <p class="rg-notice" role="status">{i18n.t().home_signed_out}</p>
+            <p class="rg-notice" role="status">{i18n.t().home_signed_out()}</p>
         })}
-        <PageHeading title=|m| m.home_title intro=|m| m.home_intro/>
+        <PageHeading title=|m| m.home_title() intro=|m| m.home_intro()/>
         <ul class="rg-card-list">
-            <JourneyCard href="/book" heading=|m| m.home_book_heading text=|m| m.home_book_text/>
-            <JourneyCard href="/licence" heading=|m| m.home_licence_heading text=|m| m.home_licence_text/>
+            <JourneyCard href="/book" heading=|m| m.home_book_heading() text=|m| m.home_book_text()/>
+            <JourneyCard href="/licence" heading=|m| m.home_licence_heading() text=|m| m.home_licence_text()/>
         </ul>
-        <h2 class="rg-heading-m">{move || i18n.t().home_directorate_heading}</h2>
+        <h2 class="rg-heading-m">{move || i18n.t().home_directorate_heading()}</h2>
         // The directorate screens are another app (directorate.html): a full page load.
         <ul class="rg-link-list">
-            <li><a href="/kiosk" class="rg-link" rel="external">{move || i18n.t().kiosk_title}</a></li>
-            <li><a href="/verify" class="rg-link" rel="external">{move || i18n.t().verify_title}</a></li>
-            <li><a href="/desk" class="rg-link" rel="external">{move || i18n.t().desk_title}</a></li>
-            <li><a href="/board" class="rg-link" rel="external">{move || i18n.t().board_title}</a></li>
+            <li><a href="/kiosk" class="rg-link" rel="external">{move || i18n.t().kiosk_title()}</a></li>
+            <li><a href="/verify" class="rg-link" rel="external">{move || i18n.t().verify_title()}</a></li>
+            <li><a href="/desk" class="rg-link" rel="external">{move || i18n.t().desk_title()}</a></li>
+            <li><a href="/board" class="rg-link" rel="external">{move || i18n.t().board_title()}</a></li>
         </ul>
     }
 }

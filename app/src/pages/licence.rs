@@ -26,10 +26,10 @@ pub fn needs_renewal(token: Option<&LicenceToken>, now_ms: f64) -> bool {
 
 fn status_text(m: &'static Messages, status: LicenceStatus) -> &'static str {
     match status {
-        LicenceStatus::Valid => m.licence_status_valid,
-        LicenceStatus::ExpiringSoon => m.licence_status_expiring_soon,
-        LicenceStatus::Expired => m.licence_status_expired,
-        LicenceStatus::Suspended => m.licence_status_suspended,
+        LicenceStatus::Valid => m.licence_status_valid(),
+        LicenceStatus::ExpiringSoon => m.licence_status_expiring_soon(),
+        LicenceStatus::Expired => m.licence_status_expired(),
+        LicenceStatus::Suspended => m.licence_status_suspended(),
     }
 }
 
@@ -120,10 +120,10 @@ pub fn Licence() -> impl IntoView {
     });
 
     let qr_text = Signal::derive(move || token.get().map(|t| t.token).unwrap_or_default());
-    let qr_label = Signal::derive(move || i18n.t().licence_qr_label);
+    let qr_label = Signal::derive(move || i18n.t().licence_qr_label());
 
     view! {
-        <PageHeading title=|m| m.licence_title intro=|m| m.licence_intro/>
+        <PageHeading title=|m| m.licence_title() intro=|m| m.licence_intro()/>
         {move || match (shown(), card.get()) {
             (None, None) => crate::components::status::loading(i18n),
             (None, Some(Err(error))) => crate::components::status::failed(i18n, &error),
@@ -133,7 +133,7 @@ pub fn Licence() -> impl IntoView {
                 let m = i18n.t();
                 let suspended = c.status == LicenceStatus::Suspended;
                 view! {
-                    {offline.then(|| view! { <p class="rg-notice" role="status">{m.licence_offline}</p> })}
+                    {offline.then(|| view! { <p class="rg-notice" role="status">{m.licence_offline()}</p> })}
                     <section class="rg-licence" aria-labelledby="licence-holder">
                         <h2 class="rg-licence__name" id="licence-holder">
                             {format!("{} {}", c.given_name_national, c.family_name_national)}
@@ -143,25 +143,25 @@ pub fn Licence() -> impl IntoView {
                             {status_text(m, c.status)}
                         </p>
                         <dl class="rg-summary-list">
-                            <div><dt>{m.licence_number}</dt><dd><bdi dir="ltr">{c.document_number.clone()}</bdi></dd></div>
-                            <div><dt>{m.licence_birth_date}</dt><dd>{date_long(locale, c.birth_date)}</dd></div>
-                            <div><dt>{m.licence_valid_until}</dt><dd>{date_long(locale, c.expiry_date)}</dd></div>
-                            <div><dt>{m.licence_issued_by}</dt><dd><bdi dir="ltr">{c.issuing_authority.clone()}</bdi></dd></div>
+                            <div><dt>{m.licence_number()}</dt><dd><bdi dir="ltr">{c.document_number.clone()}</bdi></dd></div>
+                            <div><dt>{m.licence_birth_date()}</dt><dd>{date_long(locale, c.birth_date)}</dd></div>
+                            <div><dt>{m.licence_valid_until()}</dt><dd>{date_long(locale, c.expiry_date)}</dd></div>
+                            <div><dt>{m.licence_issued_by()}</dt><dd><bdi dir="ltr">{c.issuing_authority.clone()}</bdi></dd></div>
                         </dl>
-                        <h3 class="rg-heading-s">{m.licence_categories}</h3>
+                        <h3 class="rg-heading-s">{m.licence_categories()}</h3>
                         <ul class="rg-categories">
                             {c.categories.iter().map(|cat| view! {
                                 <li class:rg-categories__expired=cat.expired>
                                     <bdi dir="ltr" class="rg-categories__code">{cat.code.clone()}</bdi>
                                     " "
                                     {date_long(locale, cat.expiry_date)}
-                                    {cat.expired.then(|| view! { " — " {m.licence_category_expired} })}
+                                    {cat.expired.then(|| view! { " — " {m.licence_category_expired()} })}
                                 </li>
                             }).collect_view()}
                         </ul>
                     </section>
                     {if suspended {
-                        view! { <p class="rg-notice" role="note">{m.licence_suspended_help}</p> }.into_any()
+                        view! { <p class="rg-notice" role="note">{m.licence_suspended_help()}</p> }.into_any()
                     } else {
                         view! {
                             <section class="rg-licence-qr" aria-live="off">
@@ -171,13 +171,13 @@ pub fn Licence() -> impl IntoView {
                                     let at = LocalDateTime::from_unix(t.issued_at);
                                     let m = i18n.t();
                                     let validity = if left > 0 {
-                                        fill(m.licence_qr_valid_for, &[("seconds", &digits(i18n.locale(), left as u64))])
+                                        fill(m.licence_qr_valid_for(), &[("seconds", &digits(i18n.locale(), left as u64))])
                                     } else {
-                                        m.licence_qr_expired.to_owned()
+                                        m.licence_qr_expired().to_owned()
                                     };
                                     view! {
                                         <p class="rg-hint" class:rg-error-message=left == 0>{validity}</p>
-                                        <p class="rg-hint">{fill(m.licence_last_refreshed, &[("time", &time(i18n.locale(), at.hour, at.minute))])}</p>
+                                        <p class="rg-hint">{fill(m.licence_last_refreshed(), &[("time", &time(i18n.locale(), at.hour, at.minute))])}</p>
                                     }
                                 })}
                                 {move || token_error.get().map(|e| view! { <p class="rg-notice" role="alert">{e.message(i18n.t())}</p> })}

@@ -11,7 +11,7 @@ use crate::i18n::use_i18n;
 pub fn NotFound() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <PageHeading title=|m| m.not_found_title intro=|m| m.not_found_intro/>
-        <p class="rg-body"><A href="/" attr:class="rg-link">{move || i18n.t().common_back_home}</A></p>
+        <PageHeading title=|m| m.not_found_title() intro=|m| m.not_found_intro()/>
+        <p class="rg-body"><A href="/" attr:class="rg-link">{move || i18n.t().common_back_home()}</A></p>
     }
 }

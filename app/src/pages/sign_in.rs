@@ -143,7 +143,7 @@ pub fn SignIn() -> impl IntoView {
     let wait_seconds = move || ((resend_at.get() - now.get()) / 1000.0).ceil().max(0.0) as u64;
 
     view! {
-        <PageHeading title=|m| m.sign_in_title intro=|m| m.sign_in_intro/>
+        <PageHeading title=|m| m.sign_in_title() intro=|m| m.sign_in_intro()/>
         <ErrorSummary message=Signal::derive(move || message().map(str::to_owned))
             target=Signal::derive(move || field_id().to_owned())/>
         {move || match step.get() {
@@ -151,10 +151,10 @@ pub fn SignIn() -> impl IntoView {
                 let send_code = send_code;
                 view! {
                     <form class="rg-form" novalidate on:submit=move |ev| { ev.prevent_default(); send_code(); }>
-                        <TextField id="national-id" label=|m| m.sign_in_national_id_label hint=|m| m.sign_in_national_id_hint
+                        <TextField id="national-id" label=|m| m.sign_in_national_id_label() hint=|m| m.sign_in_national_id_hint()
                             error=Signal::derive(message) value=national_id set_value=set_national_id
                             autocomplete="off" class="rg-input--id"/>
-                        <button class="rg-button" type="submit" disabled=busy>{move || i18n.t().sign_in_send_code}</button>
+                        <button class="rg-button" type="submit" disabled=busy>{move || i18n.t().sign_in_send_code()}</button>
                     </form>
                 }
                 .into_any()
@@ -163,21 +163,21 @@ pub fn SignIn() -> impl IntoView {
                 let sign_in = sign_in.clone();
                 view! {
                     <form class="rg-form" novalidate on:submit=move |ev| { ev.prevent_default(); sign_in(); }>
-                        <TextField id="code" label=|m| m.sign_in_code_label hint=|m| m.sign_in_code_hint
+                        <TextField id="code" label=|m| m.sign_in_code_label() hint=|m| m.sign_in_code_hint()
                             error=Signal::derive(message) value=code set_value=set_code
                             autocomplete="one-time-code" class="rg-input--code"/>
-                        <button class="rg-button" type="submit" disabled=busy>{move || i18n.t().sign_in_submit}</button>
+                        <button class="rg-button" type="submit" disabled=busy>{move || i18n.t().sign_in_submit()}</button>
                         <p class="rg-body">
                             {move || if wait_seconds() > 0 {
                                 view! {
                                     <span class="rg-hint">
-                                        {fill(i18n.t().sign_in_resend_wait, &[("seconds", &digits(i18n.locale(), wait_seconds()))])}
+                                        {fill(i18n.t().sign_in_resend_wait(), &[("seconds", &digits(i18n.locale(), wait_seconds()))])}
                                     </span>
                                 }.into_any()
                             } else {
                                 view! {
                                     <button class="rg-button rg-button--secondary" type="button" disabled=busy
-                                        on:click=move |_| send_code()>{move || i18n.t().sign_in_resend}</button>
+                                        on:click=move |_| send_code()>{move || i18n.t().sign_in_resend()}</button>
                                 }.into_any()
                             }}
                         </p>
@@ -186,7 +186,7 @@ pub fn SignIn() -> impl IntoView {
                                 set_problem.set(None);
                                 set_code.set(String::new());
                                 set_step.set(Step::NationalId);
-                            }>{move || i18n.t().sign_in_change_id}</button>
+                            }>{move || i18n.t().sign_in_change_id()}</button>
                         </p>
                     </form>
                 }

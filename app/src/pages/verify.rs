@@ -341,7 +341,7 @@ pub fn Verify() -> impl IntoView {
         })
     };
     view! {
-        <PageHeading title=|m| m.verify_title intro=|m| m.verify_intro/>
+        <PageHeading title=|m| m.verify_title() intro=|m| m.verify_intro()/>
         <TrustState anchor list state now/>
         <form class="rg-form rg-form--wide" novalidate=true on:submit=submit>
             <div class="rg-form-group" class:rg-form-group--error=empty>

@@ -157,7 +157,7 @@ pub fn CheckPage() -> impl IntoView {
                 <dd class="rg-summary-list__action">
                     {change.map(|(href, what)| view! {
                         <A href=href attr:class="rg-link">
-                            {i18n.t().common_change}<span class="rg-visually-hidden">{format!(" {what}")}</span>
+                            {i18n.t().common_change()}<span class="rg-visually-hidden">{format!(" {what}")}</span>
                         </A>
                     })}
                 </dd>
@@ -169,7 +169,7 @@ pub fn CheckPage() -> impl IntoView {
         <BackLink href=Signal::derive(move || answers.get().href(Step::Time))/>
         <ErrorSummary message=Signal::derive(move || failure.get().map(|e| e.message(i18n.t()).to_owned()))
             target="confirm"/>
-        <PageHeading title=|m| m.book_check_title intro=|m| m.book_check_intro/>
+        <PageHeading title=|m| m.book_check_title() intro=|m| m.book_check_intro()/>
         {move || {
             let a = answers.get();
             let m = i18n.t();
@@ -194,23 +194,23 @@ pub fn CheckPage() -> impl IntoView {
             let rescheduling = a.reschedule.clone();
             view! {
                 {rescheduling.clone().map(|r| view! {
-                    <p class="rg-notice">{m.book_rescheduling}" "<bdi dir="ltr" class="rg-reference">{r}</bdi></p>
+                    <p class="rg-notice">{m.book_rescheduling()}" "<bdi dir="ltr" class="rg-reference">{r}</bdi></p>
                 })}
                 <dl class="rg-summary-list rg-summary-list--actions">
-                    {a.service.map(|s| row(m.book_answer_service, service_name(m, s).to_owned(),
-                        rescheduling.is_none().then(|| (a.href(Step::Service), m.book_answer_service))))}
-                    {row(m.book_answer_directorate, directorate.unwrap_or_default(),
-                        Some((a.href(Step::Directorate), m.book_answer_directorate)))}
-                    {a.date.map(|d| row(m.book_answer_date, date_with_weekday(locale, d),
-                        Some((a.href(Step::Day), m.book_answer_date))))}
-                    {row(m.book_answer_time, slot_time.clone().unwrap_or_else(|| m.book_time_gone.to_owned()),
-                        Some((a.href(Step::Time), m.book_answer_time)))}
+                    {a.service.map(|s| row(m.book_answer_service(), service_name(m, s).to_owned(),
+                        rescheduling.is_none().then(|| (a.href(Step::Service), m.book_answer_service()))))}
+                    {row(m.book_answer_directorate(), directorate.unwrap_or_default(),
+                        Some((a.href(Step::Directorate), m.book_answer_directorate())))}
+                    {a.date.map(|d| row(m.book_answer_date(), date_with_weekday(locale, d),
+                        Some((a.href(Step::Day), m.book_answer_date()))))}
+                    {row(m.book_answer_time(), slot_time.clone().unwrap_or_else(|| m.book_time_gone().to_owned()),
+                        Some((a.href(Step::Time), m.book_answer_time())))}
                 </dl>
                 <form class="rg-form" novalidate on:submit=book.clone()>
                     <button class="rg-button" id="confirm" type="submit" disabled=busy>
-                        {if rescheduling.is_some() { m.book_confirm_change } else { m.book_confirm }}
+                        {if rescheduling.is_some() { m.book_confirm_change() } else { m.book_confirm() }}
                     </button>
-                    {move || busy.get().then(|| view! { <p class="rg-hint" role="status">{i18n.t().book_booking}</p> })}
+                    {move || busy.get().then(|| view! { <p class="rg-hint" role="status">{i18n.t().book_booking()}</p> })}
                 </form>
             }.into_any()
         }}

@@ -92,7 +92,7 @@ pub fn DayPage() -> impl IntoView {
 
     view! {
         <BackLink href=Signal::derive(move || answers.get().href(Step::Directorate))/>
-        <PageHeading title=|m| m.book_day_title intro=|m| m.book_day_intro/>
+        <PageHeading title=|m| m.book_day_title() intro=|m| m.book_day_intro()/>
         {move || match days.get() {
             None => crate::components::status::loading(i18n),
             Some(Err(e)) => crate::components::status::failed(i18n, &e),
@@ -102,7 +102,7 @@ pub fn DayPage() -> impl IntoView {
                 let any_free = response.days.iter().any(|d| matches!(state_of(d), DayState::Free(_)));
                 let headers = weekday_headers(locale);
                 view! {
-                    {(!any_free).then(|| view! { <p class="rg-notice" role="note">{m.book_no_free_days}</p> })}
+                    {(!any_free).then(|| view! { <p class="rg-notice" role="note">{m.book_no_free_days()}</p> })}
                     {months(&response.days).into_iter().map(|month| view! {
                         <table class="rg-calendar">
                             <caption class="rg-calendar__caption">
@@ -122,7 +122,7 @@ pub fn DayPage() -> impl IntoView {
                                                 match state {
                                                     DayState::Free(places) => {
                                                         let href = answers.get_untracked().with(|a| { a.date = Some(date); a.slot = None; }).href(Step::Time);
-                                                        let label = format!("{full_date}: {}", fill(m.book_places_left, &[("count", &digits(locale, places.into()))]));
+                                                        let label = format!("{full_date}: {}", fill(m.book_places_left(), &[("count", &digits(locale, places.into()))]));
                                                         let chosen = answers.get_untracked().date == Some(date);
                                                         view! {
                                                             <td class="rg-calendar__day rg-calendar__day--free">
@@ -133,9 +133,9 @@ pub fn DayPage() -> impl IntoView {
                                                     }
                                                     other => {
                                                         let why = match &other {
-                                                            DayState::Holiday(Some(name)) => fill(m.book_day_holiday, &[("name", &localized(name, locale))]),
-                                                            DayState::Holiday(None) | DayState::Weekend => m.book_day_closed.to_owned(),
-                                                            _ => m.book_day_full.to_owned(),
+                                                            DayState::Holiday(Some(name)) => fill(m.book_day_holiday(), &[("name", &localized(name, locale))]),
+                                                            DayState::Holiday(None) | DayState::Weekend => m.book_day_closed().to_owned(),
+                                                            _ => m.book_day_full().to_owned(),
                                                         };
                                                         let class = if matches!(other, DayState::Full) { "rg-calendar__day rg-calendar__day--full" } else { "rg-calendar__day rg-calendar__day--closed" };
                                                         view! {
@@ -154,9 +154,9 @@ pub fn DayPage() -> impl IntoView {
                         </table>
                     }).collect_view()}
                     <ul class="rg-calendar-key">
-                        <li><span class="rg-calendar-key__swatch rg-calendar-key__swatch--free" aria-hidden="true"></span>{m.book_key_free}</li>
-                        <li><span class="rg-calendar-key__swatch rg-calendar-key__swatch--full" aria-hidden="true"></span>{m.book_day_full}</li>
-                        <li><span class="rg-calendar-key__swatch rg-calendar-key__swatch--closed" aria-hidden="true"></span>{m.book_day_closed}</li>
+                        <li><span class="rg-calendar-key__swatch rg-calendar-key__swatch--free" aria-hidden="true"></span>{m.book_key_free()}</li>
+                        <li><span class="rg-calendar-key__swatch rg-calendar-key__swatch--full" aria-hidden="true"></span>{m.book_day_full()}</li>
+                        <li><span class="rg-calendar-key__swatch rg-calendar-key__swatch--closed" aria-hidden="true"></span>{m.book_day_closed()}</li>
                     </ul>
                     {holidays(&response.days, locale, m)}
                 }.into_any()
@@ -177,7 +177,7 @@ fn holidays(
         .collect();
     (!named.is_empty()).then(|| {
         view! {
-            <h2 class="rg-heading-s">{m.book_holidays}</h2>
+            <h2 class="rg-heading-s">{m.book_holidays()}</h2>
             <ul class="rg-list">
                 {named.into_iter().map(|(date, name)| view! {
                     <li>{format!("{} — {name}", date_with_weekday(locale, date))}</li>

@@ -35,7 +35,7 @@ pub fn opening_hours(i18n: I18n, hours: &OpeningHours) -> String {
         return String::new();
     };
     fill(
-        i18n.t().book_opening_hours,
+        i18n.t().book_opening_hours(),
         &[
             ("from", name(first)),
             ("to", name(last)),
@@ -78,7 +78,7 @@ pub fn DirectoratePage() -> impl IntoView {
     let error = Signal::derive(move || {
         problem
             .get()
-            .then(|| i18n.t().book_choose_directorate.to_owned())
+            .then(|| i18n.t().book_choose_directorate().to_owned())
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -100,15 +100,15 @@ pub fn DirectoratePage() -> impl IntoView {
             }
         })/>
         <ErrorSummary message=error target="directorate-0"/>
-        <PageHeading title=|m| m.book_directorate_title intro=|m| m.book_directorate_intro/>
+        <PageHeading title=|m| m.book_directorate_title() intro=|m| m.book_directorate_intro()/>
         {move || match directorates.get() {
             None => crate::components::status::loading(i18n),
             Some(Err(e)) => crate::components::status::failed(i18n, &e),
             Some(Ok(_)) => view! {
                 <form class="rg-form" novalidate on:submit=submit.clone()>
-                    <Radios name="directorate" legend=Signal::derive(move || i18n.t().book_directorate_title.to_owned())
+                    <Radios name="directorate" legend=Signal::derive(move || i18n.t().book_directorate_title().to_owned())
                         choices=choices selected=selected error=error/>
-                    <button class="rg-button" type="submit">{i18n.t().common_continue}</button>
+                    <button class="rg-button" type="submit">{i18n.t().common_continue()}</button>
                 </form>
             }.into_any(),
         }}

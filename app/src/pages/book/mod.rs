@@ -169,24 +169,24 @@ pub fn use_slots(
 /// The localized name of a service.
 pub fn service_name(m: &'static Messages, service: ServiceKind) -> &'static str {
     match service {
-        ServiceKind::NewLicence => m.service_new_licence,
-        ServiceKind::Renewal => m.service_renewal,
-        ServiceKind::Replacement => m.service_replacement,
-        ServiceKind::TheoryTest => m.service_theory_test,
-        ServiceKind::PracticalTest => m.service_practical_test,
-        ServiceKind::MedicalCheck => m.service_medical_check,
+        ServiceKind::NewLicence => m.service_new_licence(),
+        ServiceKind::Renewal => m.service_renewal(),
+        ServiceKind::Replacement => m.service_replacement(),
+        ServiceKind::TheoryTest => m.service_theory_test(),
+        ServiceKind::PracticalTest => m.service_practical_test(),
+        ServiceKind::MedicalCheck => m.service_medical_check(),
     }
 }
 
 /// What to bring for a service.
 pub fn what_to_bring(m: &'static Messages, service: ServiceKind) -> &'static str {
     match service {
-        ServiceKind::NewLicence => m.bring_new_licence,
-        ServiceKind::Renewal => m.bring_renewal,
-        ServiceKind::Replacement => m.bring_replacement,
-        ServiceKind::TheoryTest => m.bring_theory_test,
-        ServiceKind::PracticalTest => m.bring_practical_test,
-        ServiceKind::MedicalCheck => m.bring_medical_check,
+        ServiceKind::NewLicence => m.bring_new_licence(),
+        ServiceKind::Renewal => m.bring_renewal(),
+        ServiceKind::Replacement => m.bring_replacement(),
+        ServiceKind::TheoryTest => m.bring_theory_test(),
+        ServiceKind::PracticalTest => m.bring_practical_test(),
+        ServiceKind::MedicalCheck => m.bring_medical_check(),
     }
 }
 

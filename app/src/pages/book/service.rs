@@ -48,7 +48,7 @@ pub fn ServicePage() -> impl IntoView {
     let error = Signal::derive(move || {
         problem
             .get()
-            .then(|| i18n.t().book_choose_service.to_owned())
+            .then(|| i18n.t().book_choose_service().to_owned())
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -66,7 +66,7 @@ pub fn ServicePage() -> impl IntoView {
 
     view! {
         <ErrorSummary message=error target="service-0"/>
-        <PageHeading title=|m| m.book_service_title intro=|m| m.book_service_intro/>
+        <PageHeading title=|m| m.book_service_title() intro=|m| m.book_service_intro()/>
         {move || match eligibility.get() {
             None => crate::components::status::loading(i18n),
             Some(Err(e)) => crate::components::status::failed(i18n, &e),
@@ -77,20 +77,20 @@ pub fn ServicePage() -> impl IntoView {
                 view! {
                     {any_open.then(|| view! {
                         <form class="rg-form" novalidate on:submit=submit.clone()>
-                            <Radios name="service" legend=Signal::derive(move || i18n.t().book_service_title.to_owned())
+                            <Radios name="service" legend=Signal::derive(move || i18n.t().book_service_title().to_owned())
                                 choices=choices selected=selected error=error/>
-                            <button class="rg-button" type="submit">{m.common_continue}</button>
+                            <button class="rg-button" type="submit">{m.common_continue()}</button>
                         </form>
                     })}
                     {(!refused.is_empty()).then(|| view! {
-                        <h2 class="rg-heading-m">{m.book_service_refused}</h2>
+                        <h2 class="rg-heading-m">{m.book_service_refused()}</h2>
                         <ul class="rg-refused">
                             {refused.into_iter().map(|(service, reason)| view! {
                                 <li>
                                     <strong>{service_name(m, service)}</strong>
                                     <span class="rg-refused__reason">{error_message(m, reason)}</span>
                                     {(reason == ErrorCode::AlreadyBooked).then(|| view! {
-                                        <A href="/appointments" attr:class="rg-link">{m.nav_appointments}</A>
+                                        <A href="/appointments" attr:class="rg-link">{m.nav_appointments()}</A>
                                     })}
                                 </li>
                             }).collect_view()}

@@ -53,7 +53,7 @@ pub fn TimePage() -> impl IntoView {
                         value: s.slot_id.to_string(),
                         label: time(locale, h, min),
                         hint: Some(fill(
-                            m.book_places_left,
+                            m.book_places_left(),
                             &[("count", &digits(locale, s.places_left.into()))],
                         )),
                     }
@@ -65,7 +65,7 @@ pub fn TimePage() -> impl IntoView {
     let error = Signal::derive(move || {
         let m = i18n.t();
         if unchosen.get() {
-            Some(m.book_choose_time.to_owned())
+            Some(m.book_choose_time().to_owned())
         } else {
             sent_back
                 .get()
@@ -86,7 +86,7 @@ pub fn TimePage() -> impl IntoView {
     view! {
         <BackLink href=Signal::derive(move || answers.get().href(Step::Day))/>
         <ErrorSummary message=error target="time-0"/>
-        <PageHeading title=|m| m.book_time_title intro=|m| m.book_time_intro/>
+        <PageHeading title=|m| m.book_time_title() intro=|m| m.book_time_intro()/>
         <p class="rg-body rg-chosen-day">
             {move || answers.get().date.map(|d| date_with_weekday(i18n.locale(), d))}
         </p>
@@ -94,13 +94,13 @@ pub fn TimePage() -> impl IntoView {
             None => crate::components::status::loading(i18n),
             Some(Err(e)) => crate::components::status::failed(i18n, &e),
             Some(Ok(_)) if choices.get().is_empty() => view! {
-                <p class="rg-notice" role="note">{i18n.t().book_no_free_times}</p>
+                <p class="rg-notice" role="note">{i18n.t().book_no_free_times()}</p>
             }.into_any(),
             Some(Ok(_)) => view! {
                 <form class="rg-form" novalidate on:submit=submit.clone()>
-                    <Radios name="time" legend=Signal::derive(move || i18n.t().book_time_title.to_owned())
+                    <Radios name="time" legend=Signal::derive(move || i18n.t().book_time_title().to_owned())
                         choices=choices selected=selected error=error/>
-                    <button class="rg-button" type="submit">{i18n.t().common_continue}</button>
+                    <button class="rg-button" type="submit">{i18n.t().common_continue()}</button>
                 </form>
             }.into_any(),
         }}

@@ -139,7 +139,7 @@ fn Enrol(
             document.set_title(&format!(
                 "{} – {}",
                 d().kiosk_enrol_title,
-                i18n.t().app_name
+                i18n.t().app_name()
             ));
         }
     });
@@ -352,7 +352,7 @@ fn CheckInScreen(
 
     view! {
         <div class="rg-kiosk">
-            <PageHeading title=|m| m.kiosk_title intro=|m| m.kiosk_intro/>
+            <PageHeading title=|m| m.kiosk_title() intro=|m| m.kiosk_intro()/>
             {move || ticket.get().map(|t| {
                 let m = d();
                 let locale = i18n.locale();
