@@ -61,6 +61,13 @@ pub struct AppointmentView {
     pub change_until: String,
     /// Whether it can be changed or cancelled online now.
     pub can_change: bool,
+    /// Cancelled because the directorate closed at its time.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub closed: bool,
+    /// Closed by the directorate, and the citizen has not booked this service since: My
+    /// appointments asks them to book again (the list's answer only).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub rebook: bool,
 }
 
 /// A citizen's appointments.

@@ -15,6 +15,8 @@ pub enum ClosedReason {
     Weekend,
     /// A public holiday.
     Holiday,
+    /// The directorate closed the day (a supervisor's closure).
+    Closure,
 }
 
 /// One day of the booking window.

@@ -124,6 +124,8 @@ error_codes! {
     StaffForbidden = "staff_forbidden", 403, "Supervisors only";
     /// Not a counter area, or a counter name that is not 1 to 8 letters or digits.
     StaffInvalidCounter = "staff_invalid_counter", 422, "Invalid counter";
+    /// Not a quarter-hour period of the day with its start before its end, or it is over.
+    StaffInvalidPeriod = "staff_invalid_period", 422, "Invalid period";
     /// The kiosk has no valid device credential (never enrolled, or revoked).
     KioskNotEnrolled = "kiosk_not_enrolled", 401, "Kiosk not enrolled";
     /// No appointment has this reference.

@@ -157,3 +157,45 @@ pub struct CapacityResult {
     /// Slots that kept theirs because more places were already booked (no booking is lost).
     pub kept: u64,
 }
+
+/// `POST /staff/closures`: close a day or part of one (supervisors only). Every booked or
+/// checked-in appointment in the period is cancelled, and each citizen is told by SMS and asked
+/// to book again in My appointments.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CloseDay {
+    /// The day, `YYYY-MM-DD` (today up to 60 days ahead).
+    pub date: String,
+    /// Start of the closed part, `HH:MM` on a quarter hour (Asia/Baghdad); absent with `to`
+    /// absent: the whole day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// End of the closed part, `HH:MM` on a quarter hour, after `from` (`24:00` is the day's
+    /// end).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    /// Why, for the desk and the audit (1 to 200 characters; never sent to citizens).
+    pub note: String,
+}
+
+/// A closure, as the desk lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ClosureEntry {
+    /// Its number.
+    pub id: i64,
+    /// The day, `YYYY-MM-DD`.
+    pub date: String,
+    /// Start, `HH:MM` (Asia/Baghdad).
+    pub from: String,
+    /// End, `HH:MM` (`24:00`: the end of the day).
+    pub to: String,
+    /// Whether the whole day is closed.
+    pub whole_day: bool,
+    /// The supervisor's note.
+    pub note: String,
+    /// Who closed it.
+    pub staff: String,
+    /// Appointments it cancelled (each citizen was sent an SMS).
+    pub cancelled: i64,
+}

@@ -1,4 +1,5 @@
-//! Background work: keeping a slot row for every bookable time of the booking window.
+//! Background work: keeping a slot row for every bookable time of the booking window, and the
+//! SMS about appointments (the day-before reminder, the notice of a closure).
 
 use rega_api::time::LocalDateTime;
 
@@ -115,6 +116,57 @@ pub async fn send_due_reminders(state: &AppState) -> Result<u32, StoreError> {
     }
 }
 
+/// Tells every citizen whose appointment a closure cancelled and who has not been told, once:
+/// an SMS in the three languages asking them to book again. Returns how many were sent. Any
+/// number of instances may run it.
+pub async fn send_closure_notices(state: &AppState) -> Result<u32, StoreError> {
+    let directorates = state.store.directorates().await?;
+    let mut sent = 0;
+    loop {
+        let batch = state
+            .store
+            .claim_closure_notices(state.clock.now(), 100)
+            .await?;
+        if batch.is_empty() {
+            return Ok(sent);
+        }
+        for notice in batch {
+            let at = LocalDateTime::from_unix(notice.starts_at);
+            let when = format!("{} {}", at.date, at.hh_mm());
+            let name = directorates
+                .iter()
+                .find(|(d, _)| d.id == notice.directorate_id)
+                .map(|(d, _)| d.name.clone());
+            let (ckb, ar, en) = name.map(|n| (n.ckb, n.ar, n.en)).unwrap_or_default();
+            // The reference and the time are isolated (LRI … PDI) so they never scramble in RTL.
+            let text = format!(
+                "Rega \u{2066}{}\u{2069}: {ckb} لە \u{2066}{when}\u{2069} داخراوە و نۆرەکەت هەڵوەشایەوە؛ تکایە لە ڕێگا نۆرەیەکی نوێ بگرە. \
+                 | {ar} مغلقة في \u{2066}{when}\u{2069} وأُلغي موعدك؛ يرجى حجز موعد جديد في ريگا. \
+                 | {en} is closed at {when}, so your appointment is cancelled; please book again in Rega.",
+                notice.reference
+            );
+            let result = match state.sms.send(&notice.phone, &text).await {
+                Ok(()) => {
+                    sent += 1;
+                    "ok"
+                }
+                Err(error) => {
+                    tracing::error!(%error, "a closure notice could not be handed to the SMS gateway");
+                    "sms_failed"
+                }
+            };
+            crate::auth::audit(
+                state,
+                "system",
+                "closure.sms_sent",
+                &format!("appointment:{}", notice.reference),
+                result,
+            )
+            .await;
+        }
+    }
+}
+
 /// Runs the reminders every 10 minutes and forgets idempotency keys older than 48 hours.
 pub fn spawn_reminders(state: AppState) {
     tokio::spawn(async move {
@@ -125,6 +177,11 @@ pub fn spawn_reminders(state: AppState) {
                 Ok(sent) if sent > 0 => tracing::info!(sent, "day-before reminders sent"),
                 Ok(_) => {}
                 Err(error) => tracing::error!(%error, "cannot send the day-before reminders"),
+            }
+            match send_closure_notices(&state).await {
+                Ok(sent) if sent > 0 => tracing::info!(sent, "closure notices sent"),
+                Ok(_) => {}
+                Err(error) => tracing::error!(%error, "cannot send the closure notices"),
             }
             let before = state.clock.now() - crate::http::idempotency::KEEP_SECONDS;
             if let Err(error) = state.store.idempotency_expire(before).await {

@@ -205,6 +205,8 @@ async fn views(
                 minutes: state.rules.slot_minutes(a.service),
                 change_until: LocalDateTime::from_unix(cutoff).to_rfc3339(),
                 can_change: a.status == AppointmentStatus::Booked && now <= cutoff,
+                closed: a.closed_at.is_some(),
+                rebook: false,
             })
         })
         .collect()
@@ -490,6 +492,22 @@ async fn list(
 ) -> Result<ApiJson<AppointmentList>, ApiError> {
     let now = state.clock.now();
     let all = state.store.appointments_of(citizen.id).await?;
+    // Cancelled by a closure in the last 30 days, and no appointment of the service booked
+    // since: ask to book again.
+    let rebook: Vec<Reference> = all
+        .iter()
+        .filter(|a| {
+            a.closed_at.is_some_and(|closed_at| {
+                closed_at > now - 30 * 86_400
+                    && !all.iter().any(|b| {
+                        b.service == a.service
+                            && b.reference != a.reference
+                            && b.created_at >= closed_at
+                    })
+            })
+        })
+        .map(|a| a.reference.clone())
+        .collect();
     let (mut upcoming, past): (Vec<Appointment>, Vec<Appointment>) =
         all.into_iter().partition(|a| {
             // Upcoming until its slot has ended; then it is past, whatever its status says.
@@ -499,7 +517,14 @@ async fn list(
     upcoming.sort_by_key(|a| a.starts_at);
     Ok(ApiJson(AppointmentList {
         upcoming: views(&state, &upcoming).await?,
-        past: views(&state, &past).await?,
+        past: views(&state, &past)
+            .await?
+            .into_iter()
+            .map(|mut v| {
+                v.rebook = rebook.iter().any(|r| r.to_string() == v.reference);
+                v
+            })
+            .collect(),
     }))
 }
 

@@ -126,6 +126,30 @@ async fn cached<T: serde::Serialize>(
         .into_response())
 }
 
+/// The days in `[first, last]` a closure of the directorate covers whole.
+async fn whole_days_closed(
+    state: &AppState,
+    directorate: &str,
+    first: Date,
+    last: Date,
+) -> Result<std::collections::BTreeSet<Date>, ApiError> {
+    let closures = state
+        .store
+        .closures_of(directorate, start_of(first), start_of(last.add_days(1)))
+        .await?;
+    let mut days = std::collections::BTreeSet::new();
+    for closure in closures {
+        let mut day = LocalDateTime::from_unix(closure.starts_at).date;
+        while start_of(day.add_days(1)) <= closure.ends_at {
+            if start_of(day) >= closure.starts_at {
+                days.insert(day);
+            }
+            day = day.add_days(1);
+        }
+    }
+    Ok(days)
+}
+
 async fn compute_days(state: &AppState, q: DaysQuery) -> Result<DaysResponse, ApiError> {
     let service = offered(state, &q.directorate, &q.service).await?;
     let now = state.clock.now();
@@ -146,10 +170,12 @@ async fn compute_days(state: &AppState, q: DaysQuery) -> Result<DaysResponse, Ap
             .entry(LocalDateTime::from_unix(slot.starts_at).date)
             .or_default() += places_left(slot.capacity, slot.booked);
     }
+    let closed_by_directorate = whole_days_closed(state, &q.directorate, first, last).await?;
     let mut days = Vec::new();
     let mut day = first;
     while day <= last {
         let (closed, holiday) = match closed_reason(&state.rules, &state.holidays, day) {
+            None if closed_by_directorate.contains(&day) => (Some(ClosedReason::Closure), None),
             None => (None, None),
             Some(Closed::Weekend) => (Some(ClosedReason::Weekend), None),
             Some(Closed::Holiday(h)) => (
@@ -214,7 +240,11 @@ async fn compute_slots(state: &AppState, q: SlotsQuery) -> Result<SlotsResponse,
     if date < first || date > last {
         return Err(ApiError::client(ErrorCode::OutsideBookingWindow));
     }
-    if closed_reason(&state.rules, &state.holidays, date).is_some() {
+    if closed_reason(&state.rules, &state.holidays, date).is_some()
+        || !whole_days_closed(state, &q.directorate, date, date)
+            .await?
+            .is_empty()
+    {
         return Err(ApiError::client(ErrorCode::DayClosed));
     }
     let rows = state

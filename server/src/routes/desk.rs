@@ -18,8 +18,8 @@ use rega_api::ErrorCode;
 use rega_api::ids::Reference;
 use rega_api::service::ServiceKind;
 use rega_api::staff::{
-    Board, CallNext, CallNextResult, CalledTicket, CapacityResult, DayAppointment, DayList,
-    EnrolKiosk, KioskEntry, OpenSlot, SetCapacity, StaffInfo, StaffSignIn,
+    Board, CallNext, CallNextResult, CalledTicket, CapacityResult, CloseDay, ClosureEntry,
+    DayAppointment, DayList, EnrolKiosk, KioskEntry, OpenSlot, SetCapacity, StaffInfo, StaffSignIn,
 };
 use rega_api::time::{Date, LocalDateTime};
 use serde::Deserialize;
@@ -29,7 +29,10 @@ use crate::auth::{ClientAddress, audit, rate_limited, token_hash};
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::idempotency::{once, parse_json, read_body};
 use crate::http::problem::ApiError;
-use crate::store::{AttendanceError, IdempotencyOwner, StaffRecord, StaffRole, StoreError};
+use crate::store::{
+    AttendanceError, ClosureRecord, IdempotencyOwner, NewClosure, StaffRecord, StaffRole,
+    StoreError,
+};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -57,6 +60,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(revoke_kiosk))
         .routes(routes!(set_capacity))
         .routes(routes!(open_slot))
+        .routes(routes!(closures, close_day))
 }
 
 fn argon2() -> Argon2<'static> {
@@ -750,7 +754,7 @@ async fn set_capacity(
         (status = 401, description = "staff_unauthenticated", body = rega_api::Problem),
         (status = 403, description = "staff_forbidden", body = rega_api::Problem),
         (status = 409, description = "idempotency_in_progress", body = rega_api::Problem),
-        (status = 422, description = "invalid_date, outside_booking_window, unknown_service, idempotency_key_reused", body = rega_api::Problem)))]
+        (status = 422, description = "invalid_date, outside_booking_window, unknown_service, day_closed (a closure of the directorate), idempotency_key_reused", body = rega_api::Problem)))]
 async fn open_slot(
     State(state): State<AppState>,
     Staff(staff): Staff,
@@ -768,8 +772,8 @@ async fn open_slot(
             let request: OpenSlot = parse_json(&headers, &body)?;
             let date = planned_day(state, &request.date)?;
             let service = service_of(&request.service)?;
-            let time = request
-                .time
+            let time = ascii_digits(&request.time);
+            let time = time
                 .split_once(':')
                 .and_then(|(h, m)| Some((h.parse::<u8>().ok()?, m.parse::<u8>().ok()?)))
                 .filter(|(h, m)| (6..20).contains(h) && m % 15 == 0 && *m < 60);
@@ -777,6 +781,13 @@ async fn open_slot(
                 return Err(ApiError::client(ErrorCode::BadRequest));
             };
             let starts_at = LocalDateTime { date, hour, minute }.to_unix();
+            let closed = state
+                .store
+                .closures_of(&staff.directorate_id, starts_at, starts_at + 1)
+                .await?;
+            if !closed.is_empty() {
+                return Err(ApiError::client(ErrorCode::DayClosed));
+            }
             state
                 .store
                 .ensure_slots(&staff.directorate_id, service, &[starts_at])
@@ -798,6 +809,183 @@ async fn open_slot(
                 ("desk.slot_opened", &object, "ok"),
             )
             .await
+        },
+    )
+    .await
+}
+
+/// The text with Eastern Arabic and Persian digits as ASCII ones (staff type either).
+fn ascii_digits(text: &str) -> String {
+    text.trim()
+        .chars()
+        .map(|ch| match ch {
+            '\u{0660}'..='\u{0669}' => char::from(b'0' + (ch as u32 - 0x0660) as u8),
+            '\u{06F0}'..='\u{06F9}' => char::from(b'0' + (ch as u32 - 0x06F0) as u8),
+            _ => ch,
+        })
+        .collect()
+}
+
+/// Minutes since midnight of `HH:MM` on a quarter hour, `00:00` to `24:00`.
+fn quarter_hour(text: &str) -> Option<i64> {
+    let text = ascii_digits(text);
+    let (h, m) = text.split_once(':')?;
+    if h.len() != 2 || m.len() != 2 {
+        return None;
+    }
+    let (h, m): (i64, i64) = (h.parse().ok()?, m.parse().ok()?);
+    let minutes = h * 60 + m;
+    ((0..=24 * 60).contains(&minutes) && m < 60 && m % 15 == 0).then_some(minutes)
+}
+
+/// `HH:MM` of minutes since midnight (`24:00` at the day's end).
+fn hh_mm(minutes: i64) -> String {
+    format!("{:02}:{:02}", minutes / 60, minutes % 60)
+}
+
+fn closure_entry(record: ClosureRecord) -> ClosureEntry {
+    let midnight = Date::parse(&record.day)
+        .map(|date| {
+            LocalDateTime {
+                date,
+                hour: 0,
+                minute: 0,
+            }
+            .to_unix()
+        })
+        .unwrap_or(record.starts_at);
+    let (from, to) = (
+        (record.starts_at - midnight) / 60,
+        (record.ends_at - midnight) / 60,
+    );
+    ClosureEntry {
+        id: record.id,
+        date: record.day,
+        from: hh_mm(from),
+        to: hh_mm(to),
+        whole_day: from == 0 && to == 24 * 60,
+        note: record.note,
+        staff: record.staff,
+        cancelled: record.cancelled,
+    }
+}
+
+/// The directorate's closures from today to 60 days ahead, in time order (desk and supervisor).
+#[utoipa::path(get, path = "/staff/closures", tag = "desk",
+    responses((status = 200, body = Vec<ClosureEntry>),
+        (status = 401, description = "staff_unauthenticated", body = rega_api::Problem)))]
+async fn closures(
+    State(state): State<AppState>,
+    Staff(staff): Staff,
+) -> Result<ApiJson<Vec<ClosureEntry>>, ApiError> {
+    let today = LocalDateTime::from_unix(state.clock.now()).date;
+    let from = LocalDateTime {
+        date: today,
+        hour: 0,
+        minute: 0,
+    }
+    .to_unix();
+    let list = state
+        .store
+        .closures_of(&staff.directorate_id, from, from + 61 * 86_400)
+        .await?;
+    Ok(ApiJson(list.into_iter().map(closure_entry).collect()))
+}
+
+/// Closes a day or part of one at the supervisor's directorate: its slots take no bookings,
+/// every booked or checked-in appointment in it is cancelled, and each citizen is sent an SMS
+/// and asked to book again in My appointments (supervisors only).
+#[utoipa::path(post, path = "/staff/closures", tag = "desk", request_body = CloseDay,
+    params(("Idempotency-Key" = String, Header, description = "8-64 visible ASCII characters, e.g. a UUID")),
+    responses((status = 201, body = ClosureEntry),
+        (status = 400, description = "bad_request (a note of 1 to 200 characters), idempotency_key_invalid", body = rega_api::Problem),
+        (status = 401, description = "staff_unauthenticated", body = rega_api::Problem),
+        (status = 403, description = "staff_forbidden", body = rega_api::Problem),
+        (status = 409, description = "idempotency_in_progress", body = rega_api::Problem),
+        (status = 422, description = "invalid_date, outside_booking_window, staff_invalid_period, idempotency_key_reused", body = rega_api::Problem)))]
+async fn close_day(
+    State(state): State<AppState>,
+    Staff(staff): Staff,
+    request: Request,
+) -> Response {
+    if let Err(e) = supervisor(&state, &staff, "desk.closed").await {
+        return e.into_response();
+    }
+    let (state, staff) = (&state, &staff);
+    desk_write(
+        state,
+        staff,
+        request,
+        |headers: HeaderMap, body: Bytes| async move {
+            let request: CloseDay = parse_json(&headers, &body)?;
+            let date = planned_day(state, &request.date)?;
+            let note = request.note.trim();
+            if !(1..=200).contains(&note.chars().count()) {
+                return Err(ApiError::client(ErrorCode::BadRequest));
+            }
+            let (from, to) = match (request.from.as_deref(), request.to.as_deref()) {
+                (None, None) => (0, 24 * 60),
+                (Some(from), Some(to)) => (
+                    quarter_hour(from).ok_or(ApiError::client(ErrorCode::StaffInvalidPeriod))?,
+                    quarter_hour(to).ok_or(ApiError::client(ErrorCode::StaffInvalidPeriod))?,
+                ),
+                _ => return Err(ApiError::client(ErrorCode::StaffInvalidPeriod)),
+            };
+            let midnight = LocalDateTime {
+                date,
+                hour: 0,
+                minute: 0,
+            }
+            .to_unix();
+            let (starts_at, ends_at) = (midnight + from * 60, midnight + to * 60);
+            let now = state.clock.now();
+            if from >= to || ends_at <= now {
+                return Err(ApiError::client(ErrorCode::StaffInvalidPeriod));
+            }
+            let day = date.to_string();
+            let (id, cancelled) = state
+                .store
+                .close(&NewClosure {
+                    directorate_id: &staff.directorate_id,
+                    day: &day,
+                    starts_at,
+                    ends_at,
+                    note,
+                    staff_id: staff.id,
+                    now,
+                })
+                .await?;
+            state.caches.availability.clear();
+            audit(
+                state,
+                &actor(staff),
+                "desk.closed",
+                &format!(
+                    "closure:{id}:{}:{day}T{}-{}",
+                    staff.directorate_id,
+                    hh_mm(from),
+                    hh_mm(to)
+                ),
+                &format!("ok:{cancelled}"),
+            )
+            .await;
+            // The citizens are told now (should this instance stop first, the reminder job tells them).
+            if let Err(error) = crate::jobs::send_closure_notices(state).await {
+                tracing::error!(%error, "cannot send the closure notices now; the job retries");
+            }
+            let entry = ClosureEntry {
+                id,
+                date: day,
+                from: hh_mm(from),
+                to: hh_mm(to),
+                whole_day: from == 0 && to == 24 * 60,
+                note: note.to_owned(),
+                staff: staff.username.clone(),
+                cancelled: i64::try_from(cancelled).unwrap_or(i64::MAX),
+            };
+            serde_json::to_value(entry)
+                .map(|v| (StatusCode::CREATED, v))
+                .map_err(|e| ApiError::Server(e.into()))
         },
     )
     .await

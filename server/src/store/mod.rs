@@ -160,6 +160,10 @@ pub struct Appointment {
     pub starts_at: i64,
     /// Status.
     pub status: AppointmentStatus,
+    /// Booked at, Unix seconds.
+    pub created_at: i64,
+    /// When the directorate closed at its time and so cancelled it, if it did.
+    pub closed_at: Option<i64>,
 }
 
 /// A queue ticket, as the kiosk shows it.
@@ -530,7 +534,8 @@ pub enum IdempotencyState {
     },
 }
 
-/// A reminder an instance has claimed and must send.
+/// An SMS about one appointment that an instance has claimed and must send: the day-before
+/// reminder, or the notice that the directorate closed at its time.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reminder {
     /// The appointment.
@@ -541,6 +546,44 @@ pub struct Reminder {
     pub starts_at: i64,
     /// The directorate.
     pub directorate_id: String,
+}
+
+/// A supervisor's closure of a day or part of one, to be stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewClosure<'a> {
+    /// The directorate.
+    pub directorate_id: &'a str,
+    /// The day, `YYYY-MM-DD` (Baghdad).
+    pub day: &'a str,
+    /// The period closed, Unix seconds: `[starts_at, ends_at)`.
+    pub starts_at: i64,
+    /// End of the period.
+    pub ends_at: i64,
+    /// The supervisor's note for the desk (never sent to citizens).
+    pub note: &'a str,
+    /// Who closed it.
+    pub staff_id: i64,
+    /// Now.
+    pub now: i64,
+}
+
+/// A stored closure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClosureRecord {
+    /// Its number.
+    pub id: i64,
+    /// The day, `YYYY-MM-DD`.
+    pub day: String,
+    /// Start of the period, Unix seconds.
+    pub starts_at: i64,
+    /// End of the period (exclusive).
+    pub ends_at: i64,
+    /// The supervisor's note.
+    pub note: String,
+    /// The supervisor's sign-in name.
+    pub staff: String,
+    /// Appointments it cancelled.
+    pub cancelled: i64,
 }
 
 /// Everything the server keeps. Both implementations pass one conformance suite
@@ -571,7 +614,8 @@ pub trait Store: Send + Sync + 'static {
     async fn insert_citizen(&self, citizen: &NewCitizen) -> Result<i64, StoreError>;
 
     /// Creates the slots that do not exist yet (capacity = the directorate's counters for the
-    /// service); existing slots are left as they are. Returns how many were created.
+    /// service, or 0 inside a closure); existing slots are left as they are. Returns how many
+    /// were created.
     async fn ensure_slots(
         &self,
         directorate_id: &str,
@@ -713,7 +757,8 @@ pub trait Store: Send + Sync + 'static {
 
     /// Sets the capacity of a directorate's slots of a service starting in `[from, to)`, except
     /// where more places are already booked than the new capacity (those keep theirs, so no
-    /// booking is lost): (slots changed, slots kept).
+    /// booking is lost) and where the directorate is closed (those stay closed): (slots
+    /// changed, slots kept).
     async fn set_capacity(
         &self,
         directorate_id: &str,
@@ -827,6 +872,29 @@ pub trait Store: Send + Sync + 'static {
         now: i64,
         rules: &crate::domain::rules::BookingRules,
     ) -> Result<Ticket, CheckInError>;
+
+    /// Closes a directorate's period, in one transaction: the closure is stored, every slot
+    /// starting in it takes no more bookings, every booked or checked-in appointment in it is
+    /// cancelled with the closure's id on it (a waiting ticket is done), and each citizen gets
+    /// back the booking it cost (the 30-day limit). Returns the closure's id and how many
+    /// appointments were cancelled.
+    async fn close(&self, closure: &NewClosure<'_>) -> Result<(i64, u64), StoreError>;
+
+    /// The closures of a directorate overlapping `[from, to)`, in time order.
+    async fn closures_of(
+        &self,
+        directorate_id: &str,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<ClosureRecord>, StoreError>;
+
+    /// Claims up to `limit` appointments cancelled by a closure whose citizen has not been told,
+    /// marking them; each is claimed by exactly one caller, also across instances.
+    async fn claim_closure_notices(
+        &self,
+        now: i64,
+        limit: u32,
+    ) -> Result<Vec<Reminder>, StoreError>;
 
     /// Claims up to `limit` booked appointments starting in `[from, to)` whose reminder has not
     /// been claimed, marking them; each appointment is claimed by exactly one caller, also

@@ -18,8 +18,8 @@ use super::{
     SessionRecord, Slot, SmsRecord, Store, StoreError, new_reference,
 };
 use super::{
-    AttendanceError, CalledTicket, CheckInError, DayEntry, IdempotencyOwner, KioskDevice,
-    StaffRecord, StaffRole, StaffSession, Ticket, TicketState,
+    AttendanceError, CalledTicket, CheckInError, ClosureRecord, DayEntry, IdempotencyOwner,
+    KioskDevice, NewClosure, StaffRecord, StaffRole, StaffSession, Ticket, TicketState,
 };
 
 /// The PostgreSQL store.
@@ -57,8 +57,8 @@ impl PgStore {
     }
 }
 
-const APPOINTMENT_COLUMNS: &str =
-    "a.reference, a.citizen_id, a.slot_id, a.service, a.status, s.directorate_id, s.starts_at";
+const APPOINTMENT_COLUMNS: &str = "a.reference, a.citizen_id, a.slot_id, a.service, a.status, s.directorate_id, s.starts_at, \
+     a.created_at, a.updated_at, a.closure_id";
 
 fn appointment(row: &PgRow) -> Result<Appointment, StoreError> {
     let reference: String = row.try_get("reference")?;
@@ -75,6 +75,23 @@ fn appointment(row: &PgRow) -> Result<Appointment, StoreError> {
         starts_at: row.try_get("starts_at")?,
         status: AppointmentStatus::from_code(&status)
             .ok_or_else(|| StoreError::Corrupt(format!("status {status}")))?,
+        created_at: row.try_get("created_at")?,
+        closed_at: match row.try_get::<Option<i64>, _>("closure_id")? {
+            Some(_) => Some(row.try_get("updated_at")?),
+            None => None,
+        },
+    })
+}
+
+fn closure_record(row: &PgRow) -> Result<ClosureRecord, StoreError> {
+    Ok(ClosureRecord {
+        id: row.try_get("id")?,
+        day: row.try_get("day")?,
+        starts_at: row.try_get("starts_at")?,
+        ends_at: row.try_get("ends_at")?,
+        note: row.try_get("note")?,
+        staff: row.try_get("username")?,
+        cancelled: row.try_get("cancelled")?,
     })
 }
 
@@ -330,7 +347,9 @@ impl Store for PgStore {
     ) -> Result<u64, StoreError> {
         let created = sqlx::query(
             "INSERT INTO slot (directorate_id, service, starts_at, capacity) \
-             SELECT c.directorate_id, c.service, s.start, c.counters \
+             SELECT c.directorate_id, c.service, s.start, \
+               CASE WHEN EXISTS (SELECT 1 FROM closure z WHERE z.directorate_id = c.directorate_id \
+                 AND z.starts_at <= s.start AND z.ends_at > s.start) THEN 0 ELSE c.counters END \
              FROM counter c CROSS JOIN UNNEST($3::BIGINT[]) AS s(start) \
              WHERE c.directorate_id = $1 AND c.service = $2 \
              ON CONFLICT (directorate_id, service, starts_at) DO NOTHING",
@@ -417,13 +436,16 @@ impl Store for PgStore {
         let mut tx = self.pool.begin().await?;
         lock_citizen(&mut tx, citizen_id).await?;
         let current = fetch_appointment(&mut tx, citizen_id, reference).await?;
-        if current.status != AppointmentStatus::Booked {
-            return Err(BookError::NotChangeable);
-        }
         sqlx::query("SELECT id FROM slot WHERE id = ANY($1) ORDER BY id FOR UPDATE")
             .bind([current.slot_id, new_slot_id])
             .fetch_all(&mut *tx)
             .await?;
+        // Read again under the slot's lock: a closure of the directorate that held it may have
+        // cancelled the appointment meanwhile.
+        let current = fetch_appointment(&mut tx, citizen_id, reference).await?;
+        if current.status != AppointmentStatus::Booked {
+            return Err(BookError::NotChangeable);
+        }
         let request = BookRequest {
             slot_id: new_slot_id,
             service: current.service,
@@ -453,6 +475,13 @@ impl Store for PgStore {
     ) -> Result<Appointment, BookError> {
         let mut tx = self.pool.begin().await?;
         lock_citizen(&mut tx, citizen_id).await?;
+        let current = fetch_appointment(&mut tx, citizen_id, reference).await?;
+        sqlx::query("SELECT id FROM slot WHERE id = $1 FOR UPDATE")
+            .bind(current.slot_id)
+            .fetch_all(&mut *tx)
+            .await?;
+        // Read again under the slot's lock (slots before appointments, the order a closure of
+        // the directorate takes them in): the closure may have cancelled it meanwhile.
         let current = fetch_appointment(&mut tx, citizen_id, reference).await?;
         if current.status != AppointmentStatus::Booked {
             return Err(BookError::NotChangeable);
@@ -884,7 +913,8 @@ impl Store for PgStore {
         capacity: i64,
     ) -> Result<(u64, u64), StoreError> {
         let mut tx = self.pool.begin().await?;
-        let changed = sqlx::query("UPDATE slot SET capacity = $1 WHERE directorate_id = $2 AND service = $3 AND starts_at >= $4 AND starts_at < $5 AND booked <= $1")
+        let changed = sqlx::query("UPDATE slot SET capacity = $1 WHERE directorate_id = $2 AND service = $3 AND starts_at >= $4 AND starts_at < $5 AND booked <= $1 \
+             AND NOT EXISTS (SELECT 1 FROM closure z WHERE z.directorate_id = slot.directorate_id AND z.starts_at <= slot.starts_at AND z.ends_at > slot.starts_at)")
             .bind(i32::try_from(capacity).unwrap_or(i32::MAX))
             .bind(directorate_id)
             .bind(service.code())
@@ -1331,6 +1361,124 @@ impl Store for PgStore {
             ahead,
             again,
         })
+    }
+
+    async fn close(&self, closure: &NewClosure<'_>) -> Result<(i64, u64), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        // The period's slots first: a booking in flight finishes before (and is then cancelled
+        // here) or waits and finds the slot closed, in the lock order bookings use.
+        sqlx::query(
+            "SELECT id FROM slot WHERE directorate_id = $1 AND starts_at >= $2 AND starts_at < $3 \
+             ORDER BY id FOR UPDATE",
+        )
+        .bind(closure.directorate_id)
+        .bind(closure.starts_at)
+        .bind(closure.ends_at)
+        .fetch_all(&mut *tx)
+        .await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO closure (directorate_id, day, starts_at, ends_at, note, staff_id, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(closure.directorate_id)
+        .bind(closure.day)
+        .bind(closure.starts_at)
+        .bind(closure.ends_at)
+        .bind(closure.note)
+        .bind(closure.staff_id)
+        .bind(closure.now)
+        .fetch_one(&mut *tx)
+        .await?;
+        let cancelled = sqlx::query(
+            "UPDATE appointment SET status = 'cancelled', closure_id = $1, updated_at = $2 \
+             WHERE status IN ('booked', 'checked_in') AND slot_id IN \
+               (SELECT id FROM slot WHERE directorate_id = $3 AND starts_at >= $4 AND starts_at < $5)",
+        )
+        .bind(id)
+        .bind(closure.now)
+        .bind(closure.directorate_id)
+        .bind(closure.starts_at)
+        .bind(closure.ends_at)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        sqlx::query(
+            "UPDATE ticket SET status = 'done' WHERE status = 'waiting' \
+             AND appointment_id IN (SELECT id FROM appointment WHERE closure_id = $1)",
+        )
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "UPDATE slot SET capacity = 0, booked = booked - \
+               (SELECT COUNT(*) FROM appointment a WHERE a.slot_id = slot.id AND a.closure_id = $1) \
+             WHERE directorate_id = $2 AND starts_at >= $3 AND starts_at < $4",
+        )
+        .bind(id)
+        .bind(closure.directorate_id)
+        .bind(closure.starts_at)
+        .bind(closure.ends_at)
+        .execute(&mut *tx)
+        .await?;
+        // The booking the closure cancelled does not count against the citizen's limit.
+        let citizens: Vec<i64> =
+            sqlx::query_scalar("SELECT citizen_id FROM appointment WHERE closure_id = $1")
+                .bind(id)
+                .fetch_all(&mut *tx)
+                .await?;
+        for citizen_id in citizens {
+            sqlx::query(
+                "DELETE FROM booking_change WHERE ctid = \
+                   (SELECT ctid FROM booking_change WHERE citizen_id = $1 ORDER BY at DESC LIMIT 1)",
+            )
+            .bind(citizen_id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok((id, cancelled))
+    }
+
+    async fn closures_of(
+        &self,
+        directorate_id: &str,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<ClosureRecord>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT z.id, z.day, z.starts_at, z.ends_at, z.note, st.username, \
+               (SELECT COUNT(*) FROM appointment a WHERE a.closure_id = z.id) AS cancelled \
+             FROM closure z JOIN staff st ON st.id = z.staff_id \
+             WHERE z.directorate_id = $1 AND z.ends_at > $2 AND z.starts_at < $3 ORDER BY z.starts_at, z.id",
+        )
+        .bind(directorate_id)
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(closure_record).collect()
+    }
+
+    async fn claim_closure_notices(
+        &self,
+        now: i64,
+        limit: u32,
+    ) -> Result<Vec<Reminder>, StoreError> {
+        // SKIP LOCKED: instances running this at the same moment each take other rows.
+        let rows = sqlx::query(
+            "WITH due AS ( \
+                 SELECT a.id FROM appointment a \
+                 WHERE a.closure_id IS NOT NULL AND a.closure_sms_at IS NULL \
+                 ORDER BY a.id LIMIT $1 FOR UPDATE OF a SKIP LOCKED) \
+             UPDATE appointment a SET closure_sms_at = $2 FROM due, slot s, citizen c \
+             WHERE a.id = due.id AND s.id = a.slot_id AND c.id = a.citizen_id \
+             RETURNING a.reference, c.phone, s.starts_at, s.directorate_id",
+        )
+        .bind(i64::from(limit))
+        .bind(now)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(reminder).collect()
     }
 
     async fn claim_reminders(

@@ -22,8 +22,8 @@ use super::{
     SessionRecord, Slot, SmsRecord, Store, StoreError, new_reference,
 };
 use super::{
-    AttendanceError, CalledTicket, CheckInError, DayEntry, IdempotencyOwner, KioskDevice,
-    StaffRecord, StaffRole, StaffSession, Ticket, TicketState,
+    AttendanceError, CalledTicket, CheckInError, ClosureRecord, DayEntry, IdempotencyOwner,
+    KioskDevice, NewClosure, StaffRecord, StaffRole, StaffSession, Ticket, TicketState,
 };
 
 /// The SQLite store.
@@ -64,8 +64,8 @@ impl SqliteStore {
     }
 }
 
-const APPOINTMENT_COLUMNS: &str =
-    "a.reference, a.citizen_id, a.slot_id, a.service, a.status, s.directorate_id, s.starts_at";
+const APPOINTMENT_COLUMNS: &str = "a.reference, a.citizen_id, a.slot_id, a.service, a.status, s.directorate_id, s.starts_at, \
+     a.created_at, a.updated_at, a.closure_id";
 
 fn appointment(row: &SqliteRow) -> Result<Appointment, StoreError> {
     let reference: String = row.try_get("reference")?;
@@ -82,6 +82,23 @@ fn appointment(row: &SqliteRow) -> Result<Appointment, StoreError> {
         starts_at: row.try_get("starts_at")?,
         status: AppointmentStatus::from_code(&status)
             .ok_or_else(|| StoreError::Corrupt(format!("status {status}")))?,
+        created_at: row.try_get("created_at")?,
+        closed_at: match row.try_get::<Option<i64>, _>("closure_id")? {
+            Some(_) => Some(row.try_get("updated_at")?),
+            None => None,
+        },
+    })
+}
+
+fn closure_record(row: &SqliteRow) -> Result<ClosureRecord, StoreError> {
+    Ok(ClosureRecord {
+        id: row.try_get("id")?,
+        day: row.try_get("day")?,
+        starts_at: row.try_get("starts_at")?,
+        ends_at: row.try_get("ends_at")?,
+        note: row.try_get("note")?,
+        staff: row.try_get("username")?,
+        cancelled: row.try_get("cancelled")?,
     })
 }
 
@@ -328,7 +345,10 @@ impl Store for SqliteStore {
         for start in starts {
             created += sqlx::query(
                 "INSERT INTO slot (directorate_id, service, starts_at, capacity) \
-                 SELECT directorate_id, service, ?, counters FROM counter WHERE directorate_id = ? AND service = ? \
+                 SELECT c.directorate_id, c.service, ?1, \
+                   CASE WHEN EXISTS (SELECT 1 FROM closure z WHERE z.directorate_id = c.directorate_id \
+                     AND z.starts_at <= ?1 AND z.ends_at > ?1) THEN 0 ELSE c.counters END \
+                 FROM counter c WHERE c.directorate_id = ?2 AND c.service = ?3 \
                  ON CONFLICT (directorate_id, service, starts_at) DO NOTHING",
             )
             .bind(start)
@@ -877,7 +897,8 @@ impl Store for SqliteStore {
         capacity: i64,
     ) -> Result<(u64, u64), StoreError> {
         let mut tx = self.write().await?;
-        let changed = sqlx::query("UPDATE slot SET capacity = ?1 WHERE directorate_id = ?2 AND service = ?3 AND starts_at >= ?4 AND starts_at < ?5 AND booked <= ?1")
+        let changed = sqlx::query("UPDATE slot SET capacity = ?1 WHERE directorate_id = ?2 AND service = ?3 AND starts_at >= ?4 AND starts_at < ?5 AND booked <= ?1 \
+             AND NOT EXISTS (SELECT 1 FROM closure z WHERE z.directorate_id = slot.directorate_id AND z.starts_at <= slot.starts_at AND z.ends_at > slot.starts_at)")
             .bind(capacity)
             .bind(directorate_id)
             .bind(service.code())
@@ -1319,6 +1340,116 @@ impl Store for SqliteStore {
             ahead,
             again,
         })
+    }
+
+    async fn close(&self, closure: &NewClosure<'_>) -> Result<(i64, u64), StoreError> {
+        let mut tx = self.write().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO closure (directorate_id, day, starts_at, ends_at, note, staff_id, created_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(closure.directorate_id)
+        .bind(closure.day)
+        .bind(closure.starts_at)
+        .bind(closure.ends_at)
+        .bind(closure.note)
+        .bind(closure.staff_id)
+        .bind(closure.now)
+        .fetch_one(&mut *tx)
+        .await?;
+        let cancelled = sqlx::query(
+            "UPDATE appointment SET status = 'cancelled', closure_id = ?1, updated_at = ?2 \
+             WHERE status IN ('booked', 'checked_in') AND slot_id IN \
+               (SELECT id FROM slot WHERE directorate_id = ?3 AND starts_at >= ?4 AND starts_at < ?5)",
+        )
+        .bind(id)
+        .bind(closure.now)
+        .bind(closure.directorate_id)
+        .bind(closure.starts_at)
+        .bind(closure.ends_at)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        sqlx::query(
+            "UPDATE ticket SET status = 'done' WHERE status = 'waiting' \
+             AND appointment_id IN (SELECT id FROM appointment WHERE closure_id = ?)",
+        )
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "UPDATE slot SET capacity = 0, booked = booked - \
+               (SELECT COUNT(*) FROM appointment a WHERE a.slot_id = slot.id AND a.closure_id = ?1) \
+             WHERE directorate_id = ?2 AND starts_at >= ?3 AND starts_at < ?4",
+        )
+        .bind(id)
+        .bind(closure.directorate_id)
+        .bind(closure.starts_at)
+        .bind(closure.ends_at)
+        .execute(&mut *tx)
+        .await?;
+        // The booking the closure cancelled does not count against the citizen's limit.
+        let citizens: Vec<i64> =
+            sqlx::query_scalar("SELECT citizen_id FROM appointment WHERE closure_id = ?")
+                .bind(id)
+                .fetch_all(&mut *tx)
+                .await?;
+        for citizen_id in citizens {
+            sqlx::query(
+                "DELETE FROM booking_change WHERE rowid = \
+                   (SELECT rowid FROM booking_change WHERE citizen_id = ? ORDER BY at DESC LIMIT 1)",
+            )
+            .bind(citizen_id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok((id, cancelled))
+    }
+
+    async fn closures_of(
+        &self,
+        directorate_id: &str,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<ClosureRecord>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT z.id, z.day, z.starts_at, z.ends_at, z.note, st.username, \
+               (SELECT COUNT(*) FROM appointment a WHERE a.closure_id = z.id) AS cancelled \
+             FROM closure z JOIN staff st ON st.id = z.staff_id \
+             WHERE z.directorate_id = ? AND z.ends_at > ? AND z.starts_at < ? ORDER BY z.starts_at, z.id",
+        )
+        .bind(directorate_id)
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(closure_record).collect()
+    }
+
+    async fn claim_closure_notices(
+        &self,
+        now: i64,
+        limit: u32,
+    ) -> Result<Vec<Reminder>, StoreError> {
+        let mut tx = self.write().await?;
+        let rows = sqlx::query(
+            "SELECT a.id, a.reference, c.phone, s.starts_at, s.directorate_id FROM appointment a \
+             JOIN slot s ON s.id = a.slot_id JOIN citizen c ON c.id = a.citizen_id \
+             WHERE a.closure_id IS NOT NULL AND a.closure_sms_at IS NULL ORDER BY a.id LIMIT ?",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(&mut *tx)
+        .await?;
+        for row in &rows {
+            sqlx::query("UPDATE appointment SET closure_sms_at = ? WHERE id = ?")
+                .bind(now)
+                .bind(row.try_get::<i64, _>("id")?)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        rows.iter().map(reminder).collect()
     }
 
     async fn claim_reminders(

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{Db, THURSDAY_9AM, spawn_demo};
 
-const OPERATIONS: [(&str, &str); 36] = [
+const OPERATIONS: [(&str, &str); 38] = [
     ("GET", "/appointments"),
     ("GET", "/appointments/{reference}"),
     ("GET", "/appointments/{reference}/calendar.ics"),
@@ -23,6 +23,7 @@ const OPERATIONS: [(&str, &str); 36] = [
     ("GET", "/licence"),
     ("GET", "/licence/token"),
     ("GET", "/services"),
+    ("GET", "/staff/closures"),
     ("GET", "/staff/day"),
     ("GET", "/staff/kiosks"),
     ("GET", "/staff/me"),
@@ -39,6 +40,7 @@ const OPERATIONS: [(&str, &str); 36] = [
     ("POST", "/staff/appointments/{reference}/no-show"),
     ("POST", "/staff/call-next"),
     ("POST", "/staff/capacity"),
+    ("POST", "/staff/closures"),
     ("POST", "/staff/kiosks"),
     ("POST", "/staff/kiosks/{id}/revoke"),
     ("POST", "/staff/sign-in"),
@@ -590,6 +592,38 @@ async fn every_response_of_a_tour_of_the_api_matches_its_documented_schema() {
         )
         .await;
     }
+    for (who, body) in [
+        (
+            supervisor(),
+            json!({ "date": "2026-11-30", "from": "10:00", "to": "12:00", "note": "burst pipe" }),
+        ),
+        (
+            supervisor(),
+            json!({ "date": "2026-11-30", "from": "12:00", "to": "10:00", "note": "backwards" }),
+        ),
+        (supervisor(), json!({ "date": "2026-11-30", "note": "" })),
+        (
+            desk(),
+            json!({ "date": "2026-11-30", "note": "not a supervisor" }),
+        ),
+    ] {
+        let _ = call(
+            "POST",
+            "/staff/closures",
+            "/staff/closures".into(),
+            who,
+            Some(body),
+        )
+        .await;
+    }
+    let _ = call(
+        "GET",
+        "/staff/closures",
+        "/staff/closures".into(),
+        desk(),
+        None,
+    )
+    .await;
     let id = serde_json::from_str::<Value>(&enrolled).expect("JSON")["id"]
         .as_i64()
         .expect("an id");

@@ -41,6 +41,8 @@ fn state_of(day: &DayAvailability) -> DayState {
     match day.closed {
         Some(ClosedReason::Weekend) => DayState::Weekend,
         Some(ClosedReason::Holiday) => DayState::Holiday(day.holiday.clone()),
+        // Closed by the directorate: shown as closed, like a holiday without a name.
+        Some(ClosedReason::Closure) => DayState::Holiday(None),
         None if day.places_left > 0 => DayState::Free(day.places_left),
         None => DayState::Full,
     }
