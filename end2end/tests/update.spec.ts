@@ -2,47 +2,7 @@
 // page of the old release is open, the old release's cache is deleted, and offline the app then
 // comes wholly from the new release — never a mix of the two.
 import { test, expect, type Page } from '@playwright/test';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, openSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-
-const rega = process.env.REGA_BIN ?? '';
-const dist = process.env.REGA_DIST ?? '';
-const nextDist = process.env.REGA_NEXT_DIST ?? '';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-/** `rega serve` of one release on a port; resolves once it is ready. */
-async function serve(distDir: string, port: number, dataDir: string): Promise<ChildProcess> {
-  const child = spawn(rega, ['serve', '--demo', '--port', String(port), '--data-dir', dataDir, '--dist-dir', distDir], { stdio: ['ignore', 'ignore', openSync(`${dataDir}.log`, 'a')] });
-  for (let i = 0; i < 150; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/readyz`, { signal: AbortSignal.timeout(2_000) })).ok) return child;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill();
-  throw new Error('rega serve did not become ready');
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
-}
+import { dist, freePort, freshDataDir, nextDist, rega, serve, stop } from './fixtures/server';
 
 const release = (page: Page) => page.evaluate(() => document.querySelector('meta[name=rega-release]')?.getAttribute('content') ?? null);
 const appFile = (page: Page) => page.locator('script[data-wasm]').getAttribute('data-wasm');
@@ -52,7 +12,7 @@ test('an updated build is picked up on the next online visit, with no mix of rel
   test.skip(info.project.name !== 'phone', 'one run: it starts its own servers');
   expect(rega && dist && nextDist, 'run through cargo xtask test').toBeTruthy();
   const port = await freePort();
-  const dataDir = mkdtempSync(`${tmpdir()}/rega-update-`);
+  const dataDir = freshDataDir('update');
   const origin = `http://127.0.0.1:${port}`;
   let server = await serve(dist, port, dataDir);
   const context = await browser.newContext();

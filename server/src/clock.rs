@@ -21,6 +21,24 @@ impl Clock for SystemClock {
     }
 }
 
+/// The system clock shifted by a fixed offset: demo mode's `--clock-offset-minutes`, for
+/// rehearsing a later day on the demo data.
+#[derive(Debug, Clone, Copy)]
+pub struct OffsetClock(i64);
+
+impl OffsetClock {
+    /// The system clock `minutes` ahead (negative: behind).
+    pub fn minutes(minutes: i64) -> OffsetClock {
+        OffsetClock(minutes.saturating_mul(60))
+    }
+}
+
+impl Clock for OffsetClock {
+    fn now(&self) -> i64 {
+        SystemClock.now().saturating_add(self.0)
+    }
+}
+
 /// A clock that stands still until moved.
 #[derive(Debug, Default)]
 pub struct TestClock(AtomicI64);

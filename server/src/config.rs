@@ -56,6 +56,17 @@ pub struct ServeArgs {
         value_parser = clap::value_parser!(u32).range(1..))]
     pub codes_per_address: u32,
 
+    /// Demo mode only: runs the server's clock this many minutes ahead (or behind), to rehearse
+    /// a later day on the demo data, e.g. checking in at the kiosk for an appointment booked for
+    /// tomorrow. Refused without `--demo`: a real server keeps the real time.
+    #[arg(
+        long,
+        env = "REGA_CLOCK_OFFSET_MINUTES",
+        default_value_t = 0,
+        allow_negative_numbers = true
+    )]
+    pub clock_offset_minutes: i64,
+
     /// Log format: `text` for people, `json` for log collectors.
     #[arg(long, env = "REGA_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"])]
     pub log_format: String,

@@ -253,6 +253,11 @@ async fn serve_async(args: ServeArgs) -> anyhow::Result<()> {
     let shutdown = shutdown_signal()?;
     let store = open_store(&args.data_dir, args.database_url.as_deref()).await?;
 
+    if args.clock_offset_minutes != 0 && !args.demo {
+        anyhow::bail!(
+            "--clock-offset-minutes is for demo mode only (rehearsing a later day on demo data); a real server keeps the real time"
+        );
+    }
     let address = SocketAddr::new(args.bind, args.port);
     let listener = TcpListener::bind(address).await.map_err(|error| match error.kind() {
         std::io::ErrorKind::AddrInUse => anyhow::anyhow!(
@@ -274,6 +279,15 @@ async fn serve_async(args: ServeArgs) -> anyhow::Result<()> {
     }
 
     let mut state = AppState::new(store, args.dist_dir.clone(), args.demo);
+    if args.clock_offset_minutes != 0 {
+        tracing::warn!(
+            minutes = args.clock_offset_minutes,
+            "demo: the server's clock runs shifted by --clock-offset-minutes"
+        );
+        state = state.with_clock(std::sync::Arc::new(crate::clock::OffsetClock::minutes(
+            args.clock_offset_minutes,
+        )));
+    }
     state.codes_per_address = args.codes_per_address;
     match (&args.sms_gateway_url, args.demo) {
         (Some(url), _) => {

@@ -92,6 +92,31 @@ fn a_bad_database_url_is_refused_clearly() {
 }
 
 #[test]
+fn a_shifted_clock_is_refused_outside_demo_mode() {
+    let data = tempfile::tempdir().expect("a temporary directory");
+    let out = rega()
+        .args([
+            "serve",
+            "--port",
+            "0",
+            "--clock-offset-minutes",
+            "1440",
+            "--data-dir",
+        ])
+        .arg(data.path())
+        .env_remove("DATABASE_URL")
+        .env_remove("REGA_DEMO")
+        .output()
+        .expect("rega runs");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("rega: error: --clock-offset-minutes is for demo mode only"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn sigterm_stops_the_server_gracefully_with_success() {
     use std::io::{BufRead as _, BufReader};
     let data = tempfile::tempdir().expect("a temporary directory");
