@@ -1,9 +1,11 @@
-// A directorate's day (SPEC §3.5, §3.7): a citizen with an appointment checks in at the kiosk by
-// the scanner, the desk calls the ticket, the waiting hall's board shows it within two seconds,
-// the desk records attendance, and the citizen sees it in My appointments; and a no-show.
-import { test, expect, type Browser, type Page } from '@playwright/test';
+// A directorate's day (SPEC §3.5, §3.7): a citizen books, checks in at the kiosk by the scanner
+// on the day, the desk calls the ticket, the waiting hall's board shows it within two seconds,
+// the desk records attendance, and the citizen sees it in My appointments; a no-show; and a
+// supervisor's closure, which the citizen learns of by SMS and in My appointments.
+import { test, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { apiGet, directorateMsg, expectNoAxeViolations, msg, signInQuickly, useLocale, type Locale } from './fixtures/app';
+import { dist, freePort, freshDataDir, serve, stop } from './fixtures/server';
 
 const rega = process.env.REGA_BIN ?? '';
 const dataDir = process.env.REGA_DATA_DIR ?? '';
@@ -31,67 +33,165 @@ async function deskSignIn(page: Page, locale: Locale, username: string): Promise
   await expect(page.getByRole('heading', { level: 2, name: directorateMsg(locale, 'desk.day_title') })).toBeVisible();
 }
 
-test('a full day: kiosk check-in, the desk calls, the board shows it, attended, the citizen sees it', async ({ browser, context, page }, info) => {
-  test.skip(info.project.name !== 'desktop', 'the desk and the board are large screens');
-  expect(rega && dataDir, 'run through cargo xtask test').toBeTruthy();
-  const citizen = await citizenPage(browser, '300000000003');
-  const reference = await appointmentOf(citizen);
+test('a full day: a citizen books, checks in at the kiosk on the day, the desk calls, the board shows it, attended, the citizen sees it', async ({ browser }, info) => {
+  test.skip(info.project.name !== 'desktop', 'the desk and the board are large screens; it runs its own server');
+  expect(rega && dist, 'run through cargo xtask test').toBeTruthy();
+  // A server of its own: the test books for the next working day, then restarts it with its
+  // demo clock on that day, 30 minutes before the appointment (--clock-offset-minutes).
+  const port = await freePort();
+  const dataDir = freshDataDir('day');
+  let server = await serve(dist, port, dataDir);
+  const contexts: BrowserContext[] = [];
+  const open = async (locale: Locale): Promise<Page> => {
+    const context = await browser.newContext({ baseURL: `http://127.0.0.1:${port}` });
+    await context.addInitScript((l) => localStorage.setItem('rega.locale', l), locale);
+    contexts.push(context);
+    return context.newPage();
+  };
+  try {
+    // The citizen books a medical check at Erbil through the journey: the first free day, the
+    // first time.
+    const citizen = await open('en');
+    const id = '200000000001';
+    await citizen.goto('/');
+    await signInQuickly(citizen, id, false);
+    await citizen.goto('/book');
+    await citizen.getByLabel(msg('en', 'service.medical_check')).check();
+    await citizen.getByRole('button', { name: msg('en', 'common.continue') }).click();
+    await citizen.getByLabel('Erbil Traffic Directorate').check();
+    await citizen.getByRole('button', { name: msg('en', 'common.continue') }).click();
+    await citizen.locator('a.rg-calendar__link').first().click();
+    await citizen.locator('input[name=time]').first().check();
+    await citizen.getByRole('button', { name: msg('en', 'common.continue') }).click();
+    await citizen.getByRole('button', { name: msg('en', 'book.confirm') }).click();
+    await expect(citizen).toHaveURL(/\/appointments\/RG-[^?]+\?done=booked$/);
+    const reference = new URL(citizen.url()).pathname.split('/').pop() ?? '';
+    const booked = await apiGet<{ starts_at: string; status: string }>(citizen, `/appointments/${reference}`);
+    expect(booked.status).toBe('booked');
 
-  // The kiosk: the scanner types the appointment QR's text and Enter.
-  const kioskContext = await browser.newContext();
-  await kioskContext.addInitScript(() => localStorage.setItem('rega.locale', 'en'));
-  const kiosk = await kioskContext.newPage();
-  const enrolled = execFileSync(rega, ['kiosk', 'enrol', '--directorate', 'erbil', '--label', 'day test', '--data-dir', dataDir], { encoding: 'utf8' });
-  await kiosk.goto('/kiosk');
-  await kiosk.getByLabel(directorateMsg('en', 'kiosk.enrol_label')).fill(enrolled.trim().split('\n')[1]);
-  await kiosk.getByRole('button', { name: directorateMsg('en', 'kiosk.enrol_button') }).click();
-  await kiosk.getByLabel(directorateMsg('en', 'kiosk.reference_label')).focus();
-  await kiosk.keyboard.insertText(reference);
-  await kiosk.keyboard.press('Enter');
-  const ticket = (await kiosk.locator('.rg-ticket__number').textContent()) ?? '';
-  expect(ticket).toMatch(/^M-\d{3}$/);
+    // The day comes.
+    const offset = Math.ceil((Date.parse(booked.starts_at) - 30 * 60_000 - Date.now()) / 60_000);
+    await stop(server);
+    server = await serve(dist, port, dataDir, ['--clock-offset-minutes', String(offset)]);
 
-  // The waiting hall's board, open all the while.
-  const boardContext = await browser.newContext();
-  await boardContext.addInitScript(() => localStorage.setItem('rega.locale', 'en'));
-  const board = await boardContext.newPage();
-  await board.goto('/board?directorate=erbil');
-  await expect(board.getByRole('heading', { level: 1 })).toHaveText(msg('en', 'board.title'));
+    // The kiosk: the scanner types the appointment QR's text and Enter.
+    const kiosk = await open('en');
+    const enrolled = execFileSync(rega, ['kiosk', 'enrol', '--directorate', 'erbil', '--label', 'day test', '--data-dir', dataDir], { encoding: 'utf8' });
+    await kiosk.goto('/kiosk');
+    await kiosk.getByLabel(directorateMsg('en', 'kiosk.enrol_label')).fill(enrolled.trim().split('\n')[1]);
+    await kiosk.getByRole('button', { name: directorateMsg('en', 'kiosk.enrol_button') }).click();
+    await kiosk.getByLabel(directorateMsg('en', 'kiosk.reference_label')).focus();
+    await kiosk.keyboard.insertText(reference);
+    await kiosk.keyboard.press('Enter');
+    const ticket = (await kiosk.locator('.rg-ticket__number').textContent()) ?? '';
+    expect(ticket).toBe('M-001');
 
-  // The desk: its day lists the appointment as checked in with its ticket.
-  await useLocale(context, 'en');
-  await deskSignIn(page, 'en', 'erbil-desk');
-  const row = page.getByRole('row').filter({ hasText: reference });
-  await expect(row).toContainText(directorateMsg('en', 'desk.status.checked_in'));
-  await expect(row).toContainText(ticket);
-  await expectNoAxeViolations(page);
-  await page.getByLabel(/^M – /).check();
-  await page.getByLabel(directorateMsg('en', 'desk.counter')).fill('3');
-  // Other tests' kiosk citizens may be waiting before this one: call until it is this ticket.
-  for (let i = 0; i < 6; i++) {
-    await page.getByRole('button', { name: directorateMsg('en', 'desk.call_next') }).click();
-    const status = page.getByRole('status').filter({ hasText: /Now calling|Nobody/ });
-    await expect(status).toBeVisible();
-    if ((await status.textContent())?.includes(ticket)) break;
+    // The waiting hall's board, open all the while.
+    const board = await open('en');
+    await board.goto('/board?directorate=erbil');
+    await expect(board.getByRole('heading', { level: 1 })).toHaveText(msg('en', 'board.title'));
+
+    // The desk: its day lists the appointment as checked in with its ticket, and calls it.
+    const desk = await open('en');
+    await deskSignIn(desk, 'en', 'erbil-desk');
+    const row = desk.getByRole('row').filter({ hasText: reference });
+    await expect(row).toContainText(directorateMsg('en', 'desk.status.checked_in'));
+    await expect(row).toContainText(ticket);
+    await expectNoAxeViolations(desk);
+    await desk.getByLabel(/^M – /).check();
+    await desk.getByLabel(directorateMsg('en', 'desk.counter')).fill('3');
+    await desk.getByRole('button', { name: directorateMsg('en', 'desk.call_next') }).click();
+    await expect(desk.getByRole('status').filter({ hasText: ticket })).toContainText('counter 3');
+
+    // The board shows the call within two seconds, first.
+    const called = Date.now();
+    await expect(board.locator('.rg-board__latest')).toContainText(ticket, { timeout: 2_000 });
+    expect(Date.now() - called).toBeLessThan(2_000);
+    await expect(board.locator('.rg-board__latest')).toContainText('3');
+    await expect(board.locator('body')).not.toContainText(reference);
+    await expectNoAxeViolations(board);
+
+    await row.getByRole('button', { name: directorateMsg('en', 'desk.for_reference', { action: directorateMsg('en', 'desk.attended'), reference }) }).click();
+    await expect(row).toContainText(directorateMsg('en', 'desk.status.attended'));
+    await expect(row.getByRole('button')).toHaveCount(0);
+
+    // The citizen sees it (signing in again: a day has passed).
+    await signInQuickly(citizen, id, false);
+    await citizen.goto('/appointments');
+    await expect(citizen.getByRole('listitem').filter({ hasText: reference })).toContainText(msg('en', 'appointment.status_attended'));
+  } finally {
+    await Promise.all(contexts.map((c) => c.close()));
+    await stop(server);
   }
-  await expect(page.getByRole('status').filter({ hasText: ticket })).toContainText('counter 3');
+});
 
-  // The board shows the call within two seconds, first.
-  const called = Date.now();
-  await expect(board.locator('.rg-board__latest')).toContainText(ticket, { timeout: 2_000 });
-  expect(Date.now() - called).toBeLessThan(2_000);
-  await expect(board.locator('.rg-board__latest')).toContainText('3');
-  await expect(board.locator('body')).not.toContainText(reference);
-  await expectNoAxeViolations(board);
+test('a supervisor closes a day: the citizen is told by SMS and asked to book again (Sorani)', async ({ browser }, info) => {
+  test.skip(info.project.name !== 'desktop', 'the desk is a large screen; it runs its own server');
+  expect(rega && dist, 'run through cargo xtask test').toBeTruthy();
+  const port = await freePort();
+  const dataDir = freshDataDir('closure');
+  const server = await serve(dist, port, dataDir);
+  const contexts: BrowserContext[] = [];
+  const open = async (locale: Locale): Promise<Page> => {
+    const context = await browser.newContext({ baseURL: `http://127.0.0.1:${port}` });
+    await context.addInitScript((l) => localStorage.setItem('rega.locale', l), locale);
+    contexts.push(context);
+    return context.newPage();
+  };
+  try {
+    // A citizen has a medical check at Erbil on the first free day.
+    const citizen = await open('ckb');
+    const id = '200000000002';
+    await citizen.goto('/');
+    await signInQuickly(citizen, id, false);
+    const days = await apiGet<{ days: { date: string; places_left: number; closed?: string }[] }>(citizen, '/availability/days?directorate=erbil&service=medical_check');
+    const day = days.days.find((d) => !d.closed && d.places_left > 0)!.date;
+    const slots = await apiGet<{ slots: { slot_id: number }[] }>(citizen, `/availability/slots?directorate=erbil&service=medical_check&date=${day}`);
+    await citizen.goto(`/book/check?service=medical_check&directorate=erbil&date=${day}&slot=${slots.slots[2].slot_id}`);
+    await citizen.getByRole('button', { name: msg('ckb', 'book.confirm') }).click();
+    await expect(citizen).toHaveURL(/\/appointments\/RG-[^?]+\?done=booked$/);
+    const reference = new URL(citizen.url()).pathname.split('/').pop() ?? '';
 
-  await row.getByRole('button', { name: directorateMsg('en', 'desk.for_reference', { action: directorateMsg('en', 'desk.attended'), reference }) }).click();
-  await expect(row).toContainText(directorateMsg('en', 'desk.status.attended'));
-  await expect(row.getByRole('button')).toHaveCount(0);
+    // The supervisor closes the whole day: a check says how many appointments it cancels.
+    const desk = await open('en');
+    await deskSignIn(desk, 'en', 'erbil-supervisor');
+    await desk.getByLabel(directorateMsg('en', 'desk.close_date')).fill(day);
+    await desk.getByRole('button', { name: directorateMsg('en', 'desk.close_check') }).click();
+    await expect(desk.locator('#desk-close-note-error')).toHaveText(directorateMsg('en', 'desk.close_note_missing'));
+    await expect(desk.getByLabel(directorateMsg('en', 'desk.close_note'))).toHaveAttribute('aria-invalid', 'true');
+    await desk.getByLabel(directorateMsg('en', 'desk.close_note')).fill('Power cut in the building');
+    await desk.getByRole('button', { name: directorateMsg('en', 'desk.close_check') }).click();
+    const confirm = directorateMsg('en', 'desk.close_confirm', { date: `\u2066${day}\u2069`, period: directorateMsg('en', 'desk.whole_day'), count: '1' });
+    await expect(desk.locator('#desk-close-confirm')).toHaveText(confirm);
+    await expectNoAxeViolations(desk);
+    await desk.getByRole('button', { name: directorateMsg('en', 'desk.close_yes') }).click();
+    await expect(desk.getByRole('status').filter({ hasText: 'Closed.' })).toHaveText(directorateMsg('en', 'desk.close_done', { count: '1' }));
+    await expect(desk.getByRole('listitem').filter({ hasText: 'Power cut in the building' })).toContainText(directorateMsg('en', 'desk.whole_day'));
+    await expectNoAxeViolations(desk);
 
-  // The citizen sees it.
-  await citizen.goto('/appointments');
-  await expect(citizen.getByRole('listitem').filter({ hasText: reference })).toContainText(msg('en', 'appointment.status_attended'));
-  await Promise.all([kioskContext.close(), boardContext.close(), citizen.context().close()]);
+    // The citizen: one SMS naming the appointment, and in My appointments (Sorani, right to
+    // left) the notice with a link that starts booking the same service again.
+    const outbox = await (await citizen.request.get(`/api/v1/dev/outbox?national_id=${id}`)).json();
+    const notices = outbox.filter((m: { text: string }) => m.text.includes('please book again'));
+    expect(notices).toHaveLength(1);
+    expect(notices[0].text).toContain(reference);
+    await citizen.goto('/appointments');
+    await expect(citizen.locator('html')).toHaveAttribute('dir', 'rtl');
+    const notice = citizen.locator('.rg-notice--important');
+    await expect(notice).toContainText(reference);
+    await expect(notice).toContainText('هەولێر');
+    await expect(citizen.getByRole('listitem').filter({ hasText: reference })).toContainText(msg('ckb', 'appointment.status_closed'));
+    await expectNoAxeViolations(citizen);
+    await notice.getByRole('link').click();
+    await expect(citizen).toHaveURL(/\/book\/directorate\?service=medical_check$/);
+    await expect(citizen.getByRole('heading', { level: 1 })).toHaveText(msg('ckb', 'book.directorate_title'));
+    // The closed day is closed on the calendar.
+    const after = await apiGet<{ days: { date: string; closed?: string }[] }>(citizen, '/availability/days?directorate=erbil&service=medical_check');
+    expect(after.days.find((d) => d.date === day)?.closed).toBe('closure');
+  } finally {
+    await Promise.all(contexts.map((c) => c.close()));
+    await stop(server);
+  }
 });
 
 test('a no-show, recorded at the desk in Sorani, is what the citizen sees', async ({ browser, context, page }, info) => {

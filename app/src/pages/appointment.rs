@@ -24,8 +24,11 @@ use crate::pages::book::{Answers, Step, localized, service_name, what_to_bring};
 struct NoBody {}
 
 /// The localized name of an appointment's status.
-pub fn status_name(m: &'static Messages, status: AppointmentState) -> &'static str {
-    match status {
+pub fn status_name(m: &'static Messages, a: &AppointmentView) -> &'static str {
+    if a.closed {
+        return m.appointment_status_closed();
+    }
+    match a.status {
         AppointmentState::Booked => m.appointment_status_booked(),
         AppointmentState::CheckedIn => m.appointment_status_checked_in(),
         AppointmentState::Attended => m.appointment_status_attended(),
@@ -106,7 +109,7 @@ pub fn AppointmentPage(
                         <p class="rg-appointment__reference"><bdi dir="ltr">{a.reference.clone()}</bdi></p>
                         <dl class="rg-summary-list">
                             <div><dt>{m.book_answer_service()}</dt><dd>{service_name(m, a.service)}</dd></div>
-                            <div><dt>{m.appointment_status()}</dt><dd>{status_name(m, a.status)}</dd></div>
+                            <div><dt>{m.appointment_status()}</dt><dd>{status_name(m, &a)}</dd></div>
                             <div><dt>{m.book_answer_date()}</dt><dd>{date_with_weekday(locale, a.date)}</dd></div>
                             <div><dt>{m.book_answer_time()}</dt><dd>{time(locale, h, min)}</dd></div>
                             <div><dt>{m.book_answer_directorate()}</dt><dd>{localized(&a.place.name, locale)}<br/>{localized(&a.place.address, locale)}</dd></div>

@@ -8,7 +8,7 @@ use rega_api::appointments::{AppointmentList, AppointmentState, AppointmentView}
 use crate::api;
 use crate::components::page_heading::PageHeading;
 use crate::i18n::format::{date_with_weekday, time};
-use crate::i18n::use_i18n;
+use crate::i18n::{fill, use_i18n};
 use crate::pages::appointment::{CutOffNotice, status_name};
 use crate::pages::book::time::hour_minute;
 use crate::pages::book::{localized, service_name};
@@ -44,7 +44,7 @@ fn AppointmentItem(
                     <p class="rg-appointment-item__when">{format!("{}, {}", date_with_weekday(locale, a.date), time(locale, h, min))}</p>
                     <p class="rg-appointment-item__where">{localized(&a.place.name, locale)}</p>
                     <p class="rg-appointment-item__meta">
-                        <span class=tag_class(a.status)>{status_name(m, a.status)}</span>
+                        <span class=tag_class(a.status)>{status_name(m, &a)}</span>
                         " "<bdi dir="ltr" class="rg-reference">{a.reference.clone()}</bdi>
                     </p>
                     {cut_off.then(|| view! { <CutOffNotice appointment=a.clone()/> })}
@@ -66,7 +66,22 @@ pub fn Appointments() -> impl IntoView {
             Some(Err(e)) => crate::components::status::failed(i18n, &e),
             Some(Ok(AppointmentList { upcoming, past })) => {
                 let m = i18n.t();
+                let locale = i18n.locale();
+                let rebook: Vec<AppointmentView> = past.iter().filter(|a| a.rebook).cloned().collect();
                 view! {
+                    {rebook.into_iter().map(|a| view! {
+                        <div class="rg-notice rg-notice--important" role="note">
+                            <p class="rg-body">{fill(m.appointments_rebook(), &[
+                                ("directorate", &localized(&a.place.name, locale)),
+                                ("reference", &format!("\u{2066}{}\u{2069}", a.reference)),
+                                ("service", service_name(m, a.service)),
+                                ("date", &date_with_weekday(locale, a.date)),
+                            ])}</p>
+                            <p class="rg-body"><A href=format!("/book/directorate?service={}", a.service.code()) attr:class="rg-link">
+                                {fill(m.appointments_rebook_link(), &[("service", service_name(m, a.service))])}
+                            </A></p>
+                        </div>
+                    }).collect_view()}
                     <h2 class="rg-heading-m">{m.appointments_upcoming()}</h2>
                     {if upcoming.is_empty() {
                         view! { <p class="rg-body">{m.appointments_none()}</p> }.into_any()

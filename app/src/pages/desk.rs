@@ -6,8 +6,8 @@ use leptos::task::spawn_local;
 use rega_api::ErrorCode;
 use rega_api::service::ServiceKind;
 use rega_api::staff::{
-    CallNext, CallNextResult, CapacityResult, DayList, EnrolKiosk, KioskEntry, OpenSlot,
-    SetCapacity, StaffInfo, StaffSignIn,
+    CallNext, CallNextResult, CapacityResult, CloseDay, ClosureEntry, DayList, EnrolKiosk,
+    KioskEntry, OpenSlot, SetCapacity, StaffInfo, StaffSignIn,
 };
 
 use crate::api::{self, ApiError};
@@ -302,6 +302,7 @@ fn Day(info: StaffInfo, me: RwSignal<Option<Option<StaffInfo>>>) -> impl IntoVie
                 }.into_any()
             }
         }}
+        <Closures supervisor/>
         {supervisor.then(|| view! { <Capacity/><Kiosks/> })}
     }
 }
@@ -470,5 +471,221 @@ fn Capacity() -> impl IntoView {
             </div>
             <button class="rg-button rg-button--secondary" type="button" on:click=open>{move || d().desk_open_slot}</button>
         </form>
+    }
+}
+
+/// A period as the desk says it: "the whole day" or `HH:MM–HH:MM` (isolated for right-to-left).
+fn period(
+    d: &'static DirectorateMessages,
+    locale: rega_api::Locale,
+    from: &str,
+    to: &str,
+) -> String {
+    if from.is_empty() && to.is_empty() || from == "00:00" && to == "24:00" {
+        d.desk_whole_day.to_owned()
+    } else {
+        localize_digits(
+            locale,
+            &format!("\u{2066}{}\u{2013}{}\u{2069}", from.trim(), to.trim()),
+        )
+    }
+}
+
+/// `HH:MM` with either set of digits, as ASCII, for comparing with the day list's times.
+fn ascii_time(text: &str) -> String {
+    text.trim()
+        .chars()
+        .map(|ch| match ch {
+            '\u{0660}'..='\u{0669}' => char::from(b'0' + (ch as u32 - 0x0660) as u8),
+            '\u{06F0}'..='\u{06F9}' => char::from(b'0' + (ch as u32 - 0x06F0) as u8),
+            _ => ch,
+        })
+        .collect()
+}
+
+/// The directorate's closures from today on; a supervisor closes a day or part of one, after a
+/// check that says how many appointments it cancels (each citizen is then sent an SMS).
+#[component]
+fn Closures(supervisor: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let d = move || directorate(i18n.locale());
+    let today =
+        rega_api::time::LocalDateTime::from_unix((js_sys::Date::now() / 1000.0) as i64).date;
+    let (list, set_list) = signal(Vec::<ClosureEntry>::new());
+    let (version, set_version) = signal(0_u32);
+    let (date, set_date) = signal(today.add_days(1).to_string());
+    let (from, set_from) = signal(String::new());
+    let (to, set_to) = signal(String::new());
+    let (note, set_note) = signal(String::new());
+    // The check's answer: how many appointments the closure cancels, and the key it is sent with.
+    let (pending, set_pending) = signal(None::<(usize, String)>);
+    let (answer, set_answer) = signal(None::<Result<ClosureEntry, ApiError>>);
+    let (note_missing, set_note_missing) = signal(false);
+    Effect::new(move |_| {
+        version.track();
+        spawn_local(async move {
+            if let Ok(all) = api::get::<Vec<ClosureEntry>>("/staff/closures").await {
+                let _ = set_list.try_set(all);
+            }
+        });
+    });
+    let check = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        set_answer.set(None);
+        let reason = note.get_untracked();
+        let missing = !(1..=200).contains(&reason.trim().chars().count());
+        set_note_missing.set(missing);
+        if missing {
+            return;
+        }
+        let (day, start, end) = (
+            date.get_untracked(),
+            ascii_time(&from.get_untracked()),
+            ascii_time(&to.get_untracked()),
+        );
+        spawn_local(async move {
+            match api::get::<DayList>(&format!("/staff/day?date={day}")).await {
+                Ok(list) => {
+                    let (start, end) = if start.is_empty() && end.is_empty() {
+                        ("00:00".to_owned(), "24:00".to_owned())
+                    } else {
+                        (start, end)
+                    };
+                    let count = list
+                        .appointments
+                        .iter()
+                        .filter(|a| {
+                            (a.status == "booked" || a.status == "checked_in")
+                                && a.time >= start
+                                && a.time < end
+                        })
+                        .count();
+                    set_pending.set(Some((count, api::new_key())));
+                }
+                Err(e) => set_answer.set(Some(Err(e))),
+            }
+        });
+    };
+    let confirm = move |_| {
+        let Some((_, key)) = pending.get_untracked() else {
+            return;
+        };
+        let (start, end) = (
+            ascii_time(&from.get_untracked()),
+            ascii_time(&to.get_untracked()),
+        );
+        let whole = start.is_empty() && end.is_empty();
+        let body = CloseDay {
+            date: date.get_untracked(),
+            from: (!whole).then_some(start),
+            to: (!whole).then_some(end),
+            note: note.get_untracked().trim().to_owned(),
+        };
+        spawn_local(async move {
+            let result = api::post_once::<_, ClosureEntry>("/staff/closures", &body, &key).await;
+            if result.is_ok() {
+                set_note.set(String::new());
+            }
+            set_pending.set(None);
+            set_answer.set(Some(result));
+            set_version.update(|v| *v += 1);
+        });
+    };
+    let item = move |c: &ClosureEntry| {
+        let (d, locale) = (d(), i18n.locale());
+        let when = if c.whole_day {
+            d.desk_whole_day.to_owned()
+        } else {
+            period(d, locale, &c.from, &c.to)
+        };
+        fill(
+            d.desk_closure_item,
+            &[
+                (
+                    "date",
+                    &localize_digits(locale, &format!("\u{2066}{}\u{2069}", c.date)),
+                ),
+                ("period", &when),
+                ("count", &localize_digits(locale, &c.cancelled.to_string())),
+                ("note", &c.note),
+                ("staff", &c.staff),
+            ],
+        )
+    };
+    view! {
+        <h2 class="rg-heading-m">{move || d().desk_closures_title}</h2>
+        {move || {
+            let all = list.get();
+            if all.is_empty() {
+                view! { <p class="rg-body">{d().desk_no_closures}</p> }.into_any()
+            } else {
+                view! { <ul class="rg-list">{all.iter().map(|c| view! { <li>{item(c)}</li> }).collect_view()}</ul> }.into_any()
+            }
+        }}
+        {supervisor.then(|| view! {
+            <h2 class="rg-heading-m">{move || d().desk_close_title}</h2>
+            <div role="status">
+                {move || answer.get().map(|a| match a {
+                    Ok(c) => view! { <p class="rg-panel rg-panel--plain">{fill(d().desk_close_done, &[
+                        ("count", &localize_digits(i18n.locale(), &c.cancelled.to_string())),
+                    ])}</p> }.into_any(),
+                    Err(e) => view! { <p class="rg-error-message">{failure(d(), i18n.t(), &e)}</p> }.into_any(),
+                })}
+            </div>
+            {move || match pending.get() {
+                Some((count, _)) => {
+                    let (d, locale) = (d(), i18n.locale());
+                    let text = fill(d.desk_close_confirm, &[
+                        ("count", &localize_digits(locale, &count.to_string())),
+                        ("date", &localize_digits(locale, &format!("\u{2066}{}\u{2069}", date.get_untracked()))),
+                        ("period", &period(d, locale, &ascii_time(&from.get_untracked()), &ascii_time(&to.get_untracked()))),
+                    ]);
+                    view! {
+                        <div class="rg-desk__confirm">
+                            <p class="rg-body" id="desk-close-confirm">{text}</p>
+                            <p class="rg-button-row">
+                                <button class="rg-button rg-button--warning" type="button" aria-describedby="desk-close-confirm"
+                                    on:click=confirm>{d.desk_close_yes}</button>
+                                <button class="rg-button rg-button--secondary" type="button"
+                                    on:click=move |_| set_pending.set(None)>{d.desk_close_back}</button>
+                            </p>
+                        </div>
+                    }.into_any()
+                }
+                None => view! {
+                    <form class="rg-form" on:submit=check novalidate=true>
+                        <div class="rg-form-group">
+                            <label class="rg-label" for="desk-close-date">{move || d().desk_close_date}</label>
+                            <input class="rg-input rg-input--id" id="desk-close-date" type="date" dir="ltr"
+                                prop:value=date on:input=move |ev| set_date.set(event_target_value(&ev))/>
+                        </div>
+                        <p class="rg-hint" id="desk-close-hint">{move || d().desk_close_hint}</p>
+                        <div class="rg-form-group">
+                            <label class="rg-label" for="desk-close-from">{move || d().desk_close_from}</label>
+                            <input class="rg-input rg-input--id" id="desk-close-from" type="text" dir="ltr" autocomplete="off"
+                                aria-describedby="desk-close-hint"
+                                prop:value=from on:input=move |ev| set_from.set(event_target_value(&ev))/>
+                        </div>
+                        <div class="rg-form-group">
+                            <label class="rg-label" for="desk-close-to">{move || d().desk_close_to}</label>
+                            <input class="rg-input rg-input--id" id="desk-close-to" type="text" dir="ltr" autocomplete="off"
+                                aria-describedby="desk-close-hint"
+                                prop:value=to on:input=move |ev| set_to.set(event_target_value(&ev))/>
+                        </div>
+                        <div class=move || if note_missing.get() { "rg-form-group rg-form-group--error" } else { "rg-form-group" }>
+                            <label class="rg-label" for="desk-close-note">{move || d().desk_close_note}</label>
+                            {move || note_missing.get().then(|| view! {
+                                <p class="rg-error-message" id="desk-close-note-error">{d().desk_close_note_missing}</p>
+                            })}
+                            <input class="rg-input" id="desk-close-note" type="text" autocomplete="off" maxlength="200"
+                                aria-invalid=move || note_missing.get().then_some("true")
+                                aria-describedby=move || note_missing.get().then_some("desk-close-note-error")
+                                prop:value=note on:input=move |ev| set_note.set(event_target_value(&ev))/>
+                        </div>
+                        <button class="rg-button rg-button--secondary" type="submit">{move || d().desk_close_check}</button>
+                    </form>
+                }.into_any(),
+            }}
+        })}
     }
 }
