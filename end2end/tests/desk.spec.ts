@@ -268,7 +268,7 @@ test('a supervisor sets the places of a day and opens an extra slot, and citizen
     const candidate = new Date(Date.now() + ahead * 86_400_000 + 3 * 3_600_000);
     if (![5, 6].includes(candidate.getUTCDay())) day = candidate.toISOString().slice(0, 10);
   }
-  await page.getByLabel(directorateMsg('en', 'desk.date')).fill(day);
+  await page.getByLabel(directorateMsg('en', 'desk.date'), { exact: true }).fill(day);
   await page.getByLabel(directorateMsg('en', 'desk.service')).selectOption('renewal');
   await page.getByLabel(directorateMsg('en', 'desk.capacity')).fill('1');
   await page.getByLabel(directorateMsg('en', 'desk.slot_time')).fill('19:45');
