@@ -67,6 +67,8 @@ pub struct Caches {
     pub directorates: crate::http::cache::TtlCache<(), DirectorateList>,
     /// Serialized availability answers, by query.
     pub availability: crate::http::cache::TtlCache<String, axum::body::Bytes>,
+    /// One request at a time computes a missing availability answer; the others wait for it.
+    pub availability_fill: crate::http::cache::FillLocks,
     /// The HMAC key of sign-in codes: it never changes, so it is read from the database once.
     pub code_key: tokio::sync::OnceCell<Vec<u8>>,
 }
@@ -76,6 +78,7 @@ impl Default for Caches {
         Caches {
             directorates: crate::http::cache::TtlCache::new(std::time::Duration::from_secs(30)),
             availability: crate::http::cache::TtlCache::new(std::time::Duration::from_secs(1)),
+            availability_fill: crate::http::cache::FillLocks::default(),
             code_key: tokio::sync::OnceCell::new(),
         }
     }

@@ -50,6 +50,26 @@ impl<K: Eq + Hash, V: Clone> TtlCache<K, V> {
     }
 }
 
+/// Locks that let one request fill a missing entry while the others asking for the same key
+/// wait for it, instead of all computing it at once when it expires (keys share 16 locks).
+pub struct FillLocks([tokio::sync::Mutex<()>; 16]);
+
+impl Default for FillLocks {
+    fn default() -> FillLocks {
+        FillLocks(std::array::from_fn(|_| tokio::sync::Mutex::new(())))
+    }
+}
+
+impl FillLocks {
+    /// The lock for a key.
+    pub fn for_key<K: Hash>(&self, key: &K) -> &tokio::sync::Mutex<()> {
+        use std::hash::{BuildHasher, RandomState};
+        static HASHER: std::sync::OnceLock<RandomState> = std::sync::OnceLock::new();
+        let hash = HASHER.get_or_init(RandomState::new).hash_one(key);
+        &self.0[(hash % 16) as usize]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

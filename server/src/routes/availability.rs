@@ -110,10 +110,18 @@ async fn cached<T: serde::Serialize>(
     let body = match state.caches.availability.get(&key) {
         Some(body) => body,
         None => {
-            let value = compute.await?;
-            let body = Bytes::from(serde_json::to_vec(&value).map_err(anyhow::Error::from)?);
-            state.caches.availability.put(key, body.clone());
-            body
+            // One request computes it; those arriving meanwhile wait and take its answer.
+            let _filling = state.caches.availability_fill.for_key(&key).lock().await;
+            match state.caches.availability.get(&key) {
+                Some(body) => body,
+                None => {
+                    let value = compute.await?;
+                    let body =
+                        Bytes::from(serde_json::to_vec(&value).map_err(anyhow::Error::from)?);
+                    state.caches.availability.put(key, body.clone());
+                    body
+                }
+            }
         }
     };
     Ok((
