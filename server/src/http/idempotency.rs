@@ -57,7 +57,61 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(
     })
 }
 
-fn stored_response(status: u16, body: String) -> Response {
+/// The key of a request and the hash of the request it names (method, path and body).
+pub fn key_and_hash(
+    method: &Method,
+    path: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<(String, String), ApiError> {
+    let key = key(headers)?;
+    let mut hasher = Sha256::new();
+    hasher.update(method.as_str().as_bytes());
+    hasher.update(b" ");
+    hasher.update(path.as_bytes());
+    hasher.update(b"\n");
+    hasher.update(body);
+    let request_hash = hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    Ok((key, request_hash))
+}
+
+/// The answer for a key seen before: its stored response (marked replayed), 422 for another
+/// request under the key, 409 while the first still runs; `None` for a key just claimed.
+pub fn seen_response(seen: crate::store::IdempotencyState) -> Option<Response> {
+    match seen {
+        crate::store::IdempotencyState::Mismatch => {
+            Some(ApiError::client(ErrorCode::IdempotencyKeyReused).into_response())
+        }
+        crate::store::IdempotencyState::InProgress => {
+            Some(ApiError::client(ErrorCode::IdempotencyInProgress).into_response())
+        }
+        crate::store::IdempotencyState::Done { status, body } => {
+            let mut response = stored_response(status, body);
+            response
+                .headers_mut()
+                .insert("idempotent-replayed", HeaderValue::from_static("true"));
+            Some(response)
+        }
+        crate::store::IdempotencyState::Started => None,
+    }
+}
+
+/// A problem document as the status and body stored with a key.
+pub fn problem_answer(code: ErrorCode, detail: Option<String>) -> (u16, String) {
+    let mut problem = rega_api::Problem::new(code);
+    problem.detail = detail;
+    (
+        code.status(),
+        serde_json::to_string(&problem).unwrap_or_default(),
+    )
+}
+
+/// A stored answer as a response.
+pub fn stored_response(status: u16, body: String) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     if status == StatusCode::NO_CONTENT {
         return status.into_response();
@@ -88,21 +142,10 @@ pub async fn once<F>(
 where
     F: std::future::Future<Output = Result<(StatusCode, serde_json::Value), ApiError>>,
 {
-    let key = match key(headers) {
-        Ok(key) => key,
+    let (key, request_hash) = match key_and_hash(method, path, headers, body) {
+        Ok(k) => k,
         Err(e) => return e.into_response(),
     };
-    let mut hasher = Sha256::new();
-    hasher.update(method.as_str().as_bytes());
-    hasher.update(b" ");
-    hasher.update(path.as_bytes());
-    hasher.update(b"\n");
-    hasher.update(body);
-    let request_hash: String = hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
     let now = state.clock.now();
     match state
         .store
@@ -110,31 +153,15 @@ where
         .await
     {
         Err(e) => return ApiError::from(e).into_response(),
-        Ok(crate::store::IdempotencyState::Mismatch) => {
-            return ApiError::client(ErrorCode::IdempotencyKeyReused).into_response();
+        Ok(seen) => {
+            if let Some(response) = seen_response(seen) {
+                return response;
+            }
         }
-        Ok(crate::store::IdempotencyState::InProgress) => {
-            return ApiError::client(ErrorCode::IdempotencyInProgress).into_response();
-        }
-        Ok(crate::store::IdempotencyState::Done { status, body }) => {
-            let mut response = stored_response(status, body);
-            response
-                .headers_mut()
-                .insert("idempotent-replayed", HeaderValue::from_static("true"));
-            return response;
-        }
-        Ok(crate::store::IdempotencyState::Started) => {}
     }
     let (status, body) = match work.await {
         Ok((status, value)) => (status.as_u16(), value.to_string()),
-        Err(ApiError::Client { code, detail }) => {
-            let mut problem = rega_api::Problem::new(code);
-            problem.detail = detail;
-            (
-                code.status(),
-                serde_json::to_string(&problem).unwrap_or_default(),
-            )
-        }
+        Err(ApiError::Client { code, detail }) => problem_answer(code, detail),
         Err(server @ ApiError::Server(_)) => {
             if let Err(e) = state.store.idempotency_abort(owner, &key).await {
                 tracing::error!(error = %e, "cannot release an idempotency key");

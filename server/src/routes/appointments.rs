@@ -21,9 +21,14 @@ use crate::domain::calendar::booking_window;
 use crate::domain::eligibility::{self, CitizenFacts, Ineligible, LicenceFacts};
 use crate::domain::limits::{self, LimitError};
 use crate::http::extract::{ApiJson, ApiQuery};
-use crate::http::idempotency::{once, parse_json, read_body};
+use crate::http::idempotency::{
+    key_and_hash, once, parse_json, problem_answer, read_body, seen_response, stored_response,
+};
 use crate::http::problem::ApiError;
-use crate::store::{Appointment, AppointmentStatus, BookError, BookRequest};
+use crate::store::{
+    Appointment, AppointmentStatus, AuditRecord, BookError, BookRequest, IdempotencyOwner,
+    OnceOutcome, OnceWrite,
+};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -75,15 +80,26 @@ fn limit(error: LimitError) -> ApiError {
 }
 
 fn book_error(error: BookError) -> ApiError {
-    match error {
-        BookError::SlotNotFound => problem(ErrorCode::SlotNotFound),
-        BookError::SlotFull => problem(ErrorCode::SlotFull),
-        BookError::AlreadyBooked => problem(ErrorCode::AlreadyBooked),
-        BookError::TooManyChanges => problem(ErrorCode::TooManyChanges),
-        BookError::NotFound => problem(ErrorCode::NotFound),
-        BookError::NotChangeable => problem(ErrorCode::NotChangeable),
-        BookError::Store(e) => e.into(),
+    match refusal(&error) {
+        Some(code) => problem(code),
+        None => match error {
+            BookError::Store(e) => e.into(),
+            _ => problem(ErrorCode::Internal),
+        },
     }
+}
+
+/// The problem code of a booking's refusal; `None` for a database failure.
+fn refusal(error: &BookError) -> Option<ErrorCode> {
+    Some(match error {
+        BookError::SlotNotFound => ErrorCode::SlotNotFound,
+        BookError::SlotFull => ErrorCode::SlotFull,
+        BookError::AlreadyBooked => ErrorCode::AlreadyBooked,
+        BookError::TooManyChanges => ErrorCode::TooManyChanges,
+        BookError::NotFound => ErrorCode::NotFound,
+        BookError::NotChangeable => ErrorCode::NotChangeable,
+        BookError::Store(_) => return None,
+    })
 }
 
 /// What the eligibility rules need to know about a citizen.
@@ -174,42 +190,50 @@ async fn views(
     let now = state.clock.now();
     appointments
         .iter()
-        .map(|a| {
-            let (d, _) = directorates
-                .iter()
-                .find(|(d, _)| d.id == a.directorate_id)
-                .ok_or_else(|| anyhow::anyhow!("appointment at an unknown directorate"))?;
-            let start = LocalDateTime::from_unix(a.starts_at);
-            let cutoff = a.starts_at - state.rules.cutoff_hours * 3600;
-            Ok(AppointmentView {
-                reference: a.reference.to_string(),
-                service: a.service,
-                status: state_of(a.status),
-                place: Place {
-                    id: d.id.clone(),
-                    name: LocalizedText {
-                        en: d.name.en.clone(),
-                        ckb: d.name.ckb.clone(),
-                        ar: d.name.ar.clone(),
-                    },
-                    address: LocalizedText {
-                        en: d.address.en.clone(),
-                        ckb: d.address.ckb.clone(),
-                        ar: d.address.ar.clone(),
-                    },
-                    phone: d.phone.clone(),
-                },
-                starts_at: start.to_rfc3339(),
-                date: start.date,
-                time: start.hh_mm(),
-                minutes: state.rules.slot_minutes(a.service),
-                change_until: LocalDateTime::from_unix(cutoff).to_rfc3339(),
-                can_change: a.status == AppointmentStatus::Booked && now <= cutoff,
-                closed: a.closed_at.is_some(),
-                rebook: false,
-            })
-        })
+        .map(|a| view_of(state, &directorates, now, a))
         .collect()
+}
+
+/// The citizen-facing view of one appointment, given the directorates.
+fn view_of(
+    state: &AppState,
+    directorates: &[(crate::store::Directorate, Vec<(ServiceKind, u32)>)],
+    now: i64,
+    a: &Appointment,
+) -> Result<AppointmentView, ApiError> {
+    let (d, _) = directorates
+        .iter()
+        .find(|(d, _)| d.id == a.directorate_id)
+        .ok_or_else(|| anyhow::anyhow!("appointment at an unknown directorate"))?;
+    let start = LocalDateTime::from_unix(a.starts_at);
+    let cutoff = a.starts_at - state.rules.cutoff_hours * 3600;
+    Ok(AppointmentView {
+        reference: a.reference.to_string(),
+        service: a.service,
+        status: state_of(a.status),
+        place: Place {
+            id: d.id.clone(),
+            name: LocalizedText {
+                en: d.name.en.clone(),
+                ckb: d.name.ckb.clone(),
+                ar: d.name.ar.clone(),
+            },
+            address: LocalizedText {
+                en: d.address.en.clone(),
+                ckb: d.address.ckb.clone(),
+                ar: d.address.ar.clone(),
+            },
+            phone: d.phone.clone(),
+        },
+        starts_at: start.to_rfc3339(),
+        date: start.date,
+        time: start.hh_mm(),
+        minutes: state.rules.slot_minutes(a.service),
+        change_until: LocalDateTime::from_unix(cutoff).to_rfc3339(),
+        can_change: a.status == AppointmentStatus::Booked && now <= cutoff,
+        closed: a.closed_at.is_some(),
+        rebook: false,
+    })
 }
 
 async fn view(state: &AppState, appointment: &Appointment) -> Result<serde_json::Value, ApiError> {
@@ -275,9 +299,43 @@ where
         (status = 409, description = "slot_full, already_booked, too_many_changes, idempotency_in_progress", body = rega_api::Problem),
         (status = 422, description = "unknown_service, outside_booking_window, idempotency_key_reused", body = rega_api::Problem)))]
 async fn create(State(state): State<AppState>, citizen: Citizen, request: Request) -> Response {
-    let (state, citizen) = (&state, &citizen);
-    let work = |headers: axum::http::HeaderMap, body: Bytes| async move {
-        let input: CreateAppointment = parse_json(&headers, &body)?;
+    let (parts, body) = request.into_parts();
+    let actor = format!("citizen:{}", citizen.id);
+    let audited = |response: Response| {
+        audit_outcome(
+            &state,
+            &actor,
+            "booking.created",
+            "appointment:new",
+            response,
+        )
+    };
+    let body = match read_body(body).await {
+        Ok(b) => b,
+        Err(e) => return audited(e.into_response()).await,
+    };
+    let (key, request_hash) =
+        match key_and_hash(&parts.method, parts.uri.path(), &parts.headers, &body) {
+            Ok(k) => k,
+            Err(e) => return audited(e.into_response()).await,
+        };
+    let owner = IdempotencyOwner::Citizen(citizen.id);
+    // A key seen before answers from the store, without checking anything again.
+    match state
+        .store
+        .idempotency_seen(owner, &key, &request_hash)
+        .await
+    {
+        Err(e) => return audited(ApiError::from(e).into_response()).await,
+        Ok(Some(seen)) => {
+            if let Some(response) = seen_response(seen) {
+                return audited(response).await;
+            }
+        }
+        Ok(None) => {}
+    }
+    let checked = async {
+        let input: CreateAppointment = parse_json(&parts.headers, &body)?;
         let service = ServiceKind::from_code(&input.service)
             .ok_or_else(|| problem(ErrorCode::UnknownService))?;
         let now = state.clock.now();
@@ -290,29 +348,66 @@ async fn create(State(state): State<AppState>, citizen: Citizen, request: Reques
         let today = LocalDateTime::from_unix(now).date;
         eligibility::check(
             &state.rules,
-            &facts(state, citizen.id).await?,
+            &facts(&state, citizen.id).await?,
             service,
             today,
         )
         .map_err(ineligible)?;
-        bookable_slot(state, input.slot_id, service).await?;
-        let booked = state
-            .store
-            .book(&book_request(state, citizen.id, input.slot_id, service))
-            .await
-            .map_err(book_error)?;
-        state.caches.availability.clear();
-        Ok((StatusCode::CREATED, view(state, &booked).await?))
+        bookable_slot(&state, input.slot_id, service).await?;
+        Ok::<_, ApiError>((
+            book_request(&state, citizen.id, input.slot_id, service),
+            state.directorates().await?,
+        ))
     };
-    booking_write(
-        state,
-        citizen,
-        request,
-        "booking.created",
-        "appointment:new".to_owned(),
-        work,
-    )
-    .await
+    // A request refused before it reaches the database leaves the key unclaimed: nothing
+    // changed, and a retry is checked again.
+    let (request, directorates) = match checked.await {
+        Ok(ready) => ready,
+        Err(e) => return audited(e.into_response()).await,
+    };
+    // The key, the booking, its answer and the audit record: one transaction, one commit.
+    let (view_state, now) = (state.clone(), request.now);
+    let respond = move |outcome: Result<&Appointment, &BookError>| match outcome {
+        Ok(booked) => match view_of(&view_state, &directorates, now, booked)
+            .and_then(|v| serde_json::to_string(&v).map_err(|e| ApiError::Server(e.into())))
+        {
+            Ok(body) => (StatusCode::CREATED.as_u16(), body),
+            Err(_) => problem_answer(ErrorCode::Internal, None),
+        },
+        Err(refused) => problem_answer(refusal(refused).unwrap_or(ErrorCode::Internal), None),
+    };
+    let write = OnceWrite {
+        owner,
+        key: &key,
+        request_hash: &request_hash,
+        audit: AuditRecord {
+            at: request.now,
+            actor: actor.clone(),
+            action: "booking.created".to_owned(),
+            object: "appointment:new".to_owned(),
+            result: String::new(),
+        },
+    };
+    match state
+        .store
+        .book_once(&request, &write, Box::new(respond))
+        .await
+    {
+        Err(e) => audited(ApiError::from(e).into_response()).await,
+        Ok(OnceOutcome::Seen(seen)) => {
+            audited(seen_response(seen).unwrap_or_else(|| {
+                ApiError::client(ErrorCode::IdempotencyInProgress).into_response()
+            }))
+            .await
+        }
+        Ok(OnceOutcome::Answered { status, body }) => {
+            tracing::info!(target: "audit", actor, action = "booking.created", object = "appointment:new", result = crate::store::audit_result(status), "audit");
+            if status == StatusCode::CREATED.as_u16() {
+                state.caches.availability.clear();
+            }
+            stored_response(status, body)
+        }
+    }
 }
 
 /// Which services the signed-in citizen may book now, each refusal with its reason — the same

@@ -586,6 +586,47 @@ pub struct ClosureRecord {
     pub cancelled: i64,
 }
 
+/// An idempotent write's key and audit record, stored in the write's own transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OnceWrite<'a> {
+    /// Whose key.
+    pub owner: IdempotencyOwner,
+    /// The Idempotency-Key.
+    pub key: &'a str,
+    /// The request's hash (method, path, body).
+    pub request_hash: &'a str,
+    /// The audit record; its result is set from the answer (`ok`, or the status code).
+    pub audit: AuditRecord,
+}
+
+/// What [`Store::book_once`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OnceOutcome {
+    /// The request ran: this answer was stored with the key (a booking, or its refusal).
+    Answered {
+        /// Its status.
+        status: u16,
+        /// Its JSON body.
+        body: String,
+    },
+    /// The key was seen before (`Mismatch`, `InProgress` or `Done`): nothing ran.
+    Seen(IdempotencyState),
+}
+
+/// Turns a booking's outcome into the answer to store and send: (status, JSON body). Owned, so
+/// that a writer batching several bookings into one commit can run it.
+pub type Respond =
+    Box<dyn FnOnce(Result<&Appointment, &BookError>) -> (u16, String) + Send + 'static>;
+
+/// The audit result of an answer: `ok` for success, else its status code.
+pub fn audit_result(status: u16) -> String {
+    if (200..300).contains(&status) {
+        "ok".to_owned()
+    } else {
+        status.to_string()
+    }
+}
+
 /// Everything the server keeps. Both implementations pass one conformance suite
 /// (`server/tests/api/store.rs`).
 #[async_trait]
@@ -635,6 +676,26 @@ pub trait Store: Send + Sync + 'static {
     /// Books a place in a slot, atomically: the place is taken only if one is free, and the
     /// appointment exists only if the place was taken.
     async fn book(&self, request: &BookRequest) -> Result<Appointment, BookError>;
+
+    /// Books as [`Store::book`] does under an Idempotency-Key, in one transaction: claims the
+    /// key, books (a refusal undoes only the booking), stores the answer `respond` makes of the
+    /// outcome with the key, and writes the audit record; it answers once that is committed. A
+    /// key seen before books nothing and says what it has seen. A database failure rolls all of
+    /// it back. (SQLite commits the bookings waiting at the same moment together: one fsync.)
+    async fn book_once(
+        &self,
+        request: &BookRequest,
+        write: &OnceWrite<'_>,
+        respond: Respond,
+    ) -> Result<OnceOutcome, StoreError>;
+
+    /// What an Idempotency-Key has seen, without claiming it: `None` for a new key.
+    async fn idempotency_seen(
+        &self,
+        owner: IdempotencyOwner,
+        key: &str,
+        request_hash: &str,
+    ) -> Result<Option<IdempotencyState>, StoreError>;
 
     /// Moves a booked appointment to another slot of the same service, atomically: the old
     /// place is released only if the new one was taken.

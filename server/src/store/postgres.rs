@@ -9,13 +9,13 @@ use anyhow::Context;
 use async_trait::async_trait;
 use rega_api::ids::{NationalId, Reference};
 use rega_api::service::ServiceKind;
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions, PgRow};
 use sqlx::{Postgres, Row, Transaction};
 
 use super::{
     Appointment, AppointmentStatus, AuditRecord, BookError, BookRequest, CitizenRecord,
-    Directorate, IdempotencyState, LicenceRecord, Localized, NewCitizen, OtpRecord, Reminder,
-    SessionRecord, Slot, SmsRecord, Store, StoreError, new_reference,
+    Directorate, IdempotencyState, LicenceRecord, Localized, NewCitizen, OnceOutcome, OnceWrite,
+    OtpRecord, Reminder, Respond, SessionRecord, Slot, SmsRecord, Store, StoreError, new_reference,
 };
 use super::{
     AttendanceError, CalledTicket, CheckInError, ClosureRecord, DayEntry, IdempotencyOwner,
@@ -93,6 +93,86 @@ fn closure_record(row: &PgRow) -> Result<ClosureRecord, StoreError> {
         staff: row.try_get("username")?,
         cancelled: row.try_get("cancelled")?,
     })
+}
+
+/// Takes a place and inserts the appointment, inside the caller's transaction; `None` when the
+/// new reference collided (one in billions), which aborts the transaction: the caller rolls back
+/// and tries again.
+async fn insert_booking(
+    tx: &mut Transaction<'static, Postgres>,
+    request: &BookRequest,
+) -> Result<Option<Appointment>, BookError> {
+    lock_citizen(tx, request.citizen_id).await?;
+    take_place(tx, request).await?;
+    let reference = new_reference()?;
+    let inserted = sqlx::query(
+        "INSERT INTO appointment (reference, citizen_id, slot_id, service, status, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, 'booked', $5, $5)",
+    )
+    .bind(reference.code())
+    .bind(request.citizen_id)
+    .bind(request.slot_id)
+    .bind(request.service.code())
+    .bind(request.now)
+    .execute(&mut **tx)
+    .await;
+    match inserted {
+        Ok(_) => {}
+        Err(e) if violates(&e, "appointment_one_active_per_service") => {
+            return Err(BookError::AlreadyBooked);
+        }
+        Err(e) if violates(&e, "appointment_reference_key") => return Ok(None),
+        Err(e) => return Err(e.into()),
+    }
+    Ok(Some(
+        fetch_appointment(tx, request.citizen_id, &reference).await?,
+    ))
+}
+
+/// What a key has seen, read on the caller's connection: `None` if it is not stored.
+async fn read_key(
+    connection: &mut PgConnection,
+    owner: IdempotencyOwner,
+    key: &str,
+    request_hash: &str,
+) -> Result<Option<IdempotencyState>, StoreError> {
+    let row = sqlx::query(&format!("SELECT request_hash, CAST(status AS BIGINT) AS status, response_body FROM {table} WHERE {column} = $1 AND key = $2", table = owner.table(), column = owner.column()))
+        .bind(owner.id())
+        .bind(key)
+        .fetch_optional(&mut *connection)
+        .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let stored_hash: String = row.try_get("request_hash")?;
+    if stored_hash != request_hash {
+        return Ok(Some(IdempotencyState::Mismatch));
+    }
+    let status: Option<i64> = row.try_get("status")?;
+    let body: Option<String> = row.try_get("response_body")?;
+    Ok(Some(match (status, body) {
+        (Some(status), Some(body)) => IdempotencyState::Done {
+            status: u16::try_from(status).unwrap_or(500),
+            body,
+        },
+        _ => IdempotencyState::InProgress,
+    }))
+}
+
+/// Writes one audit record on the caller's connection (or transaction).
+async fn insert_audit(
+    connection: &mut PgConnection,
+    record: &AuditRecord,
+) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO audit_log (at_utc, actor, action, object, result) VALUES (to_timestamp($1), $2, $3, $4, $5)")
+        .bind(record.at as f64)
+        .bind(&record.actor)
+        .bind(&record.action)
+        .bind(&record.object)
+        .bind(&record.result)
+        .execute(&mut *connection)
+        .await?;
+    Ok(())
 }
 
 fn violates(error: &sqlx::Error, constraint: &str) -> bool {
@@ -397,33 +477,96 @@ impl Store for PgStore {
     async fn book(&self, request: &BookRequest) -> Result<Appointment, BookError> {
         loop {
             let mut tx = self.pool.begin().await?;
-            lock_citizen(&mut tx, request.citizen_id).await?;
-            take_place(&mut tx, request).await?;
-            let reference = new_reference()?;
-            let inserted = sqlx::query(
-                "INSERT INTO appointment (reference, citizen_id, slot_id, service, status, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, 'booked', $5, $5)",
-            )
-            .bind(reference.code())
-            .bind(request.citizen_id)
-            .bind(request.slot_id)
-            .bind(request.service.code())
-            .bind(request.now)
-            .execute(&mut *tx)
-            .await;
-            match inserted {
-                Ok(_) => {}
-                Err(e) if violates(&e, "appointment_one_active_per_service") => {
-                    return Err(BookError::AlreadyBooked);
-                }
-                // A failed statement aborts a PostgreSQL transaction: start again with a new reference.
-                Err(e) if violates(&e, "appointment_reference_key") => continue,
-                Err(e) => return Err(e.into()),
-            }
-            let booked = fetch_appointment(&mut tx, request.citizen_id, &reference).await?;
+            // A reference collision aborted the transaction: start again with a new one.
+            let Some(booked) = insert_booking(&mut tx, request).await? else {
+                continue;
+            };
             tx.commit().await?;
             return Ok(booked);
         }
+    }
+
+    async fn book_once(
+        &self,
+        request: &BookRequest,
+        write: &OnceWrite<'_>,
+        respond: Respond,
+    ) -> Result<OnceOutcome, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        // A request with the same key in flight holds the row: this waits for its answer.
+        let claimed = sqlx::query(&format!(
+            "INSERT INTO {table} ({column}, key, request_hash, created_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT ({column}, key) DO NOTHING",
+            table = write.owner.table(),
+            column = write.owner.column()
+        ))
+        .bind(write.owner.id())
+        .bind(write.key)
+        .bind(write.request_hash)
+        .bind(request.now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if claimed == 0 {
+            let seen = read_key(&mut tx, write.owner, write.key, write.request_hash).await?;
+            return Ok(OnceOutcome::Seen(
+                seen.unwrap_or(IdempotencyState::InProgress),
+            ));
+        }
+        // The booking under a savepoint: a refusal undoes it, and the key, the answer and the
+        // audit record are still stored.
+        let outcome = loop {
+            sqlx::query("SAVEPOINT booking").execute(&mut *tx).await?;
+            match insert_booking(&mut tx, request).await {
+                Ok(Some(booked)) => {
+                    sqlx::query("RELEASE SAVEPOINT booking")
+                        .execute(&mut *tx)
+                        .await?;
+                    break Ok(booked);
+                }
+                Ok(None) => {
+                    sqlx::query("ROLLBACK TO SAVEPOINT booking")
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                Err(BookError::Store(e)) => return Err(e),
+                Err(refused) => {
+                    sqlx::query("ROLLBACK TO SAVEPOINT booking")
+                        .execute(&mut *tx)
+                        .await?;
+                    break Err(refused);
+                }
+            }
+        };
+        let (status, body) = respond(outcome.as_ref());
+        sqlx::query(&format!(
+            "UPDATE {table} SET status = $1, response_body = $2 WHERE {column} = $3 AND key = $4",
+            table = write.owner.table(),
+            column = write.owner.column()
+        ))
+        .bind(i32::from(status))
+        .bind(&body)
+        .bind(write.owner.id())
+        .bind(write.key)
+        .execute(&mut *tx)
+        .await?;
+        let audit = AuditRecord {
+            result: super::audit_result(status),
+            ..write.audit.clone()
+        };
+        insert_audit(&mut tx, &audit).await?;
+        tx.commit().await?;
+        Ok(OnceOutcome::Answered { status, body })
+    }
+
+    async fn idempotency_seen(
+        &self,
+        owner: IdempotencyOwner,
+        key: &str,
+        request_hash: &str,
+    ) -> Result<Option<IdempotencyState>, StoreError> {
+        let mut connection = self.pool.acquire().await?;
+        read_key(&mut connection, owner, key, request_hash).await
     }
 
     async fn reschedule(
@@ -715,15 +858,8 @@ impl Store for PgStore {
     }
 
     async fn audit(&self, record: &AuditRecord) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO audit_log (at_utc, actor, action, object, result) VALUES (to_timestamp($1), $2, $3, $4, $5)")
-            .bind(record.at as f64)
-            .bind(&record.actor)
-            .bind(&record.action)
-            .bind(&record.object)
-            .bind(&record.result)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
+        let mut connection = self.pool.acquire().await?;
+        insert_audit(&mut connection, record).await
     }
 
     async fn audit_records(&self, limit: u32) -> Result<Vec<AuditRecord>, StoreError> {
@@ -810,28 +946,11 @@ impl Store for PgStore {
         if claimed == 1 {
             return Ok(IdempotencyState::Started);
         }
-        let row = sqlx::query(&format!("SELECT request_hash, CAST(status AS BIGINT) AS status, response_body FROM {table} WHERE {column} = $1 AND key = $2", table = owner.table(), column = owner.column()))
-            .bind(owner.id())
-            .bind(key)
-            .fetch_optional(&self.pool)
-            .await?;
+        let mut connection = self.pool.acquire().await?;
         // Released between the two statements: treat as still running; the client retries.
-        let Some(row) = row else {
-            return Ok(IdempotencyState::InProgress);
-        };
-        let stored_hash: String = row.try_get("request_hash")?;
-        if stored_hash != request_hash {
-            return Ok(IdempotencyState::Mismatch);
-        }
-        let status: Option<i64> = row.try_get("status")?;
-        let body: Option<String> = row.try_get("response_body")?;
-        Ok(match (status, body) {
-            (Some(status), Some(body)) => IdempotencyState::Done {
-                status: u16::try_from(status).unwrap_or(500),
-                body,
-            },
-            _ => IdempotencyState::InProgress,
-        })
+        Ok(read_key(&mut connection, owner, key, request_hash)
+            .await?
+            .unwrap_or(IdempotencyState::InProgress))
     }
 
     async fn idempotency_finish(

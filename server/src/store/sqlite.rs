@@ -14,22 +14,297 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
     SqliteSynchronous,
 };
-use sqlx::{Row, Sqlite, Transaction};
+use sqlx::{Row, Sqlite, SqliteConnection, Transaction};
 
 use super::{
     Appointment, AppointmentStatus, AuditRecord, BookError, BookRequest, CitizenRecord,
-    Directorate, IdempotencyState, LicenceRecord, Localized, NewCitizen, OtpRecord, Reminder,
-    SessionRecord, Slot, SmsRecord, Store, StoreError, new_reference,
+    Directorate, IdempotencyState, LicenceRecord, Localized, NewCitizen, OnceOutcome, OnceWrite,
+    OtpRecord, Reminder, Respond, SessionRecord, Slot, SmsRecord, Store, StoreError, new_reference,
 };
 use super::{
     AttendanceError, CalledTicket, CheckInError, ClosureRecord, DayEntry, IdempotencyOwner,
     KioskDevice, NewClosure, StaffRecord, StaffRole, StaffSession, Ticket, TicketState,
 };
 
-/// The SQLite store.
+/// The SQLite store. SQLite takes one writer at a time: every write goes through `writer`, a
+/// pool of one connection, so this process's writers queue for it in order and are woken as soon
+/// as it is free (rather than each polling the database lock with SQLite's sleeping busy
+/// handler); reads use `pool` and run beside the writer (WAL).
+///
+/// Bookings under an Idempotency-Key go to one writer task that commits the bookings waiting at
+/// the same moment in one transaction (group commit: one fsync for all of them, each booking in
+/// its own savepoint), and answers each once that commit is durable.
 pub struct SqliteStore {
     pool: SqlitePool,
+    writer: SqlitePool,
+    bookings: tokio::sync::mpsc::Sender<BookingJob>,
     path: String,
+}
+
+/// A booking waiting for the group commit.
+struct BookingJob {
+    request: BookRequest,
+    owner: IdempotencyOwner,
+    key: String,
+    request_hash: String,
+    audit: AuditRecord,
+    respond: Respond,
+    done: tokio::sync::oneshot::Sender<Result<OnceOutcome, StoreError>>,
+}
+
+/// Bookings one commit takes at most.
+const GROUP_COMMIT_MAX: usize = 64;
+
+/// The group-commit writer: takes the first waiting booking and every other one already waiting
+/// (up to [`GROUP_COMMIT_MAX`]), runs each in its own savepoint of one transaction, commits once,
+/// then answers each. Ends when the store is dropped.
+async fn run_group_commits(writer: SqlitePool, mut jobs: tokio::sync::mpsc::Receiver<BookingJob>) {
+    while let Some(first) = jobs.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < GROUP_COMMIT_MAX {
+            match jobs.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        let answers = match group_commit(&writer, batch).await {
+            Ok(answers) => answers,
+            Err((dones, error)) => {
+                tracing::error!(%error, bookings = dones.len(), "a group commit failed");
+                for done in dones {
+                    let _ = done.send(Err(StoreError::Corrupt(format!(
+                        "the commit failed: {error}"
+                    ))));
+                }
+                continue;
+            }
+        };
+        for (done, answer) in answers {
+            // The citizen may have gone: the answer stays stored with the key for a retry.
+            let _ = done.send(answer);
+        }
+    }
+}
+
+type Done = tokio::sync::oneshot::Sender<Result<OnceOutcome, StoreError>>;
+type Answered = Vec<(Done, Result<OnceOutcome, StoreError>)>;
+
+/// One transaction for a batch. If a statement fails, or the commit does, nothing of the batch
+/// is kept: every job's sender comes back with the error.
+async fn group_commit(
+    writer: &SqlitePool,
+    batch: Vec<BookingJob>,
+) -> Result<Answered, (Vec<Done>, StoreError)> {
+    let mut tx = match writer.begin_with("BEGIN IMMEDIATE").await {
+        Ok(tx) => tx,
+        Err(e) => return Err((batch.into_iter().map(|j| j.done).collect(), e.into())),
+    };
+    let mut answers: Answered = Vec::with_capacity(batch.len());
+    // The answers to store with their keys, and the audit records: written for the whole batch
+    // in two statements at the end.
+    let mut stored: Vec<(IdempotencyOwner, String, u16, String)> = Vec::new();
+    let mut audits: Vec<AuditRecord> = Vec::new();
+    let mut jobs = batch.into_iter();
+    while let Some(job) = jobs.next() {
+        let BookingJob {
+            request,
+            owner,
+            key,
+            request_hash,
+            audit,
+            respond,
+            done,
+        } = job;
+        match one_booking(&mut tx, &request, owner, &key, &request_hash).await {
+            Ok(Err(seen)) => {
+                // Claimed earlier in this batch: its answer is not written yet, but it is here.
+                let seen = match seen {
+                    IdempotencyState::InProgress => stored
+                        .iter()
+                        .find(|(o, k, ..)| *o == owner && *k == key)
+                        .map_or(IdempotencyState::InProgress, |(.., status, body)| {
+                            IdempotencyState::Done {
+                                status: *status,
+                                body: body.clone(),
+                            }
+                        }),
+                    other => other,
+                };
+                answers.push((done, Ok(OnceOutcome::Seen(seen))));
+            }
+            Ok(Ok(outcome)) => {
+                let (status, body) = respond(outcome.as_ref());
+                audits.push(AuditRecord {
+                    result: super::audit_result(status),
+                    ..audit
+                });
+                stored.push((owner, key, status, body.clone()));
+                answers.push((done, Ok(OnceOutcome::Answered { status, body })));
+            }
+            Err(error) => {
+                let mut dones: Vec<Done> = answers.into_iter().map(|(d, _)| d).collect();
+                dones.push(done);
+                dones.extend(jobs.map(|j| j.done));
+                return Err((dones, error));
+            }
+        }
+    }
+    let written = async {
+        for table in [IdempotencyOwner::Citizen(0), IdempotencyOwner::Staff(0)] {
+            let rows: Vec<_> = stored
+                .iter()
+                .filter(|(owner, ..)| owner.table() == table.table())
+                .collect();
+            if rows.is_empty() {
+                continue;
+            }
+            // SQLite names the columns of a VALUES list column1, column2, …
+            let mut update = sqlx::QueryBuilder::<Sqlite>::new(format!(
+                "UPDATE {table} SET status = answer.column3, response_body = answer.column4 FROM (",
+                table = table.table()
+            ));
+            update.push_values(rows, |mut row, (owner, key, status, body)| {
+                row.push_bind(owner.id())
+                    .push_bind(key.as_str())
+                    .push_bind(i32::from(*status))
+                    .push_bind(body.as_str());
+            });
+            update.push(format!(
+                ") AS answer WHERE {table}.{column} = answer.column1 AND {table}.key = answer.column2",
+                table = table.table(),
+                column = table.column()
+            ));
+            update.build().execute(&mut *tx).await?;
+        }
+        if !audits.is_empty() {
+            let mut insert = sqlx::QueryBuilder::<Sqlite>::new(
+                "INSERT INTO audit_log (at_utc, actor, action, object, result) ",
+            );
+            insert.push_values(&audits, |mut row, a| {
+                row.push("strftime('%Y-%m-%dT%H:%M:%SZ', ")
+                    .push_bind_unseparated(a.at)
+                    .push_unseparated(", 'unixepoch')")
+                    .push_bind(a.actor.as_str())
+                    .push_bind(a.action.as_str())
+                    .push_bind(a.object.as_str())
+                    .push_bind(a.result.as_str());
+            });
+            insert.build().execute(&mut *tx).await?;
+        }
+        Ok::<_, sqlx::Error>(())
+    }
+    .await;
+    if let Err(e) = written {
+        return Err((answers.into_iter().map(|(d, _)| d).collect(), e.into()));
+    }
+    if let Err(e) = tx.commit().await {
+        return Err((answers.into_iter().map(|(d, _)| d).collect(), e.into()));
+    }
+    Ok(answers)
+}
+
+/// One booking under its key, inside the batch's transaction, with as few statements as it
+/// takes (the writer runs them one after another): claim the key (`Err` with what it saw if it
+/// was claimed before), take a place, check the 30-day limit, insert the appointment, record the
+/// change. A refusal undoes what it did (the place) itself. The answer and the audit record are
+/// written for the whole batch by [`group_commit`].
+async fn one_booking(
+    tx: &mut Transaction<'static, Sqlite>,
+    request: &BookRequest,
+    owner: IdempotencyOwner,
+    key: &str,
+    request_hash: &str,
+) -> Result<Result<Result<Appointment, BookError>, IdempotencyState>, StoreError> {
+    let claimed = sqlx::query(&format!(
+        "INSERT INTO {table} ({column}, key, request_hash, created_at) VALUES (?, ?, ?, ?) \
+         ON CONFLICT ({column}, key) DO NOTHING",
+        table = owner.table(),
+        column = owner.column()
+    ))
+    .bind(owner.id())
+    .bind(key)
+    .bind(request_hash)
+    .bind(request.now)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    if claimed == 0 {
+        let seen = read_key(tx, owner, key, request_hash).await?;
+        return Ok(Err(seen.unwrap_or(IdempotencyState::InProgress)));
+    }
+    let place = sqlx::query(
+        "UPDATE slot SET booked = booked + 1 WHERE id = ? AND service = ? AND booked < capacity \
+         RETURNING directorate_id, starts_at",
+    )
+    .bind(request.slot_id)
+    .bind(request.service.code())
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(place) = place else {
+        let exists = sqlx::query("SELECT 1 FROM slot WHERE id = ? AND service = ?")
+            .bind(request.slot_id)
+            .bind(request.service.code())
+            .fetch_optional(&mut **tx)
+            .await?
+            .is_some();
+        return Ok(Ok(Err(if exists {
+            BookError::SlotFull
+        } else {
+            BookError::SlotNotFound
+        })));
+    };
+    let give_back =
+        sqlx::query("UPDATE slot SET booked = booked - 1 WHERE id = ?").bind(request.slot_id);
+    let changes: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM booking_change WHERE citizen_id = ? AND at > ?")
+            .bind(request.citizen_id)
+            .bind(request.changes_since)
+            .fetch_one(&mut **tx)
+            .await?;
+    if changes >= i64::from(request.max_changes) {
+        give_back.execute(&mut **tx).await?;
+        return Ok(Ok(Err(BookError::TooManyChanges)));
+    }
+    let reference = loop {
+        let reference = new_reference()?;
+        let inserted = sqlx::query(
+            "INSERT INTO appointment (reference, citizen_id, slot_id, service, status, created_at, updated_at) \
+             VALUES (?, ?, ?, ?, 'booked', ?, ?)",
+        )
+        .bind(reference.code())
+        .bind(request.citizen_id)
+        .bind(request.slot_id)
+        .bind(request.service.code())
+        .bind(request.now)
+        .bind(request.now)
+        .execute(&mut **tx)
+        .await;
+        match inserted {
+            Ok(_) => break reference,
+            Err(e) if is_unique_violation(&e, "appointment.citizen_id") => {
+                give_back.execute(&mut **tx).await?;
+                return Ok(Ok(Err(BookError::AlreadyBooked)));
+            }
+            Err(e) if is_unique_violation(&e, "appointment.reference") => continue,
+            Err(e) => return Err(e.into()),
+        }
+    };
+    sqlx::query("INSERT INTO booking_change (citizen_id, at) VALUES (?, ?)")
+        .bind(request.citizen_id)
+        .bind(request.now)
+        .execute(&mut **tx)
+        .await?;
+    Ok(Ok(Ok(Appointment {
+        reference,
+        citizen_id: request.citizen_id,
+        slot_id: request.slot_id,
+        service: request.service,
+        directorate_id: place.try_get("directorate_id")?,
+        starts_at: place.try_get("starts_at")?,
+        status: AppointmentStatus::Booked,
+        created_at: request.now,
+        closed_at: None,
+    })))
 }
 
 impl SqliteStore {
@@ -46,21 +321,31 @@ impl SqliteStore {
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .acquire_timeout(Duration::from_secs(30))
-            .connect_with(options)
+            .connect_with(options.clone())
             .await
             .with_context(|| format!("cannot open the SQLite database {display}"))?;
         sqlx::migrate!("migrations/sqlite")
             .run(&pool)
             .await
             .with_context(|| format!("cannot migrate the SQLite database {display}"))?;
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(options)
+            .await
+            .with_context(|| format!("cannot open the SQLite database {display}"))?;
+        let (bookings, jobs) = tokio::sync::mpsc::channel(1024);
+        tokio::spawn(run_group_commits(writer.clone(), jobs));
         Ok(SqliteStore {
             pool,
+            writer,
+            bookings,
             path: display,
         })
     }
 
     async fn write(&self) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
-        self.pool.begin_with("BEGIN IMMEDIATE").await
+        self.writer.begin_with("BEGIN IMMEDIATE").await
     }
 }
 
@@ -104,6 +389,84 @@ fn closure_record(row: &SqliteRow) -> Result<ClosureRecord, StoreError> {
 
 fn is_unique_violation(error: &sqlx::Error, index: &str) -> bool {
     matches!(error, sqlx::Error::Database(db) if db.is_unique_violation() && db.message().contains(index))
+}
+
+/// Takes a place and inserts the appointment, inside the caller's transaction (a reference
+/// collision, one in billions, is retried with a new reference).
+async fn insert_booking(
+    tx: &mut Transaction<'static, Sqlite>,
+    request: &BookRequest,
+) -> Result<Appointment, BookError> {
+    take_place(tx, request).await?;
+    loop {
+        let reference = new_reference()?;
+        let inserted = sqlx::query(
+            "INSERT INTO appointment (reference, citizen_id, slot_id, service, status, created_at, updated_at) \
+             VALUES (?, ?, ?, ?, 'booked', ?, ?)",
+        )
+        .bind(reference.code())
+        .bind(request.citizen_id)
+        .bind(request.slot_id)
+        .bind(request.service.code())
+        .bind(request.now)
+        .bind(request.now)
+        .execute(&mut **tx)
+        .await;
+        match inserted {
+            Ok(_) => return fetch_appointment(tx, request.citizen_id, &reference).await,
+            Err(e) if is_unique_violation(&e, "appointment.citizen_id") => {
+                return Err(BookError::AlreadyBooked);
+            }
+            Err(e) if is_unique_violation(&e, "appointment.reference") => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
+/// What a key has seen, read on the caller's connection: `None` if it is not stored.
+async fn read_key(
+    connection: &mut SqliteConnection,
+    owner: IdempotencyOwner,
+    key: &str,
+    request_hash: &str,
+) -> Result<Option<IdempotencyState>, StoreError> {
+    let row = sqlx::query(&format!("SELECT request_hash, CAST(status AS BIGINT) AS status, response_body FROM {table} WHERE {column} = ? AND key = ?", table = owner.table(), column = owner.column()))
+        .bind(owner.id())
+        .bind(key)
+        .fetch_optional(&mut *connection)
+        .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let stored_hash: String = row.try_get("request_hash")?;
+    if stored_hash != request_hash {
+        return Ok(Some(IdempotencyState::Mismatch));
+    }
+    let status: Option<i64> = row.try_get("status")?;
+    let body: Option<String> = row.try_get("response_body")?;
+    Ok(Some(match (status, body) {
+        (Some(status), Some(body)) => IdempotencyState::Done {
+            status: u16::try_from(status).unwrap_or(500),
+            body,
+        },
+        _ => IdempotencyState::InProgress,
+    }))
+}
+
+/// Writes one audit record on the caller's connection (or transaction).
+async fn insert_audit(
+    connection: &mut SqliteConnection,
+    record: &AuditRecord,
+) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO audit_log (at_utc, actor, action, object, result) VALUES (strftime('%Y-%m-%dT%H:%M:%SZ', ?, 'unixepoch'), ?, ?, ?, ?)")
+        .bind(record.at)
+        .bind(&record.actor)
+        .bind(&record.action)
+        .bind(&record.object)
+        .bind(&record.result)
+        .execute(&mut *connection)
+        .await?;
+    Ok(())
 }
 
 /// Takes a place in a slot and records the change, inside the caller's transaction.
@@ -394,35 +757,41 @@ impl Store for SqliteStore {
     }
 
     async fn book(&self, request: &BookRequest) -> Result<Appointment, BookError> {
-        // A reference collision (one in billions) is retried with a new reference.
-        loop {
-            let mut tx = self.write().await?;
-            take_place(&mut tx, request).await?;
-            let reference = new_reference()?;
-            let inserted = sqlx::query(
-                "INSERT INTO appointment (reference, citizen_id, slot_id, service, status, created_at, updated_at) \
-                 VALUES (?, ?, ?, ?, 'booked', ?, ?)",
-            )
-            .bind(reference.code())
-            .bind(request.citizen_id)
-            .bind(request.slot_id)
-            .bind(request.service.code())
-            .bind(request.now)
-            .bind(request.now)
-            .execute(&mut *tx)
-            .await;
-            match inserted {
-                Ok(_) => {}
-                Err(e) if is_unique_violation(&e, "appointment.citizen_id") => {
-                    return Err(BookError::AlreadyBooked);
-                }
-                Err(e) if is_unique_violation(&e, "appointment.reference") => continue,
-                Err(e) => return Err(e.into()),
-            }
-            let booked = fetch_appointment(&mut tx, request.citizen_id, &reference).await?;
-            tx.commit().await?;
-            return Ok(booked);
-        }
+        let mut tx = self.write().await?;
+        let booked = insert_booking(&mut tx, request).await?;
+        tx.commit().await?;
+        Ok(booked)
+    }
+
+    async fn book_once(
+        &self,
+        request: &BookRequest,
+        write: &OnceWrite<'_>,
+        respond: Respond,
+    ) -> Result<OnceOutcome, StoreError> {
+        let (done, answer) = tokio::sync::oneshot::channel();
+        let job = BookingJob {
+            request: request.clone(),
+            owner: write.owner,
+            key: write.key.to_owned(),
+            request_hash: write.request_hash.to_owned(),
+            audit: write.audit.clone(),
+            respond,
+            done,
+        };
+        let gone = || StoreError::Corrupt("the booking writer has stopped".into());
+        self.bookings.send(job).await.map_err(|_| gone())?;
+        answer.await.map_err(|_| gone())?
+    }
+
+    async fn idempotency_seen(
+        &self,
+        owner: IdempotencyOwner,
+        key: &str,
+        request_hash: &str,
+    ) -> Result<Option<IdempotencyState>, StoreError> {
+        let mut connection = self.pool.acquire().await?;
+        read_key(&mut connection, owner, key, request_hash).await
     }
 
     async fn reschedule(
@@ -531,7 +900,7 @@ impl Store for SqliteStore {
         sqlx::query("INSERT INTO rate_event (key, at) VALUES (?, ?)")
             .bind(key)
             .bind(at)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         Ok(())
     }
@@ -610,7 +979,7 @@ impl Store for SqliteStore {
         .bind(now)
         .bind(otp_id)
         .bind(false)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?
         .rows_affected();
         Ok(used == 1)
@@ -627,7 +996,7 @@ impl Store for SqliteStore {
             .bind(citizen_id)
             .bind(now)
             .bind(now)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         Ok(())
     }
@@ -655,7 +1024,7 @@ impl Store for SqliteStore {
         .bind(now)
         .bind(token_hash)
         .bind(now)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(())
     }
@@ -666,7 +1035,7 @@ impl Store for SqliteStore {
         )
         .bind(now)
         .bind(token_hash)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(())
     }
@@ -676,7 +1045,7 @@ impl Store for SqliteStore {
             .bind(phone)
             .bind(body)
             .bind(now)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         Ok(())
     }
@@ -699,15 +1068,8 @@ impl Store for SqliteStore {
     }
 
     async fn audit(&self, record: &AuditRecord) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO audit_log (at_utc, actor, action, object, result) VALUES (strftime('%Y-%m-%dT%H:%M:%SZ', ?, 'unixepoch'), ?, ?, ?, ?)")
-            .bind(record.at)
-            .bind(&record.actor)
-            .bind(&record.action)
-            .bind(&record.object)
-            .bind(&record.result)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
+        let mut connection = self.writer.acquire().await?;
+        insert_audit(&mut connection, record).await
     }
 
     async fn audit_records(&self, limit: u32) -> Result<Vec<AuditRecord>, StoreError> {
@@ -734,7 +1096,7 @@ impl Store for SqliteStore {
         )
         .bind(name)
         .bind(candidate)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(
             sqlx::query_scalar("SELECT value FROM server_secret WHERE name = ?")
@@ -788,34 +1150,17 @@ impl Store for SqliteStore {
         .bind(key)
         .bind(request_hash)
         .bind(now)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?
         .rows_affected();
         if claimed == 1 {
             return Ok(IdempotencyState::Started);
         }
-        let row = sqlx::query(&format!("SELECT request_hash, CAST(status AS BIGINT) AS status, response_body FROM {table} WHERE {column} = ? AND key = ?", table = owner.table(), column = owner.column()))
-            .bind(owner.id())
-            .bind(key)
-            .fetch_optional(&self.pool)
-            .await?;
+        let mut connection = self.pool.acquire().await?;
         // Released between the two statements: treat as still running; the client retries.
-        let Some(row) = row else {
-            return Ok(IdempotencyState::InProgress);
-        };
-        let stored_hash: String = row.try_get("request_hash")?;
-        if stored_hash != request_hash {
-            return Ok(IdempotencyState::Mismatch);
-        }
-        let status: Option<i64> = row.try_get("status")?;
-        let body: Option<String> = row.try_get("response_body")?;
-        Ok(match (status, body) {
-            (Some(status), Some(body)) => IdempotencyState::Done {
-                status: u16::try_from(status).unwrap_or(500),
-                body,
-            },
-            _ => IdempotencyState::InProgress,
-        })
+        Ok(read_key(&mut connection, owner, key, request_hash)
+            .await?
+            .unwrap_or(IdempotencyState::InProgress))
     }
 
     async fn idempotency_finish(
@@ -834,7 +1179,7 @@ impl Store for SqliteStore {
         .bind(body)
         .bind(owner.id())
         .bind(key)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(())
     }
@@ -851,7 +1196,7 @@ impl Store for SqliteStore {
         ))
         .bind(owner.id())
         .bind(key)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(())
     }
@@ -861,7 +1206,7 @@ impl Store for SqliteStore {
         for table in ["idempotency_key", "staff_idempotency_key"] {
             forgotten += sqlx::query(&format!("DELETE FROM {table} WHERE created_at < ?"))
                 .bind(before)
-                .execute(&self.pool)
+                .execute(&self.writer)
                 .await?
                 .rows_affected();
         }
@@ -937,7 +1282,7 @@ impl Store for SqliteStore {
         .bind(role.code())
         .bind(directorate_id)
         .bind(now)
-        .fetch_one(&self.pool)
+        .fetch_one(&self.writer)
         .await?;
         Ok(id)
     }
@@ -965,7 +1310,7 @@ impl Store for SqliteStore {
         .bind(staff_id)
         .bind(now)
         .bind(now)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(())
     }
@@ -995,7 +1340,7 @@ impl Store for SqliteStore {
         .bind(now)
         .bind(token_hash)
         .bind(now)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(())
     }
@@ -1006,7 +1351,7 @@ impl Store for SqliteStore {
         )
         .bind(now)
         .bind(token_hash)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(())
     }
@@ -1182,7 +1527,7 @@ impl Store for SqliteStore {
         .bind(label)
         .bind(token_hash)
         .bind(now)
-        .fetch_one(&self.pool)
+        .fetch_one(&self.writer)
         .await?;
         Ok(id)
     }
@@ -1241,7 +1586,7 @@ impl Store for SqliteStore {
         .bind(now)
         .bind(kiosk_id)
         .bind(directorate_id)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?
         .rows_affected();
         Ok(revoked == 1)

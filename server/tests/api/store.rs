@@ -382,3 +382,275 @@ async fn sqlite_limits_changes() {
 async fn postgres_limits_changes() {
     the_fifth_change_in_thirty_days_is_refused_and_changes_nothing(Db::Postgres).await;
 }
+
+/// A booking under an Idempotency-Key is one transaction: the key, the booking, its answer and
+/// the audit record together; a refusal is stored with the key and books nothing; the same key
+/// again books nothing and says what it saw, with one key owned per citizen.
+async fn a_booking_under_a_key_is_one_transaction(db: Db) {
+    use rega_server::store::{
+        AuditRecord, IdempotencyOwner, IdempotencyState, OnceOutcome, OnceWrite,
+    };
+    let data = tempfile::tempdir().expect("a temporary directory");
+    let Some(store) = store(db, data.path()).await else {
+        return;
+    };
+    let slots = directorate(&store, 1, &[NOW + 3 * DAY, NOW + 4 * DAY]).await;
+    let (first, second) = (citizen(&store, 1).await, citizen(&store, 2).await);
+    let write = |citizen: i64, key: &'static str, hash: &'static str| OnceWrite {
+        owner: IdempotencyOwner::Citizen(citizen),
+        key,
+        request_hash: hash,
+        audit: AuditRecord {
+            at: NOW,
+            actor: format!("citizen:{citizen}"),
+            action: "booking.created".into(),
+            object: "appointment:new".into(),
+            result: String::new(),
+        },
+    };
+    let respond = |outcome: Result<&rega_server::store::Appointment, &BookError>| match outcome {
+        Ok(a) => (201, format!("{{\"reference\":\"{}\"}}", a.reference)),
+        Err(e) => (409, format!("{{\"refused\":\"{e:?}\"}}")),
+    };
+    let audits = || async {
+        store
+            .audit_records(100)
+            .await
+            .expect("audit")
+            .into_iter()
+            .map(|r| (r.actor, r.result))
+            .collect::<Vec<_>>()
+    };
+
+    // Booked: the answer is stored with the key, the audit record written.
+    let booked = store
+        .book_once(
+            &request(first, slots[0]),
+            &write(first, "key-one-0001", "hash-a"),
+            Box::new(respond),
+        )
+        .await
+        .expect("store");
+    let OnceOutcome::Answered { status: 201, body } = booked.clone() else {
+        panic!("{db:?}: {booked:?}");
+    };
+    assert_eq!(booked_places(&store, slots[0]).await, 1);
+    assert_eq!(
+        store
+            .idempotency_seen(IdempotencyOwner::Citizen(first), "key-one-0001", "hash-a")
+            .await
+            .expect("store"),
+        Some(IdempotencyState::Done {
+            status: 201,
+            body: body.clone()
+        })
+    );
+    assert_eq!(
+        audits().await,
+        vec![(format!("citizen:{first}"), "ok".to_owned())]
+    );
+
+    // The same key again books nothing; with another request under it, a mismatch.
+    for (hash, seen) in [
+        ("hash-a", IdempotencyState::Done { status: 201, body }),
+        ("hash-b", IdempotencyState::Mismatch),
+    ] {
+        let again = store
+            .book_once(
+                &request(first, slots[1]),
+                &write(first, "key-one-0001", hash),
+                Box::new(respond),
+            )
+            .await
+            .expect("store");
+        assert_eq!(again, OnceOutcome::Seen(seen), "{db:?}");
+    }
+    assert_eq!(booked_places(&store, slots[1]).await, 0);
+
+    // Refused (the only place is taken): the refusal is stored and audited, nothing is booked,
+    // and the same key string is the second citizen's own.
+    let refused = store
+        .book_once(
+            &request(second, slots[0]),
+            &write(second, "key-one-0001", "hash-a"),
+            Box::new(respond),
+        )
+        .await
+        .expect("store");
+    assert_eq!(
+        refused,
+        OnceOutcome::Answered {
+            status: 409,
+            body: "{\"refused\":\"SlotFull\"}".into()
+        },
+        "{db:?}"
+    );
+    assert_eq!(booked_places(&store, slots[0]).await, 1);
+    assert!(
+        store
+            .appointments_of(second)
+            .await
+            .expect("store")
+            .is_empty()
+    );
+    assert_eq!(
+        audits().await[0],
+        (format!("citizen:{second}"), "409".to_owned())
+    );
+    // A refusal undoes only the booking: the second citizen books the other slot under a new key.
+    let other = store
+        .book_once(
+            &request(second, slots[1]),
+            &write(second, "key-two-0001", "hash-c"),
+            Box::new(respond),
+        )
+        .await
+        .expect("store");
+    assert!(
+        matches!(other, OnceOutcome::Answered { status: 201, .. }),
+        "{db:?}: {other:?}"
+    );
+    assert_eq!(booked_places(&store, slots[1]).await, 1);
+}
+
+#[tokio::test]
+async fn sqlite_a_booking_under_a_key_is_one_transaction() {
+    a_booking_under_a_key_is_one_transaction(Db::Sqlite).await;
+}
+
+#[tokio::test]
+async fn postgres_a_booking_under_a_key_is_one_transaction() {
+    a_booking_under_a_key_is_one_transaction(Db::Postgres).await;
+}
+
+/// Many bookings under keys at once (SQLite commits those waiting together): every one is
+/// answered, its key and audit record stored, no place given twice; the same key sent twenty
+/// times at once books once.
+async fn bookings_under_keys_at_once_are_each_answered_once(db: Db) {
+    use rega_server::store::{AuditRecord, IdempotencyOwner, OnceOutcome, OnceWrite};
+    let data = tempfile::tempdir().expect("a temporary directory");
+    let Some(store) = store(db, data.path()).await else {
+        return;
+    };
+    let slot = directorate(&store, 50, &[NOW + 3 * DAY]).await[0];
+    let mut citizens = Vec::new();
+    for n in 0..200 {
+        citizens.push(citizen(&store, n).await);
+    }
+    let attempt = |citizen: i64, key: String| {
+        let store = store.clone();
+        tokio::spawn(async move {
+            let write = OnceWrite {
+                owner: IdempotencyOwner::Citizen(citizen),
+                key: &key,
+                request_hash: "same-request",
+                audit: AuditRecord {
+                    at: NOW,
+                    actor: format!("citizen:{citizen}"),
+                    action: "booking.created".into(),
+                    object: "appointment:new".into(),
+                    result: String::new(),
+                },
+            };
+            let respond =
+                |outcome: Result<&rega_server::store::Appointment, &BookError>| match outcome {
+                    Ok(a) => (201, a.reference.to_string()),
+                    Err(e) => (409, format!("{e:?}")),
+                };
+            store
+                .book_once(&request(citizen, slot), &write, Box::new(respond))
+                .await
+                .expect("answered")
+        })
+    };
+    let tasks: Vec<_> = citizens
+        .iter()
+        .map(|c| attempt(*c, format!("key-{c:08}")))
+        .collect();
+    let (mut booked, mut full) = (0, 0);
+    for task in tasks {
+        match task.await.expect("a task") {
+            OnceOutcome::Answered { status: 201, .. } => booked += 1,
+            OnceOutcome::Answered { status: 409, body } if body == "SlotFull" => full += 1,
+            other => panic!("{db:?}: {other:?}"),
+        }
+    }
+    assert_eq!((booked, full), (50, 150), "{db:?}");
+    assert_eq!(booked_places(&store, slot).await, 50);
+    assert_eq!(store.audit_records(1000).await.expect("audit").len(), 200);
+
+    // A citizen's double, triple … twentyfold tap with one key: one answer, replayed to every
+    // other tap (also to one that lands in the same group commit). Ten citizens, at once.
+    let late = directorate(&store, 50, &[NOW + 4 * DAY]).await[1];
+    let mut tappers = Vec::new();
+    for n in 0..10 {
+        tappers.push(citizen(&store, 900 + n).await);
+    }
+    let taps: Vec<_> = (0..20)
+        .flat_map(|_| tappers.clone())
+        .map(|again| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                let write = OnceWrite {
+                    owner: IdempotencyOwner::Citizen(again),
+                    key: "the-one-key",
+                    request_hash: "same-request",
+                    audit: AuditRecord {
+                        at: NOW,
+                        actor: format!("citizen:{again}"),
+                        action: "booking.created".into(),
+                        object: "appointment:new".into(),
+                        result: String::new(),
+                    },
+                };
+                let respond =
+                    |outcome: Result<&rega_server::store::Appointment, &BookError>| match outcome {
+                        Ok(a) => (201, a.reference.to_string()),
+                        Err(e) => (409, format!("{e:?}")),
+                    };
+                let outcome = store
+                    .book_once(&request(again, late), &write, Box::new(respond))
+                    .await
+                    .expect("answered");
+                (again, outcome)
+            })
+        })
+        .collect();
+    let mut fresh: std::collections::HashMap<i64, Vec<(u16, String)>> = Default::default();
+    let mut replays = Vec::new();
+    for tap in taps {
+        match tap.await.expect("a task") {
+            (who, OnceOutcome::Answered { status, body }) => {
+                fresh.entry(who).or_default().push((status, body))
+            }
+            (
+                who,
+                OnceOutcome::Seen(rega_server::store::IdempotencyState::Done { status, body }),
+            ) => replays.push((who, (status, body))),
+            (_, OnceOutcome::Seen(other)) => panic!("{db:?}: {other:?}"),
+        }
+    }
+    for who in &tappers {
+        let first = &fresh[who];
+        assert_eq!(first.len(), 1, "{db:?}");
+        assert_eq!(first[0].0, 201);
+        assert!(
+            replays
+                .iter()
+                .filter(|(w, _)| w == who)
+                .all(|(_, r)| *r == first[0]),
+            "{db:?}"
+        );
+        assert_eq!(store.appointments_of(*who).await.expect("store").len(), 1);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_bookings_under_keys_at_once_are_each_answered_once() {
+    bookings_under_keys_at_once_are_each_answered_once(Db::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_bookings_under_keys_at_once_are_each_answered_once() {
+    bookings_under_keys_at_once_are_each_answered_once(Db::Postgres).await;
+}
