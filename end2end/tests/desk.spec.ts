@@ -188,6 +188,17 @@ test('a supervisor closes a day: the citizen is told by SMS and asked to book ag
     // The closed day is closed on the calendar.
     const after = await apiGet<{ days: { date: string; closed?: string }[] }>(citizen, '/availability/days?directorate=erbil&service=medical_check');
     expect(after.days.find((d) => d.date === day)?.closed).toBe('closure');
+
+    // Lifted again: the day takes bookings; the citizen's appointment stays cancelled.
+    await desk.getByRole('button', { name: directorateMsg('en', 'desk.for_reference', { action: directorateMsg('en', 'desk.lift'), reference: day }) }).click();
+    await expect(desk.getByRole('status').filter({ hasText: directorateMsg('en', 'desk.lifted') })).toBeVisible();
+    await expect(desk.getByText(directorateMsg('en', 'desk.no_closures'))).toBeVisible();
+    await expectNoAxeViolations(desk);
+    const reopened = await apiGet<{ days: { date: string; closed?: string; places_left: number }[] }>(citizen, '/availability/days?directorate=erbil&service=medical_check');
+    const again = reopened.days.find((d) => d.date === day);
+    expect(again?.closed).toBeUndefined();
+    expect(again?.places_left).toBeGreaterThan(0);
+    expect((await apiGet<{ status: string; closed?: boolean }>(citizen, `/appointments/${reference}`)).closed).toBe(true);
   } finally {
     await Promise.all(contexts.map((c) => c.close()));
     await stop(server);

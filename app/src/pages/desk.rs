@@ -520,6 +520,7 @@ fn Closures(supervisor: bool) -> impl IntoView {
     // The check's answer: how many appointments the closure cancels, and the key it is sent with.
     let (pending, set_pending) = signal(None::<(usize, String)>);
     let (answer, set_answer) = signal(None::<Result<ClosureEntry, ApiError>>);
+    let (lifted, set_lifted) = signal(None::<Result<(), ApiError>>);
     let (note_missing, set_note_missing) = signal(false);
     Effect::new(move |_| {
         version.track();
@@ -591,6 +592,14 @@ fn Closures(supervisor: bool) -> impl IntoView {
             set_version.update(|v| *v += 1);
         });
     };
+    let lift = move |id: i64| {
+        spawn_local(async move {
+            set_lifted.set(Some(
+                api::post_empty(&format!("/staff/closures/{id}/lift")).await,
+            ));
+            set_version.update(|v| *v += 1);
+        });
+    };
     let item = move |c: &ClosureEntry| {
         let (d, locale) = (d(), i18n.locale());
         let when = if c.whole_day {
@@ -614,12 +623,33 @@ fn Closures(supervisor: bool) -> impl IntoView {
     };
     view! {
         <h2 class="rg-heading-m">{move || d().desk_closures_title}</h2>
+        <div role="status">
+            {move || lifted.get().map(|l| match l {
+                Ok(()) => view! { <p class="rg-body">{d().desk_lifted}</p> }.into_any(),
+                Err(e) => view! { <p class="rg-error-message">{failure(d(), i18n.t(), &e)}</p> }.into_any(),
+            })}
+        </div>
         {move || {
             let all = list.get();
             if all.is_empty() {
                 view! { <p class="rg-body">{d().desk_no_closures}</p> }.into_any()
             } else {
-                view! { <ul class="rg-list">{all.iter().map(|c| view! { <li>{item(c)}</li> }).collect_view()}</ul> }.into_any()
+                view! {
+                    <ul class="rg-list">
+                        {all.iter().map(|c| {
+                            let id = c.id;
+                            let label = fill(d().desk_for_reference, &[("action", d().desk_lift), ("reference", &c.date)]);
+                            view! {
+                                <li>{item(c)}" "
+                                    {supervisor.then(|| view! {
+                                        <button type="button" class="rg-link-button" aria-label=label
+                                            on:click=move |_| lift(id)>{d().desk_lift}</button>
+                                    })}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
             }
         }}
         {supervisor.then(|| view! {

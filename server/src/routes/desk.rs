@@ -61,6 +61,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(set_capacity))
         .routes(routes!(open_slot))
         .routes(routes!(closures, close_day))
+        .routes(routes!(lift_closure))
 }
 
 fn argon2() -> Argon2<'static> {
@@ -989,4 +990,40 @@ async fn close_day(
         },
     )
     .await
+}
+
+/// Lifts a closure of the supervisor's directorate: its slots take bookings again (with the
+/// places of the directorate's counters); the appointments it cancelled stay cancelled, as their
+/// citizens were told (supervisors only).
+#[utoipa::path(post, path = "/staff/closures/{id}/lift", tag = "desk",
+    params(("id" = i64, Path, description = "the closure's number")),
+    responses((status = 204),
+        (status = 401, description = "staff_unauthenticated", body = rega_api::Problem),
+        (status = 403, description = "staff_forbidden", body = rega_api::Problem),
+        (status = 404, description = "not_found: no such closure in force at this directorate", body = rega_api::Problem)))]
+async fn lift_closure(
+    State(state): State<AppState>,
+    Staff(staff): Staff,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    supervisor(&state, &staff, "desk.closure_lifted").await?;
+    let lifted = state
+        .store
+        .lift_closure(&staff.directorate_id, id, staff.id, state.clock.now())
+        .await?;
+    let object = format!("closure:{id}");
+    if !lifted {
+        audit(
+            &state,
+            &actor(&staff),
+            "desk.closure_lifted",
+            &object,
+            "not_found",
+        )
+        .await;
+        return Err(ApiError::client(ErrorCode::NotFound));
+    }
+    state.caches.availability.clear();
+    audit(&state, &actor(&staff), "desk.closure_lifted", &object, "ok").await;
+    Ok(StatusCode::NO_CONTENT)
 }

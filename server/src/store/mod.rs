@@ -941,7 +941,18 @@ pub trait Store: Send + Sync + 'static {
     /// appointments were cancelled.
     async fn close(&self, closure: &NewClosure<'_>) -> Result<(i64, u64), StoreError>;
 
-    /// The closures of a directorate overlapping `[from, to)`, in time order.
+    /// Lifts a closure of the directorate: its slots take bookings again, with the places of the
+    /// directorate's counters (unless another closure still covers them); the appointments it
+    /// cancelled stay cancelled. False if there is no such closure in force.
+    async fn lift_closure(
+        &self,
+        directorate_id: &str,
+        closure_id: i64,
+        staff_id: i64,
+        now: i64,
+    ) -> Result<bool, StoreError>;
+
+    /// The closures in force of a directorate overlapping `[from, to)`, in time order.
     async fn closures_of(
         &self,
         directorate_id: &str,

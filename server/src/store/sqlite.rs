@@ -709,7 +709,7 @@ impl Store for SqliteStore {
             created += sqlx::query(
                 "INSERT INTO slot (directorate_id, service, starts_at, capacity) \
                  SELECT c.directorate_id, c.service, ?1, \
-                   CASE WHEN EXISTS (SELECT 1 FROM closure z WHERE z.directorate_id = c.directorate_id \
+                   CASE WHEN EXISTS (SELECT 1 FROM closure z WHERE z.lifted_at IS NULL AND z.directorate_id = c.directorate_id \
                      AND z.starts_at <= ?1 AND z.ends_at > ?1) THEN 0 ELSE c.counters END \
                  FROM counter c WHERE c.directorate_id = ?2 AND c.service = ?3 \
                  ON CONFLICT (directorate_id, service, starts_at) DO NOTHING",
@@ -1243,7 +1243,7 @@ impl Store for SqliteStore {
     ) -> Result<(u64, u64), StoreError> {
         let mut tx = self.write().await?;
         let changed = sqlx::query("UPDATE slot SET capacity = ?1 WHERE directorate_id = ?2 AND service = ?3 AND starts_at >= ?4 AND starts_at < ?5 AND booked <= ?1 \
-             AND NOT EXISTS (SELECT 1 FROM closure z WHERE z.directorate_id = slot.directorate_id AND z.starts_at <= slot.starts_at AND z.ends_at > slot.starts_at)")
+             AND NOT EXISTS (SELECT 1 FROM closure z WHERE z.lifted_at IS NULL AND z.directorate_id = slot.directorate_id AND z.starts_at <= slot.starts_at AND z.ends_at > slot.starts_at)")
             .bind(capacity)
             .bind(directorate_id)
             .bind(service.code())
@@ -1752,6 +1752,44 @@ impl Store for SqliteStore {
         Ok((id, cancelled))
     }
 
+    async fn lift_closure(
+        &self,
+        directorate_id: &str,
+        closure_id: i64,
+        staff_id: i64,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.write().await?;
+        let period = sqlx::query(
+            "UPDATE closure SET lifted_at = ?, lifted_by = ? \
+             WHERE id = ? AND directorate_id = ? AND lifted_at IS NULL RETURNING starts_at, ends_at",
+        )
+        .bind(now)
+        .bind(staff_id)
+        .bind(closure_id)
+        .bind(directorate_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(period) = period else {
+            return Ok(false);
+        };
+        let (from, to): (i64, i64) = (period.try_get("starts_at")?, period.try_get("ends_at")?);
+        sqlx::query(
+            "UPDATE slot SET capacity = MAX(booked, (SELECT c.counters FROM counter c \
+               WHERE c.directorate_id = slot.directorate_id AND c.service = slot.service)) \
+             WHERE directorate_id = ?1 AND starts_at >= ?2 AND starts_at < ?3 \
+             AND NOT EXISTS (SELECT 1 FROM closure z WHERE z.lifted_at IS NULL AND z.directorate_id = slot.directorate_id \
+               AND z.starts_at <= slot.starts_at AND z.ends_at > slot.starts_at)",
+        )
+        .bind(directorate_id)
+        .bind(from)
+        .bind(to)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
     async fn closures_of(
         &self,
         directorate_id: &str,
@@ -1762,7 +1800,7 @@ impl Store for SqliteStore {
             "SELECT z.id, z.day, z.starts_at, z.ends_at, z.note, st.username, \
                (SELECT COUNT(*) FROM appointment a WHERE a.closure_id = z.id) AS cancelled \
              FROM closure z JOIN staff st ON st.id = z.staff_id \
-             WHERE z.directorate_id = ? AND z.ends_at > ? AND z.starts_at < ? ORDER BY z.starts_at, z.id",
+             WHERE z.lifted_at IS NULL AND z.directorate_id = ? AND z.ends_at > ? AND z.starts_at < ? ORDER BY z.starts_at, z.id",
         )
         .bind(directorate_id)
         .bind(from)

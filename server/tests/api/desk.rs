@@ -1163,6 +1163,87 @@ async fn a_supervisor_closes_part_of_a_day_and_every_citizen_is_told(db: Db) {
         .expect("JSON");
     assert_eq!(duhok_list, json!([]));
 
+    // Lifting: a supervisor's, of their own directorate, once. The day takes bookings again; the
+    // appointments the closure cancelled stay cancelled.
+    let whole_id = whole["id"].as_i64().expect("an id");
+    let sunday_id = list[0]["id"].as_i64().expect("an id");
+    expect_problem(
+        demo.staff(
+            "POST",
+            &format!("/staff/closures/{whole_id}/lift"),
+            Some(&desk),
+            None,
+        )
+        .await,
+        403,
+        "staff_forbidden",
+    )
+    .await;
+    let lifted = demo
+        .staff(
+            "POST",
+            &format!("/staff/closures/{whole_id}/lift"),
+            Some(&supervisor),
+            None,
+        )
+        .await;
+    assert_eq!(lifted.status(), 204);
+    expect_problem(
+        demo.staff(
+            "POST",
+            &format!("/staff/closures/{whole_id}/lift"),
+            Some(&supervisor),
+            None,
+        )
+        .await,
+        404,
+        "not_found",
+    )
+    .await;
+    assert_eq!(
+        demo.places("erbil", "medical_check", tuesday)
+            .await
+            .first()
+            .map(|(_, p)| *p),
+        Some(4),
+        "Tuesday takes bookings again"
+    );
+    demo.book_slot(&e, "medical_check", tuesday_slot).await;
+    let lifted = demo
+        .staff(
+            "POST",
+            &format!("/staff/closures/{sunday_id}/lift"),
+            Some(&supervisor),
+            None,
+        )
+        .await;
+    assert_eq!(lifted.status(), 204);
+    assert!(
+        demo.places("erbil", "medical_check", sunday)
+            .await
+            .iter()
+            .filter(|(t, _)| t.as_str() >= "09:00" && t.as_str() < "11:00")
+            .all(|(_, p)| *p == 4),
+        "the closed quarter hours have the counters' places again"
+    );
+    let one: Value = demo
+        .get_with_cookie(&format!("/api/v1/appointments/{b_ref}"), &b)
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(
+        (one["status"].as_str(), one["closed"].as_bool()),
+        (Some("cancelled"), Some(true))
+    );
+    let left: Value = demo
+        .staff("GET", "/staff/closures", Some(&desk), None)
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(left, json!([]));
+
     // Audited: the closure and each notice.
     let audit = demo.state.store.audit_records(200).await.expect("store");
     let actions: Vec<&str> = audit.iter().map(|r| r.action.as_str()).collect();
@@ -1174,6 +1255,15 @@ async fn a_supervisor_closes_part_of_a_day_and_every_citizen_is_told(db: Db) {
         audit
             .iter()
             .any(|r| r.action == "desk.closed" && r.result == "ok:2")
+    );
+    assert_eq!(
+        audit
+            .iter()
+            .filter(|r| r.action == "desk.closure_lifted")
+            .map(|r| r.result.as_str())
+            .collect::<Vec<_>>(),
+        ["ok", "not_found", "ok", "forbidden"],
+        "newest first"
     );
 }
 

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{Db, THURSDAY_9AM, spawn_demo};
 
-const OPERATIONS: [(&str, &str); 38] = [
+const OPERATIONS: [(&str, &str); 39] = [
     ("GET", "/appointments"),
     ("GET", "/appointments/{reference}"),
     ("GET", "/appointments/{reference}/calendar.ics"),
@@ -41,6 +41,7 @@ const OPERATIONS: [(&str, &str); 38] = [
     ("POST", "/staff/call-next"),
     ("POST", "/staff/capacity"),
     ("POST", "/staff/closures"),
+    ("POST", "/staff/closures/{id}/lift"),
     ("POST", "/staff/kiosks"),
     ("POST", "/staff/kiosks/{id}/revoke"),
     ("POST", "/staff/sign-in"),
@@ -616,7 +617,7 @@ async fn every_response_of_a_tour_of_the_api_matches_its_documented_schema() {
         )
         .await;
     }
-    let _ = call(
+    let (_, listed) = call(
         "GET",
         "/staff/closures",
         "/staff/closures".into(),
@@ -624,6 +625,19 @@ async fn every_response_of_a_tour_of_the_api_matches_its_documented_schema() {
         None,
     )
     .await;
+    let closure = serde_json::from_str::<Value>(&listed).expect("JSON")[0]["id"]
+        .as_i64()
+        .expect("a closure");
+    for _ in 0..2 {
+        let _ = call(
+            "POST",
+            "/staff/closures/{id}/lift",
+            format!("/staff/closures/{closure}/lift"),
+            supervisor(),
+            Some(json!({})),
+        )
+        .await;
+    }
     let id = serde_json::from_str::<Value>(&enrolled).expect("JSON")["id"]
         .as_i64()
         .expect("an id");

@@ -1,0 +1,4 @@
+-- A closure a supervisor lifts again (closed by mistake, or the reason is gone): its slots take
+-- bookings again; the appointments it cancelled stay cancelled, since their citizens were told.
+ALTER TABLE closure ADD COLUMN lifted_at INTEGER;
+ALTER TABLE closure ADD COLUMN lifted_by INTEGER REFERENCES staff (id);
