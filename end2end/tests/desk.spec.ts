@@ -2,13 +2,11 @@
 // on the day, the desk calls the ticket, the waiting hall's board shows it within two seconds,
 // the desk records attendance, and the citizen sees it in My appointments; a no-show; and a
 // supervisor's closure, which the citizen learns of by SMS and in My appointments.
-import { test, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { test, expect, type Browser, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { apiGet, directorateMsg, expectNoAxeViolations, msg, signInQuickly, useLocale, type Locale } from './fixtures/app';
-import { dist, freePort, freshDataDir, serve, stop } from './fixtures/server';
+import { dist, ownServer, rega } from './fixtures/server';
 
-const rega = process.env.REGA_BIN ?? '';
-const dataDir = process.env.REGA_DATA_DIR ?? '';
 const PASSWORD = 'rega-demo-staff';
 
 async function citizenPage(browser: Browser, nationalId: string): Promise<Page> {
@@ -38,16 +36,8 @@ test('a full day: a citizen books, checks in at the kiosk on the day, the desk c
   expect(rega && dist, 'run through cargo xtask test').toBeTruthy();
   // A server of its own: the test books for the next working day, then restarts it with its
   // demo clock on that day, 30 minutes before the appointment (--clock-offset-minutes).
-  const port = await freePort();
-  const dataDir = freshDataDir('day');
-  let server = await serve(dist, port, dataDir);
-  const contexts: BrowserContext[] = [];
-  const open = async (locale: Locale): Promise<Page> => {
-    const context = await browser.newContext({ baseURL: `http://127.0.0.1:${port}` });
-    await context.addInitScript((l) => localStorage.setItem('rega.locale', l), locale);
-    contexts.push(context);
-    return context.newPage();
-  };
+  const own = await ownServer(browser, 'day');
+  const open = (locale: Locale) => own.open(locale);
   try {
     // The citizen books a medical check at Erbil through the journey: the first free day, the
     // first time.
@@ -71,12 +61,11 @@ test('a full day: a citizen books, checks in at the kiosk on the day, the desk c
 
     // The day comes.
     const offset = Math.ceil((Date.parse(booked.starts_at) - 30 * 60_000 - Date.now()) / 60_000);
-    await stop(server);
-    server = await serve(dist, port, dataDir, ['--clock-offset-minutes', String(offset)]);
+    await own.restart(['--clock-offset-minutes', String(offset)]);
 
     // The kiosk: the scanner types the appointment QR's text and Enter.
     const kiosk = await open('en');
-    const enrolled = execFileSync(rega, ['kiosk', 'enrol', '--directorate', 'erbil', '--label', 'day test', '--data-dir', dataDir], { encoding: 'utf8' });
+    const enrolled = execFileSync(rega, ['kiosk', 'enrol', '--directorate', 'erbil', '--label', 'day test', '--data-dir', own.dataDir], { encoding: 'utf8' });
     await kiosk.goto('/kiosk');
     await kiosk.getByLabel(directorateMsg('en', 'kiosk.enrol_label')).fill(enrolled.trim().split('\n')[1]);
     await kiosk.getByRole('button', { name: directorateMsg('en', 'kiosk.enrol_button') }).click();
@@ -120,24 +109,15 @@ test('a full day: a citizen books, checks in at the kiosk on the day, the desk c
     await citizen.goto('/appointments');
     await expect(citizen.getByRole('listitem').filter({ hasText: reference })).toContainText(msg('en', 'appointment.status_attended'));
   } finally {
-    await Promise.all(contexts.map((c) => c.close()));
-    await stop(server);
+    await own.close();
   }
 });
 
 test('a supervisor closes a day: the citizen is told by SMS and asked to book again (Sorani)', async ({ browser }, info) => {
   test.skip(info.project.name !== 'desktop', 'the desk is a large screen; it runs its own server');
   expect(rega && dist, 'run through cargo xtask test').toBeTruthy();
-  const port = await freePort();
-  const dataDir = freshDataDir('closure');
-  const server = await serve(dist, port, dataDir);
-  const contexts: BrowserContext[] = [];
-  const open = async (locale: Locale): Promise<Page> => {
-    const context = await browser.newContext({ baseURL: `http://127.0.0.1:${port}` });
-    await context.addInitScript((l) => localStorage.setItem('rega.locale', l), locale);
-    contexts.push(context);
-    return context.newPage();
-  };
+  const own = await ownServer(browser, 'closure');
+  const open = (locale: Locale) => own.open(locale);
   try {
     // A citizen has a medical check at Erbil on the first free day.
     const citizen = await open('ckb');
@@ -200,8 +180,7 @@ test('a supervisor closes a day: the citizen is told by SMS and asked to book ag
     expect(again?.places_left).toBeGreaterThan(0);
     expect((await apiGet<{ status: string; closed?: boolean }>(citizen, `/appointments/${reference}`)).closed).toBe(true);
   } finally {
-    await Promise.all(contexts.map((c) => c.close()));
-    await stop(server);
+    await own.close();
   }
 });
 

@@ -625,26 +625,30 @@ async fn revoke_kiosk(
         .store
         .revoke_kiosk(id, Some(&staff.directorate_id), state.clock.now())
         .await?;
-    if !revoked {
-        audit(
-            &state,
-            &actor(&staff),
-            "desk.kiosk_revoked",
-            &format!("kiosk:{id}"),
-            "not_found",
-        )
-        .await;
-        return Err(ApiError::client(ErrorCode::NotFound));
-    }
-    audit(
+    done_or_not_found(
         &state,
-        &actor(&staff),
-        "desk.kiosk_revoked",
-        &format!("kiosk:{id}"),
-        "ok",
+        &staff,
+        ("desk.kiosk_revoked", &format!("kiosk:{id}")),
+        revoked,
     )
-    .await;
-    Ok(StatusCode::NO_CONTENT)
+    .await
+}
+
+/// The end of a supervisor's change of one thing by its number: audited, `204` if it was done,
+/// else `404 not_found` (no such thing at this directorate, or already done).
+async fn done_or_not_found(
+    state: &AppState,
+    staff: &StaffRecord,
+    (action, object): (&str, &str),
+    done: bool,
+) -> Result<StatusCode, ApiError> {
+    let result = if done { "ok" } else { "not_found" };
+    audit(state, &actor(staff), action, object, result).await;
+    if done {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::client(ErrorCode::NotFound))
+    }
 }
 
 /// A day a supervisor may plan: today up to 60 days ahead.
@@ -1011,19 +1015,14 @@ async fn lift_closure(
         .store
         .lift_closure(&staff.directorate_id, id, staff.id, state.clock.now())
         .await?;
-    let object = format!("closure:{id}");
-    if !lifted {
-        audit(
-            &state,
-            &actor(&staff),
-            "desk.closure_lifted",
-            &object,
-            "not_found",
-        )
-        .await;
-        return Err(ApiError::client(ErrorCode::NotFound));
+    if lifted {
+        state.caches.availability.clear();
     }
-    state.caches.availability.clear();
-    audit(&state, &actor(&staff), "desk.closure_lifted", &object, "ok").await;
-    Ok(StatusCode::NO_CONTENT)
+    done_or_not_found(
+        &state,
+        &staff,
+        ("desk.closure_lifted", &format!("closure:{id}")),
+        lifted,
+    )
+    .await
 }

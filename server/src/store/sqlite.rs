@@ -265,28 +265,12 @@ async fn one_booking(
         give_back.execute(&mut **tx).await?;
         return Ok(Ok(Err(BookError::TooManyChanges)));
     }
-    let reference = loop {
-        let reference = new_reference()?;
-        let inserted = sqlx::query(
-            "INSERT INTO appointment (reference, citizen_id, slot_id, service, status, created_at, updated_at) \
-             VALUES (?, ?, ?, ?, 'booked', ?, ?)",
-        )
-        .bind(reference.code())
-        .bind(request.citizen_id)
-        .bind(request.slot_id)
-        .bind(request.service.code())
-        .bind(request.now)
-        .bind(request.now)
-        .execute(&mut **tx)
-        .await;
-        match inserted {
-            Ok(_) => break reference,
-            Err(e) if is_unique_violation(&e, "appointment.citizen_id") => {
-                give_back.execute(&mut **tx).await?;
-                return Ok(Ok(Err(BookError::AlreadyBooked)));
-            }
-            Err(e) if is_unique_violation(&e, "appointment.reference") => continue,
-            Err(e) => return Err(e.into()),
+    let reference = match insert_appointment(tx, request).await {
+        Ok(reference) => reference,
+        Err(BookError::Store(e)) => return Err(e),
+        Err(refused) => {
+            give_back.execute(&mut **tx).await?;
+            return Ok(Ok(Err(refused)));
         }
     };
     sqlx::query("INSERT INTO booking_change (citizen_id, at) VALUES (?, ?)")
@@ -398,6 +382,16 @@ async fn insert_booking(
     request: &BookRequest,
 ) -> Result<Appointment, BookError> {
     take_place(tx, request).await?;
+    let reference = insert_appointment(tx, request).await?;
+    fetch_appointment(tx, request.citizen_id, &reference).await
+}
+
+/// Inserts a booked appointment with a new reference (a collision, one in billions, is retried
+/// with another); `AlreadyBooked` when the citizen has an active one of the service.
+async fn insert_appointment(
+    tx: &mut Transaction<'static, Sqlite>,
+    request: &BookRequest,
+) -> Result<Reference, BookError> {
     loop {
         let reference = new_reference()?;
         let inserted = sqlx::query(
@@ -413,7 +407,7 @@ async fn insert_booking(
         .execute(&mut **tx)
         .await;
         match inserted {
-            Ok(_) => return fetch_appointment(tx, request.citizen_id, &reference).await,
+            Ok(_) => return Ok(reference),
             Err(e) if is_unique_violation(&e, "appointment.citizen_id") => {
                 return Err(BookError::AlreadyBooked);
             }

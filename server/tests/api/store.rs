@@ -387,31 +387,13 @@ async fn postgres_limits_changes() {
 /// the audit record together; a refusal is stored with the key and books nothing; the same key
 /// again books nothing and says what it saw, with one key owned per citizen.
 async fn a_booking_under_a_key_is_one_transaction(db: Db) {
-    use rega_server::store::{
-        AuditRecord, IdempotencyOwner, IdempotencyState, OnceOutcome, OnceWrite,
-    };
+    use rega_server::store::{IdempotencyOwner, IdempotencyState, OnceOutcome};
     let data = tempfile::tempdir().expect("a temporary directory");
     let Some(store) = store(db, data.path()).await else {
         return;
     };
     let slots = directorate(&store, 1, &[NOW + 3 * DAY, NOW + 4 * DAY]).await;
     let (first, second) = (citizen(&store, 1).await, citizen(&store, 2).await);
-    let write = |citizen: i64, key: &'static str, hash: &'static str| OnceWrite {
-        owner: IdempotencyOwner::Citizen(citizen),
-        key,
-        request_hash: hash,
-        audit: AuditRecord {
-            at: NOW,
-            actor: format!("citizen:{citizen}"),
-            action: "booking.created".into(),
-            object: "appointment:new".into(),
-            result: String::new(),
-        },
-    };
-    let respond = |outcome: Result<&rega_server::store::Appointment, &BookError>| match outcome {
-        Ok(a) => (201, format!("{{\"reference\":\"{}\"}}", a.reference)),
-        Err(e) => (409, format!("{{\"refused\":\"{e:?}\"}}")),
-    };
     let audits = || async {
         store
             .audit_records(100)
@@ -426,8 +408,8 @@ async fn a_booking_under_a_key_is_one_transaction(db: Db) {
     let booked = store
         .book_once(
             &request(first, slots[0]),
-            &write(first, "key-one-0001", "hash-a"),
-            Box::new(respond),
+            &once_write(first, "key-one-0001", "hash-a"),
+            respond(),
         )
         .await
         .expect("store");
@@ -458,8 +440,8 @@ async fn a_booking_under_a_key_is_one_transaction(db: Db) {
         let again = store
             .book_once(
                 &request(first, slots[1]),
-                &write(first, "key-one-0001", hash),
-                Box::new(respond),
+                &once_write(first, "key-one-0001", hash),
+                respond(),
             )
             .await
             .expect("store");
@@ -472,8 +454,8 @@ async fn a_booking_under_a_key_is_one_transaction(db: Db) {
     let refused = store
         .book_once(
             &request(second, slots[0]),
-            &write(second, "key-one-0001", "hash-a"),
-            Box::new(respond),
+            &once_write(second, "key-one-0001", "hash-a"),
+            respond(),
         )
         .await
         .expect("store");
@@ -481,7 +463,7 @@ async fn a_booking_under_a_key_is_one_transaction(db: Db) {
         refused,
         OnceOutcome::Answered {
             status: 409,
-            body: "{\"refused\":\"SlotFull\"}".into()
+            body: "SlotFull".into()
         },
         "{db:?}"
     );
@@ -501,8 +483,8 @@ async fn a_booking_under_a_key_is_one_transaction(db: Db) {
     let other = store
         .book_once(
             &request(second, slots[1]),
-            &write(second, "key-two-0001", "hash-c"),
-            Box::new(respond),
+            &once_write(second, "key-two-0001", "hash-c"),
+            respond(),
         )
         .await
         .expect("store");
@@ -527,7 +509,7 @@ async fn postgres_a_booking_under_a_key_is_one_transaction() {
 /// answered, its key and audit record stored, no place given twice; the same key sent twenty
 /// times at once books once.
 async fn bookings_under_keys_at_once_are_each_answered_once(db: Db) {
-    use rega_server::store::{AuditRecord, IdempotencyOwner, OnceOutcome, OnceWrite};
+    use rega_server::store::OnceOutcome;
     let data = tempfile::tempdir().expect("a temporary directory");
     let Some(store) = store(db, data.path()).await else {
         return;
@@ -540,25 +522,12 @@ async fn bookings_under_keys_at_once_are_each_answered_once(db: Db) {
     let attempt = |citizen: i64, key: String| {
         let store = store.clone();
         tokio::spawn(async move {
-            let write = OnceWrite {
-                owner: IdempotencyOwner::Citizen(citizen),
-                key: &key,
-                request_hash: "same-request",
-                audit: AuditRecord {
-                    at: NOW,
-                    actor: format!("citizen:{citizen}"),
-                    action: "booking.created".into(),
-                    object: "appointment:new".into(),
-                    result: String::new(),
-                },
-            };
-            let respond =
-                |outcome: Result<&rega_server::store::Appointment, &BookError>| match outcome {
-                    Ok(a) => (201, a.reference.to_string()),
-                    Err(e) => (409, format!("{e:?}")),
-                };
             store
-                .book_once(&request(citizen, slot), &write, Box::new(respond))
+                .book_once(
+                    &request(citizen, slot),
+                    &once_write(citizen, &key, "same-request"),
+                    respond(),
+                )
                 .await
                 .expect("answered")
         })
@@ -591,25 +560,12 @@ async fn bookings_under_keys_at_once_are_each_answered_once(db: Db) {
         .map(|again| {
             let store = store.clone();
             tokio::spawn(async move {
-                let write = OnceWrite {
-                    owner: IdempotencyOwner::Citizen(again),
-                    key: "the-one-key",
-                    request_hash: "same-request",
-                    audit: AuditRecord {
-                        at: NOW,
-                        actor: format!("citizen:{again}"),
-                        action: "booking.created".into(),
-                        object: "appointment:new".into(),
-                        result: String::new(),
-                    },
-                };
-                let respond =
-                    |outcome: Result<&rega_server::store::Appointment, &BookError>| match outcome {
-                        Ok(a) => (201, a.reference.to_string()),
-                        Err(e) => (409, format!("{e:?}")),
-                    };
                 let outcome = store
-                    .book_once(&request(again, late), &write, Box::new(respond))
+                    .book_once(
+                        &request(again, late),
+                        &once_write(again, "the-one-key", "same-request"),
+                        respond(),
+                    )
                     .await
                     .expect("answered");
                 (again, outcome)
@@ -653,4 +609,28 @@ async fn sqlite_bookings_under_keys_at_once_are_each_answered_once() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn postgres_bookings_under_keys_at_once_are_each_answered_once() {
     bookings_under_keys_at_once_are_each_answered_once(Db::Postgres).await;
+}
+
+/// A booking's key and audit record for `book_once`.
+fn once_write<'a>(citizen: i64, key: &'a str, hash: &'a str) -> rega_server::store::OnceWrite<'a> {
+    rega_server::store::OnceWrite {
+        owner: rega_server::store::IdempotencyOwner::Citizen(citizen),
+        key,
+        request_hash: hash,
+        audit: rega_server::store::AuditRecord {
+            at: NOW,
+            actor: format!("citizen:{citizen}"),
+            action: "booking.created".into(),
+            object: "appointment:new".into(),
+            result: String::new(),
+        },
+    }
+}
+
+/// The answer these tests store: 201 and the reference, or 409 and the refusal's name.
+fn respond() -> rega_server::store::Respond {
+    Box::new(|outcome| match outcome {
+        Ok(a) => (201, a.reference.to_string()),
+        Err(e) => (409, format!("{e:?}")),
+    })
 }
