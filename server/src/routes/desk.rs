@@ -352,6 +352,32 @@ where
     .await
 }
 
+/// A supervisor's state change: refused (403, audited as `action`) for a desk account, else the
+/// JSON body read as `T` and `work` run once per Idempotency-Key, as [`desk_write`] does.
+async fn supervisor_write<T, F, Fut>(
+    state: &AppState,
+    staff: &StaffRecord,
+    request: Request,
+    action: &str,
+    work: F,
+) -> Response
+where
+    T: serde::de::DeserializeOwned,
+    F: FnOnce(T) -> Fut,
+    Fut: std::future::Future<Output = Result<(StatusCode, serde_json::Value), ApiError>>,
+{
+    if let Err(e) = supervisor(state, staff, action).await {
+        return e.into_response();
+    }
+    desk_write(
+        state,
+        staff,
+        request,
+        |headers: HeaderMap, body: Bytes| async move { work(parse_json(&headers, &body)?).await },
+    )
+    .await
+}
+
 /// Calls the next waiting ticket of a counter area to this counter (today, this directorate).
 #[utoipa::path(post, path = "/staff/call-next", tag = "desk", request_body = CallNext,
     params(("Idempotency-Key" = String, Header, description = "8-64 visible ASCII characters, e.g. a UUID")),
@@ -709,16 +735,13 @@ async fn set_capacity(
     Staff(staff): Staff,
     request: Request,
 ) -> Response {
-    if let Err(e) = supervisor(&state, &staff, "desk.capacity").await {
-        return e.into_response();
-    }
     let (state, staff) = (&state, &staff);
-    desk_write(
+    supervisor_write(
         state,
         staff,
         request,
-        |headers: HeaderMap, body: Bytes| async move {
-            let request: SetCapacity = parse_json(&headers, &body)?;
+        "desk.capacity",
+        |request: SetCapacity| async move {
             let date = planned_day(state, &request.date)?;
             let service = service_of(&request.service)?;
             if request.capacity > 50 {
@@ -765,16 +788,13 @@ async fn open_slot(
     Staff(staff): Staff,
     request: Request,
 ) -> Response {
-    if let Err(e) = supervisor(&state, &staff, "desk.slot_opened").await {
-        return e.into_response();
-    }
     let (state, staff) = (&state, &staff);
-    desk_write(
+    supervisor_write(
         state,
         staff,
         request,
-        |headers: HeaderMap, body: Bytes| async move {
-            let request: OpenSlot = parse_json(&headers, &body)?;
+        "desk.slot_opened",
+        |request: OpenSlot| async move {
             let date = planned_day(state, &request.date)?;
             let service = service_of(&request.service)?;
             let time = ascii_digits(&request.time);
@@ -913,16 +933,13 @@ async fn close_day(
     Staff(staff): Staff,
     request: Request,
 ) -> Response {
-    if let Err(e) = supervisor(&state, &staff, "desk.closed").await {
-        return e.into_response();
-    }
     let (state, staff) = (&state, &staff);
-    desk_write(
+    supervisor_write(
         state,
         staff,
         request,
-        |headers: HeaderMap, body: Bytes| async move {
-            let request: CloseDay = parse_json(&headers, &body)?;
+        "desk.closed",
+        |request: CloseDay| async move {
             let date = planned_day(state, &request.date)?;
             let note = request.note.trim();
             if !(1..=200).contains(&note.chars().count()) {

@@ -129,6 +129,31 @@ async fn insert_booking(
     ))
 }
 
+/// Claims an Idempotency-Key for a request on the caller's connection (or transaction): true
+/// if it was new.
+async fn claim_key(
+    connection: &mut PgConnection,
+    owner: IdempotencyOwner,
+    key: &str,
+    request_hash: &str,
+    now: i64,
+) -> Result<bool, StoreError> {
+    let claimed = sqlx::query(&format!(
+        "INSERT INTO {table} ({column}, key, request_hash, created_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT ({column}, key) DO NOTHING",
+        table = owner.table(),
+        column = owner.column()
+    ))
+    .bind(owner.id())
+    .bind(key)
+    .bind(request_hash)
+    .bind(now)
+    .execute(&mut *connection)
+    .await?
+    .rows_affected();
+    Ok(claimed == 1)
+}
+
 /// What a key has seen, read on the caller's connection: `None` if it is not stored.
 async fn read_key(
     connection: &mut PgConnection,
@@ -494,20 +519,15 @@ impl Store for PgStore {
     ) -> Result<OnceOutcome, StoreError> {
         let mut tx = self.pool.begin().await?;
         // A request with the same key in flight holds the row: this waits for its answer.
-        let claimed = sqlx::query(&format!(
-            "INSERT INTO {table} ({column}, key, request_hash, created_at) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT ({column}, key) DO NOTHING",
-            table = write.owner.table(),
-            column = write.owner.column()
-        ))
-        .bind(write.owner.id())
-        .bind(write.key)
-        .bind(write.request_hash)
-        .bind(request.now)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if claimed == 0 {
+        let claimed = claim_key(
+            &mut tx,
+            write.owner,
+            write.key,
+            write.request_hash,
+            request.now,
+        )
+        .await?;
+        if !claimed {
             let seen = read_key(&mut tx, write.owner, write.key, write.request_hash).await?;
             return Ok(OnceOutcome::Seen(
                 seen.unwrap_or(IdempotencyState::InProgress),
@@ -930,20 +950,9 @@ impl Store for PgStore {
         request_hash: &str,
         now: i64,
     ) -> Result<IdempotencyState, StoreError> {
-        let claimed = sqlx::query(&format!(
-            "INSERT INTO {table} ({column}, key, request_hash, created_at) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT ({column}, key) DO NOTHING",
-            table = owner.table(),
-            column = owner.column()
-        ))
-        .bind(owner.id())
-        .bind(key)
-        .bind(request_hash)
-        .bind(now)
-        .execute(&self.pool)
-        .await?
-        .rows_affected();
-        if claimed == 1 {
+        let mut connection = self.pool.acquire().await?;
+        let claimed = claim_key(&mut connection, owner, key, request_hash, now).await?;
+        if claimed {
             return Ok(IdempotencyState::Started);
         }
         let mut connection = self.pool.acquire().await?;

@@ -215,20 +215,8 @@ async fn one_booking(
     key: &str,
     request_hash: &str,
 ) -> Result<Result<Result<Appointment, BookError>, IdempotencyState>, StoreError> {
-    let claimed = sqlx::query(&format!(
-        "INSERT INTO {table} ({column}, key, request_hash, created_at) VALUES (?, ?, ?, ?) \
-         ON CONFLICT ({column}, key) DO NOTHING",
-        table = owner.table(),
-        column = owner.column()
-    ))
-    .bind(owner.id())
-    .bind(key)
-    .bind(request_hash)
-    .bind(request.now)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
-    if claimed == 0 {
+    let claimed = claim_key(tx, owner, key, request_hash, request.now).await?;
+    if !claimed {
         let seen = read_key(tx, owner, key, request_hash).await?;
         return Ok(Err(seen.unwrap_or(IdempotencyState::InProgress)));
     }
@@ -415,6 +403,31 @@ async fn insert_appointment(
             Err(e) => return Err(e.into()),
         }
     }
+}
+
+/// Claims an Idempotency-Key for a request on the caller's connection (or transaction): true
+/// if it was new.
+async fn claim_key(
+    connection: &mut SqliteConnection,
+    owner: IdempotencyOwner,
+    key: &str,
+    request_hash: &str,
+    now: i64,
+) -> Result<bool, StoreError> {
+    let claimed = sqlx::query(&format!(
+        "INSERT INTO {table} ({column}, key, request_hash, created_at) VALUES (?, ?, ?, ?) \
+         ON CONFLICT ({column}, key) DO NOTHING",
+        table = owner.table(),
+        column = owner.column()
+    ))
+    .bind(owner.id())
+    .bind(key)
+    .bind(request_hash)
+    .bind(now)
+    .execute(&mut *connection)
+    .await?
+    .rows_affected();
+    Ok(claimed == 1)
 }
 
 /// What a key has seen, read on the caller's connection: `None` if it is not stored.
@@ -1134,20 +1147,9 @@ impl Store for SqliteStore {
         request_hash: &str,
         now: i64,
     ) -> Result<IdempotencyState, StoreError> {
-        let claimed = sqlx::query(&format!(
-            "INSERT INTO {table} ({column}, key, request_hash, created_at) VALUES (?, ?, ?, ?) \
-             ON CONFLICT ({column}, key) DO NOTHING",
-            table = owner.table(),
-            column = owner.column()
-        ))
-        .bind(owner.id())
-        .bind(key)
-        .bind(request_hash)
-        .bind(now)
-        .execute(&self.writer)
-        .await?
-        .rows_affected();
-        if claimed == 1 {
+        let mut connection = self.writer.acquire().await?;
+        let claimed = claim_key(&mut connection, owner, key, request_hash, now).await?;
+        if claimed {
             return Ok(IdempotencyState::Started);
         }
         let mut connection = self.pool.acquire().await?;
