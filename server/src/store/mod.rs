@@ -22,6 +22,10 @@ pub enum StoreError {
     /// The system's random source failed.
     #[error("no randomness available")]
     NoRandomness,
+    /// A group commit of bookings failed (the database's error is logged once for the batch),
+    /// or the writer that runs them has stopped.
+    #[error("the bookings' commit failed: {0}")]
+    GroupCommit(String),
 }
 
 /// Text in the three interface languages.

@@ -72,9 +72,7 @@ async fn run_group_commits(writer: SqlitePool, mut jobs: tokio::sync::mpsc::Rece
             Err((dones, error)) => {
                 tracing::error!(%error, bookings = dones.len(), "a group commit failed");
                 for done in dones {
-                    let _ = done.send(Err(StoreError::Corrupt(format!(
-                        "the commit failed: {error}"
-                    ))));
+                    let _ = done.send(Err(StoreError::GroupCommit(error.to_string())));
                 }
                 continue;
             }
@@ -786,7 +784,7 @@ impl Store for SqliteStore {
             respond,
             done,
         };
-        let gone = || StoreError::Corrupt("the booking writer has stopped".into());
+        let gone = || StoreError::GroupCommit("the bookings' writer has stopped".into());
         self.bookings.send(job).await.map_err(|_| gone())?;
         answer.await.map_err(|_| gone())?
     }
