@@ -47,6 +47,59 @@ fn status_text(d: &'static DirectorateMessages, status: &str) -> &'static str {
     }
 }
 
+/// One labelled input of the desk's forms: its label (and hint) from the directorate table, the
+/// value kept in a signal. Numbers, names, dates and times run left to right (`dir` None: as the
+/// page).
+#[component]
+fn Field(
+    /// The input's id; a hint's id is `<id>-hint`.
+    id: &'static str,
+    /// Picks the label.
+    label: fn(&'static DirectorateMessages) -> &'static str,
+    /// Picks a hint shown under the label, if any.
+    #[prop(optional)]
+    hint: Option<fn(&'static DirectorateMessages) -> &'static str>,
+    /// The id of a hint outside the field that describes it too.
+    #[prop(optional)]
+    described_by: Option<&'static str>,
+    /// The text.
+    value: ReadSignal<String>,
+    /// Sets the text as it is typed.
+    set_value: WriteSignal<String>,
+    /// The input's type.
+    #[prop(default = "text")]
+    kind: &'static str,
+    /// A width modifier, e.g. `rg-input--id`.
+    #[prop(default = "")]
+    class: &'static str,
+    /// The `autocomplete` token.
+    #[prop(default = "off")]
+    autocomplete: &'static str,
+    /// The text's direction.
+    #[prop(default = Some("ltr"))]
+    dir: Option<&'static str>,
+    /// Digits only: the phone shows its number pad.
+    #[prop(optional)]
+    numeric: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let hint_id = format!("{id}-hint");
+    let describedby = match (hint.is_some(), described_by) {
+        (true, _) => Some(hint_id.clone()),
+        (false, other) => other.map(str::to_owned),
+    };
+    view! {
+        <div class="rg-form-group">
+            <label class="rg-label" for=id>{move || label(directorate(i18n.locale()))}</label>
+            {hint.map(|hint| view! { <p class="rg-hint" id=hint_id>{move || hint(directorate(i18n.locale()))}</p> })}
+            <input class=format!("rg-input {class}") id=id type=kind dir=dir autocomplete=autocomplete
+                autocapitalize="off" spellcheck="false" inputmode=numeric.then_some("numeric")
+                aria-describedby=describedby
+                prop:value=value on:input=move |ev| set_value.set(event_target_value(&ev))/>
+        </div>
+    }
+}
+
 /// The desk: sign-in, then the day.
 #[component]
 pub fn Desk() -> impl IntoView {
@@ -96,17 +149,9 @@ fn SignIn(me: RwSignal<Option<Option<StaffInfo>>>) -> impl IntoView {
             <div class="rg-error-summary" role="alert"><p class="rg-body">{failure(d(), i18n.t(), &e)}</p></div>
         })}
         <form class="rg-form" on:submit=submit novalidate=true>
-            <div class="rg-form-group">
-                <label class="rg-label" for="desk-username">{move || d().desk_username}</label>
-                <input class="rg-input" id="desk-username" type="text" dir="ltr" autocomplete="username"
-                    autocapitalize="off" spellcheck="false"
-                    prop:value=username on:input=move |ev| set_username.set(event_target_value(&ev))/>
-            </div>
-            <div class="rg-form-group">
-                <label class="rg-label" for="desk-password">{move || d().desk_password}</label>
-                <input class="rg-input" id="desk-password" type="password" dir="ltr" autocomplete="current-password"
-                    prop:value=password on:input=move |ev| set_password.set(event_target_value(&ev))/>
-            </div>
+            <Field id="desk-username" label=|d| d.desk_username value=username set_value=set_username autocomplete="username"/>
+            <Field id="desk-password" label=|d| d.desk_password value=password set_value=set_password kind="password"
+                autocomplete="current-password"/>
             <button class="rg-button" type="submit">{move || d().desk_sign_in}</button>
         </form>
     }
@@ -232,13 +277,8 @@ fn Day(info: StaffInfo, me: RwSignal<Option<Option<StaffInfo>>>) -> impl IntoVie
                 <legend class="rg-label">{move || d().desk_area}</legend>
                 {area_choice("A")}{area_choice("T")}{area_choice("P")}{area_choice("M")}
             </fieldset>
-            <div class="rg-form-group">
-                <label class="rg-label" for="desk-counter">{move || d().desk_counter}</label>
-                <p class="rg-hint" id="desk-counter-hint">{move || d().desk_counter_hint}</p>
-                <input class="rg-input rg-input--code" id="desk-counter" type="text" dir="ltr" autocomplete="off"
-                    aria-describedby="desk-counter-hint"
-                    prop:value=counter on:input=move |ev| set_counter.set(event_target_value(&ev))/>
-            </div>
+            <Field id="desk-counter" label=|d| d.desk_counter hint=|d| d.desk_counter_hint value=counter set_value=set_counter
+                class="rg-input--code"/>
             <button class="rg-button" type="submit">{move || d().desk_call_next}</button>
         </form>
         <div role="status" class="rg-desk__notice">
@@ -377,11 +417,7 @@ fn Kiosks() -> impl IntoView {
             }).collect_view()}
         </ul>
         <form class="rg-form" on:submit=enrol novalidate=true>
-            <div class="rg-form-group">
-                <label class="rg-label" for="desk-kiosk-label">{move || d().desk_kiosk_label}</label>
-                <input class="rg-input" id="desk-kiosk-label" type="text" autocomplete="off"
-                    prop:value=label on:input=move |ev| set_label.set(event_target_value(&ev))/>
-            </div>
+            <Field id="desk-kiosk-label" label=|d| d.desk_kiosk_label value=label set_value=set_label dir=None/>
             <button class="rg-button rg-button--secondary" type="submit">{move || d().desk_enrol_kiosk}</button>
         </form>
     }
@@ -443,11 +479,7 @@ fn Capacity() -> impl IntoView {
             })}
         </div>
         <form class="rg-form" on:submit=set_places novalidate=true>
-            <div class="rg-form-group">
-                <label class="rg-label" for="desk-date">{move || d().desk_date}</label>
-                <input class="rg-input rg-input--id" id="desk-date" type="date" dir="ltr"
-                    prop:value=date on:input=move |ev| set_date.set(event_target_value(&ev))/>
-            </div>
+            <Field id="desk-date" label=|d| d.desk_date value=date set_value=set_date kind="date" class="rg-input--id"/>
             <div class="rg-form-group">
                 <label class="rg-label" for="desk-service">{move || d().desk_service}</label>
                 <select class="rg-input" id="desk-service" on:change=move |ev| set_service.set(event_target_value(&ev))>
@@ -456,19 +488,12 @@ fn Capacity() -> impl IntoView {
                     }).collect_view()}
                 </select>
             </div>
-            <div class="rg-form-group">
-                <label class="rg-label" for="desk-capacity">{move || d().desk_capacity}</label>
-                <input class="rg-input rg-input--code" id="desk-capacity" type="text" inputmode="numeric" dir="ltr"
-                    prop:value=capacity on:input=move |ev| set_capacity.set(event_target_value(&ev))/>
-            </div>
+            <Field id="desk-capacity" label=|d| d.desk_capacity value=capacity set_value=set_capacity class="rg-input--code"
+                numeric=true/>
             <div class="rg-form-group">
                 <button class="rg-button" type="submit">{move || d().desk_save_capacity}</button>
             </div>
-            <div class="rg-form-group">
-                <label class="rg-label" for="desk-slot-time">{move || d().desk_slot_time}</label>
-                <input class="rg-input rg-input--id" id="desk-slot-time" type="text" dir="ltr"
-                    prop:value=time on:input=move |ev| set_time.set(event_target_value(&ev))/>
-            </div>
+            <Field id="desk-slot-time" label=|d| d.desk_slot_time value=time set_value=set_time class="rg-input--id"/>
             <button class="rg-button rg-button--secondary" type="button" on:click=open>{move || d().desk_open_slot}</button>
         </form>
     }
@@ -684,24 +709,13 @@ fn Closures(supervisor: bool) -> impl IntoView {
                 }
                 None => view! {
                     <form class="rg-form" on:submit=check novalidate=true>
-                        <div class="rg-form-group">
-                            <label class="rg-label" for="desk-close-date">{move || d().desk_close_date}</label>
-                            <input class="rg-input rg-input--id" id="desk-close-date" type="date" dir="ltr"
-                                prop:value=date on:input=move |ev| set_date.set(event_target_value(&ev))/>
-                        </div>
+                        <Field id="desk-close-date" label=|d| d.desk_close_date value=date set_value=set_date kind="date"
+                            class="rg-input--id"/>
                         <p class="rg-hint" id="desk-close-hint">{move || d().desk_close_hint}</p>
-                        <div class="rg-form-group">
-                            <label class="rg-label" for="desk-close-from">{move || d().desk_close_from}</label>
-                            <input class="rg-input rg-input--id" id="desk-close-from" type="text" dir="ltr" autocomplete="off"
-                                aria-describedby="desk-close-hint"
-                                prop:value=from on:input=move |ev| set_from.set(event_target_value(&ev))/>
-                        </div>
-                        <div class="rg-form-group">
-                            <label class="rg-label" for="desk-close-to">{move || d().desk_close_to}</label>
-                            <input class="rg-input rg-input--id" id="desk-close-to" type="text" dir="ltr" autocomplete="off"
-                                aria-describedby="desk-close-hint"
-                                prop:value=to on:input=move |ev| set_to.set(event_target_value(&ev))/>
-                        </div>
+                        <Field id="desk-close-from" label=|d| d.desk_close_from value=from set_value=set_from class="rg-input--id"
+                            described_by="desk-close-hint"/>
+                        <Field id="desk-close-to" label=|d| d.desk_close_to value=to set_value=set_to class="rg-input--id"
+                            described_by="desk-close-hint"/>
                         <div class=move || if note_missing.get() { "rg-form-group rg-form-group--error" } else { "rg-form-group" }>
                             <label class="rg-label" for="desk-close-note">{move || d().desk_close_note}</label>
                             {move || note_missing.get().then(|| view! {
