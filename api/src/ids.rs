@@ -15,6 +15,26 @@ pub enum IdError {
     CheckCharacter,
 }
 
+/// An Eastern Arabic (U+0660–0669) or Persian (U+06F0–06F9) digit as its ASCII digit; `None`
+/// for any other character.
+pub fn ascii_digit(ch: char) -> Option<char> {
+    let zero = match ch {
+        '\u{0660}'..='\u{0669}' => 0x0660,
+        '\u{06F0}'..='\u{06F9}' => 0x06F0,
+        _ => return None,
+    };
+    char::from_digit(ch as u32 - zero, 10)
+}
+
+/// Text as typed with either digit set, trimmed, its Eastern Arabic and Persian digits as ASCII
+/// ones and every other character kept (times, counts).
+pub fn ascii_digits(text: &str) -> String {
+    text.trim()
+        .chars()
+        .map(|ch| ascii_digit(ch).unwrap_or(ch))
+        .collect()
+}
+
 /// Keeps the characters of an identifier as typed or pasted: digits of either set become ASCII,
 /// letters are upper-cased; spaces, hyphens, tatweel and bidi marks are dropped. `None` for any
 /// other character, so callers show an error rather than guess. The app's inputs use it too.
@@ -24,8 +44,7 @@ pub fn normalize_identifier(input: &str) -> Option<String> {
         match ch {
             '0'..='9' | 'A'..='Z' => out.push(ch),
             'a'..='z' => out.push(ch.to_ascii_uppercase()),
-            '\u{0660}'..='\u{0669}' => out.push(char::from(b'0' + (ch as u32 - 0x0660) as u8)),
-            '\u{06F0}'..='\u{06F9}' => out.push(char::from(b'0' + (ch as u32 - 0x06F0) as u8)),
+            '\u{0660}'..='\u{0669}' | '\u{06F0}'..='\u{06F9}' => out.extend(ascii_digit(ch)),
             ' '
             | '\u{00A0}'
             | '-'
@@ -200,6 +219,14 @@ string_conversions!(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn either_digit_set_becomes_ascii_and_other_characters_stay() {
+        assert_eq!(ascii_digits(" ١٠:٣٠ "), "10:30");
+        assert_eq!(ascii_digits("۰۹:۴۵"), "09:45");
+        assert_eq!(ascii_digits("12:00"), "12:00");
+        assert_eq!(ascii_digit('x'), None);
+    }
 
     #[test]
     fn a_national_id_is_read_from_either_digit_set() {

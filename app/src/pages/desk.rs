@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use rega_api::ErrorCode;
+use rega_api::ids::ascii_digits;
 use rega_api::service::ServiceKind;
 use rega_api::staff::{
     CallNext, CallNextResult, CapacityResult, CloseDay, ClosureEntry, DayList, EnrolKiosk,
@@ -509,23 +510,14 @@ fn period(
     if from.is_empty() && to.is_empty() || from == "00:00" && to == "24:00" {
         d.desk_whole_day.to_owned()
     } else {
-        localize_digits(
-            locale,
-            &format!("\u{2066}{}\u{2013}{}\u{2069}", from.trim(), to.trim()),
-        )
+        isolated(locale, &format!("{}\u{2013}{}", from.trim(), to.trim()))
     }
 }
 
-/// `HH:MM` with either set of digits, as ASCII, for comparing with the day list's times.
-fn ascii_time(text: &str) -> String {
-    text.trim()
-        .chars()
-        .map(|ch| match ch {
-            '\u{0660}'..='\u{0669}' => char::from(b'0' + (ch as u32 - 0x0660) as u8),
-            '\u{06F0}'..='\u{06F9}' => char::from(b'0' + (ch as u32 - 0x06F0) as u8),
-            _ => ch,
-        })
-        .collect()
+/// A date or time for a sentence: digits of the language, kept left to right (LRI … PDI) so it
+/// never scrambles in right-to-left text.
+fn isolated(locale: rega_api::Locale, text: &str) -> String {
+    localize_digits(locale, &format!("\u{2066}{text}\u{2069}"))
 }
 
 /// The directorate's closures from today on; a supervisor closes a day or part of one, after a
@@ -566,8 +558,8 @@ fn Closures(supervisor: bool) -> impl IntoView {
         }
         let (day, start, end) = (
             date.get_untracked(),
-            ascii_time(&from.get_untracked()),
-            ascii_time(&to.get_untracked()),
+            ascii_digits(&from.get_untracked()),
+            ascii_digits(&to.get_untracked()),
         );
         spawn_local(async move {
             match api::get::<DayList>(&format!("/staff/day?date={day}")).await {
@@ -597,8 +589,8 @@ fn Closures(supervisor: bool) -> impl IntoView {
             return;
         };
         let (start, end) = (
-            ascii_time(&from.get_untracked()),
-            ascii_time(&to.get_untracked()),
+            ascii_digits(&from.get_untracked()),
+            ascii_digits(&to.get_untracked()),
         );
         let whole = start.is_empty() && end.is_empty();
         let body = CloseDay {
@@ -627,18 +619,12 @@ fn Closures(supervisor: bool) -> impl IntoView {
     };
     let item = move |c: &ClosureEntry| {
         let (d, locale) = (d(), i18n.locale());
-        let when = if c.whole_day {
-            d.desk_whole_day.to_owned()
-        } else {
-            period(d, locale, &c.from, &c.to)
-        };
+        // A whole day comes as 00:00–24:00, which `period` names as such.
+        let when = period(d, locale, &c.from, &c.to);
         fill(
             d.desk_closure_item,
             &[
-                (
-                    "date",
-                    &localize_digits(locale, &format!("\u{2066}{}\u{2069}", c.date)),
-                ),
+                ("date", &isolated(locale, &c.date)),
                 ("period", &when),
                 ("count", &localize_digits(locale, &c.cancelled.to_string())),
                 ("note", &c.note),
@@ -692,8 +678,8 @@ fn Closures(supervisor: bool) -> impl IntoView {
                     let (d, locale) = (d(), i18n.locale());
                     let text = fill(d.desk_close_confirm, &[
                         ("count", &localize_digits(locale, &count.to_string())),
-                        ("date", &localize_digits(locale, &format!("\u{2066}{}\u{2069}", date.get_untracked()))),
-                        ("period", &period(d, locale, &ascii_time(&from.get_untracked()), &ascii_time(&to.get_untracked()))),
+                        ("date", &isolated(locale, &date.get_untracked())),
+                        ("period", &period(d, locale, &ascii_digits(&from.get_untracked()), &ascii_digits(&to.get_untracked()))),
                     ]);
                     view! {
                         <div class="rg-desk__confirm">

@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rega_api::ErrorCode;
-use rega_api::ids::Reference;
+use rega_api::ids::{Reference, ascii_digits};
 use rega_api::service::ServiceKind;
 use rega_api::staff::{
     Board, CallNext, CallNextResult, CalledTicket, CapacityResult, CloseDay, ClosureEntry,
@@ -839,18 +839,6 @@ async fn open_slot(
     .await
 }
 
-/// The text with Eastern Arabic and Persian digits as ASCII ones (staff type either).
-fn ascii_digits(text: &str) -> String {
-    text.trim()
-        .chars()
-        .map(|ch| match ch {
-            '\u{0660}'..='\u{0669}' => char::from(b'0' + (ch as u32 - 0x0660) as u8),
-            '\u{06F0}'..='\u{06F9}' => char::from(b'0' + (ch as u32 - 0x06F0) as u8),
-            _ => ch,
-        })
-        .collect()
-}
-
 /// Minutes since midnight of `HH:MM` on a quarter hour, `00:00` to `24:00`.
 fn quarter_hour(text: &str) -> Option<i64> {
     let text = ascii_digits(text);
@@ -995,16 +983,15 @@ async fn close_day(
             if let Err(error) = crate::jobs::send_closure_notices(state).await {
                 tracing::error!(%error, "cannot send the closure notices now; the job retries");
             }
-            let entry = ClosureEntry {
+            let entry = closure_entry(ClosureRecord {
                 id,
-                date: day,
-                from: hh_mm(from),
-                to: hh_mm(to),
-                whole_day: from == 0 && to == 24 * 60,
+                day,
+                starts_at,
+                ends_at,
                 note: note.to_owned(),
                 staff: staff.username.clone(),
                 cancelled: i64::try_from(cancelled).unwrap_or(i64::MAX),
-            };
+            });
             serde_json::to_value(entry)
                 .map(|v| (StatusCode::CREATED, v))
                 .map_err(|e| ApiError::Server(e.into()))
