@@ -5,7 +5,7 @@ use rega_api::time::LocalDateTime;
 
 use crate::AppState;
 use crate::domain::calendar::{booking_window, closed_reason, slot_starts};
-use crate::store::StoreError;
+use crate::store::{Reminder, StoreError};
 
 /// Creates the slots of the booking window that do not exist yet, for every directorate and
 /// service it offers. Safe to run often and from several instances at once.
@@ -79,87 +79,88 @@ pub async fn send_due_reminders(state: &AppState) -> Result<u32, StoreError> {
         minute: 0,
     }
     .to_unix();
-    let directorates = state.store.directorates().await?;
-    let mut sent = 0;
-    loop {
-        let batch = state.store.claim_reminders(from, to, now, 100).await?;
-        if batch.is_empty() {
-            return Ok(sent);
-        }
-        for reminder in batch {
+    send_to_each(
+        state,
+        "reminder.sent",
+        || state.store.claim_reminders(from, to, now, 100),
+        |reminder, (ckb, ar, en)| {
             let time = LocalDateTime::from_unix(reminder.starts_at).hh_mm();
-            let name = directorates
-                .iter()
-                .find(|(d, _)| d.id == reminder.directorate_id)
-                .map(|(d, _)| d.name.clone());
-            let (ckb, ar, en) = name.map(|n| (n.ckb, n.ar, n.en)).unwrap_or_default();
-            // The reference and the time are isolated (LRI … PDI) so they never scramble in RTL.
-            let text = format!(
+            format!(
                 "Rega \u{2066}{}\u{2069}: سبەی \u{2066}{time}\u{2069} {ckb} | غدًا \u{2066}{time}\u{2069} {ar} | Tomorrow {time} {en}",
                 reminder.reference
-            );
-            match state.sms.send(&reminder.phone, &text).await {
-                Ok(()) => sent += 1,
-                Err(error) => {
-                    tracing::error!(%error, "a reminder could not be handed to the SMS gateway")
-                }
-            }
-            crate::auth::audit(
-                state,
-                "system",
-                "reminder.sent",
-                &format!("appointment:{}", reminder.reference),
-                "ok",
             )
-            .await;
-        }
-    }
+        },
+    )
+    .await
 }
 
 /// Tells every citizen whose appointment a closure cancelled and who has not been told, once:
 /// an SMS in the three languages asking them to book again. Returns how many were sent. Any
 /// number of instances may run it.
 pub async fn send_closure_notices(state: &AppState) -> Result<u32, StoreError> {
-    let directorates = state.store.directorates().await?;
-    let mut sent = 0;
-    loop {
-        let batch = state
-            .store
-            .claim_closure_notices(state.clock.now(), 100)
-            .await?;
-        if batch.is_empty() {
-            return Ok(sent);
-        }
-        for notice in batch {
+    send_to_each(
+        state,
+        "closure.sms_sent",
+        || state.store.claim_closure_notices(state.clock.now(), 100),
+        |notice, (ckb, ar, en)| {
             let at = LocalDateTime::from_unix(notice.starts_at);
             let when = format!("{} {}", at.date, at.hh_mm());
-            let name = directorates
-                .iter()
-                .find(|(d, _)| d.id == notice.directorate_id)
-                .map(|(d, _)| d.name.clone());
-            let (ckb, ar, en) = name.map(|n| (n.ckb, n.ar, n.en)).unwrap_or_default();
-            // The reference and the time are isolated (LRI … PDI) so they never scramble in RTL.
-            let text = format!(
+            format!(
                 "Rega \u{2066}{}\u{2069}: {ckb} لە \u{2066}{when}\u{2069} داخراوە و نۆرەکەت هەڵوەشایەوە؛ تکایە لە ڕێگا نۆرەیەکی نوێ بگرە. \
                  | {ar} مغلقة في \u{2066}{when}\u{2069} وأُلغي موعدك؛ يرجى حجز موعد جديد في ريگا. \
                  | {en} is closed at {when}, so your appointment is cancelled; please book again in Rega.",
                 notice.reference
-            );
-            let result = match state.sms.send(&notice.phone, &text).await {
+            )
+        },
+    )
+    .await
+}
+
+/// Sends one SMS about each appointment `claim` hands over, batch after batch until none is
+/// left: `text` writes it from the appointment and its directorate's names (ckb, ar, en), the
+/// reference and times isolated (LRI … PDI) so they never scramble in right-to-left text. Each is
+/// audited as `action`: `ok`, or `sms_failed` when the gateway refused it. Returns how many were
+/// handed over.
+async fn send_to_each<C, F>(
+    state: &AppState,
+    action: &str,
+    claim: impl Fn() -> C,
+    text: F,
+) -> Result<u32, StoreError>
+where
+    C: std::future::Future<Output = Result<Vec<Reminder>, StoreError>>,
+    F: Fn(&Reminder, (&str, &str, &str)) -> String,
+{
+    let directorates = state.store.directorates().await?;
+    let mut sent = 0;
+    loop {
+        let batch = claim().await?;
+        if batch.is_empty() {
+            return Ok(sent);
+        }
+        for message in batch {
+            let names = directorates
+                .iter()
+                .find(|(d, _)| d.id == message.directorate_id)
+                .map_or(("", "", ""), |(d, _)| {
+                    (d.name.ckb.as_str(), d.name.ar.as_str(), d.name.en.as_str())
+                });
+            let body = text(&message, names);
+            let result = match state.sms.send(&message.phone, &body).await {
                 Ok(()) => {
                     sent += 1;
                     "ok"
                 }
                 Err(error) => {
-                    tracing::error!(%error, "a closure notice could not be handed to the SMS gateway");
+                    tracing::error!(%error, action, "an SMS could not be handed to the SMS gateway");
                     "sms_failed"
                 }
             };
             crate::auth::audit(
                 state,
                 "system",
-                "closure.sms_sent",
-                &format!("appointment:{}", notice.reference),
+                action,
+                &format!("appointment:{}", message.reference),
                 result,
             )
             .await;
