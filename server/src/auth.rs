@@ -346,6 +346,49 @@ pub struct Citizen {
     pub absolute_expires_at: i64,
 }
 
+/// A stored session's times and the timeouts of its kind (citizen or staff).
+pub struct SessionTiming {
+    /// Signed in at.
+    pub created_at: i64,
+    /// Last request at.
+    pub last_seen_at: i64,
+    /// Ends after this long without a request …
+    pub idle: i64,
+    /// … or this long after sign-in.
+    pub absolute: i64,
+}
+
+/// What a request does with a stored session.
+#[derive(Debug, PartialEq, Eq)]
+pub enum SessionUse {
+    /// Refused; `revoke` when it has just timed out (a revoked one stays as it is).
+    Refuse {
+        /// Revoke it now.
+        revoke: bool,
+    },
+    /// Used; `touch` when its last request is a minute old or more (the sliding idle timeout
+    /// writes at most once a minute per session).
+    Use {
+        /// Record this request's time.
+        touch: bool,
+    },
+}
+
+impl SessionTiming {
+    /// Whether a request at `now` may use the session.
+    pub fn check(&self, now: i64, revoked: bool) -> SessionUse {
+        if revoked {
+            SessionUse::Refuse { revoke: false }
+        } else if now - self.last_seen_at > self.idle || now - self.created_at > self.absolute {
+            SessionUse::Refuse { revoke: true }
+        } else {
+            SessionUse::Use {
+                touch: now - self.last_seen_at >= 60,
+            }
+        }
+    }
+}
+
 impl FromRequestParts<AppState> for Citizen {
     type Rejection = ApiError;
 
@@ -359,17 +402,24 @@ impl FromRequestParts<AppState> for Citizen {
             .await?
             .ok_or_else(unauthenticated)?;
         let now = state.clock.now();
-        if session.revoked_at.is_some() {
-            return Err(unauthenticated());
-        }
-        if now - session.last_seen_at > IDLE_TIMEOUT || now - session.created_at > ABSOLUTE_TIMEOUT
-        {
-            state.store.revoke_session(&hash, now).await?;
-            return Err(unauthenticated());
-        }
-        // Sliding idle timeout; writes at most once a minute per session.
-        if now - session.last_seen_at >= 60 {
-            state.store.touch_session(&hash, now).await?;
+        let timing = SessionTiming {
+            created_at: session.created_at,
+            last_seen_at: session.last_seen_at,
+            idle: IDLE_TIMEOUT,
+            absolute: ABSOLUTE_TIMEOUT,
+        };
+        match timing.check(now, session.revoked_at.is_some()) {
+            SessionUse::Refuse { revoke } => {
+                if revoke {
+                    state.store.revoke_session(&hash, now).await?;
+                }
+                return Err(unauthenticated());
+            }
+            SessionUse::Use { touch } => {
+                if touch {
+                    state.store.touch_session(&hash, now).await?;
+                }
+            }
         }
         Ok(Citizen {
             id: session.citizen_id,
@@ -413,4 +463,39 @@ pub async fn check_origin(State(state): State<AppState>, request: Request, next:
         }
     }
     next.run(request).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{SessionTiming, SessionUse};
+
+    #[test]
+    fn a_session_is_used_touched_once_a_minute_and_revoked_when_it_times_out() {
+        let timing = SessionTiming {
+            created_at: 1_000,
+            last_seen_at: 1_000,
+            idle: 1_800,
+            absolute: 36_000,
+        };
+        assert_eq!(timing.check(1_059, false), SessionUse::Use { touch: false });
+        assert_eq!(timing.check(1_060, false), SessionUse::Use { touch: true });
+        assert_eq!(timing.check(2_800, false), SessionUse::Use { touch: true });
+        assert_eq!(
+            timing.check(2_801, false),
+            SessionUse::Refuse { revoke: true }
+        );
+        assert_eq!(
+            timing.check(1_001, true),
+            SessionUse::Refuse { revoke: false }
+        );
+        let busy = SessionTiming {
+            last_seen_at: 36_990,
+            ..timing
+        };
+        assert_eq!(busy.check(37_000, false), SessionUse::Use { touch: false });
+        assert_eq!(
+            busy.check(37_001, false),
+            SessionUse::Refuse { revoke: true }
+        );
+    }
 }

@@ -25,7 +25,7 @@ use rega_api::time::{Date, LocalDateTime};
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::auth::{ClientAddress, audit, rate_limited, token_hash};
+use crate::auth::{ClientAddress, SessionUse, audit, rate_limited, token_hash};
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::idempotency::{once, parse_json, read_body};
 use crate::http::problem::ApiError;
@@ -129,19 +129,27 @@ impl FromRequestParts<AppState> for Staff {
             .await?
             .ok_or_else(refused)?;
         let now = state.clock.now();
-        if session.revoked_at.is_some() || session.staff.disabled {
-            return Err(refused());
+        let timing = crate::auth::SessionTiming {
+            created_at: session.created_at,
+            last_seen_at: session.last_seen_at,
+            idle: STAFF_IDLE_TIMEOUT,
+            absolute: STAFF_ABSOLUTE_TIMEOUT,
+        };
+        // A disabled account's session is refused as a revoked one is.
+        match timing.check(now, session.revoked_at.is_some() || session.staff.disabled) {
+            SessionUse::Refuse { revoke } => {
+                if revoke {
+                    state.store.revoke_staff_session(&hash, now).await?;
+                }
+                Err(refused())
+            }
+            SessionUse::Use { touch } => {
+                if touch {
+                    state.store.touch_staff_session(&hash, now).await?;
+                }
+                Ok(Staff(session.staff))
+            }
         }
-        if now - session.last_seen_at > STAFF_IDLE_TIMEOUT
-            || now - session.created_at > STAFF_ABSOLUTE_TIMEOUT
-        {
-            state.store.revoke_staff_session(&hash, now).await?;
-            return Err(refused());
-        }
-        if now - session.last_seen_at >= 60 {
-            state.store.touch_staff_session(&hash, now).await?;
-        }
-        Ok(Staff(session.staff))
     }
 }
 
