@@ -627,8 +627,10 @@ fn Closures(supervisor: bool) -> impl IntoView {
                 ("date", &isolated(locale, &c.date)),
                 ("period", &when),
                 ("count", &localize_digits(locale, &c.cancelled.to_string())),
-                ("note", &c.note),
-                ("staff", &c.staff),
+                // Typed in any script: isolated by its own first letter (FSI … PDI), so a Latin
+                // name does not break apart inside a right-to-left sentence.
+                ("note", &format!("\u{2068}{}\u{2069}", c.note)),
+                ("staff", &format!("\u{2068}{}\u{2069}", c.staff)),
             ],
         )
     };
