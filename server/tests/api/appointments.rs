@@ -118,15 +118,7 @@ async fn a_citizen_books_and_sees_the_appointment(db: Db) {
     assert_eq!(slots["slots"][2]["places_left"], 4);
 }
 
-#[tokio::test]
-async fn sqlite_booking() {
-    a_citizen_books_and_sees_the_appointment(Db::Sqlite).await;
-}
-
-#[tokio::test]
-async fn postgres_booking() {
-    a_citizen_books_and_sees_the_appointment(Db::Postgres).await;
-}
+both!(a_citizen_books_and_sees_the_appointment);
 
 #[tokio::test]
 async fn the_calendar_file_has_the_right_time_in_utc() {
@@ -211,15 +203,7 @@ async fn a_retried_booking_is_booked_once(db: Db) {
     );
 }
 
-#[tokio::test]
-async fn sqlite_idempotent_retry() {
-    a_retried_booking_is_booked_once(Db::Sqlite).await;
-}
-
-#[tokio::test]
-async fn postgres_idempotent_retry() {
-    a_retried_booking_is_booked_once(Db::Postgres).await;
-}
+both!(a_retried_booking_is_booked_once);
 
 async fn twenty_parallel_requests_with_one_key_book_once(db: Db) {
     let Some(demo) = spawn_demo(db, THURSDAY_9AM).await else {
@@ -273,15 +257,10 @@ async fn twenty_parallel_requests_with_one_key_book_once(db: Db) {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn sqlite_parallel_key() {
-    twenty_parallel_requests_with_one_key_book_once(Db::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn postgres_parallel_key() {
-    twenty_parallel_requests_with_one_key_book_once(Db::Postgres).await;
-}
+both!(
+    twenty_parallel_requests_with_one_key_book_once,
+    multi_thread
+);
 
 #[tokio::test]
 async fn a_booking_without_a_usable_key_is_refused() {
@@ -497,15 +476,7 @@ async fn reschedule_and_cancel_until_the_cutoff(db: Db) {
     );
 }
 
-#[tokio::test]
-async fn sqlite_cutoff() {
-    reschedule_and_cancel_until_the_cutoff(Db::Sqlite).await;
-}
-
-#[tokio::test]
-async fn postgres_cutoff() {
-    reschedule_and_cancel_until_the_cutoff(Db::Postgres).await;
-}
+both!(reschedule_and_cancel_until_the_cutoff);
 
 #[tokio::test]
 async fn cancelling_frees_the_place_and_the_service() {
@@ -963,15 +934,7 @@ async fn the_service_page_says_why_each_refused_service_is_refused(db: Db) {
     expect_problem(get(String::new()).await, 401, "unauthenticated").await;
 }
 
-#[tokio::test]
-async fn sqlite_eligibility() {
-    the_service_page_says_why_each_refused_service_is_refused(Db::Sqlite).await;
-}
-
-#[tokio::test]
-async fn postgres_eligibility() {
-    the_service_page_says_why_each_refused_service_is_refused(Db::Postgres).await;
-}
+both!(the_service_page_says_why_each_refused_service_is_refused);
 
 #[tokio::test]
 async fn the_demo_has_an_appointment_past_the_cutoff_and_practice_citizens() {

@@ -167,15 +167,7 @@ async fn a_citizen_signs_in_with_the_code_from_the_sms(db: Db) {
     assert_eq!(info["national_id_last_digits"], "001");
 }
 
-#[tokio::test]
-async fn sqlite_sign_in() {
-    a_citizen_signs_in_with_the_code_from_the_sms(Db::Sqlite).await;
-}
-
-#[tokio::test]
-async fn postgres_sign_in() {
-    a_citizen_signs_in_with_the_code_from_the_sms(Db::Postgres).await;
-}
+both!(a_citizen_signs_in_with_the_code_from_the_sms);
 
 #[tokio::test]
 async fn an_unknown_id_gets_the_same_answer_and_no_sms() {

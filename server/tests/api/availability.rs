@@ -87,15 +87,7 @@ async fn reference_data_lists_directorates_services_and_holidays(db: Db) {
     .await;
 }
 
-#[tokio::test]
-async fn sqlite_reference_data() {
-    reference_data_lists_directorates_services_and_holidays(Db::Sqlite).await;
-}
-
-#[tokio::test]
-async fn postgres_reference_data() {
-    reference_data_lists_directorates_services_and_holidays(Db::Postgres).await;
-}
+both!(reference_data_lists_directorates_services_and_holidays);
 
 async fn the_days_of_the_window_show_free_places_and_closed_days(db: Db) {
     let Some(demo) = spawn_demo(db, THURSDAY_9AM).await else {
@@ -127,15 +119,7 @@ async fn the_days_of_the_window_show_free_places_and_closed_days(db: Db) {
     );
 }
 
-#[tokio::test]
-async fn sqlite_days() {
-    the_days_of_the_window_show_free_places_and_closed_days(Db::Sqlite).await;
-}
-
-#[tokio::test]
-async fn postgres_days() {
-    the_days_of_the_window_show_free_places_and_closed_days(Db::Postgres).await;
-}
+both!(the_days_of_the_window_show_free_places_and_closed_days);
 
 #[tokio::test]
 async fn a_holiday_is_closed_with_its_name_in_three_languages() {
@@ -184,15 +168,7 @@ async fn the_slots_of_a_day_show_places_left(db: Db) {
     );
 }
 
-#[tokio::test]
-async fn sqlite_slots() {
-    the_slots_of_a_day_show_places_left(Db::Sqlite).await;
-}
-
-#[tokio::test]
-async fn postgres_slots() {
-    the_slots_of_a_day_show_places_left(Db::Postgres).await;
-}
+both!(the_slots_of_a_day_show_places_left);
 
 #[tokio::test]
 async fn bad_availability_requests_get_their_own_problem() {

@@ -305,15 +305,7 @@ async fn a_day_at_the_desk(db: Db) {
     .await;
 }
 
-#[tokio::test]
-async fn sqlite_a_day_at_the_desk() {
-    a_day_at_the_desk(Db::Sqlite).await;
-}
-
-#[tokio::test]
-async fn postgres_a_day_at_the_desk() {
-    a_day_at_the_desk(Db::Postgres).await;
-}
+both!(a_day_at_the_desk);
 
 #[tokio::test]
 async fn a_desk_can_do_nothing_at_another_directorate() {
@@ -756,15 +748,7 @@ async fn a_supervisor_plans_capacity_and_extra_slots(db: Db) {
     );
 }
 
-#[tokio::test]
-async fn sqlite_a_supervisor_plans_capacity_and_extra_slots() {
-    a_supervisor_plans_capacity_and_extra_slots(Db::Sqlite).await;
-}
-
-#[tokio::test]
-async fn postgres_a_supervisor_plans_capacity_and_extra_slots() {
-    a_supervisor_plans_capacity_and_extra_slots(Db::Postgres).await;
-}
+both!(a_supervisor_plans_capacity_and_extra_slots);
 
 impl DemoApp {
     /// The closure notices in the development outbox for a citizen.
@@ -1267,15 +1251,7 @@ async fn a_supervisor_closes_part_of_a_day_and_every_citizen_is_told(db: Db) {
     );
 }
 
-#[tokio::test]
-async fn sqlite_a_supervisor_closes_part_of_a_day_and_every_citizen_is_told() {
-    a_supervisor_closes_part_of_a_day_and_every_citizen_is_told(Db::Sqlite).await;
-}
-
-#[tokio::test]
-async fn postgres_a_supervisor_closes_part_of_a_day_and_every_citizen_is_told() {
-    a_supervisor_closes_part_of_a_day_and_every_citizen_is_told(Db::Postgres).await;
-}
+both!(a_supervisor_closes_part_of_a_day_and_every_citizen_is_told);
 
 /// A closure racing bookings and cancellations of its period: whatever the order, no place is
 /// lost or counted twice, nothing stays booked in the closed period, and each cancelled
@@ -1421,12 +1397,4 @@ async fn a_closure_racing_bookings_and_cancellations(db: Db) {
     assert_eq!(notices.len(), by_closure);
 }
 
-#[tokio::test]
-async fn sqlite_a_closure_racing_bookings_and_cancellations() {
-    a_closure_racing_bookings_and_cancellations(Db::Sqlite).await;
-}
-
-#[tokio::test]
-async fn postgres_a_closure_racing_bookings_and_cancellations() {
-    a_closure_racing_bookings_and_cancellations(Db::Postgres).await;
-}
+both!(a_closure_racing_bookings_and_cancellations);

@@ -11,6 +11,36 @@ use rega_server::store::sqlite::SqliteStore;
 use rega_server::{AppState, app};
 use sqlx::Connection;
 
+/// Runs an `async fn(Db)` test on SQLite and on PostgreSQL: `both!(name)` makes the tests
+/// `name::sqlite` and `name::postgres` (`both!(name, multi_thread)` on four worker threads, for
+/// tests that race requests). In CI the PostgreSQL half can never be skipped (`postgres_url`).
+macro_rules! both {
+    ($test:ident) => {
+        mod $test {
+            #[tokio::test]
+            async fn sqlite() {
+                super::$test($crate::helpers::Db::Sqlite).await;
+            }
+            #[tokio::test]
+            async fn postgres() {
+                super::$test($crate::helpers::Db::Postgres).await;
+            }
+        }
+    };
+    ($test:ident, multi_thread) => {
+        mod $test {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn sqlite() {
+                super::$test($crate::helpers::Db::Sqlite).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn postgres() {
+                super::$test($crate::helpers::Db::Postgres).await;
+            }
+        }
+    };
+}
+
 /// A running app and what it needs to stay alive.
 pub struct TestApp {
     /// Base URL, e.g. `http://127.0.0.1:41234`.

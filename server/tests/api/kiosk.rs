@@ -170,15 +170,7 @@ async fn the_kiosk_checks_in_and_issues_tickets(db: Db) {
     assert_eq!(m2["time"], "09:30");
 }
 
-#[tokio::test]
-async fn sqlite_the_kiosk_checks_in_and_issues_tickets() {
-    the_kiosk_checks_in_and_issues_tickets(Db::Sqlite).await;
-}
-
-#[tokio::test]
-async fn postgres_the_kiosk_checks_in_and_issues_tickets() {
-    the_kiosk_checks_in_and_issues_tickets(Db::Postgres).await;
-}
+both!(the_kiosk_checks_in_and_issues_tickets);
 
 async fn each_refusal_has_its_code_and_changes_nothing(db: Db) {
     let Some(demo) = spawn_demo(db, THURSDAY_9AM).await else {
@@ -298,15 +290,7 @@ async fn each_refusal_has_its_code_and_changes_nothing(db: Db) {
     assert_eq!(info["directorate"], "erbil");
 }
 
-#[tokio::test]
-async fn sqlite_each_refusal_has_its_code_and_changes_nothing() {
-    each_refusal_has_its_code_and_changes_nothing(Db::Sqlite).await;
-}
-
-#[tokio::test]
-async fn postgres_each_refusal_has_its_code_and_changes_nothing() {
-    each_refusal_has_its_code_and_changes_nothing(Db::Postgres).await;
-}
+both!(each_refusal_has_its_code_and_changes_nothing);
 
 #[tokio::test]
 async fn a_kiosk_is_rate_limited() {

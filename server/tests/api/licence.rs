@@ -68,15 +68,7 @@ async fn the_card_shows_each_licence_state(db: Db) {
     .await;
 }
 
-#[tokio::test]
-async fn sqlite_licence_card() {
-    the_card_shows_each_licence_state(Db::Sqlite).await;
-}
-
-#[tokio::test]
-async fn postgres_licence_card() {
-    the_card_shows_each_licence_state(Db::Postgres).await;
-}
+both!(the_card_shows_each_licence_state);
 
 #[tokio::test]
 async fn a_fresh_token_verifies_against_the_served_trust_list_and_the_pinned_anchor() {

@@ -1,6 +1,9 @@
 //! The server's integration tests: one binary, the app served on a random port with a fresh
 //! database, talked to over real HTTP.
 
+#[macro_use]
+mod helpers;
+
 mod appointments;
 mod auth;
 mod availability;
@@ -9,7 +12,6 @@ mod contention;
 mod credential_tools;
 mod desk;
 mod health;
-mod helpers;
 mod kiosk;
 mod licence;
 mod openapi;

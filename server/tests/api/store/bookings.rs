@@ -1,145 +1,11 @@
-//! The storage conformance suite: the same assertions against SQLite and PostgreSQL.
+//! Slots and bookings: capacity under contention, one active appointment per service,
+//! reschedule, cancel, the change limit, and bookings under an Idempotency-Key.
 
-use crate::helpers::{Db, store};
-
-async fn a_fresh_store_is_migrated_and_answers(db: Db) {
-    let data = tempfile::tempdir().expect("a temporary directory");
-    let Some(store) = store(db, data.path()).await else {
-        return;
-    };
-    store.ping().await.expect("the database answers");
-    assert!(
-        store
-            .schema_version()
-            .await
-            .expect("the version is readable")
-            >= 1,
-        "{db:?}"
-    );
-    assert!(
-        !store.describe().contains("rega:rega"),
-        "no password in the description: {}",
-        store.describe()
-    );
-}
-
-#[tokio::test]
-async fn sqlite_store_is_migrated_and_answers() {
-    a_fresh_store_is_migrated_and_answers(Db::Sqlite).await;
-}
-
-#[tokio::test]
-async fn postgres_store_is_migrated_and_answers() {
-    a_fresh_store_is_migrated_and_answers(Db::Postgres).await;
-}
-
-#[tokio::test]
-async fn the_sqlite_file_is_in_wal_mode() {
-    let data = tempfile::tempdir().expect("a temporary directory");
-    let _store = crate::helpers::sqlite_store(data.path()).await;
-    let path = data.path().join("rega.sqlite3");
-    let mut connection = <sqlx::SqliteConnection as sqlx::Connection>::connect(&format!(
-        "sqlite://{}",
-        path.display()
-    ))
-    .await
-    .expect("the file opens");
-    let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
-        .fetch_one(&mut connection)
-        .await
-        .expect("a pragma");
-    assert_eq!(mode, "wal");
-}
-
-#[tokio::test]
-async fn reopening_a_database_keeps_it_and_does_not_migrate_twice() {
-    let data = tempfile::tempdir().expect("a temporary directory");
-    let first = crate::helpers::sqlite_store(data.path()).await;
-    let version = first.schema_version().await.expect("a version");
-    drop(first);
-    let second = crate::helpers::sqlite_store(data.path()).await;
-    assert_eq!(second.schema_version().await.expect("a version"), version);
-}
-
-// ---- Booking: the same assertions on both databases. ----
-
-use std::sync::Arc;
-
-use rega_api::ids::NationalId;
 use rega_api::service::ServiceKind;
-use rega_server::store::{
-    AppointmentStatus, BookError, BookRequest, Directorate, Localized, NewCitizen, Store,
-};
+use rega_server::store::{AppointmentStatus, BookError};
 
-const NOW: i64 = 1_795_856_400;
-const DAY: i64 = 86_400;
-
-fn localized(text: &str) -> Localized {
-    Localized {
-        en: text.into(),
-        ckb: text.into(),
-        ar: text.into(),
-    }
-}
-
-/// A directorate with `counters` places per theory-test slot, and slots at the given starts.
-async fn directorate(store: &Arc<dyn Store>, counters: u32, starts: &[i64]) -> Vec<i64> {
-    let d = Directorate {
-        id: "erbil".into(),
-        name: localized("Erbil"),
-        address: localized("Erbil"),
-        phone: "+9647500000000".into(),
-    };
-    store
-        .upsert_directorate(&d, &[(ServiceKind::TheoryTest, counters)])
-        .await
-        .expect("directorate");
-    store
-        .ensure_slots("erbil", ServiceKind::TheoryTest, starts)
-        .await
-        .expect("slots");
-    let slots = store
-        .slots_between("erbil", ServiceKind::TheoryTest, 0, i64::MAX)
-        .await
-        .expect("slots");
-    slots.iter().map(|s| s.id).collect()
-}
-
-async fn citizen(store: &Arc<dyn Store>, n: u32) -> i64 {
-    let citizen = NewCitizen {
-        national_id: NationalId::parse(&format!("{:012}", 199_000_000_000u64 + u64::from(n)))
-            .expect("an id"),
-        phone: format!("+96475{n:08}"),
-        birth_date: "1990-01-01".into(),
-        theory_test_passed: false,
-        licence: None,
-    };
-    store.insert_citizen(&citizen).await.expect("a citizen")
-}
-
-fn request(citizen_id: i64, slot_id: i64) -> BookRequest {
-    BookRequest {
-        citizen_id,
-        slot_id,
-        service: ServiceKind::TheoryTest,
-        now: NOW,
-        max_changes: 4,
-        changes_since: NOW - 30 * DAY,
-    }
-}
-
-async fn booked_places(store: &Arc<dyn Store>, slot_id: i64) -> i64 {
-    let slots = store
-        .slots_between("erbil", ServiceKind::TheoryTest, 0, i64::MAX)
-        .await
-        .expect("slots");
-    slots
-        .iter()
-        .find(|s| s.id == slot_id)
-        .expect("the slot")
-        .booked
-}
-
+use super::*;
+use crate::helpers::{Db, store};
 async fn five_hundred_attempts_on_five_places_book_exactly_five(db: Db) {
     let data = tempfile::tempdir().expect("a temporary directory");
     let Some(store) = store(db, data.path()).await else {
@@ -172,15 +38,10 @@ async fn five_hundred_attempts_on_five_places_book_exactly_five(db: Db) {
     assert_eq!(booked_places(&store, slot).await, 5, "{db:?}");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn sqlite_never_overbooks_under_contention() {
-    five_hundred_attempts_on_five_places_book_exactly_five(Db::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn postgres_never_overbooks_under_contention() {
-    five_hundred_attempts_on_five_places_book_exactly_five(Db::Postgres).await;
-}
+both!(
+    five_hundred_attempts_on_five_places_book_exactly_five,
+    multi_thread
+);
 
 async fn one_citizen_firing_fifty_bookings_gets_exactly_one(db: Db) {
     let data = tempfile::tempdir().expect("a temporary directory");
@@ -217,15 +78,10 @@ async fn one_citizen_firing_fifty_bookings_gets_exactly_one(db: Db) {
     assert_eq!(taken, 1, "{db:?}: refused attempts released their places");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn sqlite_gives_one_citizen_one_active_appointment_per_service() {
-    one_citizen_firing_fifty_bookings_gets_exactly_one(Db::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn postgres_gives_one_citizen_one_active_appointment_per_service() {
-    one_citizen_firing_fifty_bookings_gets_exactly_one(Db::Postgres).await;
-}
+both!(
+    one_citizen_firing_fifty_bookings_gets_exactly_one,
+    multi_thread
+);
 
 async fn a_reschedule_racing_a_booking_for_the_last_place_never_gives_it_twice(db: Db) {
     let data = tempfile::tempdir().expect("a temporary directory");
@@ -276,15 +132,10 @@ async fn a_reschedule_racing_a_booking_for_the_last_place_never_gives_it_twice(d
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn sqlite_reschedule_and_booking_race_fairly() {
-    a_reschedule_racing_a_booking_for_the_last_place_never_gives_it_twice(Db::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn postgres_reschedule_and_booking_race_fairly() {
-    a_reschedule_racing_a_booking_for_the_last_place_never_gives_it_twice(Db::Postgres).await;
-}
+both!(
+    a_reschedule_racing_a_booking_for_the_last_place_never_gives_it_twice,
+    multi_thread
+);
 
 async fn cancelling_releases_the_place_once_and_only_for_its_owner(db: Db) {
     let data = tempfile::tempdir().expect("a temporary directory");
@@ -332,15 +183,7 @@ async fn cancelling_releases_the_place_once_and_only_for_its_owner(db: Db) {
         .expect("booked again");
 }
 
-#[tokio::test]
-async fn sqlite_cancel_releases_the_place() {
-    cancelling_releases_the_place_once_and_only_for_its_owner(Db::Sqlite).await;
-}
-
-#[tokio::test]
-async fn postgres_cancel_releases_the_place() {
-    cancelling_releases_the_place_once_and_only_for_its_owner(Db::Postgres).await;
-}
+both!(cancelling_releases_the_place_once_and_only_for_its_owner);
 
 async fn the_fifth_change_in_thirty_days_is_refused_and_changes_nothing(db: Db) {
     let data = tempfile::tempdir().expect("a temporary directory");
@@ -373,15 +216,7 @@ async fn the_fifth_change_in_thirty_days_is_refused_and_changes_nothing(db: Db) 
     assert_eq!(booked_places(&store, slots[3]).await, 1, "{db:?}");
 }
 
-#[tokio::test]
-async fn sqlite_limits_changes() {
-    the_fifth_change_in_thirty_days_is_refused_and_changes_nothing(Db::Sqlite).await;
-}
-
-#[tokio::test]
-async fn postgres_limits_changes() {
-    the_fifth_change_in_thirty_days_is_refused_and_changes_nothing(Db::Postgres).await;
-}
+both!(the_fifth_change_in_thirty_days_is_refused_and_changes_nothing);
 
 /// A booking under an Idempotency-Key is one transaction: the key, the booking, its answer and
 /// the audit record together; a refusal is stored with the key and books nothing; the same key
@@ -495,15 +330,7 @@ async fn a_booking_under_a_key_is_one_transaction(db: Db) {
     assert_eq!(booked_places(&store, slots[1]).await, 1);
 }
 
-#[tokio::test]
-async fn sqlite_a_booking_under_a_key_is_one_transaction() {
-    a_booking_under_a_key_is_one_transaction(Db::Sqlite).await;
-}
-
-#[tokio::test]
-async fn postgres_a_booking_under_a_key_is_one_transaction() {
-    a_booking_under_a_key_is_one_transaction(Db::Postgres).await;
-}
+both!(a_booking_under_a_key_is_one_transaction);
 
 /// Many bookings under keys at once (SQLite commits those waiting together): every one is
 /// answered, its key and audit record stored, no place given twice; the same key sent twenty
@@ -601,15 +428,10 @@ async fn bookings_under_keys_at_once_are_each_answered_once(db: Db) {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn sqlite_bookings_under_keys_at_once_are_each_answered_once() {
-    bookings_under_keys_at_once_are_each_answered_once(Db::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn postgres_bookings_under_keys_at_once_are_each_answered_once() {
-    bookings_under_keys_at_once_are_each_answered_once(Db::Postgres).await;
-}
+both!(
+    bookings_under_keys_at_once_are_each_answered_once,
+    multi_thread
+);
 
 /// A booking's key and audit record for `book_once`.
 fn once_write<'a>(citizen: i64, key: &'a str, hash: &'a str) -> rega_server::store::OnceWrite<'a> {
@@ -634,3 +456,89 @@ fn respond() -> rega_server::store::Respond {
         Err(e) => (409, format!("{e:?}")),
     })
 }
+
+async fn slots_are_created_once_and_read_by_id_and_period(db: Db) {
+    let Some((store, _data)) = super::fresh(db).await else {
+        return;
+    };
+    super::named_directorate(&store, "erbil", &[(ServiceKind::Renewal, 4)]).await;
+    let starts = [NOW + DAY, NOW + DAY + 900, NOW + 2 * DAY];
+    assert_eq!(
+        store
+            .ensure_slots("erbil", ServiceKind::Renewal, &starts)
+            .await
+            .expect("created"),
+        3
+    );
+    assert_eq!(
+        store
+            .ensure_slots("erbil", ServiceKind::Renewal, &starts)
+            .await
+            .expect("created"),
+        0,
+        "{db:?}: existing slots are left as they are"
+    );
+    assert_eq!(
+        store
+            .ensure_slots("erbil", ServiceKind::TheoryTest, &starts)
+            .await
+            .expect("created"),
+        0,
+        "{db:?}: no counters for the service, no slots"
+    );
+    let day = store
+        .slots_between("erbil", ServiceKind::Renewal, NOW + DAY, NOW + 2 * DAY)
+        .await
+        .expect("slots");
+    let times: Vec<i64> = day.iter().map(|s| s.starts_at).collect();
+    assert_eq!(
+        times,
+        [NOW + DAY, NOW + DAY + 900],
+        "{db:?}: [from, to), in time order"
+    );
+    let slot = store.slot(day[1].id).await.expect("read").expect("found");
+    assert_eq!(slot, day[1]);
+    assert_eq!(
+        (slot.capacity, slot.booked, slot.service),
+        (4, 0, ServiceKind::Renewal)
+    );
+    assert_eq!(slot.directorate_id, "erbil");
+    assert!(store.slot(day[1].id + 1000).await.expect("read").is_none());
+}
+both!(slots_are_created_once_and_read_by_id_and_period);
+
+async fn a_citizens_appointments_list_the_latest_slot_first(db: Db) {
+    let Some((store, _data)) = super::fresh(db).await else {
+        return;
+    };
+    let service = ServiceKind::Renewal;
+    super::named_directorate(
+        &store,
+        "erbil",
+        &[(service, 4), (ServiceKind::TheoryTest, 4)],
+    )
+    .await;
+    let early = super::slot_at(&store, "erbil", ServiceKind::TheoryTest, NOW + DAY).await;
+    let late = super::slot_at(&store, "erbil", service, NOW + 5 * DAY).await;
+    let me = citizen(&store, 1).await;
+    let other = citizen(&store, 2).await;
+    let a = super::booked(&store, me, early, ServiceKind::TheoryTest).await;
+    let b = super::booked(&store, me, late, service).await;
+    super::booked(&store, other, late, service).await;
+    let mine = store.appointments_of(me).await.expect("listed");
+    let references: Vec<_> = mine.iter().map(|x| x.reference.clone()).collect();
+    assert_eq!(references, [b.reference.clone(), a.reference], "{db:?}");
+    assert_eq!(mine[0], b, "{db:?}: the list says what the booking said");
+    assert_eq!(
+        (mine[0].starts_at, mine[0].created_at, mine[0].closed_at),
+        (NOW + 5 * DAY, NOW, None)
+    );
+    assert!(
+        store
+            .appointments_of(other + 1000)
+            .await
+            .expect("listed")
+            .is_empty()
+    );
+}
+both!(a_citizens_appointments_list_the_latest_slot_first);

@@ -1,0 +1,249 @@
+//! Staff accounts and sessions, and the desk's queue: the day's list, call next, the tickets
+//! called, attendance.
+
+use rega_api::service::ServiceKind;
+use rega_server::domain::rules::BookingRules;
+use rega_server::store::{AppointmentStatus, AttendanceError, StaffRole};
+
+use super::{NOW, booked, citizen, fresh, named_directorate, slot_at, staff, status_of};
+use crate::helpers::Db;
+
+async fn a_staff_account_and_its_session_read_back(db: Db) {
+    let Some((store, _data)) = fresh(db).await else {
+        return;
+    };
+    named_directorate(&store, "erbil", &[]).await;
+    let id = staff(&store, "erbil-supervisor", StaffRole::Supervisor, "erbil").await;
+    assert!(
+        store
+            .create_staff("erbil-supervisor", "x", StaffRole::Desk, "erbil", NOW)
+            .await
+            .is_err(),
+        "{db:?}: a sign-in name is unique"
+    );
+    let account = store
+        .staff_by_username("erbil-supervisor")
+        .await
+        .expect("read")
+        .expect("found");
+    assert_eq!(account.id, id);
+    assert_eq!(account.role, StaffRole::Supervisor);
+    assert_eq!(account.directorate_id, "erbil");
+    assert_eq!(account.password_hash, "$argon2id$v=19$stand-in");
+    assert!(!account.disabled);
+    assert!(
+        store
+            .staff_by_username("nobody")
+            .await
+            .expect("read")
+            .is_none()
+    );
+
+    assert!(
+        store
+            .staff_session("nothing")
+            .await
+            .expect("read")
+            .is_none()
+    );
+    store
+        .create_staff_session("s-1", id, NOW)
+        .await
+        .expect("created");
+    store
+        .touch_staff_session("s-1", NOW + 90)
+        .await
+        .expect("touched");
+    store
+        .touch_staff_session("s-1", NOW + 30)
+        .await
+        .expect("touched");
+    let session = store
+        .staff_session("s-1")
+        .await
+        .expect("read")
+        .expect("found");
+    assert_eq!(session.staff, account, "{db:?}");
+    assert_eq!((session.created_at, session.last_seen_at), (NOW, NOW + 90));
+    assert_eq!(session.revoked_at, None);
+    store
+        .revoke_staff_session("s-1", NOW + 100)
+        .await
+        .expect("revoked");
+    store
+        .revoke_staff_session("s-1", NOW + 200)
+        .await
+        .expect("revoked again");
+    let session = store
+        .staff_session("s-1")
+        .await
+        .expect("read")
+        .expect("found");
+    assert_eq!(session.revoked_at, Some(NOW + 100), "{db:?}");
+}
+both!(a_staff_account_and_its_session_read_back);
+
+async fn the_queue_calls_each_ticket_once_in_order_and_records_attendance(db: Db) {
+    let Some((store, _data)) = fresh(db).await else {
+        return;
+    };
+    let service = ServiceKind::MedicalCheck;
+    named_directorate(&store, "erbil", &[(service, 5)]).await;
+    named_directorate(&store, "duhok", &[(service, 5)]).await;
+    let start = NOW + 1800;
+    let slot = slot_at(&store, "erbil", service, start).await;
+    let rules = BookingRules::default();
+    let mut people = Vec::new();
+    for n in 1..=3 {
+        let who = citizen(&store, n).await;
+        let appointment = booked(&store, who, slot, service).await;
+        people.push((who, appointment.reference));
+    }
+    // Checked in in the order 2, 1; 3 stays booked.
+    for index in [1, 0] {
+        store
+            .check_in("erbil", &people[index].1, NOW, &rules)
+            .await
+            .expect("checked in");
+    }
+    let day = rega_api::time::LocalDateTime::from_unix(start)
+        .date
+        .to_string();
+    let list = store
+        .day_list("erbil", start - 60, start + 60)
+        .await
+        .expect("the day");
+    assert_eq!(list.len(), 3, "{db:?}");
+    let waiting: Vec<_> = list.iter().filter_map(|e| e.ticket.clone()).collect();
+    assert_eq!(waiting.len(), 2);
+    assert!(
+        waiting
+            .iter()
+            .all(|t| t.status == "waiting" && t.area == "M" && t.counter.is_none())
+    );
+    assert!(
+        store
+            .day_list("duhok", 0, i64::MAX)
+            .await
+            .expect("the day")
+            .is_empty()
+    );
+
+    let first = store
+        .call_next("erbil", &day, "M", "3", NOW + 60)
+        .await
+        .expect("called")
+        .expect("a ticket");
+    assert_eq!(
+        (first.number, &first.reference),
+        (1, &people[1].1),
+        "{db:?}: lowest number first"
+    );
+    assert_eq!(
+        (first.counter.as_str(), first.called_at, first.service),
+        ("3", NOW + 60, service)
+    );
+    let second = store
+        .call_next("erbil", &day, "M", "4", NOW + 120)
+        .await
+        .expect("called")
+        .expect("a ticket");
+    assert_eq!(second.number, 2);
+    assert!(
+        store
+            .call_next("erbil", &day, "M", "3", NOW + 130)
+            .await
+            .expect("called")
+            .is_none()
+    );
+    assert!(
+        store
+            .call_next("erbil", &day, "T", "3", NOW + 130)
+            .await
+            .expect("called")
+            .is_none()
+    );
+    assert!(
+        store
+            .call_next("duhok", &day, "M", "3", NOW + 130)
+            .await
+            .expect("called")
+            .is_none()
+    );
+    let called = store.called_tickets("erbil", &day, 10).await.expect("read");
+    assert_eq!(
+        called,
+        [second.clone(), first.clone()],
+        "{db:?}: the latest first"
+    );
+    assert_eq!(
+        store
+            .called_tickets("erbil", &day, 1)
+            .await
+            .expect("read")
+            .len(),
+        1
+    );
+
+    store
+        .record_attendance("erbil", &people[1].1, true, NOW + 600)
+        .await
+        .expect("attended");
+    store
+        .record_attendance("erbil", &people[2].1, false, NOW + 3600)
+        .await
+        .expect("no-show");
+    assert!(matches!(
+        store
+            .record_attendance("erbil", &people[1].1, false, NOW + 700)
+            .await,
+        Err(AttendanceError::NotChangeable)
+    ));
+    assert!(
+        matches!(
+            store
+                .record_attendance("duhok", &people[0].1, true, NOW + 700)
+                .await,
+            Err(AttendanceError::NotFound)
+        ),
+        "{db:?}: another directorate's appointment is not found"
+    );
+    assert_eq!(
+        status_of(&store, people[1].0, &people[1].1).await,
+        AppointmentStatus::Attended
+    );
+    assert_eq!(
+        status_of(&store, people[2].0, &people[2].1).await,
+        AppointmentStatus::NoShow
+    );
+    assert_eq!(
+        status_of(&store, people[0].0, &people[0].1).await,
+        AppointmentStatus::CheckedIn
+    );
+    assert_eq!(
+        store.no_shows_of(people[2].0).await.expect("read"),
+        [start],
+        "{db:?}"
+    );
+    assert!(
+        store
+            .no_shows_of(people[1].0)
+            .await
+            .expect("read")
+            .is_empty()
+    );
+    let list = store
+        .day_list("erbil", start - 60, start + 60)
+        .await
+        .expect("the day");
+    let served = list
+        .iter()
+        .find(|e| e.reference == people[1].1)
+        .expect("listed");
+    assert_eq!(
+        served.ticket.as_ref().map(|t| t.status.as_str()),
+        Some("done"),
+        "{db:?}"
+    );
+}
+both!(the_queue_calls_each_ticket_once_in_order_and_records_attendance);
