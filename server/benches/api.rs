@@ -431,11 +431,8 @@ async fn main() {
     let data = dir.path().join("sqlite");
     std::fs::create_dir_all(&data).expect("a data directory");
     let db = data.join("rega.sqlite3");
-    let store: Arc<dyn Store> = Arc::new(
-        rega_server::store::sqlite::SqliteStore::open(&db)
-            .await
-            .expect("SQLite"),
-    );
+    let store: Arc<dyn Store> =
+        Arc::new(rega_server::store::sqlite::open(&db).await.expect("SQLite"));
     let (cookies, slots) = seed(
         store.clone(),
         &format!("sqlite://{}", db.display()),
@@ -487,7 +484,7 @@ async fn main() {
             url.rsplit_once('/').map(|(base, _)| base).unwrap_or(&url)
         );
         let store: Arc<dyn Store> = Arc::new(
-            rega_server::store::postgres::PgStore::connect(&db_url)
+            rega_server::store::postgres::connect(&db_url)
                 .await
                 .expect("PostgreSQL"),
         );

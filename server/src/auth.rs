@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 
 use crate::AppState;
 use crate::http::problem::{ApiError, problem_response};
-use crate::store::{AuditRecord, StoreError};
+use crate::store::{AuditRecord, SessionKind, SessionOwner, StoreError};
 
 /// The session cookie: `__Host-` so it is only ever sent to this exact origin, over HTTPS.
 pub const SESSION_COOKIE: &str = "__Host-rega_session";
@@ -296,7 +296,11 @@ pub async fn start_session(state: &AppState, citizen_id: i64) -> Result<String, 
     let token = URL_SAFE_NO_PAD.encode(random_bytes::<32>()?);
     state
         .store
-        .create_session(&token_hash(&token), citizen_id, state.clock.now())
+        .create_session(
+            SessionOwner::Citizen(citizen_id),
+            &token_hash(&token),
+            state.clock.now(),
+        )
         .await?;
     Ok(token)
 }
@@ -411,13 +415,19 @@ impl FromRequestParts<AppState> for Citizen {
         match timing.check(now, session.revoked_at.is_some()) {
             SessionUse::Refuse { revoke } => {
                 if revoke {
-                    state.store.revoke_session(&hash, now).await?;
+                    state
+                        .store
+                        .revoke_session(SessionKind::Citizen, &hash, now)
+                        .await?;
                 }
                 return Err(unauthenticated());
             }
             SessionUse::Use { touch } => {
                 if touch {
-                    state.store.touch_session(&hash, now).await?;
+                    state
+                        .store
+                        .touch_session(SessionKind::Citizen, &hash, now)
+                        .await?;
                 }
             }
         }

@@ -7,6 +7,7 @@ use rega_api::time::{Date, LocalDateTime};
 use serde_json::json;
 
 use crate::AppState;
+use crate::domain::limits::ChangeLimit;
 use crate::store::{BookRequest, Directorate, Localized, NewCitizen, NewLicence, StoreError};
 
 fn l(en: &str, ckb: &str, ar: &str) -> Localized {
@@ -500,8 +501,10 @@ async fn appointment_soon(
             slot_id: slot.id,
             service,
             now,
-            max_changes: u32::MAX,
-            changes_since: now,
+            limit: ChangeLimit {
+                max: u32::MAX,
+                since: now,
+            },
         })
         .await;
     match booked {

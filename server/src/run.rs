@@ -80,15 +80,13 @@ async fn open_store(
     database_url: Option<&str>,
 ) -> anyhow::Result<Arc<dyn store::Store>> {
     Ok(match database_url {
-        Some(url) => store::postgres::PgStore::connect(url)
+        Some(url) => store::postgres::connect(url)
             .await
             .map(|s| Arc::new(s) as _)?,
         None => {
             prepare_data_dir(data_dir)?;
             let path = data_dir.join("rega.sqlite3");
-            store::sqlite::SqliteStore::open(&path)
-                .await
-                .map(|s| Arc::new(s) as _)?
+            store::sqlite::open(&path).await.map(|s| Arc::new(s) as _)?
         }
     })
 }

@@ -1,5 +1,6 @@
 //! Kiosk check-in (SPEC §3.5): when an appointment may be checked in, and why not.
 
+use super::appointment::AppointmentStatus;
 use super::rules::BookingRules;
 
 /// Why an appointment cannot be checked in at a kiosk.
@@ -30,6 +31,36 @@ pub fn window(rules: &BookingRules, starts_at: i64, now: i64) -> Result<(), Chec
     Ok(())
 }
 
+/// What checking in does with an appointment the kiosk was shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckInStep {
+    /// Mark it checked in and issue the next ticket of its area.
+    Issue,
+    /// It was checked in before: show the same ticket again.
+    Again,
+}
+
+/// Whether an appointment in `status`, starting at `starts_at`, may be checked in at a kiosk of
+/// `its_directorate` (false: the kiosk is another directorate's) at `now`, and how.
+pub fn decide(
+    rules: &BookingRules,
+    status: AppointmentStatus,
+    its_directorate: bool,
+    starts_at: i64,
+    now: i64,
+) -> Result<CheckInStep, CheckInRefusal> {
+    if !its_directorate {
+        return Err(CheckInRefusal::WrongDirectorate);
+    }
+    match status {
+        AppointmentStatus::Cancelled => Err(CheckInRefusal::Cancelled),
+        AppointmentStatus::Attended => Err(CheckInRefusal::AlreadyServed),
+        AppointmentStatus::NoShow => Err(CheckInRefusal::TooLate),
+        AppointmentStatus::CheckedIn => Ok(CheckInStep::Again),
+        AppointmentStatus::Booked => window(rules, starts_at, now).map(|()| CheckInStep::Issue),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -49,5 +80,40 @@ mod tests {
             window(&rules, start, start + 901),
             Err(CheckInRefusal::TooLate)
         );
+    }
+
+    #[test]
+    fn only_a_booked_appointment_of_this_directorate_in_its_window_gets_a_new_ticket() {
+        let rules = BookingRules::default();
+        let start = 1_800_000_000;
+        let decide = |status, here, now| decide(&rules, status, here, start, now);
+        assert_eq!(
+            decide(AppointmentStatus::Booked, true, start - 600),
+            Ok(CheckInStep::Issue)
+        );
+        assert_eq!(
+            decide(AppointmentStatus::Booked, true, start - 3601),
+            Err(CheckInRefusal::TooEarly)
+        );
+        assert_eq!(
+            decide(AppointmentStatus::Booked, false, start),
+            Err(CheckInRefusal::WrongDirectorate)
+        );
+        // Checked in before: the same ticket, even once the window has closed.
+        assert_eq!(
+            decide(AppointmentStatus::CheckedIn, true, start + 3600),
+            Ok(CheckInStep::Again)
+        );
+        assert_eq!(
+            decide(AppointmentStatus::CheckedIn, false, start),
+            Err(CheckInRefusal::WrongDirectorate)
+        );
+        for (status, refusal) in [
+            (AppointmentStatus::Cancelled, CheckInRefusal::Cancelled),
+            (AppointmentStatus::Attended, CheckInRefusal::AlreadyServed),
+            (AppointmentStatus::NoShow, CheckInRefusal::TooLate),
+        ] {
+            assert_eq!(decide(status, true, start), Err(refusal), "{status:?}");
+        }
     }
 }

@@ -1,5 +1,6 @@
-//! Limits on a citizen's bookings (SPEC §4): one active appointment per service, at most 4
-//! bookings or reschedules in 30 days, changes until 24 hours before, and the no-show block.
+//! Limits on a citizen's bookings (SPEC §4): at most 4 bookings or reschedules in 30 days,
+//! changes until 24 hours before, and the no-show block. (One active appointment per service is
+//! the database's own unique index, so that no burst can pass it.)
 
 use super::rules::BookingRules;
 
@@ -21,29 +22,32 @@ pub enum LimitError {
 
 const DAY: i64 = 86_400;
 
-/// A new booking is allowed given the citizen's active appointments for the service and their
-/// recent bookings and reschedules (Unix times).
-pub fn may_book(
-    rules: &BookingRules,
-    active_for_service: u32,
-    changes: &[i64],
-    now: i64,
-) -> Result<(), LimitError> {
-    if active_for_service > 0 {
-        return Err(LimitError::AlreadyBooked);
-    }
-    within_change_limit(rules, changes, now)
+/// The bookings and reschedules a citizen may still make: at most `max` since `since` (Unix
+/// time). The store counts the citizen's changes in that period inside its transaction; this
+/// decides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChangeLimit {
+    /// At most this many …
+    pub max: u32,
+    /// … after this Unix time.
+    pub since: i64,
 }
 
-/// The citizen has not used up the bookings and reschedules allowed in the period.
-pub fn within_change_limit(
-    rules: &BookingRules,
-    changes: &[i64],
-    now: i64,
-) -> Result<(), LimitError> {
-    let since = now - rules.max_changes_days * DAY;
-    let recent = changes.iter().filter(|at| **at > since).count();
-    if recent >= rules.max_changes as usize {
+impl ChangeLimit {
+    /// The limit in force at `now`: `max_changes` in the last `max_changes_days`.
+    pub fn at(rules: &BookingRules, now: i64) -> ChangeLimit {
+        ChangeLimit {
+            max: rules.max_changes,
+            since: now - rules.max_changes_days * DAY,
+        }
+    }
+}
+
+/// The citizen has not used up the bookings and reschedules the limit allows, given the times
+/// of their changes (those at or before `limit.since` do not count).
+pub fn within_change_limit(limit: ChangeLimit, changes: &[i64]) -> Result<(), LimitError> {
+    let recent = changes.iter().filter(|at| **at > limit.since).count();
+    if recent >= limit.max as usize {
         return Err(LimitError::TooManyChanges);
     }
     Ok(())
@@ -85,27 +89,19 @@ mod tests {
     const NOW: i64 = 1_795_856_400;
 
     #[test]
-    fn one_active_appointment_per_service() {
-        let rules = BookingRules::default();
-        assert_eq!(
-            may_book(&rules, 1, &[], NOW),
-            Err(LimitError::AlreadyBooked)
-        );
-        assert_eq!(may_book(&rules, 0, &[], NOW), Ok(()));
-    }
-
-    #[test]
     fn at_most_four_bookings_or_reschedules_in_thirty_days() {
-        let rules = BookingRules::default();
+        let limit = ChangeLimit::at(&BookingRules::default(), NOW);
         let three = [NOW - DAY, NOW - 10 * DAY, NOW - 29 * DAY];
-        assert_eq!(may_book(&rules, 0, &three, NOW), Ok(()));
+        assert_eq!(within_change_limit(limit, &three), Ok(()));
         let four = [NOW - DAY, NOW - 10 * DAY, NOW - 20 * DAY, NOW - 29 * DAY];
         assert_eq!(
-            may_book(&rules, 0, &four, NOW),
+            within_change_limit(limit, &four),
             Err(LimitError::TooManyChanges)
         );
         let one_aged_out = [NOW - DAY, NOW - 10 * DAY, NOW - 20 * DAY, NOW - 31 * DAY];
-        assert_eq!(may_book(&rules, 0, &one_aged_out, NOW), Ok(()));
+        assert_eq!(within_change_limit(limit, &one_aged_out), Ok(()));
+        let exactly_thirty_days = [NOW - DAY, NOW - 10 * DAY, NOW - 20 * DAY, NOW - 30 * DAY];
+        assert_eq!(within_change_limit(limit, &exactly_thirty_days), Ok(()));
     }
 
     #[test]

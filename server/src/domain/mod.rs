@@ -1,6 +1,7 @@
 //! Booking rules as plain code (SPEC §4): the calendar, eligibility and limits. No I/O; every
 //! rule has its unit tests here.
 
+pub mod appointment;
 pub mod calendar;
 pub mod check_in;
 pub mod eligibility;

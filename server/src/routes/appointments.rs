@@ -19,7 +19,7 @@ use crate::AppState;
 use crate::auth::{Citizen, audit};
 use crate::domain::calendar::booking_window;
 use crate::domain::eligibility::{self, CitizenFacts, Ineligible, LicenceFacts};
-use crate::domain::limits::{self, LimitError};
+use crate::domain::limits::{self, ChangeLimit, LimitError};
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::idempotency::{
     key_and_hash, once, parse_json, problem_answer, read_body, seen_response, stored_response,
@@ -166,8 +166,7 @@ fn book_request(
         slot_id,
         service,
         now,
-        max_changes: state.rules.max_changes,
-        changes_since: now - state.rules.max_changes_days * DAY,
+        limit: ChangeLimit::at(&state.rules, now),
     }
 }
 

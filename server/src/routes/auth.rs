@@ -16,6 +16,7 @@ use crate::auth::{
 };
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::problem::ApiError;
+use crate::store::SessionKind;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -107,7 +108,7 @@ async fn verify(
     if let Some(old) = session_token(&headers) {
         state
             .store
-            .revoke_session(&token_hash(&old), state.clock.now())
+            .revoke_session(SessionKind::Citizen, &token_hash(&old), state.clock.now())
             .await?;
     }
     let token = start_session(&state, citizen_id).await?;
@@ -167,7 +168,10 @@ async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Result<R
             Some(s) => format!("citizen:{}", s.citizen_id),
             None => "anonymous".into(),
         };
-        state.store.revoke_session(&hash, state.clock.now()).await?;
+        state
+            .store
+            .revoke_session(SessionKind::Citizen, &hash, state.clock.now())
+            .await?;
         audit(&state, &who, "auth.signed_out", "session", "ok").await;
     }
     let mut response = StatusCode::NO_CONTENT.into_response();

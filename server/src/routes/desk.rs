@@ -30,8 +30,8 @@ use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::idempotency::{once, parse_json, read_body};
 use crate::http::problem::ApiError;
 use crate::store::{
-    AttendanceError, ClosureRecord, IdempotencyOwner, NewClosure, StaffRecord, StaffRole,
-    StoreError,
+    AttendanceError, ClosureRecord, IdempotencyOwner, NewClosure, SessionKind, SessionOwner,
+    StaffRecord, StaffRole, StoreError,
 };
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -139,13 +139,19 @@ impl FromRequestParts<AppState> for Staff {
         match timing.check(now, session.revoked_at.is_some() || session.staff.disabled) {
             SessionUse::Refuse { revoke } => {
                 if revoke {
-                    state.store.revoke_staff_session(&hash, now).await?;
+                    state
+                        .store
+                        .revoke_session(SessionKind::Staff, &hash, now)
+                        .await?;
                 }
                 Err(refused())
             }
             SessionUse::Use { touch } => {
                 if touch {
-                    state.store.touch_staff_session(&hash, now).await?;
+                    state
+                        .store
+                        .touch_session(SessionKind::Staff, &hash, now)
+                        .await?;
                 }
                 Ok(Staff(session.staff))
             }
@@ -233,7 +239,7 @@ async fn sign_in(
     let token = URL_SAFE_NO_PAD.encode(crate::auth::random_bytes::<32>()?);
     state
         .store
-        .create_staff_session(&token_hash(&token), account.id, now)
+        .create_session(SessionOwner::Staff(account.id), &token_hash(&token), now)
         .await?;
     audit(&state, &actor(&account), "staff.sign_in", "session", "ok").await;
     let mut response = ApiJson(info(&account)).into_response();
@@ -251,7 +257,7 @@ async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Result<R
         if let Some(session) = state.store.staff_session(&hash).await? {
             state
                 .store
-                .revoke_staff_session(&hash, state.clock.now())
+                .revoke_session(SessionKind::Staff, &hash, state.clock.now())
                 .await?;
             audit(
                 &state,

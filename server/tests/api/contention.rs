@@ -7,7 +7,6 @@ use std::sync::Arc;
 
 use rega_api::ids::NationalId;
 use rega_api::service::ServiceKind;
-use rega_server::store::postgres::PgStore;
 use rega_server::store::{Directorate, Localized, NewCitizen, Store};
 use rega_server::{AppState, app};
 use serde_json::json;
@@ -75,7 +74,11 @@ async fn arrange(store: &Arc<dyn Store>) -> (i64, Vec<String>) {
         let id = store.insert_citizen(&citizen).await.expect("a citizen");
         let token = format!("contention-session-token-{n:06}-0123456789abcdef");
         store
-            .create_session(&rega_server::auth::token_hash(&token), id, NOW)
+            .create_session(
+                rega_server::store::SessionOwner::Citizen(id),
+                &rega_server::auth::token_hash(&token),
+                NOW,
+            )
             .await
             .expect("a session");
         cookies.push(format!("{}={token}", rega_server::auth::SESSION_COOKIE));
@@ -151,8 +154,16 @@ async fn five_hundred_http_attempts_on_five_places_sqlite() {
 async fn five_hundred_http_attempts_over_two_instances_sharing_postgres() {
     let Some(server) = postgres_url() else { return };
     let url = fresh_postgres_database(&server).await;
-    let first: Arc<dyn Store> = Arc::new(PgStore::connect(&url).await.expect("connects"));
-    let second: Arc<dyn Store> = Arc::new(PgStore::connect(&url).await.expect("connects"));
+    let first: Arc<dyn Store> = Arc::new(
+        rega_server::store::postgres::connect(&url)
+            .await
+            .expect("connects"),
+    );
+    let second: Arc<dyn Store> = Arc::new(
+        rega_server::store::postgres::connect(&url)
+            .await
+            .expect("connects"),
+    );
     let (slot, cookies) = arrange(&first).await;
     let urls = [
         serve(state(first.clone())).await,

@@ -1299,8 +1299,7 @@ async fn a_closure_racing_bookings_and_cancellations(db: Db) {
         slot_id: slots[n % slots.len()].id,
         service: rega_api::service::ServiceKind::MedicalCheck,
         now: THURSDAY_9AM,
-        max_changes: 4,
-        changes_since: 0,
+        limit: rega_server::domain::limits::ChangeLimit { max: 4, since: 0 },
     };
     // Twenty booked before.
     let mut booked = Vec::new();

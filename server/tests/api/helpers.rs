@@ -6,8 +6,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use rega_server::store::Store;
-use rega_server::store::postgres::PgStore;
-use rega_server::store::sqlite::SqliteStore;
 use rega_server::{AppState, app};
 use sqlx::Connection;
 
@@ -72,7 +70,7 @@ pub enum Db {
 /// A fresh SQLite store in a temporary directory.
 pub async fn sqlite_store(dir: &Path) -> Arc<dyn Store> {
     Arc::new(
-        SqliteStore::open(&dir.join("rega.sqlite3"))
+        rega_server::store::sqlite::open(&dir.join("rega.sqlite3"))
             .await
             .expect("SQLite opens"),
     )
@@ -130,7 +128,7 @@ pub async fn store(db: Db, dir: &Path) -> Option<Arc<dyn Store>> {
             let server = postgres_url()?;
             let url = fresh_postgres_database(&server).await;
             Some(Arc::new(
-                PgStore::connect(&url)
+                rega_server::store::postgres::connect(&url)
                     .await
                     .expect("PostgreSQL store connects"),
             ))

@@ -86,8 +86,10 @@ impl DemoApp {
                 slot_id: slot.id,
                 service: ServiceKind::MedicalCheck,
                 now: THURSDAY_9AM,
-                max_changes: u32::MAX,
-                changes_since: THURSDAY_9AM,
+                limit: rega_server::domain::limits::ChangeLimit {
+                    max: u32::MAX,
+                    since: THURSDAY_9AM,
+                },
             })
             .await
             .expect("booked");

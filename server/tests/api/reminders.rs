@@ -4,7 +4,6 @@ use std::sync::Arc;
 
 use rega_api::ids::NationalId;
 use rega_server::AppState;
-use rega_server::store::postgres::PgStore;
 use rega_server::store::{BookRequest, Store};
 
 use crate::helpers::{Db, THURSDAY_9AM, fresh_postgres_database, postgres_url, spawn_demo};
@@ -42,8 +41,7 @@ async fn book_sundays(store: &Arc<dyn Store>, citizens: &[&str]) -> usize {
             slot_id: slots[n].id,
             service: rega_api::service::ServiceKind::MedicalCheck,
             now: THURSDAY_9AM,
-            max_changes: 4,
-            changes_since: 0,
+            limit: rega_server::domain::limits::ChangeLimit { max: 4, since: 0 },
         };
         store.book(&request).await.expect("booked");
     }
@@ -132,7 +130,11 @@ async fn two_instances_on_one_postgres_send_each_reminder_once() {
     let clock = Arc::new(rega_server::clock::TestClock::at(THURSDAY_9AM));
     let mut instances = Vec::new();
     for _ in 0..2 {
-        let store: Arc<dyn Store> = Arc::new(PgStore::connect(&url).await.expect("connects"));
+        let store: Arc<dyn Store> = Arc::new(
+            rega_server::store::postgres::connect(&url)
+                .await
+                .expect("connects"),
+        );
         instances.push(AppState::new(store, "no-dist".into(), true).with_clock(clock.clone()));
     }
     rega_server::demo::seed(&instances[0])

@@ -3,6 +3,7 @@
 
 use rega_api::ids::NationalId;
 use rega_api::service::ServiceKind;
+use rega_server::store::{SessionKind, SessionOwner};
 
 use super::{NOW, citizen, fresh, licensed_citizen, named_directorate};
 use crate::helpers::Db;
@@ -180,7 +181,7 @@ async fn a_citizen_session_is_found_touched_and_revoked(db: Db) {
     let me = citizen(&store, 1).await;
     assert!(store.session("nothing").await.expect("read").is_none());
     store
-        .create_session("hash-1", me, NOW)
+        .create_session(SessionOwner::Citizen(me), "hash-1", NOW)
         .await
         .expect("created");
     let session = store.session("hash-1").await.expect("read").expect("found");
@@ -195,21 +196,21 @@ async fn a_citizen_session_is_found_touched_and_revoked(db: Db) {
         "{db:?}"
     );
     store
-        .touch_session("hash-1", NOW + 120)
+        .touch_session(SessionKind::Citizen, "hash-1", NOW + 120)
         .await
         .expect("touched");
     store
-        .touch_session("hash-1", NOW + 60)
+        .touch_session(SessionKind::Citizen, "hash-1", NOW + 60)
         .await
         .expect("touched");
     let session = store.session("hash-1").await.expect("read").expect("found");
     assert_eq!(session.last_seen_at, NOW + 120, "{db:?}: never moved back");
     store
-        .revoke_session("hash-1", NOW + 200)
+        .revoke_session(SessionKind::Citizen, "hash-1", NOW + 200)
         .await
         .expect("revoked");
     store
-        .revoke_session("hash-1", NOW + 300)
+        .revoke_session(SessionKind::Citizen, "hash-1", NOW + 300)
         .await
         .expect("revoked again");
     let session = store.session("hash-1").await.expect("read").expect("found");

@@ -78,8 +78,10 @@ fn request(citizen_id: i64, slot_id: i64) -> BookRequest {
         slot_id,
         service: ServiceKind::TheoryTest,
         now: NOW,
-        max_changes: 4,
-        changes_since: NOW - 30 * DAY,
+        limit: rega_server::domain::limits::ChangeLimit {
+            max: 4,
+            since: NOW - 30 * DAY,
+        },
     }
 }
 

@@ -3,7 +3,9 @@
 
 use rega_api::service::ServiceKind;
 use rega_server::domain::rules::BookingRules;
-use rega_server::store::{AppointmentStatus, AttendanceError, StaffRole};
+use rega_server::store::{
+    AppointmentStatus, AttendanceError, SessionKind, SessionOwner, StaffRole,
+};
 
 use super::{NOW, booked, citizen, fresh, named_directorate, slot_at, staff, status_of};
 use crate::helpers::Db;
@@ -47,15 +49,15 @@ async fn a_staff_account_and_its_session_read_back(db: Db) {
             .is_none()
     );
     store
-        .create_staff_session("s-1", id, NOW)
+        .create_session(SessionOwner::Staff(id), "s-1", NOW)
         .await
         .expect("created");
     store
-        .touch_staff_session("s-1", NOW + 90)
+        .touch_session(SessionKind::Staff, "s-1", NOW + 90)
         .await
         .expect("touched");
     store
-        .touch_staff_session("s-1", NOW + 30)
+        .touch_session(SessionKind::Staff, "s-1", NOW + 30)
         .await
         .expect("touched");
     let session = store
@@ -67,11 +69,11 @@ async fn a_staff_account_and_its_session_read_back(db: Db) {
     assert_eq!((session.created_at, session.last_seen_at), (NOW, NOW + 90));
     assert_eq!(session.revoked_at, None);
     store
-        .revoke_staff_session("s-1", NOW + 100)
+        .revoke_session(SessionKind::Staff, "s-1", NOW + 100)
         .await
         .expect("revoked");
     store
-        .revoke_staff_session("s-1", NOW + 200)
+        .revoke_session(SessionKind::Staff, "s-1", NOW + 200)
         .await
         .expect("revoked again");
     let session = store

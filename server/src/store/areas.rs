@@ -1,0 +1,447 @@
+//! What the store does, by area: one trait per area, and [`Store`], which is all of them. The
+//! handlers hold an `Arc<dyn Store>`; `use crate::store::prelude::*` brings the areas' methods
+//! into scope.
+
+use async_trait::async_trait;
+use rega_api::ids::{NationalId, Reference};
+use rega_api::service::ServiceKind;
+
+use super::records::*;
+use super::{AttendanceError, BookError, CheckInError, StoreError};
+use crate::domain::rules::BookingRules;
+
+/// The database itself: what it is, whether it answers, its schema, the secrets every instance shares.
+#[async_trait]
+pub trait Operations: Send + Sync {
+    /// A short description for the log: which database, never a password.
+    fn describe(&self) -> String;
+
+    /// Proves the database answers a query; `/readyz` uses it.
+    async fn ping(&self) -> Result<(), StoreError>;
+
+    /// The newest migration applied, to show that start-up migrated the schema.
+    async fn schema_version(&self) -> Result<i64, StoreError>;
+
+    /// The shared secret with this name: `candidate` is stored if there is none yet, and the
+    /// stored value is returned, so every instance ends up with the same one.
+    async fn shared_secret(&self, name: &str, candidate: &str) -> Result<String, StoreError>;
+}
+
+/// The licence registry's copy: directorates with their counters, citizens and their licences.
+#[async_trait]
+pub trait Registry: Send + Sync {
+    /// Creates or updates a directorate and its counters per service.
+    async fn upsert_directorate(
+        &self,
+        directorate: &Directorate,
+        counters: &[(ServiceKind, u32)],
+    ) -> Result<(), StoreError>;
+
+    /// Every directorate with its counters per service, by id.
+    async fn directorates(&self)
+    -> Result<Vec<(Directorate, Vec<(ServiceKind, u32)>)>, StoreError>;
+
+    /// Adds a citizen (and licence); returns the citizen's id.
+    async fn insert_citizen(&self, citizen: &NewCitizen) -> Result<i64, StoreError>;
+
+    /// A citizen by national card number.
+    async fn citizen_by_national_id(
+        &self,
+        national_id: &NationalId,
+    ) -> Result<Option<CitizenRecord>, StoreError>;
+
+    /// A citizen by id.
+    async fn citizen(&self, citizen_id: i64) -> Result<Option<CitizenRecord>, StoreError>;
+
+    /// The citizen's licence, if any.
+    async fn licence_of(&self, citizen_id: i64) -> Result<Option<LicenceRecord>, StoreError>;
+}
+
+/// Slots and appointments: booking (under an Idempotency-Key in one transaction), moving, cancelling, and a citizen's list.
+#[async_trait]
+pub trait Bookings: Send + Sync {
+    /// Creates the slots that do not exist yet (capacity = the directorate's counters for the
+    /// service, or 0 inside a closure); existing slots are left as they are. Returns how many
+    /// were created.
+    async fn ensure_slots(
+        &self,
+        directorate_id: &str,
+        service: ServiceKind,
+        starts: &[i64],
+    ) -> Result<u64, StoreError>;
+
+    /// The slots of a directorate and service starting in `[from, to)`, in time order.
+    async fn slots_between(
+        &self,
+        directorate_id: &str,
+        service: ServiceKind,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<Slot>, StoreError>;
+
+    /// A slot by id.
+    async fn slot(&self, slot_id: i64) -> Result<Option<Slot>, StoreError>;
+
+    /// Books a place in a slot, atomically: the place is taken only if one is free, and the
+    /// appointment exists only if the place was taken.
+    async fn book(&self, request: &BookRequest) -> Result<Appointment, BookError>;
+
+    /// Books as [`Store::book`] does under an Idempotency-Key, in one transaction: claims the
+    /// key, books (a refusal undoes only the booking), stores the answer `respond` makes of the
+    /// outcome with the key, and writes the audit record; it answers once that is committed. A
+    /// key seen before books nothing and says what it has seen. A database failure rolls all of
+    /// it back. (SQLite commits the bookings waiting at the same moment together: one fsync.)
+    async fn book_once(
+        &self,
+        request: &BookRequest,
+        write: &OnceWrite<'_>,
+        respond: Respond,
+    ) -> Result<OnceOutcome, StoreError>;
+
+    /// Moves a booked appointment to another slot of the same service, atomically: the old
+    /// place is released only if the new one was taken.
+    async fn reschedule(
+        &self,
+        citizen_id: i64,
+        reference: &Reference,
+        new_slot_id: i64,
+        request: &BookRequest,
+    ) -> Result<Appointment, BookError>;
+
+    /// Cancels a booked appointment and releases its place.
+    async fn cancel(
+        &self,
+        citizen_id: i64,
+        reference: &Reference,
+        now: i64,
+    ) -> Result<Appointment, BookError>;
+
+    /// A citizen's appointments, newest slot first.
+    async fn appointments_of(&self, citizen_id: i64) -> Result<Vec<Appointment>, StoreError>;
+
+    /// Start times of the citizen's missed appointments.
+    async fn no_shows_of(&self, citizen_id: i64) -> Result<Vec<i64>, StoreError>;
+}
+
+/// Sign-in codes for citizens.
+#[async_trait]
+pub trait CitizenAuth: Send + Sync {
+    /// Issues a new one-time code for a citizen, revoking any earlier unused one.
+    async fn replace_otp(
+        &self,
+        citizen_id: i64,
+        code_hmac: &str,
+        now: i64,
+        expires_at: i64,
+    ) -> Result<(), StoreError>;
+
+    /// The citizen's newest code that is neither used nor revoked (possibly expired).
+    async fn current_otp(&self, citizen_id: i64) -> Result<Option<OtpRecord>, StoreError>;
+
+    /// Counts a wrong try on a code, revoking it at `max_failures`; returns the tries so far.
+    async fn otp_failed(&self, otp_id: i64, max_failures: u32) -> Result<u32, StoreError>;
+
+    /// Uses a code once: true only for the one request that consumed it.
+    async fn otp_consume(&self, otp_id: i64, now: i64) -> Result<bool, StoreError>;
+}
+
+/// Sessions of citizens and of staff, one implementation for both (each kind in its own table).
+#[async_trait]
+pub trait Sessions: Send + Sync {
+    /// Stores a new session by the hash of its token.
+    async fn create_session(
+        &self,
+        owner: SessionOwner,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<(), StoreError>;
+
+    /// A citizen's session by the hash of its token.
+    async fn session(&self, token_hash: &str) -> Result<Option<SessionRecord>, StoreError>;
+
+    /// A staff session by its token hash, with its account.
+    async fn staff_session(&self, token_hash: &str) -> Result<Option<StaffSession>, StoreError>;
+
+    /// Marks a session as used now (for the idle timeout); never moves it back.
+    async fn touch_session(
+        &self,
+        kind: SessionKind,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<(), StoreError>;
+
+    /// Ends a session (the first end stays).
+    async fn revoke_session(
+        &self,
+        kind: SessionKind,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<(), StoreError>;
+}
+
+/// Events counted by the rate limits.
+#[async_trait]
+pub trait RateEvents: Send + Sync {
+    /// How many events with this key happened after `since`.
+    async fn count_events(&self, key: &str, since: i64) -> Result<u32, StoreError>;
+
+    /// Records an event for rate limiting.
+    async fn record_event(&self, key: &str, at: i64) -> Result<(), StoreError>;
+}
+
+/// Staff accounts.
+#[async_trait]
+pub trait StaffAccounts: Send + Sync {
+    /// Creates a staff account; its id.
+    async fn create_staff(
+        &self,
+        username: &str,
+        password_hash: &str,
+        role: StaffRole,
+        directorate_id: &str,
+        now: i64,
+    ) -> Result<i64, StoreError>;
+
+    /// A staff account by its sign-in name.
+    async fn staff_by_username(&self, username: &str) -> Result<Option<StaffRecord>, StoreError>;
+}
+
+/// The desk's day: the list, calling tickets, attendance.
+#[async_trait]
+pub trait Queue: Send + Sync {
+    /// A directorate's appointments starting in `[from, to)`, in time order, with their tickets.
+    async fn day_list(
+        &self,
+        directorate_id: &str,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<DayEntry>, StoreError>;
+
+    /// Calls the waiting ticket with the lowest number of an area on a day to `counter`; each
+    /// ticket is called once, also when counters (or instances) call at the same moment.
+    async fn call_next(
+        &self,
+        directorate_id: &str,
+        day: &str,
+        area: &str,
+        counter: &str,
+        now: i64,
+    ) -> Result<Option<CalledTicket>, StoreError>;
+
+    /// The tickets called on a day, the latest first.
+    async fn called_tickets(
+        &self,
+        directorate_id: &str,
+        day: &str,
+        limit: u32,
+    ) -> Result<Vec<CalledTicket>, StoreError>;
+
+    /// Records that the citizen came (`attended`) or did not (`no_show`), for an appointment of
+    /// this directorate that is booked or checked in; its ticket, if any, is done.
+    async fn record_attendance(
+        &self,
+        directorate_id: &str,
+        reference: &Reference,
+        attended: bool,
+        now: i64,
+    ) -> Result<(), AttendanceError>;
+}
+
+/// Kiosks and check-in.
+#[async_trait]
+pub trait Kiosks: Send + Sync {
+    /// Enrols a kiosk for a directorate with a credential (stored as its hash); its id.
+    async fn enrol_kiosk(
+        &self,
+        directorate_id: &str,
+        label: &str,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<i64, StoreError>;
+
+    /// The kiosk holding this credential, unless it was revoked.
+    async fn kiosk(&self, token_hash: &str) -> Result<Option<KioskDevice>, StoreError>;
+
+    /// The kiosks of a directorate with when they were enrolled and revoked, newest first.
+    async fn kiosks_of(
+        &self,
+        directorate_id: &str,
+    ) -> Result<Vec<(KioskDevice, i64, Option<i64>)>, StoreError>;
+
+    /// Revokes a kiosk's credential — only a kiosk of `directorate_id` when one is given (a
+    /// supervisor's); false if there is no such kiosk still in use.
+    async fn revoke_kiosk(
+        &self,
+        kiosk_id: i64,
+        directorate_id: Option<&str>,
+        now: i64,
+    ) -> Result<bool, StoreError>;
+
+    /// Checks in the appointment with this reference at a kiosk of `directorate_id`: within the
+    /// rules' window, marks it checked in and issues the next ticket of its area for the day, in
+    /// one transaction. An appointment checked in before gets its ticket again.
+    async fn check_in(
+        &self,
+        directorate_id: &str,
+        reference: &Reference,
+        now: i64,
+        rules: &BookingRules,
+    ) -> Result<Ticket, CheckInError>;
+}
+
+/// A supervisor's planning: the places of slots, closing a period and lifting a closure.
+#[async_trait]
+pub trait Closures: Send + Sync {
+    /// Sets the capacity of a directorate's slots of a service starting in `[from, to)`, except
+    /// where more places are already booked than the new capacity (those keep theirs, so no
+    /// booking is lost) and where the directorate is closed (those stay closed): (slots
+    /// changed, slots kept).
+    async fn set_capacity(
+        &self,
+        directorate_id: &str,
+        service: ServiceKind,
+        from: i64,
+        to: i64,
+        capacity: i64,
+    ) -> Result<(u64, u64), StoreError>;
+
+    /// Closes a directorate's period, in one transaction: the closure is stored, every slot
+    /// starting in it takes no more bookings, every booked or checked-in appointment in it is
+    /// cancelled with the closure's id on it (a waiting ticket is done), and each citizen gets
+    /// back the booking it cost (the 30-day limit). Returns the closure's id and how many
+    /// appointments were cancelled.
+    async fn close(&self, closure: &NewClosure<'_>) -> Result<(i64, u64), StoreError>;
+
+    /// Lifts a closure of the directorate: its slots take bookings again, with the places of the
+    /// directorate's counters (unless another closure still covers them); the appointments it
+    /// cancelled stay cancelled. False if there is no such closure in force.
+    async fn lift_closure(
+        &self,
+        directorate_id: &str,
+        closure_id: i64,
+        staff_id: i64,
+        now: i64,
+    ) -> Result<bool, StoreError>;
+
+    /// The closures in force of a directorate overlapping `[from, to)`, in time order.
+    async fn closures_of(
+        &self,
+        directorate_id: &str,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<ClosureRecord>, StoreError>;
+}
+
+/// The SMS outbox, and the messages about appointments that an instance claims to send.
+#[async_trait]
+pub trait Messages: Send + Sync {
+    /// Stores an SMS in the outbox.
+    async fn push_sms(&self, phone: &str, body: &str, now: i64) -> Result<(), StoreError>;
+
+    /// The newest SMS to a phone, newest first.
+    async fn sms_to(&self, phone: &str, limit: u32) -> Result<Vec<SmsRecord>, StoreError>;
+
+    /// Claims up to `limit` booked appointments starting in `[from, to)` whose reminder has not
+    /// been claimed, marking them; each appointment is claimed by exactly one caller, also
+    /// across instances.
+    async fn claim_reminders(
+        &self,
+        from: i64,
+        to: i64,
+        now: i64,
+        limit: u32,
+    ) -> Result<Vec<Reminder>, StoreError>;
+
+    /// Claims up to `limit` appointments cancelled by a closure whose citizen has not been told,
+    /// marking them; each is claimed by exactly one caller, also across instances.
+    async fn claim_closure_notices(
+        &self,
+        now: i64,
+        limit: u32,
+    ) -> Result<Vec<Reminder>, StoreError>;
+}
+
+/// The audit trail (SPEC §6).
+#[async_trait]
+pub trait Audit: Send + Sync {
+    /// Writes one audit record.
+    async fn audit(&self, record: &AuditRecord) -> Result<(), StoreError>;
+
+    /// The newest audit records, newest first.
+    async fn audit_records(&self, limit: u32) -> Result<Vec<AuditRecord>, StoreError>;
+}
+
+/// Idempotency-Keys of the writes that claim, run and answer in separate steps (a booking keeps its key inside its own transaction: `Bookings::book_once`).
+#[async_trait]
+pub trait Idempotency: Send + Sync {
+    /// What an Idempotency-Key has seen, without claiming it: `None` for a new key.
+    async fn idempotency_seen(
+        &self,
+        owner: IdempotencyOwner,
+        key: &str,
+        request_hash: &str,
+    ) -> Result<Option<IdempotencyState>, StoreError>;
+
+    /// Claims an Idempotency-Key for a request, or reports what the key has seen.
+    async fn idempotency_begin(
+        &self,
+        owner: IdempotencyOwner,
+        key: &str,
+        request_hash: &str,
+        now: i64,
+    ) -> Result<IdempotencyState, StoreError>;
+
+    /// Stores the response of a request whose key was claimed.
+    async fn idempotency_finish(
+        &self,
+        owner: IdempotencyOwner,
+        key: &str,
+        status: u16,
+        body: &str,
+    ) -> Result<(), StoreError>;
+
+    /// Releases a claimed key (the request failed on the server: a retry may run again).
+    async fn idempotency_abort(&self, owner: IdempotencyOwner, key: &str)
+    -> Result<(), StoreError>;
+
+    /// Forgets keys older than `before`.
+    async fn idempotency_expire(&self, before: i64) -> Result<u64, StoreError>;
+}
+
+/// Everything the server keeps. Both engines pass one conformance suite
+/// (`server/tests/api/store/`).
+pub trait Store:
+    Operations
+    + Registry
+    + Bookings
+    + CitizenAuth
+    + Sessions
+    + RateEvents
+    + StaffAccounts
+    + Queue
+    + Kiosks
+    + Closures
+    + Messages
+    + Audit
+    + Idempotency
+    + 'static
+{
+}
+
+impl<T> Store for T where
+    T: Operations
+        + Registry
+        + Bookings
+        + CitizenAuth
+        + Sessions
+        + RateEvents
+        + StaffAccounts
+        + Queue
+        + Kiosks
+        + Closures
+        + Messages
+        + Audit
+        + Idempotency
+        + 'static
+{
+}

@@ -1,0 +1,428 @@
+//! Slots and bookings. One booking transaction ([`book_in`]) serves a booking with or without an
+//! Idempotency-Key, on both engines and inside SQLite's group commit: a place is taken only if
+//! one is free (a conditional `UPDATE`, never read-check-write), the change limit is counted here
+//! and decided by `domain::limits`, one active appointment per service is the database's unique
+//! index, and a refusal gives back what it took, so that the transaction around it stays usable.
+
+use async_trait::async_trait;
+use rega_api::ids::Reference;
+use rega_api::service::ServiceKind;
+
+use super::audit::insert_audit;
+use super::idempotency::{claim_key, finish_key, read_key};
+use crate::domain::limits::within_change_limit;
+use crate::store::engine::{Engine, Linked, Lock, Tx, sql};
+use crate::store::rows::{self, Columns, appointment_columns, slot_columns};
+use crate::store::{
+    Appointment, AppointmentStatus, AuditRecord, BookError, BookRequest, Bookings,
+    IdempotencyState, OnceOutcome, OnceWrite, Respond, Slot, SqlStore, StoreError, audit_result,
+    new_reference,
+};
+
+/// Slots one statement creates at most (both engines' limits on parameters are far above).
+const SLOTS_PER_STATEMENT: usize = 500;
+
+#[async_trait]
+impl Bookings for SqlStore {
+    async fn ensure_slots(
+        &self,
+        directorate_id: &str,
+        service: ServiceKind,
+        starts: &[i64],
+    ) -> Result<u64, StoreError> {
+        let mut created = 0;
+        let mut tx = self.engine.begin("ensure_slots").await?;
+        for chunk in starts.chunks(SLOTS_PER_STATEMENT) {
+            // Both engines name a VALUES list's column `column1`.
+            let values: Vec<String> = (0..chunk.len()).map(|i| format!("(${})", i + 3)).collect();
+            let statement = format!(
+                "INSERT INTO slot (directorate_id, service, starts_at, capacity) \
+                 SELECT c.directorate_id, c.service, s.column1, \
+                   CASE WHEN EXISTS (SELECT 1 FROM closure z WHERE z.lifted_at IS NULL \
+                     AND z.directorate_id = c.directorate_id \
+                     AND z.starts_at <= s.column1 AND z.ends_at > s.column1) \
+                   THEN 0 ELSE c.counters END \
+                 FROM counter c CROSS JOIN (VALUES {}) AS s \
+                 WHERE c.directorate_id = $1 AND c.service = $2 \
+                 ON CONFLICT (directorate_id, service, starts_at) DO NOTHING",
+                values.join(", ")
+            );
+            created += sql!(&mut tx, |c| {
+                let mut query = sqlx::query(&statement)
+                    .bind(directorate_id)
+                    .bind(service.code());
+                for start in chunk {
+                    query = query.bind(*start);
+                }
+                query.execute(c).await?.rows_affected()
+            });
+        }
+        tx.commit().await?;
+        Ok(created)
+    }
+
+    async fn slots_between(
+        &self,
+        directorate_id: &str,
+        service: ServiceKind,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<Slot>, StoreError> {
+        let mut c = self.engine.read("slots_between").await?;
+        Ok(sql!(&mut c, |c| sqlx::query(concat!(
+            "SELECT ",
+            slot_columns!(),
+            " FROM slot WHERE directorate_id = $1 AND service = $2 \
+             AND starts_at >= $3 AND starts_at < $4 ORDER BY starts_at"
+        ))
+        .bind(directorate_id)
+        .bind(service.code())
+        .bind(from)
+        .bind(to)
+        .fetch_all(c)
+        .await?
+        .iter()
+        .map(rows::slot)
+        .collect::<Result<Vec<_>, _>>()?))
+    }
+
+    async fn slot(&self, slot_id: i64) -> Result<Option<Slot>, StoreError> {
+        let mut c = self.engine.read("slot").await?;
+        Ok(sql!(&mut c, |c| sqlx::query(concat!(
+            "SELECT ",
+            slot_columns!(),
+            " FROM slot WHERE id = $1"
+        ))
+        .bind(slot_id)
+        .fetch_optional(c)
+        .await?
+        .as_ref()
+        .map(rows::slot)
+        .transpose()?))
+    }
+
+    async fn book(&self, request: &BookRequest) -> Result<Appointment, BookError> {
+        let mut tx = self.engine.begin("book").await?;
+        let booked = book_in(&mut tx, request).await??;
+        tx.commit().await?;
+        Ok(booked)
+    }
+
+    async fn book_once(
+        &self,
+        request: &BookRequest,
+        write: &OnceWrite<'_>,
+        respond: Respond,
+    ) -> Result<OnceOutcome, StoreError> {
+        match &self.engine {
+            Engine::Sqlite(sqlite) => sqlite.book_once(request, write, respond).await,
+            Engine::Postgres(_) => {
+                let mut tx = self.engine.begin("book_once").await?;
+                let outcome = book_once_in(&mut tx, request, write, respond).await?;
+                tx.commit().await?;
+                Ok(outcome)
+            }
+        }
+    }
+
+    async fn reschedule(
+        &self,
+        citizen_id: i64,
+        reference: &Reference,
+        new_slot_id: i64,
+        request: &BookRequest,
+    ) -> Result<Appointment, BookError> {
+        let mut tx = self.engine.begin("reschedule").await?;
+        tx.lock(Lock::Citizen(citizen_id)).await?;
+        let mut current = appointment_of(&mut tx, citizen_id, reference).await?;
+        if tx.shares_rows() {
+            let mut slots = [current.slot_id, new_slot_id];
+            slots.sort_unstable();
+            tx.lock(Lock::Slots(&slots)).await?;
+            // Read again under the slots' locks: a closure of the directorate that held it may
+            // have cancelled the appointment meanwhile.
+            current = appointment_of(&mut tx, citizen_id, reference).await?;
+        }
+        if current.status != AppointmentStatus::Booked {
+            return Err(BookError::NotChangeable);
+        }
+        let moved = BookRequest {
+            slot_id: new_slot_id,
+            service: current.service,
+            ..request.clone()
+        };
+        // The new place first: if it cannot be taken, the transaction rolls back and the old
+        // place is kept.
+        take_place(&mut tx, &moved).await??;
+        changes_allowed(&mut tx, &moved).await??;
+        record_change(&mut tx, &moved).await?;
+        release_place(&mut tx, current.slot_id).await?;
+        sql!(&mut tx, |c| sqlx::query(
+            "UPDATE appointment SET slot_id = $1, updated_at = $2 WHERE reference = $3"
+        )
+        .bind(new_slot_id)
+        .bind(moved.now)
+        .bind(reference.code())
+        .execute(c)
+        .await?
+        .rows_affected());
+        let moved = appointment_of(&mut tx, citizen_id, reference).await?;
+        tx.commit().await?;
+        Ok(moved)
+    }
+
+    async fn cancel(
+        &self,
+        citizen_id: i64,
+        reference: &Reference,
+        now: i64,
+    ) -> Result<Appointment, BookError> {
+        let mut tx = self.engine.begin("cancel").await?;
+        tx.lock(Lock::Citizen(citizen_id)).await?;
+        let mut current = appointment_of(&mut tx, citizen_id, reference).await?;
+        if tx.shares_rows() {
+            tx.lock(Lock::Slots(&[current.slot_id])).await?;
+            // Read again under the slot's lock (slots before appointments, the order a closure
+            // of the directorate takes them in): the closure may have cancelled it meanwhile.
+            current = appointment_of(&mut tx, citizen_id, reference).await?;
+        }
+        if current.status != AppointmentStatus::Booked {
+            return Err(BookError::NotChangeable);
+        }
+        sql!(&mut tx, |c| sqlx::query(
+            "UPDATE appointment SET status = 'cancelled', updated_at = $1 WHERE reference = $2"
+        )
+        .bind(now)
+        .bind(reference.code())
+        .execute(c)
+        .await?
+        .rows_affected());
+        release_place(&mut tx, current.slot_id).await?;
+        let cancelled = appointment_of(&mut tx, citizen_id, reference).await?;
+        tx.commit().await?;
+        Ok(cancelled)
+    }
+
+    async fn appointments_of(&self, citizen_id: i64) -> Result<Vec<Appointment>, StoreError> {
+        let mut c = self.engine.read("appointments_of").await?;
+        Ok(sql!(&mut c, |c| sqlx::query(concat!(
+            "SELECT ",
+            appointment_columns!(),
+            " FROM appointment a JOIN slot s ON s.id = a.slot_id \
+             WHERE a.citizen_id = $1 ORDER BY s.starts_at DESC"
+        ))
+        .bind(citizen_id)
+        .fetch_all(c)
+        .await?
+        .iter()
+        .map(rows::appointment)
+        .collect::<Result<Vec<_>, _>>()?))
+    }
+
+    async fn no_shows_of(&self, citizen_id: i64) -> Result<Vec<i64>, StoreError> {
+        let mut c = self.engine.read("no_shows_of").await?;
+        Ok(sql!(&mut c, |c| sqlx::query_scalar::<_, i64>(
+            "SELECT s.starts_at FROM appointment a JOIN slot s ON s.id = a.slot_id \
+             WHERE a.citizen_id = $1 AND a.status = 'no_show'"
+        )
+        .bind(citizen_id)
+        .fetch_all(c)
+        .await?))
+    }
+}
+
+/// A booking under its key, inside the caller's transaction: the citizen's row is locked first
+/// (PostgreSQL), then the key claimed (a key seen before books nothing), the booking run, its
+/// answer stored with the key and the audit record written.
+async fn book_once_in(
+    tx: &mut Tx,
+    request: &BookRequest,
+    write: &OnceWrite<'_>,
+    respond: Respond,
+) -> Result<OnceOutcome, StoreError> {
+    tx.lock(Lock::Citizen(request.citizen_id)).await?;
+    if !claim_key(tx, write.owner, write.key, write.request_hash, request.now).await? {
+        let seen = read_key(tx, write.owner, write.key, write.request_hash).await?;
+        return Ok(OnceOutcome::Seen(
+            seen.unwrap_or(IdempotencyState::InProgress),
+        ));
+    }
+    let outcome = book_in(tx, request).await?;
+    let (status, body) = respond(outcome.as_ref());
+    finish_key(tx, write.owner, write.key, status, &body).await?;
+    let audit = AuditRecord {
+        result: audit_result(status),
+        ..write.audit.clone()
+    };
+    insert_audit(tx, &audit).await?;
+    Ok(OnceOutcome::Answered { status, body })
+}
+
+/// The one booking transaction's steps, inside the caller's transaction: lock the citizen
+/// (PostgreSQL), take a place, check the change limit, insert the appointment, record the change.
+/// A refusal (`Ok(Err(…))`) gives back the place it took: the transaction may go on.
+pub(crate) async fn book_in(
+    tx: &mut Tx,
+    request: &BookRequest,
+) -> Result<Result<Appointment, BookError>, StoreError> {
+    tx.lock(Lock::Citizen(request.citizen_id)).await?;
+    let (directorate_id, starts_at) = match take_place(tx, request).await? {
+        Ok(place) => place,
+        Err(refused) => return Ok(Err(refused)),
+    };
+    if let Err(refused) = changes_allowed(tx, request).await? {
+        release_place(tx, request.slot_id).await?;
+        return Ok(Err(refused));
+    }
+    let Some(reference) = insert_appointment(tx, request).await? else {
+        release_place(tx, request.slot_id).await?;
+        return Ok(Err(BookError::AlreadyBooked));
+    };
+    record_change(tx, request).await?;
+    Ok(Ok(Appointment {
+        reference,
+        citizen_id: request.citizen_id,
+        slot_id: request.slot_id,
+        service: request.service,
+        directorate_id,
+        starts_at,
+        status: AppointmentStatus::Booked,
+        created_at: request.now,
+        closed_at: None,
+    }))
+}
+
+/// Takes a place in the request's slot if one is free: the slot's directorate and start.
+async fn take_place(
+    tx: &mut Tx,
+    request: &BookRequest,
+) -> Result<Result<(String, i64), BookError>, StoreError> {
+    let place = sql!(tx, |c| sqlx::query(
+        "UPDATE slot SET booked = booked + 1 \
+         WHERE id = $1 AND service = $2 AND booked < capacity RETURNING directorate_id, starts_at"
+    )
+    .bind(request.slot_id)
+    .bind(request.service.code())
+    .fetch_optional(c)
+    .await?
+    .map(|row| Ok::<_, StoreError>((row.text("directorate_id")?, row.int("starts_at")?)))
+    .transpose()?);
+    if let Some(place) = place {
+        return Ok(Ok(place));
+    }
+    let exists = sql!(tx, |c| sqlx::query(
+        "SELECT 1 FROM slot WHERE id = $1 AND service = $2"
+    )
+    .bind(request.slot_id)
+    .bind(request.service.code())
+    .fetch_optional(c)
+    .await?
+    .is_some());
+    Ok(Err(if exists {
+        BookError::SlotFull
+    } else {
+        BookError::SlotNotFound
+    }))
+}
+
+/// Gives a place of a slot back.
+async fn release_place(tx: &mut Tx, slot_id: i64) -> Result<(), StoreError> {
+    sql!(tx, |c| sqlx::query(
+        "UPDATE slot SET booked = booked - 1 WHERE id = $1 AND booked > 0"
+    )
+    .bind(slot_id)
+    .execute(c)
+    .await?
+    .rows_affected());
+    Ok(())
+}
+
+/// Whether the citizen's bookings and reschedules in the limit's period leave room for one more.
+async fn changes_allowed(
+    tx: &mut Tx,
+    request: &BookRequest,
+) -> Result<Result<(), BookError>, StoreError> {
+    let changes = sql!(tx, |c| sqlx::query_scalar::<_, i64>(
+        "SELECT at FROM booking_change WHERE citizen_id = $1 AND at > $2"
+    )
+    .bind(request.citizen_id)
+    .bind(request.limit.since)
+    .fetch_all(c)
+    .await?);
+    Ok(within_change_limit(request.limit, &changes).map_err(|_| BookError::TooManyChanges))
+}
+
+/// Records a booking or reschedule against the citizen's change limit.
+async fn record_change(tx: &mut Tx, request: &BookRequest) -> Result<(), StoreError> {
+    sql!(tx, |c| sqlx::query(
+        "INSERT INTO booking_change (citizen_id, at) VALUES ($1, $2)"
+    )
+    .bind(request.citizen_id)
+    .bind(request.now)
+    .execute(c)
+    .await?
+    .rows_affected());
+    Ok(())
+}
+
+/// Inserts a booked appointment with a new reference: `None` when the citizen has an active
+/// one of the service (the unique index says so; nothing is inserted). A reference collision,
+/// one in billions, is retried with another.
+async fn insert_appointment(
+    tx: &mut Tx,
+    request: &BookRequest,
+) -> Result<Option<Reference>, StoreError> {
+    loop {
+        let reference = new_reference()?;
+        let inserted = sql!(tx, |c| sqlx::query(
+            "INSERT INTO appointment \
+               (reference, citizen_id, slot_id, service, status, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, 'booked', $5, $5) ON CONFLICT DO NOTHING"
+        )
+        .bind(reference.code())
+        .bind(request.citizen_id)
+        .bind(request.slot_id)
+        .bind(request.service.code())
+        .bind(request.now)
+        .execute(c)
+        .await?
+        .rows_affected());
+        if inserted == 1 {
+            return Ok(Some(reference));
+        }
+        let active = sql!(tx, |c| sqlx::query(
+            "SELECT 1 FROM appointment WHERE citizen_id = $1 AND service = $2 \
+             AND status IN ('booked', 'checked_in')"
+        )
+        .bind(request.citizen_id)
+        .bind(request.service.code())
+        .fetch_optional(c)
+        .await?
+        .is_some());
+        if active {
+            return Ok(None);
+        }
+    }
+}
+
+/// One of the citizen's appointments, read on the caller's connection.
+async fn appointment_of(
+    link: &mut impl Linked,
+    citizen_id: i64,
+    reference: &Reference,
+) -> Result<Appointment, BookError> {
+    let found = sql!(link, |c| sqlx::query(concat!(
+        "SELECT ",
+        appointment_columns!(),
+        " FROM appointment a JOIN slot s ON s.id = a.slot_id \
+         WHERE a.reference = $1 AND a.citizen_id = $2"
+    ))
+    .bind(reference.code())
+    .bind(citizen_id)
+    .fetch_optional(c)
+    .await?
+    .as_ref()
+    .map(rows::appointment)
+    .transpose()?);
+    found.ok_or(BookError::NotFound)
+}

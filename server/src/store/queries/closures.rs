@@ -1,0 +1,208 @@
+//! A supervisor's planning: the places of a day's slots, closing a period (its appointments
+//! cancelled in the same transaction, and the change each cost given back) and lifting a
+//! closure.
+
+use async_trait::async_trait;
+use rega_api::service::ServiceKind;
+
+use crate::store::engine::{Lock, sql};
+use crate::store::rows::{self, Columns};
+use crate::store::{ClosureRecord, Closures, NewClosure, SqlStore, StoreError};
+
+/// True for a slot inside a closure in force (the SQL of `slot`'s row).
+const CLOSED: &str = "EXISTS (SELECT 1 FROM closure z WHERE z.lifted_at IS NULL \
+     AND z.directorate_id = slot.directorate_id \
+     AND z.starts_at <= slot.starts_at AND z.ends_at > slot.starts_at)";
+
+#[async_trait]
+impl Closures for SqlStore {
+    async fn set_capacity(
+        &self,
+        directorate_id: &str,
+        service: ServiceKind,
+        from: i64,
+        to: i64,
+        capacity: i64,
+    ) -> Result<(u64, u64), StoreError> {
+        let mut tx = self.engine.begin("set_capacity").await?;
+        let set = format!(
+            "UPDATE slot SET capacity = $1 WHERE directorate_id = $2 AND service = $3 \
+             AND starts_at >= $4 AND starts_at < $5 AND booked <= $1 AND NOT {CLOSED}"
+        );
+        let changed = sql!(&mut tx, |c| sqlx::query(&set)
+            .bind(capacity)
+            .bind(directorate_id)
+            .bind(service.code())
+            .bind(from)
+            .bind(to)
+            .execute(c)
+            .await?
+            .rows_affected());
+        let total = sql!(&mut tx, |c| sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM slot WHERE directorate_id = $1 AND service = $2 \
+             AND starts_at >= $3 AND starts_at < $4"
+        )
+        .bind(directorate_id)
+        .bind(service.code())
+        .bind(from)
+        .bind(to)
+        .fetch_one(c)
+        .await?);
+        tx.commit().await?;
+        Ok((
+            changed,
+            u64::try_from(total).unwrap_or(0).saturating_sub(changed),
+        ))
+    }
+
+    async fn close(&self, closure: &NewClosure<'_>) -> Result<(i64, u64), StoreError> {
+        let mut tx = self.engine.begin("close").await?;
+        // The period's slots first: a booking in flight finishes before (and is then cancelled
+        // here) or waits and finds the slot closed, in the lock order bookings use.
+        tx.lock(Lock::Period {
+            directorate_id: closure.directorate_id,
+            from: closure.starts_at,
+            to: closure.ends_at,
+        })
+        .await?;
+        let id = sql!(&mut tx, |c| {
+            sqlx::query_scalar::<_, i64>(
+            "INSERT INTO closure (directorate_id, day, starts_at, ends_at, note, staff_id, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id"
+        )
+        .bind(closure.directorate_id)
+        .bind(closure.day)
+        .bind(closure.starts_at)
+        .bind(closure.ends_at)
+        .bind(closure.note)
+        .bind(closure.staff_id)
+        .bind(closure.now)
+        .fetch_one(c)
+        .await?
+        });
+        let cancelled = sql!(&mut tx, |c| {
+            sqlx::query(
+            "UPDATE appointment SET status = 'cancelled', closure_id = $1, updated_at = $2 \
+             WHERE status IN ('booked', 'checked_in') AND slot_id IN \
+               (SELECT id FROM slot WHERE directorate_id = $3 AND starts_at >= $4 AND starts_at < $5)"
+        )
+        .bind(id)
+        .bind(closure.now)
+        .bind(closure.directorate_id)
+        .bind(closure.starts_at)
+        .bind(closure.ends_at)
+        .execute(c)
+        .await?
+        .rows_affected()
+        });
+        sql!(&mut tx, |c| sqlx::query(
+            "UPDATE ticket SET status = 'done' WHERE status = 'waiting' \
+             AND appointment_id IN (SELECT id FROM appointment WHERE closure_id = $1)"
+        )
+        .bind(id)
+        .execute(c)
+        .await?
+        .rows_affected());
+        sql!(&mut tx, |c| {
+            sqlx::query(
+            "UPDATE slot SET capacity = 0, booked = booked - \
+               (SELECT COUNT(*) FROM appointment a WHERE a.slot_id = slot.id AND a.closure_id = $1) \
+             WHERE directorate_id = $2 AND starts_at >= $3 AND starts_at < $4"
+        )
+        .bind(id)
+        .bind(closure.directorate_id)
+        .bind(closure.starts_at)
+        .bind(closure.ends_at)
+        .execute(c)
+        .await?
+        .rows_affected()
+        });
+        // The booking the closure cancelled does not count against the citizen's limit.
+        let citizens = sql!(&mut tx, |c| sqlx::query_scalar::<_, i64>(
+            "SELECT citizen_id FROM appointment WHERE closure_id = $1"
+        )
+        .bind(id)
+        .fetch_all(c)
+        .await?);
+        for citizen_id in citizens {
+            sql!(&mut tx, |c, d| sqlx::query(&format!(
+                "DELETE FROM booking_change WHERE {row} = (SELECT {row} FROM booking_change \
+                 WHERE citizen_id = $1 ORDER BY at DESC LIMIT 1)",
+                row = d.row_id
+            ))
+            .bind(citizen_id)
+            .execute(c)
+            .await?
+            .rows_affected());
+        }
+        tx.commit().await?;
+        Ok((id, cancelled))
+    }
+
+    async fn lift_closure(
+        &self,
+        directorate_id: &str,
+        closure_id: i64,
+        staff_id: i64,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.engine.begin("lift_closure").await?;
+        let period = sql!(&mut tx, |c| sqlx::query(
+            "UPDATE closure SET lifted_at = $1, lifted_by = $2 \
+             WHERE id = $3 AND directorate_id = $4 AND lifted_at IS NULL \
+             RETURNING starts_at, ends_at"
+        )
+        .bind(now)
+        .bind(staff_id)
+        .bind(closure_id)
+        .bind(directorate_id)
+        .fetch_optional(c)
+        .await?
+        .map(|row| Ok::<_, StoreError>((row.int("starts_at")?, row.int("ends_at")?)))
+        .transpose()?);
+        let Some((from, to)) = period else {
+            return Ok(false);
+        };
+        // The counters' places again (never fewer than booked), unless another closure still
+        // covers the slot.
+        let reopen = format!(
+            "UPDATE slot SET capacity = COALESCE((SELECT CASE WHEN slot.booked > c.counters \
+               THEN slot.booked ELSE c.counters END FROM counter c \
+               WHERE c.directorate_id = slot.directorate_id AND c.service = slot.service), slot.booked) \
+             WHERE directorate_id = $1 AND starts_at >= $2 AND starts_at < $3 AND NOT {CLOSED}"
+        );
+        sql!(&mut tx, |c| sqlx::query(&reopen)
+            .bind(directorate_id)
+            .bind(from)
+            .bind(to)
+            .execute(c)
+            .await?
+            .rows_affected());
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn closures_of(
+        &self,
+        directorate_id: &str,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<ClosureRecord>, StoreError> {
+        let mut c = self.engine.read("closures_of").await?;
+        Ok(sql!(&mut c, |c| sqlx::query(
+            "SELECT z.id, z.day, z.starts_at, z.ends_at, z.note, st.username, \
+               (SELECT COUNT(*) FROM appointment a WHERE a.closure_id = z.id) AS cancelled \
+             FROM closure z JOIN staff st ON st.id = z.staff_id \
+             WHERE z.lifted_at IS NULL AND z.directorate_id = $1 AND z.ends_at > $2 \
+               AND z.starts_at < $3 ORDER BY z.starts_at, z.id"
+        )
+        .bind(directorate_id)
+        .bind(from)
+        .bind(to)
+        .fetch_all(c)
+        .await?
+        .iter()
+        .map(rows::closure)
+        .collect::<Result<Vec<_>, _>>()?))
+    }
+}

@@ -1,0 +1,16 @@
+//! The store's statements, written once for both engines: one file per area, each implementing
+//! its area's trait for `SqlStore`.
+
+mod audit;
+pub(crate) mod bookings;
+mod citizen_auth;
+mod closures;
+pub(crate) mod idempotency;
+pub(crate) mod kiosks;
+mod messages;
+mod operations;
+mod queue;
+mod rate_events;
+mod registry;
+mod sessions;
+mod staff;

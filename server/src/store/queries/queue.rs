@@ -1,0 +1,151 @@
+//! The desk's day: the list with its tickets, calling the next ticket (each exactly once, also
+//! when counters or instances call at the same moment), the tickets called, attendance.
+
+use async_trait::async_trait;
+use rega_api::ids::Reference;
+
+use super::kiosks::locked_appointment;
+use crate::store::engine::sql;
+use crate::store::rows::{self, Columns};
+use crate::store::{AttendanceError, CalledTicket, DayEntry, Queue, SqlStore, StoreError};
+
+#[async_trait]
+impl Queue for SqlStore {
+    async fn day_list(
+        &self,
+        directorate_id: &str,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<DayEntry>, StoreError> {
+        let mut c = self.engine.read("day_list").await?;
+        Ok(sql!(&mut c, |c| sqlx::query(
+            "SELECT a.reference, a.service, a.status, s.starts_at, t.area, t.number, \
+               t.status AS ticket_status, t.counter \
+             FROM appointment a JOIN slot s ON s.id = a.slot_id \
+             LEFT JOIN ticket t ON t.appointment_id = a.id \
+             WHERE s.directorate_id = $1 AND s.starts_at >= $2 AND s.starts_at < $3 \
+             ORDER BY s.starts_at, a.reference"
+        )
+        .bind(directorate_id)
+        .bind(from)
+        .bind(to)
+        .fetch_all(c)
+        .await?
+        .iter()
+        .map(rows::day_entry)
+        .collect::<Result<Vec<_>, _>>()?))
+    }
+
+    async fn call_next(
+        &self,
+        directorate_id: &str,
+        day: &str,
+        area: &str,
+        counter: &str,
+        now: i64,
+    ) -> Result<Option<CalledTicket>, StoreError> {
+        let mut tx = self.engine.begin("call_next").await?;
+        let next = sql!(&mut tx, |c, d| sqlx::query(&format!(
+            "SELECT t.id, t.area, t.number, a.reference, a.service \
+             FROM ticket t JOIN appointment a ON a.id = t.appointment_id \
+             WHERE t.directorate_id = $1 AND t.day = $2 AND t.area = $3 AND t.status = 'waiting' \
+             ORDER BY t.number LIMIT 1{}",
+            d.skip_locked_ticket
+        ))
+        .bind(directorate_id)
+        .bind(day)
+        .bind(area)
+        .fetch_optional(c)
+        .await?
+        .map(|row| {
+            Ok::<_, StoreError>((
+                row.int("id")?,
+                CalledTicket {
+                    area: row.text("area")?,
+                    number: row.int("number")?,
+                    reference: Reference::parse(&row.text("reference")?)
+                        .map_err(|_| StoreError::Corrupt("ticket reference".into()))?,
+                    service: rega_api::service::ServiceKind::from_code(&row.text("service")?)
+                        .ok_or_else(|| StoreError::Corrupt("ticket service".into()))?,
+                    counter: counter.to_owned(),
+                    called_at: now,
+                },
+            ))
+        })
+        .transpose()?);
+        let Some((id, called)) = next else {
+            return Ok(None);
+        };
+        sql!(&mut tx, |c| sqlx::query(
+            "UPDATE ticket SET status = 'called', called_at = $1, counter = $2 WHERE id = $3"
+        )
+        .bind(now)
+        .bind(counter)
+        .bind(id)
+        .execute(c)
+        .await?
+        .rows_affected());
+        tx.commit().await?;
+        Ok(Some(called))
+    }
+
+    async fn called_tickets(
+        &self,
+        directorate_id: &str,
+        day: &str,
+        limit: u32,
+    ) -> Result<Vec<CalledTicket>, StoreError> {
+        let mut c = self.engine.read("called_tickets").await?;
+        Ok(sql!(&mut c, |c| sqlx::query(
+            "SELECT t.area, t.number, a.reference, a.service, t.counter, t.called_at \
+             FROM ticket t JOIN appointment a ON a.id = t.appointment_id \
+             WHERE t.directorate_id = $1 AND t.day = $2 AND t.called_at IS NOT NULL \
+             ORDER BY t.called_at DESC, t.id DESC LIMIT $3"
+        )
+        .bind(directorate_id)
+        .bind(day)
+        .bind(i64::from(limit))
+        .fetch_all(c)
+        .await?
+        .iter()
+        .map(rows::called_ticket)
+        .collect::<Result<Vec<_>, _>>()?))
+    }
+
+    async fn record_attendance(
+        &self,
+        directorate_id: &str,
+        reference: &Reference,
+        attended: bool,
+        now: i64,
+    ) -> Result<(), AttendanceError> {
+        let mut tx = self.engine.begin("record_attendance").await?;
+        let found = locked_appointment(&mut tx, reference).await?;
+        let (id, found) = found.ok_or(AttendanceError::NotFound)?;
+        if found.directorate_id != directorate_id {
+            return Err(AttendanceError::NotFound);
+        }
+        if !found.status.is_active() {
+            return Err(AttendanceError::NotChangeable);
+        }
+        let status = if attended { "attended" } else { "no_show" };
+        sql!(&mut tx, |c| sqlx::query(
+            "UPDATE appointment SET status = $1, updated_at = $2 WHERE id = $3"
+        )
+        .bind(status)
+        .bind(now)
+        .bind(id)
+        .execute(c)
+        .await?
+        .rows_affected());
+        sql!(&mut tx, |c| sqlx::query(
+            "UPDATE ticket SET status = 'done' WHERE appointment_id = $1"
+        )
+        .bind(id)
+        .execute(c)
+        .await?
+        .rows_affected());
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,544 @@
+//! The records the store reads and writes: plain data, no I/O.
+
+use rega_api::ids::{NationalId, Reference};
+use rega_api::service::ServiceKind;
+
+use super::{BookError, StoreError};
+pub use crate::domain::appointment::AppointmentStatus;
+use crate::domain::limits::ChangeLimit;
+
+/// Text in the three interface languages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Localized {
+    /// English.
+    pub en: String,
+    /// Sorani.
+    pub ckb: String,
+    /// Arabic.
+    pub ar: String,
+}
+
+/// A traffic directorate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Directorate {
+    /// Stable identifier, e.g. `erbil`.
+    pub id: String,
+    /// Its name.
+    pub name: Localized,
+    /// Its street address.
+    pub address: Localized,
+    /// Its public phone number (E.164).
+    pub phone: String,
+}
+
+/// A citizen as the registry knows them.
+#[derive(Debug, Clone)]
+pub struct NewCitizen {
+    /// National card number.
+    pub national_id: NationalId,
+    /// The phone registered for sign-in codes (E.164).
+    pub phone: String,
+    /// Date of birth, `YYYY-MM-DD`.
+    pub birth_date: String,
+    /// Whether a theory test was passed.
+    pub theory_test_passed: bool,
+    /// The driving licence, if any.
+    pub licence: Option<NewLicence>,
+}
+
+/// A licence in the registry.
+#[derive(Debug, Clone)]
+pub struct NewLicence {
+    /// The licence number.
+    pub document_number: String,
+    /// Expiry date, `YYYY-MM-DD`.
+    pub expiry_date: String,
+    /// Suspended, and why (shown to the citizen).
+    pub suspension: Option<String>,
+    /// The ISO 18013-5 elements (the DL1 licence JSON).
+    pub elements: serde_json::Value,
+}
+
+/// A bookable slot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Slot {
+    /// Row id.
+    pub id: i64,
+    /// Directorate.
+    pub directorate_id: String,
+    /// Service.
+    pub service: ServiceKind,
+    /// Start, Unix seconds.
+    pub starts_at: i64,
+    /// Places in total.
+    pub capacity: i64,
+    /// Places taken.
+    pub booked: i64,
+}
+
+/// An appointment with its slot's time and place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Appointment {
+    /// Its reference.
+    pub reference: Reference,
+    /// Whose it is.
+    pub citizen_id: i64,
+    /// Its slot.
+    pub slot_id: i64,
+    /// The service.
+    pub service: ServiceKind,
+    /// The directorate.
+    pub directorate_id: String,
+    /// Start, Unix seconds.
+    pub starts_at: i64,
+    /// Status.
+    pub status: AppointmentStatus,
+    /// Booked at, Unix seconds.
+    pub created_at: i64,
+    /// When the directorate closed at its time and so cancelled it, if it did.
+    pub closed_at: Option<i64>,
+}
+
+/// A queue ticket, as the kiosk shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ticket {
+    /// The counter area's letter (`ServiceKind::area`).
+    pub area: String,
+    /// Its number within the area and day.
+    pub number: i64,
+    /// The appointment's service.
+    pub service: ServiceKind,
+    /// The appointment's start, Unix seconds.
+    pub starts_at: i64,
+    /// Tickets of the same area still waiting before it.
+    pub ahead: i64,
+    /// The appointment had been checked in before: the same ticket again.
+    pub again: bool,
+}
+
+/// Whose Idempotency-Keys these are: keys are scoped to a citizen, or to a staff account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdempotencyOwner {
+    /// A citizen's booking writes.
+    Citizen(i64),
+    /// A staff member's desk actions.
+    Staff(i64),
+}
+
+impl IdempotencyOwner {
+    /// The table that keeps this owner's keys.
+    pub fn table(self) -> &'static str {
+        match self {
+            IdempotencyOwner::Citizen(_) => "idempotency_key",
+            IdempotencyOwner::Staff(_) => "staff_idempotency_key",
+        }
+    }
+
+    /// Its owner column.
+    pub fn column(self) -> &'static str {
+        match self {
+            IdempotencyOwner::Citizen(_) => "citizen_id",
+            IdempotencyOwner::Staff(_) => "staff_id",
+        }
+    }
+
+    /// The owner's id.
+    pub fn id(self) -> i64 {
+        match self {
+            IdempotencyOwner::Citizen(id) | IdempotencyOwner::Staff(id) => id,
+        }
+    }
+}
+
+/// Whose session this is: a citizen's, or a staff account's (each kind in its own table, with
+/// its own cookie).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionOwner {
+    /// A citizen signed in with a code.
+    Citizen(i64),
+    /// A staff member signed in with a password.
+    Staff(i64),
+}
+
+impl SessionOwner {
+    /// The kind of session.
+    pub fn kind(self) -> SessionKind {
+        match self {
+            SessionOwner::Citizen(_) => SessionKind::Citizen,
+            SessionOwner::Staff(_) => SessionKind::Staff,
+        }
+    }
+
+    /// The owner's id.
+    pub fn id(self) -> i64 {
+        match self {
+            SessionOwner::Citizen(id) | SessionOwner::Staff(id) => id,
+        }
+    }
+}
+
+/// A kind of session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionKind {
+    /// Citizens' sessions.
+    Citizen,
+    /// Staff sessions.
+    Staff,
+}
+
+impl SessionKind {
+    /// The table that keeps them.
+    pub fn table(self) -> &'static str {
+        match self {
+            SessionKind::Citizen => "session",
+            SessionKind::Staff => "staff_session",
+        }
+    }
+
+    /// Its owner column.
+    pub fn column(self) -> &'static str {
+        match self {
+            SessionKind::Citizen => "citizen_id",
+            SessionKind::Staff => "staff_id",
+        }
+    }
+}
+
+/// What a staff member may do (SPEC §3.7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StaffRole {
+    /// Works a counter: the day's list, call next, attendance.
+    Desk,
+    /// Also changes capacity and closures, and enrols kiosks.
+    Supervisor,
+}
+
+impl StaffRole {
+    /// The stored and wire form.
+    pub fn code(self) -> &'static str {
+        match self {
+            StaffRole::Desk => "desk",
+            StaffRole::Supervisor => "supervisor",
+        }
+    }
+
+    /// From the stored form.
+    pub fn from_code(code: &str) -> Option<StaffRole> {
+        match code {
+            "desk" => Some(StaffRole::Desk),
+            "supervisor" => Some(StaffRole::Supervisor),
+            _ => None,
+        }
+    }
+}
+
+/// A staff account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffRecord {
+    /// Row id.
+    pub id: i64,
+    /// Sign-in name.
+    pub username: String,
+    /// Argon2id PHC string.
+    pub password_hash: String,
+    /// Desk or supervisor.
+    pub role: StaffRole,
+    /// The one directorate this account works for.
+    pub directorate_id: String,
+    /// Whether the account was disabled.
+    pub disabled: bool,
+}
+
+/// A staff session with its account.
+#[derive(Debug, Clone)]
+pub struct StaffSession {
+    /// The account.
+    pub staff: StaffRecord,
+    /// When it began.
+    pub created_at: i64,
+    /// The last request.
+    pub last_seen_at: i64,
+    /// When it was ended, if it was.
+    pub revoked_at: Option<i64>,
+}
+
+/// A ticket as the desk sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TicketState {
+    /// Counter area letter.
+    pub area: String,
+    /// Number in the area and day.
+    pub number: i64,
+    /// `waiting`, `called` or `done`.
+    pub status: String,
+    /// The counter that called it.
+    pub counter: Option<String>,
+}
+
+/// One appointment of a directorate's day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DayEntry {
+    /// Its reference.
+    pub reference: Reference,
+    /// The service.
+    pub service: ServiceKind,
+    /// Start, Unix seconds.
+    pub starts_at: i64,
+    /// Status.
+    pub status: AppointmentStatus,
+    /// Its ticket, once checked in.
+    pub ticket: Option<TicketState>,
+}
+
+/// A ticket that a counter called.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CalledTicket {
+    /// Counter area letter.
+    pub area: String,
+    /// Number in the area and day.
+    pub number: i64,
+    /// The appointment's reference (for the desk; the board does not show it).
+    pub reference: Reference,
+    /// The appointment's service.
+    pub service: ServiceKind,
+    /// The counter that called it.
+    pub counter: String,
+    /// When, Unix seconds.
+    pub called_at: i64,
+}
+
+/// An enrolled kiosk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KioskDevice {
+    /// Row id.
+    pub id: i64,
+    /// The directorate it serves.
+    pub directorate_id: String,
+    /// Its label, e.g. `Erbil hall 1`.
+    pub label: String,
+}
+
+/// A booking request that the rules have already allowed.
+#[derive(Debug, Clone)]
+pub struct BookRequest {
+    /// The citizen.
+    pub citizen_id: i64,
+    /// The chosen slot.
+    pub slot_id: i64,
+    /// The service (must be the slot's).
+    pub service: ServiceKind,
+    /// Now, Unix seconds.
+    pub now: i64,
+    /// The bookings and reschedules the citizen may still make (counted inside the
+    /// transaction, so concurrent requests of one citizen cannot both slip under it).
+    pub limit: ChangeLimit,
+}
+
+/// A fresh random reference.
+pub fn new_reference() -> Result<Reference, StoreError> {
+    let mut bytes = [0u8; 7];
+    getrandom::fill(&mut bytes).map_err(|_| StoreError::NoRandomness)?;
+    // 256 is not a multiple of 30: reject the top values so every symbol is equally likely.
+    let mut indices = [0u8; 7];
+    for (index, byte) in indices.iter_mut().zip(bytes) {
+        let mut b = byte;
+        while b >= 240 {
+            let mut one = [0u8; 1];
+            getrandom::fill(&mut one).map_err(|_| StoreError::NoRandomness)?;
+            b = one[0];
+        }
+        *index = b % 30;
+    }
+    Ok(Reference::from_random(indices))
+}
+
+/// A citizen's registry record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CitizenRecord {
+    /// Row id.
+    pub id: i64,
+    /// National card number.
+    pub national_id: NationalId,
+    /// The phone for sign-in codes.
+    pub phone: String,
+    /// Date of birth, `YYYY-MM-DD`.
+    pub birth_date: String,
+    /// Whether a theory test was passed.
+    pub theory_test_passed: bool,
+}
+
+/// A one-time code as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OtpRecord {
+    /// Row id.
+    pub id: i64,
+    /// HMAC of the code.
+    pub code_hmac: String,
+    /// When it stops being valid.
+    pub expires_at: i64,
+    /// Wrong tries so far.
+    pub failed_attempts: u32,
+}
+
+/// A session as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    /// Whose session.
+    pub citizen_id: i64,
+    /// Signed in at.
+    pub created_at: i64,
+    /// Last request at.
+    pub last_seen_at: i64,
+    /// Signed out at, if so.
+    pub revoked_at: Option<i64>,
+}
+
+/// An SMS in the outbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SmsRecord {
+    /// To.
+    pub phone: String,
+    /// Text.
+    pub body: String,
+    /// Stored at.
+    pub created_at: i64,
+}
+
+/// One audit record (SPEC §6): never a code, a token or a cookie.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditRecord {
+    /// When, Unix seconds (stored as UTC).
+    pub at: i64,
+    /// Who: `citizen:<id>`, `anonymous`, `system`, `staff:<name>`.
+    pub actor: String,
+    /// What: `auth.code_sent`, `booking.created`, …
+    pub action: String,
+    /// On what: an appointment reference, a masked ID, …
+    pub object: String,
+    /// How it ended: `ok` or a problem code.
+    pub result: String,
+}
+
+/// A licence in the registry, as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LicenceRecord {
+    /// The licence number.
+    pub document_number: String,
+    /// Expiry date, `YYYY-MM-DD`.
+    pub expiry_date: String,
+    /// Why it is suspended, when it is.
+    pub suspension: Option<String>,
+    /// The ISO 18013-5 elements.
+    pub elements: serde_json::Value,
+}
+
+/// What an Idempotency-Key has seen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IdempotencyState {
+    /// The key is new: this request runs.
+    Started,
+    /// The same key came with another request.
+    Mismatch,
+    /// The first request with this key is still running.
+    InProgress,
+    /// The first request finished: replay its response.
+    Done {
+        /// Its status.
+        status: u16,
+        /// Its body.
+        body: String,
+    },
+}
+
+/// An SMS about one appointment that an instance has claimed and must send: the day-before
+/// reminder, or the notice that the directorate closed at its time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reminder {
+    /// The appointment.
+    pub reference: Reference,
+    /// The citizen's phone.
+    pub phone: String,
+    /// Start, Unix seconds.
+    pub starts_at: i64,
+    /// The directorate.
+    pub directorate_id: String,
+}
+
+/// A supervisor's closure of a day or part of one, to be stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewClosure<'a> {
+    /// The directorate.
+    pub directorate_id: &'a str,
+    /// The day, `YYYY-MM-DD` (Baghdad).
+    pub day: &'a str,
+    /// The period closed, Unix seconds: `[starts_at, ends_at)`.
+    pub starts_at: i64,
+    /// End of the period.
+    pub ends_at: i64,
+    /// The supervisor's note for the desk (never sent to citizens).
+    pub note: &'a str,
+    /// Who closed it.
+    pub staff_id: i64,
+    /// Now.
+    pub now: i64,
+}
+
+/// A stored closure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClosureRecord {
+    /// Its number.
+    pub id: i64,
+    /// The day, `YYYY-MM-DD`.
+    pub day: String,
+    /// Start of the period, Unix seconds.
+    pub starts_at: i64,
+    /// End of the period (exclusive).
+    pub ends_at: i64,
+    /// The supervisor's note.
+    pub note: String,
+    /// The supervisor's sign-in name.
+    pub staff: String,
+    /// Appointments it cancelled.
+    pub cancelled: i64,
+}
+
+/// An idempotent write's key and audit record, stored in the write's own transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OnceWrite<'a> {
+    /// Whose key.
+    pub owner: IdempotencyOwner,
+    /// The Idempotency-Key.
+    pub key: &'a str,
+    /// The request's hash (method, path, body).
+    pub request_hash: &'a str,
+    /// The audit record; its result is set from the answer (`ok`, or the status code).
+    pub audit: AuditRecord,
+}
+
+/// What [`Store::book_once`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OnceOutcome {
+    /// The request ran: this answer was stored with the key (a booking, or its refusal).
+    Answered {
+        /// Its status.
+        status: u16,
+        /// Its JSON body.
+        body: String,
+    },
+    /// The key was seen before (`Mismatch`, `InProgress` or `Done`): nothing ran.
+    Seen(IdempotencyState),
+}
+
+/// Turns a booking's outcome into the answer to store and send: (status, JSON body). Owned, so
+/// that a writer batching several bookings into one commit can run it.
+pub type Respond =
+    Box<dyn FnOnce(Result<&Appointment, &BookError>) -> (u16, String) + Send + 'static>;
+
+/// The audit result of an answer: `ok` for success, else its status code.
+pub fn audit_result(status: u16) -> String {
+    if (200..300).contains(&status) {
+        "ok".to_owned()
+    } else {
+        status.to_string()
+    }
+}

@@ -1,0 +1,333 @@
+//! Rows into records, written once for both engines: [`Columns`] reads a column of either
+//! engine's row; the mappers below turn a row into its record. A value that does not parse is
+//! [`StoreError::Corrupt`].
+
+use rega_api::ids::{NationalId, Reference};
+use rega_api::service::ServiceKind;
+use sqlx::Row;
+use sqlx::postgres::PgRow;
+use sqlx::sqlite::SqliteRow;
+
+use super::StoreError;
+use super::records::*;
+
+/// The columns every query of the store reads: integers (every integer column is 64 bits on
+/// both engines), text and flags.
+pub(crate) trait Columns {
+    /// An integer.
+    fn int(&self, column: &str) -> Result<i64, StoreError>;
+    /// An integer or NULL.
+    fn int_or_null(&self, column: &str) -> Result<Option<i64>, StoreError>;
+    /// Text.
+    fn text(&self, column: &str) -> Result<String, StoreError>;
+    /// Text or NULL.
+    fn text_or_null(&self, column: &str) -> Result<Option<String>, StoreError>;
+    /// A boolean.
+    fn flag(&self, column: &str) -> Result<bool, StoreError>;
+}
+
+macro_rules! columns_of {
+    ($row:ty) => {
+        impl Columns for $row {
+            fn int(&self, column: &str) -> Result<i64, StoreError> {
+                Ok(self.try_get(column)?)
+            }
+            fn int_or_null(&self, column: &str) -> Result<Option<i64>, StoreError> {
+                Ok(self.try_get(column)?)
+            }
+            fn text(&self, column: &str) -> Result<String, StoreError> {
+                Ok(self.try_get(column)?)
+            }
+            fn text_or_null(&self, column: &str) -> Result<Option<String>, StoreError> {
+                Ok(self.try_get(column)?)
+            }
+            fn flag(&self, column: &str) -> Result<bool, StoreError> {
+                Ok(self.try_get(column)?)
+            }
+        }
+    };
+}
+columns_of!(SqliteRow);
+columns_of!(PgRow);
+
+fn reference(row: &impl Columns) -> Result<Reference, StoreError> {
+    let text = row.text("reference")?;
+    Reference::parse(&text).map_err(|_| StoreError::Corrupt(format!("reference {text}")))
+}
+
+fn service(row: &impl Columns) -> Result<ServiceKind, StoreError> {
+    let code = row.text("service")?;
+    ServiceKind::from_code(&code).ok_or_else(|| StoreError::Corrupt(format!("service {code}")))
+}
+
+fn status(row: &impl Columns) -> Result<AppointmentStatus, StoreError> {
+    let code = row.text("status")?;
+    AppointmentStatus::from_code(&code).ok_or_else(|| StoreError::Corrupt(format!("status {code}")))
+}
+
+/// The columns [`appointment`] reads, from `appointment a JOIN slot s`.
+macro_rules! appointment_columns {
+    () => {
+        "a.id, a.reference, a.citizen_id, a.slot_id, a.service, a.status, s.directorate_id, s.starts_at, a.created_at, a.updated_at, a.closure_id"
+    };
+}
+pub(crate) use appointment_columns;
+
+/// An appointment with its slot's time and place ([`appointment_columns!`]).
+pub(crate) fn appointment(row: &impl Columns) -> Result<Appointment, StoreError> {
+    Ok(Appointment {
+        reference: reference(row)?,
+        citizen_id: row.int("citizen_id")?,
+        slot_id: row.int("slot_id")?,
+        service: service(row)?,
+        directorate_id: row.text("directorate_id")?,
+        starts_at: row.int("starts_at")?,
+        status: status(row)?,
+        created_at: row.int("created_at")?,
+        closed_at: match row.int_or_null("closure_id")? {
+            Some(_) => Some(row.int("updated_at")?),
+            None => None,
+        },
+    })
+}
+
+/// The columns [`slot`] reads.
+macro_rules! slot_columns {
+    () => {
+        "id, directorate_id, service, starts_at, capacity, booked"
+    };
+}
+pub(crate) use slot_columns;
+
+/// A slot ([`slot_columns!`]).
+pub(crate) fn slot(row: &impl Columns) -> Result<Slot, StoreError> {
+    Ok(Slot {
+        id: row.int("id")?,
+        directorate_id: row.text("directorate_id")?,
+        service: service(row)?,
+        starts_at: row.int("starts_at")?,
+        capacity: row.int("capacity")?,
+        booked: row.int("booked")?,
+    })
+}
+
+/// A directorate (its columns by name).
+pub(crate) fn directorate(row: &impl Columns) -> Result<Directorate, StoreError> {
+    Ok(Directorate {
+        id: row.text("id")?,
+        name: Localized {
+            en: row.text("name_en")?,
+            ckb: row.text("name_ckb")?,
+            ar: row.text("name_ar")?,
+        },
+        address: Localized {
+            en: row.text("address_en")?,
+            ckb: row.text("address_ckb")?,
+            ar: row.text("address_ar")?,
+        },
+        phone: row.text("phone")?,
+    })
+}
+
+/// A directorate's counters for one service: (directorate, service, counters).
+pub(crate) fn counter(row: &impl Columns) -> Result<(String, ServiceKind, u32), StoreError> {
+    let count = row.int("counters")?;
+    Ok((
+        row.text("directorate_id")?,
+        service(row)?,
+        u32::try_from(count).map_err(|_| StoreError::Corrupt(format!("counters {count}")))?,
+    ))
+}
+
+/// The columns [`citizen`] reads.
+macro_rules! citizen_columns {
+    () => {
+        "id, national_id, phone, birth_date, theory_test_passed"
+    };
+}
+pub(crate) use citizen_columns;
+
+/// A citizen ([`citizen_columns!`]).
+pub(crate) fn citizen(row: &impl Columns) -> Result<CitizenRecord, StoreError> {
+    let national_id = row.text("national_id")?;
+    Ok(CitizenRecord {
+        id: row.int("id")?,
+        national_id: NationalId::parse(&national_id)
+            .map_err(|_| StoreError::Corrupt("national id".into()))?,
+        phone: row.text("phone")?,
+        birth_date: row.text("birth_date")?,
+        theory_test_passed: row.flag("theory_test_passed")?,
+    })
+}
+
+/// A licence: document_number, expiry_date, suspension_reason, elements (as JSON text).
+pub(crate) fn licence(row: &impl Columns) -> Result<LicenceRecord, StoreError> {
+    let elements = row.text("elements")?;
+    Ok(LicenceRecord {
+        document_number: row.text("document_number")?,
+        expiry_date: row.text("expiry_date")?,
+        suspension: row.text_or_null("suspension_reason")?,
+        elements: serde_json::from_str(&elements)
+            .map_err(|e| StoreError::Corrupt(format!("licence elements: {e}")))?,
+    })
+}
+
+/// A one-time code: id, code_hmac, expires_at, failed_attempts.
+pub(crate) fn otp(row: &impl Columns) -> Result<OtpRecord, StoreError> {
+    Ok(OtpRecord {
+        id: row.int("id")?,
+        code_hmac: row.text("code_hmac")?,
+        expires_at: row.int("expires_at")?,
+        failed_attempts: u32::try_from(row.int("failed_attempts")?).unwrap_or(u32::MAX),
+    })
+}
+
+/// A citizen's session: citizen_id, created_at, last_seen_at, revoked_at.
+pub(crate) fn session(row: &impl Columns) -> Result<SessionRecord, StoreError> {
+    Ok(SessionRecord {
+        citizen_id: row.int("citizen_id")?,
+        created_at: row.int("created_at")?,
+        last_seen_at: row.int("last_seen_at")?,
+        revoked_at: row.int_or_null("revoked_at")?,
+    })
+}
+
+/// The columns [`staff`] reads, from `staff s`.
+macro_rules! staff_columns {
+    () => {
+        "s.id, s.username, s.password_hash, s.role, s.directorate_id, s.disabled_at"
+    };
+}
+pub(crate) use staff_columns;
+
+/// A staff account ([`staff_columns!`]).
+pub(crate) fn staff(row: &impl Columns) -> Result<StaffRecord, StoreError> {
+    let role = row.text("role")?;
+    Ok(StaffRecord {
+        id: row.int("id")?,
+        username: row.text("username")?,
+        password_hash: row.text("password_hash")?,
+        role: StaffRole::from_code(&role)
+            .ok_or_else(|| StoreError::Corrupt(format!("role {role}")))?,
+        directorate_id: row.text("directorate_id")?,
+        disabled: row.int_or_null("disabled_at")?.is_some(),
+    })
+}
+
+/// A staff session with its account ([`staff_columns!`] and the session's times).
+pub(crate) fn staff_session(row: &impl Columns) -> Result<StaffSession, StoreError> {
+    Ok(StaffSession {
+        staff: staff(row)?,
+        created_at: row.int("created_at")?,
+        last_seen_at: row.int("last_seen_at")?,
+        revoked_at: row.int_or_null("revoked_at")?,
+    })
+}
+
+/// An appointment of a directorate's day with its ticket: reference, service, status,
+/// starts_at, and the ticket's area, number, ticket_status, counter (NULL without a ticket).
+pub(crate) fn day_entry(row: &impl Columns) -> Result<DayEntry, StoreError> {
+    let ticket = match row.text_or_null("area")? {
+        Some(area) => Some(TicketState {
+            area,
+            number: row.int("number")?,
+            status: row.text("ticket_status")?,
+            counter: row.text_or_null("counter")?,
+        }),
+        None => None,
+    };
+    Ok(DayEntry {
+        reference: reference(row)?,
+        service: service(row)?,
+        starts_at: row.int("starts_at")?,
+        status: status(row)?,
+        ticket,
+    })
+}
+
+/// A called ticket: area, number, reference, service, counter, called_at.
+pub(crate) fn called_ticket(row: &impl Columns) -> Result<CalledTicket, StoreError> {
+    Ok(CalledTicket {
+        area: row.text("area")?,
+        number: row.int("number")?,
+        reference: reference(row)?,
+        service: service(row)?,
+        counter: row.text_or_null("counter")?.unwrap_or_default(),
+        called_at: row.int("called_at")?,
+    })
+}
+
+/// A kiosk: id, directorate_id, label.
+pub(crate) fn kiosk(row: &impl Columns) -> Result<KioskDevice, StoreError> {
+    Ok(KioskDevice {
+        id: row.int("id")?,
+        directorate_id: row.text("directorate_id")?,
+        label: row.text("label")?,
+    })
+}
+
+/// An SMS: phone, body, created_at.
+pub(crate) fn sms(row: &impl Columns) -> Result<SmsRecord, StoreError> {
+    Ok(SmsRecord {
+        phone: row.text("phone")?,
+        body: row.text("body")?,
+        created_at: row.int("created_at")?,
+    })
+}
+
+/// An audit record: at (Unix seconds), actor, action, object, result.
+pub(crate) fn audit(row: &impl Columns) -> Result<AuditRecord, StoreError> {
+    Ok(AuditRecord {
+        at: row.int("at")?,
+        actor: row.text("actor")?,
+        action: row.text("action")?,
+        object: row.text("object")?,
+        result: row.text("result")?,
+    })
+}
+
+/// A message owed about an appointment: reference, phone, starts_at, directorate_id.
+pub(crate) fn reminder(row: &impl Columns) -> Result<Reminder, StoreError> {
+    Ok(Reminder {
+        reference: reference(row)?,
+        phone: row.text("phone")?,
+        starts_at: row.int("starts_at")?,
+        directorate_id: row.text("directorate_id")?,
+    })
+}
+
+/// A closure: id, day, starts_at, ends_at, note, username, cancelled.
+pub(crate) fn closure(row: &impl Columns) -> Result<ClosureRecord, StoreError> {
+    Ok(ClosureRecord {
+        id: row.int("id")?,
+        day: row.text("day")?,
+        starts_at: row.int("starts_at")?,
+        ends_at: row.int("ends_at")?,
+        note: row.text("note")?,
+        staff: row.text("username")?,
+        cancelled: row.int("cancelled")?,
+    })
+}
+
+/// What an Idempotency-Key has seen, from its row (request_hash, status, response_body), for a
+/// request with `request_hash`.
+pub(crate) fn key_state(
+    row: &impl Columns,
+    request_hash: &str,
+) -> Result<IdempotencyState, StoreError> {
+    if row.text("request_hash")? != request_hash {
+        return Ok(IdempotencyState::Mismatch);
+    }
+    Ok(
+        match (
+            row.int_or_null("status")?,
+            row.text_or_null("response_body")?,
+        ) {
+            (Some(status), Some(body)) => IdempotencyState::Done {
+                status: u16::try_from(status).unwrap_or(500),
+                body,
+            },
+            _ => IdempotencyState::InProgress,
+        },
+    )
+}
