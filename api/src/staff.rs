@@ -199,3 +199,13 @@ pub struct ClosureEntry {
     /// Appointments it cancelled (each citizen was sent an SMS).
     pub cancelled: i64,
 }
+
+/// `GET /staff/closures/preview`: what a closure of that period would do, counted as the closure
+/// counts it (supervisors only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ClosurePreview {
+    /// Booked or checked-in appointments in the period: each would be cancelled and its citizen
+    /// told.
+    pub cancels: u64,
+}

@@ -52,7 +52,7 @@ pub struct ServeArgs {
 
     /// Sign-in codes one client address may ask for per 15 minutes. Raise it when many
     /// citizens share one address (a carrier's NAT, a test suite).
-    #[arg(long, env = "REGA_CODES_PER_ADDRESS", default_value_t = crate::auth::MAX_CODES_PER_ADDRESS,
+    #[arg(long, env = "REGA_CODES_PER_ADDRESS", default_value_t = crate::auth::codes::MAX_CODES_PER_ADDRESS,
         value_parser = clap::value_parser!(u32).range(1..))]
     pub codes_per_address: u32,
 

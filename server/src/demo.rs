@@ -354,7 +354,7 @@ pub async fn seed(state: &AppState) -> Result<(), StoreError> {
                 .await?;
         }
         for (username, role, directorate) in DEMO_STAFF {
-            crate::routes::desk::add_staff(
+            crate::auth::add_staff(
                 state.store.as_ref(),
                 username,
                 DEMO_STAFF_PASSWORD,

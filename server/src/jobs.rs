@@ -156,7 +156,7 @@ where
                     "sms_failed"
                 }
             };
-            crate::auth::audit(
+            crate::http::audit::audit(
                 state,
                 "system",
                 action,

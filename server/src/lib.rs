@@ -126,7 +126,7 @@ impl AppState {
             sms,
             credentials: None,
             caches: Arc::new(Caches::default()),
-            codes_per_address: crate::auth::MAX_CODES_PER_ADDRESS,
+            codes_per_address: crate::auth::codes::MAX_CODES_PER_ADDRESS,
         }
     }
 }

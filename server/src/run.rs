@@ -150,7 +150,7 @@ pub fn staff_add(args: StaffAddArgs) -> anyhow::Result<()> {
             bail!("there is already an account `{}`", args.username);
         }
         let now = crate::clock::Clock::now(&crate::clock::SystemClock);
-        let id = crate::routes::desk::add_staff(
+        let id = crate::auth::add_staff(
             store.as_ref(),
             &args.username,
             &password,
@@ -159,7 +159,7 @@ pub fn staff_add(args: StaffAddArgs) -> anyhow::Result<()> {
             now,
         )
         .await?;
-        crate::auth::audit_store(
+        crate::http::audit::audit_store(
             store.as_ref(),
             now,
             "operator",
@@ -201,7 +201,7 @@ pub fn kiosk_enrol(args: KioskEnrolArgs) -> anyhow::Result<()> {
         let (id, credential) =
             crate::routes::kiosk::enrol(store.as_ref(), &args.directorate, &args.label, now)
                 .await?;
-        crate::auth::audit_store(
+        crate::http::audit::audit_store(
             store.as_ref(),
             now,
             "operator",
@@ -231,7 +231,7 @@ pub fn kiosk_revoke(args: KioskRevokeArgs) -> anyhow::Result<()> {
         if !store.revoke_kiosk(args.id, None, now).await? {
             bail!("no enrolled kiosk {} (or it is already revoked)", args.id);
         }
-        crate::auth::audit_store(
+        crate::http::audit::audit_store(
             store.as_ref(),
             now,
             "operator",

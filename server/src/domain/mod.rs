@@ -4,6 +4,8 @@
 pub mod appointment;
 pub mod calendar;
 pub mod check_in;
+pub mod closure;
 pub mod eligibility;
 pub mod limits;
+pub mod planning;
 pub mod rules;

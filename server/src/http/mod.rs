@@ -1,9 +1,15 @@
-//! HTTP plumbing shared by every route: problem documents, security headers, metrics, static files.
+//! HTTP plumbing shared by every route: problem documents, extractors, the client's address,
+//! the Origin check, the audit trail's writer, idempotency, security headers, metrics, caches and
+//! static files.
 
+pub mod audit;
 pub mod cache;
+pub mod client;
 pub mod extract;
 pub mod idempotency;
 pub mod metrics;
+pub mod origin;
 pub mod problem;
 pub mod security;
 pub mod static_files;
+pub mod trace;

@@ -61,3 +61,11 @@ impl IntoResponse for ApiError {
         }
     }
 }
+/// The response for a rate limit: 429 with `Retry-After`.
+pub fn rate_limited(retry_after: i64) -> Response {
+    let mut response = ApiError::client(ErrorCode::RateLimited).into_response();
+    if let Ok(value) = HeaderValue::from_str(&retry_after.max(1).to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    response
+}

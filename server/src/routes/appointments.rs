@@ -16,10 +16,11 @@ use rega_api::time::{Date, LocalDateTime};
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::auth::{Citizen, audit};
+use crate::auth::Citizen;
 use crate::domain::calendar::booking_window;
 use crate::domain::eligibility::{self, CitizenFacts, Ineligible, LicenceFacts};
 use crate::domain::limits::{self, ChangeLimit, LimitError};
+use crate::http::audit::audit;
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::idempotency::{
     key_and_hash, once, parse_json, problem_answer, read_body, seen_response, stored_response,

@@ -10,12 +10,16 @@ use rega_api::ids::{NationalId, OtpCode};
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::auth::{
-    CODE_LIFETIME, Citizen, ClientAddress, CodeRejected, RESEND_AFTER, audit, masked, rate_limited,
-    request_code, session_cookie, session_token, start_session, token_hash, verify_code,
+use crate::auth::codes::{
+    CODE_LIFETIME, CodeRejected, RESEND_AFTER, masked, request_code, verify_code,
 };
+use crate::auth::cookies::{session_cookie, session_token};
+use crate::auth::{Citizen, start_session, token_hash};
+use crate::http::audit::audit;
+use crate::http::client::ClientAddress;
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::problem::ApiError;
+use crate::http::problem::rate_limited;
 use crate::store::SessionKind;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -123,8 +127,8 @@ async fn verify(
     let now = state.clock.now();
     let info = SessionInfo {
         national_id_last_digits: national_id.as_str()[9..].to_owned(),
-        idle_expires_at: now + crate::auth::IDLE_TIMEOUT,
-        absolute_expires_at: now + crate::auth::ABSOLUTE_TIMEOUT,
+        idle_expires_at: now + crate::auth::sessions::IDLE_TIMEOUT,
+        absolute_expires_at: now + crate::auth::sessions::ABSOLUTE_TIMEOUT,
     };
     let mut response = ApiJson(info).into_response();
     response

@@ -17,10 +17,12 @@ use rega_api::kiosk::{CheckIn, KioskInfo, QueueTicket};
 use rega_api::time::LocalDateTime;
 
 use crate::AppState;
-use crate::auth::{audit, rate_limited, token_hash};
+use crate::auth::token_hash;
 use crate::domain::check_in::CheckInRefusal;
+use crate::http::audit::audit;
 use crate::http::extract::ApiJson;
 use crate::http::problem::ApiError;
+use crate::http::problem::rate_limited;
 use crate::store::{CheckInError, KioskDevice, StoreError};
 use axum::response::{IntoResponse, Response};
 use utoipa_axum::router::OpenApiRouter;
@@ -44,7 +46,7 @@ pub async fn enrol(
     label: &str,
     now: i64,
 ) -> Result<(i64, String), StoreError> {
-    let credential = URL_SAFE_NO_PAD.encode(crate::auth::random_bytes::<32>()?);
+    let credential = URL_SAFE_NO_PAD.encode(crate::auth::sessions::random_bytes::<32>()?);
     let id = store
         .enrol_kiosk(directorate_id, label, &token_hash(&credential), now)
         .await?;

@@ -3,11 +3,11 @@
 pub mod appointments;
 pub mod auth;
 pub mod availability;
-pub mod desk;
 pub mod health;
 pub mod kiosk;
 pub mod licence;
 pub mod reference;
+pub mod staff;
 
 use std::sync::Arc;
 
@@ -55,7 +55,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(appointments::router())
         .merge(licence::router())
         .merge(kiosk::router())
-        .merge(desk::router())
+        .merge(staff::router())
 }
 
 /// The OpenAPI 3.1 description of the API, generated from the code.
@@ -95,12 +95,13 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
         .layer(middleware::from_fn_with_state(
             state.clone(),
-            crate::auth::check_origin,
+            crate::http::origin::check_origin,
         ))
         .layer(middleware::from_fn(security::security_headers))
         .layer(middleware::from_fn_with_state(
             state.metrics.clone(),
             metrics::track,
         ))
+        .layer(crate::http::trace::layer())
         .with_state(state)
 }

@@ -1,6 +1,5 @@
 //! What the store does, by area: one trait per area, and [`Store`], which is all of them. The
-//! handlers hold an `Arc<dyn Store>`; `use crate::store::prelude::*` brings the areas' methods
-//! into scope.
+//! handlers hold an `Arc<dyn Store>` and call any area's method on it.
 
 use async_trait::async_trait;
 use rega_api::ids::{NationalId, Reference};
@@ -292,6 +291,15 @@ pub trait Kiosks: Send + Sync {
 /// A supervisor's planning: the places of slots, closing a period and lifting a closure.
 #[async_trait]
 pub trait Closures: Send + Sync {
+    /// How many appointments a closure of the directorate's `[from, to)` would cancel now
+    /// (counted as [`Closures::close`] selects them).
+    async fn closure_preview(
+        &self,
+        directorate_id: &str,
+        from: i64,
+        to: i64,
+    ) -> Result<u64, StoreError>;
+
     /// Sets the capacity of a directorate's slots of a service starting in `[from, to)`, except
     /// where more places are already booked than the new capacity (those keep theirs, so no
     /// booking is lost) and where the directorate is closed (those stay closed): (slots

@@ -26,14 +26,6 @@ pub use areas::*;
 pub use error::{AttendanceError, BookError, CheckInError, StoreError};
 pub use records::*;
 
-/// The store's traits, to call its methods on an `Arc<dyn Store>`.
-pub mod prelude {
-    pub use super::areas::{
-        Audit, Bookings, CitizenAuth, Closures, Idempotency, Kiosks, Messages, Operations, Queue,
-        RateEvents, Registry, Sessions, StaffAccounts, Store,
-    };
-}
-
 /// The store, on the engine it was opened with (`sqlite::open`, `postgres::connect`).
 pub struct SqlStore {
     engine: engine::Engine,

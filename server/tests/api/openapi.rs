@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{Db, THURSDAY_9AM, spawn_demo};
 
-const OPERATIONS: [(&str, &str); 39] = [
+const OPERATIONS: [(&str, &str); 40] = [
     ("GET", "/appointments"),
     ("GET", "/appointments/{reference}"),
     ("GET", "/appointments/{reference}/calendar.ics"),
@@ -24,6 +24,7 @@ const OPERATIONS: [(&str, &str); 39] = [
     ("GET", "/licence/token"),
     ("GET", "/services"),
     ("GET", "/staff/closures"),
+    ("GET", "/staff/closures/preview"),
     ("GET", "/staff/day"),
     ("GET", "/staff/kiosks"),
     ("GET", "/staff/me"),
@@ -53,25 +54,32 @@ const OPERATIONS: [(&str, &str); 39] = [
 fn every_api_route_is_registered_with_its_description() {
     // Routes registered with plain `.route(…)` would be served but missing from the
     // description; only the operational endpoints and the description itself may do that.
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/routes");
-    for entry in std::fs::read_dir(&dir).expect("the routes") {
-        let path = entry.expect("an entry").path();
-        let name = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("")
-            .to_owned();
-        let text = std::fs::read_to_string(&path).expect("readable");
-        let plain_routes = text.matches(".route(").count();
-        let allowed = match name.as_str() {
-            "health.rs" => 3,
-            "mod.rs" => 1, // /openapi.json
-            _ => 0,
-        };
-        assert_eq!(
-            plain_routes, allowed,
-            "{name}: register API routes with utoipa_axum::routes!"
-        );
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/routes");
+    let mut folders = vec![root.clone()];
+    while let Some(dir) = folders.pop() {
+        for entry in std::fs::read_dir(&dir).expect("the routes") {
+            let path = entry.expect("an entry").path();
+            if path.is_dir() {
+                folders.push(path);
+                continue;
+            }
+            let name = path
+                .strip_prefix(&root)
+                .expect("inside")
+                .to_string_lossy()
+                .into_owned();
+            let text = std::fs::read_to_string(&path).expect("readable");
+            let plain_routes = text.matches(".route(").count();
+            let allowed = match name.as_str() {
+                "health.rs" => 3,
+                "mod.rs" => 1, // /openapi.json
+                _ => 0,
+            };
+            assert_eq!(
+                plain_routes, allowed,
+                "{name}: register API routes with utoipa_axum::routes!"
+            );
+        }
     }
 }
 
@@ -614,6 +622,20 @@ async fn every_response_of_a_tour_of_the_api_matches_its_documented_schema() {
             "/staff/closures".into(),
             who,
             Some(body),
+        )
+        .await;
+    }
+    for (who, query) in [
+        (supervisor(), "date=2026-11-30&from=09:00&to=13:00"),
+        (supervisor(), "date=2026-11-30&from=13:00"),
+        (desk(), "date=2026-11-30"),
+    ] {
+        let _ = call(
+            "GET",
+            "/staff/closures/preview",
+            format!("/staff/closures/preview?{query}"),
+            who,
+            None,
         )
         .await;
     }

@@ -14,8 +14,39 @@ const CLOSED: &str = "EXISTS (SELECT 1 FROM closure z WHERE z.lifted_at IS NULL 
      AND z.directorate_id = slot.directorate_id \
      AND z.starts_at <= slot.starts_at AND z.ends_at > slot.starts_at)";
 
+/// The appointments a closure of `[$n+1, $n+2)` at directorate `$n` cancels: booked or checked
+/// in, in a slot starting in the period (`n` is the first of the three parameters).
+fn active_in_period(n: usize) -> String {
+    format!(
+        "status IN ('booked', 'checked_in') AND slot_id IN (SELECT id FROM slot \
+         WHERE directorate_id = ${n} AND starts_at >= ${} AND starts_at < ${})",
+        n + 1,
+        n + 2
+    )
+}
+
 #[async_trait]
 impl Closures for SqlStore {
+    async fn closure_preview(
+        &self,
+        directorate_id: &str,
+        from: i64,
+        to: i64,
+    ) -> Result<u64, StoreError> {
+        let statement = format!(
+            "SELECT COUNT(*) FROM appointment WHERE {}",
+            active_in_period(1)
+        );
+        let mut c = self.engine.read("closure_preview").await?;
+        let count = sql!(&mut c, |c| sqlx::query_scalar::<_, i64>(&statement)
+            .bind(directorate_id)
+            .bind(from)
+            .bind(to)
+            .fetch_one(c)
+            .await?);
+        Ok(u64::try_from(count).unwrap_or(0))
+    }
+
     async fn set_capacity(
         &self,
         directorate_id: &str,
@@ -80,21 +111,20 @@ impl Closures for SqlStore {
         .fetch_one(c)
         .await?
         });
-        let cancelled = sql!(&mut tx, |c| {
-            sqlx::query(
+        let cancel = format!(
             "UPDATE appointment SET status = 'cancelled', closure_id = $1, updated_at = $2 \
-             WHERE status IN ('booked', 'checked_in') AND slot_id IN \
-               (SELECT id FROM slot WHERE directorate_id = $3 AND starts_at >= $4 AND starts_at < $5)"
-        )
-        .bind(id)
-        .bind(closure.now)
-        .bind(closure.directorate_id)
-        .bind(closure.starts_at)
-        .bind(closure.ends_at)
-        .execute(c)
-        .await?
-        .rows_affected()
-        });
+             WHERE {}",
+            active_in_period(3)
+        );
+        let cancelled = sql!(&mut tx, |c| sqlx::query(&cancel)
+            .bind(id)
+            .bind(closure.now)
+            .bind(closure.directorate_id)
+            .bind(closure.starts_at)
+            .bind(closure.ends_at)
+            .execute(c)
+            .await?
+            .rows_affected());
         sql!(&mut tx, |c| sqlx::query(
             "UPDATE ticket SET status = 'done' WHERE status = 'waiting' \
              AND appointment_id IN (SELECT id FROM appointment WHERE closure_id = $1)"

@@ -1,0 +1,204 @@
+//! Citizen sign-in codes (SPEC §3.1): six digits sent by SMS, valid five minutes, stored only as
+//! an HMAC, limited per national ID and per address, and judged without revealing whether an ID
+//! is registered.
+
+use hmac::{Hmac, Mac};
+use rega_api::ids::{NationalId, OtpCode};
+use sha2::{Digest, Sha256};
+
+use super::sessions::{hex, random_bytes};
+use crate::AppState;
+use crate::http::problem::ApiError;
+use crate::store::StoreError;
+
+/// A code is valid for 5 minutes.
+pub const CODE_LIFETIME: i64 = 5 * 60;
+
+/// A new code may be asked for a minute after the last one.
+pub const RESEND_AFTER: i64 = 60;
+
+/// Wrong tries per code.
+pub const MAX_CODE_FAILURES: u32 = 5;
+
+/// Codes per national ID per 15 minutes.
+pub const MAX_CODES_PER_ID: u32 = 3;
+
+/// Codes per client address per 15 minutes, unless configured otherwise.
+pub const MAX_CODES_PER_ADDRESS: u32 = 10;
+
+/// Wrong codes per client address per hour.
+pub const MAX_FAILURES_PER_ADDRESS: u32 = 30;
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// A uniformly random 6-digit code.
+pub fn new_code() -> Result<String, StoreError> {
+    loop {
+        let n = u32::from_be_bytes(random_bytes::<4>()?);
+        // Reject the top of the range so every code is equally likely.
+        if n < u32::MAX - u32::MAX % 1_000_000 {
+            return Ok(format!("{:06}", n % 1_000_000));
+        }
+    }
+}
+
+/// The key that codes are HMAC'd with, shared by every instance through the database; read
+/// once per instance, not on every sign-in request.
+pub async fn code_key(state: &AppState) -> Result<Vec<u8>, StoreError> {
+    state
+        .caches
+        .code_key
+        .get_or_try_init(|| async {
+            let candidate = hex(&random_bytes::<32>()?);
+            let stored = state
+                .store
+                .shared_secret("otp-hmac-key", &candidate)
+                .await?;
+            Ok::<_, StoreError>(stored.into_bytes())
+        })
+        .await
+        .cloned()
+}
+
+fn code_hmac(key: &[u8], citizen_id: i64, code: &str) -> String {
+    // A key of any length is valid for HMAC; this cannot fail.
+    let mut mac = HmacSha256::new_from_slice(key)
+        .unwrap_or_else(|_| HmacSha256::new_from_slice(&[0]).expect("HMAC"));
+    mac.update(&citizen_id.to_be_bytes());
+    mac.update(code.as_bytes());
+    hex(&mac.finalize().into_bytes())
+}
+
+fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// What rate limits and audit records say about a national ID: never the ID itself.
+pub fn id_key(national_id: &NationalId) -> String {
+    hex(&Sha256::digest(national_id.as_str().as_bytes())[..12])
+}
+
+/// The masked form of an ID for audit records: the last three digits.
+pub fn masked(national_id: &NationalId) -> String {
+    format!("national_id:*********{}", &national_id.as_str()[9..])
+}
+
+/// Issues a code for a citizen and sends it by SMS. Returns `Err(retry_after)` when limited.
+pub async fn request_code(
+    state: &AppState,
+    national_id: &NationalId,
+    address: &str,
+) -> Result<Result<(), i64>, ApiError> {
+    let now = state.clock.now();
+    let id_key = format!("code-sent:id:{}", id_key(national_id));
+    let address_key = format!("code-sent:address:{address}");
+    if state
+        .store
+        .count_events(&id_key, now - RESEND_AFTER)
+        .await?
+        > 0
+    {
+        return Ok(Err(RESEND_AFTER));
+    }
+    if state.store.count_events(&id_key, now - 15 * 60).await? >= MAX_CODES_PER_ID
+        || state
+            .store
+            .count_events(&address_key, now - 15 * 60)
+            .await?
+            >= state.codes_per_address
+    {
+        return Ok(Err(15 * 60));
+    }
+    state.store.record_event(&id_key, now).await?;
+    state.store.record_event(&address_key, now).await?;
+    // Whether the ID is registered must not show, not even in how long the answer takes: the
+    // code is issued and sent after the answer, in the background, for known IDs only.
+    let (state, national_id) = (state.clone(), national_id.clone());
+    tokio::spawn(async move {
+        if let Err(error) = issue_code(&state, &national_id, now).await {
+            tracing::error!(
+                error = format!("{error:#}"),
+                "a sign-in code could not be issued"
+            );
+        }
+    });
+    Ok(Ok(()))
+}
+
+/// Issues and sends a code to a registered citizen; nothing for an unknown ID.
+async fn issue_code(state: &AppState, national_id: &NationalId, now: i64) -> anyhow::Result<()> {
+    let Some(citizen) = state.store.citizen_by_national_id(national_id).await? else {
+        return Ok(());
+    };
+    let code = new_code()?;
+    let key = code_key(state).await?;
+    state
+        .store
+        .replace_otp(
+            citizen.id,
+            &code_hmac(&key, citizen.id, &code),
+            now,
+            now + CODE_LIFETIME,
+        )
+        .await?;
+    let text = format!(
+        "Rega: {code} — کۆدی چوونەژوورەوە / رمز الدخول / sign-in code. Valid 5 min. Never share it."
+    );
+    state.sms.send(&citizen.phone, &text).await?;
+    Ok(())
+}
+
+/// Why a code was not accepted.
+pub enum CodeRejected {
+    /// Wrong (or no such citizen).
+    Incorrect,
+    /// Past its 5 minutes, or none issued.
+    Expired,
+    /// The fifth wrong try: the code is revoked.
+    TooManyAttempts,
+    /// Too many wrong codes from this address.
+    Limited,
+}
+
+/// Checks a code; on success returns the citizen's id.
+pub async fn verify_code(
+    state: &AppState,
+    national_id: &NationalId,
+    code: &OtpCode,
+    address: &str,
+) -> Result<Result<i64, CodeRejected>, ApiError> {
+    let now = state.clock.now();
+    let address_key = format!("code-failed:address:{address}");
+    if state.store.count_events(&address_key, now - 3600).await? >= MAX_FAILURES_PER_ADDRESS {
+        return Ok(Err(CodeRejected::Limited));
+    }
+    let Some(citizen) = state.store.citizen_by_national_id(national_id).await? else {
+        state.store.record_event(&address_key, now).await?;
+        return Ok(Err(CodeRejected::Incorrect));
+    };
+    let Some(otp) = state.store.current_otp(citizen.id).await? else {
+        return Ok(Err(CodeRejected::Expired));
+    };
+    if now >= otp.expires_at {
+        return Ok(Err(CodeRejected::Expired));
+    }
+    let key = code_key(state).await?;
+    if !constant_time_eq(&code_hmac(&key, citizen.id, code.as_str()), &otp.code_hmac) {
+        state.store.record_event(&address_key, now).await?;
+        let failures = state.store.otp_failed(otp.id, MAX_CODE_FAILURES).await?;
+        return Ok(Err(if failures >= MAX_CODE_FAILURES {
+            CodeRejected::TooManyAttempts
+        } else {
+            CodeRejected::Incorrect
+        }));
+    }
+    // Single use, even when the same code arrives twice at once.
+    if !state.store.otp_consume(otp.id, now).await? {
+        return Ok(Err(CodeRejected::Expired));
+    }
+    Ok(Ok(citizen.id))
+}

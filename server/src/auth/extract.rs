@@ -1,0 +1,160 @@
+//! Who a request is from: a signed-in citizen ([`Citizen`]), a staff member ([`Staff`]), or a
+//! supervisor ([`Supervisor`]). Each is an extractor: a handler that takes one runs only for a
+//! valid session of that kind.
+
+use axum::extract::{FromRequestParts, MatchedPath};
+use axum::http::request::Parts;
+use rega_api::ErrorCode;
+
+use super::cookies::{session_token, staff_token};
+use super::sessions::{
+    ABSOLUTE_TIMEOUT, IDLE_TIMEOUT, STAFF_ABSOLUTE_TIMEOUT, STAFF_IDLE_TIMEOUT, SessionTiming,
+    SessionUse, token_hash,
+};
+use crate::AppState;
+use crate::http::audit::audit;
+use crate::http::problem::ApiError;
+use crate::store::{SessionKind, StaffRecord, StaffRole};
+
+/// A signed-in citizen: handlers that take this argument need a valid session.
+#[derive(Debug, Clone)]
+pub struct Citizen {
+    /// The citizen's id.
+    pub id: i64,
+    /// The session's token hash.
+    pub token_hash: String,
+    /// When the session ends if idle.
+    pub idle_expires_at: i64,
+    /// When the session ends in any case.
+    pub absolute_expires_at: i64,
+}
+
+impl FromRequestParts<AppState> for Citizen {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Citizen, ApiError> {
+        let unauthenticated = || ApiError::client(ErrorCode::Unauthenticated);
+        let token = session_token(&parts.headers).ok_or_else(unauthenticated)?;
+        let hash = token_hash(&token);
+        let session = state
+            .store
+            .session(&hash)
+            .await?
+            .ok_or_else(unauthenticated)?;
+        let now = state.clock.now();
+        let timing = SessionTiming {
+            created_at: session.created_at,
+            last_seen_at: session.last_seen_at,
+            idle: IDLE_TIMEOUT,
+            absolute: ABSOLUTE_TIMEOUT,
+        };
+        match timing.check(now, session.revoked_at.is_some()) {
+            SessionUse::Refuse { revoke } => {
+                if revoke {
+                    state
+                        .store
+                        .revoke_session(SessionKind::Citizen, &hash, now)
+                        .await?;
+                }
+                return Err(unauthenticated());
+            }
+            SessionUse::Use { touch } => {
+                if touch {
+                    state
+                        .store
+                        .touch_session(SessionKind::Citizen, &hash, now)
+                        .await?;
+                }
+            }
+        }
+        Ok(Citizen {
+            id: session.citizen_id,
+            token_hash: hash,
+            idle_expires_at: now.max(session.last_seen_at) + IDLE_TIMEOUT,
+            absolute_expires_at: session.created_at + ABSOLUTE_TIMEOUT,
+        })
+    }
+}
+
+/// A signed-in staff member: handlers that take it need a valid staff session.
+pub struct Staff(pub StaffRecord);
+
+impl FromRequestParts<AppState> for Staff {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Staff, ApiError> {
+        let refused = || ApiError::client(ErrorCode::StaffUnauthenticated);
+        let token = staff_token(&parts.headers).ok_or_else(refused)?;
+        let hash = token_hash(&token);
+        let session = state
+            .store
+            .staff_session(&hash)
+            .await?
+            .ok_or_else(refused)?;
+        let now = state.clock.now();
+        let timing = crate::auth::SessionTiming {
+            created_at: session.created_at,
+            last_seen_at: session.last_seen_at,
+            idle: STAFF_IDLE_TIMEOUT,
+            absolute: STAFF_ABSOLUTE_TIMEOUT,
+        };
+        // A disabled account's session is refused as a revoked one is.
+        match timing.check(now, session.revoked_at.is_some() || session.staff.disabled) {
+            SessionUse::Refuse { revoke } => {
+                if revoke {
+                    state
+                        .store
+                        .revoke_session(SessionKind::Staff, &hash, now)
+                        .await?;
+                }
+                Err(refused())
+            }
+            SessionUse::Use { touch } => {
+                if touch {
+                    state
+                        .store
+                        .touch_session(SessionKind::Staff, &hash, now)
+                        .await?;
+                }
+                Ok(Staff(session.staff))
+            }
+        }
+    }
+}
+
+/// A signed-in supervisor: a desk account is refused (`403 staff_forbidden`, audited as
+/// `staff.forbidden` with the route it tried).
+pub struct Supervisor(pub StaffRecord);
+
+impl FromRequestParts<AppState> for Supervisor {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Supervisor, ApiError> {
+        let Staff(staff) = Staff::from_request_parts(parts, state).await?;
+        if staff.role == StaffRole::Supervisor {
+            return Ok(Supervisor(staff));
+        }
+        let route = parts
+            .extensions
+            .get::<MatchedPath>()
+            .map_or(parts.uri.path(), MatchedPath::as_str);
+        let object = format!("{} {route}", parts.method);
+        audit(
+            state,
+            &staff_actor(&staff),
+            "staff.forbidden",
+            &object,
+            "forbidden",
+        )
+        .await;
+        Err(ApiError::client(ErrorCode::StaffForbidden))
+    }
+}
+
+/// How the audit trail names a staff member.
+pub fn staff_actor(staff: &StaffRecord) -> String {
+    format!("staff:{}", staff.id)
+}

@@ -1,0 +1,157 @@
+//! A supervisor's planning: the places of a service's slots on a day, and extra slots. No
+//! booking is ever lost: a slot with more places already booked keeps its places.
+
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use rega_api::ErrorCode;
+use rega_api::service::ServiceKind;
+use rega_api::staff::{CapacityResult, OpenSlot, SetCapacity};
+use rega_api::time::{Date, LocalDateTime};
+
+use super::{answer, staff_write_json};
+use crate::AppState;
+use crate::auth::{Supervisor, staff_actor};
+use crate::domain::planning::{self, PlanningError};
+use crate::http::audit::audit;
+use crate::http::problem::ApiError;
+use crate::store::StaffRecord;
+
+/// A day a supervisor may plan (`YYYY-MM-DD`, today up to 60 days ahead).
+pub(super) fn planned_day(state: &AppState, text: &str) -> Result<Date, ApiError> {
+    let day = Date::parse(text).map_err(|_| ApiError::client(ErrorCode::InvalidDate))?;
+    let today = LocalDateTime::from_unix(state.clock.now()).date;
+    planning::plannable(today, day).map_err(refused)?;
+    Ok(day)
+}
+
+/// The problem a planning refusal is answered with.
+fn refused(error: PlanningError) -> ApiError {
+    ApiError::client(match error {
+        PlanningError::OutsideWindow => ErrorCode::OutsideBookingWindow,
+        PlanningError::Places | PlanningError::Start => ErrorCode::BadRequest,
+    })
+}
+
+fn service_of(code: &str) -> Result<ServiceKind, ApiError> {
+    ServiceKind::from_code(code).ok_or_else(|| ApiError::client(ErrorCode::UnknownService))
+}
+
+/// Sets the places of the directorate's slots of `service` starting in `[from, to)`, forgets the
+/// cached availability, audits (action, object, outcome), and answers what changed: the end of
+/// both planning requests.
+async fn replan(
+    state: &AppState,
+    staff: &StaffRecord,
+    service: ServiceKind,
+    (from, to): (i64, i64),
+    places: u32,
+    (action, object, outcome): (&str, &str, &str),
+) -> Result<(StatusCode, serde_json::Value), ApiError> {
+    let (changed, kept) = state
+        .store
+        .set_capacity(&staff.directorate_id, service, from, to, i64::from(places))
+        .await?;
+    state.caches.availability.clear();
+    audit(state, &staff_actor(staff), action, object, outcome).await;
+    answer(StatusCode::OK, CapacityResult { changed, kept })
+}
+
+/// Sets the places of every slot of a service on a day at the supervisor's directorate; slots
+/// with more places already booked keep theirs (supervisors only).
+#[utoipa::path(post, path = "/staff/capacity", tag = "staff", request_body = SetCapacity,
+    params(("Idempotency-Key" = String, Header, description = "8-64 visible ASCII characters, e.g. a UUID")),
+    responses((status = 200, body = CapacityResult),
+        (status = 400, description = "bad_request (capacity over 50), idempotency_key_invalid", body = rega_api::Problem),
+        (status = 401, description = "staff_unauthenticated", body = rega_api::Problem),
+        (status = 403, description = "staff_forbidden", body = rega_api::Problem),
+        (status = 409, description = "idempotency_in_progress", body = rega_api::Problem),
+        (status = 422, description = "invalid_date, outside_booking_window, unknown_service, idempotency_key_reused", body = rega_api::Problem)))]
+pub(super) async fn set_capacity(
+    State(state): State<AppState>,
+    Supervisor(staff): Supervisor,
+    request: Request,
+) -> Response {
+    let (state, staff) = (&state, &staff);
+    staff_write_json(state, staff, request, |request: SetCapacity| async move {
+        let date = planned_day(state, &request.date)?;
+        let service = service_of(&request.service)?;
+        let places = planning::day_places(request.capacity).map_err(refused)?;
+        let from = LocalDateTime {
+            date,
+            hour: 0,
+            minute: 0,
+        }
+        .to_unix();
+        let object = format!(
+            "capacity:{}:{}:{}",
+            staff.directorate_id,
+            service.code(),
+            date
+        );
+        let outcome = format!("ok:{places}");
+        replan(
+            state,
+            staff,
+            service,
+            (from, from + 86_400),
+            places,
+            ("desk.capacity", &object, &outcome),
+        )
+        .await
+    })
+    .await
+}
+
+/// Opens an extra slot for a service at the supervisor's directorate (supervisors only).
+#[utoipa::path(post, path = "/staff/slots", tag = "staff", request_body = OpenSlot,
+    params(("Idempotency-Key" = String, Header, description = "8-64 visible ASCII characters, e.g. a UUID")),
+    responses((status = 200, body = CapacityResult),
+        (status = 400, description = "bad_request (time, capacity), idempotency_key_invalid", body = rega_api::Problem),
+        (status = 401, description = "staff_unauthenticated", body = rega_api::Problem),
+        (status = 403, description = "staff_forbidden", body = rega_api::Problem),
+        (status = 409, description = "idempotency_in_progress", body = rega_api::Problem),
+        (status = 422, description = "invalid_date, outside_booking_window, unknown_service, day_closed (a closure of the directorate), idempotency_key_reused", body = rega_api::Problem)))]
+pub(super) async fn open_slot(
+    State(state): State<AppState>,
+    Supervisor(staff): Supervisor,
+    request: Request,
+) -> Response {
+    let (state, staff) = (&state, &staff);
+    staff_write_json(state, staff, request, |request: OpenSlot| async move {
+        let date = planned_day(state, &request.date)?;
+        let service = service_of(&request.service)?;
+        let (hour, minute) = planning::extra_slot_start(&request.time).map_err(refused)?;
+        let places = planning::extra_slot_places(request.capacity).map_err(refused)?;
+        let starts_at = LocalDateTime { date, hour, minute }.to_unix();
+        let closed = state
+            .store
+            .closures_of(&staff.directorate_id, starts_at, starts_at + 1)
+            .await?;
+        if !closed.is_empty() {
+            return Err(ApiError::client(ErrorCode::DayClosed));
+        }
+        state
+            .store
+            .ensure_slots(&staff.directorate_id, service, &[starts_at])
+            .await?;
+        let object = format!(
+            "slot:{}:{}:{}T{:02}:{:02}",
+            staff.directorate_id,
+            service.code(),
+            date,
+            hour,
+            minute
+        );
+        replan(
+            state,
+            staff,
+            service,
+            (starts_at, starts_at + 1),
+            places,
+            ("desk.slot_opened", &object, "ok"),
+        )
+        .await
+    })
+    .await
+}

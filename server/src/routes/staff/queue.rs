@@ -1,0 +1,210 @@
+//! The desk's day: the directorate's appointments with their tickets, calling the next ticket of
+//! a counter area, and recording that a citizen came or did not.
+
+use axum::body::Bytes;
+use axum::extract::{Path, Request, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use rega_api::ErrorCode;
+use rega_api::ids::Reference;
+use rega_api::staff::{CallNext, CallNextResult, CalledTicket, DayAppointment, DayList};
+use rega_api::time::{Date, LocalDateTime};
+use serde::Deserialize;
+
+use super::staff_write;
+use crate::AppState;
+use crate::auth::{Staff, staff_actor};
+use crate::domain::planning::{counter_name, is_area};
+use crate::http::audit::audit;
+use crate::http::extract::{ApiJson, ApiQuery};
+use crate::http::idempotency::parse_json;
+use crate::http::problem::ApiError;
+use crate::store::{AttendanceError, StaffRecord};
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub(super) struct DayQuery {
+    /// The day, `YYYY-MM-DD` (default: today in Baghdad).
+    date: Option<String>,
+}
+
+/// The directorate's appointments of a day, in time order, with status and ticket.
+#[utoipa::path(get, path = "/staff/day", tag = "staff", params(DayQuery),
+    responses((status = 200, body = DayList),
+        (status = 401, description = "staff_unauthenticated", body = rega_api::Problem),
+        (status = 422, description = "invalid_date", body = rega_api::Problem)))]
+pub(super) async fn day(
+    State(state): State<AppState>,
+    Staff(staff): Staff,
+    ApiQuery(query): ApiQuery<DayQuery>,
+) -> Result<ApiJson<DayList>, ApiError> {
+    let date = match query.date {
+        Some(text) => Date::parse(&text).map_err(|_| ApiError::client(ErrorCode::InvalidDate))?,
+        None => LocalDateTime::from_unix(state.clock.now()).date,
+    };
+    let from = LocalDateTime {
+        date,
+        hour: 0,
+        minute: 0,
+    }
+    .to_unix();
+    let entries = state
+        .store
+        .day_list(&staff.directorate_id, from, from + 86_400)
+        .await?;
+    Ok(ApiJson(DayList {
+        date: date.to_string(),
+        appointments: entries
+            .into_iter()
+            .map(|e| DayAppointment {
+                reference: e.reference.to_string(),
+                service: e.service.code().to_owned(),
+                time: LocalDateTime::from_unix(e.starts_at).hh_mm(),
+                status: e.status.code().to_owned(),
+                ticket: e
+                    .ticket
+                    .as_ref()
+                    .map(|t| format!("{}-{:03}", t.area, t.number)),
+                ticket_status: e.ticket.as_ref().map(|t| t.status.clone()),
+                counter: e.ticket.and_then(|t| t.counter),
+            })
+            .collect(),
+    }))
+}
+
+/// Calls the next waiting ticket of a counter area to this counter (today, this directorate).
+#[utoipa::path(post, path = "/staff/call-next", tag = "staff", request_body = CallNext,
+    params(("Idempotency-Key" = String, Header, description = "8-64 visible ASCII characters, e.g. a UUID")),
+    responses((status = 200, body = CallNextResult),
+        (status = 400, description = "idempotency_key_invalid", body = rega_api::Problem),
+        (status = 401, description = "staff_unauthenticated", body = rega_api::Problem),
+        (status = 409, description = "idempotency_in_progress", body = rega_api::Problem),
+        (status = 422, description = "staff_invalid_counter, idempotency_key_reused", body = rega_api::Problem)))]
+pub(super) async fn call_next(
+    State(state): State<AppState>,
+    Staff(staff): Staff,
+    request: Request,
+) -> Response {
+    let (state, staff) = (&state, &staff);
+    let work = |headers: HeaderMap, body: Bytes| async move {
+        let request: CallNext = parse_json(&headers, &body)?;
+        let counter = counter_name(&request.counter)
+            .filter(|_| is_area(&request.area))
+            .ok_or(ApiError::client(ErrorCode::StaffInvalidCounter))?;
+        let now = state.clock.now();
+        let day = LocalDateTime::from_unix(now).date.to_string();
+        let called = state
+            .store
+            .call_next(&staff.directorate_id, &day, &request.area, &counter, now)
+            .await?;
+        let object = called.as_ref().map_or_else(
+            || format!("area:{}", request.area),
+            |c| format!("appointment:{}", c.reference),
+        );
+        let result = if called.is_some() {
+            "ok"
+        } else {
+            "none_waiting"
+        };
+        audit(
+            state,
+            &staff_actor(staff),
+            "desk.call_next",
+            &object,
+            result,
+        )
+        .await;
+        let answer = CallNextResult {
+            called: called.map(|c| CalledTicket {
+                ticket: format!("{}-{:03}", c.area, c.number),
+                counter: c.counter,
+                reference: Some(c.reference.to_string()),
+            }),
+        };
+        super::answer(StatusCode::OK, answer)
+    };
+    staff_write(state, staff, request, work).await
+}
+
+async fn attendance(
+    state: &AppState,
+    staff: &StaffRecord,
+    reference: &str,
+    attended: bool,
+) -> Result<(StatusCode, serde_json::Value), ApiError> {
+    let reference =
+        Reference::parse(reference).map_err(|_| ApiError::client(ErrorCode::InvalidReference))?;
+    let action = if attended {
+        "desk.attended"
+    } else {
+        "desk.no_show"
+    };
+    let object = format!("appointment:{reference}");
+    let result = state
+        .store
+        .record_attendance(
+            &staff.directorate_id,
+            &reference,
+            attended,
+            state.clock.now(),
+        )
+        .await;
+    let (code, outcome) = match result {
+        Ok(()) => (None, "ok"),
+        Err(AttendanceError::NotFound) => (Some(ErrorCode::NotFound), "not_found"),
+        Err(AttendanceError::NotChangeable) => (Some(ErrorCode::NotChangeable), "not_changeable"),
+        Err(AttendanceError::Store(e)) => return Err(e.into()),
+    };
+    audit(state, &staff_actor(staff), action, &object, outcome).await;
+    match code {
+        None => Ok((StatusCode::NO_CONTENT, serde_json::Value::Null)),
+        Some(code) => Err(ApiError::client(code)),
+    }
+}
+
+/// The citizen came: the appointment is attended, its ticket done.
+#[utoipa::path(post, path = "/staff/appointments/{reference}/attended", tag = "staff",
+    params(("reference" = String, Path, description = "RG-XXXX-XXXX"),
+        ("Idempotency-Key" = String, Header, description = "8-64 visible ASCII characters, e.g. a UUID")),
+    responses((status = 204),
+        (status = 401, description = "staff_unauthenticated", body = rega_api::Problem),
+        (status = 400, description = "idempotency_key_invalid", body = rega_api::Problem),
+        (status = 404, description = "not_found: no such appointment at this directorate", body = rega_api::Problem),
+        (status = 409, description = "not_changeable, idempotency_in_progress", body = rega_api::Problem),
+        (status = 422, description = "invalid_reference, idempotency_key_reused", body = rega_api::Problem)))]
+pub(super) async fn attended(
+    State(state): State<AppState>,
+    Staff(staff): Staff,
+    Path(reference): Path<String>,
+    request: Request,
+) -> Response {
+    let (state, staff, reference) = (&state, &staff, &reference);
+    staff_write(state, staff, request, |_, _| {
+        attendance(state, staff, reference, true)
+    })
+    .await
+}
+
+/// The citizen did not come: a no-show (three in 90 days block online booking).
+#[utoipa::path(post, path = "/staff/appointments/{reference}/no-show", tag = "staff",
+    params(("reference" = String, Path, description = "RG-XXXX-XXXX"),
+        ("Idempotency-Key" = String, Header, description = "8-64 visible ASCII characters, e.g. a UUID")),
+    responses((status = 204),
+        (status = 401, description = "staff_unauthenticated", body = rega_api::Problem),
+        (status = 400, description = "idempotency_key_invalid", body = rega_api::Problem),
+        (status = 404, description = "not_found: no such appointment at this directorate", body = rega_api::Problem),
+        (status = 409, description = "not_changeable, idempotency_in_progress", body = rega_api::Problem),
+        (status = 422, description = "invalid_reference, idempotency_key_reused", body = rega_api::Problem)))]
+pub(super) async fn no_show(
+    State(state): State<AppState>,
+    Staff(staff): Staff,
+    Path(reference): Path<String>,
+    request: Request,
+) -> Response {
+    let (state, staff, reference) = (&state, &staff, &reference);
+    staff_write(state, staff, request, |_, _| {
+        attendance(state, staff, reference, false)
+    })
+    .await
+}

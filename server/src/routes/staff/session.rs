@@ -1,0 +1,155 @@
+//! Staff sign-in and sign-out: a name and password (Argon2id), failures limited per name and per
+//! address, an unknown name as slow as a wrong password, and a session of its own kind.
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use rega_api::ErrorCode;
+use rega_api::staff::{StaffInfo, StaffSignIn};
+
+use crate::AppState;
+use crate::auth::cookies::{staff_cookie, staff_token};
+use crate::auth::password::{hash_password, password_matches};
+use crate::auth::sessions::random_bytes;
+use crate::auth::{Staff, staff_actor, token_hash};
+use crate::http::audit::audit;
+use crate::http::client::ClientAddress;
+use crate::http::extract::ApiJson;
+use crate::http::problem::{ApiError, rate_limited};
+use crate::store::{SessionKind, SessionOwner, StaffRecord};
+
+/// Failed sign-ins allowed per username, and per client address, in 15 minutes.
+pub const MAX_FAILED_SIGN_INS: u32 = 10;
+
+fn info(staff: &StaffRecord) -> StaffInfo {
+    StaffInfo {
+        username: staff.username.clone(),
+        role: staff.role.code().to_owned(),
+        directorate: staff.directorate_id.clone(),
+    }
+}
+
+/// Signs a staff member in (sets the `__Host-rega_staff` cookie).
+#[utoipa::path(post, path = "/staff/sign-in", tag = "staff", request_body = StaffSignIn,
+    responses((status = 200, body = StaffInfo),
+        (status = 401, description = "staff_sign_in_failed", body = rega_api::Problem),
+        (status = 429, description = "rate_limited (Retry-After)", body = rega_api::Problem)))]
+pub(super) async fn sign_in(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    ApiJson(request): ApiJson<StaffSignIn>,
+) -> Result<Response, ApiError> {
+    let now = state.clock.now();
+    let username = request.username.trim().to_owned();
+    let (user_key, address_key) = (
+        format!("staff-failed:user:{username}"),
+        format!("staff-failed:address:{address}"),
+    );
+    if state.store.count_events(&user_key, now - 15 * 60).await? >= MAX_FAILED_SIGN_INS
+        || state
+            .store
+            .count_events(&address_key, now - 15 * 60)
+            .await?
+            >= MAX_FAILED_SIGN_INS
+    {
+        audit(
+            &state,
+            "anonymous",
+            "staff.sign_in",
+            &format!("staff-user:{username}"),
+            "rate_limited",
+        )
+        .await;
+        return Ok(rate_limited(15 * 60));
+    }
+    let account = if username.is_empty() || username.len() > 64 {
+        None
+    } else {
+        state.store.staff_by_username(&username).await?
+    };
+    // An unknown name costs the same hashing time as a wrong password.
+    let phc = account.as_ref().map(|a| a.password_hash.clone());
+    let password = request.password;
+    let matches = tokio::task::spawn_blocking(move || {
+        static UNKNOWN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        let phc = phc.unwrap_or_else(|| {
+            UNKNOWN
+                .get_or_init(|| hash_password("no such account").unwrap_or_default())
+                .clone()
+        });
+        password_matches(&password, &phc)
+    })
+    .await
+    .unwrap_or(false);
+    let Some(account) = account.filter(|a| matches && !a.disabled) else {
+        state.store.record_event(&user_key, now).await?;
+        state.store.record_event(&address_key, now).await?;
+        audit(
+            &state,
+            "anonymous",
+            "staff.sign_in",
+            &format!("staff-user:{username}"),
+            "failed",
+        )
+        .await;
+        return Err(ApiError::client(ErrorCode::StaffSignInFailed));
+    };
+    let token = URL_SAFE_NO_PAD.encode(random_bytes::<32>()?);
+    state
+        .store
+        .create_session(SessionOwner::Staff(account.id), &token_hash(&token), now)
+        .await?;
+    audit(
+        &state,
+        &staff_actor(&account),
+        "staff.sign_in",
+        "session",
+        "ok",
+    )
+    .await;
+    let mut response = ApiJson(info(&account)).into_response();
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, staff_cookie(Some(&token)));
+    Ok(response)
+}
+
+/// Ends the staff session and clears its cookie.
+#[utoipa::path(post, path = "/staff/sign-out", tag = "staff", responses((status = 204)))]
+pub(super) async fn sign_out(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    if let Some(token) = staff_token(&headers) {
+        let hash = token_hash(&token);
+        if let Some(session) = state.store.staff_session(&hash).await? {
+            state
+                .store
+                .revoke_session(SessionKind::Staff, &hash, state.clock.now())
+                .await?;
+            audit(
+                &state,
+                &staff_actor(&session.staff),
+                "staff.sign_out",
+                "session",
+                "ok",
+            )
+            .await;
+        }
+    }
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, staff_cookie(None));
+    Ok(response)
+}
+
+/// Who is signed in at the desk.
+#[utoipa::path(get, path = "/staff/me", tag = "staff",
+    responses((status = 200, body = StaffInfo),
+        (status = 401, description = "staff_unauthenticated", body = rega_api::Problem)))]
+pub(super) async fn me(Staff(staff): Staff) -> ApiJson<StaffInfo> {
+    ApiJson(info(&staff))
+}
