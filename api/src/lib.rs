@@ -7,6 +7,7 @@ pub mod ids;
 pub mod kiosk;
 pub mod licence;
 pub mod locale;
+pub mod paths;
 pub mod problem;
 pub mod reference;
 pub mod service;

@@ -69,9 +69,12 @@ pub fn bench_verify(
     let mut times = Vec::with_capacity(runs as usize);
     for _ in 0..runs {
         let start = clock.now();
-        let outcome = rega_app::pages::verify::check(token, Some(&list), now as i64);
+        let outcome = rega_app::pages::directorate::verify::check(token, Some(&list), now as i64);
         times.push(clock.now() - start);
-        if !matches!(outcome, rega_app::pages::verify::Outcome::Valid(_)) {
+        if !matches!(
+            outcome,
+            rega_app::pages::directorate::verify::Outcome::Valid(_)
+        ) {
             return Vec::new();
         }
     }

@@ -3,6 +3,7 @@
 pub mod api;
 pub mod components;
 pub mod i18n;
+pub mod journey;
 pub mod pages;
 pub mod start;
 pub mod storage;

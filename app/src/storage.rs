@@ -27,3 +27,14 @@ pub fn write(key: &str, text: Option<&str>) {
         };
     }
 }
+
+/// Where My licence keeps the card, to show it without a network.
+pub const SAVED_CARD: &str = "rega.licence.card";
+/// Where My licence keeps the last licence token.
+pub const SAVED_TOKEN: &str = "rega.licence.token";
+
+/// Deletes the licence card and token kept on this device (at sign-in and sign-out).
+pub fn forget_licence() {
+    write(SAVED_CARD, None);
+    write(SAVED_TOKEN, None);
+}

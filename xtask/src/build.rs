@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, bail};
+use rega_api::paths;
 
 use crate::process::run;
 use crate::root;
@@ -148,19 +149,23 @@ fn write_directorate_page() -> anyhow::Result<()> {
 /// the locale keys of the heading and the introduction. The server finds the file by the path:
 /// `/book/day` is dist/routes/book-day.html, `/` is dist/routes/home.html.
 pub const ROUTE_PAGES: [(&str, &str, &str); 9] = [
-    ("/", "home.title", "home.intro"),
-    ("/sign-in", "sign_in.title", "sign_in.intro"),
-    ("/book", "book.service_title", "book.service_intro"),
+    (paths::HOME, "home.title", "home.intro"),
+    (paths::SIGN_IN, "sign_in.title", "sign_in.intro"),
+    (paths::BOOK, "book.service_title", "book.service_intro"),
     (
-        "/book/directorate",
+        paths::BOOK_DIRECTORATE,
         "book.directorate_title",
         "book.directorate_intro",
     ),
-    ("/book/day", "book.day_title", "book.day_intro"),
-    ("/book/time", "book.time_title", "book.time_intro"),
-    ("/book/check", "book.check_title", "book.check_intro"),
-    ("/appointments", "appointments.title", "appointments.intro"),
-    ("/licence", "licence.title", "licence.intro"),
+    (paths::BOOK_DAY, "book.day_title", "book.day_intro"),
+    (paths::BOOK_TIME, "book.time_title", "book.time_intro"),
+    (paths::BOOK_CHECK, "book.check_title", "book.check_intro"),
+    (
+        paths::APPOINTMENTS,
+        "appointments.title",
+        "appointments.intro",
+    ),
+    (paths::LICENCE, "licence.title", "licence.intro"),
 ];
 
 fn escape_html(text: &str) -> String {
@@ -577,4 +582,45 @@ pub fn next_release(dist: &Path, out: &Path) -> anyhow::Result<()> {
     write_service_worker(out)?;
     precompress(out)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod pages_tests {
+    use rega_api::paths;
+
+    /// The browser tests' page list (end2end/tests/fixtures/app.ts) names only pages the app has,
+    /// and visits every directorate page and every citizen page that needs no earlier answer.
+    #[test]
+    fn the_browser_tests_visit_the_shared_page_addresses() {
+        let fixture = std::fs::read_to_string(crate::root().join("end2end/tests/fixtures/app.ts"))
+            .expect("the fixture");
+        let listed: Vec<&str> = fixture
+            .split("{ path: '")
+            .skip(1)
+            .filter_map(|rest| rest.split_once('\'').map(|(path, _)| path))
+            .collect();
+        let known: Vec<&str> = paths::CITIZEN_PAGES
+            .iter()
+            .chain(&paths::DIRECTORATE_PAGES)
+            .copied()
+            .collect();
+        for path in &listed {
+            assert!(
+                known.contains(path),
+                "{path} is not a page of rega_api::paths"
+            );
+        }
+        let answers_first = [
+            paths::BOOK_DIRECTORATE,
+            paths::BOOK_DAY,
+            paths::BOOK_TIME,
+            paths::BOOK_CHECK,
+        ];
+        for path in known.iter().filter(|p| !answers_first.contains(p)) {
+            assert!(
+                listed.contains(path),
+                "the browser tests do not visit {path}"
+            );
+        }
+    }
 }

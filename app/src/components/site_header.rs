@@ -20,7 +20,7 @@ pub fn SiteHeader() -> impl IntoView {
         let navigate = navigate.clone();
         spawn_local(async move {
             // Even if the network is down, this device forgets what it kept for the session.
-            crate::pages::licence::forget_saved_token();
+            crate::storage::forget_licence();
             if session.sign_out().await.is_ok() {
                 navigate("/?signed-out=1", Default::default());
             }

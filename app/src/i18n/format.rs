@@ -224,6 +224,18 @@ pub fn date_time(locale: Locale, moment: LocalDateTime) -> String {
     }
 }
 
+/// "09:15" as hour and minute.
+pub fn hour_minute(hh_mm: &str) -> (u8, u8) {
+    let mut parts = hh_mm.split(':').map(|p| p.parse::<u8>().unwrap_or(0));
+    (parts.next().unwrap_or(0), parts.next().unwrap_or(0))
+}
+
+/// A date, time or period for a sentence: digits of the language, kept left to right (LRI …
+/// PDI) so it never scrambles in right-to-left text.
+pub fn isolated(locale: rega_api::Locale, text: &str) -> String {
+    localize_digits(locale, &format!("\u{2066}{text}\u{2069}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

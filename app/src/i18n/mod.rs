@@ -1,6 +1,7 @@
 //! Locale loading and switching, and access to the compiled message tables.
 
 pub mod format;
+pub mod names;
 
 mod messages {
     include!(concat!(env!("OUT_DIR"), "/messages.rs"));

@@ -1,23 +1,22 @@
-//! One module per route or journey step, and [`Screen`], which picks the page for an address.
+//! The pages, in two wings — `citizen` (the citizen app) and `directorate` (the kiosk, the
+//! verifier, the desk and the board) — and [`Screen`] and [`DirectorateScreen`], which pick the
+//! page for an address. No page uses another page: what two pages share lives in `components`,
+//! `i18n` or `journey`.
 //!
 //! The router only tracks the address; [`route`] maps it to a page. `<Routes>` with a route per
 //! page compiles the router's matching and view code once per page, which made the WebAssembly
 //! tens of kilobytes larger (SPEC §8's first-load budget).
 
-pub mod appointment;
-pub mod appointments;
-pub mod board;
-pub mod book;
-pub mod desk;
-pub mod home;
-pub mod kiosk;
-pub mod licence;
+pub mod citizen;
+pub mod directorate;
 pub mod not_found;
-pub mod sign_in;
-pub mod verify;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
+use rega_api::paths;
+
+use self::citizen::{appointment, appointments, book, home, licence, sign_in};
+use self::directorate::{board, desk, kiosk, verify};
 
 /// The page an address shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,30 +61,36 @@ pub fn route(path: &str) -> Page {
         .strip_suffix('/')
         .filter(|p| !p.is_empty())
         .unwrap_or(path);
-    let segments: Vec<&str> = path.split('/').skip(1).collect();
     let reference = |r: &str| {
         let ok = !r.is_empty()
             && r.len() <= 40
             && r.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
         ok.then(|| r.to_owned())
     };
-    match segments.as_slice() {
-        [""] => Page::Home,
-        ["sign-in"] => Page::SignIn,
-        ["book"] => Page::BookService,
-        ["book", "directorate"] => Page::BookDirectorate,
-        ["book", "day"] => Page::BookDay,
-        ["book", "time"] => Page::BookTime,
-        ["book", "check"] => Page::BookCheck,
-        ["appointments"] => Page::Appointments,
-        ["appointments", r] => reference(r).map_or(Page::NotFound, Page::Appointment),
-        ["appointments", r, "cancel"] => reference(r).map_or(Page::NotFound, Page::Cancel),
-        ["licence"] => Page::Licence,
-        ["kiosk"] => Page::Kiosk,
-        ["verify"] => Page::Verify,
-        ["desk"] => Page::Desk,
-        ["board"] => Page::Board,
-        _ => Page::NotFound,
+    match path {
+        paths::HOME => Page::Home,
+        paths::SIGN_IN => Page::SignIn,
+        paths::BOOK => Page::BookService,
+        paths::BOOK_DIRECTORATE => Page::BookDirectorate,
+        paths::BOOK_DAY => Page::BookDay,
+        paths::BOOK_TIME => Page::BookTime,
+        paths::BOOK_CHECK => Page::BookCheck,
+        paths::APPOINTMENTS => Page::Appointments,
+        paths::LICENCE => Page::Licence,
+        paths::KIOSK => Page::Kiosk,
+        paths::VERIFY => Page::Verify,
+        paths::DESK => Page::Desk,
+        paths::BOARD => Page::Board,
+        _ => {
+            let inner = path
+                .strip_prefix(paths::APPOINTMENTS)
+                .and_then(|rest| rest.strip_prefix('/'));
+            match inner.map(|rest| rest.split_once('/').unwrap_or((rest, ""))) {
+                Some((r, "")) => reference(r).map_or(Page::NotFound, Page::Appointment),
+                Some((r, "cancel")) => reference(r).map_or(Page::NotFound, Page::Cancel),
+                _ => Page::NotFound,
+            }
+        }
     }
 }
 
@@ -181,5 +186,12 @@ mod tests {
         assert_eq!(route("/appointments/<x>"), Page::NotFound);
         assert_eq!(route("/book/nowhere"), Page::NotFound);
         assert_eq!(route("/licence/extra"), Page::NotFound);
+        assert_eq!(route("/appointments/RG-7K3M-Q9P2/other"), Page::NotFound);
+        assert_eq!(route("/appointments/"), Page::Appointments);
+        assert_eq!(route("/appointmentsX"), Page::NotFound);
+        // Every address of the shared list has its page here.
+        for path in paths::CITIZEN_PAGES.iter().chain(&paths::DIRECTORATE_PAGES) {
+            assert_ne!(route(path), Page::NotFound, "{path}");
+        }
     }
 }

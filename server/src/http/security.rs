@@ -10,11 +10,8 @@ use axum::response::Response;
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
 object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
-/// Pages that scan a QR code with the camera; every other page is denied the camera.
-const SCANNING_PAGES: [&str; 2] = ["/kiosk", "/verify"];
-
 fn may_use_camera(path: &str) -> bool {
-    SCANNING_PAGES.iter().any(|page| {
+    rega_api::paths::SCANNING_PAGES.iter().any(|page| {
         path == *page
             || path
                 .strip_prefix(page)

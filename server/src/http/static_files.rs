@@ -28,12 +28,9 @@ pub struct StaticFiles {
     directorate: ServeFile,
 }
 
-/// The directorate screens, a second app with its own wasm (`directorate.html`).
-const DIRECTORATE_ROUTES: [&str; 4] = ["/kiosk", "/verify", "/desk", "/board"];
-
 fn is_directorate_route(path: &str) -> bool {
     let path = path.strip_suffix('/').unwrap_or(path);
-    DIRECTORATE_ROUTES.contains(&path)
+    rega_api::paths::DIRECTORATE_PAGES.contains(&path)
 }
 
 impl StaticFiles {

@@ -1,109 +1,12 @@
 //! Sign-in and sessions over HTTP (SPEC §3.1, §6), with a test clock instead of sleeps.
 
-use rega_server::clock::Clock;
-use reqwest::header::{COOKIE, SET_COOKIE};
+use reqwest::header::SET_COOKIE;
 use serde_json::json;
 
-use crate::helpers::{Db, DemoApp, THURSDAY_9AM, expect_problem, spawn_demo};
+use crate::helpers::citizen::cookie_of;
+use crate::helpers::{Db, THURSDAY_9AM, expect_problem, spawn_demo};
 
 const VALID: &str = "100000000001";
-
-impl DemoApp {
-    pub async fn post(&self, path: &str, body: serde_json::Value) -> reqwest::Response {
-        self.app
-            .client
-            .post(format!("{}{path}", self.app.url))
-            .json(&body)
-            .send()
-            .await
-            .expect("answered")
-    }
-
-    pub async fn post_with_cookie(
-        &self,
-        path: &str,
-        body: serde_json::Value,
-        cookie: &str,
-    ) -> reqwest::Response {
-        self.app
-            .client
-            .post(format!("{}{path}", self.app.url))
-            .header(COOKIE, cookie)
-            .json(&body)
-            .send()
-            .await
-            .expect("answered")
-    }
-
-    pub async fn get_with_cookie(&self, path: &str, cookie: &str) -> reqwest::Response {
-        self.app
-            .client
-            .get(format!("{}{path}", self.app.url))
-            .header(COOKIE, cookie)
-            .send()
-            .await
-            .expect("answered")
-    }
-
-    /// The sign-in code sent to a citizen at the current (test) time, read from the development
-    /// outbox. Codes are issued after the answer, in the background, so this waits a little.
-    pub async fn code_for(&self, national_id: &str) -> Option<String> {
-        let now = self.clock.now();
-        for _ in 0..40 {
-            let messages: serde_json::Value = self
-                .app
-                .get(&format!("/api/v1/dev/outbox?national_id={national_id}"))
-                .await
-                .json()
-                .await
-                .expect("JSON");
-            let newest = messages.as_array().and_then(|m| m.first()).cloned();
-            if let Some(message) = newest.filter(|m| m["sent_at"].as_i64() >= Some(now)) {
-                let text = message["text"].as_str()?.to_owned();
-                return text
-                    .split(|c: char| !c.is_ascii_digit())
-                    .find(|w| w.len() == 6)
-                    .map(str::to_owned);
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
-        }
-        None
-    }
-
-    /// Signs in and returns the `Cookie` header value.
-    pub async fn sign_in(&self, national_id: &str) -> String {
-        let sent = self
-            .post("/api/v1/auth/code", json!({ "national_id": national_id }))
-            .await;
-        assert_eq!(sent.status(), 202);
-        let code = self
-            .code_for(national_id)
-            .await
-            .expect("a code in the outbox");
-        let verified = self
-            .post(
-                "/api/v1/auth/verify",
-                json!({ "national_id": national_id, "code": code }),
-            )
-            .await;
-        assert_eq!(
-            verified.status(),
-            200,
-            "{}",
-            verified.text().await.unwrap_or_default()
-        );
-        cookie_of(&verified)
-    }
-}
-
-/// The `name=value` of the session cookie a response sets.
-pub fn cookie_of(response: &reqwest::Response) -> String {
-    let set = response.headers()[SET_COOKIE]
-        .to_str()
-        .expect("ASCII")
-        .to_owned();
-    set.split(';').next().expect("name=value").to_owned()
-}
 
 async fn a_citizen_signs_in_with_the_code_from_the_sms(db: Db) {
     let Some(demo) = spawn_demo(db, THURSDAY_9AM).await else {

@@ -1,14 +1,11 @@
 //! The kiosk over HTTP: enrolment, check-in with its window and refusals, queue tickets, and
 //! what a request without the kiosk's credential gets (nothing).
 
-use rega_api::ids::NationalId;
-use rega_api::service::ServiceKind;
-use rega_server::store::{AppointmentStatus, BookRequest};
+use rega_server::store::AppointmentStatus;
 use serde_json::{Value, json};
 
-use crate::helpers::{Db, DemoApp, THURSDAY_9AM, expect_problem, spawn_demo};
-
-const SOON: &str = "100000000001";
+use crate::helpers::kiosk::SOON;
+use crate::helpers::{Db, THURSDAY_9AM, expect_problem, spawn_demo};
 
 /// A well-formed reference (its check character right) that no appointment has.
 fn unknown_reference() -> String {
@@ -17,84 +14,6 @@ fn unknown_reference() -> String {
         .map(|&c| format!("RG-2345-678{}", char::from(c)))
         .find(|r| rega_api::ids::Reference::parse(r).is_ok())
         .expect("one check character fits")
-}
-
-impl DemoApp {
-    async fn enrol_kiosk(&self, directorate: &str) -> (i64, String) {
-        rega_server::routes::kiosk::enrol(
-            self.state.store.as_ref(),
-            directorate,
-            "test kiosk",
-            THURSDAY_9AM,
-        )
-        .await
-        .expect("enrolled")
-    }
-
-    async fn check_in(&self, credential: Option<&str>, reference: &str) -> reqwest::Response {
-        let mut request = self
-            .app
-            .client
-            .post(format!("{}/api/v1/kiosk/check-in", self.app.url))
-            .json(&json!({ "reference": reference }));
-        if let Some(c) = credential {
-            request = request.header("authorization", format!("Kiosk {c}"));
-        }
-        request.send().await.expect("answered")
-    }
-
-    async fn citizen_id(&self, national_id: &str) -> i64 {
-        self.state
-            .store
-            .citizen_by_national_id(&NationalId::parse(national_id).expect("an ID"))
-            .await
-            .expect("store")
-            .expect("a citizen")
-            .id
-    }
-
-    /// The demo citizen's appointment 30-45 minutes ahead at Erbil: (reference, start).
-    async fn soon_appointment(&self) -> (String, i64) {
-        let id = self.citizen_id(SOON).await;
-        let a = self
-            .state
-            .store
-            .appointments_of(id)
-            .await
-            .expect("store")
-            .into_iter()
-            .find(|a| a.status == AppointmentStatus::Booked)
-            .expect("the demo appointment");
-        (a.reference.to_string(), a.starts_at)
-    }
-
-    /// Books a medical check at Erbil at `starts_at` for a practice citizen: its reference.
-    async fn medical_check(&self, national_id: &str, starts_at: i64) -> String {
-        let store = &self.state.store;
-        store
-            .ensure_slots("erbil", ServiceKind::MedicalCheck, &[starts_at])
-            .await
-            .expect("slot");
-        let slot = store
-            .slots_between("erbil", ServiceKind::MedicalCheck, starts_at, starts_at + 1)
-            .await
-            .expect("store")
-            .remove(0);
-        let booked = store
-            .book(&BookRequest {
-                citizen_id: self.citizen_id(national_id).await,
-                slot_id: slot.id,
-                service: ServiceKind::MedicalCheck,
-                now: THURSDAY_9AM,
-                limit: rega_server::domain::limits::ChangeLimit {
-                    max: u32::MAX,
-                    since: THURSDAY_9AM,
-                },
-            })
-            .await
-            .expect("booked");
-        booked.reference.to_string()
-    }
 }
 
 async fn the_kiosk_checks_in_and_issues_tickets(db: Db) {

@@ -4,13 +4,13 @@
 #[macro_use]
 mod helpers;
 
+mod appointment_changes;
 mod appointments;
 mod auth;
 mod availability;
 mod cli;
 mod contention;
 mod credential_tools;
-mod desk;
 mod health;
 mod kiosk;
 mod licence;
@@ -18,5 +18,6 @@ mod openapi;
 mod reminders;
 mod security;
 mod sms;
+mod staff;
 mod static_files;
 mod store;

@@ -122,7 +122,7 @@ pub fn SignIn() -> impl IntoView {
                 {
                     Ok(_) => {
                         // What the device kept for an earlier session is not this citizen's.
-                        crate::pages::licence::forget_saved_token();
+                        crate::storage::forget_licence();
                         session.set(true);
                         navigate(&target, Default::default())
                     }

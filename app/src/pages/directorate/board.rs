@@ -9,8 +9,8 @@ use rega_api::staff::Board as BoardAnswer;
 
 use crate::api;
 use crate::components::page_heading::PageHeading;
+use crate::i18n::names::localized;
 use crate::i18n::{directorate, fill, use_i18n};
-use crate::pages::book::localized;
 
 /// How often the board asks (milliseconds): a new call shows within two seconds.
 pub const POLL_MS: u64 = 1000;

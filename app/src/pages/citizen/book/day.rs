@@ -6,12 +6,13 @@ use leptos_router::components::A;
 use rega_api::availability::{ClosedReason, DayAvailability, DaysResponse};
 use rega_api::time::Date;
 
-use super::{Step, ask_missing_first, localized, use_answers};
 use crate::api;
 use crate::components::back_link::BackLink;
 use crate::components::page_heading::PageHeading;
 use crate::i18n::format::{date_with_weekday, digits, month_name, weekday_headers};
+use crate::i18n::names::localized;
 use crate::i18n::{fill, use_i18n};
+use crate::journey::{Step, ask_missing_first, use_answers};
 
 /// What a day of the window offers.
 #[derive(Debug, Clone, PartialEq, Eq)]

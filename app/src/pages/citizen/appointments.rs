@@ -6,12 +6,12 @@ use leptos_router::components::A;
 use rega_api::appointments::{AppointmentList, AppointmentState, AppointmentView};
 
 use crate::api;
+use crate::components::cut_off_notice::CutOffNotice;
 use crate::components::page_heading::PageHeading;
+use crate::i18n::format::hour_minute;
 use crate::i18n::format::{date_with_weekday, time};
+use crate::i18n::names::{localized, service_name, status_name};
 use crate::i18n::{fill, use_i18n};
-use crate::pages::appointment::{CutOffNotice, status_name};
-use crate::pages::book::time::hour_minute;
-use crate::pages::book::{localized, service_name};
 
 /// The tag's colour class for a status.
 fn tag_class(status: AppointmentState) -> &'static str {

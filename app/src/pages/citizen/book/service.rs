@@ -7,12 +7,13 @@ use leptos_router::hooks::use_navigate;
 use rega_api::ErrorCode;
 use rega_api::appointments::EligibilityList;
 
-use super::{Step, service_name, use_answers};
 use crate::api;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::page_heading::PageHeading;
 use crate::components::radios::{Choice, Radios};
+use crate::i18n::names::service_name;
 use crate::i18n::{error_message, use_i18n};
+use crate::journey::{Step, use_answers};
 use rega_api::service::ServiceKind;
 
 /// The service question.

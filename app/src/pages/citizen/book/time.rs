@@ -4,19 +4,14 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use rega_api::ErrorCode;
 
-use super::{Step, ask_missing_first, use_answers};
 use crate::components::back_link::BackLink;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::page_heading::PageHeading;
 use crate::components::radios::{Choice, Radios};
+use crate::i18n::format::hour_minute;
 use crate::i18n::format::{date_with_weekday, digits, time};
 use crate::i18n::{error_message, fill, use_i18n};
-
-/// "09:15" as hour and minute.
-pub fn hour_minute(hh_mm: &str) -> (u8, u8) {
-    let mut parts = hh_mm.split(':').map(|p| p.parse::<u8>().unwrap_or(0));
-    (parts.next().unwrap_or(0), parts.next().unwrap_or(0))
-}
+use crate::journey::{Step, ask_missing_first, use_answers, use_slots};
 
 /// Why the citizen was sent back here from "check your answers", if they were.
 pub fn sent_back_because(code: Option<String>) -> Option<ErrorCode> {
@@ -34,7 +29,7 @@ pub fn TimePage() -> impl IntoView {
     let answers = use_answers();
     let query = use_query_map();
     let navigate = use_navigate();
-    let slots = super::use_slots(answers);
+    let slots = use_slots(answers);
     let selected = RwSignal::new(answers.get_untracked().slot.map(|s| s.to_string()));
     let (unchosen, set_unchosen) = signal(false);
     let sent_back = Memo::new(move |_| sent_back_because(query.get().get("problem")));

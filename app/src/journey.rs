@@ -1,19 +1,13 @@
-//! The booking journey (SPEC §3.2): one question per page — service, directorate, day, time,
-//! check your answers — then the confirmation. The answers so far live in the address, so
-//! browser back and forward, a reload and a shared link all keep them.
-
-pub mod check;
-pub mod day;
-pub mod directorate;
-pub mod service;
-pub mod time;
+//! The booking journey's answers (SPEC §3.2), kept in the page address: the service, the
+//! directorate, the day and the slot chosen so far, and the appointment being moved. The
+//! question pages (`pages::citizen::book`) read and write them; My appointments builds its
+//! "book again" and "move" links from them.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
+use rega_api::paths;
 use rega_api::service::ServiceKind;
 use rega_api::time::Date;
-
-use crate::i18n::Messages;
 
 /// The answers given so far, read from and written to the page address.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -48,11 +42,11 @@ pub enum Step {
 impl Step {
     fn path(self) -> &'static str {
         match self {
-            Step::Service => "/book",
-            Step::Directorate => "/book/directorate",
-            Step::Day => "/book/day",
-            Step::Time => "/book/time",
-            Step::Check => "/book/check",
+            Step::Service => paths::BOOK,
+            Step::Directorate => paths::BOOK_DIRECTORATE,
+            Step::Day => paths::BOOK_DAY,
+            Step::Time => paths::BOOK_TIME,
+            Step::Check => paths::BOOK_CHECK,
         }
     }
 }
@@ -164,39 +158,6 @@ pub fn use_slots(
             a.date?
         ))
     })
-}
-
-/// The localized name of a service.
-pub fn service_name(m: &'static Messages, service: ServiceKind) -> &'static str {
-    match service {
-        ServiceKind::NewLicence => m.service_new_licence(),
-        ServiceKind::Renewal => m.service_renewal(),
-        ServiceKind::Replacement => m.service_replacement(),
-        ServiceKind::TheoryTest => m.service_theory_test(),
-        ServiceKind::PracticalTest => m.service_practical_test(),
-        ServiceKind::MedicalCheck => m.service_medical_check(),
-    }
-}
-
-/// What to bring for a service.
-pub fn what_to_bring(m: &'static Messages, service: ServiceKind) -> &'static str {
-    match service {
-        ServiceKind::NewLicence => m.bring_new_licence(),
-        ServiceKind::Renewal => m.bring_renewal(),
-        ServiceKind::Replacement => m.bring_replacement(),
-        ServiceKind::TheoryTest => m.bring_theory_test(),
-        ServiceKind::PracticalTest => m.bring_practical_test(),
-        ServiceKind::MedicalCheck => m.bring_medical_check(),
-    }
-}
-
-/// The text of a localized name in the interface language.
-pub fn localized(text: &rega_api::reference::LocalizedText, locale: rega_api::Locale) -> String {
-    match locale {
-        rega_api::Locale::Ckb => text.ckb.clone(),
-        rega_api::Locale::Ar => text.ar.clone(),
-        rega_api::Locale::En => text.en.clone(),
-    }
 }
 
 /// A question page that lacks an earlier answer sends the citizen to that question.

@@ -4,14 +4,15 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use rega_api::reference::{DirectorateInfo, OpeningHours};
 
-use super::{Step, ask_missing_first, localized, use_answers};
 use crate::api;
 use crate::components::back_link::BackLink;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::page_heading::PageHeading;
 use crate::components::radios::{Choice, Radios};
 use crate::i18n::format::{time, weekday_name};
+use crate::i18n::names::localized;
 use crate::i18n::{I18n, fill, use_i18n};
+use crate::journey::{Step, ask_missing_first, use_answers};
 use rega_api::time::Date;
 
 /// A Saturday (2026-11-28), in days since 1970-01-01.
@@ -28,7 +29,7 @@ pub fn opening_hours(i18n: I18n, hours: &OpeningHours) -> String {
         )
     };
     let clock = |hh_mm: &str| {
-        let (hour, minute) = super::time::hour_minute(hh_mm);
+        let (hour, minute) = crate::i18n::format::hour_minute(hh_mm);
         time(locale, hour, minute)
     };
     let (Some(first), Some(last)) = (hours.weekdays.first(), hours.weekdays.last()) else {

@@ -34,8 +34,7 @@ fn status_text(m: &'static Messages, status: LicenceStatus) -> &'static str {
 }
 
 /// Where the device keeps the card and the last token, so the licence shows without a network.
-const SAVED_CARD: &str = "rega.licence.card";
-const SAVED_TOKEN: &str = "rega.licence.token";
+use crate::storage::{SAVED_CARD, SAVED_TOKEN};
 
 fn keep<T: serde::Serialize>(key: &str, value: &T) {
     if let Ok(text) = api::encode(value) {
@@ -45,12 +44,6 @@ fn keep<T: serde::Serialize>(key: &str, value: &T) {
 
 fn kept<T: serde::de::DeserializeOwned>(key: &str) -> Option<T> {
     api::parse(&crate::storage::read(key)?)
-}
-
-/// Deletes the card and token kept on this device (at sign-in and sign-out).
-pub fn forget_saved_token() {
-    crate::storage::write(SAVED_CARD, None);
-    crate::storage::write(SAVED_TOKEN, None);
 }
 
 /// The licence page.

@@ -11,14 +11,15 @@ use rega_api::ErrorCode;
 use rega_api::appointments::{AppointmentView, CreateAppointment, RescheduleAppointment};
 use rega_api::reference::DirectorateInfo;
 
-use super::time::hour_minute;
-use super::{Answers, Step, ask_missing_first, localized, service_name, use_answers};
 use crate::api::{self, ApiError};
 use crate::components::back_link::BackLink;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::page_heading::PageHeading;
+use crate::i18n::format::hour_minute;
 use crate::i18n::format::{date_with_weekday, time};
+use crate::i18n::names::{localized, service_name};
 use crate::i18n::use_i18n;
+use crate::journey::{Answers, Step, ask_missing_first, use_answers, use_slots};
 
 const KEY_PREFIX: &str = "rega.booking-key:";
 
@@ -81,7 +82,7 @@ pub fn CheckPage() -> impl IntoView {
     let answers = use_answers();
     let navigate = use_navigate();
     let directorates = api::use_get::<Vec<DirectorateInfo>>(|| Some("/directorates".to_owned()));
-    let slots = super::use_slots(answers);
+    let slots = use_slots(answers);
     let (busy, set_busy) = signal(false);
     let (failure, set_failure) = signal(None::<ApiError>);
 

@@ -13,12 +13,15 @@ use rega_api::kiosk::{CheckIn, KioskInfo, QueueTicket};
 use crate::api::{self, ApiError};
 use crate::components::page_heading::PageHeading;
 use crate::i18n::format::digits;
+use crate::i18n::names::area_name;
 use crate::i18n::{DirectorateMessages, directorate, directorate_error, fill, use_i18n};
 
 /// Where the kiosk keeps its credential.
 const CREDENTIAL: &str = "rega.kiosk.credential";
+
 /// Without a touch for this long, the kiosk asks whether anyone is there …
 pub const WARN_AFTER_MS: f64 = 45_000.0;
+
 /// … and at this point clears the screen.
 pub const RESET_AFTER_MS: f64 = 60_000.0;
 
@@ -44,16 +47,6 @@ impl Problem {
             Problem::Network => m.kiosk_network,
             Problem::Refused(code) => directorate_error(m, code).unwrap_or(m.kiosk_network),
         }
-    }
-}
-
-/// The name of a counter area (the letter of its tickets).
-pub fn area_name(m: &'static DirectorateMessages, area: &str) -> &'static str {
-    match area {
-        "T" => m.kiosk_area_t,
-        "P" => m.kiosk_area_p,
-        "M" => m.kiosk_area_m,
-        _ => m.kiosk_area_a,
     }
 }
 

@@ -1,4 +1,9 @@
-//! Spawning the app for a test, with a fresh SQLite file or a fresh PostgreSQL database.
+//! Spawning the app for a test, with a fresh SQLite file or a fresh PostgreSQL database, and the
+//! requests tests make: as a citizen (`citizen`), at the desk (`staff`), at a kiosk (`kiosk`).
+
+pub mod citizen;
+pub mod kiosk;
+pub mod staff;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};

@@ -11,31 +11,19 @@ use rega_api::appointments::{AppointmentState, AppointmentView};
 
 use crate::api::{self, ApiError};
 use crate::components::back_link::BackLink;
+use crate::components::cut_off_notice::CutOffNotice;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::page_heading::PageHeading;
 use crate::components::qr_code::QrImage;
+use crate::i18n::format::hour_minute;
 use crate::i18n::format::{date_with_weekday, time};
-use crate::i18n::{Messages, fill, use_i18n};
-use crate::pages::book::time::hour_minute;
-use crate::pages::book::{Answers, Step, localized, service_name, what_to_bring};
+use crate::i18n::names::{localized, service_name, status_name, what_to_bring};
+use crate::i18n::use_i18n;
+use crate::journey::{Answers, Step};
 
 /// The cancel request has no fields: the address says which appointment.
 #[derive(serde::Serialize)]
 struct NoBody {}
-
-/// The localized name of an appointment's status.
-pub fn status_name(m: &'static Messages, a: &AppointmentView) -> &'static str {
-    if a.closed {
-        return m.appointment_status_closed();
-    }
-    match a.status {
-        AppointmentState::Booked => m.appointment_status_booked(),
-        AppointmentState::CheckedIn => m.appointment_status_checked_in(),
-        AppointmentState::Attended => m.appointment_status_attended(),
-        AppointmentState::NoShow => m.appointment_status_no_show(),
-        AppointmentState::Cancelled => m.appointment_status_cancelled(),
-    }
-}
 
 /// The address of the day question for moving this appointment (same service and place).
 pub fn reschedule_href(a: &AppointmentView) -> String {
@@ -46,25 +34,6 @@ pub fn reschedule_href(a: &AppointmentView) -> String {
         ..Answers::default()
     }
     .href(Step::Day)
-}
-
-/// Why an appointment that is still booked cannot be changed online, and whom to call.
-#[component]
-pub fn CutOffNotice(
-    /// The appointment.
-    appointment: AppointmentView,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <p class="rg-notice" role="note">
-            {move || {
-                let m = i18n.t();
-                let place = localized(&appointment.place.name, i18n.locale());
-                let text = fill(m.appointment_past_cutoff(), &[("directorate", &place)]);
-                view! { {text}" " <bdi dir="ltr"><a class="rg-link" href=format!("tel:{}", appointment.place.phone)>{appointment.place.phone.clone()}</a></bdi> }
-            }}
-        </p>
-    }
 }
 
 /// One appointment, and the confirmation after booking or changing it.

@@ -1,0 +1,50 @@
+//! The addresses of the app's pages, in one place: the app routes by them, the server serves the
+//! right app (citizen or directorate) and allows the camera by them, `cargo xtask build` writes
+//! the main pages' HTML shells by them, and the tests visit them (the browser tests' page list is
+//! checked against them).
+
+/// The start page.
+pub const HOME: &str = "/";
+/// Sign-in with an SMS code.
+pub const SIGN_IN: &str = "/sign-in";
+/// The booking journey's first question: which service.
+pub const BOOK: &str = "/book";
+/// Which directorate.
+pub const BOOK_DIRECTORATE: &str = "/book/directorate";
+/// Which day.
+pub const BOOK_DAY: &str = "/book/day";
+/// Which time.
+pub const BOOK_TIME: &str = "/book/time";
+/// Check the answers.
+pub const BOOK_CHECK: &str = "/book/check";
+/// My appointments (one is `/appointments/{reference}`, its cancellation `…/cancel`).
+pub const APPOINTMENTS: &str = "/appointments";
+/// My licence.
+pub const LICENCE: &str = "/licence";
+/// The directorate's check-in kiosk.
+pub const KIOSK: &str = "/kiosk";
+/// The officers' licence verifier.
+pub const VERIFY: &str = "/verify";
+/// The staff desk.
+pub const DESK: &str = "/desk";
+/// The waiting hall's board.
+pub const BOARD: &str = "/board";
+
+/// The citizen app's pages with a fixed address, in the order the site lists them.
+pub const CITIZEN_PAGES: [&str; 9] = [
+    HOME,
+    SIGN_IN,
+    BOOK,
+    BOOK_DIRECTORATE,
+    BOOK_DAY,
+    BOOK_TIME,
+    BOOK_CHECK,
+    APPOINTMENTS,
+    LICENCE,
+];
+
+/// The directorate app's pages (a second wasm, served from `directorate.html`).
+pub const DIRECTORATE_PAGES: [&str; 4] = [KIOSK, VERIFY, DESK, BOARD];
+
+/// The pages that scan a QR code with the camera; every other page is denied it.
+pub const SCANNING_PAGES: [&str; 2] = [KIOSK, VERIFY];

@@ -1,0 +1,64 @@
+//! The names the screens give things, in the interface language: services, what to bring,
+//! directorates and other localized texts, an appointment's status, counter areas.
+
+use rega_api::appointments::{AppointmentState, AppointmentView};
+use rega_api::service::ServiceKind;
+
+use super::{DirectorateMessages, Messages};
+
+/// The localized name of a service.
+pub fn service_name(m: &'static Messages, service: ServiceKind) -> &'static str {
+    match service {
+        ServiceKind::NewLicence => m.service_new_licence(),
+        ServiceKind::Renewal => m.service_renewal(),
+        ServiceKind::Replacement => m.service_replacement(),
+        ServiceKind::TheoryTest => m.service_theory_test(),
+        ServiceKind::PracticalTest => m.service_practical_test(),
+        ServiceKind::MedicalCheck => m.service_medical_check(),
+    }
+}
+
+/// What to bring for a service.
+pub fn what_to_bring(m: &'static Messages, service: ServiceKind) -> &'static str {
+    match service {
+        ServiceKind::NewLicence => m.bring_new_licence(),
+        ServiceKind::Renewal => m.bring_renewal(),
+        ServiceKind::Replacement => m.bring_replacement(),
+        ServiceKind::TheoryTest => m.bring_theory_test(),
+        ServiceKind::PracticalTest => m.bring_practical_test(),
+        ServiceKind::MedicalCheck => m.bring_medical_check(),
+    }
+}
+
+/// The text of a localized name in the interface language.
+pub fn localized(text: &rega_api::reference::LocalizedText, locale: rega_api::Locale) -> String {
+    match locale {
+        rega_api::Locale::Ckb => text.ckb.clone(),
+        rega_api::Locale::Ar => text.ar.clone(),
+        rega_api::Locale::En => text.en.clone(),
+    }
+}
+
+/// The localized name of an appointment's status.
+pub fn status_name(m: &'static Messages, a: &AppointmentView) -> &'static str {
+    if a.closed {
+        return m.appointment_status_closed();
+    }
+    match a.status {
+        AppointmentState::Booked => m.appointment_status_booked(),
+        AppointmentState::CheckedIn => m.appointment_status_checked_in(),
+        AppointmentState::Attended => m.appointment_status_attended(),
+        AppointmentState::NoShow => m.appointment_status_no_show(),
+        AppointmentState::Cancelled => m.appointment_status_cancelled(),
+    }
+}
+
+/// The name of a counter area (the letter of its tickets).
+pub fn area_name(m: &'static DirectorateMessages, area: &str) -> &'static str {
+    match area {
+        "T" => m.kiosk_area_t,
+        "P" => m.kiosk_area_p,
+        "M" => m.kiosk_area_m,
+        _ => m.kiosk_area_a,
+    }
+}

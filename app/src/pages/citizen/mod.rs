@@ -1,0 +1,9 @@
+//! The citizen's pages: home, sign-in, the booking journey, My appointments and an appointment,
+//! and My licence.
+
+pub mod appointment;
+pub mod appointments;
+pub mod book;
+pub mod home;
+pub mod licence;
+pub mod sign_in;

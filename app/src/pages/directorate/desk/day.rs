@@ -1,0 +1,221 @@
+//! The signed-in desk's day: who is signed in, calling the next ticket of a counter area, and
+//! the day's appointments in time order with their status, ticket and attendance buttons.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use rega_api::ErrorCode;
+use rega_api::service::ServiceKind;
+use rega_api::staff::{CallNext, CallNextResult, DayList, StaffInfo};
+
+use super::StaffSession;
+use super::closures::Closures;
+use super::form::{Field, failure};
+use super::kiosks::Kiosks;
+use super::planning::Planning;
+use crate::api::{self, ApiError};
+use crate::i18n::format::localize_digits;
+use crate::i18n::names::{area_name, localized, service_name};
+use crate::i18n::{DirectorateMessages, directorate, fill, use_i18n};
+
+/// Where the desk remembers its counter's name between sign-ins.
+const COUNTER: &str = "rega.desk.counter";
+
+fn status_text(d: &'static DirectorateMessages, status: &str) -> &'static str {
+    match status {
+        "checked_in" => d.desk_status_checked_in,
+        "attended" => d.desk_status_attended,
+        "no_show" => d.desk_status_no_show,
+        "cancelled" => d.desk_status_cancelled,
+        _ => d.desk_status_booked,
+    }
+}
+
+/// The signed-in desk: call next, and the day's list with attendance.
+#[component]
+pub(super) fn Day(info: StaffInfo, session: RwSignal<StaffSession>) -> impl IntoView {
+    let i18n = use_i18n();
+    let d = move || directorate(i18n.locale());
+    let (list, set_list) = signal(None::<Result<DayList, ApiError>>);
+    let (version, set_version) = signal(0_u32);
+    let (notice, set_notice) = signal(None::<Result<CallNextResult, ApiError>>);
+    let (area, set_area) = signal("A".to_owned());
+    let kept_counter = crate::storage::read(COUNTER).unwrap_or_default();
+    let (counter, set_counter) = signal(kept_counter);
+    // The list, again after each action and every 15 seconds (other counters call too).
+    Effect::new(move |_| {
+        version.track();
+        spawn_local(async move {
+            let answer = api::get::<DayList>("/staff/day").await;
+            if matches!(
+                answer,
+                Err(ApiError::Http {
+                    code: Some(ErrorCode::StaffUnauthenticated),
+                    ..
+                })
+            ) {
+                let _ = session.try_set(StaffSession::SignedOut);
+                return;
+            }
+            let _ = set_list.try_set(Some(answer));
+        });
+    });
+    if let Ok(handle) = set_interval_with_handle(
+        move || set_version.update(|v| *v += 1),
+        std::time::Duration::from_secs(15),
+    ) {
+        on_cleanup(move || handle.clear());
+    }
+    let call = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = CallNext {
+            area: area.get_untracked(),
+            counter: counter.get_untracked().trim().to_owned(),
+        };
+        crate::storage::write(COUNTER, Some(&body.counter));
+        spawn_local(async move {
+            let key = api::new_key();
+            let answer = api::post_once::<_, CallNextResult>("/staff/call-next", &body, &key).await;
+            set_notice.set(Some(answer));
+            set_version.update(|v| *v += 1);
+        });
+    };
+    let record = move |reference: String, attended: bool| {
+        let path = format!(
+            "/staff/appointments/{reference}/{}",
+            if attended { "attended" } else { "no-show" }
+        );
+        spawn_local(async move {
+            if let Err(e) = api::post_empty_once(&path, &api::new_key()).await {
+                set_notice.set(Some(Err(e)));
+            }
+            set_version.update(|v| *v += 1);
+        });
+    };
+    let sign_out = move |_| {
+        spawn_local(async move {
+            let _ = api::post_empty("/staff/sign-out").await;
+            session.set(StaffSession::SignedOut);
+        });
+    };
+    let supervisor = info.role == "supervisor";
+    let role = info.role.clone();
+    // The directorate's name in the desk's language (its id until the list arrives).
+    let (places, set_places) = signal(Vec::<rega_api::reference::DirectorateInfo>::new());
+    spawn_local(async move {
+        if let Ok(all) =
+            api::get::<Vec<rega_api::reference::DirectorateInfo>>("/directorates").await
+        {
+            let _ = set_places.try_set(all);
+        }
+    });
+    let who = move || {
+        let d = d();
+        let place = places.with(|all| {
+            all.iter().find(|p| p.id == info.directorate).map_or_else(
+                || info.directorate.clone(),
+                |p| localized(&p.name, i18n.locale()),
+            )
+        });
+        let role = if role == "supervisor" {
+            d.desk_role_supervisor
+        } else {
+            d.desk_role_desk
+        };
+        fill(
+            d.desk_signed_in_as,
+            &[
+                ("username", &info.username),
+                ("role", role),
+                ("directorate", &place),
+            ],
+        )
+    };
+    let area_choice = move |letter: &'static str| {
+        let id = format!("desk-area-{}", letter.to_lowercase());
+        view! {
+            <div class="rg-radios__item">
+                <input class="rg-radios__input" type="radio" name="desk-area" id=id.clone() value=letter
+                    prop:checked=move || area.get() == letter on:change=move |_| set_area.set(letter.to_owned())/>
+                <label class="rg-radios__label" for=id>{move || format!("{letter} – {}", area_name(d(), letter))}</label>
+            </div>
+        }
+    };
+    view! {
+        <p class="rg-body">{who}" "
+            <button type="button" class="rg-link-button" on:click=sign_out>{move || d().desk_sign_out}</button>
+        </p>
+        <h2 class="rg-heading-m">{move || d().desk_call_title}</h2>
+        <form class="rg-form" on:submit=call novalidate=true>
+            <fieldset class="rg-fieldset">
+                <legend class="rg-label">{move || d().desk_area}</legend>
+                {area_choice("A")}{area_choice("T")}{area_choice("P")}{area_choice("M")}
+            </fieldset>
+            <Field id="desk-counter" label=|d| d.desk_counter hint=|d| d.desk_counter_hint value=counter set_value=set_counter
+                class="rg-input--code"/>
+            <button class="rg-button" type="submit">{move || d().desk_call_next}</button>
+        </form>
+        <div role="status" class="rg-desk__notice">
+            {move || notice.get().map(|n| match n {
+                Ok(CallNextResult { called: Some(c) }) => view! {
+                    <p class="rg-panel rg-panel--plain">{fill(d().desk_calling, &[
+                        ("ticket", &c.ticket), ("counter", &c.counter), ("reference", &c.reference.unwrap_or_default()),
+                    ])}</p>
+                }.into_any(),
+                Ok(CallNextResult { called: None }) => view! { <p class="rg-body">{d().desk_none_waiting}</p> }.into_any(),
+                Err(e) => view! { <p class="rg-error-message">{failure(d(), i18n.t(), &e)}</p> }.into_any(),
+            })}
+        </div>
+        <h2 class="rg-heading-m">{move || d().desk_day_title}</h2>
+        {move || match list.get() {
+            None => crate::components::status::loading(i18n),
+            Some(Err(e)) => view! { <p class="rg-error-message" role="alert">{failure(d(), i18n.t(), &e)}</p> }.into_any(),
+            Some(Ok(day)) if day.appointments.is_empty() => view! { <p class="rg-body">{d().desk_empty_day}</p> }.into_any(),
+            Some(Ok(day)) => {
+                let (d, m, locale) = (d(), i18n.t(), i18n.locale());
+                view! {
+                    <div class="rg-table-wrap">
+                    <table class="rg-table">
+                        <thead><tr>
+                            <th scope="col">{d.desk_col_time}</th>
+                            <th scope="col">{d.desk_col_reference}</th>
+                            <th scope="col">{d.desk_col_service}</th>
+                            <th scope="col">{d.desk_col_status}</th>
+                            <th scope="col">{d.desk_col_ticket}</th>
+                            <th scope="col">{d.desk_col_actions}</th>
+                        </tr></thead>
+                        <tbody>
+                            {day.appointments.into_iter().map(|a| {
+                                let active = a.status == "booked" || a.status == "checked_in";
+                                let service = ServiceKind::from_code(&a.service).map_or("", |s| service_name(m, s));
+                                let (yes, no) = (a.reference.clone(), a.reference.clone());
+                                let label = |action: &str| fill(d.desk_for_reference, &[("action", action), ("reference", &a.reference)]);
+                                let (yes_label, no_label) = (label(d.desk_attended), label(d.desk_no_show));
+                                view! {
+                                    <tr>
+                                        <td>{localize_digits(locale, &a.time)}</td>
+                                        <td><bdi dir="ltr">{a.reference.clone()}</bdi></td>
+                                        <td>{service}</td>
+                                        <td>{status_text(d, &a.status)}</td>
+                                        <td><bdi dir="ltr">{a.ticket.clone().unwrap_or_default()}</bdi>
+                                            {a.counter.clone().map(|c| view! { " · "<bdi dir="ltr">{c}</bdi> })}</td>
+                                        <td>{active.then(|| view! {
+                                            <span class="rg-button-row">
+                                                <button type="button" class="rg-button rg-button--small" aria-label=yes_label
+                                                    on:click=move |_| record(yes.clone(), true)>{d.desk_attended}</button>
+                                                <button type="button" class="rg-button rg-button--secondary rg-button--small" aria-label=no_label
+                                                    on:click=move |_| record(no.clone(), false)>{d.desk_no_show}</button>
+                                            </span>
+                                        })}</td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                    </div>
+                }.into_any()
+            }
+        }}
+        <Closures supervisor/>
+        {supervisor.then(|| view! { <Planning/><Kiosks/> })}
+    }
+}

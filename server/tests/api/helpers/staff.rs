@@ -1,0 +1,80 @@
+//! Staff requests: signing in at the desk and calling the staff API with the session cookie.
+
+#![allow(dead_code)]
+
+use serde_json::{Value, json};
+
+use super::DemoApp;
+
+/// The demo staff accounts' password.
+pub(crate) const PASSWORD: &str = rega_server::demo::DEMO_STAFF_PASSWORD;
+
+impl DemoApp {
+    pub(crate) async fn staff_sign_in(&self, username: &str, password: &str) -> reqwest::Response {
+        self.app
+            .client
+            .post(format!("{}/api/v1/staff/sign-in", self.app.url))
+            .json(&json!({ "username": username, "password": password }))
+            .send()
+            .await
+            .expect("answered")
+    }
+
+    pub(crate) async fn staff_cookie(&self, username: &str) -> String {
+        let response = self.staff_sign_in(username, PASSWORD).await;
+        assert_eq!(response.status(), 200, "{username} signs in");
+        let cookie = response.headers()["set-cookie"]
+            .to_str()
+            .expect("text")
+            .to_owned();
+        assert!(
+            cookie.starts_with("__Host-rega_staff=")
+                && cookie.contains("HttpOnly")
+                && cookie.contains("Secure")
+        );
+        cookie.split(';').next().expect("a pair").to_owned()
+    }
+
+    pub(crate) async fn staff(
+        &self,
+        method: &str,
+        path: &str,
+        cookie: Option<&str>,
+        body: Option<Value>,
+    ) -> reqwest::Response {
+        let mut request = self.app.client.request(
+            method.parse().expect("a method"),
+            format!("{}/api/v1{path}", self.app.url),
+        );
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        if method == "POST" {
+            // Each desk action a key of its own, as the desk sends.
+            static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+            let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            request = request.header("idempotency-key", format!("desk-test-key-{n:08}"));
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request.send().await.expect("answered")
+    }
+
+    /// One appointment's row in the desk's list of today.
+    pub(crate) async fn day_row(&self, cookie: &str, reference: &str) -> Value {
+        let day: Value = self
+            .staff("GET", "/staff/day", Some(cookie), None)
+            .await
+            .json()
+            .await
+            .expect("JSON");
+        day["appointments"]
+            .as_array()
+            .expect("a list")
+            .iter()
+            .find(|a| a["reference"] == reference)
+            .cloned()
+            .expect("listed")
+    }
+}

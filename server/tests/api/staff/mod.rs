@@ -1,0 +1,7 @@
+//! The staff area over HTTP, one file per room of `routes/staff/`.
+
+mod closures;
+mod kiosks;
+mod planning;
+mod queue;
+mod session;
