@@ -1,0 +1,277 @@
+//! Booking an appointment (SPEC §3.2) under an Idempotency-Key, and the services a citizen may book.
+
+use axum::body::Bytes;
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use rega_api::ErrorCode;
+use rega_api::appointments::{
+    AppointmentView, CreateAppointment, EligibilityList, ServiceEligibility,
+};
+use rega_api::service::ServiceKind;
+use rega_api::time::LocalDateTime;
+
+use super::{audit_outcome, facts, ineligible, ineligible_code, limit, problem, refusal, view_of};
+use crate::AppState;
+use crate::auth::Citizen;
+use crate::domain::calendar::booking_window;
+use crate::domain::eligibility::{self};
+use crate::domain::limits::{self, ChangeLimit, LimitError};
+use crate::http::extract::ApiJson;
+use crate::http::idempotency::{
+    key_and_hash, once, parse_json, problem_answer, read_body, seen_response, stored_response,
+};
+use crate::http::problem::ApiError;
+use crate::store::{
+    Appointment, AuditRecord, BookError, BookRequest, IdempotencyOwner, OnceOutcome, OnceWrite,
+};
+
+/// A slot of the service, inside the booking window and still to come.
+pub(super) async fn bookable_slot(
+    state: &AppState,
+    slot_id: i64,
+    service: ServiceKind,
+) -> Result<(), ApiError> {
+    let slot = state
+        .store
+        .slot(slot_id)
+        .await?
+        .ok_or_else(|| problem(ErrorCode::SlotNotFound))?;
+    if slot.service != service {
+        return Err(problem(ErrorCode::SlotNotFound));
+    }
+    let now = state.clock.now();
+    let (first, last) = booking_window(
+        &state.rules,
+        &state.holidays,
+        LocalDateTime::from_unix(now).date,
+    );
+    let date = LocalDateTime::from_unix(slot.starts_at).date;
+    if slot.starts_at <= now || date < first || date > last {
+        return Err(problem(ErrorCode::OutsideBookingWindow));
+    }
+    Ok(())
+}
+
+pub(super) fn book_request(
+    state: &AppState,
+    citizen_id: i64,
+    slot_id: i64,
+    service: ServiceKind,
+) -> BookRequest {
+    let now = state.clock.now();
+    BookRequest {
+        citizen_id,
+        slot_id,
+        service,
+        now,
+        limit: ChangeLimit::at(&state.rules, now),
+    }
+}
+
+/// The shared part of every booking write: read the body within the limit, run `work` once per
+/// Idempotency-Key, and write one audit record of the outcome.
+pub(super) async fn booking_write<F, Fut>(
+    state: &AppState,
+    citizen: &Citizen,
+    request: Request,
+    action: &str,
+    object: String,
+    work: F,
+) -> Response
+where
+    F: FnOnce(axum::http::HeaderMap, Bytes) -> Fut,
+    Fut: std::future::Future<Output = Result<(StatusCode, serde_json::Value), ApiError>>,
+{
+    let (parts, body) = request.into_parts();
+    let body = match read_body(body).await {
+        Ok(b) => b,
+        Err(e) => return e.into_response(),
+    };
+    let actor = format!("citizen:{}", citizen.id);
+    let outcome = work(parts.headers.clone(), body.clone());
+    let response = once(
+        state,
+        crate::store::IdempotencyOwner::Citizen(citizen.id),
+        &parts.method,
+        parts.uri.path(),
+        &parts.headers,
+        &body,
+        outcome,
+    )
+    .await;
+    audit_outcome(state, &actor, action, &object, response).await
+}
+
+/// Books a place. Needs a session and an `Idempotency-Key`.
+#[utoipa::path(post, path = "/appointments", tag = "appointments", request_body = CreateAppointment,
+    params(("Idempotency-Key" = String, Header, description = "8-64 visible ASCII characters, e.g. a UUID")),
+    responses((status = 201, body = AppointmentView), (status = 400, body = rega_api::Problem),
+        (status = 401, body = rega_api::Problem),
+        (status = 403, description = "no_show_blocked, not_eligible_*", body = rega_api::Problem),
+        (status = 404, description = "slot_not_found", body = rega_api::Problem),
+        (status = 409, description = "slot_full, already_booked, too_many_changes, idempotency_in_progress", body = rega_api::Problem),
+        (status = 422, description = "unknown_service, outside_booking_window, idempotency_key_reused", body = rega_api::Problem)))]
+pub(super) async fn create(
+    State(state): State<AppState>,
+    citizen: Citizen,
+    request: Request,
+) -> Response {
+    let (parts, body) = request.into_parts();
+    let actor = format!("citizen:{}", citizen.id);
+    let audited = |response: Response| {
+        audit_outcome(
+            &state,
+            &actor,
+            "booking.created",
+            "appointment:new",
+            response,
+        )
+    };
+    let body = match read_body(body).await {
+        Ok(b) => b,
+        Err(e) => return audited(e.into_response()).await,
+    };
+    let (key, request_hash) =
+        match key_and_hash(&parts.method, parts.uri.path(), &parts.headers, &body) {
+            Ok(k) => k,
+            Err(e) => return audited(e.into_response()).await,
+        };
+    let owner = IdempotencyOwner::Citizen(citizen.id);
+    // A key seen before answers from the store, without checking anything again.
+    match state
+        .store
+        .idempotency_seen(owner, &key, &request_hash)
+        .await
+    {
+        Err(e) => return audited(ApiError::from(e).into_response()).await,
+        Ok(Some(seen)) => {
+            if let Some(response) = seen_response(seen) {
+                return audited(response).await;
+            }
+        }
+        Ok(None) => {}
+    }
+    let checked = async {
+        let input: CreateAppointment = parse_json(&parts.headers, &body)?;
+        let service = ServiceKind::from_code(&input.service)
+            .ok_or_else(|| problem(ErrorCode::UnknownService))?;
+        let now = state.clock.now();
+        limits::no_show_block(
+            &state.rules,
+            &state.store.no_shows_of(citizen.id).await?,
+            now,
+        )
+        .map_err(limit)?;
+        let today = LocalDateTime::from_unix(now).date;
+        eligibility::check(
+            &state.rules,
+            &facts(&state, citizen.id).await?,
+            service,
+            today,
+        )
+        .map_err(ineligible)?;
+        bookable_slot(&state, input.slot_id, service).await?;
+        Ok::<_, ApiError>((
+            book_request(&state, citizen.id, input.slot_id, service),
+            state.directorates().await?,
+        ))
+    };
+    // A request refused before it reaches the database leaves the key unclaimed: nothing
+    // changed, and a retry is checked again.
+    let (request, directorates) = match checked.await {
+        Ok(ready) => ready,
+        Err(e) => return audited(e.into_response()).await,
+    };
+    // The key, the booking, its answer and the audit record: one transaction, one commit.
+    let (view_state, now) = (state.clone(), request.now);
+    let respond = move |outcome: Result<&Appointment, &BookError>| match outcome {
+        Ok(booked) => match view_of(&view_state, &directorates, now, booked)
+            .and_then(|v| serde_json::to_string(&v).map_err(|e| ApiError::Server(e.into())))
+        {
+            Ok(body) => (StatusCode::CREATED.as_u16(), body),
+            Err(_) => problem_answer(ErrorCode::Internal, None),
+        },
+        Err(refused) => problem_answer(refusal(refused).unwrap_or(ErrorCode::Internal), None),
+    };
+    let write = OnceWrite {
+        owner,
+        key: &key,
+        request_hash: &request_hash,
+        audit: AuditRecord {
+            at: request.now,
+            actor: actor.clone(),
+            action: "booking.created".to_owned(),
+            object: "appointment:new".to_owned(),
+            result: String::new(),
+        },
+    };
+    match state
+        .store
+        .book_once(&request, &write, Box::new(respond))
+        .await
+    {
+        Err(e) => audited(ApiError::from(e).into_response()).await,
+        Ok(OnceOutcome::Seen(seen)) => {
+            audited(seen_response(seen).unwrap_or_else(|| {
+                ApiError::client(ErrorCode::IdempotencyInProgress).into_response()
+            }))
+            .await
+        }
+        Ok(OnceOutcome::Answered { status, body }) => {
+            tracing::info!(target: "audit", actor, action = "booking.created", object = "appointment:new", result = crate::store::audit_result(status), "audit");
+            if status == StatusCode::CREATED.as_u16() {
+                state.caches.availability.clear();
+            }
+            stored_response(status, body)
+        }
+    }
+}
+
+/// Which services the signed-in citizen may book now, each refusal with its reason — the same
+/// checks, in the same order, as booking itself.
+#[utoipa::path(get, path = "/eligibility", tag = "appointments",
+    responses((status = 200, body = EligibilityList), (status = 401, body = rega_api::Problem)))]
+pub(super) async fn eligibility_list(
+    State(state): State<AppState>,
+    citizen: Citizen,
+) -> Result<ApiJson<EligibilityList>, ApiError> {
+    let now = state.clock.now();
+    let blocked_until = match limits::no_show_block(
+        &state.rules,
+        &state.store.no_shows_of(citizen.id).await?,
+        now,
+    ) {
+        Err(LimitError::NoShowBlocked { until }) => Some(until),
+        _ => None,
+    };
+    let facts = facts(&state, citizen.id).await?;
+    let active: Vec<ServiceKind> = state
+        .store
+        .appointments_of(citizen.id)
+        .await?
+        .into_iter()
+        .filter(|a| a.status.is_active())
+        .map(|a| a.service)
+        .collect();
+    let today = LocalDateTime::from_unix(now).date;
+    let services = ServiceKind::ALL
+        .into_iter()
+        .map(|service| {
+            let reason = if blocked_until.is_some() {
+                Some(ErrorCode::NoShowBlocked)
+            } else if let Err(why) = eligibility::check(&state.rules, &facts, service, today) {
+                Some(ineligible_code(why))
+            } else if active.contains(&service) {
+                Some(ErrorCode::AlreadyBooked)
+            } else {
+                None
+            };
+            ServiceEligibility { service, reason }
+        })
+        .collect();
+    Ok(ApiJson(EligibilityList {
+        services,
+        blocked_until: blocked_until.map(|u| LocalDateTime::from_unix(u).to_rfc3339()),
+    }))
+}

@@ -1,0 +1,113 @@
+//! Moving and cancelling an appointment, until the cut-off.
+
+use axum::body::Bytes;
+use axum::extract::{Path, Request, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use rega_api::ErrorCode;
+use rega_api::appointments::{AppointmentView, RescheduleAppointment};
+
+use super::book::{book_request, bookable_slot, booking_write};
+use super::{book_error, find, limit, problem, view};
+use crate::AppState;
+use crate::auth::Citizen;
+use crate::domain::limits;
+use crate::http::idempotency::parse_json;
+use crate::http::problem::ApiError;
+use crate::store::{Appointment, AppointmentStatus};
+
+/// The citizen's appointment, if it may still be changed online: booked, and before the cut-off.
+pub(super) async fn changeable(
+    state: &AppState,
+    citizen_id: i64,
+    reference: &str,
+) -> Result<Appointment, ApiError> {
+    let current = find(state, citizen_id, reference).await?;
+    if current.status != AppointmentStatus::Booked {
+        return Err(problem(ErrorCode::NotChangeable));
+    }
+    limits::before_cutoff(&state.rules, current.starts_at, state.clock.now()).map_err(limit)?;
+    Ok(current)
+}
+
+/// Moves a booked appointment to another slot of the same service, until the cut-off.
+#[utoipa::path(post, path = "/appointments/{reference}/reschedule", tag = "appointments", request_body = RescheduleAppointment,
+    params(("reference" = String, Path, description = "RG-XXXX-XXXX"),
+        ("Idempotency-Key" = String, Header, description = "8-64 visible ASCII characters")),
+    responses((status = 200, body = AppointmentView), (status = 400, body = rega_api::Problem),
+        (status = 401, body = rega_api::Problem), (status = 404, body = rega_api::Problem),
+        (status = 409, description = "slot_full, past_cutoff, not_changeable, too_many_changes", body = rega_api::Problem),
+        (status = 422, description = "invalid_reference, outside_booking_window", body = rega_api::Problem)))]
+pub(super) async fn reschedule(
+    State(state): State<AppState>,
+    citizen: Citizen,
+    Path(reference): Path<String>,
+    request: Request,
+) -> Response {
+    let (state, citizen) = (&state, &citizen);
+    let reference = &reference;
+    let work = |headers: axum::http::HeaderMap, body: Bytes| async move {
+        let input: RescheduleAppointment = parse_json(&headers, &body)?;
+        let current = changeable(state, citizen.id, reference).await?;
+        bookable_slot(state, input.slot_id, current.service).await?;
+        let moved = state
+            .store
+            .reschedule(
+                citizen.id,
+                &current.reference,
+                input.slot_id,
+                &book_request(state, citizen.id, input.slot_id, current.service),
+            )
+            .await
+            .map_err(book_error)?;
+        state.caches.availability.clear();
+        Ok((StatusCode::OK, view(state, &moved).await?))
+    };
+    booking_write(
+        state,
+        citizen,
+        request,
+        "booking.rescheduled",
+        format!("appointment:{reference}"),
+        work,
+    )
+    .await
+}
+
+/// Cancels a booked appointment until the cut-off, releasing its place.
+#[utoipa::path(post, path = "/appointments/{reference}/cancel", tag = "appointments",
+    params(("reference" = String, Path, description = "RG-XXXX-XXXX"),
+        ("Idempotency-Key" = String, Header, description = "8-64 visible ASCII characters")),
+    responses((status = 200, body = AppointmentView), (status = 400, body = rega_api::Problem),
+        (status = 401, body = rega_api::Problem), (status = 404, body = rega_api::Problem),
+        (status = 409, description = "past_cutoff, not_changeable", body = rega_api::Problem),
+        (status = 422, description = "invalid_reference", body = rega_api::Problem)))]
+pub(super) async fn cancel(
+    State(state): State<AppState>,
+    citizen: Citizen,
+    Path(reference): Path<String>,
+    request: Request,
+) -> Response {
+    let (state, citizen) = (&state, &citizen);
+    let reference = &reference;
+    let work = |_headers: axum::http::HeaderMap, _body: Bytes| async move {
+        let current = changeable(state, citizen.id, reference).await?;
+        let now = state.clock.now();
+        let cancelled = state
+            .store
+            .cancel(citizen.id, &current.reference, now)
+            .await
+            .map_err(book_error)?;
+        state.caches.availability.clear();
+        Ok((StatusCode::OK, view(state, &cancelled).await?))
+    };
+    booking_write(
+        state,
+        citizen,
+        request,
+        "booking.cancelled",
+        format!("appointment:{reference}"),
+        work,
+    )
+    .await
+}

@@ -1,0 +1,263 @@
+//! `cargo xtask bench`: measures what SPEC §8 budgets and writes docs/benchmarks.md and
+//! docs/benchmarks.json, each figure with the command that produced it. Measurements, not tests.
+
+mod api;
+mod browser;
+mod size;
+
+use api::{api_figures, serde_json_lite};
+use browser::{dl1_browser_figures, lighthouse_figures};
+use size::{verifier_wasm_size, wasm_map};
+use std::fmt::Write as _;
+use std::process::Command;
+
+use anyhow::{Context, bail};
+
+use crate::root;
+
+/// One measured figure against its budget.
+pub(crate) struct Figure {
+    what: String,
+    value: String,
+    budget: String,
+    met: Option<bool>,
+    command: String,
+}
+
+/// Runs every benchmark and writes the report.
+pub fn run() -> anyhow::Result<()> {
+    let tools = crate::setup::run()?;
+    let mut figures = Vec::new();
+
+    // Bundle: the first load of a citizen screen, from the release build.
+    let sizes = crate::build::release(&tools)?;
+    let total: u64 = sizes.iter().map(|f| f.brotli).sum();
+    let mut bundle = String::new();
+    for f in &sizes {
+        let _ = writeln!(
+            bundle,
+            "| `{}` | {} | {} | {} |",
+            f.name, f.raw, f.gzip, f.brotli
+        );
+    }
+    figures.push(Figure {
+        what: "first load of a citizen screen (HTML + JS + WASM + CSS), brotli".into(),
+        value: format!("{:.1} KB", total as f64 / 1000.0),
+        budget: "≤ 200 KB".into(),
+        met: Some(total <= crate::build::FIRST_LOAD_BUDGET_BYTES),
+        command: "cargo xtask build".into(),
+    });
+
+    // DL1 on the host.
+    let out = Command::new("cargo")
+        .args([
+            "bench",
+            "--quiet",
+            "-p",
+            "rega-credential",
+            "--bench",
+            "dl1",
+        ])
+        .current_dir(root())
+        .output()
+        .context("cannot run the DL1 benchmark")?;
+    if !out.status.success() {
+        bail!(
+            "the DL1 benchmark failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut json_lines = Vec::new();
+    for line in text.lines().filter(|l| l.starts_with('{')) {
+        json_lines.push(line.to_owned());
+        let field = |name: &str| -> Option<f64> {
+            let start = line.find(&format!("\"{name}\":"))? + name.len() + 3;
+            line[start..].split([',', '}']).next()?.parse().ok()
+        };
+        let name = line.split('"').nth(3).unwrap_or("?");
+        let (p50, p99) = (
+            field("p50_us").unwrap_or(f64::NAN),
+            field("p99_us").unwrap_or(f64::NAN),
+        );
+        let (what, budget_ms) = match name {
+            "dl1_sign_host" => ("DL1 token: sign on the server (largest licence)", Some(2.0)),
+            _ => (
+                "DL1 token: verify on the host (largest licence; the browser figures follow)",
+                None,
+            ),
+        };
+        figures.push(Figure {
+            what: what.into(),
+            value: format!("p50 {:.2} ms, p99 {:.2} ms", p50 / 1000.0, p99 / 1000.0),
+            budget: budget_ms.map_or("— (the budget is for WASM)".into(), |b| {
+                format!("p99 ≤ {b} ms")
+            }),
+            met: budget_ms.map(|b| p99 / 1000.0 <= b),
+            command: "cargo bench -p rega-credential --bench dl1".into(),
+        });
+    }
+
+    api_figures(&mut figures, &mut json_lines)?;
+    lighthouse_figures(&tools, &mut figures, &mut json_lines)?;
+    dl1_browser_figures(&tools, &mut figures, &mut json_lines)?;
+
+    let (without, with) = verifier_wasm_size(&tools)?;
+    figures.push(Figure {
+        what: "DL1 verifier (verify + trust list), added to a wasm build: raw / brotli, after wasm-opt -Oz".into(),
+        value: format!(
+            "{:.1} KB / {:.1} KB",
+            (with.0 - without.0) as f64 / 1000.0,
+            (with.1 - without.1) as f64 / 1000.0
+        ),
+        budget: "— (kept off the citizen screens' first load)".into(),
+        met: None,
+        command: "cargo xtask bench (builds credential/wasm-size with and without the verifier)".into(),
+    });
+
+    let map = wasm_map(&tools)?;
+    write_report(&figures, &bundle, &map, &json_lines)
+}
+
+pub(crate) fn number(line: &serde_json_lite::Line, key: &str) -> f64 {
+    line.number(key).unwrap_or(f64::NAN)
+}
+
+pub(crate) fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|t| {
+            t.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(0);
+    let memory = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|t| {
+            t.lines()
+                .next()
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|k| k.parse::<u64>().ok())
+        })
+        .map(|kb| format!("{:.0} GiB", kb as f64 / 1_048_576.0))
+        .unwrap_or_default();
+    format!("{cpu}, {cores} cores, {memory}")
+}
+
+pub(crate) fn today() -> String {
+    Command::new("date")
+        .args(["-u", "+%Y-%m-%d %H:%M UTC"])
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_default()
+}
+
+pub(crate) fn write_report(
+    figures: &[Figure],
+    bundle: &str,
+    map: &str,
+    json_lines: &[String],
+) -> anyhow::Result<()> {
+    let mut md = String::new();
+    let _ = writeln!(md, "# Benchmarks\n");
+    let _ = writeln!(
+        md,
+        "Written by `cargo xtask bench` on {} — {}.\n",
+        today(),
+        machine()
+    );
+    let _ = writeln!(
+        md,
+        "Measurements, not tests: they never fail the test suite. Rerun the command to refresh this page.\n"
+    );
+    let _ = writeln!(md, "## Against the budgets of SPEC §8\n");
+    let _ = writeln!(
+        md,
+        "| what | measured | budget | met | command |\n|---|---|---|---|---|"
+    );
+    for f in figures {
+        let met = match f.met {
+            Some(true) => "yes",
+            Some(false) => "**no**",
+            None => "—",
+        };
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {met} | `{}` |",
+            f.what, f.value, f.budget, f.command
+        );
+    }
+    let _ = writeln!(
+        md,
+        "\n### How a booking is written\n\n\
+         A booking is one transaction: the Idempotency-Key, the place (a conditional `UPDATE … WHERE booked < \
+         capacity`), the 30-day limit, the appointment, the answer stored with the key and the audit record \
+         commit together (a key seen before is answered from a read first, without the transaction). On SQLite \
+         every write goes through one writer connection, so this process's writers queue in order instead of \
+         polling the database lock, and the bookings that arrive while a commit is running share the next one \
+         (group commit: one fsync under `synchronous=FULL` for all of them, each in its own part of the \
+         transaction, each answered only once it is durable); that is why bookings per second can exceed the raw \
+         rate of one-row commits. The availability answers are cached for a second, and when one expires a \
+         single request computes it while the others wait for it."
+    );
+    if figures
+        .iter()
+        .any(|f| f.met == Some(false) && f.what.starts_with("booking POST"))
+    {
+        let _ = writeln!(
+            md,
+            "\n### Where the booking budget is missed\n\n\
+             This run measured bookings below the budget. The group commit above is the design's answer; a miss \
+             on this machine means the writer's statements (about a dozen per booking, one after another) or the \
+             disk's fsync were slower than usual: compare `sqlite_raw_commits` in the same run."
+        );
+    }
+    if figures
+        .iter()
+        .any(|f| f.met == Some(false) && f.what.starts_with("Lighthouse"))
+    {
+        let _ = writeln!(
+            md,
+            "\n### Where the Lighthouse budget is missed, and why\n\n\
+             What misses is the largest contentful paint at 4× CPU. Lighthouse's default loads the page unthrottled \
+             and *simulates* the slow 4G network (1.6 Mbit/s, 150 ms round trips) and the slow CPU; the figures in \
+             brackets apply the same conditions for real (`throttlingMethod: devtools`). On the home page the \
+             largest element is the heading, which the static shell paints before the app arrives: about 1.5 s \
+             applied, within the budget; the simulation says about 2.4 s because in its unthrottled load the app \
+             starts before the shell's text has been presented in its web font, so Chromium records the app's \
+             heading as the LCP and the simulation charges every request started before it (the preloaded \
+             186 KB brotli WASM included) to that paint. Waiting in boot.js until the shell's paint is recorded \
+             (tried, measured) changes the LCP element but not the simulated figure, since the preload still starts \
+             first; deferring the WASM would meet the lab figure and start the app about a second later on every \
+             real phone — not done. On the booking day page and the licence page the largest element is the \
+             calendar or the licence card, which only the app draws, after the WASM (about 1 s on slow 4G) and \
+             the API's answer: about 2.7 s even applied, a real gap. What costs it is the WASM's size and the \
+             second round trip for the data. Next steps: a smaller citizen wasm (the map below: every 20 KB is \
+             about 0.1 s on slow 4G), and for these two pages the data in the first response (server-rendered \
+             HTML of the calendar and the card, which the app then takes over)."
+        );
+    }
+    let _ = writeln!(md, "\n## First load, file by file (bytes)\n");
+    let _ = writeln!(
+        md,
+        "| file | raw | gzip | brotli |\n|---|---|---|---|\n{bundle}"
+    );
+    let _ = writeln!(md, "\n## What the citizen wasm is made of\n\n{map}");
+    std::fs::write(root().join("docs/benchmarks.md"), md)
+        .context("cannot write docs/benchmarks.md")?;
+    let json = format!(
+        "{{\"date\":\"{}\",\"machine\":\"{}\",\"results\":[{}]}}\n",
+        today(),
+        machine().replace('"', "'"),
+        json_lines.join(",")
+    );
+    std::fs::write(root().join("docs/benchmarks.json"), json)
+        .context("cannot write docs/benchmarks.json")?;
+    println!("bench: wrote docs/benchmarks.md and docs/benchmarks.json");
+    Ok(())
+}

@@ -1,0 +1,260 @@
+//! The pages the build writes: the directorate app's HTML, the main citizen pages with their
+//! heading in the shell, the service worker's file list, and a second release for the update test.
+
+use super::{content_hash, files_below, precompress};
+use std::path::Path;
+
+use anyhow::{Context, bail};
+use rega_api::paths;
+
+use crate::root;
+
+/// Writes app/directorate.html (not kept in git) from app/index.html: the same shell, the
+/// directorate screens' binary and their own stylesheet.
+pub(crate) fn write_directorate_page() -> anyhow::Result<()> {
+    let index = std::fs::read_to_string(root().join("app/index.html"))?;
+    let from = "data-bin=\"rega-app\"";
+    if !index.contains(from) {
+        bail!("app/index.html has no {from}");
+    }
+    let css = "<link data-trunk rel=\"css\" href=\"../target/rega-style/rega.css\">";
+    if !index.contains(css) {
+        bail!("app/index.html has no {css}");
+    }
+    let page = index
+        .replacen(from, "data-bin=\"rega-directorate\"", 1)
+        .replacen(
+            css,
+            &format!("{css}\n  <link data-trunk rel=\"css\" href=\"../target/rega-style/rega-directorate.css\">"),
+            1,
+        )
+        .replacen(
+        "<!doctype html>",
+        "<!doctype html>\n<!-- Written by `cargo xtask build` from index.html: the directorate screens (kiosk, verify, desk, board), their own wasm. -->",
+        1,
+    );
+    std::fs::write(root().join("app/directorate.html"), page)
+        .context("cannot write app/directorate.html")
+}
+
+/// The main citizen pages whose heading and introduction the server sends in the HTML, so the
+/// largest text a citizen sees first is painted before the app arrives (SPEC §8, LCP): path and
+/// the locale keys of the heading and the introduction. The server finds the file by the path:
+/// `/book/day` is dist/routes/book-day.html, `/` is dist/routes/home.html.
+pub const ROUTE_PAGES: [(&str, &str, &str); 9] = [
+    (paths::HOME, "home.title", "home.intro"),
+    (paths::SIGN_IN, "sign_in.title", "sign_in.intro"),
+    (paths::BOOK, "book.service_title", "book.service_intro"),
+    (
+        paths::BOOK_DIRECTORATE,
+        "book.directorate_title",
+        "book.directorate_intro",
+    ),
+    (paths::BOOK_DAY, "book.day_title", "book.day_intro"),
+    (paths::BOOK_TIME, "book.time_title", "book.time_intro"),
+    (paths::BOOK_CHECK, "book.check_title", "book.check_intro"),
+    (
+        paths::APPOINTMENTS,
+        "appointments.title",
+        "appointments.intro",
+    ),
+    (paths::LICENCE, "licence.title", "licence.intro"),
+];
+
+pub(crate) fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Writes dist/routes/<name>.html for each of [`ROUTE_PAGES`]: index.html with the page's
+/// heading and introduction in the static shell, in the three languages (the stylesheet shows
+/// the saved one). The app then draws the same text in the same place. Returns the file names.
+pub(crate) fn write_route_pages(dist: &Path) -> anyhow::Result<Vec<String>> {
+    let index = std::fs::read_to_string(dist.join("index.html"))?;
+    let loading = index
+        .find("rg-shell__loading")
+        .context("index.html has no loading line in its shell")?;
+    let insert_at = index[..loading]
+        .rfind("<p")
+        .context("the shell's loading line is not a paragraph")?;
+    let mut tables = Vec::new();
+    for tag in ["ckb", "ar", "en"] {
+        let text = std::fs::read_to_string(root().join(format!("app/locales/{tag}.json")))?;
+        let table: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&text)
+            .with_context(|| format!("app/locales/{tag}.json is not a JSON object"))?;
+        tables.push((tag, table));
+    }
+    let text_of = |table: &serde_json::Map<String, serde_json::Value>, key: &str| {
+        table
+            .get(key)
+            .and_then(|v| v.as_str())
+            .map(escape_html)
+            .with_context(|| format!("no message {key}"))
+    };
+    std::fs::create_dir_all(dist.join("routes"))?;
+    let mut written = Vec::new();
+    for (path, title, intro) in ROUTE_PAGES {
+        let name = match path.trim_matches('/') {
+            "" => "home".to_owned(),
+            rest => rest.replace('/', "-"),
+        };
+        let mut block = String::from("<div class=\"rg-shell__page\">");
+        for (tag, table) in &tables {
+            block.push_str(&format!(
+                "<h1 class=\"rg-heading-xl\" lang=\"{tag}\">{}</h1>",
+                text_of(table, title)?
+            ));
+        }
+        for (tag, table) in &tables {
+            block.push_str(&format!(
+                "<p class=\"rg-body rg-body--lead\" lang=\"{tag}\">{}</p>",
+                text_of(table, intro)?
+            ));
+        }
+        block.push_str("</div>");
+        let page = format!("{}{block}{}", &index[..insert_at], &index[insert_at..]);
+        let file = format!("routes/{name}.html");
+        std::fs::write(dist.join(&file), page)?;
+        written.push(file);
+    }
+    Ok(written)
+}
+
+/// Writes dist/sw.js from public/sw.js: the files to cache at install (everything the citizen
+/// app needs), the directorate screens' own JS and WASM (cached when a directorate page asks,
+/// so citizens never download them) and a version that changes whenever any of them does.
+pub(crate) fn write_service_worker(dist: &Path) -> anyhow::Result<()> {
+    let template =
+        std::fs::read_to_string(root().join("public/sw.js")).context("public/sw.js is missing")?;
+    let mut files = Vec::new();
+    let mut directorate_files = Vec::new();
+    let mut contents = Vec::new();
+    for path in files_below(dist)? {
+        let name = path
+            .strip_prefix(dist)?
+            .to_string_lossy()
+            .replace('\\', "/");
+        let skip = name.ends_with(".br")
+            || name.ends_with(".gz")
+            || name == "sw.js"
+            || name.ends_with(".txt")
+            || name.starts_with("routes/");
+        if skip {
+            continue;
+        }
+        contents.extend_from_slice(name.as_bytes());
+        contents.extend_from_slice(&std::fs::read(&path)?);
+        if name.starts_with("rega-directorate-") {
+            directorate_files.push(format!("\"/{name}\""));
+        } else {
+            files.push(format!("\"/{name}\""));
+        }
+    }
+    let script = template
+        .replace("__REGA_VERSION__", &content_hash(&contents))
+        .replace("__REGA_FILES__", &format!("[{}]", files.join(", ")))
+        .replace(
+            "__REGA_DIRECTORATE_FILES__",
+            &format!("[{}]", directorate_files.join(", ")),
+        );
+    std::fs::write(dist.join("sw.js"), script).context("cannot write dist/sw.js")
+}
+
+/// The next release, for the test that a service worker picks up an update: `dist` copied to
+/// `out` with the citizen app's JS and WASM under new content-hash names (as a rebuild of changed
+/// code gives), every page pointing at them and marked `<meta name=rega-release content=next>`,
+/// and its own service worker and compressed files.
+pub fn next_release(dist: &Path, out: &Path) -> anyhow::Result<()> {
+    let _ = std::fs::remove_dir_all(out);
+    let mut old_prefix = None;
+    for path in files_below(dist)? {
+        let name = path
+            .strip_prefix(dist)?
+            .to_string_lossy()
+            .replace('\\', "/");
+        if name.ends_with(".br") || name.ends_with(".gz") {
+            continue;
+        }
+        if let Some(rest) = name.strip_prefix("rega-app-") {
+            old_prefix = rest
+                .split(['.', '_'])
+                .next()
+                .map(|h| format!("rega-app-{h}"));
+        }
+        let target = out.join(&name);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::copy(&path, &target).with_context(|| format!("cannot copy {}", path.display()))?;
+    }
+    let old = old_prefix.context("dist has no rega-app-<hash> files: run cargo xtask build")?;
+    let new = format!(
+        "rega-app-{}",
+        content_hash(format!("{old} next").as_bytes())
+    );
+    for path in files_below(out)? {
+        let name = path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        if name.starts_with(&old) {
+            std::fs::rename(&path, path.with_file_name(name.replacen(&old, &new, 1)))?;
+        } else if name.ends_with(".html") {
+            let page = std::fs::read_to_string(&path)?
+                .replace(&old, &new)
+                .replacen(
+                    "<meta charset=utf-8>",
+                    "<meta charset=utf-8><meta name=rega-release content=next>",
+                    1,
+                );
+            std::fs::write(&path, page)?;
+        }
+    }
+    write_service_worker(out)?;
+    precompress(out)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod pages_tests {
+    use rega_api::paths;
+
+    /// The browser tests' page list (end2end/tests/fixtures/app.ts) names only pages the app has,
+    /// and visits every directorate page and every citizen page that needs no earlier answer.
+    #[test]
+    fn the_browser_tests_visit_the_shared_page_addresses() {
+        let fixture = std::fs::read_to_string(crate::root().join("end2end/tests/fixtures/app.ts"))
+            .expect("the fixture");
+        let listed: Vec<&str> = fixture
+            .split("{ path: '")
+            .skip(1)
+            .filter_map(|rest| rest.split_once('\'').map(|(path, _)| path))
+            .collect();
+        let known: Vec<&str> = paths::CITIZEN_PAGES
+            .iter()
+            .chain(&paths::DIRECTORATE_PAGES)
+            .copied()
+            .collect();
+        for path in &listed {
+            assert!(
+                known.contains(path),
+                "{path} is not a page of rega_api::paths"
+            );
+        }
+        let answers_first = [
+            paths::BOOK_DIRECTORATE,
+            paths::BOOK_DAY,
+            paths::BOOK_TIME,
+            paths::BOOK_CHECK,
+        ];
+        for path in known.iter().filter(|p| !answers_first.contains(p)) {
+            assert!(
+                listed.contains(path),
+                "the browser tests do not visit {path}"
+            );
+        }
+    }
+}
