@@ -55,12 +55,17 @@ impl IntoResponse for ApiError {
                 problem_response(problem)
             }
             ApiError::Server(error) => {
-                tracing::error!(error = format!("{error:#}"), "request failed");
-                problem_response(Problem::new(ErrorCode::Internal))
+                // Logged with the request's method and route by `http::trace::log_failures`.
+                let mut response = problem_response(Problem::new(ErrorCode::Internal));
+                response
+                    .extensions_mut()
+                    .insert(crate::http::trace::Failure(format!("{error:#}")));
+                response
             }
         }
     }
 }
+
 /// The response for a rate limit: 429 with `Retry-After`.
 pub fn rate_limited(retry_after: i64) -> Response {
     let mut response = ApiError::client(ErrorCode::RateLimited).into_response();

@@ -102,6 +102,6 @@ pub fn router(state: AppState) -> Router {
             state.metrics.clone(),
             metrics::track,
         ))
-        .layer(crate::http::trace::layer())
+        .layer(middleware::from_fn(crate::http::trace::log_failures))
         .with_state(state)
 }
