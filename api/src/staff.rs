@@ -2,6 +2,73 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::appointments::AppointmentState;
+use crate::service::ServiceKind;
+use crate::time::Date;
+
+/// What a staff member may do (SPEC §3.7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum StaffRole {
+    /// Works a counter: the day's list, call next, attendance.
+    Desk,
+    /// Also plans places, closes and reopens, and enrols kiosks.
+    Supervisor,
+}
+
+impl StaffRole {
+    /// The stored and wire form.
+    pub fn code(self) -> &'static str {
+        match self {
+            StaffRole::Desk => "desk",
+            StaffRole::Supervisor => "supervisor",
+        }
+    }
+
+    /// From the stored form.
+    pub fn from_code(code: &str) -> Option<StaffRole> {
+        [StaffRole::Desk, StaffRole::Supervisor]
+            .into_iter()
+            .find(|role| role.code() == code)
+    }
+}
+
+/// Where a checked-in appointment's queue ticket is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum TicketStatus {
+    /// Waiting to be called.
+    Waiting,
+    /// Called to a counter.
+    Called,
+    /// Served, missed, or its appointment cancelled.
+    Done,
+}
+
+impl TicketStatus {
+    /// The stored and wire form.
+    pub fn code(self) -> &'static str {
+        match self {
+            TicketStatus::Waiting => "waiting",
+            TicketStatus::Called => "called",
+            TicketStatus::Done => "done",
+        }
+    }
+
+    /// From the stored form.
+    pub fn from_code(code: &str) -> Option<TicketStatus> {
+        [
+            TicketStatus::Waiting,
+            TicketStatus::Called,
+            TicketStatus::Done,
+        ]
+        .into_iter()
+        .find(|status| status.code() == code)
+    }
+}
+
 /// `POST /staff/sign-in`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -19,7 +86,7 @@ pub struct StaffInfo {
     /// The account's name.
     pub username: String,
     /// `desk` or `supervisor`.
-    pub role: String,
+    pub role: StaffRole,
     /// The directorate the account works for.
     pub directorate: String,
 }
@@ -30,18 +97,18 @@ pub struct StaffInfo {
 pub struct DayAppointment {
     /// `RG-XXXX-XXXX`.
     pub reference: String,
-    /// The service's code.
-    pub service: String,
+    /// The service.
+    pub service: ServiceKind,
     /// `HH:MM` in Asia/Baghdad.
     pub time: String,
     /// `booked`, `checked_in`, `attended`, `no_show` or `cancelled`.
-    pub status: String,
+    pub status: AppointmentState,
     /// The queue ticket, once checked in, e.g. `A-014`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket: Option<String>,
     /// `waiting`, `called` or `done`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ticket_status: Option<String>,
+    pub ticket_status: Option<TicketStatus>,
     /// The counter that called the ticket.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub counter: Option<String>,
@@ -52,7 +119,7 @@ pub struct DayAppointment {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DayList {
     /// The day, `YYYY-MM-DD`.
-    pub date: String,
+    pub date: Date,
     /// Its appointments in time order.
     pub appointments: Vec<DayAppointment>,
 }
@@ -185,7 +252,7 @@ pub struct ClosureEntry {
     /// Its number.
     pub id: i64,
     /// The day, `YYYY-MM-DD`.
-    pub date: String,
+    pub date: Date,
     /// Start, `HH:MM` (Asia/Baghdad).
     pub from: String,
     /// End, `HH:MM` (`24:00`: the end of the day).
@@ -208,4 +275,36 @@ pub struct ClosurePreview {
     /// Booked or checked-in appointments in the period: each would be cancelled and its citizen
     /// told.
     pub cancels: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_and_ticket_statuses_keep_their_wire_and_stored_forms() {
+        for role in [StaffRole::Desk, StaffRole::Supervisor] {
+            let wire = serde_json::to_string(&role).expect("JSON");
+            assert_eq!(wire, format!("\"{}\"", role.code()));
+            assert_eq!(StaffRole::from_code(role.code()), Some(role));
+        }
+        for status in [
+            TicketStatus::Waiting,
+            TicketStatus::Called,
+            TicketStatus::Done,
+        ] {
+            let wire = serde_json::to_string(&status).expect("JSON");
+            assert_eq!(wire, format!("\"{}\"", status.code()));
+            assert_eq!(TicketStatus::from_code(status.code()), Some(status));
+        }
+        assert_eq!(StaffRole::from_code("admin"), None);
+        assert_eq!(TicketStatus::from_code("lost"), None);
+        let entry: DayAppointment = serde_json::from_str(
+            r#"{"reference":"RG-7K3M-Q9P2","service":"medical_check","time":"09:00","status":"checked_in","ticket":"M-001","ticket_status":"waiting"}"#,
+        )
+        .expect("the desk's row");
+        assert_eq!(entry.service, ServiceKind::MedicalCheck);
+        assert_eq!(entry.status, AppointmentState::CheckedIn);
+        assert_eq!(entry.ticket_status, Some(TicketStatus::Waiting));
+    }
 }

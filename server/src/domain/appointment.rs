@@ -1,5 +1,7 @@
 //! An appointment's life: booked, checked in, then attended or missed — or cancelled.
 
+use rega_api::appointments::AppointmentState;
+
 /// The status of an appointment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AppointmentStatus {
@@ -47,5 +49,17 @@ impl AppointmentStatus {
         ]
         .into_iter()
         .find(|s| s.code() == code)
+    }
+}
+
+impl From<AppointmentStatus> for AppointmentState {
+    fn from(status: AppointmentStatus) -> AppointmentState {
+        match status {
+            AppointmentStatus::Booked => AppointmentState::Booked,
+            AppointmentStatus::CheckedIn => AppointmentState::CheckedIn,
+            AppointmentStatus::Attended => AppointmentState::Attended,
+            AppointmentStatus::NoShow => AppointmentState::NoShow,
+            AppointmentStatus::Cancelled => AppointmentState::Cancelled,
+        }
     }
 }

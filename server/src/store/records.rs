@@ -6,6 +6,7 @@ use rega_api::service::ServiceKind;
 use super::{BookError, StoreError};
 pub use crate::domain::appointment::AppointmentStatus;
 use crate::domain::limits::ChangeLimit;
+pub use rega_api::staff::StaffRole;
 
 /// Text in the three interface languages.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -200,34 +201,6 @@ impl SessionKind {
         match self {
             SessionKind::Citizen => "citizen_id",
             SessionKind::Staff => "staff_id",
-        }
-    }
-}
-
-/// What a staff member may do (SPEC §3.7).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StaffRole {
-    /// Works a counter: the day's list, call next, attendance.
-    Desk,
-    /// Also changes capacity and closures, and enrols kiosks.
-    Supervisor,
-}
-
-impl StaffRole {
-    /// The stored and wire form.
-    pub fn code(self) -> &'static str {
-        match self {
-            StaffRole::Desk => "desk",
-            StaffRole::Supervisor => "supervisor",
-        }
-    }
-
-    /// From the stored form.
-    pub fn from_code(code: &str) -> Option<StaffRole> {
-        match code {
-            "desk" => Some(StaffRole::Desk),
-            "supervisor" => Some(StaffRole::Supervisor),
-            _ => None,
         }
     }
 }

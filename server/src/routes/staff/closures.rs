@@ -64,22 +64,24 @@ fn requested_period(
     })
 }
 
-fn closure_entry(record: ClosureRecord) -> ClosureEntry {
-    let day_start = Date::parse(&record.day).map_or(record.starts_at, midnight);
+fn closure_entry(record: ClosureRecord) -> Result<ClosureEntry, ApiError> {
+    let date = Date::parse(&record.day)
+        .map_err(|_| ApiError::Server(anyhow::anyhow!("corrupt closure day {}", record.day)))?;
+    let day_start = midnight(date);
     let minutes = (
         (record.starts_at - day_start) / 60,
         (record.ends_at - day_start) / 60,
     );
-    ClosureEntry {
+    Ok(ClosureEntry {
         id: record.id,
-        date: record.day,
+        date,
         from: hh_mm(minutes.0),
         to: hh_mm(minutes.1),
         whole_day: closure::whole_day(minutes),
         note: record.note,
         staff: record.staff,
         cancelled: record.cancelled,
-    }
+    })
 }
 
 /// The directorate's closures from today to 60 days ahead, in time order (desk and supervisor).
@@ -95,7 +97,11 @@ pub(super) async fn closures(
         .store
         .closures_of(&staff.directorate_id, from, from + 61 * 86_400)
         .await?;
-    Ok(ApiJson(list.into_iter().map(closure_entry).collect()))
+    Ok(ApiJson(
+        list.into_iter()
+            .map(closure_entry)
+            .collect::<Result<_, _>>()?,
+    ))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -207,7 +213,7 @@ pub(super) async fn close_day(
             note: note.to_owned(),
             staff: staff.username.clone(),
             cancelled: i64::try_from(cancelled).unwrap_or(i64::MAX),
-        });
+        })?;
         answer(StatusCode::CREATED, entry)
     })
     .await

@@ -7,7 +7,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use rega_api::ErrorCode;
 use rega_api::ids::Reference;
-use rega_api::staff::{CallNext, CallNextResult, CalledTicket, DayAppointment, DayList};
+use rega_api::staff::{
+    CallNext, CallNextResult, CalledTicket, DayAppointment, DayList, TicketStatus,
+};
 use rega_api::time::{Date, LocalDateTime};
 use serde::Deserialize;
 
@@ -54,19 +56,22 @@ pub(super) async fn day(
         .day_list(&staff.directorate_id, from, from + 86_400)
         .await?;
     Ok(ApiJson(DayList {
-        date: date.to_string(),
+        date,
         appointments: entries
             .into_iter()
             .map(|e| DayAppointment {
                 reference: e.reference.to_string(),
-                service: e.service.code().to_owned(),
+                service: e.service,
                 time: LocalDateTime::from_unix(e.starts_at).hh_mm(),
-                status: e.status.code().to_owned(),
+                status: e.status.into(),
                 ticket: e
                     .ticket
                     .as_ref()
                     .map(|t| format!("{}-{:03}", t.area, t.number)),
-                ticket_status: e.ticket.as_ref().map(|t| t.status.clone()),
+                ticket_status: e
+                    .ticket
+                    .as_ref()
+                    .and_then(|t| TicketStatus::from_code(&t.status)),
                 counter: e.ticket.and_then(|t| t.counter),
             })
             .collect(),

@@ -26,7 +26,7 @@ pub const MAX_FAILED_SIGN_INS: u32 = 10;
 fn info(staff: &StaffRecord) -> StaffInfo {
     StaffInfo {
         username: staff.username.clone(),
-        role: staff.role.code().to_owned(),
+        role: staff.role,
         directorate: staff.directorate_id.clone(),
     }
 }

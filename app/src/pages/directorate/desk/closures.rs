@@ -118,7 +118,7 @@ pub(super) fn Closures(supervisor: bool) -> impl IntoView {
         fill(
             d.desk_closure_item,
             &[
-                ("date", &isolated(locale, &c.date)),
+                ("date", &isolated(locale, &c.date.to_string())),
                 ("period", &when),
                 ("count", &localize_digits(locale, &c.cancelled.to_string())),
                 // Typed in any script: isolated by its own first letter (FSI … PDI), so a Latin
@@ -145,7 +145,7 @@ pub(super) fn Closures(supervisor: bool) -> impl IntoView {
                     <ul class="rg-list">
                         {all.iter().map(|c| {
                             let id = c.id;
-                            let label = fill(d().desk_for_reference, &[("action", d().desk_lift), ("reference", &c.date)]);
+                            let label = fill(d().desk_for_reference, &[("action", d().desk_lift), ("reference", &c.date.to_string())]);
                             view! {
                                 <li>{item(c)}" "
                                     {supervisor.then(|| view! {

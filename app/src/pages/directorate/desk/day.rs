@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use rega_api::ErrorCode;
-use rega_api::service::ServiceKind;
-use rega_api::staff::{CallNext, CallNextResult, DayList, StaffInfo};
+use rega_api::appointments::AppointmentState;
+use rega_api::staff::{CallNext, CallNextResult, DayList, StaffInfo, StaffRole};
 
 use super::StaffSession;
 use super::closures::Closures;
@@ -20,13 +20,13 @@ use crate::i18n::{DirectorateMessages, directorate, fill, use_i18n};
 /// Where the desk remembers its counter's name between sign-ins.
 const COUNTER: &str = "rega.desk.counter";
 
-fn status_text(d: &'static DirectorateMessages, status: &str) -> &'static str {
+fn status_text(d: &'static DirectorateMessages, status: AppointmentState) -> &'static str {
     match status {
-        "checked_in" => d.desk_status_checked_in,
-        "attended" => d.desk_status_attended,
-        "no_show" => d.desk_status_no_show,
-        "cancelled" => d.desk_status_cancelled,
-        _ => d.desk_status_booked,
+        AppointmentState::Booked => d.desk_status_booked,
+        AppointmentState::CheckedIn => d.desk_status_checked_in,
+        AppointmentState::Attended => d.desk_status_attended,
+        AppointmentState::NoShow => d.desk_status_no_show,
+        AppointmentState::Cancelled => d.desk_status_cancelled,
     }
 }
 
@@ -97,8 +97,8 @@ pub(super) fn Day(info: StaffInfo, session: RwSignal<StaffSession>) -> impl Into
             session.set(StaffSession::SignedOut);
         });
     };
-    let supervisor = info.role == "supervisor";
-    let role = info.role.clone();
+    let supervisor = info.role == StaffRole::Supervisor;
+    let role = info.role;
     // The directorate's name in the desk's language (its id until the list arrives).
     let (places, set_places) = signal(Vec::<rega_api::reference::DirectorateInfo>::new());
     spawn_local(async move {
@@ -116,7 +116,7 @@ pub(super) fn Day(info: StaffInfo, session: RwSignal<StaffSession>) -> impl Into
                 |p| localized(&p.name, i18n.locale()),
             )
         });
-        let role = if role == "supervisor" {
+        let role = if role == StaffRole::Supervisor {
             d.desk_role_supervisor
         } else {
             d.desk_role_desk
@@ -185,8 +185,8 @@ pub(super) fn Day(info: StaffInfo, session: RwSignal<StaffSession>) -> impl Into
                         </tr></thead>
                         <tbody>
                             {day.appointments.into_iter().map(|a| {
-                                let active = a.status == "booked" || a.status == "checked_in";
-                                let service = ServiceKind::from_code(&a.service).map_or("", |s| service_name(m, s));
+                                let active = matches!(a.status, AppointmentState::Booked | AppointmentState::CheckedIn);
+                                let service = service_name(m, a.service);
                                 let (yes, no) = (a.reference.clone(), a.reference.clone());
                                 let label = |action: &str| fill(d.desk_for_reference, &[("action", action), ("reference", &a.reference)]);
                                 let (yes_label, no_label) = (label(d.desk_attended), label(d.desk_no_show));
@@ -195,7 +195,7 @@ pub(super) fn Day(info: StaffInfo, session: RwSignal<StaffSession>) -> impl Into
                                         <td>{localize_digits(locale, &a.time)}</td>
                                         <td><bdi dir="ltr">{a.reference.clone()}</bdi></td>
                                         <td>{service}</td>
-                                        <td>{status_text(d, &a.status)}</td>
+                                        <td>{status_text(d, a.status)}</td>
                                         <td><bdi dir="ltr">{a.ticket.clone().unwrap_or_default()}</bdi>
                                             {a.counter.clone().map(|c| view! { " · "<bdi dir="ltr">{c}</bdi> })}</td>
                                         <td>{active.then(|| view! {

@@ -80,12 +80,13 @@ pub fn Desk() -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rega_api::staff::StaffRole;
 
     #[test]
     fn only_the_servers_no_signs_the_desk_out() {
         let info = StaffInfo {
             username: "erbil-desk".into(),
-            role: "desk".into(),
+            role: StaffRole::Desk,
             directorate: "erbil".into(),
         };
         assert_eq!(
