@@ -50,12 +50,14 @@ macro_rules! columns_of {
 columns_of!(SqliteRow);
 columns_of!(PgRow);
 
-fn reference(row: &impl Columns) -> Result<Reference, StoreError> {
+/// The `reference` column.
+pub(crate) fn reference(row: &impl Columns) -> Result<Reference, StoreError> {
     let text = row.text("reference")?;
     Reference::parse(&text).map_err(|_| StoreError::Corrupt(format!("reference {text}")))
 }
 
-fn service(row: &impl Columns) -> Result<ServiceKind, StoreError> {
+/// The `service` column.
+pub(crate) fn service(row: &impl Columns) -> Result<ServiceKind, StoreError> {
     let code = row.text("service")?;
     ServiceKind::from_code(&code).ok_or_else(|| StoreError::Corrupt(format!("service {code}")))
 }

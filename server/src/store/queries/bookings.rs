@@ -103,6 +103,7 @@ impl Bookings for SqlStore {
 
     async fn book(&self, request: &BookRequest) -> Result<Appointment, BookError> {
         let mut tx = self.engine.begin("book").await?;
+        tx.lock(Lock::Citizen(request.citizen_id)).await?;
         let booked = book_in(&mut tx, request).await??;
         tx.commit().await?;
         Ok(booked)
@@ -258,14 +259,14 @@ async fn book_once_in(
     Ok(OnceOutcome::Answered { status, body })
 }
 
-/// The one booking transaction's steps, inside the caller's transaction: lock the citizen
-/// (PostgreSQL), take a place, check the change limit, insert the appointment, record the change.
-/// A refusal (`Ok(Err(…))`) gives back the place it took: the transaction may go on.
+/// The one booking transaction's steps, inside the caller's transaction, which holds the
+/// citizen's row lock (PostgreSQL; [`Lock::Citizen`], taken first so that one citizen's bookings
+/// run one at a time): take a place, check the change limit, insert the appointment, record the
+/// change. A refusal (`Ok(Err(…))`) gives back the place it took: the transaction may go on.
 pub(crate) async fn book_in(
     tx: &mut Tx,
     request: &BookRequest,
 ) -> Result<Result<Appointment, BookError>, StoreError> {
-    tx.lock(Lock::Citizen(request.citizen_id)).await?;
     let (directorate_id, starts_at) = match take_place(tx, request).await? {
         Ok(place) => place,
         Err(refused) => return Ok(Err(refused)),

@@ -63,10 +63,8 @@ impl Queue for SqlStore {
                 CalledTicket {
                     area: row.text("area")?,
                     number: row.int("number")?,
-                    reference: Reference::parse(&row.text("reference")?)
-                        .map_err(|_| StoreError::Corrupt("ticket reference".into()))?,
-                    service: rega_api::service::ServiceKind::from_code(&row.text("service")?)
-                        .ok_or_else(|| StoreError::Corrupt("ticket service".into()))?,
+                    reference: rows::reference(&row)?,
+                    service: rows::service(&row)?,
                     counter: counter.to_owned(),
                     called_at: now,
                 },
