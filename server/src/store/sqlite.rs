@@ -254,7 +254,9 @@ async fn group_commit(
     }
     let written = match tx.as_sqlite() {
         Some(connection) => write_answers(connection, &stored, &audits).await,
-        None => Ok(()),
+        None => Err(sqlx::Error::Protocol(
+            "the group commit runs on a SQLite transaction".into(),
+        )),
     };
     let finished = match written {
         Ok(()) => tx.commit().await,

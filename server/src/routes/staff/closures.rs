@@ -47,14 +47,13 @@ struct Period {
     unix: (i64, i64),
 }
 
-/// The period of a closure request, on a plannable day and not over yet.
+/// The period of a closure request on a plannable day (see [`planned_day`]), not over yet.
 fn requested_period(
     state: &AppState,
-    date: &str,
+    date: Date,
     from: Option<&str>,
     to: Option<&str>,
 ) -> Result<Period, ApiError> {
-    let date = planned_day(state, date)?;
     let minutes = closure::period(from, to).map_err(refused)?;
     let unix = closure::on_day(midnight(date), minutes, state.clock.now()).map_err(refused)?;
     Ok(Period {
@@ -133,7 +132,7 @@ pub(super) async fn preview_closure(
         ..
     } = requested_period(
         &state,
-        &query.date,
+        planned_day(&state, &query.date)?,
         query.from.as_deref(),
         query.to.as_deref(),
     )?;
@@ -162,7 +161,7 @@ pub(super) async fn close_day(
 ) -> Response {
     let (state, staff) = (&state, &staff);
     staff_write_json(state, staff, request, |request: CloseDay| async move {
-        planned_day(state, &request.date)?;
+        let planned = planned_day(state, &request.date)?;
         let note = closure::note(&request.note).map_err(refused)?;
         let Period {
             date,
@@ -170,7 +169,7 @@ pub(super) async fn close_day(
             unix: (starts_at, ends_at),
         } = requested_period(
             state,
-            &request.date,
+            planned,
             request.from.as_deref(),
             request.to.as_deref(),
         )?;
