@@ -228,6 +228,20 @@ test('a wrong password is refused; the board has no violations in Sorani', async
   await expectNoAxeViolations(page);
 });
 
+test('a desk that cannot reach the server says so and tries again, never showing the sign-in form (Sorani)', async ({ context, page }, info) => {
+  test.skip(info.project.name !== 'phone', 'one run');
+  await useLocale(context, 'ckb');
+  await page.route('**/api/v1/staff/me', (route) => route.abort('internetdisconnected'));
+  await page.goto('/desk');
+  await expect(page.getByRole('alert')).toHaveText(directorateMsg('ckb', 'desk.network'));
+  await expect(page.getByLabel(directorateMsg('ckb', 'desk.password'))).toHaveCount(0);
+  await expectNoAxeViolations(page);
+  await page.unroute('**/api/v1/staff/me');
+  await page.getByRole('button', { name: directorateMsg('ckb', 'desk.retry') }).click();
+  await expect(page.getByLabel(directorateMsg('ckb', 'desk.password'))).toBeVisible();
+  await expect(page.getByRole('alert')).toHaveCount(0);
+});
+
 test('a supervisor enrols a kiosk at the desk, the kiosk works with its code, and revoking stops it', async ({ browser, context, page }, info) => {
   test.skip(info.project.name !== 'desktop', 'the desk is a large screen');
   await useLocale(context, 'en');
