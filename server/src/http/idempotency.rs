@@ -1,8 +1,13 @@
 //! `Idempotency-Key` on requests that create or change a booking (SPEC §6): a retry with the
 //! same key and body gets the first response again; the same key with another body is 422;
-//! while the first is still running, 409. Keys are scoped to the citizen.
+//! while the first is still running, 409. Keys are scoped to whoever sends them: a citizen or
+//! a staff account ([`KeyOwner`]). A handler takes [`Keyed`], the one extractor of such writes.
+//!
+//! The kiosk's check-in takes no key: it is idempotent by itself (checking in an appointment
+//! again answers the same ticket, marked `again`).
 
-use axum::body::Body;
+use axum::body::{Body, Bytes};
+use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use rega_api::ErrorCode;
@@ -11,7 +16,9 @@ use sha2::{Digest, Sha256};
 
 use super::problem::ApiError;
 use crate::AppState;
+use crate::auth::{Citizen, Staff, Supervisor};
 use crate::routes::BODY_LIMIT_BYTES;
+use crate::store::IdempotencyOwner;
 
 /// Keys are kept this long (at least the 24 hours the SPEC asks).
 pub const KEEP_SECONDS: i64 = 48 * 3600;
@@ -29,14 +36,14 @@ fn key(headers: &HeaderMap) -> Result<String, ApiError> {
 }
 
 /// Reads a whole request body within the limit, as a problem when too large.
-pub async fn read_body(body: Body) -> Result<axum::body::Bytes, ApiError> {
+async fn read_body(body: Body) -> Result<axum::body::Bytes, ApiError> {
     axum::body::to_bytes(body, BODY_LIMIT_BYTES)
         .await
         .map_err(|_| ApiError::client(ErrorCode::PayloadTooLarge))
 }
 
 /// A JSON body: the content type, then the shape, each failure with its own code.
-pub fn parse_json<T: serde::de::DeserializeOwned>(
+fn parse_json<T: serde::de::DeserializeOwned>(
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<T, ApiError> {
@@ -58,7 +65,7 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(
 }
 
 /// The key of a request and the hash of the request it names (method, path and body).
-pub fn key_and_hash(
+fn key_and_hash(
     method: &Method,
     path: &str,
     headers: &HeaderMap,
@@ -128,28 +135,112 @@ pub fn stored_response(status: u16, body: String) -> Response {
     response
 }
 
-/// Runs `work` once per (owner, key): a citizen's or a staff member's. Its outcome — a status and JSON body, or a 4xx problem
-/// — is stored and replayed; a 5xx releases the key so a retry runs again.
-pub async fn once<F>(
+/// Whoever signs a write, as the owner of its Idempotency-Key.
+pub trait KeyOwner {
+    /// The key's owner.
+    fn key_owner(&self) -> IdempotencyOwner;
+}
+
+impl KeyOwner for Citizen {
+    fn key_owner(&self) -> IdempotencyOwner {
+        IdempotencyOwner::Citizen(self.id)
+    }
+}
+
+impl KeyOwner for Staff {
+    fn key_owner(&self) -> IdempotencyOwner {
+        IdempotencyOwner::Staff(self.0.id)
+    }
+}
+
+impl KeyOwner for Supervisor {
+    fn key_owner(&self) -> IdempotencyOwner {
+        IdempotencyOwner::Staff(self.0.id)
+    }
+}
+
+/// A write under its Idempotency-Key, by `W` (a signed-in citizen, desk or supervisor): who sent
+/// it, the key, the hash of the request it names (method, path, body) and the body, read within
+/// the limit. Refused before the handler runs, and so changing nothing: no session
+/// (`401`), no key or a malformed one (`400 idempotency_key_invalid`), too large a body (`413`).
+pub struct Keyed<W> {
+    /// Who sent it.
+    pub who: W,
+    key: String,
+    request_hash: String,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl<W> FromRequest<AppState> for Keyed<W>
+where
+    W: FromRequestParts<AppState, Rejection = ApiError> + KeyOwner + Send,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Keyed<W>, ApiError> {
+        let (mut parts, body) = request.into_parts();
+        let who = W::from_request_parts(&mut parts, state).await?;
+        let body = read_body(body).await?;
+        let (key, request_hash) =
+            key_and_hash(&parts.method, parts.uri.path(), &parts.headers, &body)?;
+        Ok(Keyed {
+            who,
+            key,
+            request_hash,
+            headers: parts.headers,
+            body,
+        })
+    }
+}
+
+impl<W: KeyOwner> Keyed<W> {
+    /// The key's owner.
+    pub fn owner(&self) -> IdempotencyOwner {
+        self.who.key_owner()
+    }
+
+    /// The Idempotency-Key.
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    /// The hash of the request the key names.
+    pub fn request_hash(&self) -> &str {
+        &self.request_hash
+    }
+
+    /// The body as JSON of type `T` (`415`, `400 invalid_json`).
+    pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, ApiError> {
+        parse_json(&self.headers, &self.body)
+    }
+
+    /// Runs `work` once per key: see [`once`].
+    pub async fn once<F>(&self, state: &AppState, work: F) -> Response
+    where
+        F: std::future::Future<Output = Result<(StatusCode, serde_json::Value), ApiError>>,
+    {
+        once(state, self.owner(), &self.key, &self.request_hash, work).await
+    }
+}
+
+/// Runs `work` once per (owner, key): a citizen's or a staff member's. Its outcome — a status
+/// and JSON body, or a 4xx problem — is stored and replayed; a 5xx releases the key so a retry
+/// runs again.
+async fn once<F>(
     state: &AppState,
-    owner: crate::store::IdempotencyOwner,
-    method: &Method,
-    path: &str,
-    headers: &HeaderMap,
-    body: &[u8],
+    owner: IdempotencyOwner,
+    key: &str,
+    request_hash: &str,
     work: F,
 ) -> Response
 where
     F: std::future::Future<Output = Result<(StatusCode, serde_json::Value), ApiError>>,
 {
-    let (key, request_hash) = match key_and_hash(method, path, headers, body) {
-        Ok(k) => k,
-        Err(e) => return e.into_response(),
-    };
     let now = state.clock.now();
     match state
         .store
-        .idempotency_begin(owner, &key, &request_hash, now)
+        .idempotency_begin(owner, key, request_hash, now)
         .await
     {
         Err(e) => return ApiError::from(e).into_response(),
@@ -163,7 +254,7 @@ where
         Ok((status, value)) => (status.as_u16(), value.to_string()),
         Err(ApiError::Client { code, detail }) => problem_answer(code, detail),
         Err(server @ ApiError::Server(_)) => {
-            if let Err(e) = state.store.idempotency_abort(owner, &key).await {
+            if let Err(e) = state.store.idempotency_abort(owner, key).await {
                 tracing::error!(error = %e, "cannot release an idempotency key");
             }
             return server.into_response();
@@ -171,7 +262,7 @@ where
     };
     if let Err(e) = state
         .store
-        .idempotency_finish(owner, &key, status, &body)
+        .idempotency_finish(owner, key, status, &body)
         .await
     {
         tracing::error!(error = %e, "cannot store an idempotent response");

@@ -1,7 +1,6 @@
 //! Booking an appointment (SPEC §3.2) under an Idempotency-Key, and the services a citizen may book.
 
-use axum::body::Bytes;
-use axum::extract::{Request, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use rega_api::ErrorCode;
@@ -18,13 +17,9 @@ use crate::domain::calendar::booking_window;
 use crate::domain::eligibility::{self};
 use crate::domain::limits::{self, ChangeLimit, LimitError};
 use crate::http::extract::ApiJson;
-use crate::http::idempotency::{
-    key_and_hash, once, parse_json, problem_answer, read_body, seen_response, stored_response,
-};
+use crate::http::idempotency::{Keyed, problem_answer, seen_response, stored_response};
 use crate::http::problem::ApiError;
-use crate::store::{
-    Appointment, AuditRecord, BookError, BookRequest, IdempotencyOwner, OnceOutcome, OnceWrite,
-};
+use crate::store::{Appointment, AuditRecord, BookError, BookRequest, OnceOutcome, OnceWrite};
 
 /// A slot of the service, inside the booking window and still to come.
 pub(super) async fn bookable_slot(
@@ -69,37 +64,19 @@ pub(super) fn book_request(
     }
 }
 
-/// The shared part of every booking write: read the body within the limit, run `work` once per
-/// Idempotency-Key, and write one audit record of the outcome.
-pub(super) async fn booking_write<F, Fut>(
+/// The shared part of the citizen's changes of a booking: run `work` once per Idempotency-Key,
+/// and write one audit record of the outcome.
+pub(super) async fn booking_write<F>(
     state: &AppState,
-    citizen: &Citizen,
-    request: Request,
-    action: &str,
-    object: String,
+    keyed: &Keyed<Citizen>,
+    (action, object): (&str, String),
     work: F,
 ) -> Response
 where
-    F: FnOnce(axum::http::HeaderMap, Bytes) -> Fut,
-    Fut: std::future::Future<Output = Result<(StatusCode, serde_json::Value), ApiError>>,
+    F: std::future::Future<Output = Result<(StatusCode, serde_json::Value), ApiError>>,
 {
-    let (parts, body) = request.into_parts();
-    let body = match read_body(body).await {
-        Ok(b) => b,
-        Err(e) => return e.into_response(),
-    };
-    let actor = format!("citizen:{}", citizen.id);
-    let outcome = work(parts.headers.clone(), body.clone());
-    let response = once(
-        state,
-        crate::store::IdempotencyOwner::Citizen(citizen.id),
-        &parts.method,
-        parts.uri.path(),
-        &parts.headers,
-        &body,
-        outcome,
-    )
-    .await;
+    let actor = format!("citizen:{}", keyed.who.id);
+    let response = keyed.once(state, work).await;
     audit_outcome(state, &actor, action, &object, response).await
 }
 
@@ -112,12 +89,8 @@ where
         (status = 404, description = "slot_not_found", body = rega_api::Problem),
         (status = 409, description = "slot_full, already_booked, too_many_changes, idempotency_in_progress", body = rega_api::Problem),
         (status = 422, description = "unknown_service, outside_booking_window, idempotency_key_reused", body = rega_api::Problem)))]
-pub(super) async fn create(
-    State(state): State<AppState>,
-    citizen: Citizen,
-    request: Request,
-) -> Response {
-    let (parts, body) = request.into_parts();
+pub(super) async fn create(State(state): State<AppState>, keyed: Keyed<Citizen>) -> Response {
+    let citizen = &keyed.who;
     let actor = format!("citizen:{}", citizen.id);
     let audited = |response: Response| {
         audit_outcome(
@@ -128,22 +101,9 @@ pub(super) async fn create(
             response,
         )
     };
-    let body = match read_body(body).await {
-        Ok(b) => b,
-        Err(e) => return audited(e.into_response()).await,
-    };
-    let (key, request_hash) =
-        match key_and_hash(&parts.method, parts.uri.path(), &parts.headers, &body) {
-            Ok(k) => k,
-            Err(e) => return audited(e.into_response()).await,
-        };
-    let owner = IdempotencyOwner::Citizen(citizen.id);
+    let (owner, key, request_hash) = (keyed.owner(), keyed.key(), keyed.request_hash());
     // A key seen before answers from the store, without checking anything again.
-    match state
-        .store
-        .idempotency_seen(owner, &key, &request_hash)
-        .await
-    {
+    match state.store.idempotency_seen(owner, key, request_hash).await {
         Err(e) => return audited(ApiError::from(e).into_response()).await,
         Ok(Some(seen)) => {
             if let Some(response) = seen_response(seen) {
@@ -153,7 +113,7 @@ pub(super) async fn create(
         Ok(None) => {}
     }
     let checked = async {
-        let input: CreateAppointment = parse_json(&parts.headers, &body)?;
+        let input: CreateAppointment = keyed.json()?;
         let service = ServiceKind::from_code(&input.service)
             .ok_or_else(|| problem(ErrorCode::UnknownService))?;
         let now = state.clock.now();
@@ -196,8 +156,8 @@ pub(super) async fn create(
     };
     let write = OnceWrite {
         owner,
-        key: &key,
-        request_hash: &request_hash,
+        key,
+        request_hash,
         audit: AuditRecord {
             at: request.now,
             actor: actor.clone(),

@@ -1,7 +1,6 @@
 //! Moving and cancelling an appointment, until the cut-off.
 
-use axum::body::Bytes;
-use axum::extract::{Path, Request, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use rega_api::ErrorCode;
@@ -12,7 +11,7 @@ use super::{book_error, find, limit, problem, view};
 use crate::AppState;
 use crate::auth::Citizen;
 use crate::domain::limits;
-use crate::http::idempotency::parse_json;
+use crate::http::idempotency::Keyed;
 use crate::http::problem::ApiError;
 use crate::store::{Appointment, AppointmentStatus};
 
@@ -40,14 +39,12 @@ pub(super) async fn changeable(
         (status = 422, description = "invalid_reference, outside_booking_window", body = rega_api::Problem)))]
 pub(super) async fn reschedule(
     State(state): State<AppState>,
-    citizen: Citizen,
     Path(reference): Path<String>,
-    request: Request,
+    keyed: Keyed<Citizen>,
 ) -> Response {
-    let (state, citizen) = (&state, &citizen);
-    let reference = &reference;
-    let work = |headers: axum::http::HeaderMap, body: Bytes| async move {
-        let input: RescheduleAppointment = parse_json(&headers, &body)?;
+    let (state, citizen, reference) = (&state, &keyed.who, &reference);
+    let work = async {
+        let input: RescheduleAppointment = keyed.json()?;
         let current = changeable(state, citizen.id, reference).await?;
         bookable_slot(state, input.slot_id, current.service).await?;
         let moved = state
@@ -63,15 +60,8 @@ pub(super) async fn reschedule(
         state.caches.availability.clear();
         Ok((StatusCode::OK, view(state, &moved).await?))
     };
-    booking_write(
-        state,
-        citizen,
-        request,
-        "booking.rescheduled",
-        format!("appointment:{reference}"),
-        work,
-    )
-    .await
+    let object = format!("appointment:{reference}");
+    booking_write(state, &keyed, ("booking.rescheduled", object), work).await
 }
 
 /// Cancels a booked appointment until the cut-off, releasing its place.
@@ -84,13 +74,11 @@ pub(super) async fn reschedule(
         (status = 422, description = "invalid_reference", body = rega_api::Problem)))]
 pub(super) async fn cancel(
     State(state): State<AppState>,
-    citizen: Citizen,
     Path(reference): Path<String>,
-    request: Request,
+    keyed: Keyed<Citizen>,
 ) -> Response {
-    let (state, citizen) = (&state, &citizen);
-    let reference = &reference;
-    let work = |_headers: axum::http::HeaderMap, _body: Bytes| async move {
+    let (state, citizen, reference) = (&state, &keyed.who, &reference);
+    let work = async {
         let current = changeable(state, citizen.id, reference).await?;
         let now = state.clock.now();
         let cancelled = state
@@ -101,13 +89,6 @@ pub(super) async fn cancel(
         state.caches.availability.clear();
         Ok((StatusCode::OK, view(state, &cancelled).await?))
     };
-    booking_write(
-        state,
-        citizen,
-        request,
-        "booking.cancelled",
-        format!("appointment:{reference}"),
-        work,
-    )
-    .await
+    let object = format!("appointment:{reference}");
+    booking_write(state, &keyed, ("booking.cancelled", object), work).await
 }

@@ -2,7 +2,7 @@
 //! preview of what a closure would cancel, the closure itself — its appointments cancelled and
 //! each citizen told — and lifting one.
 
-use axum::extract::{Path, Request, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use rega_api::ErrorCode;
@@ -11,12 +11,13 @@ use rega_api::time::{Date, LocalDateTime};
 use serde::Deserialize;
 
 use super::planning::planned_day;
-use super::{answer, done_or_not_found, staff_write_json};
+use super::{answer, done_or_not_found};
 use crate::AppState;
 use crate::auth::{Staff, Supervisor, staff_actor};
 use crate::domain::closure::{self, ClosureError, hh_mm};
 use crate::http::audit::audit;
 use crate::http::extract::{ApiJson, ApiQuery};
+use crate::http::idempotency::Keyed;
 use crate::http::problem::ApiError;
 use crate::store::{ClosureRecord, NewClosure};
 
@@ -154,13 +155,10 @@ pub(super) async fn preview_closure(
         (status = 403, description = "staff_forbidden", body = rega_api::Problem),
         (status = 409, description = "idempotency_in_progress", body = rega_api::Problem),
         (status = 422, description = "invalid_date, outside_booking_window, staff_invalid_period, idempotency_key_reused", body = rega_api::Problem)))]
-pub(super) async fn close_day(
-    State(state): State<AppState>,
-    Supervisor(staff): Supervisor,
-    request: Request,
-) -> Response {
-    let (state, staff) = (&state, &staff);
-    staff_write_json(state, staff, request, |request: CloseDay| async move {
+pub(super) async fn close_day(State(state): State<AppState>, keyed: Keyed<Supervisor>) -> Response {
+    let (state, Supervisor(staff)) = (&state, &keyed.who);
+    let work = async {
+        let request: CloseDay = keyed.json()?;
         let planned = planned_day(state, &request.date)?;
         let note = closure::note(&request.note).map_err(refused)?;
         let Period {
@@ -214,8 +212,8 @@ pub(super) async fn close_day(
             cancelled: i64::try_from(cancelled).unwrap_or(i64::MAX),
         })?;
         answer(StatusCode::CREATED, entry)
-    })
-    .await
+    };
+    keyed.once(state, work).await
 }
 
 /// Lifts a closure of the supervisor's directorate: its slots take bookings again (with the

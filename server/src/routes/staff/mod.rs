@@ -13,10 +13,7 @@ mod planning;
 mod queue;
 mod session;
 
-use axum::body::Bytes;
-use axum::extract::Request;
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
 use rega_api::ErrorCode;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -24,9 +21,8 @@ use utoipa_axum::routes;
 use crate::AppState;
 use crate::auth::staff_actor;
 use crate::http::audit::audit;
-use crate::http::idempotency::{once, parse_json, read_body};
 use crate::http::problem::ApiError;
-use crate::store::{IdempotencyOwner, StaffRecord};
+use crate::store::StaffRecord;
 
 pub use session::MAX_FAILED_SIGN_INS;
 
@@ -50,58 +46,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(closures::lift_closure))
 }
 
-/// A desk's state change, run once per `Idempotency-Key` of the staff account: a retry (a
-/// dropped connection, a double click) gets the first answer instead of calling another ticket.
-async fn staff_write<F, Fut>(
-    state: &AppState,
-    staff: &StaffRecord,
-    request: Request,
-    work: F,
-) -> Response
-where
-    F: FnOnce(HeaderMap, Bytes) -> Fut,
-    Fut: std::future::Future<Output = Result<(StatusCode, serde_json::Value), ApiError>>,
-{
-    let (parts, body) = request.into_parts();
-    let body = match read_body(body).await {
-        Ok(b) => b,
-        Err(e) => return e.into_response(),
-    };
-    let outcome = work(parts.headers.clone(), body.clone());
-    once(
-        state,
-        IdempotencyOwner::Staff(staff.id),
-        &parts.method,
-        parts.uri.path(),
-        &parts.headers,
-        &body,
-        outcome,
-    )
-    .await
-}
-
-/// A staff state change whose JSON body is read as `T`, run once per Idempotency-Key as
-/// [`staff_write`] does.
-async fn staff_write_json<T, F, Fut>(
-    state: &AppState,
-    staff: &StaffRecord,
-    request: Request,
-    work: F,
-) -> Response
-where
-    T: serde::de::DeserializeOwned,
-    F: FnOnce(T) -> Fut,
-    Fut: std::future::Future<Output = Result<(StatusCode, serde_json::Value), ApiError>>,
-{
-    staff_write(
-        state,
-        staff,
-        request,
-        |headers: HeaderMap, body: Bytes| async move { work(parse_json(&headers, &body)?).await },
-    )
-    .await
-}
-
 /// The end of a supervisor's change of one thing by its number: audited, `204` if it was done,
 /// else `404 not_found` (no such thing at this directorate, or already done).
 async fn done_or_not_found(
@@ -119,7 +63,7 @@ async fn done_or_not_found(
     }
 }
 
-/// A JSON answer with its status, for [`staff_write`]'s stored response.
+/// A JSON answer with its status, for a keyed write's stored response.
 fn answer<T: serde::Serialize>(
     status: StatusCode,
     value: T,

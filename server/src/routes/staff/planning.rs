@@ -1,7 +1,7 @@
 //! A supervisor's planning: the places of a service's slots on a day, and extra slots. No
 //! booking is ever lost: a slot with more places already booked keeps its places.
 
-use axum::extract::{Request, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use rega_api::ErrorCode;
@@ -9,11 +9,12 @@ use rega_api::service::ServiceKind;
 use rega_api::staff::{CapacityResult, OpenSlot, SetCapacity};
 use rega_api::time::{Date, LocalDateTime};
 
-use super::{answer, staff_write_json};
+use super::answer;
 use crate::AppState;
 use crate::auth::{Supervisor, staff_actor};
 use crate::domain::planning::{self, PlanningError};
 use crate::http::audit::audit;
+use crate::http::idempotency::Keyed;
 use crate::http::problem::ApiError;
 use crate::store::StaffRecord;
 
@@ -69,11 +70,11 @@ async fn replan(
         (status = 422, description = "invalid_date, outside_booking_window, unknown_service, idempotency_key_reused", body = rega_api::Problem)))]
 pub(super) async fn set_capacity(
     State(state): State<AppState>,
-    Supervisor(staff): Supervisor,
-    request: Request,
+    keyed: Keyed<Supervisor>,
 ) -> Response {
-    let (state, staff) = (&state, &staff);
-    staff_write_json(state, staff, request, |request: SetCapacity| async move {
+    let (state, Supervisor(staff)) = (&state, &keyed.who);
+    let work = async {
+        let request: SetCapacity = keyed.json()?;
         let date = planned_day(state, &request.date)?;
         let service = service_of(&request.service)?;
         let places = planning::day_places(request.capacity).map_err(refused)?;
@@ -99,8 +100,8 @@ pub(super) async fn set_capacity(
             ("desk.capacity", &object, &outcome),
         )
         .await
-    })
-    .await
+    };
+    keyed.once(state, work).await
 }
 
 /// Opens an extra slot for a service at the supervisor's directorate (supervisors only).
@@ -112,13 +113,10 @@ pub(super) async fn set_capacity(
         (status = 403, description = "staff_forbidden", body = rega_api::Problem),
         (status = 409, description = "idempotency_in_progress", body = rega_api::Problem),
         (status = 422, description = "invalid_date, outside_booking_window, unknown_service, day_closed (a closure of the directorate), idempotency_key_reused", body = rega_api::Problem)))]
-pub(super) async fn open_slot(
-    State(state): State<AppState>,
-    Supervisor(staff): Supervisor,
-    request: Request,
-) -> Response {
-    let (state, staff) = (&state, &staff);
-    staff_write_json(state, staff, request, |request: OpenSlot| async move {
+pub(super) async fn open_slot(State(state): State<AppState>, keyed: Keyed<Supervisor>) -> Response {
+    let (state, Supervisor(staff)) = (&state, &keyed.who);
+    let work = async {
+        let request: OpenSlot = keyed.json()?;
         let date = planned_day(state, &request.date)?;
         let service = service_of(&request.service)?;
         let (hour, minute) = planning::extra_slot_start(&request.time).map_err(refused)?;
@@ -152,6 +150,6 @@ pub(super) async fn open_slot(
             ("desk.slot_opened", &object, "ok"),
         )
         .await
-    })
-    .await
+    };
+    keyed.once(state, work).await
 }

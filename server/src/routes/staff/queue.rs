@@ -1,9 +1,8 @@
 //! The desk's day: the directorate's appointments with their tickets, calling the next ticket of
 //! a counter area, and recording that a citizen came or did not.
 
-use axum::body::Bytes;
-use axum::extract::{Path, Request, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use rega_api::ErrorCode;
 use rega_api::ids::Reference;
@@ -13,13 +12,12 @@ use rega_api::staff::{
 use rega_api::time::{Date, LocalDateTime};
 use serde::Deserialize;
 
-use super::staff_write;
 use crate::AppState;
 use crate::auth::{Staff, staff_actor};
 use crate::domain::planning::{counter_name, is_area};
 use crate::http::audit::audit;
 use crate::http::extract::{ApiJson, ApiQuery};
-use crate::http::idempotency::parse_json;
+use crate::http::idempotency::Keyed;
 use crate::http::problem::ApiError;
 use crate::store::{AttendanceError, StaffRecord};
 
@@ -86,14 +84,10 @@ pub(super) async fn day(
         (status = 401, description = "staff_unauthenticated", body = rega_api::Problem),
         (status = 409, description = "idempotency_in_progress", body = rega_api::Problem),
         (status = 422, description = "staff_invalid_counter, idempotency_key_reused", body = rega_api::Problem)))]
-pub(super) async fn call_next(
-    State(state): State<AppState>,
-    Staff(staff): Staff,
-    request: Request,
-) -> Response {
-    let (state, staff) = (&state, &staff);
-    let work = |headers: HeaderMap, body: Bytes| async move {
-        let request: CallNext = parse_json(&headers, &body)?;
+pub(super) async fn call_next(State(state): State<AppState>, keyed: Keyed<Staff>) -> Response {
+    let (state, Staff(staff)) = (&state, &keyed.who);
+    let work = async {
+        let request: CallNext = keyed.json()?;
         let counter = counter_name(&request.counter)
             .filter(|_| is_area(&request.area))
             .ok_or(ApiError::client(ErrorCode::StaffInvalidCounter))?;
@@ -129,7 +123,7 @@ pub(super) async fn call_next(
         };
         super::answer(StatusCode::OK, answer)
     };
-    staff_write(state, staff, request, work).await
+    keyed.once(state, work).await
 }
 
 async fn attendance(
@@ -180,15 +174,13 @@ async fn attendance(
         (status = 422, description = "invalid_reference, idempotency_key_reused", body = rega_api::Problem)))]
 pub(super) async fn attended(
     State(state): State<AppState>,
-    Staff(staff): Staff,
     Path(reference): Path<String>,
-    request: Request,
+    keyed: Keyed<Staff>,
 ) -> Response {
-    let (state, staff, reference) = (&state, &staff, &reference);
-    staff_write(state, staff, request, |_, _| {
-        attendance(state, staff, reference, true)
-    })
-    .await
+    let Staff(staff) = &keyed.who;
+    keyed
+        .once(&state, attendance(&state, staff, &reference, true))
+        .await
 }
 
 /// The citizen did not come: a no-show (three in 90 days block online booking).
@@ -203,13 +195,11 @@ pub(super) async fn attended(
         (status = 422, description = "invalid_reference, idempotency_key_reused", body = rega_api::Problem)))]
 pub(super) async fn no_show(
     State(state): State<AppState>,
-    Staff(staff): Staff,
     Path(reference): Path<String>,
-    request: Request,
+    keyed: Keyed<Staff>,
 ) -> Response {
-    let (state, staff, reference) = (&state, &staff, &reference);
-    staff_write(state, staff, request, |_, _| {
-        attendance(state, staff, reference, false)
-    })
-    .await
+    let Staff(staff) = &keyed.who;
+    keyed
+        .once(&state, attendance(&state, staff, &reference, false))
+        .await
 }
