@@ -3,6 +3,7 @@
 pub mod appointments;
 pub mod auth;
 pub mod availability;
+pub mod endpoints;
 pub mod ids;
 pub mod kiosk;
 pub mod licence;

@@ -279,7 +279,7 @@ pub fn sign_in_href(here: &str) -> String {
             _ => next.push(ch),
         }
     }
-    format!("/sign-in?next={next}")
+    format!("{}?next={next}", rega_api::paths::SIGN_IN)
 }
 
 /// The address of the current page, path and query.

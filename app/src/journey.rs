@@ -5,6 +5,7 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
+use rega_api::endpoints;
 use rega_api::paths;
 use rega_api::service::ServiceKind;
 use rega_api::time::Date;
@@ -152,7 +153,8 @@ pub fn use_slots(
     crate::api::use_get(move || {
         let a = answers.get();
         Some(format!(
-            "/availability/slots?directorate={}&service={}&date={}",
+            "{}?directorate={}&service={}&date={}",
+            endpoints::AVAILABILITY_SLOTS,
             a.directorate?,
             a.service?.code(),
             a.date?

@@ -6,6 +6,7 @@
 //! when any request answers that the session has ended.
 
 use leptos::prelude::*;
+use rega_api::endpoints;
 
 use crate::api;
 
@@ -29,7 +30,7 @@ impl Session {
 
     /// Ends the session on the server and on this device.
     pub async fn sign_out(&self) -> Result<(), api::ApiError> {
-        api::post_empty("/auth/sign-out").await?;
+        api::post_empty(endpoints::AUTH_SIGN_OUT).await?;
         self.set(false);
         Ok(())
     }

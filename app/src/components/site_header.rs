@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
+use rega_api::paths;
 
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
@@ -37,7 +38,7 @@ pub fn SiteHeader() -> impl IntoView {
     view! {
         <header class="rg-header">
             <div class="rg-header__bar">
-                <A href="/" attr:class="rg-header__brand">
+                <A href=paths::HOME attr:class="rg-header__brand">
                     <span class="rg-header__name">{move || i18n.t().app_name()}</span>
                     <span class="rg-header__tagline">{move || i18n.t().app_tagline()}</span>
                 </A>
@@ -45,9 +46,9 @@ pub fn SiteHeader() -> impl IntoView {
             </div>
             <nav class="rg-nav" aria-label=move || i18n.t().common_main_navigation()>
                 <ul class="rg-nav__list">
-                    {link("/book", |m| m.nav_book())}
-                    {link("/appointments", |m| m.nav_appointments())}
-                    {link("/licence", |m| m.nav_licence())}
+                    {link(paths::BOOK, |m| m.nav_book())}
+                    {link(paths::APPOINTMENTS, |m| m.nav_appointments())}
+                    {link(paths::LICENCE, |m| m.nav_licence())}
                     {move || if session.signed_in() {
                         view! {
                             <li class="rg-nav__item">
@@ -57,7 +58,7 @@ pub fn SiteHeader() -> impl IntoView {
                             </li>
                         }.into_any()
                     } else {
-                        link("/sign-in", |m| m.nav_sign_in()).into_any()
+                        link(paths::SIGN_IN, |m| m.nav_sign_in()).into_any()
                     }}
                 </ul>
             </nav>

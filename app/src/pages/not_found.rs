@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
+use rega_api::paths;
 
 use crate::components::page_heading::PageHeading;
 use crate::i18n::use_i18n;
@@ -12,6 +13,6 @@ pub fn NotFound() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <PageHeading title=|m| m.not_found_title() intro=|m| m.not_found_intro()/>
-        <p class="rg-body"><A href="/" attr:class="rg-link">{move || i18n.t().common_back_home()}</A></p>
+        <p class="rg-body"><A href=paths::HOME attr:class="rg-link">{move || i18n.t().common_back_home()}</A></p>
     }
 }

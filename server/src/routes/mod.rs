@@ -105,3 +105,46 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(crate::http::trace::log_failures))
         .with_state(state)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use rega_api::endpoints::OPERATIONS;
+
+    #[test]
+    fn the_shared_endpoint_list_and_the_served_description_name_the_same_operations() {
+        let description = super::openapi();
+        let served: BTreeSet<(String, String)> = description
+            .paths
+            .paths
+            .iter()
+            .flat_map(|(path, item)| {
+                [
+                    ("GET", item.get.is_some()),
+                    ("POST", item.post.is_some()),
+                    ("PUT", item.put.is_some()),
+                    ("PATCH", item.patch.is_some()),
+                    ("DELETE", item.delete.is_some()),
+                ]
+                .into_iter()
+                .filter(|(_, offered)| *offered)
+                .map(|(method, _)| (method.to_owned(), path.clone()))
+            })
+            .collect();
+        let shared: BTreeSet<(String, String)> = OPERATIONS
+            .iter()
+            .map(|(method, path)| ((*method).to_owned(), (*path).to_owned()))
+            .collect();
+        assert_eq!(
+            served.difference(&shared).collect::<Vec<_>>(),
+            Vec::<&(String, String)>::new(),
+            "served but not in rega_api::endpoints"
+        );
+        assert_eq!(
+            shared.difference(&served).collect::<Vec<_>>(),
+            Vec::<&(String, String)>::new(),
+            "in rega_api::endpoints but not served"
+        );
+    }
+}

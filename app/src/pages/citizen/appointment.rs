@@ -8,6 +8,8 @@ use leptos_router::NavigateOptions;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use rega_api::appointments::{AppointmentState, AppointmentView};
+use rega_api::endpoints;
+use rega_api::paths;
 
 use crate::api::{self, ApiError};
 use crate::components::back_link::BackLink;
@@ -46,13 +48,16 @@ pub fn AppointmentPage(
     let reference = StoredValue::new(reference);
     let query = use_query_map();
     let appointment = api::use_get::<AppointmentView>(move || {
-        Some(format!("/appointments/{}", reference.get_value()))
+        Some(endpoints::fill(
+            endpoints::APPOINTMENT,
+            reference.get_value(),
+        ))
     });
     let done = Memo::new(move |_| query.get().get("done"));
     let qr_label = Signal::derive(move || i18n.t().appointment_qr_label());
 
     view! {
-        <div class="rg-no-print"><BackLink href="/appointments"/></div>
+        <div class="rg-no-print"><BackLink href=paths::APPOINTMENTS/></div>
         {move || {
             let m = i18n.t();
             match done.get().as_deref() {
@@ -130,7 +135,10 @@ pub fn CancelPage(
     let reference = StoredValue::new(reference);
     let navigate = use_navigate();
     let appointment = api::use_get::<AppointmentView>(move || {
-        Some(format!("/appointments/{}", reference.get_value()))
+        Some(endpoints::fill(
+            endpoints::APPOINTMENT,
+            reference.get_value(),
+        ))
     });
     let (busy, set_busy) = signal(false);
     let (failure, set_failure) = signal(None::<ApiError>);
@@ -147,7 +155,7 @@ pub fn CancelPage(
         set_failure.set(None);
         spawn_local(async move {
             let result = api::post_once::<_, AppointmentView>(
-                &format!("/appointments/{r}/cancel"),
+                &endpoints::fill(endpoints::APPOINTMENT_CANCEL, &r),
                 &NoBody {},
                 &key.get_value(),
             )

@@ -4,6 +4,8 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use rega_api::appointments::{AppointmentList, AppointmentState, AppointmentView};
+use rega_api::endpoints;
+use rega_api::paths;
 
 use crate::api;
 use crate::components::cut_off_notice::CutOffNotice;
@@ -58,7 +60,7 @@ fn AppointmentItem(
 #[component]
 pub fn Appointments() -> impl IntoView {
     let i18n = use_i18n();
-    let list = api::use_get::<AppointmentList>(|| Some("/appointments".to_owned()));
+    let list = api::use_get::<AppointmentList>(|| Some(endpoints::APPOINTMENTS.to_owned()));
     view! {
         <PageHeading title=|m| m.appointments_title() intro=|m| m.appointments_intro()/>
         {move || match list.get() {
@@ -92,7 +94,7 @@ pub fn Appointments() -> impl IntoView {
                             </ul>
                         }.into_any()
                     }}
-                    <p class="rg-body"><A href="/book" attr:class="rg-button">{m.home_book_heading()}</A></p>
+                    <p class="rg-body"><A href=paths::BOOK attr:class="rg-button">{m.home_book_heading()}</A></p>
                     {(!past.is_empty()).then(|| view! {
                         <h2 class="rg-heading-m">{m.appointments_past()}</h2>
                         <ul class="rg-appointment-list">

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
+use rega_api::paths;
 
 use crate::components::page_heading::PageHeading;
 use crate::i18n::{Messages, use_i18n};
@@ -38,16 +39,16 @@ pub fn Home() -> impl IntoView {
         })}
         <PageHeading title=|m| m.home_title() intro=|m| m.home_intro()/>
         <ul class="rg-card-list">
-            <JourneyCard href="/book" heading=|m| m.home_book_heading() text=|m| m.home_book_text()/>
-            <JourneyCard href="/licence" heading=|m| m.home_licence_heading() text=|m| m.home_licence_text()/>
+            <JourneyCard href=paths::BOOK heading=|m| m.home_book_heading() text=|m| m.home_book_text()/>
+            <JourneyCard href=paths::LICENCE heading=|m| m.home_licence_heading() text=|m| m.home_licence_text()/>
         </ul>
         <h2 class="rg-heading-m">{move || i18n.t().home_directorate_heading()}</h2>
         // The directorate screens are another app (directorate.html): a full page load.
         <ul class="rg-link-list">
-            <li><a href="/kiosk" class="rg-link" rel="external">{move || i18n.t().kiosk_title()}</a></li>
-            <li><a href="/verify" class="rg-link" rel="external">{move || i18n.t().verify_title()}</a></li>
-            <li><a href="/desk" class="rg-link" rel="external">{move || i18n.t().desk_title()}</a></li>
-            <li><a href="/board" class="rg-link" rel="external">{move || i18n.t().board_title()}</a></li>
+            <li><a href=paths::KIOSK class="rg-link" rel="external">{move || i18n.t().kiosk_title()}</a></li>
+            <li><a href=paths::VERIFY class="rg-link" rel="external">{move || i18n.t().verify_title()}</a></li>
+            <li><a href=paths::DESK class="rg-link" rel="external">{move || i18n.t().desk_title()}</a></li>
+            <li><a href=paths::BOARD class="rg-link" rel="external">{move || i18n.t().board_title()}</a></li>
         </ul>
     }
 }

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use rega_api::endpoints;
 use rega_api::licence::{LicenceCard, LicenceStatus, LicenceToken};
 use rega_api::time::LocalDateTime;
 
@@ -58,7 +59,7 @@ pub fn Licence() -> impl IntoView {
     on_cleanup(move || handle.remove());
     let card = api::use_get::<LicenceCard>(move || {
         online_again.track();
-        Some("/licence".to_owned())
+        Some(endpoints::LICENCE.to_owned())
     });
     let saved_card = kept::<LicenceCard>(SAVED_CARD);
     let (token, set_token) = signal(kept::<LicenceToken>(SAVED_TOKEN));
@@ -99,7 +100,7 @@ pub fn Licence() -> impl IntoView {
         }
         set_fetching.set(true);
         spawn_local(async move {
-            match api::get::<LicenceToken>("/licence/token").await {
+            match api::get::<LicenceToken>(endpoints::LICENCE_TOKEN).await {
                 Ok(fresh) => {
                     keep(SAVED_TOKEN, &fresh);
                     set_token.set(Some(fresh));

@@ -5,6 +5,8 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use rega_api::ErrorCode;
 use rega_api::auth::{CodeRequest, CodeSent, SessionInfo, VerifyRequest};
+use rega_api::endpoints;
+use rega_api::paths;
 
 use crate::api::{self, ApiError};
 use crate::components::error_summary::ErrorSummary;
@@ -35,7 +37,7 @@ pub fn next_path(requested: Option<String>) -> String {
         Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
             path
         }
-        _ => "/appointments".to_owned(),
+        _ => paths::APPOINTMENTS.to_owned(),
     }
 }
 
@@ -85,7 +87,9 @@ pub fn SignIn() -> impl IntoView {
         };
         set_busy.set(true);
         spawn_local(async move {
-            match api::post::<_, CodeSent>("/auth/code", &CodeRequest { national_id: id }).await {
+            match api::post::<_, CodeSent>(endpoints::AUTH_CODE, &CodeRequest { national_id: id })
+                .await
+            {
                 Ok(sent) => {
                     set_problem.set(None);
                     let at = js_sys::Date::now();
@@ -112,7 +116,7 @@ pub fn SignIn() -> impl IntoView {
             set_busy.set(true);
             spawn_local(async move {
                 match api::post::<_, SessionInfo>(
-                    "/auth/verify",
+                    endpoints::AUTH_VERIFY,
                     &VerifyRequest {
                         national_id: id,
                         code: entered,

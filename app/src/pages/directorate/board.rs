@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use rega_api::endpoints;
 use rega_api::reference::DirectorateInfo;
 use rega_api::staff::Board as BoardAnswer;
 
@@ -35,7 +36,7 @@ fn Choose() -> impl IntoView {
     let i18n = use_i18n();
     let (list, set_list) = signal(None::<Vec<DirectorateInfo>>);
     spawn_local(async move {
-        if let Ok(all) = api::get::<Vec<DirectorateInfo>>("/directorates").await {
+        if let Ok(all) = api::get::<Vec<DirectorateInfo>>(endpoints::DIRECTORATES).await {
             let _ = set_list.try_set(Some(all));
         }
     });
@@ -55,7 +56,7 @@ fn Calls(directorate_id: String) -> impl IntoView {
     let i18n = use_i18n();
     let d = move || directorate(i18n.locale());
     let (board, set_board) = signal(None::<BoardAnswer>);
-    let path = format!("/board?directorate={directorate_id}");
+    let path = format!("{}?directorate={directorate_id}", endpoints::BOARD);
     let ask = move || {
         let path = path.clone();
         spawn_local(async move {

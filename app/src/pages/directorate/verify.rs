@@ -5,6 +5,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use rega_api::endpoints;
 use rega_api::licence::TrustAnchor;
 use rega_api::time::{Date, LocalDateTime};
 use rega_credential::keys::{VerifyingKey, from_jwk};
@@ -115,7 +116,7 @@ async fn update(
     if web_sys::window().is_some_and(|w| !w.navigator().on_line()) {
         return Update::Offline;
     }
-    let served = api::get::<TrustAnchor>("/trust-anchor").await;
+    let served = api::get::<TrustAnchor>(endpoints::TRUST_ANCHOR).await;
     let pinned = match (anchor.get_untracked(), served) {
         (Some(pinned), Ok(served)) if pinned != served => return Update::AnchorChanged,
         (Some(pinned), _) => pinned,
@@ -133,7 +134,7 @@ async fn update(
         return Update::AnchorChanged;
     };
     // Past the browser's HTTP cache, which would answer with no network and hide that.
-    match api::get_text(&format!("/trust-list?at={}", now_seconds())).await {
+    match api::get_text(&format!("{}?at={}", endpoints::TRUST_LIST, now_seconds())).await {
         Ok(jws) => match TrustList::from_jws(&jws, &key) {
             Ok(fresh) => {
                 crate::storage::write(SAVED_LIST, Some(&jws));

@@ -9,6 +9,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use rega_api::ErrorCode;
 use rega_api::appointments::{AppointmentView, CreateAppointment, RescheduleAppointment};
+use rega_api::endpoints;
 use rega_api::reference::DirectorateInfo;
 
 use crate::api::{self, ApiError};
@@ -81,7 +82,8 @@ pub fn CheckPage() -> impl IntoView {
     let i18n = use_i18n();
     let answers = use_answers();
     let navigate = use_navigate();
-    let directorates = api::use_get::<Vec<DirectorateInfo>>(|| Some("/directorates".to_owned()));
+    let directorates =
+        api::use_get::<Vec<DirectorateInfo>>(|| Some(endpoints::DIRECTORATES.to_owned()));
     let slots = use_slots(answers);
     let (busy, set_busy) = signal(false);
     let (failure, set_failure) = signal(None::<ApiError>);
@@ -103,7 +105,7 @@ pub fn CheckPage() -> impl IntoView {
             let result = match &a.reschedule {
                 Some(reference) => {
                     api::post_once::<_, AppointmentView>(
-                        &format!("/appointments/{reference}/reschedule"),
+                        &endpoints::fill(endpoints::APPOINTMENT_RESCHEDULE, reference),
                         &RescheduleAppointment { slot_id },
                         &key,
                     )
@@ -111,7 +113,7 @@ pub fn CheckPage() -> impl IntoView {
                 }
                 None => {
                     api::post_once::<_, AppointmentView>(
-                        "/appointments",
+                        endpoints::APPOINTMENTS,
                         &CreateAppointment {
                             slot_id,
                             service: service.code().to_owned(),

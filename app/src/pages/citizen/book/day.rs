@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use rega_api::availability::{ClosedReason, DayAvailability, DaysResponse};
+use rega_api::endpoints;
 use rega_api::time::Date;
 
 use crate::api;
@@ -87,7 +88,8 @@ pub fn DayPage() -> impl IntoView {
     let days = api::use_get::<DaysResponse>(move || {
         let a = answers.get();
         Some(format!(
-            "/availability/days?directorate={}&service={}",
+            "{}?directorate={}&service={}",
+            endpoints::AVAILABILITY_DAYS,
             a.directorate?,
             a.service?.code()
         ))

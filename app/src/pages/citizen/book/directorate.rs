@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
+use rega_api::endpoints;
 use rega_api::reference::{DirectorateInfo, OpeningHours};
 
 use crate::api;
@@ -53,7 +54,8 @@ pub fn DirectoratePage() -> impl IntoView {
     let i18n = use_i18n();
     let answers = use_answers();
     let navigate = use_navigate();
-    let directorates = api::use_get::<Vec<DirectorateInfo>>(|| Some("/directorates".to_owned()));
+    let directorates =
+        api::use_get::<Vec<DirectorateInfo>>(|| Some(endpoints::DIRECTORATES.to_owned()));
     let selected = RwSignal::new(answers.get_untracked().directorate);
     let (problem, set_problem) = signal(false);
 

@@ -6,6 +6,8 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use rega_api::ErrorCode;
 use rega_api::appointments::EligibilityList;
+use rega_api::endpoints;
+use rega_api::paths;
 
 use crate::api;
 use crate::components::error_summary::ErrorSummary;
@@ -22,7 +24,7 @@ pub fn ServicePage() -> impl IntoView {
     let i18n = use_i18n();
     let answers = use_answers();
     let navigate = use_navigate();
-    let eligibility = api::use_get::<EligibilityList>(|| Some("/eligibility".to_owned()));
+    let eligibility = api::use_get::<EligibilityList>(|| Some(endpoints::ELIGIBILITY.to_owned()));
     let selected = RwSignal::new(answers.get_untracked().service.map(|s| s.code().to_owned()));
     let (problem, set_problem) = signal(false);
 
@@ -91,7 +93,7 @@ pub fn ServicePage() -> impl IntoView {
                                     <strong>{service_name(m, service)}</strong>
                                     <span class="rg-refused__reason">{error_message(m, reason)}</span>
                                     {(reason == ErrorCode::AlreadyBooked).then(|| view! {
-                                        <A href="/appointments" attr:class="rg-link">{m.nav_appointments()}</A>
+                                        <A href=paths::APPOINTMENTS attr:class="rg-link">{m.nav_appointments()}</A>
                                     })}
                                 </li>
                             }).collect_view()}

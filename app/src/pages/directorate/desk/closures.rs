@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use rega_api::endpoints;
 use rega_api::ids::ascii_digits;
 use rega_api::staff::{CloseDay, ClosureEntry, ClosurePreview};
 
@@ -48,7 +49,7 @@ pub(super) fn Closures(supervisor: bool) -> impl IntoView {
     Effect::new(move |_| {
         version.track();
         spawn_local(async move {
-            let answer = api::get::<Vec<ClosureEntry>>("/staff/closures").await;
+            let answer = api::get::<Vec<ClosureEntry>>(endpoints::STAFF_CLOSURES).await;
             let _ = set_list.try_set(Some(answer));
         });
     });
@@ -66,7 +67,7 @@ pub(super) fn Closures(supervisor: bool) -> impl IntoView {
             ascii_digits(&from.get_untracked()),
             ascii_digits(&to.get_untracked()),
         );
-        let mut preview = format!("/staff/closures/preview?date={day}");
+        let mut preview = format!("{}?date={day}", endpoints::STAFF_CLOSURE_PREVIEW);
         if !(start.is_empty() && end.is_empty()) {
             preview.push_str(&format!("&from={start}&to={end}"));
         }
@@ -94,7 +95,8 @@ pub(super) fn Closures(supervisor: bool) -> impl IntoView {
             note: note.get_untracked().trim().to_owned(),
         };
         spawn_local(async move {
-            let result = api::post_once::<_, ClosureEntry>("/staff/closures", &body, &key).await;
+            let result =
+                api::post_once::<_, ClosureEntry>(endpoints::STAFF_CLOSURES, &body, &key).await;
             if result.is_ok() {
                 set_note.set(String::new());
             }
@@ -106,7 +108,7 @@ pub(super) fn Closures(supervisor: bool) -> impl IntoView {
     let lift = move |id: i64| {
         spawn_local(async move {
             set_lifted.set(Some(
-                api::post_empty(&format!("/staff/closures/{id}/lift")).await,
+                api::post_empty(&endpoints::fill(endpoints::STAFF_CLOSURE_LIFT, id)).await,
             ));
             set_version.update(|v| *v += 1);
         });

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use rega_api::ErrorCode;
 use rega_api::appointments::AppointmentState;
+use rega_api::endpoints;
 use rega_api::staff::{CallNext, CallNextResult, DayList, StaffInfo, StaffRole};
 
 use super::StaffSession;
@@ -45,7 +46,7 @@ pub(super) fn Day(info: StaffInfo, session: RwSignal<StaffSession>) -> impl Into
     Effect::new(move |_| {
         version.track();
         spawn_local(async move {
-            let answer = api::get::<DayList>("/staff/day").await;
+            let answer = api::get::<DayList>(endpoints::STAFF_DAY).await;
             if matches!(
                 answer,
                 Err(ApiError::Http {
@@ -74,15 +75,20 @@ pub(super) fn Day(info: StaffInfo, session: RwSignal<StaffSession>) -> impl Into
         crate::storage::write(COUNTER, Some(&body.counter));
         spawn_local(async move {
             let key = api::new_key();
-            let answer = api::post_once::<_, CallNextResult>("/staff/call-next", &body, &key).await;
+            let answer =
+                api::post_once::<_, CallNextResult>(endpoints::STAFF_CALL_NEXT, &body, &key).await;
             set_notice.set(Some(answer));
             set_version.update(|v| *v += 1);
         });
     };
     let record = move |reference: String, attended: bool| {
-        let path = format!(
-            "/staff/appointments/{reference}/{}",
-            if attended { "attended" } else { "no-show" }
+        let path = endpoints::fill(
+            if attended {
+                endpoints::STAFF_ATTENDED
+            } else {
+                endpoints::STAFF_NO_SHOW
+            },
+            &reference,
         );
         spawn_local(async move {
             if let Err(e) = api::post_empty_once(&path, &api::new_key()).await {
@@ -93,7 +99,7 @@ pub(super) fn Day(info: StaffInfo, session: RwSignal<StaffSession>) -> impl Into
     };
     let sign_out = move |_| {
         spawn_local(async move {
-            let _ = api::post_empty("/staff/sign-out").await;
+            let _ = api::post_empty(endpoints::STAFF_SIGN_OUT).await;
             session.set(StaffSession::SignedOut);
         });
     };
@@ -103,7 +109,7 @@ pub(super) fn Day(info: StaffInfo, session: RwSignal<StaffSession>) -> impl Into
     let (places, set_places) = signal(Vec::<rega_api::reference::DirectorateInfo>::new());
     spawn_local(async move {
         if let Ok(all) =
-            api::get::<Vec<rega_api::reference::DirectorateInfo>>("/directorates").await
+            api::get::<Vec<rega_api::reference::DirectorateInfo>>(endpoints::DIRECTORATES).await
         {
             let _ = set_places.try_set(all);
         }

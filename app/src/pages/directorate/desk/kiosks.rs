@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use rega_api::endpoints;
 use rega_api::staff::{EnrolKiosk, KioskEntry};
 
 use super::form::{Field, failure};
@@ -22,7 +23,7 @@ pub(super) fn Kiosks() -> impl IntoView {
     Effect::new(move |_| {
         version.track();
         spawn_local(async move {
-            let answer = api::get::<Vec<KioskEntry>>("/staff/kiosks").await;
+            let answer = api::get::<Vec<KioskEntry>>(endpoints::STAFF_KIOSKS).await;
             let _ = set_list.try_set(Some(answer));
         });
     });
@@ -32,7 +33,7 @@ pub(super) fn Kiosks() -> impl IntoView {
             label: label.get_untracked(),
         };
         spawn_local(async move {
-            match api::post::<_, KioskEntry>("/staff/kiosks", &body).await {
+            match api::post::<_, KioskEntry>(endpoints::STAFF_KIOSKS, &body).await {
                 Ok(entry) => {
                     set_error.set(None);
                     set_label.set(String::new());
@@ -45,7 +46,9 @@ pub(super) fn Kiosks() -> impl IntoView {
     };
     let revoke = move |id: i64| {
         spawn_local(async move {
-            if let Err(e) = api::post_empty(&format!("/staff/kiosks/{id}/revoke")).await {
+            if let Err(e) =
+                api::post_empty(&endpoints::fill(endpoints::STAFF_KIOSK_REVOKE, id)).await
+            {
                 set_error.set(Some(e));
             }
             set_version.update(|v| *v += 1);

@@ -12,6 +12,7 @@ mod sign_in;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use rega_api::ErrorCode;
+use rega_api::endpoints;
 use rega_api::staff::StaffInfo;
 
 use crate::api::{self, ApiError};
@@ -47,7 +48,7 @@ impl StaffSession {
 fn ask_who(session: RwSignal<StaffSession>) {
     session.set(StaffSession::Checking);
     spawn_local(async move {
-        let answer = api::get::<StaffInfo>("/staff/me").await;
+        let answer = api::get::<StaffInfo>(endpoints::STAFF_ME).await;
         let _ = session.try_set(StaffSession::from_answer(answer));
     });
 }

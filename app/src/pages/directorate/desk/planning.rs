@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use rega_api::endpoints;
 use rega_api::service::ServiceKind;
 use rega_api::staff::{CapacityResult, OpenSlot, SetCapacity};
 
@@ -38,7 +39,7 @@ pub(super) fn Planning() -> impl IntoView {
         };
         spawn_local(async move {
             set_answer.set(Some(
-                api::post_once("/staff/capacity", &body, &api::new_key()).await,
+                api::post_once(endpoints::STAFF_CAPACITY, &body, &api::new_key()).await,
             ));
         });
     };
@@ -51,7 +52,7 @@ pub(super) fn Planning() -> impl IntoView {
         };
         spawn_local(async move {
             set_answer.set(Some(
-                api::post_once("/staff/slots", &body, &api::new_key()).await,
+                api::post_once(endpoints::STAFF_SLOTS, &body, &api::new_key()).await,
             ));
         });
     };

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use rega_api::endpoints;
 use rega_api::staff::{StaffInfo, StaffSignIn};
 
 use super::StaffSession;
@@ -24,7 +25,7 @@ pub(super) fn SignIn(session: RwSignal<StaffSession>) -> impl IntoView {
             password: password.get_untracked(),
         };
         spawn_local(async move {
-            match api::post::<_, StaffInfo>("/staff/sign-in", &body).await {
+            match api::post::<_, StaffInfo>(endpoints::STAFF_SIGN_IN, &body).await {
                 Ok(info) => session.set(StaffSession::SignedIn(info)),
                 Err(e) => {
                     set_password.set(String::new());

@@ -7,6 +7,7 @@ use leptos::html::Input;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use rega_api::ErrorCode;
+use rega_api::endpoints;
 use rega_api::ids::{REFERENCE_ALPHABET, Reference};
 use rega_api::kiosk::{CheckIn, KioskInfo, QueueTicket};
 
@@ -97,7 +98,8 @@ pub fn Kiosk() -> impl IntoView {
                 code: Some(ErrorCode::KioskNotEnrolled),
                 ..
             }) =
-                api::get_with::<KioskInfo>("/kiosk", ("Authorization", &authorization(&c))).await
+                api::get_with::<KioskInfo>(endpoints::KIOSK, ("Authorization", &authorization(&c)))
+                    .await
             {
                 keep_credential(None);
                 credential.set(None);
@@ -281,7 +283,7 @@ fn CheckInScreen(
                 reference: reference.to_string(),
             };
             let answer = api::post_with::<_, QueueTicket>(
-                "/kiosk/check-in",
+                endpoints::KIOSK_CHECK_IN,
                 &body,
                 ("Authorization", &header),
             )

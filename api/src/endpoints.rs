@@ -1,0 +1,157 @@
+//! The REST endpoints' paths under [`API_BASE`](crate::API_BASE), in one place: the app calls
+//! them by these names, and a server test checks that [`OPERATIONS`] and the served OpenAPI
+//! description list the same operations, so a renamed route cannot leave a caller behind.
+//! A path with a parameter is a template (`{reference}`) with a function that fills it.
+
+/// A citizen's appointments: the list (GET) and a new booking (POST).
+pub const APPOINTMENTS: &str = "/appointments";
+/// One appointment.
+pub const APPOINTMENT: &str = "/appointments/{reference}";
+/// An appointment as an iCalendar file.
+pub const APPOINTMENT_CALENDAR: &str = "/appointments/{reference}/calendar.ics";
+/// Cancelling an appointment.
+pub const APPOINTMENT_CANCEL: &str = "/appointments/{reference}/cancel";
+/// Moving an appointment.
+pub const APPOINTMENT_RESCHEDULE: &str = "/appointments/{reference}/reschedule";
+/// Asking for a sign-in code by SMS.
+pub const AUTH_CODE: &str = "/auth/code";
+/// The citizen's session.
+pub const AUTH_SESSION: &str = "/auth/session";
+/// Signing out.
+pub const AUTH_SIGN_OUT: &str = "/auth/sign-out";
+/// Signing in with the code.
+pub const AUTH_VERIFY: &str = "/auth/verify";
+/// The days with free places.
+pub const AVAILABILITY_DAYS: &str = "/availability/days";
+/// A day's free times.
+pub const AVAILABILITY_SLOTS: &str = "/availability/slots";
+/// The waiting hall's board.
+pub const BOARD: &str = "/board";
+/// The directorates' closures ahead.
+pub const CLOSURES: &str = "/closures";
+/// Demo mode's SMS outbox.
+pub const DEV_OUTBOX: &str = "/dev/outbox";
+/// The directorates.
+pub const DIRECTORATES: &str = "/directorates";
+/// Which services the citizen may book.
+pub const ELIGIBILITY: &str = "/eligibility";
+/// The kiosk's own record.
+pub const KIOSK: &str = "/kiosk";
+/// A check-in at the kiosk.
+pub const KIOSK_CHECK_IN: &str = "/kiosk/check-in";
+/// The citizen's licence.
+pub const LICENCE: &str = "/licence";
+/// A fresh signed QR token of the licence.
+pub const LICENCE_TOKEN: &str = "/licence/token";
+/// The services.
+pub const SERVICES: &str = "/services";
+/// The desk records that the citizen came.
+pub const STAFF_ATTENDED: &str = "/staff/appointments/{reference}/attended";
+/// The desk records a no-show.
+pub const STAFF_NO_SHOW: &str = "/staff/appointments/{reference}/no-show";
+/// Calling the next ticket.
+pub const STAFF_CALL_NEXT: &str = "/staff/call-next";
+/// A day's places.
+pub const STAFF_CAPACITY: &str = "/staff/capacity";
+/// The directorate's closures (GET) and a new one (POST).
+pub const STAFF_CLOSURES: &str = "/staff/closures";
+/// How many appointments a closure would cancel.
+pub const STAFF_CLOSURE_PREVIEW: &str = "/staff/closures/preview";
+/// Lifting a closure.
+pub const STAFF_CLOSURE_LIFT: &str = "/staff/closures/{id}/lift";
+/// The desk's day.
+pub const STAFF_DAY: &str = "/staff/day";
+/// The directorate's kiosks (GET) and a new one (POST).
+pub const STAFF_KIOSKS: &str = "/staff/kiosks";
+/// Revoking a kiosk.
+pub const STAFF_KIOSK_REVOKE: &str = "/staff/kiosks/{id}/revoke";
+/// Who is signed in at the desk.
+pub const STAFF_ME: &str = "/staff/me";
+/// Staff sign-in.
+pub const STAFF_SIGN_IN: &str = "/staff/sign-in";
+/// Staff sign-out.
+pub const STAFF_SIGN_OUT: &str = "/staff/sign-out";
+/// An extra slot.
+pub const STAFF_SLOTS: &str = "/staff/slots";
+/// The officers' trust anchor.
+pub const TRUST_ANCHOR: &str = "/trust-anchor";
+/// The signed list of signing keys.
+pub const TRUST_LIST: &str = "/trust-list";
+
+/// Every operation the server offers: (method, path template), as the OpenAPI description
+/// lists them.
+pub const OPERATIONS: &[(&str, &str)] = &[
+    ("GET", APPOINTMENTS),
+    ("POST", APPOINTMENTS),
+    ("GET", APPOINTMENT),
+    ("GET", APPOINTMENT_CALENDAR),
+    ("POST", APPOINTMENT_CANCEL),
+    ("POST", APPOINTMENT_RESCHEDULE),
+    ("POST", AUTH_CODE),
+    ("GET", AUTH_SESSION),
+    ("POST", AUTH_SIGN_OUT),
+    ("POST", AUTH_VERIFY),
+    ("GET", AVAILABILITY_DAYS),
+    ("GET", AVAILABILITY_SLOTS),
+    ("GET", BOARD),
+    ("GET", CLOSURES),
+    ("GET", DEV_OUTBOX),
+    ("GET", DIRECTORATES),
+    ("GET", ELIGIBILITY),
+    ("GET", KIOSK),
+    ("POST", KIOSK_CHECK_IN),
+    ("GET", LICENCE),
+    ("GET", LICENCE_TOKEN),
+    ("GET", SERVICES),
+    ("POST", STAFF_ATTENDED),
+    ("POST", STAFF_NO_SHOW),
+    ("POST", STAFF_CALL_NEXT),
+    ("POST", STAFF_CAPACITY),
+    ("GET", STAFF_CLOSURES),
+    ("POST", STAFF_CLOSURES),
+    ("GET", STAFF_CLOSURE_PREVIEW),
+    ("POST", STAFF_CLOSURE_LIFT),
+    ("GET", STAFF_DAY),
+    ("GET", STAFF_KIOSKS),
+    ("POST", STAFF_KIOSKS),
+    ("POST", STAFF_KIOSK_REVOKE),
+    ("GET", STAFF_ME),
+    ("POST", STAFF_SIGN_IN),
+    ("POST", STAFF_SIGN_OUT),
+    ("POST", STAFF_SLOTS),
+    ("GET", TRUST_ANCHOR),
+    ("GET", TRUST_LIST),
+];
+
+/// A template with its one parameter filled in: `fill(APPOINTMENT, "RG-…")`.
+pub fn fill(template: &str, value: impl std::fmt::Display) -> String {
+    match (template.find('{'), template.find('}')) {
+        (Some(open), Some(close)) if open < close => {
+            format!("{}{value}{}", &template[..open], &template[close + 1..])
+        }
+        _ => template.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_template_is_filled_with_its_parameter() {
+        assert_eq!(
+            fill(APPOINTMENT, "RG-7K3M-Q9P2"),
+            "/appointments/RG-7K3M-Q9P2"
+        );
+        assert_eq!(fill(STAFF_CLOSURE_LIFT, 12), "/staff/closures/12/lift");
+        assert_eq!(fill(STAFF_DAY, 1), "/staff/day");
+    }
+
+    #[test]
+    fn every_operation_is_listed_once() {
+        let mut seen = std::collections::HashSet::new();
+        for operation in OPERATIONS {
+            assert!(seen.insert(operation), "{operation:?} twice");
+        }
+    }
+}
