@@ -63,3 +63,29 @@ async fn metrics_count_requests_by_route_template_and_status() {
     assert!(!text.contains("12345"), "{text}");
     assert!(text.contains("rega_http_request_duration_seconds_bucket{method=\"GET\",route=\"/healthz\",status=\"200\",le=\"+Inf\"} 3"));
 }
+
+#[tokio::test]
+async fn made_up_methods_do_not_grow_the_metrics() {
+    let app = spawn_app(None).await;
+    let before = app.get("/metrics").await.text().await.expect("text").len();
+    for n in 0..200 {
+        let method = reqwest::Method::from_bytes(format!("M{n:04}{}", "X".repeat(2000)).as_bytes())
+            .expect("a token");
+        app.client
+            .request(method, format!("{}/api/v1/services", app.url))
+            .send()
+            .await
+            .expect("answered");
+    }
+    let text = app.get("/metrics").await.text().await.expect("text");
+    assert!(
+        !text.contains("XXXXXXXX"),
+        "a made-up method became a label"
+    );
+    assert!(text.contains("method=\"other\""), "{text}");
+    assert!(
+        text.len() < before + 8_000,
+        "200 made-up methods grew /metrics from {before} to {} bytes",
+        text.len()
+    );
+}
