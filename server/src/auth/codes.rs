@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use super::sessions::{hex, random_bytes};
 use crate::AppState;
 use crate::http::problem::ApiError;
-use crate::store::StoreError;
+use crate::store::{EventLimit, StoreError};
 
 /// A code is valid for 5 minutes.
 pub const CODE_LIFETIME: i64 = 5 * 60;
@@ -96,25 +96,30 @@ pub async fn request_code(
     let now = state.clock.now();
     let id_key = format!("code-sent:id:{}", id_key(national_id));
     let address_key = format!("code-sent:address:{address}");
-    if state
-        .store
-        .count_events(&id_key, now - RESEND_AFTER)
-        .await?
-        > 0
-    {
-        return Ok(Err(RESEND_AFTER));
+    // One atomic count-and-record for the three limits: a burst of requests for one ID, or
+    // from one address, sent at the same instant gets no more codes than one at a time would.
+    let limits = [
+        EventLimit {
+            key: &id_key,
+            since: now - RESEND_AFTER,
+            max: 1,
+        },
+        EventLimit {
+            key: &id_key,
+            since: now - 15 * 60,
+            max: MAX_CODES_PER_ID,
+        },
+        EventLimit {
+            key: &address_key,
+            since: now - 15 * 60,
+            max: state.codes_per_address,
+        },
+    ];
+    match state.store.take_event(&limits, now).await? {
+        None => {}
+        Some(0) => return Ok(Err(RESEND_AFTER)),
+        Some(_) => return Ok(Err(15 * 60)),
     }
-    if state.store.count_events(&id_key, now - 15 * 60).await? >= MAX_CODES_PER_ID
-        || state
-            .store
-            .count_events(&address_key, now - 15 * 60)
-            .await?
-            >= state.codes_per_address
-    {
-        return Ok(Err(15 * 60));
-    }
-    state.store.record_event(&id_key, now).await?;
-    state.store.record_event(&address_key, now).await?;
     // Whether the ID is registered must not show, not even in how long the answer takes: the
     // code is issued and sent after the answer, in the background, for known IDs only.
     let (state, national_id) = (state.clone(), national_id.clone());
@@ -165,6 +170,11 @@ pub enum CodeRejected {
 }
 
 /// Checks a code; on success returns the citizen's id.
+///
+/// Every try from an address takes a place in its hourly limit before it is judged (one atomic
+/// step, so a burst of guesses sent at one instant is judged no more often than the limit), and
+/// a right code gives its place back. An ID nobody registered answers exactly as a registered
+/// one would (see [`judge_unregistered`]).
 pub async fn verify_code(
     state: &AppState,
     national_id: &NationalId,
@@ -173,12 +183,29 @@ pub async fn verify_code(
 ) -> Result<Result<i64, CodeRejected>, ApiError> {
     let now = state.clock.now();
     let address_key = format!("code-failed:address:{address}");
-    if state.store.count_events(&address_key, now - 3600).await? >= MAX_FAILURES_PER_ADDRESS {
+    let limit = EventLimit {
+        key: &address_key,
+        since: now - 3600,
+        max: MAX_FAILURES_PER_ADDRESS,
+    };
+    if state.store.take_event(&[limit], now).await?.is_some() {
         return Ok(Err(CodeRejected::Limited));
     }
+    let judged = judge(state, national_id, code, now).await?;
+    if judged.is_ok() {
+        state.store.give_back_event(&address_key, now).await?;
+    }
+    Ok(judged)
+}
+
+async fn judge(
+    state: &AppState,
+    national_id: &NationalId,
+    code: &OtpCode,
+    now: i64,
+) -> Result<Result<i64, CodeRejected>, ApiError> {
     let Some(citizen) = state.store.citizen_by_national_id(national_id).await? else {
-        state.store.record_event(&address_key, now).await?;
-        return Ok(Err(CodeRejected::Incorrect));
+        return judge_unregistered(state, national_id, now).await;
     };
     let Some(otp) = state.store.current_otp(citizen.id).await? else {
         return Ok(Err(CodeRejected::Expired));
@@ -188,7 +215,6 @@ pub async fn verify_code(
     }
     let key = code_key(state).await?;
     if !constant_time_eq(&code_hmac(&key, citizen.id, code.as_str()), &otp.code_hmac) {
-        state.store.record_event(&address_key, now).await?;
         let failures = state.store.otp_failed(otp.id, MAX_CODE_FAILURES).await?;
         return Ok(Err(if failures >= MAX_CODE_FAILURES {
             CodeRejected::TooManyAttempts
@@ -201,4 +227,39 @@ pub async fn verify_code(
         return Ok(Err(CodeRejected::Expired));
     }
     Ok(Ok(citizen.id))
+}
+
+/// A code for an ID nobody registered, answered as for a registered citizen (SPEC §3.1: nothing
+/// may tell whether an ID is registered): after a code was asked for it (the `code-sent` event
+/// every request records, registered or not) a wrong code is `Incorrect` for five minutes, the
+/// fifth is `TooManyAttempts` and later ones `Expired`, as a revoked code would be; with no code
+/// asked for in five minutes, `Expired`.
+async fn judge_unregistered(
+    state: &AppState,
+    national_id: &NationalId,
+    now: i64,
+) -> Result<Result<i64, CodeRejected>, ApiError> {
+    let id = id_key(national_id);
+    let Some(sent) = state
+        .store
+        .latest_event(&format!("code-sent:id:{id}"), now - CODE_LIFETIME)
+        .await?
+    else {
+        return Ok(Err(CodeRejected::Expired));
+    };
+    let wrong_key = format!("code-wrong:id:{id}");
+    let limit = EventLimit {
+        key: &wrong_key,
+        since: sent - 1,
+        max: MAX_CODE_FAILURES,
+    };
+    if state.store.take_event(&[limit], now).await?.is_some() {
+        return Ok(Err(CodeRejected::Expired));
+    }
+    let failures = state.store.count_events(&wrong_key, sent - 1).await?;
+    Ok(Err(if failures >= MAX_CODE_FAILURES {
+        CodeRejected::TooManyAttempts
+    } else {
+        CodeRejected::Incorrect
+    }))
 }

@@ -23,7 +23,7 @@ use crate::http::audit::audit;
 use crate::http::extract::ApiJson;
 use crate::http::problem::ApiError;
 use crate::http::problem::rate_limited;
-use crate::store::{CheckInError, KioskDevice, StoreError};
+use crate::store::{CheckInError, EventLimit, KioskDevice, StoreError};
 use axum::response::{IntoResponse, Response};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -128,11 +128,15 @@ async fn check_in(
     let actor = format!("kiosk:{}", device.id);
     let now = state.clock.now();
     let limit_key = format!("check-in:kiosk:{}", device.id);
-    if state.store.count_events(&limit_key, now - 60).await? >= CHECK_INS_PER_MINUTE {
+    let limit = EventLimit {
+        key: &limit_key,
+        since: now - 60,
+        max: CHECK_INS_PER_MINUTE,
+    };
+    if state.store.take_event(&[limit], now).await?.is_some() {
         audit(&state, &actor, "kiosk.check_in", "-", "rate_limited").await;
         return Ok(rate_limited(60));
     }
-    state.store.record_event(&limit_key, now).await?;
     let reference = Reference::parse(&request.reference)
         .map_err(|_| ApiError::client(ErrorCode::InvalidReference))?;
     let object = format!("appointment:{reference}");

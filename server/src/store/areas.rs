@@ -186,6 +186,23 @@ pub trait RateEvents: Send + Sync {
 
     /// Records an event for rate limiting.
     async fn record_event(&self, key: &str, at: i64) -> Result<(), StoreError>;
+
+    /// When the newest event with this key after `since` happened, if one did.
+    async fn latest_event(&self, key: &str, since: i64) -> Result<Option<i64>, StoreError>;
+
+    /// Takes an event at `at` under every limit's key if each limit still has room, as one
+    /// atomic step (a burst sent at one instant cannot pass a limit, on one instance or
+    /// several): `None`. Else nothing is recorded and the answer is the index of the first full
+    /// limit. Two limits on one key (two windows) record one event.
+    async fn take_event(
+        &self,
+        limits: &[EventLimit<'_>],
+        at: i64,
+    ) -> Result<Option<usize>, StoreError>;
+
+    /// Gives back one event taken under `key` at `at` (an attempt that turned out not to count,
+    /// such as a right code).
+    async fn give_back_event(&self, key: &str, at: i64) -> Result<(), StoreError>;
 }
 
 /// Staff accounts.

@@ -101,6 +101,9 @@ pub(crate) enum Lock<'a> {
     Directorate(&'a str),
     /// An appointment, by reference.
     Appointment(&'a str),
+    /// Rate-limit keys (a transaction-scoped advisory lock each, taken in sorted order): one
+    /// count-and-record per key at a time across instances.
+    RateKeys(&'a [&'a str]),
 }
 
 impl Tx {

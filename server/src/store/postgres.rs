@@ -84,6 +84,16 @@ pub(crate) async fn lock(
         Lock::Directorate(id) => {
             sqlx::query("SELECT id FROM directorate WHERE id = $1 FOR UPDATE").bind(id)
         }
+        Lock::RateKeys(keys) => {
+            let mut keys = keys.to_vec();
+            keys.sort_unstable();
+            keys.dedup();
+            sqlx::query(
+                "SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) \
+                 FROM unnest($1::text[]) WITH ORDINALITY AS t(k, n) ORDER BY n",
+            )
+            .bind(keys)
+        }
         Lock::Appointment(reference) => {
             sqlx::query("SELECT id FROM appointment WHERE reference = $1 FOR UPDATE")
                 .bind(reference)

@@ -515,3 +515,14 @@ pub fn audit_result(status: u16) -> String {
         status.to_string()
     }
 }
+
+/// One limit on an action: at most `max` events under `key` after `since`.
+#[derive(Debug, Clone, Copy)]
+pub struct EventLimit<'a> {
+    /// What is counted (`code-sent:id:…`).
+    pub key: &'a str,
+    /// The window's start (exclusive).
+    pub since: i64,
+    /// How many events the window holds.
+    pub max: u32,
+}

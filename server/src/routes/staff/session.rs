@@ -18,7 +18,7 @@ use crate::http::audit::audit;
 use crate::http::client::ClientAddress;
 use crate::http::extract::ApiJson;
 use crate::http::problem::{ApiError, rate_limited};
-use crate::store::{SessionKind, SessionOwner, StaffRecord};
+use crate::store::{EventLimit, SessionKind, SessionOwner, StaffRecord};
 
 /// Failed sign-ins allowed per username, and per client address, in 15 minutes.
 pub const MAX_FAILED_SIGN_INS: u32 = 10;
@@ -47,13 +47,22 @@ pub(super) async fn sign_in(
         format!("staff-failed:user:{username}"),
         format!("staff-failed:address:{address}"),
     );
-    if state.store.count_events(&user_key, now - 15 * 60).await? >= MAX_FAILED_SIGN_INS
-        || state
-            .store
-            .count_events(&address_key, now - 15 * 60)
-            .await?
-            >= MAX_FAILED_SIGN_INS
-    {
+    // Each try takes a place in both limits before the password is hashed (one atomic step: a
+    // burst sent at one instant runs no more Argon2 checks than the limit), and a right
+    // password gives them back.
+    let limits = [
+        EventLimit {
+            key: &user_key,
+            since: now - 15 * 60,
+            max: MAX_FAILED_SIGN_INS,
+        },
+        EventLimit {
+            key: &address_key,
+            since: now - 15 * 60,
+            max: MAX_FAILED_SIGN_INS,
+        },
+    ];
+    if state.store.take_event(&limits, now).await?.is_some() {
         audit(
             &state,
             "anonymous",
@@ -84,8 +93,6 @@ pub(super) async fn sign_in(
     .await
     .unwrap_or(false);
     let Some(account) = account.filter(|a| matches && !a.disabled) else {
-        state.store.record_event(&user_key, now).await?;
-        state.store.record_event(&address_key, now).await?;
         audit(
             &state,
             "anonymous",
@@ -96,6 +103,8 @@ pub(super) async fn sign_in(
         .await;
         return Err(ApiError::client(ErrorCode::StaffSignInFailed));
     };
+    state.store.give_back_event(&user_key, now).await?;
+    state.store.give_back_event(&address_key, now).await?;
     let token = URL_SAFE_NO_PAD.encode(random_bytes::<32>()?);
     state
         .store

@@ -25,19 +25,55 @@ impl Audit for SqlStore {
     }
 }
 
-/// Writes one audit record on the caller's connection or transaction.
+/// Writes one audit record on the caller's connection or transaction. Control characters in
+/// its texts (a NUL from a request's path, say, which PostgreSQL cannot store) are written as
+/// `\u{…}`, so no record is lost to what an attacker sent.
 pub(crate) async fn insert_audit(
     link: &mut impl Linked,
     record: &AuditRecord,
 ) -> Result<(), StoreError> {
+    let [actor, action, object, result] = [
+        &record.actor,
+        &record.action,
+        &record.object,
+        &record.result,
+    ]
+    .map(|text| printable(text));
     sql!(link, |c, d| sqlx::query(d.insert_audit)
         .bind(record.at)
-        .bind(&record.actor)
-        .bind(&record.action)
-        .bind(&record.object)
-        .bind(&record.result)
+        .bind(&*actor)
+        .bind(&*action)
+        .bind(&*object)
+        .bind(&*result)
         .execute(c)
         .await?
         .rows_affected());
     Ok(())
+}
+
+/// The text with its control characters escaped (`\u{0}`); borrowed when it has none.
+fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(
+        text.chars()
+            .map(|c| {
+                if c.is_control() {
+                    c.escape_unicode().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn control_characters_are_escaped_and_other_text_kept() {
+        assert_eq!(super::printable("GET /a\0b"), "GET /a\\u{0}b");
+        assert_eq!(super::printable("هەولێر"), "هەولێر");
+    }
 }

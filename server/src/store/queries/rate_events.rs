@@ -3,8 +3,8 @@
 
 use async_trait::async_trait;
 
-use crate::store::engine::sql;
-use crate::store::{RateEvents, SqlStore, StoreError};
+use crate::store::engine::{Lock, sql};
+use crate::store::{EventLimit, RateEvents, SqlStore, StoreError};
 
 #[async_trait]
 impl RateEvents for SqlStore {
@@ -25,6 +25,72 @@ impl RateEvents for SqlStore {
         sql!(&mut c, |c| sqlx::query(
             "INSERT INTO rate_event (key, at) VALUES ($1, $2)"
         )
+        .bind(key)
+        .bind(at)
+        .execute(c)
+        .await?
+        .rows_affected());
+        Ok(())
+    }
+
+    async fn latest_event(&self, key: &str, since: i64) -> Result<Option<i64>, StoreError> {
+        let mut c = self.engine.read("latest_event").await?;
+        Ok(sql!(&mut c, |c| sqlx::query_scalar::<_, Option<i64>>(
+            "SELECT MAX(at) FROM rate_event WHERE key = $1 AND at > $2"
+        )
+        .bind(key)
+        .bind(since)
+        .fetch_one(c)
+        .await?))
+    }
+
+    async fn take_event(
+        &self,
+        limits: &[EventLimit<'_>],
+        at: i64,
+    ) -> Result<Option<usize>, StoreError> {
+        let keys: Vec<&str> = limits.iter().map(|l| l.key).collect();
+        // SQLite: `BEGIN IMMEDIATE` on the one writer already runs these one at a time.
+        let mut tx = self.engine.begin("take_event").await?;
+        tx.lock(Lock::RateKeys(&keys)).await?;
+        for (index, limit) in limits.iter().enumerate() {
+            let count = sql!(&mut tx, |c| sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM rate_event WHERE key = $1 AND at > $2"
+            )
+            .bind(limit.key)
+            .bind(limit.since)
+            .fetch_one(c)
+            .await?);
+            if count >= i64::from(limit.max) {
+                return Ok(Some(index));
+            }
+        }
+        let mut recorded: Vec<&str> = Vec::with_capacity(keys.len());
+        for key in keys {
+            if recorded.contains(&key) {
+                continue;
+            }
+            sql!(&mut tx, |c| sqlx::query(
+                "INSERT INTO rate_event (key, at) VALUES ($1, $2)"
+            )
+            .bind(key)
+            .bind(at)
+            .execute(c)
+            .await?
+            .rows_affected());
+            recorded.push(key);
+        }
+        tx.commit().await?;
+        Ok(None)
+    }
+
+    async fn give_back_event(&self, key: &str, at: i64) -> Result<(), StoreError> {
+        let mut c = self.engine.write("give_back_event").await?;
+        sql!(&mut c, |c, d| sqlx::query(&format!(
+            "DELETE FROM rate_event WHERE {row} = (SELECT {row} FROM rate_event \
+             WHERE key = $1 AND at = $2 LIMIT 1)",
+            row = d.row_id
+        ))
         .bind(key)
         .bind(at)
         .execute(c)
