@@ -1,10 +1,11 @@
 //! Request extractors whose every rejection is a problem document with a stable code, so
 //! malformed input never reaches a handler and never gets a bare-text error.
 
-use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::body::Bytes;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::http::StatusCode;
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use rega_api::ErrorCode;
 use serde::de::DeserializeOwned;
@@ -12,7 +13,8 @@ use serde::de::DeserializeOwned;
 use super::problem::ApiError;
 
 /// A JSON body (`application/json`), or a problem: 415 without the content type, 413 when too
-/// large, 400 `invalid_json` for bad syntax, wrong types, unknown or missing fields.
+/// large, 400 `invalid_json` for bad syntax, wrong types, unknown or missing fields, and for a
+/// NUL character in a string (no Rega text may hold one, and PostgreSQL cannot store it).
 pub struct ApiJson<T>(pub T);
 
 impl<S, T> FromRequest<S> for ApiJson<T>
@@ -23,22 +25,66 @@ where
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<ApiJson<T>, ApiError> {
-        match axum::Json::<T>::from_request(request, state).await {
-            Ok(axum::Json(value)) => Ok(ApiJson(value)),
-            Err(JsonRejection::MissingJsonContentType(_)) => {
-                Err(ApiError::client(ErrorCode::UnsupportedMediaType))
-            }
-            Err(JsonRejection::BytesRejection(e))
-                if e.status() == StatusCode::PAYLOAD_TOO_LARGE =>
-            {
-                Err(ApiError::client(ErrorCode::PayloadTooLarge))
-            }
-            Err(e) => Err(ApiError::Client {
-                code: ErrorCode::InvalidJson,
-                detail: Some(e.body_text()),
-            }),
+        let (parts, body) = request.into_parts();
+        if !is_json(&parts.headers) {
+            return Err(ApiError::client(ErrorCode::UnsupportedMediaType));
         }
+        let bytes = Bytes::from_request(Request::from_parts(parts, body), state)
+            .await
+            .map_err(|e| {
+                if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::client(ErrorCode::PayloadTooLarge)
+                } else {
+                    ApiError::Client {
+                        code: ErrorCode::BadRequest,
+                        detail: Some(e.body_text()),
+                    }
+                }
+            })?;
+        json_of(&bytes).map(ApiJson)
     }
+}
+
+/// A JSON body read as `T`: the content type, then the shape, each failure with its own code.
+pub fn parse_json<T: DeserializeOwned>(headers: &HeaderMap, body: &[u8]) -> Result<T, ApiError> {
+    if !is_json(headers) {
+        return Err(ApiError::client(ErrorCode::UnsupportedMediaType));
+    }
+    json_of(body)
+}
+
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(';')
+                .next()
+                .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+        })
+}
+
+fn json_of<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    if has_nul_escape(body) {
+        return Err(ApiError::Client {
+            code: ErrorCode::InvalidJson,
+            detail: Some("a string holds a NUL character (\\u0000)".to_owned()),
+        });
+    }
+    serde_json::from_slice(body).map_err(|e| ApiError::Client {
+        code: ErrorCode::InvalidJson,
+        detail: Some(e.to_string()),
+    })
+}
+
+/// Whether JSON text holds the escape `\u0000` (a backslash-escaped backslash followed by
+/// `u0000` is text, not a NUL). A raw NUL byte is not valid JSON and serde refuses it.
+fn has_nul_escape(body: &[u8]) -> bool {
+    body.windows(6).enumerate().any(|(at, w)| {
+        w[0] == b'\\'
+            && w[1..].eq_ignore_ascii_case(b"u0000")
+            && body[..at].iter().rev().take_while(|b| **b == b'\\').count() % 2 == 0
+    })
 }
 
 impl<T: serde::Serialize> IntoResponse for ApiJson<T> {
@@ -69,5 +115,19 @@ where
                 detail: Some(e.body_text()),
             }),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_nul_escape;
+
+    #[test]
+    fn a_nul_escape_is_found_and_an_escaped_backslash_is_not_one() {
+        assert!(has_nul_escape(br#"{"note":"a\u0000b"}"#));
+        assert!(has_nul_escape(br#"{"note":"\U0000"}"#));
+        assert!(has_nul_escape(br#"{"note":"\\\u0000"}"#));
+        assert!(!has_nul_escape(br#"{"note":"\\u0000"}"#));
+        assert!(!has_nul_escape(br#"{"note":"u0000"}"#));
     }
 }

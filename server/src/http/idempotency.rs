@@ -14,6 +14,7 @@ use rega_api::ErrorCode;
 use rega_api::problem::PROBLEM_CONTENT_TYPE;
 use sha2::{Digest, Sha256};
 
+use super::extract::parse_json;
 use super::problem::ApiError;
 use crate::AppState;
 use crate::auth::{Citizen, Staff, Supervisor};
@@ -40,28 +41,6 @@ async fn read_body(body: Body) -> Result<axum::body::Bytes, ApiError> {
     axum::body::to_bytes(body, BODY_LIMIT_BYTES)
         .await
         .map_err(|_| ApiError::client(ErrorCode::PayloadTooLarge))
-}
-
-/// A JSON body: the content type, then the shape, each failure with its own code.
-fn parse_json<T: serde::de::DeserializeOwned>(
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Result<T, ApiError> {
-    let json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(';')
-                .next()
-                .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
-        });
-    if !json {
-        return Err(ApiError::client(ErrorCode::UnsupportedMediaType));
-    }
-    serde_json::from_slice(body).map_err(|e| ApiError::Client {
-        code: ErrorCode::InvalidJson,
-        detail: Some(e.to_string()),
-    })
 }
 
 /// The key of a request and the hash of the request it names (method, path and body).

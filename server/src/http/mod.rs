@@ -8,6 +8,7 @@ pub mod client;
 pub mod extract;
 pub mod idempotency;
 pub mod metrics;
+pub mod nul;
 pub mod origin;
 pub mod problem;
 pub mod security;

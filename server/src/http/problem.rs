@@ -68,7 +68,12 @@ impl IntoResponse for ApiError {
 
 /// The response for a rate limit: 429 with `Retry-After`.
 pub fn rate_limited(retry_after: i64) -> Response {
-    let mut response = ApiError::client(ErrorCode::RateLimited).into_response();
+    too_many(ErrorCode::RateLimited, retry_after)
+}
+
+/// A 429 problem with `Retry-After` (seconds).
+pub fn too_many(code: ErrorCode, retry_after: i64) -> Response {
+    let mut response = ApiError::client(code).into_response();
     if let Ok(value) = HeaderValue::from_str(&retry_after.max(1).to_string()) {
         response.headers_mut().insert(header::RETRY_AFTER, value);
     }

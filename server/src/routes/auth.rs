@@ -19,7 +19,7 @@ use crate::http::audit::audit;
 use crate::http::client::ClientAddress;
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::problem::ApiError;
-use crate::http::problem::rate_limited;
+use crate::http::problem::{rate_limited, too_many};
 use crate::store::SessionKind;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -74,7 +74,7 @@ async fn code(
 #[utoipa::path(post, path = "/auth/verify", tag = "auth", request_body = VerifyRequest,
     responses((status = 200, body = SessionInfo), (status = 400, body = rega_api::Problem),
         (status = 422, description = "invalid_national_id, invalid_code, code_incorrect, code_expired", body = rega_api::Problem),
-        (status = 429, description = "too_many_attempts, rate_limited", body = rega_api::Problem)))]
+        (status = 429, description = "too_many_attempts, rate_limited (both with Retry-After)", body = rega_api::Problem)))]
 async fn verify(
     State(state): State<AppState>,
     ClientAddress(address): ClientAddress,
@@ -104,6 +104,11 @@ async fn verify(
             .await;
             if code == ErrorCode::RateLimited {
                 return Ok(rate_limited(3600));
+            }
+            // The code is spent; a new one can be asked for once the minute between codes
+            // has passed — at most that long from now.
+            if code == ErrorCode::TooManyAttempts {
+                return Ok(too_many(code, crate::auth::codes::RESEND_AFTER));
             }
             return Err(ApiError::client(code));
         }

@@ -97,6 +97,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             crate::http::origin::check_origin,
         ))
+        .layer(middleware::from_fn(crate::http::nul::refuse_nul))
         .layer(middleware::from_fn(security::security_headers))
         .layer(middleware::from_fn_with_state(
             state.metrics.clone(),

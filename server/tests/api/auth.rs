@@ -125,6 +125,11 @@ async fn five_wrong_codes_end_the_code() {
             json!({ "national_id": VALID, "code": wrong }),
         )
         .await;
+    assert_eq!(
+        fifth.headers()["retry-after"],
+        "60",
+        "when a new code can be asked for"
+    );
     expect_problem(fifth, 429, "too_many_attempts").await;
     let right_too_late = demo
         .post(

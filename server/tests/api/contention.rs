@@ -179,3 +179,56 @@ async fn five_hundred_http_attempts_over_two_instances_sharing_postgres() {
         .clone();
     assert_eq!(slot_row.booked, 5);
 }
+
+/// Forty citizens each send five bookings at once (distinct keys), to two instances on
+/// PostgreSQL or one on SQLite: five places booked, each answer a clean 409 (`slot_full`, or
+/// `already_booked` for a citizen's second try), never a 5xx (a citizen's row lock taken after
+/// the key's insert once deadlocked two of their own requests on PostgreSQL).
+async fn five_tries_each_by_forty_citizens(db: Db) {
+    let data = tempfile::tempdir().expect("a temporary directory");
+    let stores: Vec<Arc<dyn Store>> = match db {
+        Db::Sqlite => match store(Db::Sqlite, data.path()).await {
+            Some(s) => vec![s],
+            None => return,
+        },
+        Db::Postgres => {
+            let Some(server) = postgres_url() else { return };
+            let url = fresh_postgres_database(&server).await;
+            let mut two: Vec<Arc<dyn Store>> = Vec::new();
+            for _ in 0..2 {
+                two.push(Arc::new(
+                    rega_server::store::postgres::connect(&url)
+                        .await
+                        .expect("connects"),
+                ));
+            }
+            two
+        }
+    };
+    let (slot, cookies) = arrange(&stores[0]).await;
+    let mut urls = Vec::new();
+    for s in &stores {
+        urls.push(serve(state(s.clone())).await);
+    }
+    let tries: Vec<String> = cookies
+        .into_iter()
+        .take(40)
+        .flat_map(|c| std::iter::repeat_n(c, 5))
+        .collect();
+    let (booked, full, other) = attempt_all(&urls, slot, tries).await;
+    let already = other
+        .iter()
+        .filter(|(s, body)| *s == 409 && body.contains("\"already_booked\""))
+        .count();
+    assert_eq!(booked, 5, "{db:?}");
+    assert_eq!(
+        full + already,
+        195,
+        "{db:?}: other answers: {:?}",
+        other
+            .iter()
+            .filter(|(_, b)| !b.contains("already_booked"))
+            .collect::<Vec<_>>()
+    );
+}
+both!(five_tries_each_by_forty_citizens, multi_thread);
