@@ -172,3 +172,75 @@ async fn rate_events_are_counted_per_key_after_a_time(db: Db) {
     assert_eq!(store.count_events("code:3", 0).await.expect("counted"), 0);
 }
 both!(rate_events_are_counted_per_key_after_a_time);
+
+async fn an_event_is_taken_only_while_every_limit_has_room(db: Db) {
+    let Some((store, _data)) = fresh(db).await else {
+        return;
+    };
+    use rega_server::store::EventLimit;
+    let limits = |since| {
+        [
+            EventLimit {
+                key: "id:1",
+                since,
+                max: 2,
+            },
+            EventLimit {
+                key: "address:1",
+                since,
+                max: 3,
+            },
+        ]
+    };
+    for n in 0..2 {
+        assert_eq!(
+            store
+                .take_event(&limits(NOW - 60), NOW + n)
+                .await
+                .expect("taken"),
+            None,
+            "{db:?}"
+        );
+    }
+    // The first limit is full: nothing is recorded under either key.
+    assert_eq!(
+        store
+            .take_event(&limits(NOW - 60), NOW + 2)
+            .await
+            .expect("asked"),
+        Some(0)
+    );
+    assert_eq!(
+        store.count_events("address:1", 0).await.expect("counted"),
+        2
+    );
+    assert_eq!(
+        store.latest_event("id:1", 0).await.expect("read"),
+        Some(NOW + 1)
+    );
+    assert_eq!(store.latest_event("id:9", 0).await.expect("read"), None);
+    // One event given back makes room again; two limits on one key record one event.
+    store
+        .give_back_event("id:1", NOW + 1)
+        .await
+        .expect("given back");
+    assert_eq!(store.count_events("id:1", 0).await.expect("counted"), 1);
+    let same_key = [
+        EventLimit {
+            key: "id:1",
+            since: NOW - 60,
+            max: 2,
+        },
+        EventLimit {
+            key: "id:1",
+            since: NOW - 3600,
+            max: 5,
+        },
+    ];
+    assert_eq!(
+        store.take_event(&same_key, NOW + 3).await.expect("taken"),
+        None
+    );
+    assert_eq!(store.count_events("id:1", 0).await.expect("counted"), 2);
+}
+both!(an_event_is_taken_only_while_every_limit_has_room);
