@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::appointments::AppointmentState;
 use crate::service::ServiceKind;
-use crate::time::Date;
+use crate::time::{ClockTime, Date};
 
 /// What a staff member may do (SPEC §3.7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -99,8 +99,8 @@ pub struct DayAppointment {
     pub reference: String,
     /// The service.
     pub service: ServiceKind,
-    /// `HH:MM` in Asia/Baghdad.
-    pub time: String,
+    /// Its start, `HH:MM` in Asia/Baghdad.
+    pub time: ClockTime,
     /// `booked`, `checked_in`, `attended`, `no_show` or `cancelled`.
     pub status: AppointmentState,
     /// The queue ticket, once checked in, e.g. `A-014`.
@@ -254,9 +254,9 @@ pub struct ClosureEntry {
     /// The day, `YYYY-MM-DD`.
     pub date: Date,
     /// Start, `HH:MM` (Asia/Baghdad).
-    pub from: String,
+    pub from: ClockTime,
     /// End, `HH:MM` (`24:00`: the end of the day).
-    pub to: String,
+    pub to: ClockTime,
     /// Whether the whole day is closed.
     pub whole_day: bool,
     /// The supervisor's note.

@@ -225,8 +225,118 @@ impl LocalDateTime {
     }
 }
 
+/// A time of day to the minute, `00:00` to `24:00` (the end of a day): written `HH:MM` on the
+/// wire, read from `H:MM` or `HH:MM` in any digits (Eastern Arabic ones are read as ASCII).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ClockTime(u16);
+
+impl ClockTime {
+    /// The end of the day, `24:00`.
+    pub const END_OF_DAY: ClockTime = ClockTime(24 * 60);
+
+    /// Minutes since midnight, if `0..=1440`.
+    pub fn from_minutes(minutes: i64) -> Option<ClockTime> {
+        (0..=24 * 60)
+            .contains(&minutes)
+            .then_some(ClockTime(minutes as u16))
+    }
+
+    /// The time of day of a wall-clock moment.
+    pub fn of(moment: LocalDateTime) -> ClockTime {
+        ClockTime(u16::from(moment.hour) * 60 + u16::from(moment.minute))
+    }
+
+    /// `H:MM` or `HH:MM` (any digits), up to `24:00`.
+    pub fn parse(text: &str) -> Option<ClockTime> {
+        let text = crate::ids::ascii_digits(text);
+        let (h, m) = text.trim().split_once(':')?;
+        if !(1..=2).contains(&h.len()) || m.len() != 2 {
+            return None;
+        }
+        let (h, m): (u16, u16) = (h.parse().ok()?, m.parse().ok()?);
+        if m >= 60 {
+            return None;
+        }
+        ClockTime::from_minutes(i64::from(h * 60 + m))
+    }
+
+    /// Minutes since midnight.
+    pub fn minutes(self) -> i64 {
+        i64::from(self.0)
+    }
+
+    /// The hour, 0–24.
+    pub fn hour(self) -> u8 {
+        (self.0 / 60) as u8
+    }
+
+    /// The minute, 0–59.
+    pub fn minute(self) -> u8 {
+        (self.0 % 60) as u8
+    }
+
+    /// Whether it falls on a quarter hour (`:00`, `:15`, `:30`, `:45`).
+    pub fn is_quarter_hour(self) -> bool {
+        self.0.is_multiple_of(15)
+    }
+}
+
+impl std::fmt::Display for ClockTime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:02}:{:02}", self.hour(), self.minute())
+    }
+}
+
+impl Serialize for ClockTime {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for ClockTime {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<ClockTime, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        ClockTime::parse(&text).ok_or_else(|| serde::de::Error::custom("not a time HH:MM"))
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for ClockTime {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some("^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$"))
+            .description(Some(
+                "A time of day in Baghdad, HH:MM (24:00 is the end of a day)",
+            ))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for ClockTime {}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_clock_time_reads_any_digits_and_writes_hh_mm() {
+        let t = ClockTime::parse("9:15").expect("a time");
+        assert_eq!(
+            (t.hour(), t.minute(), t.to_string()),
+            (9, 15, "09:15".to_owned())
+        );
+        assert!(t.is_quarter_hour());
+        assert_eq!(ClockTime::parse("١٠:٣٠").map(|t| t.minutes()), Some(630));
+        assert_eq!(ClockTime::parse("24:00"), Some(ClockTime::END_OF_DAY));
+        for bad in ["24:15", "10:60", "10:5", "123:00", "10-30", "", ":30"] {
+            assert_eq!(ClockTime::parse(bad), None, "{bad}");
+        }
+        assert!(!ClockTime::parse("10:20").expect("a time").is_quarter_hour());
+        let json = serde_json::to_string(&ClockTime::parse("8:05").expect("a time")).expect("JSON");
+        assert_eq!(json, "\"08:05\"");
+    }
     use super::*;
 
     #[test]

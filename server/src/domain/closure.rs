@@ -3,7 +3,7 @@
 //! in, starting in the period — is the store's to count and do, in one statement each for the
 //! preview and for the closure.
 
-use rega_api::ids::ascii_digits;
+use rega_api::time::ClockTime;
 
 /// Minutes in a day.
 pub const DAY_MINUTES: i64 = 24 * 60;
@@ -17,22 +17,16 @@ pub enum ClosureError {
     Note,
 }
 
-/// Minutes since midnight of `HH:MM` (two digits each, any digits) on a quarter hour, `00:00` to
-/// `24:00`.
+/// Minutes since midnight of `HH:MM` (any digits) on a quarter hour, `00:00` to `24:00`.
 pub fn quarter_hour(text: &str) -> Option<i64> {
-    let text = ascii_digits(text);
-    let (h, m) = text.split_once(':')?;
-    if h.len() != 2 || m.len() != 2 {
-        return None;
-    }
-    let (h, m): (i64, i64) = (h.parse().ok()?, m.parse().ok()?);
-    let minutes = h * 60 + m;
-    ((0..=DAY_MINUTES).contains(&minutes) && m < 60 && m % 15 == 0).then_some(minutes)
+    ClockTime::parse(text)
+        .filter(|t| t.is_quarter_hour())
+        .map(ClockTime::minutes)
 }
 
-/// `HH:MM` of minutes since midnight (`24:00` at the day's end).
-pub fn hh_mm(minutes: i64) -> String {
-    format!("{:02}:{:02}", minutes / 60, minutes % 60)
+/// The time of day `minutes` after midnight, held to the day (`24:00` at its end).
+pub fn clock(minutes: i64) -> ClockTime {
+    ClockTime::from_minutes(minutes.clamp(0, DAY_MINUTES)).unwrap_or(ClockTime::END_OF_DAY)
 }
 
 /// The period closed, as minutes since midnight `[from, to)`: the whole day when neither end is
@@ -87,11 +81,12 @@ mod tests {
         assert!(whole_day(period(None, None).expect("a period")));
         assert_eq!(period(Some("09:00"), Some("10:30")), Ok((540, 630)));
         assert_eq!(period(Some("٠٩:٠٠"), Some("24:00")), Ok((540, DAY_MINUTES)));
+        // As an extra slot's start: one digit of hour is enough.
+        assert_eq!(period(Some("9:00"), Some("10:00")), Ok((540, 600)));
         assert!(!whole_day((540, 630)));
         for (from, to) in [
             (Some("10:00"), Some("10:00")),
             (Some("11:00"), Some("10:00")),
-            (Some("9:00"), Some("10:00")),
             (Some("09:10"), Some("10:00")),
             (Some("09:00"), Some("24:15")),
             (Some("09:00"), None),
@@ -129,8 +124,8 @@ mod tests {
         assert_eq!(note("   "), Err(ClosureError::Note));
         assert!(note(&"ب".repeat(200)).is_ok());
         assert_eq!(note(&"ب".repeat(201)), Err(ClosureError::Note));
-        assert_eq!(hh_mm(0), "00:00");
-        assert_eq!(hh_mm(DAY_MINUTES), "24:00");
-        assert_eq!(hh_mm(9 * 60 + 45), "09:45");
+        assert_eq!(clock(0).to_string(), "00:00");
+        assert_eq!(clock(DAY_MINUTES).to_string(), "24:00");
+        assert_eq!(clock(9 * 60 + 45).to_string(), "09:45");
     }
 }

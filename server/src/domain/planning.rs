@@ -1,9 +1,8 @@
 //! A supervisor's planning (SPEC §3.7): which days may be planned, how many places a slot may
 //! have, when an extra slot may start, and what a counter may be called.
 
-use rega_api::ids::ascii_digits;
 use rega_api::service::ServiceKind;
-use rega_api::time::Date;
+use rega_api::time::{ClockTime, Date};
 
 /// A supervisor plans today and up to this many days ahead.
 pub const PLANNING_DAYS: i64 = 60;
@@ -49,10 +48,9 @@ pub fn extra_slot_places(places: u32) -> Result<u32, PlanningError> {
 /// An extra slot's start, `H:MM` or `HH:MM` (any digits) on a quarter hour from 06:00 to 19:45:
 /// (hour, minute).
 pub fn extra_slot_start(text: &str) -> Result<(u8, u8), PlanningError> {
-    let text = ascii_digits(text);
-    text.split_once(':')
-        .and_then(|(h, m)| Some((h.parse::<u8>().ok()?, m.parse::<u8>().ok()?)))
-        .filter(|(h, m)| (6..20).contains(h) && m % 15 == 0 && *m < 60)
+    ClockTime::parse(text)
+        .filter(|t| t.is_quarter_hour() && (6..20).contains(&t.hour()))
+        .map(|t| (t.hour(), t.minute()))
         .ok_or(PlanningError::Start)
 }
 

@@ -14,7 +14,7 @@ use super::planning::planned_day;
 use super::{answer, done_or_not_found};
 use crate::AppState;
 use crate::auth::{Staff, Supervisor, staff_actor};
-use crate::domain::closure::{self, ClosureError, hh_mm};
+use crate::domain::closure::{self, ClosureError, clock};
 use crate::http::audit::audit;
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::idempotency::Keyed;
@@ -75,8 +75,8 @@ fn closure_entry(record: ClosureRecord) -> Result<ClosureEntry, ApiError> {
     Ok(ClosureEntry {
         id: record.id,
         date,
-        from: hh_mm(minutes.0),
-        to: hh_mm(minutes.1),
+        from: clock(minutes.0),
+        to: clock(minutes.1),
         whole_day: closure::whole_day(minutes),
         note: record.note,
         staff: record.staff,
@@ -192,8 +192,8 @@ pub(super) async fn close_day(State(state): State<AppState>, keyed: Keyed<Superv
             &format!(
                 "closure:{id}:{}:{day}T{}-{}",
                 staff.directorate_id,
-                hh_mm(from),
-                hh_mm(to)
+                clock(from),
+                clock(to)
             ),
             &format!("ok:{cancelled}"),
         )

@@ -9,7 +9,7 @@ use rega_api::ids::Reference;
 use rega_api::staff::{
     CallNext, CallNextResult, CalledTicket, DayAppointment, DayList, TicketStatus,
 };
-use rega_api::time::{Date, LocalDateTime};
+use rega_api::time::{ClockTime, Date, LocalDateTime};
 use serde::Deserialize;
 
 use crate::AppState;
@@ -60,7 +60,7 @@ pub(super) async fn day(
             .map(|e| DayAppointment {
                 reference: e.reference.to_string(),
                 service: e.service,
-                time: LocalDateTime::from_unix(e.starts_at).hh_mm(),
+                time: ClockTime::of(LocalDateTime::from_unix(e.starts_at)),
                 status: e.status.into(),
                 ticket: e
                     .ticket

@@ -116,7 +116,7 @@ pub(super) fn Closures(supervisor: bool) -> impl IntoView {
     let item = move |c: &ClosureEntry| {
         let (d, locale) = (d(), i18n.locale());
         // A whole day comes as 00:00–24:00, which `period` names as such.
-        let when = period(d, locale, &c.from, &c.to);
+        let when = period(d, locale, &c.from.to_string(), &c.to.to_string());
         fill(
             d.desk_closure_item,
             &[

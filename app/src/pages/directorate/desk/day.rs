@@ -198,7 +198,7 @@ pub(super) fn Day(info: StaffInfo, session: RwSignal<StaffSession>) -> impl Into
                                 let (yes_label, no_label) = (label(d.desk_attended), label(d.desk_no_show));
                                 view! {
                                     <tr>
-                                        <td>{localize_digits(locale, &a.time)}</td>
+                                        <td>{localize_digits(locale, &a.time.to_string())}</td>
                                         <td><bdi dir="ltr">{a.reference.clone()}</bdi></td>
                                         <td>{service}</td>
                                         <td>{status_text(d, a.status)}</td>
