@@ -184,9 +184,6 @@ pub trait RateEvents: Send + Sync {
     /// How many events with this key happened after `since`.
     async fn count_events(&self, key: &str, since: i64) -> Result<u32, StoreError>;
 
-    /// Records an event for rate limiting.
-    async fn record_event(&self, key: &str, at: i64) -> Result<(), StoreError>;
-
     /// When the newest event with this key after `since` happened, if one did.
     async fn latest_event(&self, key: &str, since: i64) -> Result<Option<i64>, StoreError>;
 

@@ -3,34 +3,15 @@
 
 use async_trait::async_trait;
 
-use crate::store::engine::{Lock, sql};
+use crate::store::engine::{Linked, Lock, sql};
 use crate::store::{EventLimit, RateEvents, SqlStore, StoreError};
 
 #[async_trait]
 impl RateEvents for SqlStore {
     async fn count_events(&self, key: &str, since: i64) -> Result<u32, StoreError> {
         let mut c = self.engine.read("count_events").await?;
-        let count = sql!(&mut c, |c| sqlx::query_scalar::<_, i64>(
-            "SELECT COUNT(*) FROM rate_event WHERE key = $1 AND at > $2"
-        )
-        .bind(key)
-        .bind(since)
-        .fetch_one(c)
-        .await?);
+        let count = count_in(&mut c, key, since).await?;
         Ok(u32::try_from(count).unwrap_or(u32::MAX))
-    }
-
-    async fn record_event(&self, key: &str, at: i64) -> Result<(), StoreError> {
-        let mut c = self.engine.write("record_event").await?;
-        sql!(&mut c, |c| sqlx::query(
-            "INSERT INTO rate_event (key, at) VALUES ($1, $2)"
-        )
-        .bind(key)
-        .bind(at)
-        .execute(c)
-        .await?
-        .rows_affected());
-        Ok(())
     }
 
     async fn latest_event(&self, key: &str, since: i64) -> Result<Option<i64>, StoreError> {
@@ -54,14 +35,7 @@ impl RateEvents for SqlStore {
         let mut tx = self.engine.begin("take_event").await?;
         tx.lock(Lock::RateKeys(&keys)).await?;
         for (index, limit) in limits.iter().enumerate() {
-            let count = sql!(&mut tx, |c| sqlx::query_scalar::<_, i64>(
-                "SELECT COUNT(*) FROM rate_event WHERE key = $1 AND at > $2"
-            )
-            .bind(limit.key)
-            .bind(limit.since)
-            .fetch_one(c)
-            .await?);
-            if count >= i64::from(limit.max) {
+            if count_in(&mut tx, limit.key, limit.since).await? >= i64::from(limit.max) {
                 return Ok(Some(index));
             }
         }
@@ -98,4 +72,15 @@ impl RateEvents for SqlStore {
         .rows_affected());
         Ok(())
     }
+}
+
+/// How many events with this key happened after `since`, on the caller's connection.
+async fn count_in(link: &mut impl Linked, key: &str, since: i64) -> Result<i64, StoreError> {
+    Ok(sql!(link, |c| sqlx::query_scalar::<_, i64>(
+        "SELECT COUNT(*) FROM rate_event WHERE key = $1 AND at > $2"
+    )
+    .bind(key)
+    .bind(since)
+    .fetch_one(c)
+    .await?))
 }
