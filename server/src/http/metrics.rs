@@ -3,23 +3,16 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::Mutex;
-use std::time::Instant;
 
-use axum::extract::{MatchedPath, Request, State};
-use axum::middleware::Next;
-use axum::response::Response;
+use axum::extract::{MatchedPath, Request};
 
 /// Upper bounds of the latency histogram buckets, in seconds.
 const BUCKETS: [f64; 12] = [
     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0,
 ];
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-struct SeriesKey {
-    method: String,
-    route: String,
-    status: u16,
-}
+/// A series within its route: the method label and the status.
+type SeriesKey = (&'static str, u16);
 
 #[derive(Debug, Default, Clone)]
 struct Series {
@@ -32,22 +25,25 @@ struct Series {
 /// The request metrics of this server instance.
 #[derive(Debug, Default)]
 pub struct Metrics {
-    series: Mutex<BTreeMap<SeriesKey, Series>>,
+    /// By route template, then method and status: a request finds its series without
+    /// allocating (a route's name is copied once, when it is first seen).
+    series: Mutex<BTreeMap<String, BTreeMap<SeriesKey, Series>>>,
 }
 
 impl Metrics {
     /// Records one finished request.
-    pub fn record(&self, method: &str, route: &str, status: u16, seconds: f64) {
-        let key = SeriesKey {
-            method: method.to_owned(),
-            route: route.to_owned(),
-            status,
-        };
+    pub fn record(&self, method: &'static str, route: &str, status: u16, seconds: f64) {
         let mut series = self
             .series
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let entry = series.entry(key).or_default();
+        if !series.contains_key(route) {
+            series.insert(route.to_owned(), BTreeMap::new());
+        }
+        let Some(of_route) = series.get_mut(route) else {
+            return;
+        };
+        let entry = of_route.entry((method, status)).or_default();
         entry.count += 1;
         entry.sum_seconds += seconds;
         for (bound, bucket) in BUCKETS.iter().zip(entry.buckets.iter_mut()) {
@@ -63,7 +59,13 @@ impl Metrics {
             .series
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .clone();
+            .iter()
+            .flat_map(|(route, of_route)| {
+                of_route.iter().map(move |((method, status), value)| {
+                    ((*method, route.clone(), *status), value.clone())
+                })
+            })
+            .collect::<Vec<_>>();
         let mut out = String::new();
         out.push_str(
             "# HELP rega_http_requests_total HTTP requests answered, by route and status.\n",
@@ -107,12 +109,11 @@ impl Metrics {
     }
 }
 
-fn labels(key: &SeriesKey) -> String {
+fn labels((method, route, status): &(&'static str, String, u16)) -> String {
     format!(
-        "method=\"{}\",route=\"{}\",status=\"{}\"",
-        escape(&key.method),
-        escape(&key.route),
-        key.status
+        "method=\"{}\",route=\"{}\",status=\"{status}\"",
+        escape(method),
+        escape(route),
     )
 }
 
@@ -123,33 +124,38 @@ fn escape(value: &str) -> String {
         .replace('\n', "\\n")
 }
 
-/// Middleware recording every request. The route label is the matched route template, never the
-/// raw path, so IDs and references never become labels.
-pub async fn track(
-    State(metrics): State<std::sync::Arc<Metrics>>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let started = Instant::now();
-    let method = method_label(request.method()).to_owned();
-    let route = match request.extensions().get::<MatchedPath>() {
-        Some(path) => path.as_str().to_owned(),
-        None if request.uri().path().starts_with("/api/") => "api_unmatched".to_owned(),
-        None => "static".to_owned(),
-    };
-    let response = next.run(request).await;
-    metrics.record(
-        &method,
-        &route,
-        response.status().as_u16(),
-        started.elapsed().as_secs_f64(),
-    );
-    response
+/// The route of a request as a label: the matched route template, never the raw path (IDs and
+/// references never become labels); `api_unmatched` or `static` when no route matched.
+#[derive(Debug, Clone)]
+pub enum RouteLabel {
+    /// A route's template.
+    Matched(MatchedPath),
+    /// No route matched.
+    Fixed(&'static str),
+}
+
+impl RouteLabel {
+    /// The label of `request`'s route.
+    pub fn of(request: &Request) -> RouteLabel {
+        match request.extensions().get::<MatchedPath>() {
+            Some(path) => RouteLabel::Matched(path.clone()),
+            None if request.uri().path().starts_with("/api/") => RouteLabel::Fixed("api_unmatched"),
+            None => RouteLabel::Fixed("static"),
+        }
+    }
+
+    /// As text.
+    pub fn as_str(&self) -> &str {
+        match self {
+            RouteLabel::Matched(path) => path.as_str(),
+            RouteLabel::Fixed(label) => label,
+        }
+    }
 }
 
 /// A request's method as a metrics label: one of the standard methods, else `other` — a label
 /// taken from the request as sent would let anyone grow `/metrics` without bound.
-fn method_label(method: &axum::http::Method) -> &'static str {
+pub fn method_label(method: &axum::http::Method) -> &'static str {
     use axum::http::Method;
     match *method {
         Method::GET => "GET",

@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod cache;
 pub mod client;
+pub mod edge;
 pub mod extract;
 pub mod idempotency;
 pub mod metrics;

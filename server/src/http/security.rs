@@ -1,16 +1,14 @@
 //! The security headers of SPEC §6, set on every response.
 
-use axum::extract::Request;
-use axum::http::{HeaderName, HeaderValue, header};
-use axum::middleware::Next;
-use axum::response::Response;
+use axum::http::{HeaderMap, HeaderName, HeaderValue, header};
 
 /// The content security policy. No `'unsafe-inline'`, no `'unsafe-eval'`: the app boots from an
 /// external script, and WebAssembly compilation is the only relaxation.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
 object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
-fn may_use_camera(path: &str) -> bool {
+/// Whether the page at `path` may use the camera (the scanning pages only).
+pub fn may_use_camera(path: &str) -> bool {
     rega_api::paths::SCANNING_PAGES.iter().any(|page| {
         path == *page
             || path
@@ -19,11 +17,8 @@ fn may_use_camera(path: &str) -> bool {
     })
 }
 
-/// Middleware adding the security headers to every response, errors and static files included.
-pub async fn security_headers(request: Request, next: Next) -> Response {
-    let camera = may_use_camera(request.uri().path());
-    let mut response = next.run(request).await;
-    let headers = response.headers_mut();
+/// Adds the security headers to a response (every response, errors and static files included).
+pub fn add_headers(headers: &mut HeaderMap, camera: bool) {
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(CONTENT_SECURITY_POLICY),
@@ -52,7 +47,6 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
             "camera=(), microphone=(), geolocation=()"
         }),
     );
-    response
 }
 
 #[cfg(test)]

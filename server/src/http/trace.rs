@@ -1,7 +1,8 @@
 //! The log line of a failed request names its method, the route it matched (`static` for the
 //! app's files) and its cause — for a store failure, the store operation (`database error in
 //! book_once: …`). A handler's `ApiError::Server` leaves its cause on the response
-//! ([`Failure`]); [`log_failures`], a middleware around every route, writes the line.
+//! ([`Failure`]); [`log_failure`], called by the edge middleware around every route
+//! ([`super::edge`]), writes the line.
 //!
 //! Not a tracing span per request (`tower_http::trace::TraceLayer`): measured with
 //! `cargo bench -p rega-server --bench api`, back to back on one machine, a span on every request
@@ -9,24 +10,18 @@
 //! SPEC §8 asks for at least 50 %) and doubled its p99, because the log formats a span's fields
 //! when the span is made; this costs a successful request one look in its response's extensions.
 
-use axum::extract::{MatchedPath, Request};
-use axum::middleware::Next;
+use axum::http::Method;
 use axum::response::Response;
 
 /// Why a request failed on the server, carried on its 500 response to be logged once.
 #[derive(Debug, Clone)]
 pub struct Failure(pub String);
 
-/// Logs every failed request with its method, route and cause.
-pub async fn log_failures(request: Request, next: Next) -> Response {
-    let method = request.method().clone();
-    let route = request.extensions().get::<MatchedPath>().cloned();
-    let response = next.run(request).await;
+/// Logs a failed request with its method, route and cause; nothing for any other.
+pub fn log_failure(method: &Method, route: &str, response: &Response) {
     if let Some(Failure(cause)) = response.extensions().get::<Failure>() {
-        let route = route.as_ref().map_or("static", MatchedPath::as_str);
         tracing::error!(%method, route, error = %cause, "request failed");
     }
-    response
 }
 
 #[cfg(test)]
@@ -67,9 +62,19 @@ mod tests {
         async fn fails() -> Result<(), ApiError> {
             Err(StoreError::database("book_once", sqlx::Error::PoolTimedOut).into())
         }
+        async fn logged(
+            request: axum::extract::Request,
+            next: axum::middleware::Next,
+        ) -> axum::response::Response {
+            let route = crate::http::metrics::RouteLabel::of(&request);
+            let method = request.method().clone();
+            let response = next.run(request).await;
+            super::log_failure(&method, route.as_str(), &response);
+            response
+        }
         let app = Router::new()
             .route("/things/{id}", post(fails))
-            .layer(axum::middleware::from_fn(super::log_failures));
+            .layer(axum::middleware::from_fn(logged));
         let response = app
             .oneshot(
                 Request::post("/things/42")

@@ -22,7 +22,6 @@ use utoipa_axum::router::OpenApiRouter;
 
 use crate::AppState;
 use crate::http::static_files::StaticFiles;
-use crate::http::{metrics, security};
 
 /// The largest request body any endpoint accepts.
 pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
@@ -95,15 +94,8 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
         .layer(middleware::from_fn_with_state(
             state.clone(),
-            crate::http::origin::check_origin,
+            crate::http::edge::edge,
         ))
-        .layer(middleware::from_fn(crate::http::nul::refuse_nul))
-        .layer(middleware::from_fn(security::security_headers))
-        .layer(middleware::from_fn_with_state(
-            state.metrics.clone(),
-            metrics::track,
-        ))
-        .layer(middleware::from_fn(crate::http::trace::log_failures))
         .with_state(state)
 }
 
