@@ -1,6 +1,6 @@
 //! The log line of a failed request names its method, the route it matched (`static` for the
 //! app's files) and its cause — for a store failure, the store operation (`database error in
-//! book_once: …`). A handler's `ApiError::Server` leaves its cause on the response
+//! change_once: …`). A handler's `ApiError::Server` leaves its cause on the response
 //! ([`Failure`]); [`log_failure`], called by the edge middleware around every route
 //! ([`super::edge`]), writes the line.
 //!
@@ -60,7 +60,7 @@ mod tests {
             .finish();
         let _guard = tracing::subscriber::set_default(subscriber);
         async fn fails() -> Result<(), ApiError> {
-            Err(StoreError::database("book_once", sqlx::Error::PoolTimedOut).into())
+            Err(StoreError::database("change_once", sqlx::Error::PoolTimedOut).into())
         }
         async fn logged(
             request: axum::extract::Request,
@@ -88,6 +88,6 @@ mod tests {
         assert!(logged.contains("ERROR"), "{logged}");
         assert!(logged.contains("method=POST"), "{logged}");
         assert!(logged.contains("route=\"/things/{id}\""), "{logged}");
-        assert!(logged.contains("database error in book_once"), "{logged}");
+        assert!(logged.contains("database error in change_once"), "{logged}");
     }
 }

@@ -85,14 +85,16 @@ pub trait Bookings: Send + Sync {
     /// appointment exists only if the place was taken.
     async fn book(&self, request: &BookRequest) -> Result<Appointment, BookError>;
 
-    /// Books as [`Store::book`] does under an Idempotency-Key, in one transaction: claims the
-    /// key, books (a refusal undoes only the booking), stores the answer `respond` makes of the
-    /// outcome with the key, and writes the audit record; it answers once that is committed. A
-    /// key seen before books nothing and says what it has seen. A database failure rolls all of
-    /// it back. (SQLite commits the bookings waiting at the same moment together: one fsync.)
-    async fn book_once(
+    /// Runs a booking, a move or a cancellation under an Idempotency-Key, in one transaction:
+    /// claims the key, makes the change (a refusal undoes only the change), stores the answer
+    /// `respond` makes of the outcome with the key, and writes the audit record; it answers once
+    /// that is committed. A key seen before changes nothing and says what it has seen. A
+    /// database failure, a crash or a client gone before the commit leaves nothing behind, the
+    /// key included, so a retry runs afresh. (SQLite commits the changes waiting at the same
+    /// moment together: one fsync.)
+    async fn change_once(
         &self,
-        request: &BookRequest,
+        change: &BookingChange,
         write: &OnceWrite<'_>,
         respond: Respond,
     ) -> Result<OnceOutcome, StoreError>;
@@ -393,7 +395,7 @@ pub trait Audit: Send + Sync {
     async fn audit_records(&self, limit: u32) -> Result<Vec<AuditRecord>, StoreError>;
 }
 
-/// Idempotency-Keys of the writes that claim, run and answer in separate steps (a booking keeps its key inside its own transaction: `Bookings::book_once`).
+/// Idempotency-Keys of the writes that claim, run and answer in separate steps (a booking keeps its key inside its own transaction: `Bookings::change_once`).
 #[async_trait]
 pub trait Idempotency: Send + Sync {
     /// What an Idempotency-Key has seen, without claiming it: `None` for a new key.

@@ -10,7 +10,7 @@ pub enum StoreError {
     /// The database could not be reached or answered with an error.
     #[error("database error in {operation}: {source}")]
     Database {
-        /// The store operation, e.g. `book_once`.
+        /// The store operation, e.g. `change_once`.
         operation: &'static str,
         /// What the driver said.
         #[source]

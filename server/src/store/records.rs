@@ -488,7 +488,51 @@ pub struct OnceWrite<'a> {
     pub audit: AuditRecord,
 }
 
-/// What [`Store::book_once`] did.
+/// A change to a citizen's bookings that runs under an Idempotency-Key in one transaction with
+/// its key, its answer and its audit record ([`Bookings::change_once`]).
+#[derive(Debug, Clone)]
+pub enum BookingChange {
+    /// A new booking.
+    Book(BookRequest),
+    /// Moving the appointment `reference` to the request's slot (its service).
+    Reschedule {
+        /// The appointment.
+        reference: Reference,
+        /// The new place: the citizen, the slot, the service, the time, the change limit.
+        request: BookRequest,
+    },
+    /// Cancelling the appointment `reference`, releasing its place.
+    Cancel {
+        /// The citizen.
+        citizen_id: i64,
+        /// The appointment.
+        reference: Reference,
+        /// Now.
+        now: i64,
+    },
+}
+
+impl BookingChange {
+    /// Whose bookings it changes.
+    pub fn citizen_id(&self) -> i64 {
+        match self {
+            BookingChange::Book(request) | BookingChange::Reschedule { request, .. } => {
+                request.citizen_id
+            }
+            BookingChange::Cancel { citizen_id, .. } => *citizen_id,
+        }
+    }
+
+    /// When.
+    pub fn now(&self) -> i64 {
+        match self {
+            BookingChange::Book(request) | BookingChange::Reschedule { request, .. } => request.now,
+            BookingChange::Cancel { now, .. } => *now,
+        }
+    }
+}
+
+/// What [`Bookings::change_once`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OnceOutcome {
     /// The request ran: this answer was stored with the key (a booking, or its refusal).
@@ -502,8 +546,9 @@ pub enum OnceOutcome {
     Seen(IdempotencyState),
 }
 
-/// Turns a booking's outcome into the answer to store and send: (status, JSON body). Owned, so
-/// that a writer batching several bookings into one commit can run it.
+/// Turns a change's outcome (the appointment as it now is, or the refusal) into the answer to
+/// store and send: (status, JSON body). Owned, so that a writer batching several changes into
+/// one commit can run it.
 pub type Respond =
     Box<dyn FnOnce(Result<&Appointment, &BookError>) -> (u16, String) + Send + 'static>;
 

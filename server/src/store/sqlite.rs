@@ -23,11 +23,11 @@ use sqlx::{QueryBuilder, Sqlite};
 use tokio::sync::{mpsc, oneshot};
 
 use super::engine::{Dialect, Engine, Tx};
-use super::queries::bookings::book_in;
+use super::queries::bookings::change_in;
 use super::queries::idempotency::{claim_key, read_key};
 use super::records::{
-    AuditRecord, BookRequest, IdempotencyOwner, IdempotencyState, OnceOutcome, OnceWrite, Reminder,
-    Respond,
+    AuditRecord, BookingChange, IdempotencyOwner, IdempotencyState, OnceOutcome, OnceWrite,
+    Reminder, Respond,
 };
 use super::{SqlStore, StoreError, audit_result, rows};
 
@@ -93,16 +93,16 @@ impl SqliteEngine {
         format!("sqlite:{}", self.path)
     }
 
-    /// A booking under its key, in the next group commit.
-    pub(crate) async fn book_once(
+    /// A change of a citizen's bookings under its key, in the next group commit.
+    pub(crate) async fn change_once(
         &self,
-        request: &BookRequest,
+        change: &BookingChange,
         write: &OnceWrite<'_>,
         respond: Respond,
     ) -> Result<OnceOutcome, StoreError> {
         let (done, answer) = oneshot::channel();
         let job = BookingJob {
-            request: request.clone(),
+            change: change.clone(),
             owner: write.owner,
             key: write.key.to_owned(),
             request_hash: write.request_hash.to_owned(),
@@ -152,9 +152,9 @@ impl SqliteEngine {
     }
 }
 
-/// A booking waiting for the group commit.
+/// A change of bookings waiting for the group commit.
 struct BookingJob {
-    request: BookRequest,
+    change: BookingChange,
     owner: IdempotencyOwner,
     key: String,
     request_hash: String,
@@ -208,10 +208,10 @@ async fn group_commit(
     batch: Vec<BookingJob>,
 ) -> Result<Answered, (Vec<Done>, StoreError)> {
     let mut tx = match writer.begin_with("BEGIN IMMEDIATE").await {
-        Ok(tx) => Tx::sqlite("book_once", tx),
+        Ok(tx) => Tx::sqlite("change_once", tx),
         Err(e) => {
             let dones = batch.into_iter().map(|j| j.done).collect();
-            return Err((dones, StoreError::database("book_once", e)));
+            return Err((dones, StoreError::database("change_once", e)));
         }
     };
     let mut answers: Answered = Vec::with_capacity(batch.len());
@@ -220,7 +220,7 @@ async fn group_commit(
     let mut jobs = batch.into_iter();
     while let Some(job) = jobs.next() {
         let BookingJob {
-            request,
+            change,
             owner,
             key,
             request_hash,
@@ -233,7 +233,7 @@ async fn group_commit(
             key: &key,
             request_hash: &request_hash,
         };
-        match one_job(&mut tx, &request, &booking, &stored).await {
+        match one_job(&mut tx, &change, &booking, &stored).await {
             Ok(Err(seen)) => answers.push((done, Ok(OnceOutcome::Seen(seen)))),
             Ok(Ok(outcome)) => {
                 let (status, body) = respond(outcome.as_ref());
@@ -260,7 +260,7 @@ async fn group_commit(
     };
     let finished = match written {
         Ok(()) => tx.commit().await,
-        Err(e) => Err(StoreError::database("book_once", e)),
+        Err(e) => Err(StoreError::database("change_once", e)),
     };
     match finished {
         Ok(()) => Ok(answers),
@@ -279,7 +279,7 @@ struct Claimed<'a> {
 /// job of this batch: that job's answer, not yet written), else the booking's outcome.
 async fn one_job(
     tx: &mut Tx,
-    request: &BookRequest,
+    change: &BookingChange,
     claimed: &Claimed<'_>,
     stored: &[(IdempotencyOwner, String, u16, String)],
 ) -> Result<Result<Result<super::Appointment, super::BookError>, IdempotencyState>, StoreError> {
@@ -288,7 +288,7 @@ async fn one_job(
         key,
         request_hash,
     } = *claimed;
-    if !claim_key(tx, owner, key, request_hash, request.now).await? {
+    if !claim_key(tx, owner, key, request_hash, change.now()).await? {
         let seen = match read_key(tx, owner, key, request_hash).await? {
             Some(IdempotencyState::InProgress) | None => stored
                 .iter()
@@ -303,7 +303,7 @@ async fn one_job(
         };
         return Ok(Err(seen));
     }
-    Ok(Ok(book_in(tx, request).await?))
+    Ok(Ok(change_in(tx, change).await?))
 }
 
 /// The batch's answers (each with its key) and audit records, in one statement each.

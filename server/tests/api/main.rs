@@ -11,6 +11,7 @@ mod availability;
 mod cli;
 mod contention;
 mod credential_tools;
+mod hang_ups;
 mod health;
 mod hostile_input;
 mod kiosk;

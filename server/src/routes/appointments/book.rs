@@ -19,7 +19,9 @@ use crate::domain::limits::{self, ChangeLimit, LimitError};
 use crate::http::extract::ApiJson;
 use crate::http::idempotency::{Keyed, problem_answer, seen_response, stored_response};
 use crate::http::problem::ApiError;
-use crate::store::{Appointment, AuditRecord, BookError, BookRequest, OnceOutcome, OnceWrite};
+use crate::store::{
+    Appointment, AuditRecord, BookError, BookRequest, BookingChange, OnceOutcome, OnceWrite,
+};
 
 /// A slot of the service, inside the booking window and still to come.
 pub(super) async fn bookable_slot(
@@ -64,20 +66,80 @@ pub(super) fn book_request(
     }
 }
 
-/// The shared part of the citizen's changes of a booking: run `work` once per Idempotency-Key,
-/// and write one audit record of the outcome.
-pub(super) async fn booking_write<F>(
+/// A citizen's change of their bookings under its Idempotency-Key (SPEC §6). A key seen before
+/// answers from the store without checking anything again; a request the checks refuse leaves
+/// the key unclaimed (nothing changed, and a retry is checked again); else the key, the change,
+/// its answer and its audit record commit in one transaction (`Bookings::change_once`), so no
+/// answer is lost to a crash or a client gone, and no key stays "in progress".
+pub(super) async fn keyed_change<C>(
     state: &AppState,
     keyed: &Keyed<Citizen>,
     (action, object): (&str, String),
-    work: F,
+    success: StatusCode,
+    checked: C,
 ) -> Response
 where
-    F: std::future::Future<Output = Result<(StatusCode, serde_json::Value), ApiError>>,
+    C: std::future::Future<Output = Result<BookingChange, ApiError>>,
 {
     let actor = format!("citizen:{}", keyed.who.id);
-    let response = keyed.once(state, work).await;
-    audit_outcome(state, &actor, action, &object, response).await
+    let audited = |response: Response| audit_outcome(state, &actor, action, &object, response);
+    let (owner, key, request_hash) = (keyed.owner(), keyed.key(), keyed.request_hash());
+    match state.store.idempotency_seen(owner, key, request_hash).await {
+        Err(e) => return audited(ApiError::from(e).into_response()).await,
+        Ok(Some(seen)) => {
+            if let Some(response) = seen_response(seen) {
+                return audited(response).await;
+            }
+        }
+        Ok(None) => {}
+    }
+    let ready = async { Ok::<_, ApiError>((checked.await?, state.directorates().await?)) };
+    let (change, directorates) = match ready.await {
+        Ok(ready) => ready,
+        Err(e) => return audited(e.into_response()).await,
+    };
+    let (view_state, now) = (state.clone(), change.now());
+    let respond = move |outcome: Result<&Appointment, &BookError>| match outcome {
+        Ok(changed) => match view_of(&view_state, &directorates, now, changed)
+            .and_then(|v| serde_json::to_string(&v).map_err(|e| ApiError::Server(e.into())))
+        {
+            Ok(body) => (success.as_u16(), body),
+            Err(_) => problem_answer(ErrorCode::Internal, None),
+        },
+        Err(refused) => problem_answer(refusal(refused).unwrap_or(ErrorCode::Internal), None),
+    };
+    let write = OnceWrite {
+        owner,
+        key,
+        request_hash,
+        audit: AuditRecord {
+            at: now,
+            actor: actor.clone(),
+            action: action.to_owned(),
+            object: object.clone(),
+            result: String::new(),
+        },
+    };
+    match state
+        .store
+        .change_once(&change, &write, Box::new(respond))
+        .await
+    {
+        Err(e) => audited(ApiError::from(e).into_response()).await,
+        Ok(OnceOutcome::Seen(seen)) => {
+            audited(seen_response(seen).unwrap_or_else(|| {
+                ApiError::client(ErrorCode::IdempotencyInProgress).into_response()
+            }))
+            .await
+        }
+        Ok(OnceOutcome::Answered { status, body }) => {
+            tracing::info!(target: "audit", actor, action, object, result = crate::store::audit_result(status), "audit");
+            if (200..300).contains(&status) {
+                state.caches.availability.clear();
+            }
+            stored_response(status, body)
+        }
+    }
 }
 
 /// Books a place. Needs a session and an `Idempotency-Key`.
@@ -91,27 +153,6 @@ where
         (status = 422, description = "unknown_service, outside_booking_window, idempotency_key_reused", body = rega_api::Problem)))]
 pub(super) async fn create(State(state): State<AppState>, keyed: Keyed<Citizen>) -> Response {
     let citizen = &keyed.who;
-    let actor = format!("citizen:{}", citizen.id);
-    let audited = |response: Response| {
-        audit_outcome(
-            &state,
-            &actor,
-            "booking.created",
-            "appointment:new",
-            response,
-        )
-    };
-    let (owner, key, request_hash) = (keyed.owner(), keyed.key(), keyed.request_hash());
-    // A key seen before answers from the store, without checking anything again.
-    match state.store.idempotency_seen(owner, key, request_hash).await {
-        Err(e) => return audited(ApiError::from(e).into_response()).await,
-        Ok(Some(seen)) => {
-            if let Some(response) = seen_response(seen) {
-                return audited(response).await;
-            }
-        }
-        Ok(None) => {}
-    }
     let checked = async {
         let input: CreateAppointment = keyed.json()?;
         let service = ServiceKind::from_code(&input.service)
@@ -132,60 +173,15 @@ pub(super) async fn create(State(state): State<AppState>, keyed: Keyed<Citizen>)
         )
         .map_err(ineligible)?;
         bookable_slot(&state, input.slot_id, service).await?;
-        Ok::<_, ApiError>((
-            book_request(&state, citizen.id, input.slot_id, service),
-            state.directorates().await?,
-        ))
+        Ok(BookingChange::Book(book_request(
+            &state,
+            citizen.id,
+            input.slot_id,
+            service,
+        )))
     };
-    // A request refused before it reaches the database leaves the key unclaimed: nothing
-    // changed, and a retry is checked again.
-    let (request, directorates) = match checked.await {
-        Ok(ready) => ready,
-        Err(e) => return audited(e.into_response()).await,
-    };
-    // The key, the booking, its answer and the audit record: one transaction, one commit.
-    let (view_state, now) = (state.clone(), request.now);
-    let respond = move |outcome: Result<&Appointment, &BookError>| match outcome {
-        Ok(booked) => match view_of(&view_state, &directorates, now, booked)
-            .and_then(|v| serde_json::to_string(&v).map_err(|e| ApiError::Server(e.into())))
-        {
-            Ok(body) => (StatusCode::CREATED.as_u16(), body),
-            Err(_) => problem_answer(ErrorCode::Internal, None),
-        },
-        Err(refused) => problem_answer(refusal(refused).unwrap_or(ErrorCode::Internal), None),
-    };
-    let write = OnceWrite {
-        owner,
-        key,
-        request_hash,
-        audit: AuditRecord {
-            at: request.now,
-            actor: actor.clone(),
-            action: "booking.created".to_owned(),
-            object: "appointment:new".to_owned(),
-            result: String::new(),
-        },
-    };
-    match state
-        .store
-        .book_once(&request, &write, Box::new(respond))
-        .await
-    {
-        Err(e) => audited(ApiError::from(e).into_response()).await,
-        Ok(OnceOutcome::Seen(seen)) => {
-            audited(seen_response(seen).unwrap_or_else(|| {
-                ApiError::client(ErrorCode::IdempotencyInProgress).into_response()
-            }))
-            .await
-        }
-        Ok(OnceOutcome::Answered { status, body }) => {
-            tracing::info!(target: "audit", actor, action = "booking.created", object = "appointment:new", result = crate::store::audit_result(status), "audit");
-            if status == StatusCode::CREATED.as_u16() {
-                state.caches.availability.clear();
-            }
-            stored_response(status, body)
-        }
-    }
+    let action = ("booking.created", "appointment:new".to_owned());
+    keyed_change(&state, &keyed, action, StatusCode::CREATED, checked).await
 }
 
 /// Which services the signed-in citizen may book now, each refusal with its reason — the same

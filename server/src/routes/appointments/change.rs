@@ -6,13 +6,14 @@ use axum::response::Response;
 use rega_api::ErrorCode;
 use rega_api::appointments::{AppointmentView, RescheduleAppointment};
 
-use super::book::{book_request, bookable_slot, booking_write};
-use super::{book_error, find, limit, problem, view};
+use super::book::{book_request, bookable_slot, keyed_change};
+use super::{find, limit, problem};
 use crate::AppState;
 use crate::auth::Citizen;
 use crate::domain::limits;
 use crate::http::idempotency::Keyed;
 use crate::http::problem::ApiError;
+use crate::store::BookingChange;
 use crate::store::{Appointment, AppointmentStatus};
 
 /// The citizen's appointment, if it may still be changed online: booked, and before the cut-off.
@@ -43,25 +44,17 @@ pub(super) async fn reschedule(
     keyed: Keyed<Citizen>,
 ) -> Response {
     let (state, citizen, reference) = (&state, &keyed.who, &reference);
-    let work = async {
+    let checked = async {
         let input: RescheduleAppointment = keyed.json()?;
         let current = changeable(state, citizen.id, reference).await?;
         bookable_slot(state, input.slot_id, current.service).await?;
-        let moved = state
-            .store
-            .reschedule(
-                citizen.id,
-                &current.reference,
-                input.slot_id,
-                &book_request(state, citizen.id, input.slot_id, current.service),
-            )
-            .await
-            .map_err(book_error)?;
-        state.caches.availability.clear();
-        Ok((StatusCode::OK, view(state, &moved).await?))
+        Ok(BookingChange::Reschedule {
+            request: book_request(state, citizen.id, input.slot_id, current.service),
+            reference: current.reference,
+        })
     };
-    let object = format!("appointment:{reference}");
-    booking_write(state, &keyed, ("booking.rescheduled", object), work).await
+    let action = ("booking.rescheduled", format!("appointment:{reference}"));
+    keyed_change(state, &keyed, action, StatusCode::OK, checked).await
 }
 
 /// Cancels a booked appointment until the cut-off, releasing its place.
@@ -78,17 +71,14 @@ pub(super) async fn cancel(
     keyed: Keyed<Citizen>,
 ) -> Response {
     let (state, citizen, reference) = (&state, &keyed.who, &reference);
-    let work = async {
+    let checked = async {
         let current = changeable(state, citizen.id, reference).await?;
-        let now = state.clock.now();
-        let cancelled = state
-            .store
-            .cancel(citizen.id, &current.reference, now)
-            .await
-            .map_err(book_error)?;
-        state.caches.availability.clear();
-        Ok((StatusCode::OK, view(state, &cancelled).await?))
+        Ok(BookingChange::Cancel {
+            citizen_id: citizen.id,
+            reference: current.reference,
+            now: state.clock.now(),
+        })
     };
-    let object = format!("appointment:{reference}");
-    booking_write(state, &keyed, ("booking.cancelled", object), work).await
+    let action = ("booking.cancelled", format!("appointment:{reference}"));
+    keyed_change(state, &keyed, action, StatusCode::OK, checked).await
 }

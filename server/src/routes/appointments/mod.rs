@@ -71,16 +71,6 @@ pub(super) fn limit(error: LimitError) -> ApiError {
     }
 }
 
-pub(super) fn book_error(error: BookError) -> ApiError {
-    match refusal(&error) {
-        Some(code) => problem(code),
-        None => match error {
-            BookError::Store(e) => e.into(),
-            _ => problem(ErrorCode::Internal),
-        },
-    }
-}
-
 /// The problem code of a booking's refusal; `None` for a database failure.
 pub(super) fn refusal(error: &BookError) -> Option<ErrorCode> {
     Some(match error {

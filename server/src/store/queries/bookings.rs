@@ -14,7 +14,7 @@ use crate::domain::limits::within_change_limit;
 use crate::store::engine::{Engine, Linked, Lock, Tx, sql};
 use crate::store::rows::{self, Columns, appointment_columns, slot_columns};
 use crate::store::{
-    Appointment, AppointmentStatus, AuditRecord, BookError, BookRequest, Bookings,
+    Appointment, AppointmentStatus, AuditRecord, BookError, BookRequest, BookingChange, Bookings,
     IdempotencyState, OnceOutcome, OnceWrite, Respond, Slot, SqlStore, StoreError, audit_result,
     new_reference,
 };
@@ -109,17 +109,17 @@ impl Bookings for SqlStore {
         Ok(booked)
     }
 
-    async fn book_once(
+    async fn change_once(
         &self,
-        request: &BookRequest,
+        change: &BookingChange,
         write: &OnceWrite<'_>,
         respond: Respond,
     ) -> Result<OnceOutcome, StoreError> {
         match &self.engine {
-            Engine::Sqlite(sqlite) => sqlite.book_once(request, write, respond).await,
+            Engine::Sqlite(sqlite) => sqlite.change_once(change, write, respond).await,
             Engine::Postgres(_) => {
-                let mut tx = self.engine.begin("book_once").await?;
-                let outcome = book_once_in(&mut tx, request, write, respond).await?;
+                let mut tx = self.engine.begin("change_once").await?;
+                let outcome = change_once_in(&mut tx, change, write, respond).await?;
                 tx.commit().await?;
                 Ok(outcome)
             }
@@ -135,39 +135,12 @@ impl Bookings for SqlStore {
     ) -> Result<Appointment, BookError> {
         let mut tx = self.engine.begin("reschedule").await?;
         tx.lock(Lock::Citizen(citizen_id)).await?;
-        let mut current = appointment_of(&mut tx, citizen_id, reference).await?;
-        if tx.shares_rows() {
-            let mut slots = [current.slot_id, new_slot_id];
-            slots.sort_unstable();
-            tx.lock(Lock::Slots(&slots)).await?;
-            // Read again under the slots' locks: a closure of the directorate that held it may
-            // have cancelled the appointment meanwhile.
-            current = appointment_of(&mut tx, citizen_id, reference).await?;
-        }
-        if current.status != AppointmentStatus::Booked {
-            return Err(BookError::NotChangeable);
-        }
-        let moved = BookRequest {
+        let request = BookRequest {
+            citizen_id,
             slot_id: new_slot_id,
-            service: current.service,
             ..request.clone()
         };
-        // The new place first: if it cannot be taken, the transaction rolls back and the old
-        // place is kept.
-        take_place(&mut tx, &moved).await??;
-        changes_allowed(&mut tx, &moved).await??;
-        record_change(&mut tx, &moved).await?;
-        release_place(&mut tx, current.slot_id).await?;
-        sql!(&mut tx, |c| sqlx::query(
-            "UPDATE appointment SET slot_id = $1, updated_at = $2 WHERE reference = $3"
-        )
-        .bind(new_slot_id)
-        .bind(moved.now)
-        .bind(reference.code())
-        .execute(c)
-        .await?
-        .rows_affected());
-        let moved = appointment_of(&mut tx, citizen_id, reference).await?;
+        let moved = reschedule_in(&mut tx, reference, &request).await??;
         tx.commit().await?;
         Ok(moved)
     }
@@ -180,26 +153,7 @@ impl Bookings for SqlStore {
     ) -> Result<Appointment, BookError> {
         let mut tx = self.engine.begin("cancel").await?;
         tx.lock(Lock::Citizen(citizen_id)).await?;
-        let mut current = appointment_of(&mut tx, citizen_id, reference).await?;
-        if tx.shares_rows() {
-            tx.lock(Lock::Slots(&[current.slot_id])).await?;
-            // Read again under the slot's lock (slots before appointments, the order a closure
-            // of the directorate takes them in): the closure may have cancelled it meanwhile.
-            current = appointment_of(&mut tx, citizen_id, reference).await?;
-        }
-        if current.status != AppointmentStatus::Booked {
-            return Err(BookError::NotChangeable);
-        }
-        sql!(&mut tx, |c| sqlx::query(
-            "UPDATE appointment SET status = 'cancelled', updated_at = $1 WHERE reference = $2"
-        )
-        .bind(now)
-        .bind(reference.code())
-        .execute(c)
-        .await?
-        .rows_affected());
-        release_place(&mut tx, current.slot_id).await?;
-        let cancelled = appointment_of(&mut tx, citizen_id, reference).await?;
+        let cancelled = cancel_in(&mut tx, citizen_id, reference, now).await??;
         tx.commit().await?;
         Ok(cancelled)
     }
@@ -232,23 +186,23 @@ impl Bookings for SqlStore {
     }
 }
 
-/// A booking under its key, inside the caller's transaction: the citizen's row is locked first
-/// (PostgreSQL), then the key claimed (a key seen before books nothing), the booking run, its
+/// A change under its key, inside the caller's transaction: the citizen's row is locked first
+/// (PostgreSQL), then the key claimed (a key seen before changes nothing), the change made, its
 /// answer stored with the key and the audit record written.
-async fn book_once_in(
+async fn change_once_in(
     tx: &mut Tx,
-    request: &BookRequest,
+    change: &BookingChange,
     write: &OnceWrite<'_>,
     respond: Respond,
 ) -> Result<OnceOutcome, StoreError> {
-    tx.lock(Lock::Citizen(request.citizen_id)).await?;
-    if !claim_key(tx, write.owner, write.key, write.request_hash, request.now).await? {
+    tx.lock(Lock::Citizen(change.citizen_id())).await?;
+    if !claim_key(tx, write.owner, write.key, write.request_hash, change.now()).await? {
         let seen = read_key(tx, write.owner, write.key, write.request_hash).await?;
         return Ok(OnceOutcome::Seen(
             seen.unwrap_or(IdempotencyState::InProgress),
         ));
     }
-    let outcome = book_in(tx, request).await?;
+    let outcome = change_in(tx, change).await?;
     let (status, body) = respond(outcome.as_ref());
     finish_key(tx, write.owner, write.key, status, &body).await?;
     let audit = AuditRecord {
@@ -257,6 +211,113 @@ async fn book_once_in(
     };
     insert_audit(tx, &audit).await?;
     Ok(OnceOutcome::Answered { status, body })
+}
+
+/// A change's steps inside the caller's transaction, which holds the citizen's row lock
+/// (PostgreSQL). A refusal (`Ok(Err(…))`) leaves nothing of itself behind: the transaction may
+/// go on (the SQLite group commit runs the next change in it).
+pub(crate) async fn change_in(
+    tx: &mut Tx,
+    change: &BookingChange,
+) -> Result<Result<Appointment, BookError>, StoreError> {
+    match change {
+        BookingChange::Book(request) => book_in(tx, request).await,
+        BookingChange::Reschedule { reference, request } => {
+            reschedule_in(tx, reference, request).await
+        }
+        BookingChange::Cancel {
+            citizen_id,
+            reference,
+            now,
+        } => cancel_in(tx, *citizen_id, reference, *now).await,
+    }
+}
+
+/// Moves the citizen's booked appointment to `request.slot_id`: the new place first (if it
+/// cannot be taken, the old one is kept), the change limit, then the old place released.
+async fn reschedule_in(
+    tx: &mut Tx,
+    reference: &Reference,
+    request: &BookRequest,
+) -> Result<Result<Appointment, BookError>, StoreError> {
+    let Some(mut current) = appointment_of(tx, request.citizen_id, reference).await? else {
+        return Ok(Err(BookError::NotFound));
+    };
+    if tx.shares_rows() {
+        let mut slots = [current.slot_id, request.slot_id];
+        slots.sort_unstable();
+        tx.lock(Lock::Slots(&slots)).await?;
+        // Read again under the slots' locks: a closure of the directorate that held it may
+        // have cancelled the appointment meanwhile.
+        match appointment_of(tx, request.citizen_id, reference).await? {
+            Some(again) => current = again,
+            None => return Ok(Err(BookError::NotFound)),
+        }
+    }
+    if current.status != AppointmentStatus::Booked {
+        return Ok(Err(BookError::NotChangeable));
+    }
+    let moved = BookRequest {
+        service: current.service,
+        ..request.clone()
+    };
+    if let Err(refused) = take_place(tx, &moved).await? {
+        return Ok(Err(refused));
+    }
+    if let Err(refused) = changes_allowed(tx, &moved).await? {
+        release_place(tx, moved.slot_id).await?;
+        return Ok(Err(refused));
+    }
+    record_change(tx, &moved).await?;
+    release_place(tx, current.slot_id).await?;
+    sql!(tx, |c| sqlx::query(
+        "UPDATE appointment SET slot_id = $1, updated_at = $2 WHERE reference = $3"
+    )
+    .bind(moved.slot_id)
+    .bind(moved.now)
+    .bind(reference.code())
+    .execute(c)
+    .await?
+    .rows_affected());
+    Ok(appointment_of(tx, request.citizen_id, reference)
+        .await?
+        .ok_or(BookError::NotFound))
+}
+
+/// Cancels the citizen's booked appointment, releasing its place.
+async fn cancel_in(
+    tx: &mut Tx,
+    citizen_id: i64,
+    reference: &Reference,
+    now: i64,
+) -> Result<Result<Appointment, BookError>, StoreError> {
+    let Some(mut current) = appointment_of(tx, citizen_id, reference).await? else {
+        return Ok(Err(BookError::NotFound));
+    };
+    if tx.shares_rows() {
+        tx.lock(Lock::Slots(&[current.slot_id])).await?;
+        // Read again under the slot's lock (slots before appointments, the order a closure of
+        // the directorate takes them in): the closure may have cancelled it meanwhile.
+        match appointment_of(tx, citizen_id, reference).await? {
+            Some(again) => current = again,
+            None => return Ok(Err(BookError::NotFound)),
+        }
+    }
+    if current.status != AppointmentStatus::Booked {
+        return Ok(Err(BookError::NotChangeable));
+    }
+    sql!(tx, |c| sqlx::query(
+        "UPDATE appointment SET status = 'cancelled', updated_at = $1 WHERE reference = $2"
+    )
+    .bind(now)
+    .bind(reference.code())
+    .execute(c)
+    .await?
+    .rows_affected());
+    release_place(tx, current.slot_id).await?;
+    Ok(appointment_of(tx, citizen_id, reference)
+        .await?
+        .ok_or(BookError::NotFound))
 }
 
 /// The one booking transaction's steps, inside the caller's transaction, which holds the
@@ -411,7 +472,7 @@ async fn appointment_of(
     link: &mut impl Linked,
     citizen_id: i64,
     reference: &Reference,
-) -> Result<Appointment, BookError> {
+) -> Result<Option<Appointment>, StoreError> {
     let found = sql!(link, |c| sqlx::query(concat!(
         "SELECT ",
         appointment_columns!(),
@@ -425,5 +486,5 @@ async fn appointment_of(
     .as_ref()
     .map(rows::appointment)
     .transpose()?);
-    found.ok_or(BookError::NotFound)
+    Ok(found)
 }

@@ -1,6 +1,6 @@
 //! Idempotency-Keys, scoped to their owner (a citizen's or a staff account's, each in its own
 //! table): one implementation for both owners. The booking transaction claims, answers and
-//! audits its key itself (`bookings::book_once_in`, SQLite's group commit) with the helpers here.
+//! audits its key itself (`bookings::change_once_in`, SQLite's group commit) with the helpers here.
 
 use async_trait::async_trait;
 

@@ -2,7 +2,7 @@
 //! reschedule, cancel, the change limit, and bookings under an Idempotency-Key.
 
 use rega_api::service::ServiceKind;
-use rega_server::store::{AppointmentStatus, BookError};
+use rega_server::store::{AppointmentStatus, BookError, BookingChange};
 
 use super::*;
 use crate::helpers::{Db, store};
@@ -241,8 +241,8 @@ async fn a_booking_under_a_key_is_one_transaction(db: Db) {
 
     // Booked: the answer is stored with the key, the audit record written.
     let booked = store
-        .book_once(
-            &request(first, slots[0]),
+        .change_once(
+            &BookingChange::Book(request(first, slots[0])),
             &once_write(first, "key-one-0001", "hash-a"),
             respond(),
         )
@@ -273,8 +273,8 @@ async fn a_booking_under_a_key_is_one_transaction(db: Db) {
         ("hash-b", IdempotencyState::Mismatch),
     ] {
         let again = store
-            .book_once(
-                &request(first, slots[1]),
+            .change_once(
+                &BookingChange::Book(request(first, slots[1])),
                 &once_write(first, "key-one-0001", hash),
                 respond(),
             )
@@ -287,8 +287,8 @@ async fn a_booking_under_a_key_is_one_transaction(db: Db) {
     // Refused (the only place is taken): the refusal is stored and audited, nothing is booked,
     // and the same key string is the second citizen's own.
     let refused = store
-        .book_once(
-            &request(second, slots[0]),
+        .change_once(
+            &BookingChange::Book(request(second, slots[0])),
             &once_write(second, "key-one-0001", "hash-a"),
             respond(),
         )
@@ -316,8 +316,8 @@ async fn a_booking_under_a_key_is_one_transaction(db: Db) {
     );
     // A refusal undoes only the booking: the second citizen books the other slot under a new key.
     let other = store
-        .book_once(
-            &request(second, slots[1]),
+        .change_once(
+            &BookingChange::Book(request(second, slots[1])),
             &once_write(second, "key-two-0001", "hash-c"),
             respond(),
         )
@@ -350,8 +350,8 @@ async fn bookings_under_keys_at_once_are_each_answered_once(db: Db) {
         let store = store.clone();
         tokio::spawn(async move {
             store
-                .book_once(
-                    &request(citizen, slot),
+                .change_once(
+                    &BookingChange::Book(request(citizen, slot)),
                     &once_write(citizen, &key, "same-request"),
                     respond(),
                 )
@@ -388,8 +388,8 @@ async fn bookings_under_keys_at_once_are_each_answered_once(db: Db) {
             let store = store.clone();
             tokio::spawn(async move {
                 let outcome = store
-                    .book_once(
-                        &request(again, late),
+                    .change_once(
+                        &BookingChange::Book(request(again, late)),
                         &once_write(again, "the-one-key", "same-request"),
                         respond(),
                     )
@@ -433,7 +433,7 @@ both!(
     multi_thread
 );
 
-/// A booking's key and audit record for `book_once`.
+/// A booking's key and audit record for `change_once`.
 fn once_write<'a>(citizen: i64, key: &'a str, hash: &'a str) -> rega_server::store::OnceWrite<'a> {
     rega_server::store::OnceWrite {
         owner: rega_server::store::IdempotencyOwner::Citizen(citizen),
