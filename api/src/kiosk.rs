@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 /// `POST /kiosk/check-in`: the reference scanned from the appointment QR or typed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct CheckIn {
     /// The appointment's reference, e.g. `RG-7K3M-Q9P2` (case, spaces and dashes are forgiven).
     pub reference: String,

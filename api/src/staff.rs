@@ -72,6 +72,7 @@ impl TicketStatus {
 /// `POST /staff/sign-in`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct StaffSignIn {
     /// The account's name.
     pub username: String,
@@ -127,6 +128,7 @@ pub struct DayList {
 /// `POST /staff/call-next`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct CallNext {
     /// The counter area to call from: `A`, `T`, `P` or `M`.
     pub area: String,
@@ -169,6 +171,7 @@ pub struct Board {
 /// `POST /staff/kiosks`: enrol a kiosk of the supervisor's directorate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct EnrolKiosk {
     /// A label to tell kiosks apart, e.g. `Hall 1` (1 to 40 characters).
     pub label: String,
@@ -192,6 +195,7 @@ pub struct KioskEntry {
 /// `POST /staff/capacity`: the places of every slot of a service on a day (supervisors only).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct SetCapacity {
     /// The day, `YYYY-MM-DD` (today up to 60 days ahead).
     pub date: String,
@@ -204,6 +208,7 @@ pub struct SetCapacity {
 /// `POST /staff/slots`: an extra slot (supervisors only).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct OpenSlot {
     /// The day, `YYYY-MM-DD` (today up to 60 days ahead).
     pub date: String,
@@ -230,6 +235,7 @@ pub struct CapacityResult {
 /// to book again in My appointments.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct CloseDay {
     /// The day, `YYYY-MM-DD` (today up to 60 days ahead).
     pub date: String,

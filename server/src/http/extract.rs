@@ -65,6 +65,13 @@ fn is_json(headers: &HeaderMap) -> bool {
 }
 
 fn json_of<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    // Every Rega request body is one JSON object; serde would read an array into a struct.
+    if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(ApiError::Client {
+            code: ErrorCode::InvalidJson,
+            detail: Some("the body must be one JSON object".to_owned()),
+        });
+    }
     if has_nul_escape(body) {
         return Err(ApiError::Client {
             code: ErrorCode::InvalidJson,
@@ -90,6 +97,28 @@ fn has_nul_escape(body: &[u8]) -> bool {
 impl<T: serde::Serialize> IntoResponse for ApiJson<T> {
     fn into_response(self) -> Response {
         axum::Json(self.0).into_response()
+    }
+}
+
+/// Path parameters (a reference, a number), or a 400 `bad_request` problem naming what is
+/// wrong, instead of axum's plain-text rejection.
+pub struct ApiPath<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for ApiPath<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<ApiPath<T>, ApiError> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(value)| ApiPath(value))
+            .map_err(|e| ApiError::Client {
+                code: ErrorCode::BadRequest,
+                detail: Some(e.body_text()),
+            })
     }
 }
 

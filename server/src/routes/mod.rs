@@ -59,12 +59,43 @@ fn api() -> OpenApiRouter<AppState> {
 
 /// The OpenAPI 3.1 description of the API, generated from the code.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api().split_for_parts().1
+    described(api()).1
+}
+
+/// The routes and their description, in which every error answer is said to be what the server
+/// sends: `application/problem+json` (utoipa writes a body type as `application/json`).
+fn described(api: OpenApiRouter<AppState>) -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let (router, mut description) = api.split_for_parts();
+    for item in description.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.post,
+            &mut item.put,
+            &mut item.patch,
+            &mut item.delete,
+        ];
+        for operation in operations.into_iter().flatten() {
+            for (status, response) in &mut operation.responses.responses {
+                let utoipa::openapi::RefOr::T(response) = response else {
+                    continue;
+                };
+                if !status.starts_with('4') && !status.starts_with('5') {
+                    continue;
+                }
+                if let Some(content) = response.content.shift_remove("application/json") {
+                    response
+                        .content
+                        .insert(rega_api::problem::PROBLEM_CONTENT_TYPE.to_owned(), content);
+                }
+            }
+        }
+    }
+    (router, description)
 }
 
 /// Assembles the API, the operational endpoints and the static app.
 pub fn router(state: AppState) -> Router {
-    let (api, description) = api().split_for_parts();
+    let (api, description) = described(api());
     let description: Arc<str> = description.to_json().unwrap_or_default().into();
     let api = api
         .route(

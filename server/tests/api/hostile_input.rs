@@ -87,3 +87,59 @@ async fn an_audit_record_keeps_what_a_control_character_would_have_lost(db: Db) 
     assert_eq!(record.object, "path:/a\\u{0}b\\u{1b}", "{db:?}");
 }
 both!(an_audit_record_keeps_what_a_control_character_would_have_lost);
+
+async fn the_wrong_shape_of_input_gets_a_problem_and_changes_nothing(db: Db) {
+    let Some(demo) = spawn_demo(db, THURSDAY_9AM).await else {
+        return;
+    };
+    // An unknown field is refused as the docs say, on every request type.
+    let extra = demo
+        .post(
+            "/api/v1/staff/sign-in",
+            json!({ "username": "erbil-desk", "password": "x", "admin": true }),
+        )
+        .await;
+    expect_problem(extra, 400, "invalid_json").await;
+    let (_, kiosk) = demo.enrol_kiosk("erbil").await;
+    let check_in = demo
+        .app
+        .client
+        .post(format!("{}/api/v1/kiosk/check-in", demo.app.url))
+        .header("authorization", format!("Kiosk {kiosk}"))
+        .json(&json!({ "reference": "RG-7K3M-Q9P2", "again": true }))
+        .send()
+        .await
+        .expect("answered");
+    expect_problem(check_in, 400, "invalid_json").await;
+    // A JSON array where the booking object belongs.
+    let citizen = demo.sign_in("100000000002").await;
+    let slot = demo.slot_ids("erbil", "theory_test", "2026-12-01").await[0];
+    let array = demo
+        .app
+        .client
+        .post(format!("{}/api/v1/appointments", demo.app.url))
+        .header("cookie", &citizen)
+        .header("idempotency-key", "array-instead-of-object")
+        .json(&json!([slot, "theory_test"]))
+        .send()
+        .await
+        .expect("answered");
+    expect_problem(array, 400, "invalid_json").await;
+    let list: serde_json::Value = demo
+        .get_with_cookie("/api/v1/appointments", &citizen)
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(list["upcoming"].as_array().map(Vec::len), Some(0), "{db:?}");
+    // A malformed path parameter is a problem document, not plain text.
+    let supervisor = demo.staff_cookie("erbil-supervisor").await;
+    for path in [
+        "/staff/closures/not-a-number/lift",
+        "/staff/kiosks/1.5/revoke",
+    ] {
+        let r = demo.staff("POST", path, Some(&supervisor), None).await;
+        expect_problem(r, 400, "bad_request").await;
+    }
+}
+both!(the_wrong_shape_of_input_gets_a_problem_and_changes_nothing);

@@ -129,12 +129,7 @@ fn check(
         );
         return;
     };
-    let documented = content.get(media).or_else(|| {
-        // Problem documents are described by their JSON schema under application/json.
-        (media == "application/problem+json")
-            .then(|| content.get("application/json"))
-            .flatten()
-    });
+    let documented = content.get(media);
     let documented =
         documented.unwrap_or_else(|| panic!("{method} {path} {status}: {media} is not documented"));
     let mut schema = documented["schema"].clone();

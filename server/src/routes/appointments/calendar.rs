@@ -1,7 +1,7 @@
 //! The `.ics` of an appointment, for the citizen's calendar.
 
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use rega_api::reference::LocalizedText;
@@ -12,7 +12,7 @@ use serde::Deserialize;
 use super::{DAY, find, views};
 use crate::AppState;
 use crate::auth::Citizen;
-use crate::http::extract::ApiQuery;
+use crate::http::extract::{ApiPath, ApiQuery};
 use crate::http::problem::ApiError;
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -78,7 +78,7 @@ pub(super) fn utc_stamp(unix: i64) -> String {
 pub(super) async fn calendar(
     State(state): State<AppState>,
     citizen: Citizen,
-    Path(reference): Path<String>,
+    ApiPath(reference): ApiPath<String>,
     ApiQuery(query): ApiQuery<CalendarQuery>,
 ) -> Result<Response, ApiError> {
     let appointment = find(&state, citizen.id, &reference).await?;

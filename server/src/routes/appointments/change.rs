@@ -1,6 +1,6 @@
 //! Moving and cancelling an appointment, until the cut-off.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use rega_api::ErrorCode;
@@ -11,6 +11,7 @@ use super::{find, limit, problem};
 use crate::AppState;
 use crate::auth::Citizen;
 use crate::domain::limits;
+use crate::http::extract::ApiPath;
 use crate::http::idempotency::Keyed;
 use crate::http::problem::ApiError;
 use crate::store::BookingChange;
@@ -40,7 +41,7 @@ pub(super) async fn changeable(
         (status = 422, description = "invalid_reference, outside_booking_window", body = rega_api::Problem)))]
 pub(super) async fn reschedule(
     State(state): State<AppState>,
-    Path(reference): Path<String>,
+    ApiPath(reference): ApiPath<String>,
     keyed: Keyed<Citizen>,
 ) -> Response {
     let (state, citizen, reference) = (&state, &keyed.who, &reference);
@@ -67,7 +68,7 @@ pub(super) async fn reschedule(
         (status = 422, description = "invalid_reference", body = rega_api::Problem)))]
 pub(super) async fn cancel(
     State(state): State<AppState>,
-    Path(reference): Path<String>,
+    ApiPath(reference): ApiPath<String>,
     keyed: Keyed<Citizen>,
 ) -> Response {
     let (state, citizen, reference) = (&state, &keyed.who, &reference);

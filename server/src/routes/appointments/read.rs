@@ -1,13 +1,13 @@
 //! A citizen's appointments, and one of them.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use rega_api::appointments::{AppointmentList, AppointmentView};
 use rega_api::ids::Reference;
 
 use super::{find, view, views};
 use crate::AppState;
 use crate::auth::Citizen;
-use crate::http::extract::ApiJson;
+use crate::http::extract::{ApiJson, ApiPath};
 use crate::http::problem::ApiError;
 use crate::store::Appointment;
 
@@ -64,7 +64,7 @@ pub(super) async fn list(
 pub(super) async fn one(
     State(state): State<AppState>,
     citizen: Citizen,
-    Path(reference): Path<String>,
+    ApiPath(reference): ApiPath<String>,
 ) -> Result<ApiJson<serde_json::Value>, ApiError> {
     let appointment = find(&state, citizen.id, &reference).await?;
     Ok(ApiJson(view(&state, &appointment).await?))

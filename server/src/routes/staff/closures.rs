@@ -2,7 +2,7 @@
 //! preview of what a closure would cancel, the closure itself — its appointments cancelled and
 //! each citizen told — and lifting one.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use rega_api::ErrorCode;
@@ -16,7 +16,7 @@ use crate::AppState;
 use crate::auth::{Staff, Supervisor, staff_actor};
 use crate::domain::closure::{self, ClosureError, clock};
 use crate::http::audit::audit;
-use crate::http::extract::{ApiJson, ApiQuery};
+use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::http::idempotency::Keyed;
 use crate::http::problem::ApiError;
 use crate::store::{ClosureRecord, NewClosure};
@@ -228,7 +228,7 @@ pub(super) async fn close_day(State(state): State<AppState>, keyed: Keyed<Superv
 pub(super) async fn lift_closure(
     State(state): State<AppState>,
     Supervisor(staff): Supervisor,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<StatusCode, ApiError> {
     let lifted = state
         .store

@@ -1,7 +1,7 @@
 //! A supervisor's kiosks: the directorate's list, enrolling one (its code shown once) and
 //! revoking one.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use rega_api::ErrorCode;
@@ -11,7 +11,7 @@ use super::done_or_not_found;
 use crate::AppState;
 use crate::auth::{Supervisor, staff_actor};
 use crate::http::audit::audit;
-use crate::http::extract::ApiJson;
+use crate::http::extract::{ApiJson, ApiPath};
 use crate::http::problem::ApiError;
 
 /// The kiosks of the supervisor's directorate (supervisors only).
@@ -90,7 +90,7 @@ pub(super) async fn enrol_kiosk(
 pub(super) async fn revoke_kiosk(
     State(state): State<AppState>,
     Supervisor(staff): Supervisor,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<StatusCode, ApiError> {
     let revoked = state
         .store

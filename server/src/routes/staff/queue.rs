@@ -1,7 +1,7 @@
 //! The desk's day: the directorate's appointments with their tickets, calling the next ticket of
 //! a counter area, and recording that a citizen came or did not.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use rega_api::ErrorCode;
@@ -16,7 +16,7 @@ use crate::AppState;
 use crate::auth::{Staff, staff_actor};
 use crate::domain::planning::{counter_name, is_area};
 use crate::http::audit::audit;
-use crate::http::extract::{ApiJson, ApiQuery};
+use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::http::idempotency::Keyed;
 use crate::http::problem::ApiError;
 use crate::store::{AttendanceError, StaffRecord};
@@ -174,7 +174,7 @@ async fn attendance(
         (status = 422, description = "invalid_reference, idempotency_key_reused", body = rega_api::Problem)))]
 pub(super) async fn attended(
     State(state): State<AppState>,
-    Path(reference): Path<String>,
+    ApiPath(reference): ApiPath<String>,
     keyed: Keyed<Staff>,
 ) -> Response {
     let Staff(staff) = &keyed.who;
@@ -195,7 +195,7 @@ pub(super) async fn attended(
         (status = 422, description = "invalid_reference, idempotency_key_reused", body = rega_api::Problem)))]
 pub(super) async fn no_show(
     State(state): State<AppState>,
-    Path(reference): Path<String>,
+    ApiPath(reference): ApiPath<String>,
     keyed: Keyed<Staff>,
 ) -> Response {
     let Staff(staff) = &keyed.who;
