@@ -9,6 +9,7 @@ use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
 use crate::config::ServeArgs;
+use crate::http::serve::Limits;
 use crate::store;
 use crate::{AppState, app};
 
@@ -325,13 +326,9 @@ async fn serve_async(args: ServeArgs) -> anyhow::Result<()> {
     // The URL on a line of its own, for people and for scripts waiting on it.
     println!("Rega is running at {url}");
 
-    axum::serve(
-        listener,
-        app(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
-    .context("the HTTP server stopped with an error")?;
+    crate::http::serve::serve(listener, app(state), shutdown, Limits::default())
+        .await
+        .context("the HTTP server stopped with an error")?;
     tracing::info!("rega stopped");
     Ok(())
 }

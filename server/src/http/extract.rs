@@ -5,7 +5,7 @@ use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use rega_api::ErrorCode;
 use serde::de::DeserializeOwned;
@@ -29,19 +29,24 @@ where
         if !is_json(&parts.headers) {
             return Err(ApiError::client(ErrorCode::UnsupportedMediaType));
         }
-        let bytes = Bytes::from_request(Request::from_parts(parts, body), state)
-            .await
-            .map_err(|e| {
-                if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    ApiError::client(ErrorCode::PayloadTooLarge)
-                } else {
-                    ApiError::Client {
-                        code: ErrorCode::BadRequest,
-                        detail: Some(e.body_text()),
-                    }
-                }
-            })?;
-        json_of(&bytes).map(ApiJson)
+        let _ = state;
+        json_of(&read_body(body).await?).map(ApiJson)
+    }
+}
+
+/// Reads a whole request body: within the size limit (`413`) and within
+/// [`BODY_TIMEOUT`](super::serve::BODY_TIMEOUT) (`400 bad_request`: a client that sends a byte a
+/// second is not waited for).
+pub async fn read_body(body: axum::body::Body) -> Result<Bytes, ApiError> {
+    let read = axum::body::to_bytes(body, crate::routes::BODY_LIMIT_BYTES);
+    match tokio::time::timeout(super::serve::BODY_TIMEOUT, read).await {
+        Ok(Ok(bytes)) => Ok(bytes),
+        // Over the limit (a body cut off by its client gets no answer to read).
+        Ok(Err(_)) => Err(ApiError::client(ErrorCode::PayloadTooLarge)),
+        Err(_) => Err(ApiError::Client {
+            code: ErrorCode::BadRequest,
+            detail: Some("the request body did not arrive in time".to_owned()),
+        }),
     }
 }
 

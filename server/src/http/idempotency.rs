@@ -6,7 +6,7 @@
 //! The kiosk's check-in takes no key: it is idempotent by itself (checking in an appointment
 //! again answers the same ticket, marked `again`).
 
-use axum::body::{Body, Bytes};
+use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -14,11 +14,10 @@ use rega_api::ErrorCode;
 use rega_api::problem::PROBLEM_CONTENT_TYPE;
 use sha2::{Digest, Sha256};
 
-use super::extract::parse_json;
+use super::extract::{parse_json, read_body};
 use super::problem::ApiError;
 use crate::AppState;
 use crate::auth::{Citizen, Staff, Supervisor};
-use crate::routes::BODY_LIMIT_BYTES;
 use crate::store::IdempotencyOwner;
 
 /// Keys are kept this long (at least the 24 hours the SPEC asks).
@@ -34,13 +33,6 @@ fn key(headers: &HeaderMap) -> Result<String, ApiError> {
         return Err(ApiError::client(ErrorCode::IdempotencyKeyInvalid));
     }
     Ok(value.to_owned())
-}
-
-/// Reads a whole request body within the limit, as a problem when too large.
-async fn read_body(body: Body) -> Result<axum::body::Bytes, ApiError> {
-    axum::body::to_bytes(body, BODY_LIMIT_BYTES)
-        .await
-        .map_err(|_| ApiError::client(ErrorCode::PayloadTooLarge))
 }
 
 /// The key of a request and the hash of the request it names (method, path and body).

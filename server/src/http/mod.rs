@@ -13,5 +13,6 @@ pub mod nul;
 pub mod origin;
 pub mod problem;
 pub mod security;
+pub mod serve;
 pub mod static_files;
 pub mod trace;

@@ -20,6 +20,7 @@ mod limits;
 mod openapi;
 mod reminders;
 mod security;
+mod slow_clients;
 mod sms;
 mod staff;
 mod static_files;
