@@ -56,6 +56,17 @@ async fn booked_citizen(demo: &DemoApp, n: usize, slot: i64) -> (String, String)
     )
 }
 
+/// The appointments of the test's citizen `n`.
+async fn appointments_of(demo: &DemoApp, n: usize) -> Vec<rega_server::store::Appointment> {
+    let store = &demo.state.store;
+    let citizen = store
+        .citizen_by_national_id(&NationalId::parse(&format!("7{n:011}")).expect("an id"))
+        .await
+        .expect("store")
+        .expect("the citizen");
+    store.appointments_of(citizen.id).await.expect("store")
+}
+
 async fn a_change_whose_client_hung_up_answers_its_retry(db: Db) {
     let Some(demo) = spawn_demo(db, THURSDAY_9AM).await else {
         return;
@@ -129,19 +140,7 @@ async fn a_change_whose_client_hung_up_answers_its_retry(db: Db) {
     // Each change happened once: the moved appointments are in their new slot, the cancelled
     // ones cancelled, and every slot's count is its booked appointments.
     for (n, _, reference, to) in &cases {
-        let citizen = demo
-            .state
-            .store
-            .citizen_by_national_id(&NationalId::parse(&format!("7{n:011}")).expect("an id"))
-            .await
-            .expect("store")
-            .expect("the citizen");
-        let mine = demo
-            .state
-            .store
-            .appointments_of(citizen.id)
-            .await
-            .expect("store");
+        let mine = appointments_of(&demo, *n).await;
         assert_eq!(mine.len(), 1, "{db:?}");
         assert_eq!(mine[0].reference.to_string(), *reference);
         if n % 2 == 0 {
@@ -221,19 +220,7 @@ async fn forty_copies_of_one_change_at_once_make_one_change(db: Db) {
             .all(|(s, b)| *s == 200 || (*s == 409 && b.contains("idempotency_in_progress"))),
         "{db:?}: {answers:?}"
     );
-    let citizen = demo
-        .state
-        .store
-        .citizen_by_national_id(&NationalId::parse("700000000900").expect("an id"))
-        .await
-        .expect("store")
-        .expect("the citizen");
-    let mine = demo
-        .state
-        .store
-        .appointments_of(citizen.id)
-        .await
-        .expect("store");
+    let mine = appointments_of(&demo, 900).await;
     assert_eq!((mine.len(), mine[0].slot_id), (1, slots[1]), "{db:?}");
     // The audit trail is written after the answer for replays: wait for it briefly.
     let mut audited = 0;
