@@ -216,11 +216,7 @@ async fn judge(
     let key = code_key(state).await?;
     if !constant_time_eq(&code_hmac(&key, citizen.id, code.as_str()), &otp.code_hmac) {
         let failures = state.store.otp_failed(otp.id, MAX_CODE_FAILURES).await?;
-        return Ok(Err(if failures >= MAX_CODE_FAILURES {
-            CodeRejected::TooManyAttempts
-        } else {
-            CodeRejected::Incorrect
-        }));
+        return Ok(Err(wrong_code(failures)));
     }
     // Single use, even when the same code arrives twice at once.
     if !state.store.otp_consume(otp.id, now).await? {
@@ -257,9 +253,15 @@ async fn judge_unregistered(
         return Ok(Err(CodeRejected::Expired));
     }
     let failures = state.store.count_events(&wrong_key, sent - 1).await?;
-    Ok(Err(if failures >= MAX_CODE_FAILURES {
+    Ok(Err(wrong_code(failures)))
+}
+
+/// The answer to the wrong code that brought a code's wrong tries to `failures`: the fifth ends
+/// the code.
+fn wrong_code(failures: u32) -> CodeRejected {
+    if failures >= MAX_CODE_FAILURES {
         CodeRejected::TooManyAttempts
     } else {
         CodeRejected::Incorrect
-    }))
+    }
 }

@@ -9,7 +9,6 @@
 use std::time::Instant;
 
 use axum::extract::{Request, State};
-use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -28,10 +27,9 @@ pub async fn edge(State(state): State<AppState>, request: Request, next: Next) -
         Some(refused) => Some(refused),
         None => origin::refusal(&state, &method, request.uri(), request.headers()).await,
     };
-    let writes = !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS);
     let mut response = match refused {
         Some(refused) => refused,
-        None if writes => to_completion(next, request).await,
+        None if origin::writes(&method) => to_completion(next, request).await,
         None => next.run(request).await,
     };
     security::add_headers(response.headers_mut(), camera);
@@ -86,7 +84,7 @@ mod tests {
             .route("/read", get(slow))
             .layer(axum::middleware::from_fn(
                 |request: axum::extract::Request, next: axum::middleware::Next| async move {
-                    if request.method() == axum::http::Method::POST {
+                    if super::origin::writes(request.method()) {
                         super::to_completion(next, request).await
                     } else {
                         next.run(request).await

@@ -8,6 +8,12 @@ use super::audit::audit;
 use super::problem::problem_response;
 use crate::AppState;
 
+/// Whether a request with this method may change something (anything but GET, HEAD and
+/// OPTIONS).
+pub fn writes(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
 /// The refusal of a state-changing API request whose `Origin` is another site's, audited; `None`
 /// for any other request. Browsers send `Origin` on every cross-site write; requests without one
 /// (curl, servers) carry no ambient browser credentials and pass.
@@ -17,8 +23,7 @@ pub async fn refusal(
     uri: &Uri,
     headers: &HeaderMap,
 ) -> Option<Response> {
-    let writes = !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS);
-    if writes && uri.path().starts_with("/api/") {
+    if writes(method) && uri.path().starts_with("/api/") {
         let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
         let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
         if let Some(origin) = origin {
