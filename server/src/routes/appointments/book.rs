@@ -84,19 +84,31 @@ where
     let actor = format!("citizen:{}", keyed.who.id);
     let audited = |response: Response| audit_outcome(state, &actor, action, &object, response);
     let (owner, key, request_hash) = (keyed.owner(), keyed.key(), keyed.request_hash());
-    match state.store.idempotency_seen(owner, key, request_hash).await {
-        Err(e) => return audited(ApiError::from(e).into_response()).await,
-        Ok(Some(seen)) => {
-            if let Some(response) = seen_response(seen) {
-                return audited(response).await;
-            }
-        }
+    // What the key has answered already, if anything.
+    let seen = || async {
+        let seen = state
+            .store
+            .idempotency_seen(owner, key, request_hash)
+            .await?;
+        Ok::<_, ApiError>(seen.and_then(seen_response))
+    };
+    match seen().await {
+        Err(e) => return audited(e.into_response()).await,
+        Ok(Some(response)) => return audited(response).await,
         Ok(None) => {}
     }
     let ready = async { Ok::<_, ApiError>((checked.await?, state.directorates().await?)) };
     let (change, directorates) = match ready.await {
         Ok(ready) => ready,
-        Err(e) => return audited(e.into_response()).await,
+        Err(refused) => {
+            // A copy of this request may have committed since the first look (its change is
+            // then why the checks refuse): the retry gets that first answer, not the refusal.
+            let response = match seen().await {
+                Ok(Some(first)) => first,
+                _ => refused.into_response(),
+            };
+            return audited(response).await;
+        }
     };
     let (view_state, now) = (state.clone(), change.now());
     let respond = move |outcome: Result<&Appointment, &BookError>| match outcome {
