@@ -1,5 +1,6 @@
 //! Background work: keeping a slot row for every bookable time of the booking window, and the
-//! SMS about appointments (the day-before reminder, the notice of a closure).
+//! SMS about appointments (the day-before reminder, the notice of a closure), and closing the
+//! appointments of past days nobody recorded.
 
 use rega_api::time::LocalDateTime;
 
@@ -168,7 +169,28 @@ where
     }
 }
 
-/// Runs the reminders every 10 minutes and forgets idempotency keys older than 48 hours.
+/// Closes the appointments of the days that are over which nobody marked attended or no-show
+/// (`domain::appointment`), audited as one `day.closed` record with their number. Returns how
+/// many. Any number of instances may run it.
+pub async fn close_lapsed_days(state: &AppState) -> Result<u64, StoreError> {
+    let now = state.clock.now();
+    let closed = state.store.close_lapsed(now).await?;
+    if closed > 0 {
+        let day = LocalDateTime::from_unix(now).date;
+        crate::http::audit::audit(
+            state,
+            "system",
+            "day.closed",
+            &format!("appointments-before:{day}"),
+            &format!("ok:{closed}"),
+        )
+        .await;
+    }
+    Ok(closed)
+}
+
+/// Runs every 10 minutes: the reminders, the closure notices, the closing of past days'
+/// appointments, and forgetting idempotency keys older than 48 hours.
 pub fn spawn_reminders(state: AppState) {
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
@@ -183,6 +205,13 @@ pub fn spawn_reminders(state: AppState) {
                 Ok(sent) if sent > 0 => tracing::info!(sent, "closure notices sent"),
                 Ok(_) => {}
                 Err(error) => tracing::error!(%error, "cannot send the closure notices"),
+            }
+            match close_lapsed_days(&state).await {
+                Ok(closed) if closed > 0 => {
+                    tracing::info!(closed, "appointments of past days closed")
+                }
+                Ok(_) => {}
+                Err(error) => tracing::error!(%error, "cannot close the past days' appointments"),
             }
             let before = state.clock.now() - crate::http::idempotency::KEEP_SECONDS;
             if let Err(error) = state.store.idempotency_expire(before).await {

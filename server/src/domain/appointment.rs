@@ -1,6 +1,7 @@
 //! An appointment's life: booked, checked in, then attended or missed — or cancelled.
 
 use rega_api::appointments::AppointmentState;
+use rega_api::time::LocalDateTime;
 
 /// The status of an appointment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,6 +26,17 @@ impl AppointmentStatus {
             self,
             AppointmentStatus::Booked | AppointmentStatus::CheckedIn
         )
+    }
+
+    /// What an appointment still active when its day is over becomes: one never checked in is a
+    /// no-show (check-in closed without the citizen), one checked in is attended (the citizen
+    /// came; the desk did not record the outcome). `None` for an appointment already closed.
+    pub fn lapsed(self) -> Option<AppointmentStatus> {
+        match self {
+            AppointmentStatus::Booked => Some(AppointmentStatus::NoShow),
+            AppointmentStatus::CheckedIn => Some(AppointmentStatus::Attended),
+            _ => None,
+        }
     }
 
     /// The stored form.
@@ -61,5 +73,47 @@ impl From<AppointmentStatus> for AppointmentState {
             AppointmentStatus::NoShow => AppointmentState::NoShow,
             AppointmentStatus::Cancelled => AppointmentState::Cancelled,
         }
+    }
+}
+
+/// When today began (midnight, Baghdad time): an appointment starting before it belongs to a day
+/// that is over, so it no longer holds its place nor counts as the citizen's one active
+/// appointment of its service — it has lapsed ([`AppointmentStatus::lapsed`]).
+pub fn lapses_before(now: i64) -> i64 {
+    LocalDateTime {
+        date: LocalDateTime::from_unix(now).date,
+        hour: 0,
+        minute: 0,
+    }
+    .to_unix()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_active_appointment_lapses_into_its_outcome_at_the_end_of_its_day() {
+        assert_eq!(
+            AppointmentStatus::Booked.lapsed(),
+            Some(AppointmentStatus::NoShow)
+        );
+        assert_eq!(
+            AppointmentStatus::CheckedIn.lapsed(),
+            Some(AppointmentStatus::Attended)
+        );
+        assert_eq!(AppointmentStatus::Cancelled.lapsed(), None);
+        // 2026-12-05 13:00 in Erbil is 10:00 UTC; the day began at 21:00 UTC the day before.
+        let afternoon = LocalDateTime {
+            date: rega_api::time::Date::parse("2026-12-05").expect("a date"),
+            hour: 13,
+            minute: 0,
+        }
+        .to_unix();
+        assert_eq!(lapses_before(afternoon), afternoon - 13 * 3600);
+        assert_eq!(
+            lapses_before(lapses_before(afternoon)),
+            lapses_before(afternoon)
+        );
     }
 }

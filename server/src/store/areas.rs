@@ -120,8 +120,15 @@ pub trait Bookings: Send + Sync {
     /// A citizen's appointments, newest slot first.
     async fn appointments_of(&self, citizen_id: i64) -> Result<Vec<Appointment>, StoreError>;
 
-    /// Start times of the citizen's missed appointments.
-    async fn no_shows_of(&self, citizen_id: i64) -> Result<Vec<i64>, StoreError>;
+    /// Closes every appointment still booked or checked in whose day is over: never checked in
+    /// → no-show, checked in → attended (`domain::appointment`). Returns how many. A booking
+    /// closes the citizen's own lapsed appointment of its service itself; this is the day-end
+    /// job's sweep, safe from several instances at once.
+    async fn close_lapsed(&self, now: i64) -> Result<u64, StoreError>;
+
+    /// Start times of the citizen's missed appointments at `now`: those recorded as no-shows
+    /// and those of past days never checked in (lapsed, not yet closed).
+    async fn no_shows_of(&self, citizen_id: i64, now: i64) -> Result<Vec<i64>, StoreError>;
 }
 
 /// Sign-in codes for citizens.

@@ -452,3 +452,95 @@ async fn an_appointment_moves_to_past_when_its_slot_has_ended() {
         "the status is shown as it is"
     );
 }
+
+/// Finding 5: an appointment nobody marked attended or no-show held the citizen's one active
+/// appointment of its service for good. Once its day is over it lapses (never checked in: a
+/// no-show), and the citizen can book that service again.
+async fn a_past_unrecorded_appointment_does_not_block_booking_again(db: Db) {
+    let Some(demo) = spawn_demo(db, THURSDAY_9AM).await else {
+        return;
+    };
+    let cookie = demo.sign_in(LEARNER).await;
+    let sunday = demo.slot_ids("erbil", "theory_test", "2026-11-29").await;
+    let first = demo
+        .book(
+            &cookie,
+            "lapse-book-001",
+            json!({ "slot_id": sunday[0], "service": "theory_test" }),
+        )
+        .await;
+    assert_eq!(first.status(), 201, "{db:?}");
+    let first: Value = first.json().await.expect("JSON");
+    // Monday 09:00: Sunday's appointment is over; nobody recorded it.
+    demo.clock.advance(4 * 86_400);
+    let cookie = demo.sign_in(LEARNER).await;
+    let wednesday = demo.slot_ids("erbil", "theory_test", "2026-12-02").await;
+    let again = demo
+        .book(
+            &cookie,
+            "lapse-book-002",
+            json!({ "slot_id": wednesday[0], "service": "theory_test" }),
+        )
+        .await;
+    assert_eq!(again.status(), 201, "{db:?}: booking the service again");
+    let list: Value = demo
+        .get_with_cookie("/api/v1/appointments", &cookie)
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(list["upcoming"].as_array().expect("upcoming").len(), 1);
+    assert_eq!(list["past"][0]["reference"], first["reference"]);
+    assert_eq!(list["past"][0]["status"], "no_show", "{db:?}");
+    // It counts as a missed appointment even before a booking or the day-end job closes it.
+    let other = demo.sign_in("200000000001").await;
+    let booked = demo
+        .book(
+            &other,
+            "lapse-book-003",
+            json!({ "slot_id": wednesday[1], "service": "theory_test" }),
+        )
+        .await;
+    assert_eq!(booked.status(), 201, "{db:?}");
+    let reference = booked.json::<Value>().await.expect("JSON")["reference"].clone();
+    demo.clock.advance(3 * 86_400);
+    let other = demo.sign_in("200000000001").await;
+    let eligibility: Value = demo
+        .get_with_cookie("/api/v1/eligibility", &other)
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    let theory = eligibility["services"]
+        .as_array()
+        .expect("services")
+        .iter()
+        .find(|s| s["service"] == "theory_test")
+        .expect("the theory test")
+        .clone();
+    assert_eq!(theory["reason"], Value::Null, "{db:?}: {theory}");
+    let closed = rega_server::jobs::close_lapsed_days(&demo.state)
+        .await
+        .expect("closed");
+    assert!(
+        closed >= 2,
+        "{db:?}: both citizens' Wednesday ones ({closed})"
+    );
+    assert_eq!(
+        rega_server::jobs::close_lapsed_days(&demo.state)
+            .await
+            .expect("closed"),
+        0,
+        "{db:?}: once"
+    );
+    let list: Value = demo
+        .get_with_cookie("/api/v1/appointments", &other)
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(list["past"][0]["reference"], reference);
+    assert_eq!(list["past"][0]["status"], "no_show", "{db:?}");
+}
+
+both!(a_past_unrecorded_appointment_does_not_block_booking_again);

@@ -13,6 +13,7 @@ use rega_api::time::LocalDateTime;
 use super::{audit_outcome, facts, ineligible, ineligible_code, limit, problem, refusal, view_of};
 use crate::AppState;
 use crate::auth::Citizen;
+use crate::domain::appointment::lapses_before;
 use crate::domain::calendar::booking_window;
 use crate::domain::eligibility::{self};
 use crate::domain::limits::{self, ChangeLimit, LimitError};
@@ -172,7 +173,7 @@ pub(super) async fn create(State(state): State<AppState>, keyed: Keyed<Citizen>)
         let now = state.clock.now();
         limits::no_show_block(
             &state.rules,
-            &state.store.no_shows_of(citizen.id).await?,
+            &state.store.no_shows_of(citizen.id, now).await?,
             now,
         )
         .map_err(limit)?;
@@ -207,7 +208,7 @@ pub(super) async fn eligibility_list(
     let now = state.clock.now();
     let blocked_until = match limits::no_show_block(
         &state.rules,
-        &state.store.no_shows_of(citizen.id).await?,
+        &state.store.no_shows_of(citizen.id, now).await?,
         now,
     ) {
         Err(LimitError::NoShowBlocked { until }) => Some(until),
@@ -219,7 +220,7 @@ pub(super) async fn eligibility_list(
         .appointments_of(citizen.id)
         .await?
         .into_iter()
-        .filter(|a| a.status.is_active())
+        .filter(|a| a.status.is_active() && a.starts_at >= lapses_before(now))
         .map(|a| a.service)
         .collect();
     let today = LocalDateTime::from_unix(now).date;

@@ -10,6 +10,7 @@ use rega_api::service::ServiceKind;
 
 use super::audit::insert_audit;
 use super::idempotency::{claim_key, finish_key, read_key};
+use crate::domain::appointment::lapses_before;
 use crate::domain::limits::within_change_limit;
 use crate::store::engine::{Engine, Linked, Lock, Tx, sql};
 use crate::store::rows::{self, Columns, appointment_columns, slot_columns};
@@ -174,13 +175,22 @@ impl Bookings for SqlStore {
         .collect::<Result<Vec<_>, _>>()?))
     }
 
-    async fn no_shows_of(&self, citizen_id: i64) -> Result<Vec<i64>, StoreError> {
+    async fn close_lapsed(&self, now: i64) -> Result<u64, StoreError> {
+        let mut tx = self.engine.begin("close_lapsed").await?;
+        let closed = close_lapsed_in(&mut tx, now, None).await?;
+        tx.commit().await?;
+        Ok(closed)
+    }
+
+    async fn no_shows_of(&self, citizen_id: i64, now: i64) -> Result<Vec<i64>, StoreError> {
         let mut c = self.engine.read("no_shows_of").await?;
         Ok(sql!(&mut c, |c| sqlx::query_scalar::<_, i64>(
             "SELECT s.starts_at FROM appointment a JOIN slot s ON s.id = a.slot_id \
-             WHERE a.citizen_id = $1 AND a.status = 'no_show'"
+             WHERE a.citizen_id = $1 \
+               AND (a.status = 'no_show' OR (a.status = 'booked' AND s.starts_at < $2))"
         )
         .bind(citizen_id)
+        .bind(lapses_before(now))
         .fetch_all(c)
         .await?))
     }
@@ -452,6 +462,12 @@ async fn insert_appointment(
         if inserted == 1 {
             return Ok(Some(reference));
         }
+        // An active appointment of a day that is over does not hold the citizen back: it lapses
+        // here (as the day-end job would have), and the insert is tried again.
+        if close_lapsed_in(tx, request.now, Some((request.citizen_id, request.service))).await? > 0
+        {
+            continue;
+        }
         let active = sql!(tx, |c| sqlx::query(
             "SELECT 1 FROM appointment WHERE citizen_id = $1 AND service = $2 \
              AND status IN ('booked', 'checked_in')"
@@ -465,6 +481,33 @@ async fn insert_appointment(
             return Ok(None);
         }
     }
+}
+
+/// Closes the active appointments of the days that are over ([`lapses_before`]) with their
+/// lapsed status (`AppointmentStatus::lapsed`): all of them, or only one citizen's of one service.
+/// Returns how many.
+pub(crate) async fn close_lapsed_in(
+    tx: &mut Tx,
+    now: i64,
+    only: Option<(i64, ServiceKind)>,
+) -> Result<u64, StoreError> {
+    let lapsed = |status: AppointmentStatus| status.lapsed().map(AppointmentStatus::code);
+    Ok(sql!(tx, |c| sqlx::query(
+        "UPDATE appointment SET updated_at = $1, \
+           status = CASE status WHEN 'booked' THEN $2 ELSE $3 END \
+         WHERE status IN ('booked', 'checked_in') \
+           AND EXISTS (SELECT 1 FROM slot s WHERE s.id = appointment.slot_id AND s.starts_at < $4) \
+           AND ($5 IS NULL OR (citizen_id = $5 AND service = $6))"
+    )
+    .bind(now)
+    .bind(lapsed(AppointmentStatus::Booked))
+    .bind(lapsed(AppointmentStatus::CheckedIn))
+    .bind(lapses_before(now))
+    .bind(only.map(|(citizen, _)| citizen))
+    .bind(only.map(|(_, service)| service.code()))
+    .execute(c)
+    .await?
+    .rows_affected()))
 }
 
 /// One of the citizen's appointments, read on the caller's connection.

@@ -542,3 +542,76 @@ async fn a_citizens_appointments_list_the_latest_slot_first(db: Db) {
     );
 }
 both!(a_citizens_appointments_list_the_latest_slot_first);
+
+async fn an_active_appointment_of_a_day_that_is_over_lapses_and_frees_the_service(db: Db) {
+    let data = tempfile::tempdir().expect("a temporary directory");
+    let Some(store) = store(db, data.path()).await else {
+        return;
+    };
+    // Today 13:00 (NOW is a Saturday noon in Erbil), and two later days.
+    let slots = directorate(&store, 2, &[NOW + 3600, NOW + 3 * DAY, NOW + 4 * DAY]).await;
+    let (absent, came) = (citizen(&store, 1).await, citizen(&store, 2).await);
+    let missed = booked(&store, absent, slots[0], ServiceKind::TheoryTest).await;
+    let served = booked(&store, came, slots[0], ServiceKind::TheoryTest).await;
+    store
+        .check_in("erbil", &served.reference, NOW + 3600, &Default::default())
+        .await
+        .expect("checked in");
+    let at = |now: i64, slot_id: i64| BookRequest {
+        now,
+        ..request(absent, slot_id)
+    };
+    // The same evening the appointment still counts: one active appointment per service.
+    assert!(
+        matches!(
+            store.book(&at(NOW + 8 * 3600, slots[1])).await,
+            Err(BookError::AlreadyBooked)
+        ),
+        "{db:?}"
+    );
+    assert_eq!(store.close_lapsed(NOW + 8 * 3600).await.expect("swept"), 0);
+    // The next day it has lapsed: the booking closes it as a no-show and goes through.
+    let next_day = NOW + DAY;
+    store
+        .book(&at(next_day, slots[1]))
+        .await
+        .expect("booked again the next day");
+    assert_eq!(
+        status_of(&store, absent, &missed.reference).await,
+        AppointmentStatus::NoShow,
+        "{db:?}"
+    );
+    assert_eq!(
+        store.no_shows_of(absent, next_day).await.expect("no-shows"),
+        vec![NOW + 3600]
+    );
+    // The day-end sweep closes the checked-in one as attended, once.
+    assert_eq!(
+        store.close_lapsed(next_day).await.expect("swept"),
+        1,
+        "{db:?}"
+    );
+    assert_eq!(
+        store.close_lapsed(next_day).await.expect("swept"),
+        0,
+        "{db:?}"
+    );
+    assert_eq!(
+        status_of(&store, came, &served.reference).await,
+        AppointmentStatus::Attended,
+        "{db:?}"
+    );
+    // The new booking is today's-or-later, so it is left as it is.
+    assert_eq!(
+        store
+            .appointments_of(absent)
+            .await
+            .expect("appointments")
+            .iter()
+            .filter(|a| a.status == AppointmentStatus::Booked)
+            .count(),
+        1
+    );
+}
+
+both!(an_active_appointment_of_a_day_that_is_over_lapses_and_frees_the_service);

@@ -223,13 +223,13 @@ async fn the_queue_calls_each_ticket_once_in_order_and_records_attendance(db: Db
         AppointmentStatus::CheckedIn
     );
     assert_eq!(
-        store.no_shows_of(people[2].0).await.expect("read"),
+        store.no_shows_of(people[2].0, NOW).await.expect("read"),
         [start],
         "{db:?}"
     );
     assert!(
         store
-            .no_shows_of(people[1].0)
+            .no_shows_of(people[1].0, NOW)
             .await
             .expect("read")
             .is_empty()
