@@ -12,14 +12,16 @@
 //! - the server's peak memory (VmHWM);
 //! - the same booking load on PostgreSQL when `REGA_BENCH_DATABASE_URL` is set.
 
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+mod common;
+
+use std::path::Path;
+use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use common::Server;
 use rega_api::service::ServiceKind;
-use rega_server::AppState;
-use rega_server::store::{Directorate, Localized, Store};
+use rega_server::store::Store;
 use serde_json::{Value, json};
 use sqlx::Connection;
 
@@ -28,75 +30,6 @@ const IN_FLIGHT: usize = 64;
 
 fn emit(value: Value) {
     println!("{value}");
-}
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
-struct Server {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
-        let _ = self.child.wait();
-    }
-}
-
-impl Server {
-    fn start(args: &[&str], env: &[(&str, &str)], ready_path: &str) -> Server {
-        let port = free_port();
-        let mut command = Command::new(root().join("target/release/rega"));
-        command
-            .args(args)
-            .args(["--port", &port.to_string()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        for (k, v) in env {
-            command.env(k, v);
-        }
-        let mut child = command
-            .spawn()
-            .expect("target/release/rega starts (cargo build --release -p rega-server)");
-        let url = format!("http://127.0.0.1:{port}");
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while Instant::now() < deadline {
-            let ok = Command::new("curl")
-                .args(["-sf", &format!("{url}{ready_path}")])
-                .stdout(Stdio::null())
-                .status();
-            if ok.is_ok_and(|s| s.success()) {
-                return Server { child, url };
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        let _ = child.kill();
-        let _ = child.wait();
-        panic!("the server did not start");
-    }
-
-    fn peak_rss_kib(&self) -> u64 {
-        std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
-            .ok()
-            .and_then(|s| {
-                s.lines()
-                    .find(|l| l.starts_with("VmHWM:"))
-                    .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
-            })
-            .unwrap_or(0)
-    }
 }
 
 /// Runs oha against a URL: at full speed, then at a fixed rate — the budget's rate when the
@@ -190,97 +123,25 @@ async fn seed(
     citizens: usize,
     counters: u32,
 ) -> (Vec<String>, Vec<i64>) {
-    let text = |t: &str| Localized {
-        en: t.into(),
-        ckb: t.into(),
-        ar: t.into(),
-    };
-    for (id, n) in [("bench", counters), ("contention", 5)] {
-        let d = Directorate {
-            id: id.into(),
-            name: text(id),
-            address: text(id),
-            phone: "+964662000001".into(),
-        };
-        store
-            .upsert_directorate(&d, &[(ServiceKind::TheoryTest, n)])
-            .await
-            .expect("directorate");
-    }
-    let state = AppState::new(store.clone(), "no-dist".into(), false);
-    rega_server::jobs::ensure_window_slots(&state)
-        .await
-        .expect("slots");
+    common::theory_directorate(&store, "bench", counters).await;
+    common::theory_directorate(&store, "contention", 5).await;
+    common::window_slots(&store).await;
     let slots = store
         .slots_between("bench", ServiceKind::TheoryTest, 0, i64::MAX)
         .await
         .expect("slots");
-    let now = state.clock.now();
+    let now = common::unix_now();
     let first_day: Vec<i64> = slots
         .iter()
         .filter(|s| s.starts_at > now)
         .take(12)
         .map(|s| s.id)
         .collect();
-    let mut cookies = Vec::with_capacity(citizens);
-    let p = |n: usize| {
-        if postgres {
-            format!("${n}")
-        } else {
-            "?".into()
-        }
-    };
-    let insert_citizen = format!(
-        "INSERT INTO citizen (national_id, phone, birth_date, theory_test_passed) VALUES ({}, {}, {}, {}) RETURNING id",
-        p(1),
-        p(2),
-        p(3),
-        p(4)
-    );
-    let insert_session = format!(
-        "INSERT INTO session (token_hash, citizen_id, created_at, last_seen_at) VALUES ({}, {}, {}, {})",
-        p(1),
-        p(2),
-        p(3),
-        p(4)
-    );
-    macro_rules! bulk {
-        ($conn:expr) => {{
-            let mut tx = $conn.begin().await.expect("a transaction");
-            for n in 0..citizens {
-                let id: i64 = sqlx::query_scalar(&insert_citizen)
-                    .bind(format!("{:012}", 500_000_000_000u64 + n as u64))
-                    .bind(format!("+96477{n:08}"))
-                    .bind("1990-01-01")
-                    .bind(false)
-                    .fetch_one(&mut *tx)
-                    .await
-                    .expect("a citizen");
-                let token = format!("bench-session-{n:08}-0123456789abcdef0123456789");
-                sqlx::query(&insert_session)
-                    .bind(rega_server::auth::token_hash(&token))
-                    .bind(id)
-                    .bind(now)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await
-                    .expect("a session");
-                cookies.push(format!("{}={token}", rega_server::auth::SESSION_COOKIE));
-            }
-            tx.commit().await.expect("committed");
-        }};
-    }
-    if postgres {
-        let mut conn = sqlx::PgConnection::connect(raw_url)
-            .await
-            .expect("PostgreSQL");
-        bulk!(conn);
-    } else {
-        let mut conn = sqlx::SqliteConnection::connect(raw_url)
-            .await
-            .expect("SQLite");
-        bulk!(conn);
-    }
+    let cookies = common::citizens_with_sessions(raw_url, postgres, 500_000_000_000, citizens)
+        .await
+        .into_iter()
+        .map(|(_, cookie)| cookie)
+        .collect();
     (cookies, first_day)
 }
 
@@ -385,10 +246,7 @@ async fn booking_load(name: &str, url: &str, cookies: &[String], slots: &[i64]) 
 
 /// 500 concurrent attempts on the contention directorate's 5-place slot.
 async fn contention(url: &str, store: &Arc<dyn Store>, cookies: &[String]) {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
+    let now = common::unix_now();
     let slot = store
         .slots_between("contention", ServiceKind::TheoryTest, now, i64::MAX)
         .await
@@ -473,16 +331,7 @@ async fn main() {
         .ok()
         .filter(|u| !u.is_empty())
     {
-        let name = format!("rega_bench_{}", std::process::id());
-        let mut admin = sqlx::PgConnection::connect(&url).await.expect("PostgreSQL");
-        sqlx::query(&format!("CREATE DATABASE {name}"))
-            .execute(&mut admin)
-            .await
-            .expect("a database");
-        let db_url = format!(
-            "{}/{name}",
-            url.rsplit_once('/').map(|(base, _)| base).unwrap_or(&url)
-        );
+        let db_url = common::fresh_postgres_database(&url, "rega_bench").await;
         let store: Arc<dyn Store> = Arc::new(
             rega_server::store::postgres::connect(&db_url)
                 .await

@@ -2,6 +2,7 @@
 
 mod bench;
 mod build;
+mod chaos;
 mod fuzz;
 mod postgres;
 mod process;
@@ -22,6 +23,8 @@ commands:
   test    everything: format, lints, host tests (SQLite and PostgreSQL), the release build,
           and the browser tests in Chromium against a fresh server
   bench   measure the SPEC §8 budgets; writes docs/benchmarks.md and docs/benchmarks.json
+  chaos   the crash proof: SIGKILL the release server 20 times on SQLite and 10 on PostgreSQL
+          (two instances) under booking load; prints what was lost, duplicated, overbooked
   screens screenshots of the main citizen screens (phone size, ckb and en) into docs/screens/
   next-release
           copy dist/ into target/dist-next as the next release (what the service-worker update
@@ -43,6 +46,7 @@ fn main() -> ExitCode {
         }
         Some("screens") => screens::run(),
         Some("bench") => bench::run(),
+        Some("chaos") => chaos::standalone(),
         Some("fuzz") => fuzz::run(args.get(1).map(String::as_str)),
         Some("-h" | "--help" | "help") | None => {
             println!("{USAGE}");

@@ -105,7 +105,6 @@ pub fn run() -> anyhow::Result<()> {
         }
         sh("cargo", &["test", "--workspace", "--quiet"], &env)
     });
-    drop(postgres);
 
     let built = timed(
         &mut steps,
@@ -119,6 +118,19 @@ pub fn run() -> anyhow::Result<()> {
             &[],
         )
     });
+    if server_built.is_some() {
+        timed(
+            &mut steps,
+            "crash proof, short (5 SIGKILLs SQLite, 3 PostgreSQL)",
+            || match &database_url {
+                Some(url) => crate::chaos::run(crate::chaos::Length::Short, url).map(|report| {
+                    print!("{report}");
+                }),
+                None => bail!("no PostgreSQL to run the crash proof's second half on"),
+            },
+        );
+    }
+    drop(postgres);
     if built.is_some() && server_built.is_some() {
         timed(&mut steps, "browser tests (Playwright, Chromium)", || {
             browser_tests(&tools)

@@ -99,6 +99,7 @@ pub fn run() -> anyhow::Result<()> {
     }
 
     api_figures(&mut figures, &mut json_lines)?;
+    chaos_figures(&mut figures, &mut json_lines)?;
     lighthouse_figures(&tools, &mut figures, &mut json_lines)?;
     dl1_browser_figures(&tools, &mut figures, &mut json_lines)?;
 
@@ -117,6 +118,47 @@ pub fn run() -> anyhow::Result<()> {
 
     let map = wasm_map(&tools)?;
     write_report(&figures, &bundle, &map, &json_lines)
+}
+
+/// The long crash proof (`cargo xtask chaos`): one figure per engine.
+fn chaos_figures(figures: &mut Vec<Figure>, json_lines: &mut Vec<String>) -> anyhow::Result<()> {
+    let postgres = crate::postgres::TestPostgres::start()?;
+    let report = crate::chaos::run(crate::chaos::Length::Long, &postgres.url)?;
+    drop(postgres);
+    for line in report.lines().filter(|l| l.starts_with('{')) {
+        json_lines.push(line.to_owned());
+        let l = serde_json_lite::Line::new(line);
+        let n = |k: &str| number(&l, k);
+        figures.push(Figure {
+            what: format!(
+                "crash proof on {} ({} instance(s)): {} SIGKILLs under booking, reschedule and cancel load",
+                l.text("bench").unwrap_or_default().trim_start_matches("chaos_"),
+                n("instances"),
+                n("crashes")
+            ),
+            value: format!(
+                "{} requests, {} acknowledged; {} bookings told, {} found; lost {}, duplicated {}, \
+                 overbooked {}, keys in progress {}, 5xx {}",
+                n("requests"),
+                n("acknowledged"),
+                n("acknowledged_bookings"),
+                n("found"),
+                n("lost") + n("wrong_state"),
+                n("duplicated"),
+                n("overbooked") + n("counter_drift"),
+                n("keys_in_progress"),
+                n("server_errors")
+            ),
+            budget: "0 lost, duplicated, overbooked, in progress".into(),
+            met: Some(
+                n("lost") + n("wrong_state") + n("duplicated") + n("overbooked")
+                    + n("counter_drift") + n("keys_in_progress") + n("server_errors")
+                    == 0.0,
+            ),
+            command: "cargo xtask chaos".into(),
+        });
+    }
+    Ok(())
 }
 
 pub(crate) fn number(line: &serde_json_lite::Line, key: &str) -> f64 {
