@@ -34,6 +34,28 @@ fn bin_dir() -> anyhow::Result<PathBuf> {
         .context("no PostgreSQL server binaries under /usr/lib/postgresql")
 }
 
+/// Creates the database `name` on the server of `url` (a URL naming any of its databases) with
+/// Debian's `psql`: the new database's URL.
+pub fn fresh_database(url: &str, name: &str) -> anyhow::Result<String> {
+    let psql = bin_dir()?.join("psql");
+    let status = Command::new(&psql)
+        .args([url, "-q", "-c", &format!("DROP DATABASE IF EXISTS {name}")])
+        .status()
+        .context("cannot run psql")?;
+    if !status.success() {
+        bail!("cannot drop the database {name}");
+    }
+    let status = Command::new(&psql)
+        .args([url, "-q", "-c", &format!("CREATE DATABASE {name}")])
+        .status()
+        .context("cannot run psql")?;
+    if !status.success() {
+        bail!("cannot create the database {name}");
+    }
+    let base = url.rsplit_once('/').map_or(url, |(base, _)| base);
+    Ok(format!("{base}/{name}"))
+}
+
 fn free_port() -> anyhow::Result<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }

@@ -208,7 +208,7 @@ fn debian_packages() -> anyhow::Result<()> {
 }
 
 /// Python packages for the font subset and the independent DL1 cross-check, pinned.
-const PYTHON_PACKAGES: [&str; 7] = [
+const PYTHON_PACKAGES: [&str; 8] = [
     "fonttools==4.60.1",
     "brotli==1.1.0",
     "pycose==1.1.0",
@@ -217,6 +217,8 @@ const PYTHON_PACKAGES: [&str; 7] = [
     "cryptography==50.0.2",
     // The fake camera's video of an appointment QR code (end2end/qr-video.py).
     "qrcode==8.2",
+    // Schema-driven fuzzing of the API (end2end/api-fuzz.py).
+    "schemathesis==4.32.5",
 ];
 
 /// Creates `.venv` with the pinned Python packages if needed and returns its path.

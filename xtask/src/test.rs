@@ -130,6 +130,13 @@ pub fn run() -> anyhow::Result<()> {
             },
         );
     }
+    if server_built.is_some() {
+        timed(
+            &mut steps,
+            "schema fuzzing (schemathesis, SQLite and PostgreSQL)",
+            || schema_fuzzing(&tools, database_url.as_deref()),
+        );
+    }
     drop(postgres);
     if built.is_some() && server_built.is_some() {
         timed(&mut steps, "browser tests (Playwright, Chromium)", || {
@@ -251,12 +258,62 @@ pub(crate) struct TestServer {
     pub(crate) url: String,
 }
 
+/// Test cases schemathesis generates per operation and caller in the test command.
+const FUZZ_EXAMPLES: &str = "30";
+
+/// end2end/api-fuzz.py against a demo server on SQLite, then one on PostgreSQL: every operation
+/// as anonymous, kiosk, citizen, desk and supervisor; no 5xx, no undocumented status or type, no
+/// body outside its schema.
+fn schema_fuzzing(tools: &crate::setup::Tools, database_url: Option<&str>) -> anyhow::Result<()> {
+    let Some(database_url) = database_url else {
+        bail!("no PostgreSQL to fuzz the PostgreSQL store against");
+    };
+    let postgres = crate::postgres::fresh_database(database_url, "rega_fuzz")?;
+    for env in [vec![], vec![("DATABASE_URL", postgres.as_str())]] {
+        let server = TestServer::start_with(&env)?;
+        let log = std::fs::read_to_string(server.log_path()).unwrap_or_default();
+        let kiosk = log
+            .lines()
+            .find_map(|l| l.split_once("enter this kiosk code once: "))
+            .map(|(_, code)| code.trim().to_owned())
+            .context("the demo printed no kiosk code")?;
+        println!(
+            "fuzz: {} on {}",
+            if env.is_empty() {
+                "SQLite"
+            } else {
+                "PostgreSQL"
+            },
+            server.url
+        );
+        sh(
+            tools.python.to_str().unwrap_or("python3"),
+            &[
+                root()
+                    .join("end2end/api-fuzz.py")
+                    .to_str()
+                    .unwrap_or_default(),
+                &server.url,
+                &kiosk,
+                FUZZ_EXAMPLES,
+            ],
+            &[],
+        )?;
+    }
+    Ok(())
+}
+
 impl TestServer {
     pub(crate) fn start() -> anyhow::Result<TestServer> {
+        TestServer::start_with(&[])
+    }
+
+    /// Starts it with these environment variables (`DATABASE_URL` for PostgreSQL).
+    pub(crate) fn start_with(env: &[(&str, &str)]) -> anyhow::Result<TestServer> {
         let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
         let data_dir = std::env::temp_dir().join(format!("rega-e2e-{port}"));
         let _ = std::fs::remove_dir_all(&data_dir);
-        let log = std::fs::File::create(std::env::temp_dir().join(format!("rega-e2e-{port}.log")))?;
+        let log = std::fs::File::create(log_path(port))?;
         let child = Command::new(root().join("target/release/rega"))
             .args(["serve", "--demo", "--port", &port.to_string()])
             // Every spec signs in from 127.0.0.1; the per-ID limits stay as in production.
@@ -265,6 +322,7 @@ impl TestServer {
             .arg(&data_dir)
             .arg("--dist-dir")
             .arg(root().join("dist"))
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(log.try_clone()?)
             .stderr(log)
@@ -297,11 +355,24 @@ impl TestServer {
         }
         bail!(
             "the test server did not become ready within 60 s; see {}",
-            std::env::temp_dir()
-                .join(format!("rega-e2e-{port}.log"))
-                .display()
+            log_path(port).display()
         )
     }
+
+    /// Where its output goes.
+    pub(crate) fn log_path(&self) -> std::path::PathBuf {
+        log_path(
+            self.url
+                .rsplit(':')
+                .next()
+                .and_then(|p| p.parse().ok())
+                .unwrap_or(0),
+        )
+    }
+}
+
+fn log_path(port: u16) -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("rega-e2e-{port}.log"))
 }
 
 impl Drop for TestServer {

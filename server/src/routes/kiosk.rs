@@ -90,7 +90,7 @@ impl FromRequestParts<AppState> for Kiosk {
 
 /// This kiosk's directorate and label.
 #[utoipa::path(get, path = "/kiosk", tag = "kiosk",
-    params(("Authorization" = String, Header, description = "`Kiosk <credential>`")),
+    security(("kiosk" = [])),
     responses((status = 200, body = KioskInfo),
         (status = 401, description = "kiosk_not_enrolled", body = rega_api::Problem)))]
 async fn kiosk_info(Kiosk(device): Kiosk) -> ApiJson<KioskInfo> {
@@ -113,7 +113,7 @@ fn refusal_code(refusal: CheckInRefusal) -> ErrorCode {
 
 /// Checks an appointment in at this kiosk's directorate and issues its queue ticket.
 #[utoipa::path(post, path = "/kiosk/check-in", tag = "kiosk", request_body = CheckIn,
-    params(("Authorization" = String, Header, description = "`Kiosk <credential>`")),
+    security(("kiosk" = [])),
     responses((status = 200, body = QueueTicket),
         (status = 401, description = "kiosk_not_enrolled", body = rega_api::Problem),
         (status = 404, description = "check_in_not_found", body = rega_api::Problem),

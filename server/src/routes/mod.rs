@@ -40,9 +40,27 @@ async fn method_not_allowed() -> crate::http::problem::ApiError {
         license(name = "EUPL-1.2")
     ),
     servers((url = "/api/v1")),
-    components(schemas(rega_api::Problem, rega_api::ErrorCode))
+    components(schemas(rega_api::Problem, rega_api::ErrorCode)),
+    modifiers(&KioskCredential)
 )]
 struct ApiDoc;
+
+/// The kiosk's credential, sent as `Authorization: Kiosk <credential>` (`kiosk` security scheme).
+struct KioskCredential;
+
+impl utoipa::Modify for KioskCredential {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "kiosk",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "Authorization",
+                "`Kiosk <credential>`: the credential the kiosk was enrolled with",
+            ))),
+        );
+    }
+}
 
 /// Every API route, each registered together with its OpenAPI description, so no route can
 /// exist undocumented.
@@ -75,6 +93,13 @@ fn described(api: OpenApiRouter<AppState>) -> (Router<AppState>, utoipa::openapi
             &mut item.delete,
         ];
         for operation in operations.into_iter().flatten() {
+            for (status, description) in answers_of_its_inputs(operation) {
+                operation
+                    .responses
+                    .responses
+                    .entry(status.to_owned())
+                    .or_insert_with(|| problem_response(description));
+            }
             for (status, response) in &mut operation.responses.responses {
                 let utoipa::openapi::RefOr::T(response) = response else {
                     continue;
@@ -91,6 +116,52 @@ fn described(api: OpenApiRouter<AppState>) -> (Router<AppState>, utoipa::openapi
         }
     }
     (router, description)
+}
+
+/// The refusals every operation's inputs can draw, whatever its handler does: a query or path
+/// parameter that does not parse (`ApiQuery`, `ApiPath`: 400), a body that is not JSON, too large
+/// or of another type (`ApiJson`, `Keyed`: 400, 413, 415). Added where an operation does not say
+/// them itself, so the description lists every status the server sends.
+fn answers_of_its_inputs(
+    operation: &utoipa::openapi::path::Operation,
+) -> Vec<(&'static str, &'static str)> {
+    use utoipa::openapi::path::ParameterIn;
+    let mut answers = Vec::new();
+    let takes = |place: ParameterIn| {
+        operation
+            .parameters
+            .iter()
+            .flatten()
+            .any(|p| matches!(p, utoipa::openapi::RefOr::T(p) if p.parameter_in == place))
+    };
+    if takes(ParameterIn::Query) || takes(ParameterIn::Path) {
+        answers.push(("400", "bad_request: a parameter that does not parse"));
+    }
+    if operation.request_body.is_some() {
+        answers.push((
+            "400",
+            "invalid_json, bad_request: a body that is not the JSON object described",
+        ));
+        answers.push(("413", "payload_too_large"));
+        answers.push((
+            "415",
+            "unsupported_media_type: the body must be application/json",
+        ));
+    }
+    answers
+}
+
+/// A problem answer (`application/problem+json`, the `Problem` schema).
+fn problem_response(description: &str) -> utoipa::openapi::RefOr<utoipa::openapi::Response> {
+    let content = utoipa::openapi::ContentBuilder::new()
+        .schema(Some(utoipa::openapi::Ref::from_schema_name("Problem")))
+        .build();
+    utoipa::openapi::RefOr::T(
+        utoipa::openapi::ResponseBuilder::new()
+            .description(description)
+            .content(rega_api::problem::PROBLEM_CONTENT_TYPE, content)
+            .build(),
+    )
 }
 
 /// Assembles the API, the operational endpoints and the static app.

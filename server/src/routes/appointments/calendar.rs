@@ -74,7 +74,8 @@ pub(super) fn utc_stamp(unix: i64) -> String {
 #[utoipa::path(get, path = "/appointments/{reference}/calendar.ics", tag = "appointments",
     params(("reference" = String, Path, description = "RG-XXXX-XXXX"), CalendarQuery),
     responses((status = 200, content_type = "text/calendar", body = String), (status = 401, body = rega_api::Problem),
-        (status = 404, body = rega_api::Problem)))]
+        (status = 404, body = rega_api::Problem),
+        (status = 422, description = "invalid_reference", body = rega_api::Problem)))]
 pub(super) async fn calendar(
     State(state): State<AppState>,
     citizen: Citizen,
