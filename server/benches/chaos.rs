@@ -25,7 +25,8 @@ use std::time::{Duration, Instant};
 
 use common::Server;
 use rega_api::service::ServiceKind;
-use rega_server::store::Store;
+use rega_api::time::LocalDateTime;
+use rega_server::store::{SessionOwner, StaffRole, Store};
 use serde_json::{Value, json};
 use sqlx::{Connection, Row};
 use tokio::sync::Mutex;
@@ -62,6 +63,7 @@ struct Tally {
     refused: AtomicU64,
     server_errors: AtomicU64,
     stuck_in_progress: AtomicU64,
+    staff_acknowledged: AtomicU64,
 }
 
 /// What a citizen was told about one of their appointments: its slot, and whether it stands.
@@ -297,11 +299,13 @@ async fn read_back(url: &str, postgres: bool) -> Found {
                 .iter()
                 .map(|r| (r.get::<i64, _>(0), (r.get::<i64, _>(1), r.get::<i64, _>(2))))
                 .collect();
-            let keys_in_progress: i64 =
-                sqlx::query_scalar("SELECT COUNT(*) FROM idempotency_key WHERE status IS NULL")
-                    .fetch_one(&mut conn)
-                    .await
-                    .expect("keys");
+            let keys_in_progress: i64 = sqlx::query_scalar(
+                "SELECT (SELECT COUNT(*) FROM idempotency_key WHERE status IS NULL) \
+                     + (SELECT COUNT(*) FROM staff_idempotency_key WHERE status IS NULL)",
+            )
+            .fetch_one(&mut conn)
+            .await
+            .expect("keys");
             let integrity = if postgres {
                 "not applicable".to_owned()
             } else {
@@ -325,42 +329,84 @@ async fn read_back(url: &str, postgres: bool) -> Found {
     }
 }
 
-/// The run's directorate, its slots after the change cut-off, and citizens with sessions,
-/// seeded before the servers start: (slots, citizens).
-async fn seed(
-    store: Arc<dyn Store>,
-    raw_url: &str,
-    postgres: bool,
-    crashes: usize,
-) -> (Vec<i64>, Vec<(i64, String)>) {
+/// What the run starts from, seeded before the servers start.
+struct Seeded {
+    /// The slots citizens book, after the change cut-off.
+    slots: Vec<i64>,
+    /// Their days, `YYYY-MM-DD`, for the supervisor's capacity changes.
+    days: Vec<String>,
+    /// Citizens with sessions.
+    citizens: Vec<(i64, String)>,
+    /// The supervisor's session cookie.
+    supervisor: String,
+}
+
+/// The run's directorate, its slots, citizens with sessions and a supervisor with one.
+async fn seed(store: Arc<dyn Store>, raw_url: &str, postgres: bool, crashes: usize) -> Seeded {
     common::theory_directorate(&store, "chaos", PLACES).await;
     common::window_slots(&store).await;
     let after_cutoff = common::unix_now() + 2 * 86_400;
-    let slots: Vec<i64> = store
+    let window = store
         .slots_between("chaos", ServiceKind::TheoryTest, after_cutoff, i64::MAX)
         .await
-        .expect("slots")
+        .expect("slots");
+    let chosen = &window[..SLOTS.min(window.len())];
+    assert_eq!(chosen.len(), SLOTS, "the window has enough slots");
+    let mut days: Vec<String> = chosen
         .iter()
-        .take(SLOTS)
-        .map(|s| s.id)
+        .map(|s| LocalDateTime::from_unix(s.starts_at).date.to_string())
         .collect();
-    assert_eq!(slots.len(), SLOTS, "the window has enough slots");
-    let citizens =
-        common::citizens_with_sessions(raw_url, postgres, 600_000_000_000, 3000 + 600 * crashes)
-            .await;
-    (slots, citizens)
+    days.dedup();
+    let now = common::unix_now();
+    let supervisor = store
+        .create_staff(
+            "chaos-supervisor",
+            "$argon2id$v=19$not-used",
+            StaffRole::Supervisor,
+            "chaos",
+            now,
+        )
+        .await
+        .expect("a supervisor");
+    let token = "chaos-supervisor-session-0123456789abcdef0123456789";
+    store
+        .create_session(
+            SessionOwner::Staff(supervisor),
+            &rega_server::auth::token_hash(token),
+            now,
+        )
+        .await
+        .expect("a staff session");
+    Seeded {
+        slots: chosen.iter().map(|s| s.id).collect(),
+        days,
+        citizens: common::citizens_with_sessions(
+            raw_url,
+            postgres,
+            600_000_000_000,
+            3000 + 600 * crashes,
+        )
+        .await,
+        supervisor: format!("{}={token}", rega_server::auth::STAFF_COOKIE),
+    }
 }
 
 /// One engine's run: load, crash `crashes` times, verify; the report.
 async fn chaos(
     engine: &str,
-    (slots, citizens): (Vec<i64>, Vec<(i64, String)>),
+    seeded: Seeded,
     raw_url: &str,
     mut servers: Vec<Server>,
     crashes: usize,
     clients: usize,
 ) -> Value {
     let postgres = engine == "postgres";
+    let Seeded {
+        slots,
+        days,
+        citizens,
+        supervisor,
+    } = seeded;
     let run = Arc::new(Run {
         urls: servers.iter().map(|s| s.url.clone()).collect(),
         client: reqwest::Client::builder()
@@ -391,6 +437,29 @@ async fn chaos(
             })
         })
         .collect();
+    // A supervisor changing the places of the citizens' days meanwhile (2 to 4, never below
+    // what is booked), each change under its key and retried until answered.
+    let planner = {
+        let run = run.clone();
+        tokio::spawn(async move {
+            let mut dice = Dice(0x5eed_cafe);
+            let mut n = 0usize;
+            while !run.stop.load(Ordering::Relaxed) {
+                let day = &days[dice.below(days.len() as u64) as usize];
+                let body = json!({ "date": day, "service": "theory_test", "capacity": 2 + n % 3 });
+                let key = format!("chaos-capacity-{n}");
+                if run
+                    .until_answered(n, &supervisor, &key, "/staff/capacity", &body, &mut dice)
+                    .await
+                    .is_some_and(|(status, _)| status == 200)
+                {
+                    run.tally.staff_acknowledged.fetch_add(1, Ordering::Relaxed);
+                }
+                n += 1;
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        })
+    };
     // The killer: at a random moment under load, SIGKILL one instance or all, then start them
     // again; the clients meanwhile get no answer and retry.
     let mut dice = Dice(0x2545_f491 ^ crashes as u64);
@@ -416,6 +485,7 @@ async fn chaos(
     for w in workers {
         w.await.expect("a worker");
     }
+    planner.await.expect("the supervisor");
     let seconds = started.elapsed().as_secs_f64();
     drop(servers);
 
@@ -494,6 +564,7 @@ async fn chaos(
         "hung_up_then_retried": t.hung_up.load(Ordering::Relaxed),
         "acknowledged": t.acknowledged.load(Ordering::Relaxed),
         "refused_4xx": t.refused.load(Ordering::Relaxed),
+        "supervisor_changes_acknowledged": t.staff_acknowledged.load(Ordering::Relaxed),
         "acknowledged_bookings": told_count,
         "found": found_ok,
         "lost": lost,

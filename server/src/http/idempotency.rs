@@ -58,23 +58,22 @@ fn key_and_hash(
 }
 
 /// The answer for a key seen before: its stored response (marked replayed), 422 for another
-/// request under the key, 409 while the first still runs; `None` for a key just claimed.
-pub fn seen_response(seen: crate::store::IdempotencyState) -> Option<Response> {
+/// request under the key, 409 while the first still runs.
+pub fn seen_response(seen: crate::store::IdempotencyState) -> Response {
     match seen {
         crate::store::IdempotencyState::Mismatch => {
-            Some(ApiError::client(ErrorCode::IdempotencyKeyReused).into_response())
+            ApiError::client(ErrorCode::IdempotencyKeyReused).into_response()
         }
         crate::store::IdempotencyState::InProgress => {
-            Some(ApiError::client(ErrorCode::IdempotencyInProgress).into_response())
+            ApiError::client(ErrorCode::IdempotencyInProgress).into_response()
         }
         crate::store::IdempotencyState::Done { status, body } => {
             let mut response = stored_response(status, body);
             response
                 .headers_mut()
                 .insert("idempotent-replayed", HeaderValue::from_static("true"));
-            Some(response)
+            response
         }
-        crate::store::IdempotencyState::Started => None,
     }
 }
 
@@ -185,58 +184,4 @@ impl<W: KeyOwner> Keyed<W> {
     pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, ApiError> {
         parse_json(&self.headers, &self.body)
     }
-
-    /// Runs `work` once per key: see [`once`].
-    pub async fn once<F>(&self, state: &AppState, work: F) -> Response
-    where
-        F: std::future::Future<Output = Result<(StatusCode, serde_json::Value), ApiError>>,
-    {
-        once(state, self.owner(), &self.key, &self.request_hash, work).await
-    }
-}
-
-/// Runs `work` once per (owner, key): a citizen's or a staff member's. Its outcome — a status
-/// and JSON body, or a 4xx problem — is stored and replayed; a 5xx releases the key so a retry
-/// runs again.
-async fn once<F>(
-    state: &AppState,
-    owner: IdempotencyOwner,
-    key: &str,
-    request_hash: &str,
-    work: F,
-) -> Response
-where
-    F: std::future::Future<Output = Result<(StatusCode, serde_json::Value), ApiError>>,
-{
-    let now = state.clock.now();
-    match state
-        .store
-        .idempotency_begin(owner, key, request_hash, now)
-        .await
-    {
-        Err(e) => return ApiError::from(e).into_response(),
-        Ok(seen) => {
-            if let Some(response) = seen_response(seen) {
-                return response;
-            }
-        }
-    }
-    let (status, body) = match work.await {
-        Ok((status, value)) => (status.as_u16(), value.to_string()),
-        Err(ApiError::Client { code, detail }) => problem_answer(code, detail),
-        Err(server @ ApiError::Server(_)) => {
-            if let Err(e) = state.store.idempotency_abort(owner, key).await {
-                tracing::error!(error = %e, "cannot release an idempotency key");
-            }
-            return server.into_response();
-        }
-    };
-    if let Err(e) = state
-        .store
-        .idempotency_finish(owner, key, status, &body)
-        .await
-    {
-        tracing::error!(error = %e, "cannot store an idempotent response");
-    }
-    stored_response(status, body)
 }

@@ -402,7 +402,7 @@ pub trait Audit: Send + Sync {
     async fn audit_records(&self, limit: u32) -> Result<Vec<AuditRecord>, StoreError>;
 }
 
-/// Idempotency-Keys of the writes that claim, run and answer in separate steps (a booking keeps its key inside its own transaction: `Bookings::change_once`).
+/// Idempotency-Keys: what one has answered, and forgetting old ones (each write claims and answers its key inside its own transaction: `Bookings::change_once`, `StaffWrites::staff_once`).
 #[async_trait]
 pub trait Idempotency: Send + Sync {
     /// What an Idempotency-Key has seen, without claiming it: `None` for a new key.
@@ -413,30 +413,23 @@ pub trait Idempotency: Send + Sync {
         request_hash: &str,
     ) -> Result<Option<IdempotencyState>, StoreError>;
 
-    /// Claims an Idempotency-Key for a request, or reports what the key has seen.
-    async fn idempotency_begin(
-        &self,
-        owner: IdempotencyOwner,
-        key: &str,
-        request_hash: &str,
-        now: i64,
-    ) -> Result<IdempotencyState, StoreError>;
-
-    /// Stores the response of a request whose key was claimed.
-    async fn idempotency_finish(
-        &self,
-        owner: IdempotencyOwner,
-        key: &str,
-        status: u16,
-        body: &str,
-    ) -> Result<(), StoreError>;
-
-    /// Releases a claimed key (the request failed on the server: a retry may run again).
-    async fn idempotency_abort(&self, owner: IdempotencyOwner, key: &str)
-    -> Result<(), StoreError>;
-
     /// Forgets keys older than `before`.
     async fn idempotency_expire(&self, before: i64) -> Result<u64, StoreError>;
+}
+
+/// The desk's and the supervisors' writes under an Idempotency-Key.
+#[async_trait]
+pub trait StaffWrites: Send + Sync {
+    /// Runs a staff write once per key, in one transaction: the key claimed (a key seen before
+    /// changes nothing and is reported), the change made, its answer (`respond`) stored with
+    /// the key, and the audit record (`write.audit`, object and result from the answer) written.
+    /// A database failure rolls all of it back, the key included.
+    async fn staff_once(
+        &self,
+        change: &StaffChange<'_>,
+        write: &OnceWrite<'_>,
+        respond: StaffRespond<'_>,
+    ) -> Result<OnceOutcome, StoreError>;
 }
 
 /// Everything the server keeps. Both engines pass one conformance suite
@@ -452,6 +445,7 @@ pub trait Store:
     + Queue
     + Kiosks
     + Closures
+    + StaffWrites
     + Messages
     + Audit
     + Idempotency
@@ -470,6 +464,7 @@ impl<T> Store for T where
         + Queue
         + Kiosks
         + Closures
+        + StaffWrites
         + Messages
         + Audit
         + Idempotency

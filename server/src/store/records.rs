@@ -408,8 +408,6 @@ pub struct LicenceRecord {
 /// What an Idempotency-Key has seen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IdempotencyState {
-    /// The key is new: this request runs.
-    Started,
     /// The same key came with another request.
     Mismatch,
     /// The first request with this key is still running.
@@ -571,3 +569,105 @@ pub struct EventLimit<'a> {
     /// How many events the window holds.
     pub max: u32,
 }
+
+/// A desk's or a supervisor's write that runs under an Idempotency-Key in one transaction with
+/// its key, its answer and its audit record ([`StaffWrites::staff_once`]).
+#[derive(Debug, Clone)]
+pub enum StaffChange<'a> {
+    /// Call the area's next waiting ticket of the day to a counter.
+    CallNext {
+        /// The directorate.
+        directorate_id: &'a str,
+        /// Today, `YYYY-MM-DD`.
+        day: &'a str,
+        /// The counter area.
+        area: &'a str,
+        /// The counter.
+        counter: &'a str,
+        /// Now.
+        now: i64,
+    },
+    /// The citizen came (`attended`) or did not.
+    Attendance {
+        /// The desk's directorate.
+        directorate_id: &'a str,
+        /// The appointment.
+        reference: &'a Reference,
+        /// Came?
+        attended: bool,
+        /// Now.
+        now: i64,
+    },
+    /// Close a period.
+    Close(NewClosure<'a>),
+    /// Set the places of a service's slots starting in `[from, to)`.
+    Capacity {
+        /// The directorate.
+        directorate_id: &'a str,
+        /// The service.
+        service: ServiceKind,
+        /// Start.
+        from: i64,
+        /// End (exclusive).
+        to: i64,
+        /// The places.
+        places: i64,
+    },
+    /// Open an extra slot with its places (refused inside a closure).
+    OpenSlot {
+        /// The directorate.
+        directorate_id: &'a str,
+        /// The service.
+        service: ServiceKind,
+        /// Its start.
+        starts_at: i64,
+        /// The places.
+        places: i64,
+    },
+}
+
+/// What a [`StaffChange`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StaffOutcome {
+    /// The ticket called, or `None` when nobody waits.
+    Called(Option<CalledTicket>),
+    /// Attendance recorded.
+    Recorded,
+    /// No such appointment at the directorate.
+    NotFound,
+    /// The appointment's attendance cannot change any more.
+    NotChangeable,
+    /// The closure's id and the appointments it cancelled.
+    Closed {
+        /// Its id.
+        id: i64,
+        /// Appointments cancelled.
+        cancelled: u64,
+    },
+    /// Slots changed, and slots that kept their places (more booked, or closed).
+    Planned {
+        /// Changed.
+        changed: u64,
+        /// Kept.
+        kept: u64,
+    },
+    /// The extra slot falls in a closure.
+    DayClosed,
+}
+
+/// The answer to store and send for a [`StaffOutcome`], with its audit record's object and
+/// result.
+#[derive(Debug, Clone)]
+pub struct StaffAnswer {
+    /// Status.
+    pub status: u16,
+    /// JSON body (empty for `204`).
+    pub body: String,
+    /// The audit record's object.
+    pub object: String,
+    /// The audit record's result.
+    pub result: String,
+}
+
+/// Turns a staff write's outcome into its answer.
+pub type StaffRespond<'a> = Box<dyn FnOnce(&StaffOutcome) -> StaffAnswer + Send + 'a>;

@@ -91,7 +91,7 @@ where
             .store
             .idempotency_seen(owner, key, request_hash)
             .await?;
-        Ok::<_, ApiError>(seen.and_then(seen_response))
+        Ok::<_, ApiError>(seen.map(seen_response))
     };
     match seen().await {
         Err(e) => return audited(e.into_response()).await,
@@ -139,12 +139,7 @@ where
         .await
     {
         Err(e) => audited(ApiError::from(e).into_response()).await,
-        Ok(OnceOutcome::Seen(seen)) => {
-            audited(seen_response(seen).unwrap_or_else(|| {
-                ApiError::client(ErrorCode::IdempotencyInProgress).into_response()
-            }))
-            .await
-        }
+        Ok(OnceOutcome::Seen(seen)) => audited(seen_response(seen)).await,
         Ok(OnceOutcome::Answered { status, body }) => {
             tracing::info!(target: "audit", actor, action, object, result = crate::store::audit_result(status), "audit");
             if (200..300).contains(&status) {

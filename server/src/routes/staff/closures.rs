@@ -4,22 +4,21 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use rega_api::ErrorCode;
 use rega_api::staff::{CloseDay, ClosureEntry, ClosurePreview};
 use rega_api::time::{Date, LocalDateTime};
 use serde::Deserialize;
 
 use super::planning::planned_day;
-use super::{answer, done_or_not_found};
+use super::{done_or_not_found, json_answer, problem, staff_write};
 use crate::AppState;
-use crate::auth::{Staff, Supervisor, staff_actor};
+use crate::auth::{Staff, Supervisor};
 use crate::domain::closure::{self, ClosureError, clock};
-use crate::http::audit::audit;
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::http::idempotency::Keyed;
 use crate::http::problem::ApiError;
-use crate::store::{ClosureRecord, NewClosure};
+use crate::store::{ClosureRecord, NewClosure, StaffChange, StaffOutcome};
 
 /// The problem a closure refusal is answered with.
 fn refused(error: ClosureError) -> ApiError {
@@ -157,63 +156,74 @@ pub(super) async fn preview_closure(
         (status = 422, description = "invalid_date, outside_booking_window, staff_invalid_period, idempotency_key_reused", body = rega_api::Problem)))]
 pub(super) async fn close_day(State(state): State<AppState>, keyed: Keyed<Supervisor>) -> Response {
     let (state, Supervisor(staff)) = (&state, &keyed.who);
-    let work = async {
+    let checked = || {
         let request: CloseDay = keyed.json()?;
         let planned = planned_day(state, &request.date)?;
-        let note = closure::note(&request.note).map_err(refused)?;
-        let Period {
-            date,
-            minutes: (from, to),
-            unix: (starts_at, ends_at),
-        } = requested_period(
+        let note = closure::note(&request.note).map_err(refused)?.to_owned();
+        let period = requested_period(
             state,
             planned,
             request.from.as_deref(),
             request.to.as_deref(),
         )?;
-        let day = date.to_string();
-        let (id, cancelled) = state
-            .store
-            .close(&NewClosure {
-                directorate_id: &staff.directorate_id,
-                day: &day,
-                starts_at,
-                ends_at,
-                note,
-                staff_id: staff.id,
-                now: state.clock.now(),
-            })
-            .await?;
-        state.caches.availability.clear();
-        audit(
-            state,
-            &staff_actor(staff),
-            "desk.closed",
-            &format!(
-                "closure:{id}:{}:{day}T{}-{}",
-                staff.directorate_id,
-                clock(from),
-                clock(to)
+        Ok::<_, ApiError>((note, period))
+    };
+    let (
+        note,
+        Period {
+            date,
+            minutes: (from, to),
+            unix: (starts_at, ends_at),
+        },
+    ) = match checked() {
+        Ok(checked) => checked,
+        Err(refused) => return refused.into_response(),
+    };
+    let day = date.to_string();
+    let change = StaffChange::Close(NewClosure {
+        directorate_id: &staff.directorate_id,
+        day: &day,
+        starts_at,
+        ends_at,
+        note: &note,
+        staff_id: staff.id,
+        now: state.clock.now(),
+    });
+    let respond = |outcome: &StaffOutcome| {
+        let StaffOutcome::Closed { id, cancelled } = *outcome else {
+            return problem(ErrorCode::Internal, String::new());
+        };
+        let object = format!(
+            "closure:{id}:{}:{day}T{}-{}",
+            staff.directorate_id,
+            clock(from),
+            clock(to)
+        );
+        match closure_entry(ClosureRecord {
+            id,
+            day: day.clone(),
+            starts_at,
+            ends_at,
+            note: note.clone(),
+            staff: staff.username.clone(),
+            cancelled: i64::try_from(cancelled).unwrap_or(i64::MAX),
+        }) {
+            Ok(entry) => json_answer(
+                StatusCode::CREATED,
+                &entry,
+                (object, format!("ok:{cancelled}")),
             ),
-            &format!("ok:{cancelled}"),
-        )
-        .await;
+            Err(_) => problem(ErrorCode::Internal, object),
+        }
+    };
+    let response = staff_write(state, &keyed, (staff, "desk.closed"), &change, respond).await;
+    if response.status() == StatusCode::CREATED {
         // The citizens are told now (should this instance stop first, the reminder job tells them).
         if let Err(error) = crate::jobs::send_closure_notices(state).await {
             tracing::error!(%error, "cannot send the closure notices now; the job retries");
         }
-        let entry = closure_entry(ClosureRecord {
-            id,
-            day,
-            starts_at,
-            ends_at,
-            note: note.to_owned(),
-            staff: staff.username.clone(),
-            cancelled: i64::try_from(cancelled).unwrap_or(i64::MAX),
-        })?;
-        answer(StatusCode::CREATED, entry)
-    };
-    keyed.once(state, work).await
+    }
+    response
 }
 
 /// Lifts a closure of the supervisor's directorate: its slots take bookings again (with the

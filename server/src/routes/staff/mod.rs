@@ -14,6 +14,7 @@ mod queue;
 mod session;
 
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use rega_api::ErrorCode;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -21,8 +22,11 @@ use utoipa_axum::routes;
 use crate::AppState;
 use crate::auth::staff_actor;
 use crate::http::audit::audit;
+use crate::http::idempotency::{KeyOwner, Keyed, problem_answer, seen_response, stored_response};
 use crate::http::problem::ApiError;
-use crate::store::StaffRecord;
+use crate::store::{
+    AuditRecord, OnceOutcome, OnceWrite, StaffAnswer, StaffChange, StaffOutcome, StaffRecord,
+};
 
 pub use session::MAX_FAILED_SIGN_INS;
 
@@ -46,6 +50,76 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(closures::lift_closure))
 }
 
+/// A desk's or supervisor's write under its Idempotency-Key, after its checks (which are pure:
+/// a refused request changes nothing and leaves its key unclaimed): the key, the change, the
+/// answer `respond` gives its outcome and the audit record commit in one transaction
+/// (`StaffWrites::staff_once`); a key seen before answers what it answered.
+async fn staff_write<W: KeyOwner>(
+    state: &AppState,
+    keyed: &Keyed<W>,
+    (staff, action): (&StaffRecord, &str),
+    change: &StaffChange<'_>,
+    respond: impl FnOnce(&StaffOutcome) -> StaffAnswer + Send,
+) -> Response {
+    let actor = staff_actor(staff);
+    let write = OnceWrite {
+        owner: keyed.owner(),
+        key: keyed.key(),
+        request_hash: keyed.request_hash(),
+        audit: AuditRecord {
+            at: state.clock.now(),
+            actor: actor.clone(),
+            action: action.to_owned(),
+            object: String::new(),
+            result: String::new(),
+        },
+    };
+    match state
+        .store
+        .staff_once(change, &write, Box::new(respond))
+        .await
+    {
+        Err(e) => ApiError::from(e).into_response(),
+        Ok(OnceOutcome::Seen(seen)) => seen_response(seen),
+        Ok(OnceOutcome::Answered { status, body }) => {
+            tracing::info!(target: "audit", actor, action, status, "audit");
+            if (200..300).contains(&status) {
+                // Places may have changed: this instance's cached availability is out of date.
+                state.caches.availability.clear();
+            }
+            stored_response(status, body)
+        }
+    }
+}
+
+/// A success answer of `status` with `value` as its JSON body, audited as `object`, `result`.
+fn json_answer<T: serde::Serialize>(
+    status: StatusCode,
+    value: &T,
+    (object, result): (String, String),
+) -> StaffAnswer {
+    match serde_json::to_string(value) {
+        Ok(body) => StaffAnswer {
+            status: status.as_u16(),
+            body,
+            object,
+            result,
+        },
+        Err(_) => problem(ErrorCode::Internal, object),
+    }
+}
+
+/// A refusal answer with `code`, audited as `object` and the code.
+fn problem(code: ErrorCode, object: String) -> StaffAnswer {
+    let (status, body) = problem_answer(code, None);
+    StaffAnswer {
+        status,
+        body,
+        object,
+        result: code.as_str().to_owned(),
+    }
+}
+
 /// The end of a supervisor's change of one thing by its number: audited, `204` if it was done,
 /// else `404 not_found` (no such thing at this directorate, or already done).
 async fn done_or_not_found(
@@ -61,14 +135,4 @@ async fn done_or_not_found(
     } else {
         Err(ApiError::client(ErrorCode::NotFound))
     }
-}
-
-/// A JSON answer with its status, for a keyed write's stored response.
-fn answer<T: serde::Serialize>(
-    status: StatusCode,
-    value: T,
-) -> Result<(StatusCode, serde_json::Value), ApiError> {
-    serde_json::to_value(value)
-        .map(|v| (status, v))
-        .map_err(|e| ApiError::Server(e.into()))
 }

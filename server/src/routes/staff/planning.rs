@@ -3,20 +3,19 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use rega_api::ErrorCode;
 use rega_api::service::ServiceKind;
 use rega_api::staff::{CapacityResult, OpenSlot, SetCapacity};
 use rega_api::time::{Date, LocalDateTime};
 
-use super::answer;
+use super::{json_answer, problem, staff_write};
 use crate::AppState;
-use crate::auth::{Supervisor, staff_actor};
+use crate::auth::Supervisor;
 use crate::domain::planning::{self, PlanningError};
-use crate::http::audit::audit;
 use crate::http::idempotency::Keyed;
 use crate::http::problem::ApiError;
-use crate::store::StaffRecord;
+use crate::store::{StaffAnswer, StaffChange, StaffOutcome};
 
 /// A day a supervisor may plan (`YYYY-MM-DD`, today up to 60 days ahead).
 pub(super) fn planned_day(state: &AppState, text: &str) -> Result<Date, ApiError> {
@@ -38,24 +37,20 @@ fn service_of(code: &str) -> Result<ServiceKind, ApiError> {
     ServiceKind::from_code(code).ok_or_else(|| ApiError::client(ErrorCode::UnknownService))
 }
 
-/// Sets the places of the directorate's slots of `service` starting in `[from, to)`, forgets the
-/// cached availability, audits (action, object, outcome), and answers what changed: the end of
-/// both planning requests.
-async fn replan(
-    state: &AppState,
-    staff: &StaffRecord,
-    service: ServiceKind,
-    (from, to): (i64, i64),
-    places: u32,
-    (action, object, outcome): (&str, &str, &str),
-) -> Result<(StatusCode, serde_json::Value), ApiError> {
-    let (changed, kept) = state
-        .store
-        .set_capacity(&staff.directorate_id, service, from, to, i64::from(places))
-        .await?;
-    state.caches.availability.clear();
-    audit(state, &staff_actor(staff), action, object, outcome).await;
-    answer(StatusCode::OK, CapacityResult { changed, kept })
+/// The answer to both planning requests: what changed, audited as `object`, `outcome`; an extra
+/// slot inside a closure is `422 day_closed`.
+fn planned(outcome: &StaffOutcome, (object, result): (String, String)) -> StaffAnswer {
+    match outcome {
+        StaffOutcome::Planned { changed, kept } => {
+            let (changed, kept) = (*changed, *kept);
+            json_answer(
+                StatusCode::OK,
+                &CapacityResult { changed, kept },
+                (object, result),
+            )
+        }
+        _ => problem(ErrorCode::DayClosed, object),
+    }
 }
 
 /// Sets the places of every slot of a service on a day at the supervisor's directorate; slots
@@ -73,35 +68,38 @@ pub(super) async fn set_capacity(
     keyed: Keyed<Supervisor>,
 ) -> Response {
     let (state, Supervisor(staff)) = (&state, &keyed.who);
-    let work = async {
+    let checked = || {
         let request: SetCapacity = keyed.json()?;
         let date = planned_day(state, &request.date)?;
         let service = service_of(&request.service)?;
         let places = planning::day_places(request.capacity).map_err(refused)?;
-        let from = LocalDateTime {
-            date,
-            hour: 0,
-            minute: 0,
-        }
-        .to_unix();
-        let object = format!(
-            "capacity:{}:{}:{}",
-            staff.directorate_id,
-            service.code(),
-            date
-        );
-        let outcome = format!("ok:{places}");
-        replan(
-            state,
-            staff,
-            service,
-            (from, from + 86_400),
-            places,
-            ("desk.capacity", &object, &outcome),
-        )
-        .await
+        Ok::<_, ApiError>((date, service, places))
     };
-    keyed.once(state, work).await
+    let (date, service, places) = match checked() {
+        Ok(checked) => checked,
+        Err(refused) => return refused.into_response(),
+    };
+    let from = LocalDateTime {
+        date,
+        hour: 0,
+        minute: 0,
+    }
+    .to_unix();
+    let change = StaffChange::Capacity {
+        directorate_id: &staff.directorate_id,
+        service,
+        from,
+        to: from + 86_400,
+        places: i64::from(places),
+    };
+    let object = format!(
+        "capacity:{}:{}:{}",
+        staff.directorate_id,
+        service.code(),
+        date
+    );
+    let respond = |outcome: &StaffOutcome| planned(outcome, (object, format!("ok:{places}")));
+    staff_write(state, &keyed, (staff, "desk.capacity"), &change, respond).await
 }
 
 /// Opens an extra slot for a service at the supervisor's directorate (supervisors only).
@@ -115,41 +113,32 @@ pub(super) async fn set_capacity(
         (status = 422, description = "invalid_date, outside_booking_window, unknown_service, day_closed (a closure of the directorate), idempotency_key_reused", body = rega_api::Problem)))]
 pub(super) async fn open_slot(State(state): State<AppState>, keyed: Keyed<Supervisor>) -> Response {
     let (state, Supervisor(staff)) = (&state, &keyed.who);
-    let work = async {
+    let checked = || {
         let request: OpenSlot = keyed.json()?;
         let date = planned_day(state, &request.date)?;
         let service = service_of(&request.service)?;
         let (hour, minute) = planning::extra_slot_start(&request.time).map_err(refused)?;
         let places = planning::extra_slot_places(request.capacity).map_err(refused)?;
-        let starts_at = LocalDateTime { date, hour, minute }.to_unix();
-        let closed = state
-            .store
-            .closures_of(&staff.directorate_id, starts_at, starts_at + 1)
-            .await?;
-        if !closed.is_empty() {
-            return Err(ApiError::client(ErrorCode::DayClosed));
-        }
-        state
-            .store
-            .ensure_slots(&staff.directorate_id, service, &[starts_at])
-            .await?;
-        let object = format!(
-            "slot:{}:{}:{}T{:02}:{:02}",
-            staff.directorate_id,
-            service.code(),
-            date,
-            hour,
-            minute
-        );
-        replan(
-            state,
-            staff,
-            service,
-            (starts_at, starts_at + 1),
-            places,
-            ("desk.slot_opened", &object, "ok"),
-        )
-        .await
+        Ok::<_, ApiError>((date, service, (hour, minute), places))
     };
-    keyed.once(state, work).await
+    let (date, service, (hour, minute), places) = match checked() {
+        Ok(checked) => checked,
+        Err(refused) => return refused.into_response(),
+    };
+    let change = StaffChange::OpenSlot {
+        directorate_id: &staff.directorate_id,
+        service,
+        starts_at: LocalDateTime { date, hour, minute }.to_unix(),
+        places: i64::from(places),
+    };
+    let object = format!(
+        "slot:{}:{}:{}T{:02}:{:02}",
+        staff.directorate_id,
+        service.code(),
+        date,
+        hour,
+        minute
+    );
+    let respond = |outcome: &StaffOutcome| planned(outcome, (object, "ok".to_owned()));
+    staff_write(state, &keyed, (staff, "desk.slot_opened"), &change, respond).await
 }

@@ -3,7 +3,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use rega_api::ErrorCode;
 use rega_api::ids::Reference;
 use rega_api::staff::{
@@ -12,14 +12,14 @@ use rega_api::staff::{
 use rega_api::time::{ClockTime, Date, LocalDateTime};
 use serde::Deserialize;
 
+use super::{json_answer, problem, staff_write};
 use crate::AppState;
-use crate::auth::{Staff, staff_actor};
+use crate::auth::Staff;
 use crate::domain::planning::{counter_name, is_area};
-use crate::http::audit::audit;
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::http::idempotency::Keyed;
 use crate::http::problem::ApiError;
-use crate::store::{AttendanceError, StaffRecord};
+use crate::store::{StaffAnswer, StaffChange, StaffOutcome};
 
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -86,80 +86,81 @@ pub(super) async fn day(
         (status = 422, description = "staff_invalid_counter, idempotency_key_reused", body = rega_api::Problem)))]
 pub(super) async fn call_next(State(state): State<AppState>, keyed: Keyed<Staff>) -> Response {
     let (state, Staff(staff)) = (&state, &keyed.who);
-    let work = async {
+    let checked = || {
         let request: CallNext = keyed.json()?;
         let counter = counter_name(&request.counter)
             .filter(|_| is_area(&request.area))
             .ok_or(ApiError::client(ErrorCode::StaffInvalidCounter))?;
-        let now = state.clock.now();
-        let day = LocalDateTime::from_unix(now).date.to_string();
-        let called = state
-            .store
-            .call_next(&staff.directorate_id, &day, &request.area, &counter, now)
-            .await?;
-        let object = called.as_ref().map_or_else(
-            || format!("area:{}", request.area),
-            |c| format!("appointment:{}", c.reference),
-        );
-        let result = if called.is_some() {
-            "ok"
-        } else {
-            "none_waiting"
+        Ok::<_, ApiError>((request.area, counter))
+    };
+    let (area, counter) = match checked() {
+        Ok(checked) => checked,
+        Err(refused) => return refused.into_response(),
+    };
+    let now = state.clock.now();
+    let day = LocalDateTime::from_unix(now).date.to_string();
+    let change = StaffChange::CallNext {
+        directorate_id: &staff.directorate_id,
+        day: &day,
+        area: &area,
+        counter: &counter,
+        now,
+    };
+    let respond = |outcome: &StaffOutcome| {
+        let called = match outcome {
+            StaffOutcome::Called(called) => called.as_ref(),
+            _ => None,
         };
-        audit(
-            state,
-            &staff_actor(staff),
-            "desk.call_next",
-            &object,
-            result,
-        )
-        .await;
+        let audited = match called {
+            Some(c) => (format!("appointment:{}", c.reference), "ok".to_owned()),
+            None => (format!("area:{area}"), "none_waiting".to_owned()),
+        };
         let answer = CallNextResult {
             called: called.map(|c| CalledTicket {
                 ticket: format!("{}-{:03}", c.area, c.number),
-                counter: c.counter,
+                counter: c.counter.clone(),
                 reference: Some(c.reference.to_string()),
             }),
         };
-        super::answer(StatusCode::OK, answer)
+        json_answer(StatusCode::OK, &answer, audited)
     };
-    keyed.once(state, work).await
+    staff_write(state, &keyed, (staff, "desk.call_next"), &change, respond).await
 }
 
+/// Records attended or no-show: `204`, or `404 not_found`, `409 not_changeable`.
 async fn attendance(
     state: &AppState,
-    staff: &StaffRecord,
+    keyed: &Keyed<Staff>,
     reference: &str,
     attended: bool,
-) -> Result<(StatusCode, serde_json::Value), ApiError> {
-    let reference =
-        Reference::parse(reference).map_err(|_| ApiError::client(ErrorCode::InvalidReference))?;
+) -> Response {
+    let Staff(staff) = &keyed.who;
+    let Ok(reference) = Reference::parse(reference) else {
+        return ApiError::client(ErrorCode::InvalidReference).into_response();
+    };
     let action = if attended {
         "desk.attended"
     } else {
         "desk.no_show"
     };
     let object = format!("appointment:{reference}");
-    let result = state
-        .store
-        .record_attendance(
-            &staff.directorate_id,
-            &reference,
-            attended,
-            state.clock.now(),
-        )
-        .await;
-    let (code, outcome) = match result {
-        Ok(()) => (None, "ok"),
-        Err(AttendanceError::NotFound) => (Some(ErrorCode::NotFound), "not_found"),
-        Err(AttendanceError::NotChangeable) => (Some(ErrorCode::NotChangeable), "not_changeable"),
-        Err(AttendanceError::Store(e)) => return Err(e.into()),
+    let change = StaffChange::Attendance {
+        directorate_id: &staff.directorate_id,
+        reference: &reference,
+        attended,
+        now: state.clock.now(),
     };
-    audit(state, &staff_actor(staff), action, &object, outcome).await;
-    match code {
-        None => Ok((StatusCode::NO_CONTENT, serde_json::Value::Null)),
-        Some(code) => Err(ApiError::client(code)),
-    }
+    let respond = |outcome: &StaffOutcome| match outcome {
+        StaffOutcome::Recorded => StaffAnswer {
+            status: StatusCode::NO_CONTENT.as_u16(),
+            body: String::new(),
+            object,
+            result: "ok".to_owned(),
+        },
+        StaffOutcome::NotChangeable => problem(ErrorCode::NotChangeable, object),
+        _ => problem(ErrorCode::NotFound, object),
+    };
+    staff_write(state, keyed, (staff, action), &change, respond).await
 }
 
 /// The citizen came: the appointment is attended, its ticket done.
@@ -177,10 +178,7 @@ pub(super) async fn attended(
     ApiPath(reference): ApiPath<String>,
     keyed: Keyed<Staff>,
 ) -> Response {
-    let Staff(staff) = &keyed.who;
-    keyed
-        .once(&state, attendance(&state, staff, &reference, true))
-        .await
+    attendance(&state, &keyed, &reference, true).await
 }
 
 /// The citizen did not come: a no-show (three in 90 days block online booking).
@@ -198,8 +196,5 @@ pub(super) async fn no_show(
     ApiPath(reference): ApiPath<String>,
     keyed: Keyed<Staff>,
 ) -> Response {
-    let Staff(staff) = &keyed.who;
-    keyed
-        .once(&state, attendance(&state, staff, &reference, false))
-        .await
+    attendance(&state, &keyed, &reference, false).await
 }

@@ -31,33 +31,8 @@ impl Bookings for SqlStore {
         service: ServiceKind,
         starts: &[i64],
     ) -> Result<u64, StoreError> {
-        let mut created = 0;
         let mut tx = self.engine.begin("ensure_slots").await?;
-        for chunk in starts.chunks(SLOTS_PER_STATEMENT) {
-            // Both engines name a VALUES list's column `column1`.
-            let values: Vec<String> = (0..chunk.len()).map(|i| format!("(${})", i + 3)).collect();
-            let statement = format!(
-                "INSERT INTO slot (directorate_id, service, starts_at, capacity) \
-                 SELECT c.directorate_id, c.service, s.column1, \
-                   CASE WHEN EXISTS (SELECT 1 FROM closure z WHERE z.lifted_at IS NULL \
-                     AND z.directorate_id = c.directorate_id \
-                     AND z.starts_at <= s.column1 AND z.ends_at > s.column1) \
-                   THEN 0 ELSE c.counters END \
-                 FROM counter c CROSS JOIN (VALUES {}) AS s \
-                 WHERE c.directorate_id = $1 AND c.service = $2 \
-                 ON CONFLICT (directorate_id, service, starts_at) DO NOTHING",
-                values.join(", ")
-            );
-            created += sql!(&mut tx, |c| {
-                let mut query = sqlx::query(&statement)
-                    .bind(directorate_id)
-                    .bind(service.code());
-                for start in chunk {
-                    query = query.bind(*start);
-                }
-                query.execute(c).await?.rows_affected()
-            });
-        }
+        let created = ensure_slots_in(&mut tx, directorate_id, service, starts).await?;
         tx.commit().await?;
         Ok(created)
     }
@@ -530,4 +505,41 @@ async fn appointment_of(
     .map(rows::appointment)
     .transpose()?);
     Ok(found)
+}
+
+/// Creates the slots that do not exist yet (see `Bookings::ensure_slots`), inside the caller's
+/// transaction: how many.
+pub(crate) async fn ensure_slots_in(
+    tx: &mut Tx,
+    directorate_id: &str,
+    service: ServiceKind,
+    starts: &[i64],
+) -> Result<u64, StoreError> {
+    let mut created = 0;
+    for chunk in starts.chunks(SLOTS_PER_STATEMENT) {
+        // Both engines name a VALUES list's column `column1`.
+        let values: Vec<String> = (0..chunk.len()).map(|i| format!("(${})", i + 3)).collect();
+        let statement = format!(
+            "INSERT INTO slot (directorate_id, service, starts_at, capacity) \
+                 SELECT c.directorate_id, c.service, s.column1, \
+                   CASE WHEN EXISTS (SELECT 1 FROM closure z WHERE z.lifted_at IS NULL \
+                     AND z.directorate_id = c.directorate_id \
+                     AND z.starts_at <= s.column1 AND z.ends_at > s.column1) \
+                   THEN 0 ELSE c.counters END \
+                 FROM counter c CROSS JOIN (VALUES {}) AS s \
+                 WHERE c.directorate_id = $1 AND c.service = $2 \
+                 ON CONFLICT (directorate_id, service, starts_at) DO NOTHING",
+            values.join(", ")
+        );
+        created += sql!(tx, |c| {
+            let mut query = sqlx::query(&statement)
+                .bind(directorate_id)
+                .bind(service.code());
+            for start in chunk {
+                query = query.bind(*start);
+            }
+            query.execute(c).await?.rows_affected()
+        });
+    }
+    Ok(created)
 }

@@ -5,7 +5,7 @@
 use async_trait::async_trait;
 use rega_api::service::ServiceKind;
 
-use crate::store::engine::{Lock, sql};
+use crate::store::engine::{Linked, Lock, Tx, sql};
 use crate::store::rows::{self, Columns};
 use crate::store::{ClosureRecord, Closures, NewClosure, SqlStore, StoreError};
 
@@ -56,117 +56,16 @@ impl Closures for SqlStore {
         capacity: i64,
     ) -> Result<(u64, u64), StoreError> {
         let mut tx = self.engine.begin("set_capacity").await?;
-        let set = format!(
-            "UPDATE slot SET capacity = $1 WHERE directorate_id = $2 AND service = $3 \
-             AND starts_at >= $4 AND starts_at < $5 AND booked <= $1 AND NOT {CLOSED}"
-        );
-        let changed = sql!(&mut tx, |c| sqlx::query(&set)
-            .bind(capacity)
-            .bind(directorate_id)
-            .bind(service.code())
-            .bind(from)
-            .bind(to)
-            .execute(c)
-            .await?
-            .rows_affected());
-        let total = sql!(&mut tx, |c| sqlx::query_scalar::<_, i64>(
-            "SELECT COUNT(*) FROM slot WHERE directorate_id = $1 AND service = $2 \
-             AND starts_at >= $3 AND starts_at < $4"
-        )
-        .bind(directorate_id)
-        .bind(service.code())
-        .bind(from)
-        .bind(to)
-        .fetch_one(c)
-        .await?);
+        let planned = set_capacity_in(&mut tx, directorate_id, service, from, to, capacity).await?;
         tx.commit().await?;
-        Ok((
-            changed,
-            u64::try_from(total).unwrap_or(0).saturating_sub(changed),
-        ))
+        Ok(planned)
     }
 
     async fn close(&self, closure: &NewClosure<'_>) -> Result<(i64, u64), StoreError> {
         let mut tx = self.engine.begin("close").await?;
-        // The period's slots first: a booking in flight finishes before (and is then cancelled
-        // here) or waits and finds the slot closed, in the lock order bookings use.
-        tx.lock(Lock::Period {
-            directorate_id: closure.directorate_id,
-            from: closure.starts_at,
-            to: closure.ends_at,
-        })
-        .await?;
-        let id = sql!(&mut tx, |c| {
-            sqlx::query_scalar::<_, i64>(
-            "INSERT INTO closure (directorate_id, day, starts_at, ends_at, note, staff_id, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id"
-        )
-        .bind(closure.directorate_id)
-        .bind(closure.day)
-        .bind(closure.starts_at)
-        .bind(closure.ends_at)
-        .bind(closure.note)
-        .bind(closure.staff_id)
-        .bind(closure.now)
-        .fetch_one(c)
-        .await?
-        });
-        let cancel = format!(
-            "UPDATE appointment SET status = 'cancelled', closure_id = $1, updated_at = $2 \
-             WHERE {}",
-            active_in_period(3)
-        );
-        let cancelled = sql!(&mut tx, |c| sqlx::query(&cancel)
-            .bind(id)
-            .bind(closure.now)
-            .bind(closure.directorate_id)
-            .bind(closure.starts_at)
-            .bind(closure.ends_at)
-            .execute(c)
-            .await?
-            .rows_affected());
-        sql!(&mut tx, |c| sqlx::query(
-            "UPDATE ticket SET status = 'done' WHERE status = 'waiting' \
-             AND appointment_id IN (SELECT id FROM appointment WHERE closure_id = $1)"
-        )
-        .bind(id)
-        .execute(c)
-        .await?
-        .rows_affected());
-        sql!(&mut tx, |c| {
-            sqlx::query(
-            "UPDATE slot SET capacity = 0, booked = booked - \
-               (SELECT COUNT(*) FROM appointment a WHERE a.slot_id = slot.id AND a.closure_id = $1) \
-             WHERE directorate_id = $2 AND starts_at >= $3 AND starts_at < $4"
-        )
-        .bind(id)
-        .bind(closure.directorate_id)
-        .bind(closure.starts_at)
-        .bind(closure.ends_at)
-        .execute(c)
-        .await?
-        .rows_affected()
-        });
-        // The booking the closure cancelled does not count against the citizen's limit.
-        let citizens = sql!(&mut tx, |c| sqlx::query_scalar::<_, i64>(
-            "SELECT citizen_id FROM appointment WHERE closure_id = $1"
-        )
-        .bind(id)
-        .fetch_all(c)
-        .await?);
-        for citizen_id in citizens {
-            sql!(&mut tx, |c, d| sqlx::query(&format!(
-                "DELETE FROM booking_change WHERE {row} = (SELECT {row} FROM booking_change \
-                 WHERE citizen_id = $1 ORDER BY at DESC LIMIT 1)",
-                row = d.row_id
-            ))
-            .bind(citizen_id)
-            .execute(c)
-            .await?
-            .rows_affected());
-        }
+        let closed = close_in(&mut tx, closure).await?;
         tx.commit().await?;
-        Ok((id, cancelled))
+        Ok(closed)
     }
 
     async fn lift_closure(
@@ -219,20 +118,155 @@ impl Closures for SqlStore {
         to: i64,
     ) -> Result<Vec<ClosureRecord>, StoreError> {
         let mut c = self.engine.read("closures_of").await?;
-        Ok(sql!(&mut c, |c| sqlx::query(
-            "SELECT z.id, z.day, z.starts_at, z.ends_at, z.note, st.username, \
+        closures_in(&mut c, directorate_id, from, to).await
+    }
+}
+
+/// Sets the capacity of the directorate's slots of `service` in `[from, to)` (see
+/// `Closures::set_capacity`), inside the caller's transaction: (changed, kept).
+pub(crate) async fn set_capacity_in(
+    tx: &mut Tx,
+    directorate_id: &str,
+    service: ServiceKind,
+    from: i64,
+    to: i64,
+    capacity: i64,
+) -> Result<(u64, u64), StoreError> {
+    let set = format!(
+        "UPDATE slot SET capacity = $1 WHERE directorate_id = $2 AND service = $3 \
+             AND starts_at >= $4 AND starts_at < $5 AND booked <= $1 AND NOT {CLOSED}"
+    );
+    let changed = sql!(tx, |c| sqlx::query(&set)
+        .bind(capacity)
+        .bind(directorate_id)
+        .bind(service.code())
+        .bind(from)
+        .bind(to)
+        .execute(c)
+        .await?
+        .rows_affected());
+    let total = sql!(tx, |c| sqlx::query_scalar::<_, i64>(
+        "SELECT COUNT(*) FROM slot WHERE directorate_id = $1 AND service = $2 \
+             AND starts_at >= $3 AND starts_at < $4"
+    )
+    .bind(directorate_id)
+    .bind(service.code())
+    .bind(from)
+    .bind(to)
+    .fetch_one(c)
+    .await?);
+    Ok((
+        changed,
+        u64::try_from(total).unwrap_or(0).saturating_sub(changed),
+    ))
+}
+
+/// Closes a period (see `Closures::close`), inside the caller's transaction: the closure's id
+/// and how many appointments it cancelled.
+pub(crate) async fn close_in(
+    tx: &mut Tx,
+    closure: &NewClosure<'_>,
+) -> Result<(i64, u64), StoreError> {
+    // The period's slots first: a booking in flight finishes before (and is then cancelled
+    // here) or waits and finds the slot closed, in the lock order bookings use.
+    tx.lock(Lock::Period {
+        directorate_id: closure.directorate_id,
+        from: closure.starts_at,
+        to: closure.ends_at,
+    })
+    .await?;
+    let id = sql!(tx, |c| {
+        sqlx::query_scalar::<_, i64>(
+            "INSERT INTO closure (directorate_id, day, starts_at, ends_at, note, staff_id, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id"
+        )
+        .bind(closure.directorate_id)
+        .bind(closure.day)
+        .bind(closure.starts_at)
+        .bind(closure.ends_at)
+        .bind(closure.note)
+        .bind(closure.staff_id)
+        .bind(closure.now)
+        .fetch_one(c)
+        .await?
+    });
+    let cancel = format!(
+        "UPDATE appointment SET status = 'cancelled', closure_id = $1, updated_at = $2 \
+             WHERE {}",
+        active_in_period(3)
+    );
+    let cancelled = sql!(tx, |c| sqlx::query(&cancel)
+        .bind(id)
+        .bind(closure.now)
+        .bind(closure.directorate_id)
+        .bind(closure.starts_at)
+        .bind(closure.ends_at)
+        .execute(c)
+        .await?
+        .rows_affected());
+    sql!(tx, |c| sqlx::query(
+        "UPDATE ticket SET status = 'done' WHERE status = 'waiting' \
+             AND appointment_id IN (SELECT id FROM appointment WHERE closure_id = $1)"
+    )
+    .bind(id)
+    .execute(c)
+    .await?
+    .rows_affected());
+    sql!(tx, |c| {
+        sqlx::query(
+            "UPDATE slot SET capacity = 0, booked = booked - \
+               (SELECT COUNT(*) FROM appointment a WHERE a.slot_id = slot.id AND a.closure_id = $1) \
+             WHERE directorate_id = $2 AND starts_at >= $3 AND starts_at < $4"
+        )
+        .bind(id)
+        .bind(closure.directorate_id)
+        .bind(closure.starts_at)
+        .bind(closure.ends_at)
+        .execute(c)
+        .await?
+        .rows_affected()
+    });
+    // The booking the closure cancelled does not count against the citizen's limit.
+    let citizens = sql!(tx, |c| sqlx::query_scalar::<_, i64>(
+        "SELECT citizen_id FROM appointment WHERE closure_id = $1"
+    )
+    .bind(id)
+    .fetch_all(c)
+    .await?);
+    for citizen_id in citizens {
+        sql!(tx, |c, d| sqlx::query(&format!(
+            "DELETE FROM booking_change WHERE {row} = (SELECT {row} FROM booking_change \
+                 WHERE citizen_id = $1 ORDER BY at DESC LIMIT 1)",
+            row = d.row_id
+        ))
+        .bind(citizen_id)
+        .execute(c)
+        .await?
+        .rows_affected());
+    }
+    Ok((id, cancelled))
+}
+
+/// The directorate's closures in force overlapping `[from, to)`, on the caller's connection.
+pub(crate) async fn closures_in(
+    link: &mut impl Linked,
+    directorate_id: &str,
+    from: i64,
+    to: i64,
+) -> Result<Vec<ClosureRecord>, StoreError> {
+    Ok(sql!(link, |c| sqlx::query(
+        "SELECT z.id, z.day, z.starts_at, z.ends_at, z.note, st.username, \
                (SELECT COUNT(*) FROM appointment a WHERE a.closure_id = z.id) AS cancelled \
              FROM closure z JOIN staff st ON st.id = z.staff_id \
              WHERE z.lifted_at IS NULL AND z.directorate_id = $1 AND z.ends_at > $2 \
                AND z.starts_at < $3 ORDER BY z.starts_at, z.id"
-        )
-        .bind(directorate_id)
-        .bind(from)
-        .bind(to)
-        .fetch_all(c)
-        .await?
-        .iter()
-        .map(rows::closure)
-        .collect::<Result<Vec<_>, _>>()?))
-    }
+    )
+    .bind(directorate_id)
+    .bind(from)
+    .bind(to)
+    .fetch_all(c)
+    .await?
+    .iter()
+    .map(rows::closure)
+    .collect::<Result<Vec<_>, _>>()?))
 }

@@ -20,56 +20,6 @@ impl Idempotency for SqlStore {
         read_key(&mut c, owner, key, request_hash).await
     }
 
-    async fn idempotency_begin(
-        &self,
-        owner: IdempotencyOwner,
-        key: &str,
-        request_hash: &str,
-        now: i64,
-    ) -> Result<IdempotencyState, StoreError> {
-        let mut c = self.engine.write("idempotency_begin").await?;
-        if claim_key(&mut c, owner, key, request_hash, now).await? {
-            return Ok(IdempotencyState::Started);
-        }
-        drop(c);
-        let mut c = self.engine.read("idempotency_begin").await?;
-        // Released between the two statements: treat as still running; the client retries.
-        Ok(read_key(&mut c, owner, key, request_hash)
-            .await?
-            .unwrap_or(IdempotencyState::InProgress))
-    }
-
-    async fn idempotency_finish(
-        &self,
-        owner: IdempotencyOwner,
-        key: &str,
-        status: u16,
-        body: &str,
-    ) -> Result<(), StoreError> {
-        let mut c = self.engine.write("idempotency_finish").await?;
-        finish_key(&mut c, owner, key, status, body).await
-    }
-
-    async fn idempotency_abort(
-        &self,
-        owner: IdempotencyOwner,
-        key: &str,
-    ) -> Result<(), StoreError> {
-        let statement = format!(
-            "DELETE FROM {table} WHERE {column} = $1 AND key = $2 AND status IS NULL",
-            table = owner.table(),
-            column = owner.column()
-        );
-        let mut c = self.engine.write("idempotency_abort").await?;
-        sql!(&mut c, |c| sqlx::query(&statement)
-            .bind(owner.id())
-            .bind(key)
-            .execute(c)
-            .await?
-            .rows_affected());
-        Ok(())
-    }
-
     async fn idempotency_expire(&self, before: i64) -> Result<u64, StoreError> {
         let mut forgotten = 0;
         let mut c = self.engine.write("idempotency_expire").await?;

@@ -4,13 +4,14 @@
 mod audit;
 pub(crate) mod bookings;
 mod citizen_auth;
-mod closures;
+pub(crate) mod closures;
 pub(crate) mod idempotency;
 pub(crate) mod kiosks;
 mod messages;
 mod operations;
-mod queue;
+pub(crate) mod queue;
 mod rate_events;
 mod registry;
 mod sessions;
 mod staff;
+mod staff_writes;

@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use rega_api::ids::Reference;
 
 use super::kiosks::locked_appointment;
-use crate::store::engine::sql;
+use crate::store::engine::{Tx, sql};
 use crate::store::rows::{self, Columns};
 use crate::store::{AttendanceError, CalledTicket, DayEntry, Queue, SqlStore, StoreError};
 
@@ -45,46 +45,9 @@ impl Queue for SqlStore {
         now: i64,
     ) -> Result<Option<CalledTicket>, StoreError> {
         let mut tx = self.engine.begin("call_next").await?;
-        let next = sql!(&mut tx, |c, d| sqlx::query(&format!(
-            "SELECT t.id, t.area, t.number, a.reference, a.service \
-             FROM ticket t JOIN appointment a ON a.id = t.appointment_id \
-             WHERE t.directorate_id = $1 AND t.day = $2 AND t.area = $3 AND t.status = 'waiting' \
-             ORDER BY t.number LIMIT 1{}",
-            d.skip_locked_ticket
-        ))
-        .bind(directorate_id)
-        .bind(day)
-        .bind(area)
-        .fetch_optional(c)
-        .await?
-        .map(|row| {
-            Ok::<_, StoreError>((
-                row.int("id")?,
-                CalledTicket {
-                    area: row.text("area")?,
-                    number: row.int("number")?,
-                    reference: rows::reference(&row)?,
-                    service: rows::service(&row)?,
-                    counter: counter.to_owned(),
-                    called_at: now,
-                },
-            ))
-        })
-        .transpose()?);
-        let Some((id, called)) = next else {
-            return Ok(None);
-        };
-        sql!(&mut tx, |c| sqlx::query(
-            "UPDATE ticket SET status = 'called', called_at = $1, counter = $2 WHERE id = $3"
-        )
-        .bind(now)
-        .bind(counter)
-        .bind(id)
-        .execute(c)
-        .await?
-        .rows_affected());
+        let called = call_next_in(&mut tx, directorate_id, day, area, counter, now).await?;
         tx.commit().await?;
-        Ok(Some(called))
+        Ok(called)
     }
 
     async fn called_tickets(
@@ -118,32 +81,94 @@ impl Queue for SqlStore {
         now: i64,
     ) -> Result<(), AttendanceError> {
         let mut tx = self.engine.begin("record_attendance").await?;
-        let found = locked_appointment(&mut tx, reference).await?;
-        let (id, found) = found.ok_or(AttendanceError::NotFound)?;
-        if found.directorate_id != directorate_id {
-            return Err(AttendanceError::NotFound);
-        }
-        if !found.status.is_active() {
-            return Err(AttendanceError::NotChangeable);
-        }
-        let status = if attended { "attended" } else { "no_show" };
-        sql!(&mut tx, |c| sqlx::query(
-            "UPDATE appointment SET status = $1, updated_at = $2 WHERE id = $3"
-        )
-        .bind(status)
-        .bind(now)
-        .bind(id)
-        .execute(c)
-        .await?
-        .rows_affected());
-        sql!(&mut tx, |c| sqlx::query(
-            "UPDATE ticket SET status = 'done' WHERE appointment_id = $1"
-        )
-        .bind(id)
-        .execute(c)
-        .await?
-        .rows_affected());
+        record_attendance_in(&mut tx, directorate_id, reference, attended, now).await?;
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// Calls the next waiting ticket of the area to `counter`, inside the caller's transaction.
+pub(crate) async fn call_next_in(
+    tx: &mut Tx,
+    directorate_id: &str,
+    day: &str,
+    area: &str,
+    counter: &str,
+    now: i64,
+) -> Result<Option<CalledTicket>, StoreError> {
+    let next = sql!(tx, |c, d| sqlx::query(&format!(
+        "SELECT t.id, t.area, t.number, a.reference, a.service \
+             FROM ticket t JOIN appointment a ON a.id = t.appointment_id \
+             WHERE t.directorate_id = $1 AND t.day = $2 AND t.area = $3 AND t.status = 'waiting' \
+             ORDER BY t.number LIMIT 1{}",
+        d.skip_locked_ticket
+    ))
+    .bind(directorate_id)
+    .bind(day)
+    .bind(area)
+    .fetch_optional(c)
+    .await?
+    .map(|row| {
+        Ok::<_, StoreError>((
+            row.int("id")?,
+            CalledTicket {
+                area: row.text("area")?,
+                number: row.int("number")?,
+                reference: rows::reference(&row)?,
+                service: rows::service(&row)?,
+                counter: counter.to_owned(),
+                called_at: now,
+            },
+        ))
+    })
+    .transpose()?);
+    let Some((id, called)) = next else {
+        return Ok(None);
+    };
+    sql!(tx, |c| sqlx::query(
+        "UPDATE ticket SET status = 'called', called_at = $1, counter = $2 WHERE id = $3"
+    )
+    .bind(now)
+    .bind(counter)
+    .bind(id)
+    .execute(c)
+    .await?
+    .rows_affected());
+    Ok(Some(called))
+}
+
+/// Records attended or no-show, inside the caller's transaction.
+pub(crate) async fn record_attendance_in(
+    tx: &mut Tx,
+    directorate_id: &str,
+    reference: &Reference,
+    attended: bool,
+    now: i64,
+) -> Result<(), AttendanceError> {
+    let found = locked_appointment(tx, reference).await?;
+    let (id, found) = found.ok_or(AttendanceError::NotFound)?;
+    if found.directorate_id != directorate_id {
+        return Err(AttendanceError::NotFound);
+    }
+    if !found.status.is_active() {
+        return Err(AttendanceError::NotChangeable);
+    }
+    let status = if attended { "attended" } else { "no_show" };
+    sql!(tx, |c| sqlx::query(
+        "UPDATE appointment SET status = $1, updated_at = $2 WHERE id = $3"
+    )
+    .bind(status)
+    .bind(now)
+    .bind(id)
+    .execute(c)
+    .await?
+    .rows_affected());
+    sql!(tx, |c| sqlx::query(
+        "UPDATE ticket SET status = 'done' WHERE appointment_id = $1"
+    )
+    .bind(id)
+    .execute(c)
+    .await?
+    .rows_affected());
+    Ok(())
 }
