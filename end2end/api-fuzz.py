@@ -15,6 +15,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.parse
 import urllib.request
@@ -120,7 +121,9 @@ def main():
             *headers,
             *selection,
         ]
-        result = subprocess.run(command)
+        # In a scratch directory: schemathesis keeps a cache of what it found where it runs.
+        with tempfile.TemporaryDirectory() as scratch:
+            result = subprocess.run(command, cwd=scratch)
         if result.returncode != 0:
             failed.append(name)
     if failed:
