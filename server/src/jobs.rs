@@ -117,6 +117,63 @@ pub async fn send_closure_notices(state: &AppState) -> Result<u32, StoreError> {
     .await
 }
 
+/// Sends the SMS that registry changes owe citizens (`Messages::claim_citizen_notices`), once
+/// each, in the three languages: the old number told of a phone change, the citizen told of an
+/// appointment cancelled because the registry withdrew their record. Returns how many were
+/// handed to the gateway. Any number of instances may run it.
+pub async fn send_citizen_notices(state: &AppState) -> Result<u32, StoreError> {
+    let mut sent = 0;
+    loop {
+        let batch = state
+            .store
+            .claim_citizen_notices(state.clock.now(), 100)
+            .await?;
+        if batch.is_empty() {
+            return Ok(sent);
+        }
+        for notice in batch {
+            let body = match notice.kind.as_str() {
+                "phone_changed" => "Rega: ژمارەی مۆبایلی چوونەژوورەوە لە تۆماری هاتوچۆدا گۆڕدرا؛ ئەگەر داوات نەکردووە، پەیوەندی بە بەڕێوەبەرایەتی هاتوچۆوە بکە. \
+                     | تم تغيير رقم هاتف الدخول في سجل المرور؛ إن لم تطلب ذلك فاتصل بمديرية المرور. \
+                     | The phone number for signing in was changed in the traffic registry; if you did not ask for this, contact your traffic directorate."
+                    .to_owned(),
+                _ => {
+                    let at = LocalDateTime::from_unix(notice.starts_at.unwrap_or_default());
+                    let when = format!("{} {}", at.date, at.hh_mm());
+                    let reference = notice.reference.as_deref().unwrap_or("-");
+                    format!(
+                        "Rega \u{2066}{reference}\u{2069}: نۆرەکەت لە \u{2066}{when}\u{2069} هەڵوەشایەوە چونکە تۆمارەکەت لە تۆماری هاتوچۆدا ڕاگیرا؛ پەیوەندی بە بەڕێوەبەرایەتی هاتوچۆوە بکە. \
+                         | أُلغي موعدك في \u{2066}{when}\u{2069} لأن سجلك في سجل المرور أُوقف؛ يرجى الاتصال بمديرية المرور. \
+                         | Your appointment at {when} is cancelled: your record in the traffic registry was withdrawn; please contact your traffic directorate."
+                    )
+                }
+            };
+            let result = match state.sms.send(&notice.phone, &body).await {
+                Ok(()) => {
+                    sent += 1;
+                    "ok"
+                }
+                Err(error) => {
+                    tracing::error!(%error, "an SMS could not be handed to the SMS gateway");
+                    "sms_failed"
+                }
+            };
+            let object = match &notice.reference {
+                Some(reference) => format!("appointment:{reference}"),
+                None => "phone".to_owned(),
+            };
+            crate::http::audit::audit(
+                state,
+                "system",
+                &format!("registry.sms_{}", notice.kind),
+                &object,
+                result,
+            )
+            .await;
+        }
+    }
+}
+
 /// Sends one SMS about each appointment `claim` hands over, batch after batch until none is
 /// left: `text` writes it from the appointment and its directorate's names (ckb, ar, en), the
 /// reference and times isolated (LRI … PDI) so they never scramble in right-to-left text. Each is
@@ -205,6 +262,11 @@ pub fn spawn_reminders(state: AppState) {
                 Ok(sent) if sent > 0 => tracing::info!(sent, "closure notices sent"),
                 Ok(_) => {}
                 Err(error) => tracing::error!(%error, "cannot send the closure notices"),
+            }
+            match send_citizen_notices(&state).await {
+                Ok(sent) if sent > 0 => tracing::info!(sent, "registry notices sent"),
+                Ok(_) => {}
+                Err(error) => tracing::error!(%error, "cannot send the registry notices"),
             }
             match close_lapsed_days(&state).await {
                 Ok(closed) if closed > 0 => {

@@ -33,6 +33,9 @@ enum Command {
     /// Enrol or revoke directorate kiosks.
     #[command(subcommand)]
     Kiosk(KioskCommand),
+    /// Load records from the licence registry.
+    #[command(subcommand)]
+    Registry(RegistryCommand),
     /// Manage directorate staff accounts.
     #[command(subcommand)]
     Staff(StaffCommand),
@@ -58,6 +61,13 @@ enum StaffCommand {
 }
 
 #[derive(Debug, Subcommand)]
+enum RegistryCommand {
+    /// Import an NDJSON file of citizen records (the first day, or a catch-up); streams it,
+    /// applies the valid records in batches, lists every refused line, and is safe to rerun.
+    Import(rega_server::run::RegistryImportArgs),
+}
+
+#[derive(Debug, Subcommand)]
 enum KioskCommand {
     /// Enrol a kiosk for a directorate; prints its kiosk code (enter it once on the kiosk).
     Enrol(rega_server::run::KioskEnrolArgs),
@@ -79,6 +89,7 @@ fn main() -> ExitCode {
         Command::TrustList(args) => tools::trust_list(&args),
         Command::Token(args) => tools::token(&args),
         Command::Staff(StaffCommand::Add(args)) => rega_server::run::staff_add(args),
+        Command::Registry(RegistryCommand::Import(args)) => rega_server::run::registry_import(args),
         Command::Kiosk(KioskCommand::Enrol(args)) => rega_server::run::kiosk_enrol(args),
         Command::Kiosk(KioskCommand::Revoke(args)) => rega_server::run::kiosk_revoke(args),
         Command::BenchBaseline(args) => rega_server::run::baseline(args.port),

@@ -66,6 +66,16 @@ pub struct KioskEnrolArgs {
     pub database: DatabaseArgs,
 }
 
+/// `rega registry import`.
+#[derive(Debug, clap::Args)]
+pub struct RegistryImportArgs {
+    /// The registry's NDJSON file: one citizen record per line (`docs/registry.md`); `-` reads
+    /// standard input.
+    pub file: std::path::PathBuf,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
 /// `rega kiosk revoke`.
 #[derive(Debug, clap::Args)]
 pub struct KioskRevokeArgs {
@@ -216,6 +226,53 @@ pub fn kiosk_enrol(args: KioskEnrolArgs) -> anyhow::Result<()> {
             args.directorate
         );
         println!("{credential}");
+        Ok(())
+    })
+}
+
+/// Imports the registry's records; prints each refused line and a summary. Fails (exit 1) when a
+/// line was refused, after applying every other one.
+pub fn registry_import(args: RegistryImportArgs) -> anyhow::Result<()> {
+    block_on(async move {
+        let store = open_store(
+            &args.database.data_dir,
+            args.database.database_url.as_deref(),
+        )
+        .await?;
+        let input: Box<dyn std::io::BufRead> = if args.file.as_os_str() == "-" {
+            Box::new(std::io::BufReader::new(std::io::stdin()))
+        } else {
+            let file = std::fs::File::open(&args.file)
+                .with_context(|| format!("cannot open {}", args.file.display()))?;
+            Box::new(std::io::BufReader::with_capacity(256 * 1024, file))
+        };
+        let now = crate::clock::Clock::now(&crate::clock::SystemClock);
+        let summary =
+            crate::registry::import::import(store.as_ref(), input, &mut std::io::stdout(), now)
+                .await?;
+        let result = format!(
+            "ok:created={},updated={},unchanged={},refused={}",
+            summary.created, summary.updated, summary.unchanged, summary.refused
+        );
+        crate::http::audit::audit_store(
+            store.as_ref(),
+            now,
+            "operator",
+            "registry.imported",
+            &args.file.display().to_string(),
+            &result,
+        )
+        .await;
+        println!(
+            "{} lines: {} created, {} updated, {} unchanged, {} refused",
+            summary.lines, summary.created, summary.updated, summary.unchanged, summary.refused
+        );
+        if summary.refused > 0 {
+            bail!(
+                "{} lines refused (listed above); the others are applied, and rerunning the file is safe",
+                summary.refused
+            );
+        }
         Ok(())
     })
 }

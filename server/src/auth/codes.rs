@@ -136,7 +136,12 @@ pub async fn request_code(
 
 /// Issues and sends a code to a registered citizen; nothing for an unknown ID.
 async fn issue_code(state: &AppState, national_id: &NationalId, now: i64) -> anyhow::Result<()> {
-    let Some(citizen) = state.store.citizen_by_national_id(national_id).await? else {
+    let Some(citizen) = state
+        .store
+        .citizen_by_national_id(national_id)
+        .await?
+        .filter(|c| c.active)
+    else {
         return Ok(());
     };
     let code = new_code()?;
@@ -204,7 +209,13 @@ async fn judge(
     code: &OtpCode,
     now: i64,
 ) -> Result<Result<i64, CodeRejected>, ApiError> {
-    let Some(citizen) = state.store.citizen_by_national_id(national_id).await? else {
+    // An inactive citizen (withdrawn by the registry) is answered as an unregistered one.
+    let Some(citizen) = state
+        .store
+        .citizen_by_national_id(national_id)
+        .await?
+        .filter(|c| c.active)
+    else {
         return judge_unregistered(state, national_id, now).await;
     };
     let Some(otp) = state.store.current_otp(citizen.id).await? else {

@@ -8,4 +8,5 @@ pub mod closure;
 pub mod eligibility;
 pub mod limits;
 pub mod planning;
+pub mod registry;
 pub mod rules;

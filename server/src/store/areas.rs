@@ -52,6 +52,18 @@ pub trait Registry: Send + Sync {
     /// A citizen by id.
     async fn citizen(&self, citizen_id: i64) -> Result<Option<CitizenRecord>, StoreError>;
 
+    /// Applies records from the licence registry in one transaction, each at its version: a
+    /// record no newer than the one held changes nothing (`Unchanged`); a licence number of
+    /// another citizen refuses the record whole (`LicenceTaken`). A phone change revokes the
+    /// citizen's sessions and owes the old number an SMS; a withdrawal (inactive) revokes them
+    /// and cancels the future booked appointments, each owing the citizen an SMS
+    /// ([`Messages::claim_citizen_notices`]). One outcome per record, in order.
+    async fn apply_registry(
+        &self,
+        records: &[RegistryCitizen],
+        now: i64,
+    ) -> Result<Vec<RegistryOutcome>, StoreError>;
+
     /// The citizen's licence, if any.
     async fn licence_of(&self, citizen_id: i64) -> Result<Option<LicenceRecord>, StoreError>;
 }
@@ -390,6 +402,14 @@ pub trait Messages: Send + Sync {
         now: i64,
         limit: u32,
     ) -> Result<Vec<Reminder>, StoreError>;
+
+    /// Claims up to `limit` SMS that registry changes owe citizens and nobody has sent: each is
+    /// handed to one caller once.
+    async fn claim_citizen_notices(
+        &self,
+        now: i64,
+        limit: u32,
+    ) -> Result<Vec<CitizenNotice>, StoreError>;
 }
 
 /// The audit trail (SPEC §6).

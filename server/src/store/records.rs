@@ -338,6 +338,8 @@ pub struct CitizenRecord {
     pub birth_date: String,
     /// Whether a theory test was passed.
     pub theory_test_passed: bool,
+    /// Whether the registry holds the citizen active (an inactive one cannot sign in).
+    pub active: bool,
 }
 
 /// A one-time code as stored.
@@ -671,3 +673,95 @@ pub struct StaffAnswer {
 
 /// Turns a staff write's outcome into its answer.
 pub type StaffRespond<'a> = Box<dyn FnOnce(&StaffOutcome) -> StaffAnswer + Send + 'a>;
+
+/// A test a citizen takes at a directorate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TestKind {
+    /// The theory test.
+    Theory,
+    /// The practical (driving) test.
+    Practical,
+}
+
+impl TestKind {
+    /// The stored form.
+    pub fn code(self) -> &'static str {
+        match self {
+            TestKind::Theory => "theory",
+            TestKind::Practical => "practical",
+        }
+    }
+}
+
+/// The latest result of one test.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TestResult {
+    /// Which test.
+    pub test: TestKind,
+    /// Passed?
+    pub passed: bool,
+    /// When, `YYYY-MM-DD`.
+    pub taken_on: String,
+    /// Until when a pass counts, `YYYY-MM-DD`; `None`: for good.
+    pub valid_until: Option<String>,
+}
+
+/// A citizen's record from the licence registry, checked (`domain::registry::check`).
+#[derive(Debug, Clone)]
+pub struct RegistryCitizen {
+    /// National card number.
+    pub national_id: NationalId,
+    /// The registry's version of the record.
+    pub version: i64,
+    /// Name, Latin letters.
+    pub name_latin: String,
+    /// Name, Arabic script.
+    pub name_arabic: String,
+    /// Date of birth, `YYYY-MM-DD`.
+    pub birth_date: String,
+    /// The phone for sign-in codes (E.164).
+    pub phone: String,
+    /// Active (may sign in and book) or not.
+    pub active: bool,
+    /// The licence, if any.
+    pub licence: Option<NewLicence>,
+    /// The latest result of each test.
+    pub tests: Vec<TestResult>,
+    /// Whether a theory test pass counts today (`domain::registry::passes`).
+    pub theory_test_passed: bool,
+}
+
+/// What applying one registry record did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RegistryOutcome {
+    /// A new citizen.
+    Created,
+    /// The citizen's record replaced by a newer version: whether the phone changed (the old
+    /// number is told, the sessions revoked) and how many future appointments a withdrawal
+    /// cancelled.
+    Updated {
+        /// The phone changed.
+        phone_changed: bool,
+        /// Made inactive now.
+        deactivated: bool,
+        /// Future appointments cancelled because of it.
+        cancelled: u64,
+    },
+    /// Rega holds this version or a newer one: nothing changed.
+    Unchanged,
+    /// The licence number belongs to another citizen: nothing of the record was applied.
+    LicenceTaken,
+}
+
+/// An SMS a registry change owes a citizen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CitizenNotice {
+    /// Where it goes.
+    pub phone: String,
+    /// `phone_changed` or `appointment_cancelled`.
+    pub kind: String,
+    /// The appointment cancelled, for `appointment_cancelled`.
+    pub reference: Option<String>,
+    /// Its start, Unix seconds.
+    pub starts_at: Option<i64>,
+}

@@ -144,7 +144,7 @@ pub(crate) fn counter(row: &impl Columns) -> Result<(String, ServiceKind, u32), 
 /// The columns [`citizen`] reads.
 macro_rules! citizen_columns {
     () => {
-        "id, national_id, phone, birth_date, theory_test_passed"
+        "id, national_id, phone, birth_date, theory_test_passed, status"
     };
 }
 pub(crate) use citizen_columns;
@@ -159,6 +159,7 @@ pub(crate) fn citizen(row: &impl Columns) -> Result<CitizenRecord, StoreError> {
         phone: row.text("phone")?,
         birth_date: row.text("birth_date")?,
         theory_test_passed: row.flag("theory_test_passed")?,
+        active: row.text("status")? == "active",
     })
 }
 

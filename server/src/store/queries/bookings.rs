@@ -270,7 +270,7 @@ async fn reschedule_in(
 }
 
 /// Cancels the citizen's booked appointment, releasing its place.
-async fn cancel_in(
+pub(crate) async fn cancel_in(
     tx: &mut Tx,
     citizen_id: i64,
     reference: &Reference,

@@ -5,8 +5,8 @@
 use async_trait::async_trait;
 
 use crate::store::engine::{Engine, sql};
-use crate::store::rows;
-use crate::store::{Messages, Reminder, SmsRecord, SqlStore, StoreError};
+use crate::store::rows::{self, Columns};
+use crate::store::{CitizenNotice, Messages, Reminder, SmsRecord, SqlStore, StoreError};
 
 /// What an appointment's message needs, from `appointment a`, its slot and its citizen.
 const OWED: &str = "SELECT a.id, a.reference, c.phone, s.starts_at, s.directorate_id \
@@ -71,6 +71,50 @@ impl Messages for SqlStore {
         let binds = [i64::from(limit)];
         self.claim("claim_closure_notices", &due, "closure_sms_at", &binds, now)
             .await
+    }
+
+    async fn claim_citizen_notices(
+        &self,
+        now: i64,
+        limit: u32,
+    ) -> Result<Vec<CitizenNotice>, StoreError> {
+        let mut tx = self.engine.begin("claim_citizen_notices").await?;
+        // `t`: the alias the dialect's skip-locked clause names.
+        let due = sql!(&mut tx, |c, d| sqlx::query(&format!(
+            "SELECT t.id, t.phone, t.kind, t.reference, t.starts_at FROM citizen_notice t \
+             WHERE t.claimed_at IS NULL ORDER BY t.id LIMIT $1{}",
+            d.skip_locked_ticket
+        ))
+        .bind(i64::from(limit))
+        .fetch_all(c)
+        .await?
+        .iter()
+        .map(|row| {
+            Ok::<_, StoreError>((
+                row.int("id")?,
+                CitizenNotice {
+                    phone: row.text("phone")?,
+                    kind: row.text("kind")?,
+                    reference: row.text_or_null("reference")?,
+                    starts_at: row.int_or_null("starts_at")?,
+                },
+            ))
+        })
+        .collect::<Result<Vec<_>, _>>()?);
+        let mut claimed = Vec::with_capacity(due.len());
+        for (id, notice) in due {
+            sql!(&mut tx, |c| sqlx::query(
+                "UPDATE citizen_notice SET claimed_at = $1 WHERE id = $2"
+            )
+            .bind(now)
+            .bind(id)
+            .execute(c)
+            .await?
+            .rows_affected());
+            claimed.push(notice);
+        }
+        tx.commit().await?;
+        Ok(claimed)
     }
 }
 

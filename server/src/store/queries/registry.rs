@@ -4,10 +4,12 @@ use async_trait::async_trait;
 use rega_api::ids::NationalId;
 use rega_api::service::ServiceKind;
 
-use crate::store::engine::sql;
-use crate::store::rows::{self, citizen_columns};
+use super::bookings::cancel_in;
+use crate::store::engine::{Lock, Tx, sql};
+use crate::store::rows::{self, Columns, citizen_columns};
 use crate::store::{
-    CitizenRecord, Directorate, LicenceRecord, NewCitizen, Registry, SqlStore, StoreError,
+    CitizenRecord, Directorate, LicenceRecord, NewCitizen, Registry, RegistryCitizen,
+    RegistryOutcome, SqlStore, StoreError,
 };
 
 #[async_trait]
@@ -149,6 +151,29 @@ impl Registry for SqlStore {
         .transpose()?))
     }
 
+    async fn apply_registry(
+        &self,
+        records: &[RegistryCitizen],
+        now: i64,
+    ) -> Result<Vec<RegistryOutcome>, StoreError> {
+        // In national-ID order, so that two batches touching the same citizens lock them in
+        // the same order (PostgreSQL); answered in the records' order.
+        let mut order: Vec<usize> = (0..records.len()).collect();
+        order.sort_by(|&a, &b| {
+            records[a]
+                .national_id
+                .as_str()
+                .cmp(records[b].national_id.as_str())
+        });
+        let mut outcomes = vec![RegistryOutcome::Unchanged; records.len()];
+        let mut tx = self.engine.begin("apply_registry").await?;
+        for i in order {
+            outcomes[i] = apply_in(&mut tx, &records[i], now).await?;
+        }
+        tx.commit().await?;
+        Ok(outcomes)
+    }
+
     async fn licence_of(&self, citizen_id: i64) -> Result<Option<LicenceRecord>, StoreError> {
         let mut c = self.engine.read("licence_of").await?;
         Ok(sql!(&mut c, |c| sqlx::query(
@@ -162,4 +187,207 @@ impl Registry for SqlStore {
         .map(rows::licence)
         .transpose()?))
     }
+}
+
+/// Applies one registry record inside the caller's transaction (see `Registry::apply_registry`).
+async fn apply_in(
+    tx: &mut Tx,
+    record: &RegistryCitizen,
+    now: i64,
+) -> Result<RegistryOutcome, StoreError> {
+    let national_id = record.national_id.as_str();
+    if let Some(licence) = &record.licence {
+        let taken = sql!(tx, |c| sqlx::query(
+            "SELECT 1 FROM licence l JOIN citizen c ON c.id = l.citizen_id \
+             WHERE l.document_number = $1 AND c.national_id <> $2"
+        )
+        .bind(&licence.document_number)
+        .bind(national_id)
+        .fetch_optional(c)
+        .await?
+        .is_some());
+        if taken {
+            return Ok(RegistryOutcome::LicenceTaken);
+        }
+    }
+    let created = sql!(tx, |c| sqlx::query(
+        "INSERT INTO citizen (national_id, phone, birth_date, registry_version) \
+         VALUES ($1, $2, $3, 0) ON CONFLICT (national_id) DO NOTHING"
+    )
+    .bind(national_id)
+    .bind(&record.phone)
+    .bind(&record.birth_date)
+    .execute(c)
+    .await?
+    .rows_affected())
+        == 1;
+    let id = sql!(tx, |c| sqlx::query_scalar::<_, i64>(
+        "SELECT id FROM citizen WHERE national_id = $1"
+    )
+    .bind(national_id)
+    .fetch_one(c)
+    .await?);
+    // The citizen's row lock first, as their bookings take it: the version is read under it.
+    tx.lock(Lock::Citizen(id)).await?;
+    let (version, old_phone, was_active) = sql!(tx, |c| sqlx::query(
+        "SELECT registry_version, phone, status FROM citizen WHERE id = $1"
+    )
+    .bind(id)
+    .fetch_one(c)
+    .await
+    .map(|row| {
+        Ok::<_, StoreError>((
+            row.int("registry_version")?,
+            row.text("phone")?,
+            row.text("status")? == "active",
+        ))
+    })??);
+    if version >= record.version {
+        return Ok(RegistryOutcome::Unchanged);
+    }
+    sql!(tx, |c| sqlx::query(
+        "UPDATE citizen SET phone = $1, birth_date = $2, name_latin = $3, name_arabic = $4, \
+           status = $5, registry_version = $6, theory_test_passed = $7 WHERE id = $8"
+    )
+    .bind(&record.phone)
+    .bind(&record.birth_date)
+    .bind(&record.name_latin)
+    .bind(&record.name_arabic)
+    .bind(if record.active { "active" } else { "inactive" })
+    .bind(record.version)
+    .bind(record.theory_test_passed)
+    .bind(id)
+    .execute(c)
+    .await?
+    .rows_affected());
+    match &record.licence {
+        Some(licence) => {
+            sql!(tx, |c, d| sqlx::query(&format!(
+                "{} ON CONFLICT (citizen_id) DO UPDATE SET \
+                   document_number = excluded.document_number, expiry_date = excluded.expiry_date, \
+                   suspended = excluded.suspended, suspension_reason = excluded.suspension_reason, \
+                   elements = excluded.elements",
+                d.insert_licence
+            ))
+            .bind(id)
+            .bind(&licence.document_number)
+            .bind(&licence.expiry_date)
+            .bind(licence.suspension.is_some())
+            .bind(&licence.suspension)
+            .bind(licence.elements.to_string())
+            .execute(c)
+            .await?
+            .rows_affected());
+        }
+        None => {
+            sql!(tx, |c| sqlx::query(
+                "DELETE FROM licence WHERE citizen_id = $1"
+            )
+            .bind(id)
+            .execute(c)
+            .await?
+            .rows_affected());
+        }
+    }
+    sql!(tx, |c| sqlx::query(
+        "DELETE FROM test_result WHERE citizen_id = $1"
+    )
+    .bind(id)
+    .execute(c)
+    .await?
+    .rows_affected());
+    for test in &record.tests {
+        sql!(tx, |c| sqlx::query(
+            "INSERT INTO test_result (citizen_id, test, passed, taken_on, valid_until) \
+             VALUES ($1, $2, $3, $4, $5)"
+        )
+        .bind(id)
+        .bind(test.test.code())
+        .bind(test.passed)
+        .bind(&test.taken_on)
+        .bind(&test.valid_until)
+        .execute(c)
+        .await?
+        .rows_affected());
+    }
+    if created {
+        return Ok(RegistryOutcome::Created);
+    }
+    let phone_changed = old_phone != record.phone;
+    let deactivated = was_active && !record.active;
+    if phone_changed || deactivated {
+        revoke_sessions_in(tx, id, now).await?;
+    }
+    if phone_changed {
+        notice_in(tx, &old_phone, "phone_changed", None, now).await?;
+    }
+    let mut cancelled = 0;
+    if deactivated {
+        let future = sql!(tx, |c| sqlx::query(
+            "SELECT a.reference FROM appointment a JOIN slot s ON s.id = a.slot_id \
+             WHERE a.citizen_id = $1 AND a.status = 'booked' AND s.starts_at > $2 \
+             ORDER BY s.starts_at"
+        )
+        .bind(id)
+        .bind(now)
+        .fetch_all(c)
+        .await?
+        .iter()
+        .map(rows::reference)
+        .collect::<Result<Vec<_>, _>>()?);
+        for reference in future {
+            if let Ok(appointment) = cancel_in(tx, id, &reference, now).await? {
+                cancelled += 1;
+                notice_in(
+                    tx,
+                    &record.phone,
+                    "appointment_cancelled",
+                    Some((reference.code(), appointment.starts_at)),
+                    now,
+                )
+                .await?;
+            }
+        }
+    }
+    Ok(RegistryOutcome::Updated {
+        phone_changed,
+        deactivated,
+        cancelled,
+    })
+}
+
+/// Revokes every open session of the citizen.
+async fn revoke_sessions_in(tx: &mut Tx, citizen_id: i64, now: i64) -> Result<(), StoreError> {
+    sql!(tx, |c| sqlx::query(
+        "UPDATE session SET revoked_at = $1 WHERE citizen_id = $2 AND revoked_at IS NULL"
+    )
+    .bind(now)
+    .bind(citizen_id)
+    .execute(c)
+    .await?
+    .rows_affected());
+    Ok(())
+}
+
+/// Records an SMS the change owes (sent by `jobs::send_citizen_notices`).
+async fn notice_in(
+    tx: &mut Tx,
+    phone: &str,
+    kind: &str,
+    appointment: Option<(&str, i64)>,
+    now: i64,
+) -> Result<(), StoreError> {
+    sql!(tx, |c| sqlx::query(
+        "INSERT INTO citizen_notice (phone, kind, reference, starts_at, created_at) \
+         VALUES ($1, $2, $3, $4, $5)"
+    )
+    .bind(phone)
+    .bind(kind)
+    .bind(appointment.map(|(r, _)| r))
+    .bind(appointment.map(|(_, at)| at))
+    .bind(now)
+    .execute(c)
+    .await?
+    .rows_affected());
+    Ok(())
 }

@@ -7,6 +7,7 @@ mod closures;
 mod idempotency;
 mod kiosks;
 mod operations;
+mod registry;
 mod staff;
 
 use std::sync::Arc;
