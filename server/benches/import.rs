@@ -66,15 +66,15 @@ fn import(
     let mut child = command.spawn().expect("target/release/rega starts");
     let mut peak_kib = 0u64;
     loop {
-        if let Ok(status) = std::fs::read_to_string(format!("/proc/{}/status", child.id())) {
-            if let Some(kib) = status
-                .lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
-            {
-                peak_kib = peak_kib.max(kib);
-            }
-        }
+        let kib = std::fs::read_to_string(format!("/proc/{}/status", child.id()))
+            .ok()
+            .and_then(|status| {
+                status
+                    .lines()
+                    .find(|l| l.starts_with("VmHWM:"))
+                    .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+            });
+        peak_kib = peak_kib.max(kib.unwrap_or(0));
         if let Some(status) = child.try_wait().expect("the import runs") {
             assert!(status.success(), "the import failed");
             break;

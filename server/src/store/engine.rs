@@ -166,6 +166,24 @@ pub(crate) struct Dialect {
     /// Added to a `SELECT … FROM ticket t` that picks a ticket to call: skip tickets another
     /// transaction is calling.
     pub skip_locked_ticket: &'static str,
+    /// Added to a `SELECT` whose rows the transaction goes on to change: lock them.
+    pub for_update: &'static str,
+    /// Follows a parameter holding JSON text that goes into a JSON column.
+    pub json_cast: &'static str,
+    /// Rows a multi-row statement carries at most: SQLite's binding costs the square of a
+    /// statement's parameters in sqlx (each `$n` is looked up among all names), PostgreSQL's
+    /// costs a round trip per statement.
+    pub rows_per_statement: usize,
+}
+
+impl Engine {
+    /// The engine's dialect.
+    pub(crate) fn dialect(&self) -> &'static Dialect {
+        match self {
+            Engine::Sqlite(_) => &crate::store::sqlite::DIALECT,
+            Engine::Postgres(_) => &crate::store::postgres::DIALECT,
+        }
+    }
 }
 
 impl Engine {

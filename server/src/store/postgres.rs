@@ -22,6 +22,9 @@ pub(crate) const DIALECT: Dialect = Dialect {
     insert_licence: "INSERT INTO licence (citizen_id, document_number, expiry_date, suspended, \
                      suspension_reason, elements) VALUES ($1, $2, $3, $4, $5, CAST($6 AS JSONB))",
     row_id: "ctid",
+    for_update: " FOR UPDATE",
+    rows_per_statement: 1000,
+    json_cast: "::jsonb",
     skip_locked_ticket: " FOR UPDATE OF t SKIP LOCKED",
 };
 

@@ -40,6 +40,9 @@ pub(crate) const DIALECT: Dialect = Dialect {
     insert_licence: "INSERT INTO licence (citizen_id, document_number, expiry_date, suspended, \
                      suspension_reason, elements) VALUES ($1, $2, $3, $4, $5, $6)",
     row_id: "rowid",
+    for_update: "",
+    rows_per_statement: 100,
+    json_cast: "",
     skip_locked_ticket: "",
 };
 

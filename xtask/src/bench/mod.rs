@@ -100,6 +100,7 @@ pub fn run() -> anyhow::Result<()> {
 
     api_figures(&mut figures, &mut json_lines)?;
     chaos_figures(&mut figures, &mut json_lines)?;
+    import_figures(&mut figures, &mut json_lines)?;
     lighthouse_figures(&tools, &mut figures, &mut json_lines)?;
     dl1_browser_figures(&tools, &mut figures, &mut json_lines)?;
 
@@ -118,6 +119,50 @@ pub fn run() -> anyhow::Result<()> {
 
     let map = wasm_map(&tools)?;
     write_report(&figures, &bundle, &map, &json_lines)
+}
+
+/// The registry's first day: one million citizens with licences imported, per engine.
+fn import_figures(figures: &mut Vec<Figure>, json_lines: &mut Vec<String>) -> anyhow::Result<()> {
+    let postgres = crate::postgres::TestPostgres::start()?;
+    let out = Command::new("cargo")
+        .args(["bench", "--quiet", "-p", "rega-server", "--bench", "import"])
+        .env("REGA_BENCH_DATABASE_URL", &postgres.url)
+        .current_dir(root())
+        .output()
+        .context("cannot run the import benchmark")?;
+    drop(postgres);
+    if !out.status.success() {
+        bail!(
+            "the import benchmark failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    for line in String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| l.starts_with('{'))
+    {
+        json_lines.push(line.to_owned());
+        let l = serde_json_lite::Line::new(line);
+        let seconds = number(&l, "seconds");
+        let rss = number(&l, "peak_rss_mib");
+        figures.push(Figure {
+            what: format!(
+                "`rega registry import` of {} citizens with licences, {}",
+                number(&l, "records"),
+                l.text("bench")
+                    .unwrap_or_default()
+                    .trim_start_matches("registry_import_")
+            ),
+            value: format!(
+                "{seconds:.0} s ({:.0} records/s), peak RSS {rss:.0} MiB",
+                number(&l, "records_per_s")
+            ),
+            budget: "well under 60 s; RSS < 100 MiB (issue 14)".into(),
+            met: Some(seconds < 60.0 && rss < 100.0),
+            command: "cargo bench -p rega-server --bench import".into(),
+        });
+    }
+    Ok(())
 }
 
 /// The long crash proof (`cargo xtask chaos`): one figure per engine.

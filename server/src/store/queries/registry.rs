@@ -5,7 +5,7 @@ use rega_api::ids::NationalId;
 use rega_api::service::ServiceKind;
 
 use super::bookings::cancel_in;
-use crate::store::engine::{Lock, Tx, sql};
+use crate::store::engine::{Tx, sql};
 use crate::store::rows::{self, Columns, citizen_columns};
 use crate::store::{
     CitizenRecord, Directorate, LicenceRecord, NewCitizen, Registry, RegistryCitizen,
@@ -156,21 +156,13 @@ impl Registry for SqlStore {
         records: &[RegistryCitizen],
         now: i64,
     ) -> Result<Vec<RegistryOutcome>, StoreError> {
-        // In national-ID order, so that two batches touching the same citizens lock them in
-        // the same order (PostgreSQL); answered in the records' order.
-        let mut order: Vec<usize> = (0..records.len()).collect();
-        order.sort_by(|&a, &b| {
-            records[a]
-                .national_id
-                .as_str()
-                .cmp(records[b].national_id.as_str())
-        });
         let mut outcomes = vec![RegistryOutcome::Unchanged; records.len()];
-        let mut tx = self.engine.begin("apply_registry").await?;
-        for i in order {
-            outcomes[i] = apply_in(&mut tx, &records[i], now).await?;
+        let per = self.engine.dialect().rows_per_statement;
+        for (chunk, answers) in records.chunks(per).zip(outcomes.chunks_mut(per)) {
+            let mut tx = self.engine.begin("apply_registry").await?;
+            apply_in(&mut tx, chunk, answers, now).await?;
+            tx.commit().await?;
         }
-        tx.commit().await?;
         Ok(outcomes)
     }
 
@@ -189,137 +181,279 @@ impl Registry for SqlStore {
     }
 }
 
-/// Applies one registry record inside the caller's transaction (see `Registry::apply_registry`).
+/// `$first, $first+1, …` for `n` parameters, comma-separated.
+fn params(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// What Rega holds of a citizen before the batch: id, version, phone, active.
+struct Held {
+    id: i64,
+    version: i64,
+    phone: String,
+    active: bool,
+}
+
+/// Applies a batch of registry records (at most the dialect's `rows_per_statement`) inside the
+/// caller's transaction, set-based — a handful of statements per batch, whatever its size —
+/// writing each record's outcome into `outcomes`.
 async fn apply_in(
     tx: &mut Tx,
+    records: &[RegistryCitizen],
+    outcomes: &mut [RegistryOutcome],
+    now: i64,
+) -> Result<(), StoreError> {
+    // One record per citizen: the highest version (the file's later one on a tie).
+    let mut chosen: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for (i, r) in records.iter().enumerate() {
+        let id = r.national_id.as_str();
+        match chosen.get(id) {
+            Some(&j) if records[j].version > r.version => {}
+            _ => {
+                chosen.insert(id, i);
+            }
+        }
+    }
+    // What is held, locked (PostgreSQL), in national-ID order: two batches, or a batch and a
+    // citizen's own booking (which locks the citizen's row first too), never wait on each other
+    // in a cycle.
+    let ids: Vec<&str> = chosen.keys().copied().collect();
+    let held: std::collections::HashMap<String, Held> = sql!(tx, |c, d| {
+        let statement = format!(
+            "SELECT id, national_id, registry_version, phone, status FROM citizen \
+             WHERE national_id IN ({}) ORDER BY national_id{}",
+            params(1, ids.len()),
+            d.for_update
+        );
+        let mut query = sqlx::query(&statement);
+        for id in &ids {
+            query = query.bind(*id);
+        }
+        query
+            .fetch_all(c)
+            .await?
+            .iter()
+            .map(|row| {
+                Ok::<_, StoreError>((
+                    row.text("national_id")?,
+                    Held {
+                        id: row.int("id")?,
+                        version: row.int("registry_version")?,
+                        phone: row.text("phone")?,
+                        active: row.text("status")? == "active",
+                    },
+                ))
+            })
+            .collect::<Result<_, _>>()?
+    });
+    let mut writing: Vec<usize> = chosen
+        .values()
+        .copied()
+        .filter(|&i| {
+            held.get(records[i].national_id.as_str())
+                .is_none_or(|h| h.version < records[i].version)
+        })
+        .collect();
+    // A licence number held by another citizen, or by two in this batch, refuses the record.
+    let numbers: Vec<&str> = writing
+        .iter()
+        .filter_map(|&i| {
+            records[i]
+                .licence
+                .as_ref()
+                .map(|l| l.document_number.as_str())
+        })
+        .collect();
+    let owners: std::collections::HashMap<String, String> = if numbers.is_empty() {
+        Default::default()
+    } else {
+        sql!(tx, |c| {
+            let statement = format!(
+                "SELECT l.document_number, c.national_id FROM licence l \
+                 JOIN citizen c ON c.id = l.citizen_id WHERE l.document_number IN ({})",
+                params(1, numbers.len())
+            );
+            let mut query = sqlx::query(&statement);
+            for n in &numbers {
+                query = query.bind(*n);
+            }
+            query
+                .fetch_all(c)
+                .await?
+                .iter()
+                .map(|row| {
+                    Ok::<_, StoreError>((row.text("document_number")?, row.text("national_id")?))
+                })
+                .collect::<Result<_, _>>()?
+        })
+    };
+    let mut claimed: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    writing.retain(|&i| {
+        let Some(licence) = &records[i].licence else {
+            return true;
+        };
+        let number = licence.document_number.as_str();
+        let taken = owners
+            .get(number)
+            .is_some_and(|owner| owner != records[i].national_id.as_str())
+            || !claimed.insert(number);
+        if taken {
+            outcomes[i] = RegistryOutcome::LicenceTaken;
+        }
+        !taken
+    });
+    if writing.is_empty() {
+        return Ok(());
+    }
+    // The citizens, inserted or replaced; a row a newer version reached meanwhile is left.
+    let written: std::collections::HashMap<String, i64> = sql!(tx, |c| {
+        let rows: Vec<String> = (0..writing.len())
+            .map(|n| format!("({})", params(1 + n * 8, 8)))
+            .collect();
+        let statement = format!(
+            "INSERT INTO citizen (national_id, phone, birth_date, name_latin, name_arabic, status, \
+               registry_version, theory_test_passed) VALUES {} \
+             ON CONFLICT (national_id) DO UPDATE SET phone = excluded.phone, \
+               birth_date = excluded.birth_date, name_latin = excluded.name_latin, \
+               name_arabic = excluded.name_arabic, status = excluded.status, \
+               registry_version = excluded.registry_version, \
+               theory_test_passed = excluded.theory_test_passed \
+             WHERE citizen.registry_version < excluded.registry_version \
+             RETURNING id, national_id",
+            rows.join(", ")
+        );
+        let mut query = sqlx::query(&statement);
+        for &i in &writing {
+            let r = &records[i];
+            query = query
+                .bind(r.national_id.as_str())
+                .bind(&r.phone)
+                .bind(&r.birth_date)
+                .bind(&r.name_latin)
+                .bind(&r.name_arabic)
+                .bind(if r.active { "active" } else { "inactive" })
+                .bind(r.version)
+                .bind(r.theory_test_passed);
+        }
+        query
+            .fetch_all(c)
+            .await?
+            .iter()
+            .map(|row| Ok::<_, StoreError>((row.text("national_id")?, row.int("id")?)))
+            .collect::<Result<_, _>>()?
+    });
+    writing.retain(|&i| written.contains_key(records[i].national_id.as_str()));
+    let id_of = |i: usize| written[records[i].national_id.as_str()];
+    // Licences: replaced, or removed; test results: replaced.
+    let all: Vec<i64> = writing.iter().map(|&i| id_of(i)).collect();
+    for table in ["licence", "test_result"] {
+        sql!(tx, |c| {
+            let statement = format!(
+                "DELETE FROM {table} WHERE citizen_id IN ({})",
+                params(1, all.len())
+            );
+            let mut query = sqlx::query(&statement);
+            for id in &all {
+                query = query.bind(*id);
+            }
+            query.execute(c).await?.rows_affected()
+        });
+    }
+    let licensed: Vec<usize> = writing
+        .iter()
+        .copied()
+        .filter(|&i| records[i].licence.is_some())
+        .collect();
+    if !licensed.is_empty() {
+        sql!(tx, |c, d| {
+            let rows: Vec<String> = (0..licensed.len())
+                .map(|n| {
+                    let first = 1 + n * 6;
+                    format!("({}, ${}{})", params(first, 5), first + 5, d.json_cast)
+                })
+                .collect();
+            let statement = format!(
+                "INSERT INTO licence (citizen_id, document_number, expiry_date, suspended, \
+                   suspension_reason, elements) VALUES {}",
+                rows.join(", ")
+            );
+            let mut query = sqlx::query(&statement);
+            for &i in &licensed {
+                let l = records[i]
+                    .licence
+                    .as_ref()
+                    .expect("filtered: has a licence");
+                query = query
+                    .bind(id_of(i))
+                    .bind(&l.document_number)
+                    .bind(&l.expiry_date)
+                    .bind(l.suspension.is_some())
+                    .bind(&l.suspension)
+                    .bind(l.elements.to_string());
+            }
+            query.execute(c).await?.rows_affected()
+        });
+    }
+    let tests: Vec<(i64, &crate::store::TestResult)> = writing
+        .iter()
+        .flat_map(|&i| records[i].tests.iter().map(move |t| (i, t)))
+        .map(|(i, t)| (id_of(i), t))
+        .collect();
+    // 100 rows of 5 parameters a statement: cheap to bind on SQLite, few round trips on PostgreSQL.
+    for chunk in tests.chunks(100) {
+        sql!(tx, |c| {
+            let rows: Vec<String> = (0..chunk.len())
+                .map(|n| format!("({})", params(1 + n * 5, 5)))
+                .collect();
+            let statement = format!(
+                "INSERT INTO test_result (citizen_id, test, passed, taken_on, valid_until) \
+                 VALUES {}",
+                rows.join(", ")
+            );
+            let mut query = sqlx::query(&statement);
+            for (id, t) in chunk {
+                query = query
+                    .bind(*id)
+                    .bind(t.test.code())
+                    .bind(t.passed)
+                    .bind(&t.taken_on)
+                    .bind(&t.valid_until);
+            }
+            query.execute(c).await?.rows_affected()
+        });
+    }
+    // What a change means for the citizen: rare, so one at a time.
+    for &i in &writing {
+        let record = &records[i];
+        let Some(before) = held.get(record.national_id.as_str()) else {
+            outcomes[i] = RegistryOutcome::Created;
+            continue;
+        };
+        outcomes[i] = consequences(tx, before, record, now).await?;
+    }
+    Ok(())
+}
+
+/// A replaced record's consequences: a phone change ends the sessions and tells the old
+/// number; a withdrawal ends them and cancels the future booked appointments, telling the
+/// citizen of each.
+async fn consequences(
+    tx: &mut Tx,
+    before: &Held,
     record: &RegistryCitizen,
     now: i64,
 ) -> Result<RegistryOutcome, StoreError> {
-    let national_id = record.national_id.as_str();
-    if let Some(licence) = &record.licence {
-        let taken = sql!(tx, |c| sqlx::query(
-            "SELECT 1 FROM licence l JOIN citizen c ON c.id = l.citizen_id \
-             WHERE l.document_number = $1 AND c.national_id <> $2"
-        )
-        .bind(&licence.document_number)
-        .bind(national_id)
-        .fetch_optional(c)
-        .await?
-        .is_some());
-        if taken {
-            return Ok(RegistryOutcome::LicenceTaken);
-        }
-    }
-    let created = sql!(tx, |c| sqlx::query(
-        "INSERT INTO citizen (national_id, phone, birth_date, registry_version) \
-         VALUES ($1, $2, $3, 0) ON CONFLICT (national_id) DO NOTHING"
-    )
-    .bind(national_id)
-    .bind(&record.phone)
-    .bind(&record.birth_date)
-    .execute(c)
-    .await?
-    .rows_affected())
-        == 1;
-    let id = sql!(tx, |c| sqlx::query_scalar::<_, i64>(
-        "SELECT id FROM citizen WHERE national_id = $1"
-    )
-    .bind(national_id)
-    .fetch_one(c)
-    .await?);
-    // The citizen's row lock first, as their bookings take it: the version is read under it.
-    tx.lock(Lock::Citizen(id)).await?;
-    let (version, old_phone, was_active) = sql!(tx, |c| sqlx::query(
-        "SELECT registry_version, phone, status FROM citizen WHERE id = $1"
-    )
-    .bind(id)
-    .fetch_one(c)
-    .await
-    .map(|row| {
-        Ok::<_, StoreError>((
-            row.int("registry_version")?,
-            row.text("phone")?,
-            row.text("status")? == "active",
-        ))
-    })??);
-    if version >= record.version {
-        return Ok(RegistryOutcome::Unchanged);
-    }
-    sql!(tx, |c| sqlx::query(
-        "UPDATE citizen SET phone = $1, birth_date = $2, name_latin = $3, name_arabic = $4, \
-           status = $5, registry_version = $6, theory_test_passed = $7 WHERE id = $8"
-    )
-    .bind(&record.phone)
-    .bind(&record.birth_date)
-    .bind(&record.name_latin)
-    .bind(&record.name_arabic)
-    .bind(if record.active { "active" } else { "inactive" })
-    .bind(record.version)
-    .bind(record.theory_test_passed)
-    .bind(id)
-    .execute(c)
-    .await?
-    .rows_affected());
-    match &record.licence {
-        Some(licence) => {
-            sql!(tx, |c, d| sqlx::query(&format!(
-                "{} ON CONFLICT (citizen_id) DO UPDATE SET \
-                   document_number = excluded.document_number, expiry_date = excluded.expiry_date, \
-                   suspended = excluded.suspended, suspension_reason = excluded.suspension_reason, \
-                   elements = excluded.elements",
-                d.insert_licence
-            ))
-            .bind(id)
-            .bind(&licence.document_number)
-            .bind(&licence.expiry_date)
-            .bind(licence.suspension.is_some())
-            .bind(&licence.suspension)
-            .bind(licence.elements.to_string())
-            .execute(c)
-            .await?
-            .rows_affected());
-        }
-        None => {
-            sql!(tx, |c| sqlx::query(
-                "DELETE FROM licence WHERE citizen_id = $1"
-            )
-            .bind(id)
-            .execute(c)
-            .await?
-            .rows_affected());
-        }
-    }
-    sql!(tx, |c| sqlx::query(
-        "DELETE FROM test_result WHERE citizen_id = $1"
-    )
-    .bind(id)
-    .execute(c)
-    .await?
-    .rows_affected());
-    for test in &record.tests {
-        sql!(tx, |c| sqlx::query(
-            "INSERT INTO test_result (citizen_id, test, passed, taken_on, valid_until) \
-             VALUES ($1, $2, $3, $4, $5)"
-        )
-        .bind(id)
-        .bind(test.test.code())
-        .bind(test.passed)
-        .bind(&test.taken_on)
-        .bind(&test.valid_until)
-        .execute(c)
-        .await?
-        .rows_affected());
-    }
-    if created {
-        return Ok(RegistryOutcome::Created);
-    }
-    let phone_changed = old_phone != record.phone;
-    let deactivated = was_active && !record.active;
+    let id = before.id;
+    let phone_changed = before.phone != record.phone;
+    let deactivated = before.active && !record.active;
     if phone_changed || deactivated {
         revoke_sessions_in(tx, id, now).await?;
     }
     if phone_changed {
-        notice_in(tx, &old_phone, "phone_changed", None, now).await?;
+        notice_in(tx, &before.phone, "phone_changed", None, now).await?;
     }
     let mut cancelled = 0;
     if deactivated {

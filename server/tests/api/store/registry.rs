@@ -47,7 +47,7 @@ async fn registry_records_apply_by_version_with_their_consequences(db: Db) {
     let first = record(1, 5, "+9647501110001");
     assert_eq!(
         store
-            .apply_registry(&[first.clone()], NOW)
+            .apply_registry(std::slice::from_ref(&first), NOW)
             .await
             .expect("applied"),
         vec![RegistryOutcome::Created],
@@ -171,7 +171,7 @@ async fn registry_records_apply_by_version_with_their_consequences(db: Db) {
     };
     assert_eq!(
         store
-            .apply_registry(&[thief.clone()], NOW)
+            .apply_registry(std::slice::from_ref(&thief), NOW)
             .await
             .expect("applied"),
         vec![RegistryOutcome::LicenceTaken],
