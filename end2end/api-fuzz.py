@@ -4,7 +4,7 @@ caller: anonymous, a citizen, a desk, a supervisor and a kiosk. Each run generat
 the served OpenAPI description and checks every answer: no 5xx, only documented status codes
 and content types, bodies that match their schemas. Exits non-zero if any run found anything.
 
-usage: api-fuzz.py URL KIOSK_CREDENTIAL [MAX_EXAMPLES]
+usage: api-fuzz.py URL KIOSK_CREDENTIAL REGISTRY_CREDENTIAL [MAX_EXAMPLES]
 
 Run by `cargo xtask test` against a SQLite and a PostgreSQL server (xtask/src/fuzz_api.rs).
 """
@@ -78,16 +78,17 @@ def staff_cookie(api, username):
 
 
 def main():
-    if len(sys.argv) < 3:
+    if len(sys.argv) < 4:
         raise SystemExit(__doc__)
-    url, kiosk = sys.argv[1].rstrip("/"), sys.argv[2]
-    examples = sys.argv[3] if len(sys.argv) > 3 else "20"
+    url, kiosk, registry = sys.argv[1].rstrip("/"), sys.argv[2], sys.argv[3]
+    examples = sys.argv[4] if len(sys.argv) > 4 else "20"
     api = f"{url}/api/v1"
     schemathesis = os.path.join(os.path.dirname(sys.executable), "schemathesis")
     callers = [
         ("anonymous", [], []),
         # Before the supervisor's run, which may revoke the kiosk.
         ("kiosk", ["-H", f"Authorization: Kiosk {kiosk}"], ["--include-tag", "kiosk"]),
+        ("registry", ["-H", f"Authorization: Registry {registry}"], ["--include-tag", "registry"]),
         ("citizen", ["-H", f"Cookie: {citizen_cookie(api)}"], ["--exclude-path", "/auth/sign-out"]),
         ("desk", ["-H", f"Cookie: {staff_cookie(api, 'erbil-desk')}"], ["--exclude-path", "/staff/sign-out"]),
         (
@@ -128,7 +129,7 @@ def main():
             failed.append(name)
     if failed:
         raise SystemExit(f"api-fuzz: schemathesis found failures as: {', '.join(failed)}")
-    print("api-fuzz: no failures as anonymous, citizen, desk, supervisor and kiosk")
+    print("api-fuzz: no failures as anonymous, kiosk, registry, citizen, desk and supervisor")
 
 
 if __name__ == "__main__":

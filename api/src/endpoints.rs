@@ -43,6 +43,8 @@ pub const KIOSK_CHECK_IN: &str = "/kiosk/check-in";
 pub const LICENCE: &str = "/licence";
 /// A fresh signed QR token of the licence.
 pub const LICENCE_TOKEN: &str = "/licence/token";
+/// The licence registry's citizen records.
+pub const REGISTRY_RECORDS: &str = "/registry/records";
 /// The services.
 pub const SERVICES: &str = "/services";
 /// The desk records that the citizen came.
@@ -102,6 +104,7 @@ pub const OPERATIONS: &[(&str, &str)] = &[
     ("POST", KIOSK_CHECK_IN),
     ("GET", LICENCE),
     ("GET", LICENCE_TOKEN),
+    ("POST", REGISTRY_RECORDS),
     ("GET", SERVICES),
     ("POST", STAFF_ATTENDED),
     ("POST", STAFF_NO_SHOW),

@@ -36,6 +36,9 @@ enum Command {
     /// Load records from the licence registry.
     #[command(subcommand)]
     Registry(RegistryCommand),
+    /// Manage the licence registry's client credentials.
+    #[command(subcommand)]
+    RegistryClient(RegistryClientCommand),
     /// Manage directorate staff accounts.
     #[command(subcommand)]
     Staff(StaffCommand),
@@ -68,6 +71,14 @@ enum RegistryCommand {
 }
 
 #[derive(Debug, Subcommand)]
+enum RegistryClientCommand {
+    /// Add a client of `POST /registry/records`; prints its credential once.
+    Add(rega_server::run::RegistryClientArgs),
+    /// Revoke a client: its credential stops working at once.
+    Revoke(rega_server::run::RegistryClientArgs),
+}
+
+#[derive(Debug, Subcommand)]
 enum KioskCommand {
     /// Enrol a kiosk for a directorate; prints its kiosk code (enter it once on the kiosk).
     Enrol(rega_server::run::KioskEnrolArgs),
@@ -90,6 +101,12 @@ fn main() -> ExitCode {
         Command::Token(args) => tools::token(&args),
         Command::Staff(StaffCommand::Add(args)) => rega_server::run::staff_add(args),
         Command::Registry(RegistryCommand::Import(args)) => rega_server::run::registry_import(args),
+        Command::RegistryClient(RegistryClientCommand::Add(args)) => {
+            rega_server::run::registry_client_add(args)
+        }
+        Command::RegistryClient(RegistryClientCommand::Revoke(args)) => {
+            rega_server::run::registry_client_revoke(args)
+        }
         Command::Kiosk(KioskCommand::Enrol(args)) => rega_server::run::kiosk_enrol(args),
         Command::Kiosk(KioskCommand::Revoke(args)) => rega_server::run::kiosk_revoke(args),
         Command::BenchBaseline(args) => rega_server::run::baseline(args.port),

@@ -76,6 +76,16 @@ pub struct RegistryImportArgs {
     pub database: DatabaseArgs,
 }
 
+/// `rega registry-client add` and `revoke`.
+#[derive(Debug, clap::Args)]
+pub struct RegistryClientArgs {
+    /// The client's name, e.g. `gdt-registry` (what the audit trail shows).
+    #[arg(long)]
+    pub name: String,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
 /// `rega kiosk revoke`.
 #[derive(Debug, clap::Args)]
 pub struct KioskRevokeArgs {
@@ -273,6 +283,69 @@ pub fn registry_import(args: RegistryImportArgs) -> anyhow::Result<()> {
                 summary.refused
             );
         }
+        Ok(())
+    })
+}
+
+/// Adds a registry client and prints its credential (shown once: only its hash is stored).
+pub fn registry_client_add(args: RegistryClientArgs) -> anyhow::Result<()> {
+    block_on(async move {
+        let name = args.name.trim();
+        if name.is_empty() || name.len() > 64 || name.chars().any(|c| c.is_control()) {
+            bail!("the name must be 1 to 64 printable characters");
+        }
+        let store = open_store(
+            &args.database.data_dir,
+            args.database.database_url.as_deref(),
+        )
+        .await?;
+        let now = crate::clock::Clock::now(&crate::clock::SystemClock);
+        let Some((id, credential)) =
+            crate::routes::registry::add_client(store.as_ref(), name, now).await?
+        else {
+            bail!(
+                "a registry client `{name}` exists already; revoke it first or pick another name"
+            );
+        };
+        crate::http::audit::audit_store(
+            store.as_ref(),
+            now,
+            "operator",
+            "registry.client_added",
+            &format!("registry-client:{id}:{name}"),
+            "ok",
+        )
+        .await;
+        println!(
+            "registry client `{name}` added; its credential (send it as `Authorization: Registry <credential>`; shown once):"
+        );
+        println!("{credential}");
+        Ok(())
+    })
+}
+
+/// Revokes a registry client: its credential stops working at once.
+pub fn registry_client_revoke(args: RegistryClientArgs) -> anyhow::Result<()> {
+    block_on(async move {
+        let store = open_store(
+            &args.database.data_dir,
+            args.database.database_url.as_deref(),
+        )
+        .await?;
+        let now = crate::clock::Clock::now(&crate::clock::SystemClock);
+        if !store.revoke_registry_client(&args.name, now).await? {
+            bail!("no registry client `{}` in force", args.name);
+        }
+        crate::http::audit::audit_store(
+            store.as_ref(),
+            now,
+            "operator",
+            "registry.client_revoked",
+            &format!("registry-client:{}", args.name),
+            "ok",
+        )
+        .await;
+        println!("registry client `{}` revoked", args.name);
         Ok(())
     })
 }

@@ -262,7 +262,7 @@ pub(crate) struct TestServer {
 const FUZZ_EXAMPLES: &str = "30";
 
 /// end2end/api-fuzz.py against a demo server on SQLite, then one on PostgreSQL: every operation
-/// as anonymous, kiosk, citizen, desk and supervisor; no 5xx, no undocumented status or type, no
+/// as anonymous, kiosk, registry client, citizen, desk and supervisor; no 5xx, no undocumented status or type, no
 /// body outside its schema.
 fn schema_fuzzing(tools: &crate::setup::Tools, database_url: Option<&str>) -> anyhow::Result<()> {
     let Some(database_url) = database_url else {
@@ -277,6 +277,26 @@ fn schema_fuzzing(tools: &crate::setup::Tools, database_url: Option<&str>) -> an
             .find_map(|l| l.split_once("enter this kiosk code once: "))
             .map(|(_, code)| code.trim().to_owned())
             .context("the demo printed no kiosk code")?;
+        let mut add = Command::new(root().join("target/release/rega"));
+        add.args(["registry-client", "add", "--name", "fuzz", "--data-dir"])
+            .arg(&server.data_dir)
+            .env_remove("DATABASE_URL")
+            .envs(env.iter().copied());
+        let added = add
+            .output()
+            .context("cannot run rega registry-client add")?;
+        if !added.status.success() {
+            bail!(
+                "rega registry-client add failed: {}",
+                String::from_utf8_lossy(&added.stderr)
+            );
+        }
+        let registry = String::from_utf8_lossy(&added.stdout)
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .trim()
+            .to_owned();
         println!(
             "fuzz: {} on {}",
             if env.is_empty() {
@@ -295,6 +315,7 @@ fn schema_fuzzing(tools: &crate::setup::Tools, database_url: Option<&str>) -> an
                     .unwrap_or_default(),
                 &server.url,
                 &kiosk,
+                &registry,
                 FUZZ_EXAMPLES,
             ],
             &[],

@@ -7,6 +7,7 @@ pub mod health;
 pub mod kiosk;
 pub mod licence;
 pub mod reference;
+pub mod registry;
 pub mod staff;
 
 use std::sync::Arc;
@@ -41,14 +42,15 @@ async fn method_not_allowed() -> crate::http::problem::ApiError {
     ),
     servers((url = "/api/v1")),
     components(schemas(rega_api::Problem, rega_api::ErrorCode)),
-    modifiers(&KioskCredential)
+    modifiers(&DeviceCredentials)
 )]
 struct ApiDoc;
 
-/// The kiosk's credential, sent as `Authorization: Kiosk <credential>` (`kiosk` security scheme).
-struct KioskCredential;
+/// The credentials of machines: a kiosk's (`Authorization: Kiosk <credential>`, the `kiosk`
+/// security scheme) and a registry client's (`Authorization: Registry <credential>`, `registry`).
+struct DeviceCredentials;
 
-impl utoipa::Modify for KioskCredential {
+impl utoipa::Modify for DeviceCredentials {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
         let components = openapi.components.get_or_insert_with(Default::default);
@@ -57,6 +59,13 @@ impl utoipa::Modify for KioskCredential {
             SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
                 "Authorization",
                 "`Kiosk <credential>`: the credential the kiosk was enrolled with",
+            ))),
+        );
+        components.add_security_scheme(
+            "registry",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "Authorization",
+                "`Registry <credential>`: the credential `rega registry-client add` printed",
             ))),
         );
     }
@@ -73,6 +82,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(licence::router())
         .merge(kiosk::router())
         .merge(staff::router())
+        .merge(registry::router())
 }
 
 /// The OpenAPI 3.1 description of the API, generated from the code.

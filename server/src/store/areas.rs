@@ -64,6 +64,21 @@ pub trait Registry: Send + Sync {
         now: i64,
     ) -> Result<Vec<RegistryOutcome>, StoreError>;
 
+    /// Adds a registry client with the hash of its credential: its id, or `None` when the name
+    /// is taken.
+    async fn add_registry_client(
+        &self,
+        name: &str,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<Option<i64>, StoreError>;
+
+    /// The registry client holding this credential's hash, unless revoked: (id, name).
+    async fn registry_client(&self, token_hash: &str) -> Result<Option<(i64, String)>, StoreError>;
+
+    /// Revokes the registry client `name`: whether there was one in force.
+    async fn revoke_registry_client(&self, name: &str, now: i64) -> Result<bool, StoreError>;
+
     /// The citizen's licence, if any.
     async fn licence_of(&self, citizen_id: i64) -> Result<Option<LicenceRecord>, StoreError>;
 }

@@ -18,6 +18,7 @@ mod kiosk;
 mod licence;
 mod limits;
 mod openapi;
+mod registry_api;
 mod registry_import;
 mod reminders;
 mod security;

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{Db, THURSDAY_9AM, spawn_demo};
 
-const OPERATIONS: [(&str, &str); 40] = [
+const OPERATIONS: [(&str, &str); 41] = [
     ("GET", "/appointments"),
     ("GET", "/appointments/{reference}"),
     ("GET", "/appointments/{reference}/calendar.ics"),
@@ -37,6 +37,7 @@ const OPERATIONS: [(&str, &str); 40] = [
     ("POST", "/auth/sign-out"),
     ("POST", "/auth/verify"),
     ("POST", "/kiosk/check-in"),
+    ("POST", "/registry/records"),
     ("POST", "/staff/appointments/{reference}/attended"),
     ("POST", "/staff/appointments/{reference}/no-show"),
     ("POST", "/staff/call-next"),
@@ -178,8 +179,9 @@ async fn every_response_of_a_tour_of_the_api_matches_its_documented_schema() {
                 format!("{base}/api/v1{url}"),
             );
             if let Some(cookie) = cookie {
-                // The kiosk's credential rides in `cookie` too, as "Kiosk <credential>".
-                request = if cookie.starts_with("Kiosk ") {
+                // A kiosk's or the registry's credential rides in `cookie` too, as
+                // "Kiosk <credential>" or "Registry <credential>".
+                request = if cookie.starts_with("Kiosk ") || cookie.starts_with("Registry ") {
                     request.header("authorization", cookie)
                 } else {
                     request.header("cookie", cookie)
@@ -410,6 +412,33 @@ async fn every_response_of_a_tour_of_the_api_matches_its_documented_schema() {
         Some(json!({ "reference": reference })),
     )
     .await;
+    let (_, registry) =
+        rega_server::routes::registry::add_client(demo.state.store.as_ref(), "tour", THURSDAY_9AM)
+            .await
+            .expect("stored")
+            .expect("a client");
+    let registry = Some(format!("Registry {registry}"));
+    let citizen = json!({
+        "national_id": "180000000001", "version": 1, "name_latin": "Tour", "name_arabic": "تور",
+        "birth_date": "1990-01-01", "phone": "+9647501112233", "status": "active"
+    });
+    for (who, body) in [
+        (
+            registry.clone(),
+            json!({ "records": [citizen, { "national_id": "1" }] }),
+        ),
+        (registry.clone(), json!({ "records": [] })),
+        (None, json!({ "records": [] })),
+    ] {
+        let _ = call(
+            "POST",
+            "/registry/records",
+            "/registry/records".into(),
+            who,
+            Some(body),
+        )
+        .await;
+    }
     let signed_in = demo
         .app
         .client

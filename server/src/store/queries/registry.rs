@@ -166,6 +166,49 @@ impl Registry for SqlStore {
         Ok(outcomes)
     }
 
+    async fn add_registry_client(
+        &self,
+        name: &str,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<Option<i64>, StoreError> {
+        let mut c = self.engine.write("add_registry_client").await?;
+        Ok(sql!(&mut c, |c| sqlx::query_scalar::<_, i64>(
+            "INSERT INTO registry_client (name, token_hash, created_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (name) DO NOTHING RETURNING id"
+        )
+        .bind(name)
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(c)
+        .await?))
+    }
+
+    async fn registry_client(&self, token_hash: &str) -> Result<Option<(i64, String)>, StoreError> {
+        let mut c = self.engine.read("registry_client").await?;
+        Ok(sql!(&mut c, |c| sqlx::query(
+            "SELECT id, name FROM registry_client WHERE token_hash = $1 AND revoked_at IS NULL"
+        )
+        .bind(token_hash)
+        .fetch_optional(c)
+        .await?
+        .map(|row| Ok::<_, StoreError>((row.int("id")?, row.text("name")?)))
+        .transpose()?))
+    }
+
+    async fn revoke_registry_client(&self, name: &str, now: i64) -> Result<bool, StoreError> {
+        let mut c = self.engine.write("revoke_registry_client").await?;
+        Ok(sql!(&mut c, |c| sqlx::query(
+            "UPDATE registry_client SET revoked_at = $1 WHERE name = $2 AND revoked_at IS NULL"
+        )
+        .bind(now)
+        .bind(name)
+        .execute(c)
+        .await?
+        .rows_affected())
+            == 1)
+    }
+
     async fn licence_of(&self, citizen_id: i64) -> Result<Option<LicenceRecord>, StoreError> {
         let mut c = self.engine.read("licence_of").await?;
         Ok(sql!(&mut c, |c| sqlx::query(
@@ -206,12 +249,13 @@ async fn apply_in(
     outcomes: &mut [RegistryOutcome],
     now: i64,
 ) -> Result<(), StoreError> {
-    // One record per citizen: the highest version (the file's later one on a tie).
+    // One record per citizen: the highest version (the first of equal ones; the rest are
+    // `unchanged`).
     let mut chosen: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
     for (i, r) in records.iter().enumerate() {
         let id = r.national_id.as_str();
         match chosen.get(id) {
-            Some(&j) if records[j].version > r.version => {}
+            Some(&j) if records[j].version >= r.version => {}
             _ => {
                 chosen.insert(id, i);
             }
