@@ -8,7 +8,8 @@ use serde_json::json;
 
 use crate::AppState;
 use crate::domain::limits::ChangeLimit;
-use crate::store::{BookRequest, Directorate, Localized, NewCitizen, NewLicence, StoreError};
+use crate::domain::registry::check;
+use crate::store::{BookRequest, Directorate, Localized, StoreError};
 
 fn l(en: &str, ckb: &str, ar: &str) -> Localized {
     Localized {
@@ -257,6 +258,34 @@ const CITIZENS: &[DemoCitizen] = &[
     },
 ];
 
+/// A citizen as the registry sends them (`registry::wire::CitizenRecord`), at version 1: a theory
+/// pass a month before `today` when `theory_passed`.
+fn registry_record(
+    national_id: &str,
+    phone: &str,
+    birth_date: &str,
+    (name_latin, name_arabic): (&str, &str),
+    (theory_passed, today): (bool, Date),
+    licence: Option<serde_json::Value>,
+) -> serde_json::Value {
+    let tests = if theory_passed {
+        json!([{ "test": "theory", "result": "passed", "date": today.add_days(-30).to_string() }])
+    } else {
+        json!([])
+    };
+    json!({
+        "national_id": national_id,
+        "version": 1,
+        "name_latin": name_latin,
+        "name_arabic": name_arabic,
+        "birth_date": birth_date,
+        "phone": phone,
+        "status": "active",
+        "licence": licence,
+        "tests": tests,
+    })
+}
+
 fn licence_elements(
     l: &DemoLicence,
     birth_date: &str,
@@ -301,58 +330,75 @@ pub async fn seed(state: &AppState) -> Result<(), StoreError> {
                 .upsert_directorate(&directorate, &counters)
                 .await?;
         }
+        // The citizens come in as the registry's records, through the registry's own checks
+        // and store path (`docs/registry.md`), as in production.
         let today = LocalDateTime::from_unix(state.clock.now()).date;
+        let mut records = Vec::new();
         for c in CITIZENS {
-            let national_id = NationalId::parse(c.national_id)
-                .map_err(|_| StoreError::Corrupt(c.national_id.into()))?;
             let licence = c.licence.as_ref().map(|l| {
                 let expiry = today.add_days(l.expires_in_days);
                 let issue = expiry.add_days(-3652);
-                NewLicence {
-                    document_number: l.number.into(),
-                    expiry_date: expiry.to_string(),
-                    suspension: l.suspension.map(String::from),
-                    elements: licence_elements(l, c.birth_date, issue, expiry),
-                }
+                json!({
+                    "status": if l.suspension.is_some() { "suspended" } else { "valid" },
+                    "suspension_reason": l.suspension,
+                    "elements": licence_elements(l, c.birth_date, issue, expiry),
+                })
             });
-            let phone = format!("+96475000{}", &c.national_id[7..]);
-            let citizen = NewCitizen {
-                national_id,
-                phone,
-                birth_date: c.birth_date.into(),
-                theory_test_passed: c.theory_test_passed,
+            // Given name, then family name, in each script.
+            let names = c.licence.as_ref().map_or(
+                ("Demo Citizen".to_owned(), "هاووڵاتیی نموونە".to_owned()),
+                |l| {
+                    (
+                        format!("{} {}", l.names[1], l.names[0]),
+                        format!("{} {}", l.names[3], l.names[2]),
+                    )
+                },
+            );
+            records.push(registry_record(
+                c.national_id,
+                &format!("+96475000{}", &c.national_id[7..]),
+                c.birth_date,
+                (&names.0, &names.1),
+                (c.theory_test_passed, today),
                 licence,
-            };
-            state.store.insert_citizen(&citizen).await?;
+            ));
         }
         for n in 1..=PRACTICE_CITIZENS {
-            let national_id = NationalId::parse(&practice_id(n))
-                .map_err(|_| StoreError::Corrupt(practice_id(n)))?;
-            state
-                .store
-                .insert_citizen(&NewCitizen {
-                    national_id,
-                    phone: format!("+96475100{n:05}"),
-                    birth_date: "1998-03-10".into(),
-                    theory_test_passed: n % 2 == 0,
-                    licence: None,
-                })
-                .await?;
+            records.push(registry_record(
+                &practice_id(n),
+                &format!("+96475100{n:05}"),
+                "1998-03-10",
+                ("Practice Citizen", "هاووڵاتیی ڕاهێنان"),
+                (n % 2 == 0, today),
+                None,
+            ));
         }
         for n in 1..=KIOSK_CITIZENS {
-            let national_id = NationalId::parse(&kiosk_citizen_id(n))
-                .map_err(|_| StoreError::Corrupt(kiosk_citizen_id(n)))?;
-            state
-                .store
-                .insert_citizen(&NewCitizen {
-                    national_id,
-                    phone: format!("+96475200{n:05}"),
-                    birth_date: "1993-09-21".into(),
-                    theory_test_passed: false,
-                    licence: None,
-                })
-                .await?;
+            records.push(registry_record(
+                &kiosk_citizen_id(n),
+                &format!("+96475200{n:05}"),
+                "1993-09-21",
+                ("Kiosk Citizen", "هاووڵاتیی کیۆسک"),
+                (false, today),
+                None,
+            ));
         }
+        let mut checked = Vec::with_capacity(records.len());
+        for record in &records {
+            let record: crate::registry::wire::CitizenRecord =
+                serde_json::from_value(record.clone())
+                    .map_err(|e| StoreError::Corrupt(format!("demo registry record: {e}")))?;
+            checked.push(check(&record, today).map_err(|e| {
+                StoreError::Corrupt(format!(
+                    "demo record {}: {}: {}",
+                    record.national_id, e.field, e.message
+                ))
+            })?);
+        }
+        state
+            .store
+            .apply_registry(&checked, state.clock.now())
+            .await?;
         for (username, role, directorate) in DEMO_STAFF {
             crate::auth::add_staff(
                 state.store.as_ref(),
