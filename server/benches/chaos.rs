@@ -185,7 +185,7 @@ impl Run {
                 };
                 if status == 201 {
                     let reference = answer["reference"].as_str().unwrap_or_default().to_owned();
-                    self.tell(id, &reference, slot, false).await;
+                    self.tell(id, &reference, slot).await;
                     booked = Some((reference, slot));
                     break;
                 }
@@ -211,7 +211,7 @@ impl Run {
                     return;
                 };
                 if status == 200 {
-                    self.tell(id, &reference, slot, false).await;
+                    self.tell(id, &reference, slot).await;
                 }
             }
             if dice.below(20) != 0 {
@@ -233,13 +233,14 @@ impl Run {
         }
     }
 
-    async fn tell(&self, citizen: i64, reference: &str, slot_id: i64, cancelled: bool) {
-        self.ledger
-            .lock()
-            .await
-            .entry(citizen)
-            .or_default()
-            .insert(stored(reference), Told { slot_id, cancelled });
+    async fn tell(&self, citizen: i64, reference: &str, slot_id: i64) {
+        self.ledger.lock().await.entry(citizen).or_default().insert(
+            stored(reference),
+            Told {
+                slot_id,
+                cancelled: false,
+            },
+        );
     }
 
     async fn tell_cancelled(&self, citizen: i64, reference: &str) {

@@ -9,6 +9,7 @@ use serde_json::json;
 use crate::AppState;
 use crate::domain::limits::ChangeLimit;
 use crate::domain::registry::check;
+use crate::registry::wire;
 use crate::store::{BookRequest, Directorate, Localized, StoreError};
 
 fn l(en: &str, ckb: &str, ar: &str) -> Localized {
@@ -266,24 +267,29 @@ fn registry_record(
     birth_date: &str,
     (name_latin, name_arabic): (&str, &str),
     (theory_passed, today): (bool, Date),
-    licence: Option<serde_json::Value>,
-) -> serde_json::Value {
-    let tests = if theory_passed {
-        json!([{ "test": "theory", "result": "passed", "date": today.add_days(-30).to_string() }])
-    } else {
-        json!([])
+    licence: Option<wire::LicenceRecord>,
+) -> wire::CitizenRecord {
+    let theory = wire::TestRecord {
+        test: "theory".into(),
+        result: "passed".into(),
+        date: today.add_days(-30).to_string(),
+        valid_until: None,
     };
-    json!({
-        "national_id": national_id,
-        "version": 1,
-        "name_latin": name_latin,
-        "name_arabic": name_arabic,
-        "birth_date": birth_date,
-        "phone": phone,
-        "status": "active",
-        "licence": licence,
-        "tests": tests,
-    })
+    wire::CitizenRecord {
+        national_id: national_id.into(),
+        version: 1,
+        name_latin: name_latin.into(),
+        name_arabic: name_arabic.into(),
+        birth_date: birth_date.into(),
+        phone: phone.into(),
+        status: "active".into(),
+        licence,
+        tests: if theory_passed {
+            vec![theory]
+        } else {
+            Vec::new()
+        },
+    }
 }
 
 fn licence_elements(
@@ -338,11 +344,16 @@ pub async fn seed(state: &AppState) -> Result<(), StoreError> {
             let licence = c.licence.as_ref().map(|l| {
                 let expiry = today.add_days(l.expires_in_days);
                 let issue = expiry.add_days(-3652);
-                json!({
-                    "status": if l.suspension.is_some() { "suspended" } else { "valid" },
-                    "suspension_reason": l.suspension,
-                    "elements": licence_elements(l, c.birth_date, issue, expiry),
-                })
+                wire::LicenceRecord {
+                    status: if l.suspension.is_some() {
+                        "suspended"
+                    } else {
+                        "valid"
+                    }
+                    .into(),
+                    suspension_reason: l.suspension.map(String::from),
+                    elements: licence_elements(l, c.birth_date, issue, expiry),
+                }
             });
             // Given name, then family name, in each script.
             let names = c.licence.as_ref().map_or(
@@ -385,10 +396,7 @@ pub async fn seed(state: &AppState) -> Result<(), StoreError> {
         }
         let mut checked = Vec::with_capacity(records.len());
         for record in &records {
-            let record: crate::registry::wire::CitizenRecord =
-                serde_json::from_value(record.clone())
-                    .map_err(|e| StoreError::Corrupt(format!("demo registry record: {e}")))?;
-            checked.push(check(&record, today).map_err(|e| {
+            checked.push(check(record, today).map_err(|e| {
                 StoreError::Corrupt(format!(
                     "demo record {}: {}: {}",
                     record.national_id, e.field, e.message

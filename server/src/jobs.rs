@@ -148,28 +148,14 @@ pub async fn send_citizen_notices(state: &AppState) -> Result<u32, StoreError> {
                     )
                 }
             };
-            let result = match state.sms.send(&notice.phone, &body).await {
-                Ok(()) => {
-                    sent += 1;
-                    "ok"
-                }
-                Err(error) => {
-                    tracing::error!(%error, "an SMS could not be handed to the SMS gateway");
-                    "sms_failed"
-                }
-            };
             let object = match &notice.reference {
                 Some(reference) => format!("appointment:{reference}"),
                 None => "phone".to_owned(),
             };
-            crate::http::audit::audit(
-                state,
-                "system",
-                &format!("registry.sms_{}", notice.kind),
-                &object,
-                result,
-            )
-            .await;
+            let action = format!("registry.sms_{}", notice.kind);
+            if deliver(state, &notice.phone, &body, (&action, &object)).await {
+                sent += 1;
+            }
         }
     }
 }
@@ -204,26 +190,31 @@ where
                     (d.name.ckb.as_str(), d.name.ar.as_str(), d.name.en.as_str())
                 });
             let body = text(&message, names);
-            let result = match state.sms.send(&message.phone, &body).await {
-                Ok(()) => {
-                    sent += 1;
-                    "ok"
-                }
-                Err(error) => {
-                    tracing::error!(%error, action, "an SMS could not be handed to the SMS gateway");
-                    "sms_failed"
-                }
-            };
-            crate::http::audit::audit(
-                state,
-                "system",
-                action,
-                &format!("appointment:{}", message.reference),
-                result,
-            )
-            .await;
+            let object = format!("appointment:{}", message.reference);
+            if deliver(state, &message.phone, &body, (action, &object)).await {
+                sent += 1;
+            }
         }
     }
+}
+
+/// Hands one SMS to the gateway and audits it as `action` on `object` by `system`: `ok`, or
+/// `sms_failed` when the gateway refused it. Whether it was handed over.
+async fn deliver(
+    state: &AppState,
+    phone: &str,
+    body: &str,
+    (action, object): (&str, &str),
+) -> bool {
+    let result = match state.sms.send(phone, body).await {
+        Ok(()) => "ok",
+        Err(error) => {
+            tracing::error!(%error, action, "an SMS could not be handed to the SMS gateway");
+            "sms_failed"
+        }
+    };
+    crate::http::audit::audit(state, "system", action, object, result).await;
+    result == "ok"
 }
 
 /// Closes the appointments of the days that are over which nobody marked attended or no-show

@@ -96,6 +96,13 @@ pub struct KioskRevokeArgs {
     pub database: DatabaseArgs,
 }
 
+impl DatabaseArgs {
+    /// The store these arguments name (SQLite's data directory prepared if need be).
+    async fn open(&self) -> anyhow::Result<Arc<dyn store::Store>> {
+        open_store(&self.data_dir, self.database_url.as_deref()).await
+    }
+}
+
 async fn open_store(
     data_dir: &Path,
     database_url: Option<&str>,
@@ -154,11 +161,7 @@ pub fn staff_add(args: StaffAddArgs) -> anyhow::Result<()> {
     let role =
         crate::store::StaffRole::from_code(&args.role).context("the role is desk or supervisor")?;
     block_on(async move {
-        let store = open_store(
-            &args.database.data_dir,
-            args.database.database_url.as_deref(),
-        )
-        .await?;
+        let store = args.database.open().await?;
         if !store
             .directorates()
             .await?
@@ -200,11 +203,7 @@ pub fn staff_add(args: StaffAddArgs) -> anyhow::Result<()> {
 /// Enrols a kiosk and prints its number and code (shown once: only its hash is stored).
 pub fn kiosk_enrol(args: KioskEnrolArgs) -> anyhow::Result<()> {
     block_on(async move {
-        let store = open_store(
-            &args.database.data_dir,
-            args.database.database_url.as_deref(),
-        )
-        .await?;
+        let store = args.database.open().await?;
         let known = store.directorates().await?;
         if !known.iter().any(|(d, _)| d.id == args.directorate) {
             let ids: Vec<&str> = known.iter().map(|(d, _)| d.id.as_str()).collect();
@@ -244,11 +243,7 @@ pub fn kiosk_enrol(args: KioskEnrolArgs) -> anyhow::Result<()> {
 /// line was refused, after applying every other one.
 pub fn registry_import(args: RegistryImportArgs) -> anyhow::Result<()> {
     block_on(async move {
-        let store = open_store(
-            &args.database.data_dir,
-            args.database.database_url.as_deref(),
-        )
-        .await?;
+        let store = args.database.open().await?;
         let input: Box<dyn std::io::BufRead> = if args.file.as_os_str() == "-" {
             Box::new(std::io::BufReader::new(std::io::stdin()))
         } else {
@@ -294,11 +289,7 @@ pub fn registry_client_add(args: RegistryClientArgs) -> anyhow::Result<()> {
         if name.is_empty() || name.len() > 64 || name.chars().any(|c| c.is_control()) {
             bail!("the name must be 1 to 64 printable characters");
         }
-        let store = open_store(
-            &args.database.data_dir,
-            args.database.database_url.as_deref(),
-        )
-        .await?;
+        let store = args.database.open().await?;
         let now = crate::clock::Clock::now(&crate::clock::SystemClock);
         let Some((id, credential)) =
             crate::routes::registry::add_client(store.as_ref(), name, now).await?
@@ -327,11 +318,7 @@ pub fn registry_client_add(args: RegistryClientArgs) -> anyhow::Result<()> {
 /// Revokes a registry client: its credential stops working at once.
 pub fn registry_client_revoke(args: RegistryClientArgs) -> anyhow::Result<()> {
     block_on(async move {
-        let store = open_store(
-            &args.database.data_dir,
-            args.database.database_url.as_deref(),
-        )
-        .await?;
+        let store = args.database.open().await?;
         let now = crate::clock::Clock::now(&crate::clock::SystemClock);
         if !store.revoke_registry_client(&args.name, now).await? {
             bail!("no registry client `{}` in force", args.name);
@@ -353,11 +340,7 @@ pub fn registry_client_revoke(args: RegistryClientArgs) -> anyhow::Result<()> {
 /// Revokes a kiosk's code.
 pub fn kiosk_revoke(args: KioskRevokeArgs) -> anyhow::Result<()> {
     block_on(async move {
-        let store = open_store(
-            &args.database.data_dir,
-            args.database.database_url.as_deref(),
-        )
-        .await?;
+        let store = args.database.open().await?;
         let now = crate::clock::Clock::now(&crate::clock::SystemClock);
         if !store.revoke_kiosk(args.id, None, now).await? {
             bail!("no enrolled kiosk {} (or it is already revoked)", args.id);

@@ -134,14 +134,22 @@ pub async fn request_code(
     Ok(Ok(()))
 }
 
-/// Issues and sends a code to a registered citizen; nothing for an unknown ID.
-async fn issue_code(state: &AppState, national_id: &NationalId, now: i64) -> anyhow::Result<()> {
-    let Some(citizen) = state
+/// The citizen who may sign in with this ID: registered and active. An inactive one (withdrawn
+/// by the registry) is answered as an unregistered ID.
+async fn may_sign_in(
+    state: &AppState,
+    national_id: &NationalId,
+) -> Result<Option<crate::store::CitizenRecord>, crate::store::StoreError> {
+    Ok(state
         .store
         .citizen_by_national_id(national_id)
         .await?
-        .filter(|c| c.active)
-    else {
+        .filter(|c| c.active))
+}
+
+/// Issues and sends a code to a registered citizen; nothing for an unknown ID.
+async fn issue_code(state: &AppState, national_id: &NationalId, now: i64) -> anyhow::Result<()> {
+    let Some(citizen) = may_sign_in(state, national_id).await? else {
         return Ok(());
     };
     let code = new_code()?;
@@ -209,13 +217,7 @@ async fn judge(
     code: &OtpCode,
     now: i64,
 ) -> Result<Result<i64, CodeRejected>, ApiError> {
-    // An inactive citizen (withdrawn by the registry) is answered as an unregistered one.
-    let Some(citizen) = state
-        .store
-        .citizen_by_national_id(national_id)
-        .await?
-        .filter(|c| c.active)
-    else {
+    let Some(citizen) = may_sign_in(state, national_id).await? else {
         return judge_unregistered(state, national_id, now).await;
     };
     let Some(otp) = state.store.current_otp(citizen.id).await? else {

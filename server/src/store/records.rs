@@ -628,6 +628,16 @@ pub enum StaffChange<'a> {
     },
 }
 
+impl StaffChange<'_> {
+    /// Whether it can change the places citizens see (capacity, an extra slot, a closure).
+    pub fn changes_places(&self) -> bool {
+        !matches!(
+            self,
+            StaffChange::CallNext { .. } | StaffChange::Attendance { .. }
+        )
+    }
+}
+
 /// What a [`StaffChange`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StaffOutcome {

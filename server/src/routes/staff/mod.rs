@@ -83,8 +83,8 @@ async fn staff_write<W: KeyOwner>(
         Ok(OnceOutcome::Seen(seen)) => seen_response(seen),
         Ok(OnceOutcome::Answered { status, body }) => {
             tracing::info!(target: "audit", actor, action, status, "audit");
-            if (200..300).contains(&status) {
-                // Places may have changed: this instance's cached availability is out of date.
+            if (200..300).contains(&status) && change.changes_places() {
+                // This instance's cached availability is out of date.
                 state.caches.availability.clear();
             }
             stored_response(status, body)
