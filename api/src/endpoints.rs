@@ -45,12 +45,16 @@ pub const LICENCE: &str = "/licence";
 pub const LICENCE_TOKEN: &str = "/licence/token";
 /// The licence registry's citizen records.
 pub const REGISTRY_RECORDS: &str = "/registry/records";
+/// What happened at the counters, for the registry to pull.
+pub const REGISTRY_OUTCOMES: &str = "/registry/outcomes";
 /// The services.
 pub const SERVICES: &str = "/services";
 /// The desk records that the citizen came.
 pub const STAFF_ATTENDED: &str = "/staff/appointments/{reference}/attended";
 /// The desk records a no-show.
 pub const STAFF_NO_SHOW: &str = "/staff/appointments/{reference}/no-show";
+/// Record a test's result (passed or failed) on its appointment.
+pub const STAFF_TEST_RESULT: &str = "/staff/appointments/{reference}/test-result";
 /// Calling the next ticket.
 pub const STAFF_CALL_NEXT: &str = "/staff/call-next";
 /// A day's places.
@@ -104,10 +108,12 @@ pub const OPERATIONS: &[(&str, &str)] = &[
     ("POST", KIOSK_CHECK_IN),
     ("GET", LICENCE),
     ("GET", LICENCE_TOKEN),
+    ("GET", REGISTRY_OUTCOMES),
     ("POST", REGISTRY_RECORDS),
     ("GET", SERVICES),
     ("POST", STAFF_ATTENDED),
     ("POST", STAFF_NO_SHOW),
+    ("POST", STAFF_TEST_RESULT),
     ("POST", STAFF_CALL_NEXT),
     ("POST", STAFF_CAPACITY),
     ("GET", STAFF_CLOSURES),

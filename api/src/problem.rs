@@ -126,6 +126,10 @@ error_codes! {
     StaffInvalidCounter = "staff_invalid_counter", 422, "Invalid counter";
     /// Not a quarter-hour period of the day with its start before its end, or it is over.
     StaffInvalidPeriod = "staff_invalid_period", 422, "Invalid period";
+    /// Only a theory or practical test's appointment has a result.
+    StaffNotATest = "staff_not_a_test", 422, "Not a test appointment";
+    /// The test's result is recorded already (or the appointment was cancelled or missed).
+    StaffResultRecorded = "staff_result_recorded", 409, "Result already recorded";
     /// The kiosk has no valid device credential (never enrolled, or revoked).
     KioskNotEnrolled = "kiosk_not_enrolled", 401, "Kiosk not enrolled";
     /// No appointment has this reference.

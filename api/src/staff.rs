@@ -113,6 +113,9 @@ pub struct DayAppointment {
     /// The counter that called the ticket.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub counter: Option<String>,
+    /// The test's result, once recorded at the desk.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<TestOutcome>,
 }
 
 /// `GET /staff/day`.
@@ -123,6 +126,26 @@ pub struct DayList {
     pub date: Date,
     /// Its appointments in time order.
     pub appointments: Vec<DayAppointment>,
+}
+
+/// How a test went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum TestOutcome {
+    /// Passed: a theory pass opens the practical test at once.
+    Passed,
+    /// Failed.
+    Failed,
+}
+
+/// `POST /staff/appointments/{reference}/test-result`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RecordTestResult {
+    /// `passed` or `failed`.
+    pub result: TestOutcome,
 }
 
 /// `POST /staff/call-next`.

@@ -236,6 +236,17 @@ pub async fn post_empty_once(path: &str, key: &str) -> Result<(), ApiError> {
     empty_answer(send("POST", path, None, Some(("Idempotency-Key", key))).await?)
 }
 
+/// `POST` a JSON body with an `Idempotency-Key` whose answer has no body (`204`), e.g. the
+/// desk's test result.
+pub async fn post_once_no_content<B: Serialize>(
+    path: &str,
+    body: &B,
+    key: &str,
+) -> Result<(), ApiError> {
+    let body = encode(body)?;
+    empty_answer(send("POST", path, Some(body), Some(("Idempotency-Key", key))).await?)
+}
+
 fn empty_answer((status, text): (u16, String)) -> Result<(), ApiError> {
     if (200..300).contains(&status) {
         return Ok(());

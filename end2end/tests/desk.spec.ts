@@ -210,6 +210,41 @@ test('a no-show, recorded at the desk in Sorani, is what the citizen sees', asyn
   }
 });
 
+test('a theory test passed at the desk (Arabic) opens the practical test for the citizen at once', async ({ browser }, info) => {
+  test.skip(info.project.name !== 'desktop', 'the desk is a large screen; it runs its own server');
+  expect(rega && dist, 'run through cargo xtask test').toBeTruthy();
+  const own = await ownServer(browser, 'test-result', clockAtErbilHour(10));
+  try {
+    // Kiosk citizen 5 takes the theory test at Erbil today; the practical test is closed.
+    const citizen = await own.open('en');
+    await citizen.goto('/');
+    await signInQuickly(citizen, '300000000005', false);
+    const reference = await appointmentOf(citizen);
+    await citizen.goto('/book');
+    await expect(citizen.locator('.rg-refused').getByText(msg('en', 'error.not_eligible_theory_test_not_passed'))).toBeVisible();
+    await expect(citizen.getByLabel(msg('en', 'service.practical_test'))).toHaveCount(0);
+
+    const desk = await own.open('ar');
+    await deskSignIn(desk, 'ar', 'erbil-desk');
+    await expect(desk.locator('html')).toHaveAttribute('dir', 'rtl');
+    const row = desk.getByRole('row').filter({ hasText: reference });
+    const passed = directorateMsg('ar', 'desk.for_reference', { action: directorateMsg('ar', 'desk.result_passed'), reference });
+    await expect(row.getByRole('button', { name: passed })).toBeVisible();
+    await expectNoAxeViolations(desk);
+    await row.getByRole('button', { name: passed }).click();
+    await expect(row).toContainText(`${directorateMsg('ar', 'desk.status.attended')} · ${directorateMsg('ar', 'desk.result_passed')}`);
+    await expect(row.getByRole('button')).toHaveCount(0);
+    await expectNoAxeViolations(desk);
+
+    // The citizen may now book the practical test.
+    await citizen.reload();
+    await expect(citizen.getByLabel(msg('en', 'service.practical_test'))).toBeVisible();
+    await expect(citizen.locator('.rg-refused').getByText(msg('en', 'error.not_eligible_theory_test_not_passed'))).toHaveCount(0);
+  } finally {
+    await own.close();
+  }
+});
+
 test('a wrong password is refused; the board has no violations in Sorani', async ({ context, page }, info) => {
   test.skip(info.project.name !== 'phone', 'one run');
   await useLocale(context, 'ckb');

@@ -237,8 +237,12 @@ pub async fn close_lapsed_days(state: &AppState) -> Result<u64, StoreError> {
     Ok(closed)
 }
 
+/// How long the outcome feed keeps an outcome for the registry to pull (`docs/registry.md`).
+pub const OUTCOMES_KEPT_DAYS: i64 = 90;
+
 /// Runs every 10 minutes: the reminders, the closure notices, the closing of past days'
-/// appointments, and forgetting idempotency keys older than 48 hours.
+/// appointments, forgetting idempotency keys older than 48 hours and outcomes older than
+/// [`OUTCOMES_KEPT_DAYS`].
 pub fn spawn_reminders(state: AppState) {
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
@@ -269,6 +273,10 @@ pub fn spawn_reminders(state: AppState) {
             let before = state.clock.now() - crate::http::idempotency::KEEP_SECONDS;
             if let Err(error) = state.store.idempotency_expire(before).await {
                 tracing::error!(%error, "cannot forget old idempotency keys");
+            }
+            let before = state.clock.now() - OUTCOMES_KEPT_DAYS * 86_400;
+            if let Err(error) = state.store.prune_outcomes(before).await {
+                tracing::error!(%error, "cannot prune old outcomes");
             }
         }
     });

@@ -181,11 +181,10 @@ pub async fn citizens_with_sessions(
         }
     };
     let insert_citizen = format!(
-        "INSERT INTO citizen (national_id, phone, birth_date, theory_test_passed) VALUES ({}, {}, {}, {}) RETURNING id",
+        "INSERT INTO citizen (national_id, phone, birth_date) VALUES ({}, {}, {}) RETURNING id",
         p(1),
         p(2),
-        p(3),
-        p(4)
+        p(3)
     );
     let insert_session = format!(
         "INSERT INTO session (token_hash, citizen_id, created_at, last_seen_at) VALUES ({}, {}, {}, {})",
@@ -205,7 +204,6 @@ pub async fn citizens_with_sessions(
                     .bind(format!("{national_id:012}"))
                     .bind(format!("+9647{:09}", national_id % 1_000_000_000))
                     .bind("1990-01-01")
-                    .bind(false)
                     .fetch_one(&mut *tx)
                     .await
                     .expect("a citizen");

@@ -4,6 +4,7 @@ use rega_api::service::ServiceKind;
 use rega_api::time::Date;
 
 use super::rules::BookingRules;
+use crate::store::{TestKind, TestResult};
 
 /// What the registry knows about a citizen that eligibility depends on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,6 +76,23 @@ pub fn check(
         ServiceKind::PracticalTest => Ok(()),
         ServiceKind::MedicalCheck => Ok(()),
     }
+}
+
+/// Whether the latest theory result counts as a pass on `today`: passed, and still valid.
+pub fn theory_passed(tests: &[TestResult], today: Date) -> bool {
+    tests.iter().any(|t| {
+        t.test == TestKind::Theory
+            && t.passed
+            && t.valid_until
+                .as_deref()
+                .and_then(|d| Date::parse(d).ok())
+                .is_none_or(|until| until >= today)
+    })
+}
+
+/// The last day a theory pass taken on `taken_on` counts.
+pub fn theory_pass_valid_until(rules: &BookingRules, taken_on: Date) -> Date {
+    taken_on.add_days(rules.theory_pass_valid_days)
 }
 
 /// Full years of age on a day.

@@ -58,11 +58,7 @@ pub fn check(record: &wire::CitizenRecord, today: Date) -> Result<RegistryCitize
         }
         tests.push(checked);
     }
-    let theory_test_passed = tests
-        .iter()
-        .any(|t| t.test == TestKind::Theory && passes(t, today));
     Ok(RegistryCitizen {
-        theory_test_passed,
         national_id,
         version: record.version,
         name_latin,
@@ -203,16 +199,6 @@ fn test_result(test: &wire::TestRecord, n: usize, today: Date) -> Result<TestRes
     })
 }
 
-/// Whether a result counts as a pass on `today`: passed, and still valid.
-pub fn passes(result: &TestResult, today: Date) -> bool {
-    result.passed
-        && result
-            .valid_until
-            .as_deref()
-            .and_then(|d| Date::parse(d).ok())
-            .is_none_or(|until| until >= today)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -264,9 +250,10 @@ mod tests {
             ),
             ("KR-000123", "2031-01-01")
         );
-        assert!(passes(&checked.tests[0], today()));
-        assert!(!passes(
-            &checked.tests[0],
+        use crate::domain::eligibility::theory_passed;
+        assert!(theory_passed(&checked.tests, today()));
+        assert!(!theory_passed(
+            &checked.tests,
             Date::parse("2027-03-03").expect("a date")
         ));
     }

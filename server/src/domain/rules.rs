@@ -31,6 +31,8 @@ pub struct BookingRules {
     pub renewal_window_days: i64,
     /// The minimum age for a new licence (18).
     pub minimum_age: u8,
+    /// A theory test pass recorded at a desk opens the practical test for this many days (365).
+    pub theory_pass_valid_days: i64,
     /// Kiosk check-in opens this many minutes before the appointment (60) …
     pub check_in_opens_minutes: i64,
     /// … and closes this many minutes after its start (15).
@@ -58,6 +60,7 @@ impl Default for BookingRules {
             no_show_block_days: 30,
             renewal_window_days: 180,
             minimum_age: 18,
+            theory_pass_valid_days: 365,
             check_in_opens_minutes: 60,
             check_in_closes_minutes: 15,
         }

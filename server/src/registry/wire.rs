@@ -62,3 +62,49 @@ pub struct TestRecord {
     #[serde(default)]
     pub valid_until: Option<String>,
 }
+
+/// `GET /registry/outcomes`: what happened at the counters, in cursor order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct OutcomeFeed {
+    /// Up to `limit` outcomes after the cursor asked for.
+    pub outcomes: Vec<OutcomeRecord>,
+    /// The cursor to ask after next time: the last outcome's, or the one asked for when there
+    /// is nothing new.
+    pub next: i64,
+}
+
+/// One outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct OutcomeRecord {
+    /// Its place in the feed (increasing; gaps are possible).
+    pub cursor: i64,
+    /// `attended`, `no_show`, `cancelled_by_closure` or `test_result`.
+    pub kind: String,
+    /// The citizen's national card number.
+    pub national_id: String,
+    /// The appointment's reference, `RG-XXXX-XXXX`.
+    pub reference: String,
+    /// The directorate's id.
+    pub directorate: String,
+    /// The service's id, e.g. `theory_test`.
+    pub service: String,
+    /// The appointment's start, RFC 3339 with the Baghdad offset.
+    pub starts_at: String,
+    /// When it was recorded, RFC 3339 with the Baghdad offset.
+    pub recorded_at: String,
+    /// The result, for `test_result`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub result: Option<TestRecord>,
+}
+
+/// Unix seconds as RFC 3339 with the Baghdad offset, to the second.
+pub fn rfc3339_seconds(unix: i64) -> String {
+    let local = rega_api::time::LocalDateTime::from_unix(unix);
+    format!(
+        "{}T{:02}:{:02}:{:02}+03:00",
+        local.date,
+        local.hour,
+        local.minute,
+        unix.rem_euclid(60)
+    )
+}

@@ -20,7 +20,7 @@ use crate::AppState;
 use crate::auth::token_hash;
 use crate::domain::registry::check;
 use crate::http::audit::audit;
-use crate::http::extract::ApiJson;
+use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::problem::{ApiError, rate_limited};
 use crate::registry::wire;
 use crate::store::{EventLimit, RegistryCitizen, RegistryOutcome, StoreError};
@@ -30,9 +30,33 @@ pub const RECORDS_PER_CALL: usize = 100;
 /// Calls one client may make a minute.
 pub const CALLS_PER_MINUTE: u32 = 600;
 
+/// Outcomes one call returns at most.
+pub const OUTCOMES_PER_CALL: u32 = 1000;
+
 /// The registry's routes.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(records))
+    OpenApiRouter::new()
+        .routes(routes!(records))
+        .routes(routes!(outcomes))
+}
+
+/// Counts the call against the client's limit: the `429` to answer when it is over.
+async fn over_limit(state: &AppState, client: &RegistryClient, action: &str) -> Option<Response> {
+    let now = state.clock.now();
+    let key = format!("registry:{}", client.id);
+    let limit = EventLimit {
+        key: &key,
+        since: now - 60,
+        max: CALLS_PER_MINUTE,
+    };
+    match state.store.take_event(&[limit], now).await {
+        Ok(None) => None,
+        Ok(Some(_)) => {
+            audit(state, &client.actor(), action, "-", "rate_limited").await;
+            Some(rate_limited(60))
+        }
+        Err(e) => Some(ApiError::from(e).into_response()),
+    }
 }
 
 /// Adds a registry client: a fresh 256-bit credential, stored only as its hash, returned once.
@@ -55,6 +79,13 @@ pub struct RegistryClient {
     pub id: i64,
     /// Its name.
     pub name: String,
+}
+
+impl RegistryClient {
+    /// Who the audit records name.
+    fn actor(&self) -> String {
+        format!("registry:{}", self.name)
+    }
 }
 
 impl FromRequestParts<AppState> for RegistryClient {
@@ -146,18 +177,11 @@ async fn records(
     client: RegistryClient,
     ApiJson(batch): ApiJson<RecordBatch>,
 ) -> Result<Response, ApiError> {
-    let actor = format!("registry:{}", client.name);
-    let now = state.clock.now();
-    let limit_key = format!("registry:{}", client.id);
-    let limit = EventLimit {
-        key: &limit_key,
-        since: now - 60,
-        max: CALLS_PER_MINUTE,
-    };
-    if state.store.take_event(&[limit], now).await?.is_some() {
-        audit(&state, &actor, "registry.records", "-", "rate_limited").await;
-        return Ok(rate_limited(60));
+    let actor = client.actor();
+    if let Some(refused) = over_limit(&state, &client, "registry.records").await {
+        return Ok(refused);
     }
+    let now = state.clock.now();
     if batch.records.is_empty() || batch.records.len() > RECORDS_PER_CALL {
         return Err(ApiError::Client {
             code: ErrorCode::BadRequest,
@@ -230,4 +254,74 @@ async fn records(
         tracing::error!(%error, "cannot send the registry notices now; the job retries");
     }
     Ok(ApiJson(RecordResults { results }).into_response())
+}
+
+/// `GET /registry/outcomes`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct OutcomesQuery {
+    /// The cursor of the last outcome processed (0, or none, for the beginning).
+    #[param(minimum = 0)]
+    after: Option<i64>,
+    /// At most this many, 1 to 1000 (default 100).
+    #[param(minimum = 1, maximum = 1000)]
+    limit: Option<u32>,
+}
+
+/// What happened at the counters after a cursor: attended, no-show, cancelled by a closure,
+/// test results recorded at a desk. At least once: the registry keeps the last cursor it
+/// processed and asks after it; an outcome asked for again is the same outcome.
+#[utoipa::path(get, path = "/registry/outcomes", tag = "registry", params(OutcomesQuery),
+    security(("registry" = [])),
+    responses((status = 200, body = wire::OutcomeFeed),
+        (status = 400, description = "bad_request: a negative cursor, or a limit outside 1 to 1000", body = rega_api::Problem),
+        (status = 401, description = "unauthenticated: no registry credential, or a revoked one", body = rega_api::Problem),
+        (status = 429, description = "rate_limited (Retry-After)", body = rega_api::Problem)))]
+async fn outcomes(
+    State(state): State<AppState>,
+    client: RegistryClient,
+    ApiQuery(query): ApiQuery<OutcomesQuery>,
+) -> Result<Response, ApiError> {
+    if let Some(refused) = over_limit(&state, &client, "registry.outcomes").await {
+        return Ok(refused);
+    }
+    let after = query.after.unwrap_or(0);
+    let limit = query.limit.unwrap_or(100);
+    if after < 0 || !(1..=OUTCOMES_PER_CALL).contains(&limit) {
+        return Err(ApiError::Client {
+            code: ErrorCode::BadRequest,
+            detail: Some(format!("after >= 0, limit 1 to {OUTCOMES_PER_CALL}")),
+        });
+    }
+    let found = state.store.outcomes_after(after, limit).await?;
+    let next = found.last().map_or(after, |o| o.cursor);
+    audit(
+        &state,
+        &client.actor(),
+        "registry.outcomes",
+        &format!("after:{after}"),
+        &format!("ok:{}", found.len()),
+    )
+    .await;
+    let outcomes = found
+        .into_iter()
+        .map(|o| wire::OutcomeRecord {
+            cursor: o.cursor,
+            kind: o.kind.code().to_owned(),
+            national_id: o.national_id.as_str().to_owned(),
+            reference: o.reference.to_string(),
+            directorate: o.directorate_id,
+            service: o.service.code().to_owned(),
+            starts_at: wire::rfc3339_seconds(o.starts_at),
+            recorded_at: wire::rfc3339_seconds(o.occurred_at),
+            result: o.result.map(|r| wire::TestRecord {
+                test: r.test.code().to_owned(),
+                result: if r.passed { "passed" } else { "failed" }.to_owned(),
+                date: r.taken_on,
+                valid_until: r.valid_until,
+            }),
+        })
+        .collect();
+    Ok(ApiJson(wire::OutcomeFeed { outcomes, next }).into_response())
 }

@@ -81,6 +81,22 @@ pub trait Registry: Send + Sync {
 
     /// The citizen's licence, if any.
     async fn licence_of(&self, citizen_id: i64) -> Result<Option<LicenceRecord>, StoreError>;
+
+    /// The citizen's latest result of each test (from the registry, or recorded at a desk).
+    async fn test_results_of(&self, citizen_id: i64) -> Result<Vec<TestResult>, StoreError>;
+}
+
+/// The outcome feed the registry pulls (`docs/registry.md`): attended, no-show, cancelled by a
+/// closure, test results. Written in the transaction of the change it reports, so it is never
+/// missing nor reported for a change that did not happen.
+#[async_trait]
+pub trait Outcomes: Send + Sync {
+    /// Up to `limit` outcomes after the cursor `after`, in cursor order. Cursors become visible
+    /// in order: once `n` is seen, no outcome with a lower cursor appears later.
+    async fn outcomes_after(&self, after: i64, limit: u32) -> Result<Vec<FeedOutcome>, StoreError>;
+
+    /// Deletes the outcomes recorded before `before`: how many.
+    async fn prune_outcomes(&self, before: i64) -> Result<u64, StoreError>;
 }
 
 /// Slots and appointments: booking (under an Idempotency-Key in one transaction), moving, cancelling, and a citizen's list.
@@ -472,6 +488,7 @@ pub trait StaffWrites: Send + Sync {
 pub trait Store:
     Operations
     + Registry
+    + Outcomes
     + Bookings
     + CitizenAuth
     + Sessions
@@ -491,6 +508,7 @@ pub trait Store:
 impl<T> Store for T where
     T: Operations
         + Registry
+        + Outcomes
         + Bookings
         + CitizenAuth
         + Sessions

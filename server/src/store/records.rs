@@ -41,8 +41,8 @@ pub struct NewCitizen {
     pub phone: String,
     /// Date of birth, `YYYY-MM-DD`.
     pub birth_date: String,
-    /// Whether a theory test was passed.
-    pub theory_test_passed: bool,
+    /// The latest result of each test taken.
+    pub tests: Vec<TestResult>,
     /// The driving licence, if any.
     pub licence: Option<NewLicence>,
 }
@@ -261,6 +261,8 @@ pub struct DayEntry {
     pub status: AppointmentStatus,
     /// Its ticket, once checked in.
     pub ticket: Option<TicketState>,
+    /// The test's result recorded at the desk: passed?
+    pub test_passed: Option<bool>,
 }
 
 /// A ticket that a counter called.
@@ -336,8 +338,6 @@ pub struct CitizenRecord {
     pub phone: String,
     /// Date of birth, `YYYY-MM-DD`.
     pub birth_date: String,
-    /// Whether a theory test was passed.
-    pub theory_test_passed: bool,
     /// Whether the registry holds the citizen active (an inactive one cannot sign in).
     pub active: bool,
 }
@@ -615,6 +615,23 @@ pub enum StaffChange<'a> {
         /// The places.
         places: i64,
     },
+    /// A test's result, recorded at the desk on the test's appointment (which is attended by
+    /// it): the citizen's latest result of that test, and an outcome for the registry.
+    TestResult {
+        /// The desk's directorate.
+        directorate_id: &'a str,
+        /// The appointment of a theory or practical test.
+        reference: &'a Reference,
+        /// Passed?
+        passed: bool,
+        /// Today, `YYYY-MM-DD`.
+        today: &'a str,
+        /// Until when a theory pass counts (`BookingRules::theory_pass_valid_days`); a
+        /// practical pass counts for good.
+        theory_valid_until: &'a str,
+        /// Now.
+        now: i64,
+    },
     /// Open an extra slot with its places (refused inside a closure).
     OpenSlot {
         /// The directorate.
@@ -633,7 +650,9 @@ impl StaffChange<'_> {
     pub fn changes_places(&self) -> bool {
         !matches!(
             self,
-            StaffChange::CallNext { .. } | StaffChange::Attendance { .. }
+            StaffChange::CallNext { .. }
+                | StaffChange::Attendance { .. }
+                | StaffChange::TestResult { .. }
         )
     }
 }
@@ -647,8 +666,10 @@ pub enum StaffOutcome {
     Recorded,
     /// No such appointment at the directorate.
     NotFound,
-    /// The appointment's attendance cannot change any more.
+    /// The appointment's attendance cannot change any more (or its test result is recorded).
     NotChangeable,
+    /// The appointment is not for a test.
+    NotATest,
     /// The closure's id and the appointments it cancelled.
     Closed {
         /// Its id.
@@ -701,6 +722,13 @@ impl TestKind {
             TestKind::Practical => "practical",
         }
     }
+
+    /// From the stored form.
+    pub fn from_code(code: &str) -> Option<TestKind> {
+        [TestKind::Theory, TestKind::Practical]
+            .into_iter()
+            .find(|t| t.code() == code)
+    }
 }
 
 /// The latest result of one test.
@@ -714,6 +742,66 @@ pub struct TestResult {
     pub taken_on: String,
     /// Until when a pass counts, `YYYY-MM-DD`; `None`: for good.
     pub valid_until: Option<String>,
+}
+
+/// What happened to an appointment, as the registry's outcome feed tells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutcomeKind {
+    /// The citizen came.
+    Attended,
+    /// The citizen did not come (recorded at the desk, or the day passed).
+    NoShow,
+    /// A closure of the directorate cancelled it.
+    CancelledByClosure,
+    /// The desk recorded the test's result.
+    TestResult,
+}
+
+impl OutcomeKind {
+    /// The stored and published form.
+    pub fn code(self) -> &'static str {
+        match self {
+            OutcomeKind::Attended => "attended",
+            OutcomeKind::NoShow => "no_show",
+            OutcomeKind::CancelledByClosure => "cancelled_by_closure",
+            OutcomeKind::TestResult => "test_result",
+        }
+    }
+
+    /// From the stored form.
+    pub fn from_code(code: &str) -> Option<OutcomeKind> {
+        [
+            OutcomeKind::Attended,
+            OutcomeKind::NoShow,
+            OutcomeKind::CancelledByClosure,
+            OutcomeKind::TestResult,
+        ]
+        .into_iter()
+        .find(|k| k.code() == code)
+    }
+}
+
+/// One entry of the outcome feed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedOutcome {
+    /// Its position in the feed: the registry asks for those after the last it processed.
+    pub cursor: i64,
+    /// What happened.
+    pub kind: OutcomeKind,
+    /// The citizen's national card number.
+    pub national_id: NationalId,
+    /// The appointment.
+    pub reference: Reference,
+    /// Its directorate.
+    pub directorate_id: String,
+    /// Its service.
+    pub service: ServiceKind,
+    /// Its start, Unix seconds.
+    pub starts_at: i64,
+    /// The result, for [`OutcomeKind::TestResult`] (`taken_on` the day it was recorded).
+    pub result: Option<TestResult>,
+    /// When it was recorded, Unix seconds.
+    pub occurred_at: i64,
 }
 
 /// A citizen's record from the licence registry, checked (`domain::registry::check`).
@@ -737,8 +825,6 @@ pub struct RegistryCitizen {
     pub licence: Option<NewLicence>,
     /// The latest result of each test.
     pub tests: Vec<TestResult>,
-    /// Whether a theory test pass counts today (`domain::registry::passes`).
-    pub theory_test_passed: bool,
 }
 
 /// What applying one registry record did.

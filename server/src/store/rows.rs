@@ -24,6 +24,8 @@ pub(crate) trait Columns {
     fn text_or_null(&self, column: &str) -> Result<Option<String>, StoreError>;
     /// A boolean.
     fn flag(&self, column: &str) -> Result<bool, StoreError>;
+    /// A boolean or NULL.
+    fn flag_or_null(&self, column: &str) -> Result<Option<bool>, StoreError>;
 }
 
 macro_rules! columns_of {
@@ -42,6 +44,9 @@ macro_rules! columns_of {
                 Ok(self.try_get(column)?)
             }
             fn flag(&self, column: &str) -> Result<bool, StoreError> {
+                Ok(self.try_get(column)?)
+            }
+            fn flag_or_null(&self, column: &str) -> Result<Option<bool>, StoreError> {
                 Ok(self.try_get(column)?)
             }
         }
@@ -144,7 +149,7 @@ pub(crate) fn counter(row: &impl Columns) -> Result<(String, ServiceKind, u32), 
 /// The columns [`citizen`] reads.
 macro_rules! citizen_columns {
     () => {
-        "id, national_id, phone, birth_date, theory_test_passed, status"
+        "id, national_id, phone, birth_date, status"
     };
 }
 pub(crate) use citizen_columns;
@@ -158,8 +163,19 @@ pub(crate) fn citizen(row: &impl Columns) -> Result<CitizenRecord, StoreError> {
             .map_err(|_| StoreError::Corrupt("national id".into()))?,
         phone: row.text("phone")?,
         birth_date: row.text("birth_date")?,
-        theory_test_passed: row.flag("theory_test_passed")?,
         active: row.text("status")? == "active",
+    })
+}
+
+/// A test result: test, passed, taken_on, valid_until.
+pub(crate) fn test_result(row: &impl Columns) -> Result<TestResult, StoreError> {
+    let test = row.text("test")?;
+    Ok(TestResult {
+        test: TestKind::from_code(&test)
+            .ok_or_else(|| StoreError::Corrupt(format!("test {test}")))?,
+        passed: row.flag("passed")?,
+        taken_on: row.text("taken_on")?,
+        valid_until: row.text_or_null("valid_until")?,
     })
 }
 
@@ -245,6 +261,7 @@ pub(crate) fn day_entry(row: &impl Columns) -> Result<DayEntry, StoreError> {
         starts_at: row.int("starts_at")?,
         status: status(row)?,
         ticket,
+        test_passed: row.flag_or_null("test_passed")?,
     })
 }
 

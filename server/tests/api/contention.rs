@@ -68,7 +68,7 @@ async fn arrange(store: &Arc<dyn Store>) -> (i64, Vec<String>) {
                 .expect("an id"),
             phone: format!("+96475{n:08}"),
             birth_date: "1990-01-01".into(),
-            theory_test_passed: false,
+            tests: Vec::new(),
             licence: None,
         };
         let id = store.insert_citizen(&citizen).await.expect("a citizen");

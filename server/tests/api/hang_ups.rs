@@ -23,7 +23,7 @@ async fn booked_citizen(demo: &DemoApp, n: usize, slot: i64) -> (String, String)
             national_id: NationalId::parse(&format!("7{n:011}")).expect("an id"),
             phone: format!("+96477{n:08}"),
             birth_date: "1990-01-01".into(),
-            theory_test_passed: false,
+            tests: Vec::new(),
             licence: None,
         })
         .await

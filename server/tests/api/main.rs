@@ -20,6 +20,7 @@ mod limits;
 mod openapi;
 mod registry_api;
 mod registry_import;
+mod registry_outcomes;
 mod reminders;
 mod security;
 mod slow_clients;

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{Db, THURSDAY_9AM, spawn_demo};
 
-const OPERATIONS: [(&str, &str); 41] = [
+const OPERATIONS: [(&str, &str); 43] = [
     ("GET", "/appointments"),
     ("GET", "/appointments/{reference}"),
     ("GET", "/appointments/{reference}/calendar.ics"),
@@ -37,9 +37,11 @@ const OPERATIONS: [(&str, &str); 41] = [
     ("POST", "/auth/sign-out"),
     ("POST", "/auth/verify"),
     ("POST", "/kiosk/check-in"),
+    ("GET", "/registry/outcomes"),
     ("POST", "/registry/records"),
     ("POST", "/staff/appointments/{reference}/attended"),
     ("POST", "/staff/appointments/{reference}/no-show"),
+    ("POST", "/staff/appointments/{reference}/test-result"),
     ("POST", "/staff/call-next"),
     ("POST", "/staff/capacity"),
     ("POST", "/staff/closures"),
@@ -439,6 +441,20 @@ async fn every_response_of_a_tour_of_the_api_matches_its_documented_schema() {
         )
         .await;
     }
+    for (who, query) in [
+        (registry.clone(), "?after=0&limit=10"),
+        (registry.clone(), "?limit=0"),
+        (None, ""),
+    ] {
+        let _ = call(
+            "GET",
+            "/registry/outcomes",
+            format!("/registry/outcomes{query}"),
+            who,
+            None,
+        )
+        .await;
+    }
     let signed_in = demo
         .app
         .client
@@ -533,6 +549,36 @@ async fn every_response_of_a_tour_of_the_api_matches_its_documented_schema() {
         Some(json!({})),
     )
     .await;
+    let theory = demo
+        .state
+        .store
+        .citizen_by_national_id(&rega_api::ids::NationalId::parse("300000000005").expect("an ID"))
+        .await
+        .expect("store")
+        .expect("a kiosk citizen");
+    let theory = demo
+        .state
+        .store
+        .appointments_of(theory.id)
+        .await
+        .expect("store")[0]
+        .reference
+        .to_string();
+    for (at, body) in [
+        (&theory, json!({ "result": "passed" })),
+        (&theory, json!({ "result": "failed" })),
+        (&reference, json!({ "result": "passed" })),
+        (&theory, json!({ "result": 1 })),
+    ] {
+        let _ = call(
+            "POST",
+            "/staff/appointments/{reference}/test-result",
+            format!("/staff/appointments/{at}/test-result"),
+            desk(),
+            Some(body),
+        )
+        .await;
+    }
     let _ = call("GET", "/staff/kiosks", "/staff/kiosks".into(), desk(), None).await;
     let _ = call(
         "POST",

@@ -16,7 +16,7 @@ use rega_api::service::ServiceKind;
 use rega_api::time::{Date, LocalDateTime};
 
 use crate::AppState;
-use crate::domain::eligibility::{CitizenFacts, Ineligible, LicenceFacts};
+use crate::domain::eligibility::{CitizenFacts, Ineligible, LicenceFacts, theory_passed};
 use crate::domain::limits::LimitError;
 use crate::http::audit::audit;
 use crate::http::problem::ApiError;
@@ -102,10 +102,12 @@ pub(super) async fn facts(state: &AppState, citizen_id: i64) -> Result<CitizenFa
         }),
         None => None,
     };
+    let tests = state.store.test_results_of(citizen_id).await?;
+    let today = LocalDateTime::from_unix(state.clock.now()).date;
     Ok(CitizenFacts {
         birth_date,
         licence,
-        theory_test_passed: record.theory_test_passed,
+        theory_test_passed: theory_passed(&tests, today),
     })
 }
 

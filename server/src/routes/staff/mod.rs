@@ -11,6 +11,7 @@ mod closures;
 mod kiosks;
 mod planning;
 mod queue;
+mod results;
 mod session;
 
 use axum::http::StatusCode;
@@ -40,6 +41,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(queue::call_next))
         .routes(routes!(queue::attended))
         .routes(routes!(queue::no_show))
+        .routes(routes!(results::test_result))
         .routes(routes!(board::board))
         .routes(routes!(kiosks::kiosks, kiosks::enrol_kiosk))
         .routes(routes!(kiosks::revoke_kiosk))

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use rega_api::ErrorCode;
 use rega_api::ids::Reference;
 use rega_api::staff::{
-    CallNext, CallNextResult, CalledTicket, DayAppointment, DayList, TicketStatus,
+    CallNext, CallNextResult, CalledTicket, DayAppointment, DayList, TestOutcome, TicketStatus,
 };
 use rega_api::time::{ClockTime, Date, LocalDateTime};
 use serde::Deserialize;
@@ -71,6 +71,13 @@ pub(super) async fn day(
                     .as_ref()
                     .and_then(|t| TicketStatus::from_code(&t.status)),
                 counter: e.ticket.and_then(|t| t.counter),
+                result: e.test_passed.map(|passed| {
+                    if passed {
+                        TestOutcome::Passed
+                    } else {
+                        TestOutcome::Failed
+                    }
+                }),
             })
             .collect(),
     }))

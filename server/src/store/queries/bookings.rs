@@ -10,6 +10,7 @@ use rega_api::service::ServiceKind;
 
 use super::audit::insert_audit;
 use super::idempotency::{claim_key, finish_key, read_key};
+use super::outcomes::record_outcomes_in;
 use crate::domain::appointment::lapses_before;
 use crate::domain::limits::within_change_limit;
 use crate::store::engine::{Engine, Linked, Lock, Tx, sql};
@@ -467,12 +468,13 @@ pub(crate) async fn close_lapsed_in(
     only: Option<(i64, ServiceKind)>,
 ) -> Result<u64, StoreError> {
     let lapsed = |status: AppointmentStatus| status.lapsed().map(AppointmentStatus::code);
-    Ok(sql!(tx, |c| sqlx::query(
+    let ids = sql!(tx, |c| sqlx::query_scalar::<_, i64>(
         "UPDATE appointment SET updated_at = $1, \
            status = CASE status WHEN 'booked' THEN $2 ELSE $3 END \
          WHERE status IN ('booked', 'checked_in') \
            AND EXISTS (SELECT 1 FROM slot s WHERE s.id = appointment.slot_id AND s.starts_at < $4) \
-           AND ($5 IS NULL OR (citizen_id = $5 AND service = $6))"
+           AND ($5 IS NULL OR (citizen_id = $5 AND service = $6)) \
+         RETURNING id"
     )
     .bind(now)
     .bind(lapsed(AppointmentStatus::Booked))
@@ -480,9 +482,10 @@ pub(crate) async fn close_lapsed_in(
     .bind(lapses_before(now))
     .bind(only.map(|(citizen, _)| citizen))
     .bind(only.map(|(_, service)| service.code()))
-    .execute(c)
-    .await?
-    .rows_affected()))
+    .fetch_all(c)
+    .await?);
+    record_outcomes_in(tx, &ids, now).await?;
+    Ok(ids.len() as u64)
 }
 
 /// One of the citizen's appointments, read on the caller's connection.

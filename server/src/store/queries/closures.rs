@@ -5,6 +5,7 @@
 use async_trait::async_trait;
 use rega_api::service::ServiceKind;
 
+use super::outcomes::record_outcomes_in;
 use crate::store::engine::{Linked, Lock, Tx, sql};
 use crate::store::rows::{self, Columns};
 use crate::store::{ClosureRecord, Closures, NewClosure, SqlStore, StoreError};
@@ -195,15 +196,16 @@ pub(crate) async fn close_in(
              WHERE {}",
         active_in_period(3)
     );
-    let cancelled = sql!(tx, |c| sqlx::query(&cancel)
-        .bind(id)
-        .bind(closure.now)
-        .bind(closure.directorate_id)
-        .bind(closure.starts_at)
-        .bind(closure.ends_at)
-        .execute(c)
-        .await?
-        .rows_affected());
+    let cancelled = sql!(tx, |c| sqlx::query_scalar::<_, i64>(&format!(
+        "{cancel} RETURNING id"
+    ))
+    .bind(id)
+    .bind(closure.now)
+    .bind(closure.directorate_id)
+    .bind(closure.starts_at)
+    .bind(closure.ends_at)
+    .fetch_all(c)
+    .await?);
     sql!(tx, |c| sqlx::query(
         "UPDATE ticket SET status = 'done' WHERE status = 'waiting' \
              AND appointment_id IN (SELECT id FROM appointment WHERE closure_id = $1)"
@@ -244,7 +246,9 @@ pub(crate) async fn close_in(
         .await?
         .rows_affected());
     }
-    Ok((id, cancelled))
+    // The feed's cursor last, after every other lock (see `outcomes`).
+    record_outcomes_in(tx, &cancelled, closure.now).await?;
+    Ok((id, cancelled.len() as u64))
 }
 
 /// The directorate's closures in force overlapping `[from, to)`, on the caller's connection.

@@ -9,6 +9,7 @@ pub(crate) mod idempotency;
 pub(crate) mod kiosks;
 mod messages;
 mod operations;
+mod outcomes;
 pub(crate) mod queue;
 mod rate_events;
 mod registry;

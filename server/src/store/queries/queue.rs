@@ -5,6 +5,7 @@ use async_trait::async_trait;
 use rega_api::ids::Reference;
 
 use super::kiosks::locked_appointment;
+use super::outcomes::record_outcomes_in;
 use crate::store::engine::{Tx, sql};
 use crate::store::rows::{self, Columns};
 use crate::store::{AttendanceError, CalledTicket, DayEntry, Queue, SqlStore, StoreError};
@@ -20,9 +21,10 @@ impl Queue for SqlStore {
         let mut c = self.engine.read("day_list").await?;
         Ok(sql!(&mut c, |c| sqlx::query(
             "SELECT a.reference, a.service, a.status, s.starts_at, t.area, t.number, \
-               t.status AS ticket_status, t.counter \
+               t.status AS ticket_status, t.counter, o.passed AS test_passed \
              FROM appointment a JOIN slot s ON s.id = a.slot_id \
              LEFT JOIN ticket t ON t.appointment_id = a.id \
+             LEFT JOIN outcome o ON o.reference = a.reference AND o.kind = 'test_result' \
              WHERE s.directorate_id = $1 AND s.starts_at >= $2 AND s.starts_at < $3 \
              ORDER BY s.starts_at, a.reference"
         )
@@ -170,5 +172,6 @@ pub(crate) async fn record_attendance_in(
     .execute(c)
     .await?
     .rows_affected());
+    record_outcomes_in(tx, &[id], now).await?;
     Ok(())
 }

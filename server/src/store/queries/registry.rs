@@ -9,7 +9,7 @@ use crate::store::engine::{Tx, sql};
 use crate::store::rows::{self, Columns, citizen_columns};
 use crate::store::{
     CitizenRecord, Directorate, LicenceRecord, NewCitizen, Registry, RegistryCitizen,
-    RegistryOutcome, SqlStore, StoreError,
+    RegistryOutcome, SqlStore, StoreError, TestResult,
 };
 
 #[async_trait]
@@ -92,16 +92,19 @@ impl Registry for SqlStore {
 
     async fn insert_citizen(&self, citizen: &NewCitizen) -> Result<i64, StoreError> {
         let mut tx = self.engine.begin("insert_citizen").await?;
-        let id = sql!(&mut tx, |c| sqlx::query_scalar::<_, i64>(
-            "INSERT INTO citizen (national_id, phone, birth_date, theory_test_passed) \
-             VALUES ($1, $2, $3, $4) RETURNING id"
+        let id =
+            sql!(&mut tx, |c| {
+                sqlx::query_scalar::<_, i64>(
+            "INSERT INTO citizen (national_id, phone, birth_date) VALUES ($1, $2, $3) RETURNING id"
         )
         .bind(citizen.national_id.as_str())
         .bind(&citizen.phone)
         .bind(&citizen.birth_date)
-        .bind(citizen.theory_test_passed)
         .fetch_one(c)
-        .await?);
+        .await?
+            });
+        let tests: Vec<(i64, &TestResult)> = citizen.tests.iter().map(|t| (id, t)).collect();
+        insert_tests(&mut tx, &tests).await?;
         if let Some(licence) = &citizen.licence {
             sql!(&mut tx, |c, d| sqlx::query(d.insert_licence)
                 .bind(id)
@@ -221,6 +224,20 @@ impl Registry for SqlStore {
         .as_ref()
         .map(rows::licence)
         .transpose()?))
+    }
+
+    async fn test_results_of(&self, citizen_id: i64) -> Result<Vec<TestResult>, StoreError> {
+        let mut c = self.engine.read("test_results_of").await?;
+        Ok(sql!(&mut c, |c| sqlx::query(
+            "SELECT test, passed, taken_on, valid_until FROM test_result WHERE citizen_id = $1 \
+             ORDER BY test"
+        )
+        .bind(citizen_id)
+        .fetch_all(c)
+        .await?
+        .iter()
+        .map(rows::test_result)
+        .collect::<Result<Vec<_>, _>>()?))
     }
 }
 
@@ -355,16 +372,15 @@ async fn apply_in(
     // The citizens, inserted or replaced; a row a newer version reached meanwhile is left.
     let written: std::collections::HashMap<String, i64> = sql!(tx, |c| {
         let rows: Vec<String> = (0..writing.len())
-            .map(|n| format!("({})", params(1 + n * 8, 8)))
+            .map(|n| format!("({})", params(1 + n * 7, 7)))
             .collect();
         let statement = format!(
             "INSERT INTO citizen (national_id, phone, birth_date, name_latin, name_arabic, status, \
-               registry_version, theory_test_passed) VALUES {} \
+               registry_version) VALUES {} \
              ON CONFLICT (national_id) DO UPDATE SET phone = excluded.phone, \
                birth_date = excluded.birth_date, name_latin = excluded.name_latin, \
                name_arabic = excluded.name_arabic, status = excluded.status, \
-               registry_version = excluded.registry_version, \
-               theory_test_passed = excluded.theory_test_passed \
+               registry_version = excluded.registry_version \
              WHERE citizen.registry_version < excluded.registry_version \
              RETURNING id, national_id",
             rows.join(", ")
@@ -379,8 +395,7 @@ async fn apply_in(
                 .bind(&r.name_latin)
                 .bind(&r.name_arabic)
                 .bind(if r.active { "active" } else { "inactive" })
-                .bind(r.version)
-                .bind(r.theory_test_passed);
+                .bind(r.version);
         }
         query
             .fetch_all(c)
@@ -393,10 +408,11 @@ async fn apply_in(
     let id_of = |i: usize| written[records[i].national_id.as_str()];
     // Licences: replaced, or removed; test results: replaced.
     let all: Vec<i64> = writing.iter().map(|&i| id_of(i)).collect();
-    for table in ["licence", "test_result"] {
+    // A result recorded at a desk stays until the registry reports that test itself (below).
+    for (table, which) in [("licence", ""), ("test_result", " AND source = 'registry'")] {
         sql!(tx, |c| {
             let statement = format!(
-                "DELETE FROM {table} WHERE citizen_id IN ({})",
+                "DELETE FROM {table} WHERE citizen_id IN ({}){which}",
                 params(1, all.len())
             );
             let mut query = sqlx::query(&statement);
@@ -446,29 +462,7 @@ async fn apply_in(
         .flat_map(|&i| records[i].tests.iter().map(move |t| (i, t)))
         .map(|(i, t)| (id_of(i), t))
         .collect();
-    // 100 rows of 5 parameters a statement: cheap to bind on SQLite, few round trips on PostgreSQL.
-    for chunk in tests.chunks(100) {
-        sql!(tx, |c| {
-            let rows: Vec<String> = (0..chunk.len())
-                .map(|n| format!("({})", params(1 + n * 5, 5)))
-                .collect();
-            let statement = format!(
-                "INSERT INTO test_result (citizen_id, test, passed, taken_on, valid_until) \
-                 VALUES {}",
-                rows.join(", ")
-            );
-            let mut query = sqlx::query(&statement);
-            for (id, t) in chunk {
-                query = query
-                    .bind(*id)
-                    .bind(t.test.code())
-                    .bind(t.passed)
-                    .bind(&t.taken_on)
-                    .bind(&t.valid_until);
-            }
-            query.execute(c).await?.rows_affected()
-        });
-    }
+    insert_tests(tx, &tests).await?;
     // What a change means for the citizen: rare, so one at a time.
     for &i in &writing {
         let record = &records[i];
@@ -567,5 +561,38 @@ async fn notice_in(
     .execute(c)
     .await?
     .rows_affected());
+    Ok(())
+}
+
+/// Inserts test results, 100 rows of 5 parameters a statement (cheap to bind on SQLite, few
+/// round trips on PostgreSQL). One the desk recorded gives way only to the registry's result of
+/// the same test on the same day or later.
+async fn insert_tests(tx: &mut Tx, tests: &[(i64, &TestResult)]) -> Result<(), StoreError> {
+    for chunk in tests.chunks(100) {
+        sql!(tx, |c| {
+            let rows: Vec<String> = (0..chunk.len())
+                .map(|n| format!("({}, 'registry')", params(1 + n * 5, 5)))
+                .collect();
+            let statement = format!(
+                "INSERT INTO test_result (citizen_id, test, passed, taken_on, valid_until, source) \
+                 VALUES {} \
+                 ON CONFLICT (citizen_id, test) DO UPDATE SET passed = excluded.passed, \
+                   taken_on = excluded.taken_on, valid_until = excluded.valid_until, \
+                   source = 'registry' \
+                 WHERE test_result.taken_on <= excluded.taken_on",
+                rows.join(", ")
+            );
+            let mut query = sqlx::query(&statement);
+            for (id, t) in chunk {
+                query = query
+                    .bind(*id)
+                    .bind(t.test.code())
+                    .bind(t.passed)
+                    .bind(&t.taken_on)
+                    .bind(&t.valid_until);
+            }
+            query.execute(c).await?.rows_affected()
+        });
+    }
     Ok(())
 }

@@ -8,6 +8,7 @@ use super::audit::insert_audit;
 use super::bookings::ensure_slots_in;
 use super::closures::{close_in, closures_in, set_capacity_in};
 use super::idempotency::{claim_key, finish_key, read_key};
+use super::outcomes::record_test_result_in;
 use super::queue::{call_next_in, record_attendance_in};
 use crate::store::engine::Tx;
 use crate::store::{
@@ -74,6 +75,23 @@ async fn change_in(tx: &mut Tx, change: &StaffChange<'_>) -> Result<StaffOutcome
             Err(AttendanceError::NotChangeable) => StaffOutcome::NotChangeable,
             Err(AttendanceError::Store(e)) => return Err(e),
         },
+        StaffChange::TestResult {
+            directorate_id,
+            reference,
+            passed,
+            today,
+            theory_valid_until,
+            now,
+        } => {
+            record_test_result_in(
+                tx,
+                (directorate_id, reference),
+                *passed,
+                (today, theory_valid_until),
+                *now,
+            )
+            .await?
+        }
         StaffChange::Close(closure) => {
             let (id, cancelled) = close_in(tx, closure).await?;
             StaffOutcome::Closed { id, cancelled }

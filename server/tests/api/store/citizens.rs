@@ -3,7 +3,7 @@
 
 use rega_api::ids::NationalId;
 use rega_api::service::ServiceKind;
-use rega_server::store::{SessionKind, SessionOwner};
+use rega_server::store::{SessionKind, SessionOwner, TestKind};
 
 use super::{NOW, citizen, fresh, licensed_citizen, named_directorate};
 use crate::helpers::Db;
@@ -61,21 +61,24 @@ async fn a_citizen_and_licence_read_back_as_the_registry_sent_them(db: Db) {
     assert_eq!(record.national_id.as_str(), "198000000002");
     assert_eq!(record.phone, "+9647700000002");
     assert_eq!(record.birth_date, "1985-06-30");
-    assert!(record.theory_test_passed, "{db:?}");
+    assert_eq!(
+        store
+            .test_results_of(licensed)
+            .await
+            .expect("read")
+            .iter()
+            .map(|t| (t.test, t.passed, t.taken_on.as_str()))
+            .collect::<Vec<_>>(),
+        [(TestKind::Theory, true, "2004-05-01")],
+        "{db:?}"
+    );
     let by_id = store
         .citizen_by_national_id(&record.national_id)
         .await
         .expect("read")
         .expect("found");
     assert_eq!(by_id, record);
-    assert!(
-        !store
-            .citizen(plain)
-            .await
-            .expect("read")
-            .expect("found")
-            .theory_test_passed
-    );
+    assert!(store.test_results_of(plain).await.expect("read").is_empty());
     let unknown = NationalId::parse("100000000999").expect("an id");
     assert!(
         store

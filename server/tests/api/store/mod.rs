@@ -7,6 +7,7 @@ mod closures;
 mod idempotency;
 mod kiosks;
 mod operations;
+mod outcomes;
 mod registry;
 mod staff;
 
@@ -16,6 +17,7 @@ use rega_api::ids::{NationalId, Reference};
 use rega_api::service::ServiceKind;
 use rega_server::store::{
     Appointment, BookRequest, Directorate, Localized, NewCitizen, NewLicence, StaffRole, Store,
+    TestKind, TestResult,
 };
 
 use crate::helpers::{Db, store};
@@ -67,7 +69,7 @@ async fn citizen(store: &Arc<dyn Store>, n: u32) -> i64 {
             .expect("an id"),
         phone: format!("+96475{n:08}"),
         birth_date: "1990-01-01".into(),
-        theory_test_passed: false,
+        tests: Vec::new(),
         licence: None,
     };
     store.insert_citizen(&citizen).await.expect("a citizen")
@@ -119,7 +121,12 @@ async fn licensed_citizen(store: &Arc<dyn Store>, n: u32, suspension: Option<&st
             .expect("an id"),
         phone: format!("+96477{n:08}"),
         birth_date: "1985-06-30".into(),
-        theory_test_passed: true,
+        tests: vec![TestResult {
+            test: TestKind::Theory,
+            passed: true,
+            taken_on: "2004-05-01".into(),
+            valid_until: None,
+        }],
         licence: Some(NewLicence {
             document_number: format!("KR-{n:06}"),
             expiry_date: "2030-01-31".into(),

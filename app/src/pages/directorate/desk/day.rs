@@ -6,7 +6,10 @@ use leptos::task::spawn_local;
 use rega_api::ErrorCode;
 use rega_api::appointments::AppointmentState;
 use rega_api::endpoints;
-use rega_api::staff::{CallNext, CallNextResult, DayList, StaffInfo, StaffRole};
+use rega_api::service::ServiceKind;
+use rega_api::staff::{
+    CallNext, CallNextResult, DayList, RecordTestResult, StaffInfo, StaffRole, TestOutcome,
+};
 
 use super::StaffSession;
 use super::closures::Closures;
@@ -92,6 +95,22 @@ pub(super) fn Day(info: StaffInfo, session: RwSignal<StaffSession>) -> impl Into
         );
         spawn_local(async move {
             if let Err(e) = api::post_empty_once(&path, &api::new_key()).await {
+                set_notice.set(Some(Err(e)));
+            }
+            set_version.update(|v| *v += 1);
+        });
+    };
+    let result = move |reference: String, passed: bool| {
+        let path = endpoints::fill(endpoints::STAFF_TEST_RESULT, &reference);
+        let body = RecordTestResult {
+            result: if passed {
+                TestOutcome::Passed
+            } else {
+                TestOutcome::Failed
+            },
+        };
+        spawn_local(async move {
+            if let Err(e) = api::post_once_no_content(&path, &body, &api::new_key()).await {
                 set_notice.set(Some(Err(e)));
             }
             set_version.update(|v| *v += 1);
@@ -196,22 +215,37 @@ pub(super) fn Day(info: StaffInfo, session: RwSignal<StaffSession>) -> impl Into
                                 let (yes, no) = (a.reference.clone(), a.reference.clone());
                                 let label = |action: &str| fill(d.desk_for_reference, &[("action", action), ("reference", &a.reference)]);
                                 let (yes_label, no_label) = (label(d.desk_attended), label(d.desk_no_show));
+                                let (pass_label, fail_label) = (label(d.desk_result_passed), label(d.desk_result_failed));
+                                let is_test = matches!(a.service, ServiceKind::TheoryTest | ServiceKind::PracticalTest);
+                                let can_record = is_test && a.result.is_none()
+                                    && matches!(a.status, AppointmentState::Booked | AppointmentState::CheckedIn | AppointmentState::Attended);
+                                let (pass, fail) = (a.reference.clone(), a.reference.clone());
+                                let shown_result = a.result.map(|r| match r {
+                                    TestOutcome::Passed => d.desk_result_passed,
+                                    TestOutcome::Failed => d.desk_result_failed,
+                                });
                                 view! {
                                     <tr>
                                         <td>{localize_digits(locale, &a.time.to_string())}</td>
                                         <td><bdi dir="ltr">{a.reference.clone()}</bdi></td>
                                         <td>{service}</td>
-                                        <td>{status_text(d, a.status)}</td>
+                                        <td>{status_text(d, a.status)}{shown_result.map(|r| view! { " · "{r} })}</td>
                                         <td><bdi dir="ltr">{a.ticket.clone().unwrap_or_default()}</bdi>
                                             {a.counter.clone().map(|c| view! { " · "<bdi dir="ltr">{c}</bdi> })}</td>
-                                        <td>{active.then(|| view! {
-                                            <span class="rg-button-row">
+                                        <td><span class="rg-button-row">
+                                            {active.then(|| view! {
                                                 <button type="button" class="rg-button rg-button--small" aria-label=yes_label
                                                     on:click=move |_| record(yes.clone(), true)>{d.desk_attended}</button>
                                                 <button type="button" class="rg-button rg-button--secondary rg-button--small" aria-label=no_label
                                                     on:click=move |_| record(no.clone(), false)>{d.desk_no_show}</button>
-                                            </span>
-                                        })}</td>
+                                            })}
+                                            {can_record.then(|| view! {
+                                                <button type="button" class="rg-button rg-button--small" aria-label=pass_label
+                                                    on:click=move |_| result(pass.clone(), true)>{d.desk_result_passed}</button>
+                                                <button type="button" class="rg-button rg-button--secondary rg-button--small" aria-label=fail_label
+                                                    on:click=move |_| result(fail.clone(), false)>{d.desk_result_failed}</button>
+                                            })}
+                                        </span></td>
                                     </tr>
                                 }
                             }).collect_view()}
