@@ -27,12 +27,20 @@ pub struct ServiceInfo {
     pub slot_minutes: u16,
 }
 
-/// When a directorate is open.
+/// Consecutive weekdays a directorate opens at the same times.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OpeningHours {
-    /// The open days, Saturday-first order.
+    /// The days, in the week's order (Saturday first).
     pub weekdays: Vec<Weekday>,
+    /// The opening periods of each of those days (split hours: more than one).
+    pub periods: Vec<OpeningPeriod>,
+}
+
+/// Opening to closing time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OpeningPeriod {
     /// Opening time, `HH:MM` (Asia/Baghdad).
     pub opens: String,
     /// Closing time, `HH:MM` (Asia/Baghdad).
@@ -51,8 +59,8 @@ pub struct DirectorateInfo {
     pub address: LocalizedText,
     /// Its public phone number (E.164).
     pub phone: String,
-    /// Its opening hours.
-    pub opening_hours: OpeningHours,
+    /// Its opening hours, by runs of weekdays with the same times.
+    pub opening_hours: Vec<OpeningHours>,
     /// The services it offers (those with at least one counter).
     pub services: Vec<ServiceKind>,
 }

@@ -123,9 +123,7 @@ async fn seed(
     citizens: usize,
     counters: u32,
 ) -> (Vec<String>, Vec<i64>) {
-    common::theory_directorate(&store, "bench", counters).await;
-    common::theory_directorate(&store, "contention", 5).await;
-    common::window_slots(&store).await;
+    common::theory_network(&store, &[("bench", counters), ("contention", 5)]).await;
     let slots = store
         .slots_between("bench", ServiceKind::TheoryTest, 0, i64::MAX)
         .await
@@ -300,7 +298,7 @@ async fn main() {
     )
     .await;
     let server = Server::start(
-        &["serve", "--data-dir", &data.to_string_lossy()],
+        &["serve", "--demo", "--data-dir", &data.to_string_lossy()],
         &[],
         "/readyz",
     );
@@ -340,7 +338,7 @@ async fn main() {
         let (cookies, slots) = seed(store, &db_url, true, 20_000, 5000).await;
         let pg_data = dir.path().join("pg");
         let server = Server::start(
-            &["serve", "--data-dir", &pg_data.to_string_lossy()],
+            &["serve", "--demo", "--data-dir", &pg_data.to_string_lossy()],
             &[("DATABASE_URL", db_url.as_str())],
             "/readyz",
         );

@@ -344,8 +344,7 @@ struct Seeded {
 
 /// The run's directorate, its slots, citizens with sessions and a supervisor with one.
 async fn seed(store: Arc<dyn Store>, raw_url: &str, postgres: bool, crashes: usize) -> Seeded {
-    common::theory_directorate(&store, "chaos", PLACES).await;
-    common::window_slots(&store).await;
+    common::theory_network(&store, &[("chaos", PLACES)]).await;
     let after_cutoff = common::unix_now() + 2 * 86_400;
     let window = store
         .slots_between("chaos", ServiceKind::TheoryTest, after_cutoff, i64::MAX)
@@ -624,7 +623,7 @@ async fn main() {
         let raw = format!("sqlite://{}", db.display());
         let seeded = seed(store, &raw, false, sqlite_crashes).await;
         let server = Server::start(
-            &["serve", "--data-dir", &data.to_string_lossy()],
+            &["serve", "--demo", "--data-dir", &data.to_string_lossy()],
             &[],
             "/readyz",
         );
@@ -658,7 +657,7 @@ async fn main() {
                 .map(|n| {
                     let data = dir.path().join(format!("pg{n}"));
                     Server::start(
-                        &["serve", "--data-dir", &data.to_string_lossy()],
+                        &["serve", "--demo", "--data-dir", &data.to_string_lossy()],
                         &[("DATABASE_URL", db_url.as_str())],
                         "/readyz",
                     )

@@ -10,159 +10,49 @@ use crate::AppState;
 use crate::domain::limits::ChangeLimit;
 use crate::domain::registry::check;
 use crate::registry::wire;
-use crate::store::{BookRequest, Directorate, Localized, StoreError};
+use crate::store::{BookRequest, StoreError};
 
-fn l(en: &str, ckb: &str, ar: &str) -> Localized {
-    Localized {
-        en: en.into(),
-        ckb: ckb.into(),
-        ar: ar.into(),
-    }
+/// The demo network (directorates, services, hours, holidays, rules), applied by
+/// `rega config apply`'s own path: `rega config export` prints it back.
+pub const DEMO_CONFIGURATION: &str = include_str!("../data/demo-configuration.toml");
+
+/// A configuration file with the demo's rules, services and holidays and the given
+/// directorates, each with Erbil's names, hours and phone and only the given counters: the
+/// small networks of the benchmarks and tests, applied as an operator would apply a file.
+pub fn network_file(directorates: &[(&str, &[(ServiceKind, u32)])]) -> String {
+    use crate::network::file::{DirectorateFile, parse, render};
+    let Ok(mut file) = parse(DEMO_CONFIGURATION) else {
+        return String::new();
+    };
+    let template = file.directorates[0].clone();
+    file.directorates = directorates
+        .iter()
+        .map(|(id, counters)| DirectorateFile {
+            id: (*id).into(),
+            counters: counters
+                .iter()
+                .map(|(s, n)| (s.code().to_owned(), i64::from(*n)))
+                .collect(),
+            ..template.clone()
+        })
+        .collect();
+    render(&file)
 }
 
-/// The demo directorates: id, names, phone, and counters per service (theory, practical,
-/// medical, the rest).
-fn directorates() -> Vec<(Directorate, [u32; 4])> {
-    let d = |id: &str, name: Localized, address: Localized, phone: &str| Directorate {
-        id: id.into(),
-        name,
-        address,
-        phone: phone.into(),
-    };
-    vec![
-        (
-            d(
-                "erbil",
-                l(
-                    "Erbil Traffic Directorate",
-                    "بەڕێوەبەرایەتیی هاتووچۆی هەولێر",
-                    "مديرية مرور أربيل",
-                ),
-                l(
-                    "100 Metre Road, Erbil",
-                    "ڕێگای ١٠٠ مەتری، هەولێر",
-                    "طريق ١٠٠ متر، أربيل",
-                ),
-                "+964662000001",
-            ),
-            [5, 3, 4, 4],
-        ),
-        (
-            d(
-                "sulaymaniyah",
-                l(
-                    "Sulaymaniyah Traffic Directorate",
-                    "بەڕێوەبەرایەتیی هاتووچۆی سلێمانی",
-                    "مديرية مرور السليمانية",
-                ),
-                l(
-                    "Salim Street, Sulaymaniyah",
-                    "شەقامی سالم، سلێمانی",
-                    "شارع سالم، السليمانية",
-                ),
-                "+964532000001",
-            ),
-            [5, 3, 4, 4],
-        ),
-        (
-            d(
-                "duhok",
-                l(
-                    "Duhok Traffic Directorate",
-                    "بەڕێوەبەرایەتیی هاتووچۆی دهۆک",
-                    "مديرية مرور دهوك",
-                ),
-                l(
-                    "Nawroz Street, Duhok",
-                    "شەقامی نەورۆز، دهۆک",
-                    "شارع نوروز، دهوك",
-                ),
-                "+964622000001",
-            ),
-            [4, 2, 3, 3],
-        ),
-        (
-            d(
-                "halabja",
-                l(
-                    "Halabja Traffic Directorate",
-                    "بەڕێوەبەرایەتیی هاتووچۆی هەڵەبجە",
-                    "مديرية مرور حلبجة",
-                ),
-                l(
-                    "Main Street, Halabja",
-                    "شەقامی سەرەکی، هەڵەبجە",
-                    "الشارع الرئيسي، حلبجة",
-                ),
-                "+964532000002",
-            ),
-            [2, 1, 2, 2],
-        ),
-        (
-            d(
-                "zakho",
-                l(
-                    "Zakho Traffic Directorate",
-                    "بەڕێوەبەرایەتیی هاتووچۆی زاخۆ",
-                    "مديرية مرور زاخو",
-                ),
-                l("Bridge Road, Zakho", "ڕێگای پرد، زاخۆ", "طريق الجسر، زاخو"),
-                "+964622000002",
-            ),
-            [2, 1, 2, 2],
-        ),
-        (
-            d(
-                "soran",
-                l(
-                    "Soran Traffic Directorate",
-                    "بەڕێوەبەرایەتیی هاتووچۆی سۆران",
-                    "مديرية مرور سوران",
-                ),
-                l(
-                    "Diana Road, Soran",
-                    "ڕێگای دیانا، سۆران",
-                    "طريق ديانا، سوران",
-                ),
-                "+964662000002",
-            ),
-            [2, 1, 2, 2],
-        ),
-        (
-            d(
-                "ranya",
-                l(
-                    "Ranya Traffic Directorate",
-                    "بەڕێوەبەرایەتیی هاتووچۆی ڕانیە",
-                    "مديرية مرور رانية",
-                ),
-                l(
-                    "Market Street, Ranya",
-                    "شەقامی بازاڕ، ڕانیە",
-                    "شارع السوق، رانية",
-                ),
-                "+964532000003",
-            ),
-            [2, 1, 1, 2],
-        ),
-        (
-            d(
-                "kalar",
-                l(
-                    "Kalar Traffic Directorate",
-                    "بەڕێوەبەرایەتیی هاتووچۆی کەلار",
-                    "مديرية مرور كلار",
-                ),
-                l(
-                    "Garmiyan Road, Kalar",
-                    "ڕێگای گەرمیان، کەلار",
-                    "طريق كرميان، كلار",
-                ),
-                "+964532000004",
-            ),
-            [2, 1, 1, 2],
-        ),
-    ]
+/// Applies [`network_file`] at `now` through `rega config apply`'s path.
+pub async fn apply_network(
+    store: &dyn crate::store::Store,
+    directorates: &[(&str, &[(ServiceKind, u32)])],
+    now: i64,
+) -> Result<(), StoreError> {
+    let text = network_file(directorates);
+    let plan = crate::network::apply::plan(store, &text, now)
+        .await?
+        .map_err(|e| StoreError::Corrupt(format!("network: {e}")))?;
+    crate::network::apply::apply(store, &plan, "test", now)
+        .await?
+        .map_err(|e| StoreError::Corrupt(format!("network: {e:?}")))?;
+    Ok(())
 }
 
 /// One demo citizen: national ID, phone, what they show, birth date, theory test passed, and
@@ -318,24 +208,13 @@ fn licence_elements(
 /// national IDs to try.
 pub async fn seed(state: &AppState) -> Result<(), StoreError> {
     if state.store.directorates().await?.is_empty() {
-        for (directorate, [theory, practical, medical, other]) in directorates() {
-            let counters: Vec<(ServiceKind, u32)> = ServiceKind::ALL
-                .iter()
-                .map(|&s| {
-                    let n = match s {
-                        ServiceKind::TheoryTest => theory,
-                        ServiceKind::PracticalTest => practical,
-                        ServiceKind::MedicalCheck => medical,
-                        _ => other,
-                    };
-                    (s, n)
-                })
-                .collect();
-            state
-                .store
-                .upsert_directorate(&directorate, &counters)
-                .await?;
-        }
+        let now = state.clock.now();
+        let plan = crate::network::apply::plan(state.store.as_ref(), DEMO_CONFIGURATION, now)
+            .await?
+            .map_err(|e| StoreError::Corrupt(format!("demo configuration: {e}")))?;
+        crate::network::apply::apply(state.store.as_ref(), &plan, "demo", now)
+            .await?
+            .map_err(|e| StoreError::Corrupt(format!("demo configuration: {e:?}")))?;
         // The citizens come in as the registry's records, through the registry's own checks
         // and store path (`docs/registry.md`), as in production.
         let today = LocalDateTime::from_unix(state.clock.now()).date;

@@ -2,44 +2,57 @@
 //! SMS about appointments (the day-before reminder, the notice of a closure), and closing the
 //! appointments of past days nobody recorded.
 
+use rega_api::service::ServiceKind;
 use rega_api::time::LocalDateTime;
 
 use crate::AppState;
 use crate::domain::calendar::{booking_window, closed_reason, slot_starts};
+use crate::domain::configuration::Configuration;
 use crate::store::{Reminder, StoreError};
 
 /// Creates the slots of the booking window that do not exist yet, for every directorate and
 /// service it offers. Safe to run often and from several instances at once.
 pub async fn ensure_window_slots(state: &AppState) -> Result<u64, StoreError> {
-    let today = LocalDateTime::from_unix(state.clock.now()).date;
-    let (first, last) = booking_window(&state.rules, &state.holidays, today);
+    let config = state.configuration().await?;
+    let created = create_window_slots(state.store.as_ref(), &config, state.clock.now()).await?;
+    if created > 0 {
+        // New places: this instance's cached availability answers are out of date.
+        state.caches.availability.clear();
+    }
+    Ok(created)
+}
+
+/// [`ensure_window_slots`] for a configuration: the slots of each directorate's open days of
+/// the window, for each service it offers. How many were created.
+pub async fn create_window_slots(
+    store: &dyn crate::store::Store,
+    config: &Configuration,
+    now: i64,
+) -> Result<u64, StoreError> {
+    let today = LocalDateTime::from_unix(now).date;
     let mut created = 0;
-    for (directorate, counters) in state.store.directorates().await? {
-        for (service, count) in counters {
-            if count == 0 {
+    for directorate in &config.directorates {
+        let (first, last) = booking_window(config, directorate, today);
+        for service in ServiceKind::ALL {
+            if config.places(directorate, service) == 0 {
                 continue;
             }
             let mut starts = Vec::new();
             let mut day = first;
             while day <= last {
-                if closed_reason(&state.rules, &state.holidays, day).is_none() {
+                if closed_reason(config, directorate, day).is_none() {
                     starts.extend(
-                        slot_starts(&state.rules, service, day)
+                        slot_starts(config, directorate, service, day)
                             .into_iter()
                             .map(LocalDateTime::to_unix),
                     );
                 }
                 day = day.add_days(1);
             }
-            created += state
-                .store
-                .ensure_slots(&directorate.id, service, &starts)
+            created += store
+                .ensure_slots(&directorate.directorate.id, service, &starts)
                 .await?;
         }
-    }
-    if created > 0 {
-        // New places: this instance's cached availability answers are out of date.
-        state.caches.availability.clear();
     }
     Ok(created)
 }
@@ -137,6 +150,16 @@ pub async fn send_citizen_notices(state: &AppState) -> Result<u32, StoreError> {
                      | تم تغيير رقم هاتف الدخول في سجل المرور؛ إن لم تطلب ذلك فاتصل بمديرية المرور. \
                      | The phone number for signing in was changed in the traffic registry; if you did not ask for this, contact your traffic directorate."
                     .to_owned(),
+                "appointment_withdrawn" => {
+                    let at = LocalDateTime::from_unix(notice.starts_at.unwrap_or_default());
+                    let when = format!("{} {}", at.date, at.hh_mm());
+                    let reference = notice.reference.as_deref().unwrap_or("-");
+                    format!(
+                        "Rega \u{2066}{reference}\u{2069}: نۆرەکەت لە \u{2066}{when}\u{2069} هەڵوەشایەوە چونکە بەڕێوەبەرایەتییەکە ئەو کاتە کار ناکات؛ تکایە نۆرەیەکی تر بگرە. \
+                         | أُلغي موعدك في \u{2066}{when}\u{2069} لأن المديرية لم تعد تعمل في ذلك الوقت؛ يرجى حجز موعد آخر. \
+                         | Your appointment at {when} is cancelled: the directorate no longer works at that time; please book again."
+                    )
+                }
                 _ => {
                     let at = LocalDateTime::from_unix(notice.starts_at.unwrap_or_default());
                     let when = format!("{} {}", at.date, at.hh_mm());

@@ -8,6 +8,7 @@ pub mod demo;
 pub mod domain;
 pub mod http;
 pub mod jobs;
+pub mod network;
 pub mod registry;
 pub mod routes;
 pub mod run;
@@ -21,8 +22,7 @@ use std::sync::Arc;
 use axum::Router;
 
 use crate::clock::{Clock, SystemClock};
-use crate::domain::calendar::Holidays;
-use crate::domain::rules::BookingRules;
+use crate::domain::configuration::Configuration;
 use crate::http::metrics::Metrics;
 use crate::store::Store;
 
@@ -39,10 +39,8 @@ pub struct AppState {
     pub demo: bool,
     /// The current time.
     pub clock: Arc<dyn Clock>,
-    /// The booking rules in force.
-    pub rules: Arc<BookingRules>,
-    /// The public holidays.
-    pub holidays: Arc<Holidays>,
+    /// The network's configuration in force (rules, services, directorates, holidays).
+    pub live: Arc<crate::network::live::Live>,
     /// Where SMS go: the development outbox in demo mode.
     pub sms: Arc<dyn crate::sms::SmsGateway>,
     /// The DL1 signing key and trust list, when configured.
@@ -96,6 +94,14 @@ impl AppState {
         Ok(list)
     }
 
+    /// The configuration in force: applied on any instance, in force here at once.
+    pub async fn configuration(&self) -> Result<Arc<Configuration>, crate::store::StoreError> {
+        self.live
+            .current(self.store.as_ref())
+            .await?
+            .ok_or(crate::store::StoreError::NotConfigured)
+    }
+
     /// The same state reading another clock (tests), with the outbox reading it too.
     pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> AppState {
         if self.demo {
@@ -108,7 +114,7 @@ impl AppState {
         self
     }
 
-    /// A state with the system clock, the default rules and the shipped holidays.
+    /// A state with the system clock, reading the configuration the store holds.
     pub fn new(store: Arc<dyn Store>, dist_dir: PathBuf, demo: bool) -> AppState {
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let sms: Arc<dyn crate::sms::SmsGateway> = if demo {
@@ -122,8 +128,7 @@ impl AppState {
             dist_dir,
             demo,
             clock,
-            rules: Arc::new(BookingRules::default()),
-            holidays: Arc::new(Holidays::shipped()),
+            live: Arc::default(),
             sms,
             credentials: None,
             caches: Arc::new(Caches::default()),

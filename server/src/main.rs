@@ -39,6 +39,10 @@ enum Command {
     /// Manage the licence registry's client credentials.
     #[command(subcommand)]
     RegistryClient(RegistryClientCommand),
+    /// Apply or export the network's configuration (directorates, services, hours, holidays,
+    /// rules).
+    #[command(subcommand)]
+    Config(ConfigCommand),
     /// Manage directorate staff accounts.
     #[command(subcommand)]
     Staff(StaffCommand),
@@ -54,6 +58,15 @@ struct BaselineArgs {
     /// TCP port to listen on (127.0.0.1).
     #[arg(long)]
     port: u16,
+}
+
+#[derive(Debug, Subcommand)]
+enum ConfigCommand {
+    /// Check a configuration file, show what it would do (the appointments it would strand
+    /// first), and apply it; safe to rerun.
+    Apply(rega_server::network::cli::ApplyArgs),
+    /// Print the configuration in force, in the file's format.
+    Export(rega_server::network::cli::ExportArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -99,6 +112,12 @@ fn main() -> ExitCode {
         Command::Keys(KeysCommand::Generate(args)) => tools::keys_generate(&args),
         Command::TrustList(args) => tools::trust_list(&args),
         Command::Token(args) => tools::token(&args),
+        Command::Config(ConfigCommand::Apply(args)) => {
+            rega_server::network::cli::config_apply(args)
+        }
+        Command::Config(ConfigCommand::Export(args)) => {
+            rega_server::network::cli::config_export(args)
+        }
         Command::Staff(StaffCommand::Add(args)) => rega_server::run::staff_add(args),
         Command::Registry(RegistryCommand::Import(args)) => rega_server::run::registry_import(args),
         Command::RegistryClient(RegistryClientCommand::Add(args)) => {

@@ -98,7 +98,7 @@ pub struct KioskRevokeArgs {
 
 impl DatabaseArgs {
     /// The store these arguments name (SQLite's data directory prepared if need be).
-    async fn open(&self) -> anyhow::Result<Arc<dyn store::Store>> {
+    pub(crate) async fn open(&self) -> anyhow::Result<Arc<dyn store::Store>> {
         open_store(&self.data_dir, self.database_url.as_deref()).await
     }
 }
@@ -119,7 +119,9 @@ async fn open_store(
     })
 }
 
-fn block_on<T>(work: impl std::future::Future<Output = anyhow::Result<T>>) -> anyhow::Result<T> {
+pub(crate) fn block_on<T>(
+    work: impl std::future::Future<Output = anyhow::Result<T>>,
+) -> anyhow::Result<T> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -425,6 +427,8 @@ async fn serve_async(args: ServeArgs) -> anyhow::Result<()> {
         crate::demo::seed(&state)
             .await
             .context("cannot seed the demo data")?;
+    } else {
+        ready_for_production(&args, &state).await?;
     }
     crate::jobs::ensure_window_slots(&state)
         .await
@@ -443,6 +447,30 @@ async fn serve_async(args: ServeArgs) -> anyhow::Result<()> {
         .await
         .context("the HTTP server stopped with an error")?;
     tracing::info!("rega stopped");
+    Ok(())
+}
+
+/// A server without `--demo` serves real citizens: it refuses to start, listing everything
+/// missing at once, rather than start without a way to send sign-in codes, to sign licences,
+/// or to know its directorates (`docs/operations.md`, the first day in production).
+async fn ready_for_production(args: &ServeArgs, state: &AppState) -> anyhow::Result<()> {
+    let mut missing = Vec::new();
+    if args.sms_gateway_url.is_none() {
+        missing
+            .push("an SMS gateway (--sms-gateway-url, REGA_SMS_GATEWAY_URL) for the sign-in codes");
+    }
+    if state.credentials.is_none() {
+        missing.push("the DL1 signing key and trust list in the keys directory (--keys-dir; `rega keys generate`)");
+    }
+    if state.store.configuration_version().await? == 0 {
+        missing.push("the network's configuration (`rega config apply FILE`)");
+    }
+    if !missing.is_empty() {
+        bail!(
+            "not starting without --demo: missing {}; see docs/operations.md, \"the first day in production\"",
+            missing.join("; ")
+        );
+    }
     Ok(())
 }
 

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rega_api::service::ServiceKind;
-use rega_server::store::{Directorate, Localized, Store};
+use rega_server::store::Store;
 use sqlx::Connection;
 
 /// The repository root.
@@ -137,32 +137,22 @@ impl Server {
     }
 }
 
-/// A directorate offering the theory test with `counters` places per slot, its booking window's
-/// slots made as the server makes them.
-pub async fn theory_directorate(store: &Arc<dyn Store>, id: &str, counters: u32) {
-    let text = |t: &str| Localized {
-        en: t.into(),
-        ckb: t.into(),
-        ar: t.into(),
-    };
-    let d = Directorate {
-        id: id.into(),
-        name: text(id),
-        address: text(id),
-        phone: "+964662000001".into(),
-    };
-    store
-        .upsert_directorate(&d, &[(ServiceKind::TheoryTest, counters)])
+/// The network of the benchmarks: the demo's rules, services and holidays, and directorates
+/// offering only the theory test with the given places per slot, applied as an operator's
+/// `rega config apply` would (which makes their booking window's slots too).
+pub async fn theory_network(store: &Arc<dyn Store>, directorates: &[(&str, u32)]) {
+    let theory: Vec<[(ServiceKind, u32); 1]> = directorates
+        .iter()
+        .map(|(_, n)| [(ServiceKind::TheoryTest, *n)])
+        .collect();
+    let list: Vec<(&str, &[(ServiceKind, u32)])> = directorates
+        .iter()
+        .zip(&theory)
+        .map(|((id, _), counters)| (*id, &counters[..]))
+        .collect();
+    rega_server::demo::apply_network(store.as_ref(), &list, unix_now())
         .await
-        .expect("directorate");
-}
-
-/// Creates the booking window's slots of every directorate.
-pub async fn window_slots(store: &Arc<dyn Store>) {
-    let state = rega_server::AppState::new(store.clone(), "no-dist".into(), false);
-    rega_server::jobs::ensure_window_slots(&state)
-        .await
-        .expect("slots");
+        .expect("the network applied");
 }
 
 /// `citizens` citizens (national IDs from `first_id` on; adults, no licence) each with a

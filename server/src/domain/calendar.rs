@@ -1,15 +1,15 @@
-//! Which days a directorate is open, the booking window, and the slots of a day.
+//! Which days a directorate is open, the booking window, and the slots of a day, by the
+//! configuration in force (`domain::configuration`).
 
 use std::collections::BTreeMap;
 
 use rega_api::service::ServiceKind;
 use rega_api::time::{Date, LocalDateTime};
-use serde::Deserialize;
 
-use super::rules::BookingRules;
+use super::configuration::{Configuration, DirectorateSettings};
 
 /// A public holiday, named in the three languages.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Holiday {
     /// The day.
     pub date: Date,
@@ -19,39 +19,22 @@ pub struct Holiday {
     pub ckb: String,
     /// Arabic name.
     pub ar: String,
-    /// Whether the date is an estimate (moon-dependent holidays).
-    #[serde(default)]
+    /// Whether the date is an estimate (moon-dependent holidays not announced yet).
     pub approximate: bool,
 }
 
-#[derive(Deserialize)]
-struct HolidayFile {
-    holidays: Vec<Holiday>,
-}
-
 /// The public holidays, by date.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Holidays(BTreeMap<Date, Holiday>);
 
-/// The holidays shipped with Rega (`server/data/holidays.json`).
-pub const SHIPPED_HOLIDAYS: &str = include_str!("../../data/holidays.json");
-
 impl Holidays {
-    /// Reads a holidays file.
-    pub fn from_json(text: &str) -> Result<Holidays, serde_json::Error> {
-        let file: HolidayFile = serde_json::from_str(text)?;
-        // Two holidays on one day (Eid during Nowruz) close it once; the first name is kept.
+    /// The holidays of a list (one per date: the configuration refuses a date given twice).
+    pub fn from_list(list: Vec<Holiday>) -> Holidays {
         let mut map = BTreeMap::new();
-        for holiday in file.holidays {
+        for holiday in list {
             map.entry(holiday.date).or_insert(holiday);
         }
-        Ok(Holidays(map))
-    }
-
-    /// The shipped holidays. The file is checked by a test, so this cannot fail in a build
-    /// that passed its tests; a broken file gives no holidays rather than a crash.
-    pub fn shipped() -> Holidays {
-        Holidays::from_json(SHIPPED_HOLIDAYS).unwrap_or_default()
+        Holidays(map)
     }
 
     /// The holiday on a day, if any.
@@ -68,42 +51,59 @@ impl Holidays {
 /// Why a day has no bookable slots.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Closed {
-    /// Friday or Saturday (or whatever the rules close).
+    /// A weekday the directorate does not open (Friday and Saturday in the demo).
     Weekend,
     /// A public holiday.
     Holiday(Holiday),
 }
 
-/// Whether directorates open on a day.
-pub fn closed_reason(rules: &BookingRules, holidays: &Holidays, date: Date) -> Option<Closed> {
-    if !rules.open_weekdays.contains(&date.weekday()) {
+/// Whether the directorate opens on a day.
+pub fn closed_reason(
+    config: &Configuration,
+    directorate: &DirectorateSettings,
+    date: Date,
+) -> Option<Closed> {
+    if directorate.hours[date.weekday().index()].is_empty() {
         return Some(Closed::Weekend);
     }
-    holidays.on(date).map(|h| Closed::Holiday(h.clone()))
+    config.holidays.on(date).map(|h| Closed::Holiday(h.clone()))
 }
 
-/// The days a citizen may book on `today`: from the next working day to `today + window_days`.
-pub fn booking_window(rules: &BookingRules, holidays: &Holidays, today: Date) -> (Date, Date) {
-    let last = today.add_days(rules.window_days);
+/// The days a citizen may book at the directorate on `today`: from its next open day to
+/// `today + window_days`.
+pub fn booking_window(
+    config: &Configuration,
+    directorate: &DirectorateSettings,
+    today: Date,
+) -> (Date, Date) {
+    let last = today.add_days(config.rules.window_days);
     let mut first = today.add_days(1);
-    while first <= last && closed_reason(rules, holidays, first).is_some() {
+    while first <= last && closed_reason(config, directorate, first).is_some() {
         first = first.add_days(1);
     }
     (first, last)
 }
 
-/// The start times (Baghdad wall clock) of a service's slots on an open day.
-pub fn slot_starts(rules: &BookingRules, service: ServiceKind, date: Date) -> Vec<LocalDateTime> {
-    let length = rules.slot_minutes(service);
+/// The start times (Baghdad wall clock) of a service's slots at the directorate on an open
+/// day: each opening period filled by the service's slot length, none running past its end.
+pub fn slot_starts(
+    config: &Configuration,
+    directorate: &DirectorateSettings,
+    service: ServiceKind,
+    date: Date,
+) -> Vec<LocalDateTime> {
+    let length = config.slot_minutes(service);
     let mut starts = Vec::new();
-    let mut minute = rules.opens_at_minute;
-    while minute + length <= rules.closes_at_minute {
-        starts.push(LocalDateTime {
-            date,
-            hour: (minute / 60) as u8,
-            minute: (minute % 60) as u8,
-        });
-        minute += length;
+    for period in &directorate.hours[date.weekday().index()] {
+        let mut minute = period.opens;
+        while minute + length <= period.closes {
+            starts.push(LocalDateTime {
+                date,
+                hour: (minute / 60) as u8,
+                minute: (minute % 60) as u8,
+            });
+            minute += length;
+        }
     }
     starts
 }
@@ -111,108 +111,96 @@ pub fn slot_starts(rules: &BookingRules, service: ServiceKind, date: Date) -> Ve
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::configuration::check;
+    use crate::network::file::parse;
+
+    const DEMO: &str = include_str!("../../data/demo-configuration.toml");
 
     fn date(text: &str) -> Date {
         Date::parse(text).expect("a valid date")
     }
 
+    fn demo() -> Configuration {
+        check(&parse(DEMO).expect("reads")).expect("valid")
+    }
+
     #[test]
-    fn the_shipped_holidays_file_is_valid_and_covers_this_year_and_next() {
-        let holidays = Holidays::from_json(SHIPPED_HOLIDAYS).expect("valid JSON");
+    fn the_demo_holidays_cover_this_year_and_next_with_sorani_names() {
+        let config = demo();
         for year in [2026, 2027] {
             for day in 20..=24 {
                 let nowruz = date(&format!("{year}-03-{day}"));
-                assert!(holidays.on(nowruz).is_some(), "Nowruz {nowruz}");
+                assert!(config.holidays.on(nowruz).is_some(), "Nowruz {nowruz}");
             }
         }
-        let all: Vec<&Holiday> = holidays
-            .between(date("2026-01-01"), date("2027-12-31"))
-            .collect();
-        assert!(
-            all.iter()
-                .all(|h| !h.en.is_empty() && !h.ckb.is_empty() && !h.ar.is_empty())
-        );
-        assert!(
-            all.iter()
-                .all(|h| !h.ckb.contains('\u{0643}') && !h.ckb.contains('\u{064A}')),
-            "Sorani letters"
-        );
+        let h = config.holidays.on(date("2027-03-21")).expect("Nowruz");
+        assert_eq!((h.en.as_str(), h.ckb.as_str()), ("Nowruz", "نەورۆز"));
     }
 
     #[test]
     fn friday_and_saturday_are_closed_and_sunday_is_open() {
-        let rules = BookingRules::default();
-        let none = Holidays::default();
+        let config = demo();
+        let erbil = config.directorate("erbil").expect("Erbil");
         assert_eq!(
-            closed_reason(&rules, &none, date("2026-11-27")),
+            closed_reason(&config, erbil, date("2026-11-27")),
             Some(Closed::Weekend)
         ); // Friday
         assert_eq!(
-            closed_reason(&rules, &none, date("2026-11-28")),
+            closed_reason(&config, erbil, date("2026-11-28")),
             Some(Closed::Weekend)
         ); // Saturday
-        assert_eq!(closed_reason(&rules, &none, date("2026-11-29")), None); // Sunday
+        assert_eq!(closed_reason(&config, erbil, date("2026-11-29")), None); // Sunday
+        assert!(matches!(
+            closed_reason(&config, erbil, date("2027-03-21")),
+            Some(Closed::Holiday(_))
+        ));
     }
 
     #[test]
-    fn a_public_holiday_is_closed_with_its_name() {
-        let rules = BookingRules::default();
-        let holidays = Holidays::shipped();
-        let Some(Closed::Holiday(h)) = closed_reason(&rules, &holidays, date("2027-03-21")) else {
-            panic!("Nowruz is closed")
-        };
-        assert_eq!(h.en, "Nowruz");
-        assert_eq!(h.ckb, "نەورۆز");
-    }
-
-    #[test]
-    fn the_window_starts_on_the_next_working_day_and_ends_thirty_days_ahead() {
-        let rules = BookingRules::default();
-        let none = Holidays::default();
+    fn the_window_starts_on_the_next_open_day_and_ends_thirty_days_ahead() {
+        let config = demo();
+        let erbil = config.directorate("erbil").expect("Erbil");
         // Thursday: the next working day is Sunday.
         assert_eq!(
-            booking_window(&rules, &none, date("2026-11-26")),
+            booking_window(&config, erbil, date("2026-11-26")),
             (date("2026-11-29"), date("2026-12-26"))
         );
-        // Sunday: Monday.
         assert_eq!(
-            booking_window(&rules, &none, date("2026-11-29")).0,
+            booking_window(&config, erbil, date("2026-11-29")).0,
             date("2026-11-30")
         );
-    }
-
-    #[test]
-    fn the_window_skips_holidays_at_its_start() {
-        let rules = BookingRules::default();
-        let holidays = Holidays::shipped();
         // The day before Nowruz 2027 (Friday 19 March): Nowruz runs to Wednesday 24 March.
         assert_eq!(
-            booking_window(&rules, &holidays, date("2027-03-18")).0,
+            booking_window(&config, erbil, date("2027-03-18")).0,
             date("2027-03-25")
         );
     }
 
     #[test]
-    fn slots_fill_opening_hours_by_service_length() {
-        let rules = BookingRules::default();
+    fn slots_fill_each_opening_period_by_service_length() {
+        let mut file = parse(DEMO).expect("reads");
+        let config = check(&file).expect("valid");
+        let erbil = config.directorate("erbil").expect("Erbil");
         let day = date("2026-11-29");
-        let theory = slot_starts(&rules, ServiceKind::TheoryTest, day);
+        let theory = slot_starts(&config, erbil, ServiceKind::TheoryTest, day);
         assert_eq!(theory.len(), 12); // 08:00–14:00 in 30 minutes
         assert_eq!((theory[0].hour, theory[0].minute), (8, 0));
         assert_eq!((theory[11].hour, theory[11].minute), (13, 30));
-        let medical = slot_starts(&rules, ServiceKind::MedicalCheck, day);
+        let medical = slot_starts(&config, erbil, ServiceKind::MedicalCheck, day);
         assert_eq!(medical.len(), 24);
-        assert_eq!((medical[23].hour, medical[23].minute), (13, 45));
-    }
-
-    #[test]
-    fn a_slot_never_runs_past_closing() {
-        let rules = BookingRules {
-            closes_at_minute: 13 * 60 + 50,
-            ..BookingRules::default()
-        };
-        let theory = slot_starts(&rules, ServiceKind::TheoryTest, date("2026-11-29"));
-        let last = theory.last().expect("slots");
-        assert_eq!((last.hour, last.minute), (13, 0));
+        // Split hours: none runs past a period's end.
+        file.directorates[0]
+            .hours
+            .insert("sunday".into(), "08:00-10:45, 12:00-13:15".into());
+        let split = check(&file).expect("valid");
+        let erbil = split.directorate("erbil").expect("Erbil");
+        let theory: Vec<(u8, u8)> = slot_starts(&split, erbil, ServiceKind::TheoryTest, day)
+            .iter()
+            .map(|s| (s.hour, s.minute))
+            .collect();
+        assert_eq!(
+            theory,
+            [(8, 0), (8, 30), (9, 0), (9, 30), (10, 0), (12, 0), (12, 30)]
+        );
     }
 }

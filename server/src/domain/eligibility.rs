@@ -56,10 +56,13 @@ pub fn check(
     if facts.licence.is_some_and(|l| l.suspended) {
         return Err(Ineligible::LicenceSuspended);
     }
-    let adult = age_on(facts.birth_date, today) >= u32::from(rules.minimum_age);
+    let age = age_on(facts.birth_date, today);
     match service {
         ServiceKind::NewLicence if facts.licence.is_some() => Err(Ineligible::AlreadyLicensed),
-        ServiceKind::NewLicence | ServiceKind::TheoryTest if !adult => Err(Ineligible::TooYoung),
+        ServiceKind::NewLicence if age < u32::from(rules.minimum_age) => Err(Ineligible::TooYoung),
+        ServiceKind::TheoryTest if age < u32::from(rules.theory_minimum_age) => {
+            Err(Ineligible::TooYoung)
+        }
         ServiceKind::NewLicence | ServiceKind::TheoryTest => Ok(()),
         ServiceKind::Renewal => match facts.licence {
             None => Err(Ineligible::NoLicence),

@@ -5,6 +5,7 @@ pub mod appointment;
 pub mod calendar;
 pub mod check_in;
 pub mod closure;
+pub mod configuration;
 pub mod eligibility;
 pub mod limits;
 pub mod planning;

@@ -13,7 +13,10 @@ use rega_api::time::{Date, LocalDateTime};
 use serde::Deserialize;
 
 use crate::AppState;
+use std::sync::Arc;
+
 use crate::domain::calendar::{Closed, booking_window, closed_reason};
+use crate::domain::configuration::{Configuration, DirectorateSettings};
 use crate::http::extract::ApiQuery;
 use crate::http::problem::ApiError;
 use axum::body::Bytes;
@@ -56,18 +59,25 @@ pub async fn offered(
     state: &AppState,
     directorate: &str,
     service: &str,
-) -> Result<ServiceKind, ApiError> {
+) -> Result<(ServiceKind, Arc<Configuration>), ApiError> {
     let service = ServiceKind::from_code(service)
         .ok_or_else(|| ApiError::client(ErrorCode::UnknownService))?;
-    let directorates = state.directorates().await?;
-    let (_, counters) = directorates
-        .iter()
-        .find(|(d, _)| d.id == directorate)
+    let config = state.configuration().await?;
+    let d = config
+        .directorate(directorate)
+        .filter(|d| d.active)
         .ok_or_else(|| ApiError::client(ErrorCode::UnknownDirectorate))?;
-    if !counters.iter().any(|(s, n)| *s == service && *n > 0) {
+    if config.places(d, service) == 0 {
         return Err(ApiError::client(ErrorCode::UnknownService));
     }
-    Ok(service)
+    Ok((service, config))
+}
+
+/// The directorate [`offered`] found.
+fn settings<'a>(config: &'a Configuration, id: &str) -> Result<&'a DirectorateSettings, ApiError> {
+    config
+        .directorate(id)
+        .ok_or_else(|| ApiError::client(ErrorCode::UnknownDirectorate))
 }
 
 fn start_of(date: Date) -> i64 {
@@ -159,10 +169,11 @@ async fn whole_days_closed(
 }
 
 async fn compute_days(state: &AppState, q: DaysQuery) -> Result<DaysResponse, ApiError> {
-    let service = offered(state, &q.directorate, &q.service).await?;
+    let (service, config) = offered(state, &q.directorate, &q.service).await?;
+    let directorate = settings(&config, &q.directorate)?;
     let now = state.clock.now();
     let today = LocalDateTime::from_unix(now).date;
-    let (first, last) = booking_window(&state.rules, &state.holidays, today);
+    let (first, last) = booking_window(&config, directorate, today);
     let slots = state
         .store
         .slots_between(
@@ -182,7 +193,7 @@ async fn compute_days(state: &AppState, q: DaysQuery) -> Result<DaysResponse, Ap
     let mut days = Vec::new();
     let mut day = first;
     while day <= last {
-        let (closed, holiday) = match closed_reason(&state.rules, &state.holidays, day) {
+        let (closed, holiday) = match closed_reason(&config, directorate, day) {
             None if closed_by_directorate.contains(&day) => (Some(ClosedReason::Closure), None),
             None => (None, None),
             Some(Closed::Weekend) => (Some(ClosedReason::Weekend), None),
@@ -237,18 +248,15 @@ async fn slots(
 }
 
 async fn compute_slots(state: &AppState, q: SlotsQuery) -> Result<SlotsResponse, ApiError> {
-    let service = offered(state, &q.directorate, &q.service).await?;
+    let (service, config) = offered(state, &q.directorate, &q.service).await?;
+    let directorate = settings(&config, &q.directorate)?;
     let date = Date::parse(&q.date).map_err(|_| ApiError::client(ErrorCode::InvalidDate))?;
     let now = state.clock.now();
-    let (first, last) = booking_window(
-        &state.rules,
-        &state.holidays,
-        LocalDateTime::from_unix(now).date,
-    );
+    let (first, last) = booking_window(&config, directorate, LocalDateTime::from_unix(now).date);
     if date < first || date > last {
         return Err(ApiError::client(ErrorCode::OutsideBookingWindow));
     }
-    if closed_reason(&state.rules, &state.holidays, date).is_some()
+    if closed_reason(&config, directorate, date).is_some()
         || !whole_days_closed(state, &q.directorate, date, date)
             .await?
             .is_empty()

@@ -140,9 +140,10 @@ async fn check_in(
     let reference = Reference::parse(&request.reference)
         .map_err(|_| ApiError::client(ErrorCode::InvalidReference))?;
     let object = format!("appointment:{reference}");
+    let config = state.configuration().await?;
     match state
         .store
-        .check_in(&device.directorate_id, &reference, now, &state.rules)
+        .check_in(&device.directorate_id, &reference, now, &config.rules)
         .await
     {
         Ok(ticket) => {

@@ -78,11 +78,12 @@ async fn card(State(state): State<AppState>, citizen: Citizen) -> Result<Respons
             expired: expiry < today,
         });
     }
+    let renewal_window_days = state.configuration().await?.rules.renewal_window_days;
     let status = if record.suspension.is_some() {
         LicenceStatus::Suspended
     } else if expiry_date < today {
         LicenceStatus::Expired
-    } else if expiry_date <= today.add_days(state.rules.renewal_window_days) {
+    } else if expiry_date <= today.add_days(renewal_window_days) {
         LicenceStatus::ExpiringSoon
     } else {
         LicenceStatus::Valid

@@ -2,12 +2,15 @@
 
 use axum::extract::State;
 use rega_api::ErrorCode;
-use rega_api::reference::{Closure, DirectorateInfo, LocalizedText, OpeningHours, ServiceInfo};
+use rega_api::reference::{
+    Closure, DirectorateInfo, LocalizedText, OpeningHours, OpeningPeriod, ServiceInfo,
+};
 use rega_api::service::ServiceKind;
 use rega_api::time::{Date, LocalDateTime};
 use serde::Deserialize;
 
 use crate::AppState;
+use crate::domain::configuration::{DirectorateSettings, Period, hh_mm, weekday_at};
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::problem::ApiError;
 use crate::store::Localized;
@@ -30,46 +33,66 @@ fn text(l: &Localized) -> LocalizedText {
     }
 }
 
-fn hh_mm(minute: u16) -> String {
-    format!("{:02}:{:02}", minute / 60, minute % 60)
-}
-
-/// The services and the length of their appointments.
+/// The services offered and the length of their appointments.
 #[utoipa::path(get, path = "/services", tag = "reference", responses((status = 200, body = Vec<ServiceInfo>)))]
-async fn services(State(state): State<AppState>) -> ApiJson<Vec<ServiceInfo>> {
-    ApiJson(
+async fn services(State(state): State<AppState>) -> Result<ApiJson<Vec<ServiceInfo>>, ApiError> {
+    let config = state.configuration().await?;
+    Ok(ApiJson(
         ServiceKind::ALL
             .iter()
+            .filter(|s| config.services.get(s).is_some_and(|s| s.offered))
             .map(|&service| ServiceInfo {
                 service,
-                slot_minutes: state.rules.slot_minutes(service),
+                slot_minutes: config.slot_minutes(service),
             })
             .collect(),
-    )
+    ))
 }
 
-/// Every directorate with what it offers.
+/// A directorate's week as runs of consecutive weekdays with the same opening periods.
+fn opening_hours(d: &DirectorateSettings) -> Vec<OpeningHours> {
+    let mut runs: Vec<OpeningHours> = Vec::new();
+    let mut previous: Option<&Vec<Period>> = None;
+    for (index, periods) in d.hours.iter().enumerate() {
+        if periods.is_empty() {
+            previous = None;
+            continue;
+        }
+        let day = weekday_at(index);
+        match runs.last_mut() {
+            Some(run) if previous == Some(periods) => run.weekdays.push(day),
+            _ => runs.push(OpeningHours {
+                weekdays: vec![day],
+                periods: periods
+                    .iter()
+                    .map(|p| OpeningPeriod {
+                        opens: hh_mm(p.opens),
+                        closes: hh_mm(p.closes),
+                    })
+                    .collect(),
+            }),
+        }
+        previous = Some(periods);
+    }
+    runs
+}
+
+/// Every active directorate with what it offers.
 pub async fn directorate_infos(state: &AppState) -> Result<Vec<DirectorateInfo>, ApiError> {
-    let opening_hours = OpeningHours {
-        weekdays: state.rules.open_weekdays.clone(),
-        opens: hh_mm(state.rules.opens_at_minute),
-        closes: hh_mm(state.rules.closes_at_minute),
-    };
-    Ok(state
-        .directorates()
-        .await?
+    let config = state.configuration().await?;
+    Ok(config
+        .directorates
         .iter()
-        .cloned()
-        .map(|(d, counters)| DirectorateInfo {
-            id: d.id.clone(),
-            name: text(&d.name),
-            address: text(&d.address),
-            phone: d.phone.clone(),
-            opening_hours: opening_hours.clone(),
-            services: counters
+        .filter(|d| d.active)
+        .map(|d| DirectorateInfo {
+            id: d.directorate.id.clone(),
+            name: text(&d.directorate.name),
+            address: text(&d.directorate.address),
+            phone: d.directorate.phone.clone(),
+            opening_hours: opening_hours(d),
+            services: ServiceKind::ALL
                 .into_iter()
-                .filter(|(_, n)| *n > 0)
-                .map(|(s, _)| s)
+                .filter(|&s| config.places(d, s) > 0)
                 .collect(),
         })
         .collect())
@@ -111,12 +134,16 @@ async fn closures(
 ) -> Result<ApiJson<Vec<Closure>>, ApiError> {
     let today = LocalDateTime::from_unix(state.clock.now()).date;
     let from = date_param(query.from.as_deref(), today)?;
-    let to = date_param(query.to.as_deref(), today.add_days(state.rules.window_days))?;
+    let config = state.configuration().await?;
+    let to = date_param(
+        query.to.as_deref(),
+        today.add_days(config.rules.window_days),
+    )?;
     if to < from || to.days_since_epoch() - from.days_since_epoch() > 800 {
         return Err(ApiError::client(ErrorCode::InvalidDate));
     }
     Ok(ApiJson(
-        state
+        config
             .holidays
             .between(from, to)
             .map(|h| Closure {

@@ -86,6 +86,33 @@ pub trait Registry: Send + Sync {
     async fn test_results_of(&self, citizen_id: i64) -> Result<Vec<TestResult>, StoreError>;
 }
 
+/// The network's configuration (`docs/configuration.md`): its versions, and applying a new one
+/// with what it does to the slots and appointments already there.
+#[async_trait]
+pub trait Configurations: Send + Sync {
+    /// The version in force (0: none applied yet), read on every request that needs the
+    /// configuration so that a change applied on one instance is in force on all at once.
+    async fn configuration_version(&self) -> Result<i64, StoreError>;
+
+    /// The configuration in force, if any.
+    async fn configuration(&self) -> Result<Option<StoredConfiguration>, StoreError>;
+
+    /// Every slot starting after `now`, by directorate, service and start.
+    async fn future_slots(&self, now: i64) -> Result<Vec<Slot>, StoreError>;
+
+    /// Every booked or checked-in appointment starting after `now`.
+    async fn future_appointments(&self, now: i64) -> Result<Vec<FutureAppointment>, StoreError>;
+
+    /// Applies a new version in one transaction: the directorates and their places, the slots'
+    /// places, the stranded appointments cancelled (each citizen owed an SMS, each an outcome
+    /// `cancelled_by_closure`), audited. The new version, or why it was refused (nothing
+    /// changed).
+    async fn apply_configuration(
+        &self,
+        change: &ConfigurationChange<'_>,
+    ) -> Result<Result<i64, ConfigurationRefused>, StoreError>;
+}
+
 /// The outcome feed the registry pulls (`docs/registry.md`): attended, no-show, cancelled by a
 /// closure, test results. Written in the transaction of the change it reports, so it is never
 /// missing nor reported for a change that did not happen.
@@ -488,6 +515,7 @@ pub trait StaffWrites: Send + Sync {
 pub trait Store:
     Operations
     + Registry
+    + Configurations
     + Outcomes
     + Bookings
     + CitizenAuth
@@ -508,6 +536,7 @@ pub trait Store:
 impl<T> Store for T where
     T: Operations
         + Registry
+        + Configurations
         + Outcomes
         + Bookings
         + CitizenAuth

@@ -22,6 +22,9 @@ pub enum StoreError {
     /// A stored value that does not parse (a bug or manual tampering).
     #[error("corrupt stored value: {0}")]
     Corrupt(String),
+    /// No configuration was ever applied (`rega config apply FILE`).
+    #[error("no configuration is applied: run `rega config apply FILE` (docs/configuration.md)")]
+    NotConfigured,
     /// The system's random source failed.
     #[error("no randomness available")]
     NoRandomness,

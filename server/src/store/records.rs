@@ -744,6 +744,73 @@ pub struct TestResult {
     pub valid_until: Option<String>,
 }
 
+/// A version of the network's configuration as applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredConfiguration {
+    /// Its version: 1, 2, … (the newest is in force).
+    pub version: i64,
+    /// The whole configuration file (`docs/configuration.md`).
+    pub document: String,
+    /// When, Unix seconds.
+    pub applied_at: i64,
+    /// By whom (`cli:<user>`, `staff:<username>`, `demo`).
+    pub applied_by: String,
+}
+
+/// A new configuration version and what it does to the slots and appointments already there,
+/// applied in one transaction (`Configurations::apply_configuration`).
+#[derive(Debug, Clone)]
+pub struct ConfigurationChange<'a> {
+    /// The version the change was previewed against: another applied meanwhile refuses it.
+    pub expected_version: i64,
+    /// The whole file.
+    pub document: &'a str,
+    /// Every directorate with the places of each service's slots (0: not offered there).
+    pub directorates: Vec<(Directorate, Vec<(ServiceKind, u32)>)>,
+    /// Future slots that take no more bookings (no longer in the opening hours' grid): their
+    /// places become those booked.
+    pub closing_slots: Vec<i64>,
+    /// The closing slots whose appointments no longer fit (outside the hours, a holiday, the
+    /// directorate or service withdrawn).
+    pub stranding_slots: Vec<i64>,
+    /// The appointments on the stranding slots (previewed and confirmed): cancelled, each
+    /// citizen told. Should one have been booked since the preview, the change is refused.
+    pub stranded: Vec<Reference>,
+    /// Future slots that stay, with their new places (never below those booked).
+    pub places: Vec<(i64, u32)>,
+    /// Now.
+    pub now: i64,
+    /// Who applies it.
+    pub actor: &'a str,
+}
+
+/// Why a configuration change was not applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigurationRefused {
+    /// Another version was applied since the preview: preview again.
+    Outdated {
+        /// The version in force now.
+        current: i64,
+    },
+    /// An appointment that the change would strand was booked since the preview: preview again.
+    MoreStranded,
+}
+
+/// A future active appointment, as a configuration change sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FutureAppointment {
+    /// Its reference.
+    pub reference: Reference,
+    /// Its slot.
+    pub slot_id: i64,
+    /// Its directorate.
+    pub directorate_id: String,
+    /// Its service.
+    pub service: ServiceKind,
+    /// Its start, Unix seconds.
+    pub starts_at: i64,
+}
+
 /// What happened to an appointment, as the registry's outcome feed tells it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutcomeKind {

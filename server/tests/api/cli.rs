@@ -121,18 +121,23 @@ fn sigterm_stops_the_server_gracefully_with_success() {
     use std::io::{BufRead as _, BufReader};
     let data = tempfile::tempdir().expect("a temporary directory");
     let mut child = rega()
-        .args(["serve", "--port", "0", "--data-dir"])
+        .args(["serve", "--demo", "--port", "0", "--data-dir"])
         .arg(data.path())
         .env_remove("DATABASE_URL")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("rega starts");
-    // It prints its URL once it is listening.
+    // It prints its URL once it is listening (the demo prints what to try before).
     let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("a line");
+    let mut out = BufReader::new(child.stdout.take().expect("stdout"));
+    while !line.starts_with("Rega is running") {
+        line.clear();
+        assert!(
+            out.read_line(&mut line).expect("a line") > 0,
+            "it printed its URL"
+        );
+    }
     assert!(
         line.starts_with("Rega is running at http://127.0.0.1:"),
         "{line}"

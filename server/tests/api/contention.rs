@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use rega_api::ids::NationalId;
 use rega_api::service::ServiceKind;
-use rega_server::store::{Directorate, Localized, NewCitizen, Store};
+use rega_server::store::{NewCitizen, Store};
 use rega_server::{AppState, app};
 use serde_json::json;
 
@@ -36,21 +36,13 @@ async fn serve(state: AppState) -> String {
 /// (sessions created in the store, as sign-in itself is tested elsewhere). Returns the slot id
 /// and the citizens' cookies.
 async fn arrange(store: &Arc<dyn Store>) -> (i64, Vec<String>) {
-    let text = |t: &str| Localized {
-        en: t.into(),
-        ckb: t.into(),
-        ar: t.into(),
-    };
-    let d = Directorate {
-        id: "erbil".into(),
-        name: text("Erbil"),
-        address: text("Erbil"),
-        phone: "+964662000001".into(),
-    };
-    store
-        .upsert_directorate(&d, &[(ServiceKind::TheoryTest, 5)])
-        .await
-        .expect("directorate");
+    rega_server::demo::apply_network(
+        store.as_ref(),
+        &[("erbil", &[(ServiceKind::TheoryTest, 5)])],
+        NOW,
+    )
+    .await
+    .expect("the network");
     let sunday_8am = NOW + 3 * 86_400 - 3600;
     store
         .ensure_slots("erbil", ServiceKind::TheoryTest, &[sunday_8am])

@@ -9,6 +9,7 @@ mod appointments;
 mod auth;
 mod availability;
 mod cli;
+mod configuration;
 mod contention;
 mod credential_tools;
 mod hang_ups;

@@ -39,11 +39,12 @@ pub(super) async fn bookable_slot(
         return Err(problem(ErrorCode::SlotNotFound));
     }
     let now = state.clock.now();
-    let (first, last) = booking_window(
-        &state.rules,
-        &state.holidays,
-        LocalDateTime::from_unix(now).date,
-    );
+    let config = state.configuration().await?;
+    let directorate = config
+        .directorate(&slot.directorate_id)
+        .filter(|d| config.places(d, service) > 0)
+        .ok_or_else(|| problem(ErrorCode::SlotNotFound))?;
+    let (first, last) = booking_window(&config, directorate, LocalDateTime::from_unix(now).date);
     let date = LocalDateTime::from_unix(slot.starts_at).date;
     if slot.starts_at <= now || date < first || date > last {
         return Err(problem(ErrorCode::OutsideBookingWindow));
@@ -51,20 +52,20 @@ pub(super) async fn bookable_slot(
     Ok(())
 }
 
-pub(super) fn book_request(
+pub(super) async fn book_request(
     state: &AppState,
     citizen_id: i64,
     slot_id: i64,
     service: ServiceKind,
-) -> BookRequest {
+) -> Result<BookRequest, ApiError> {
     let now = state.clock.now();
-    BookRequest {
+    Ok(BookRequest {
         citizen_id,
         slot_id,
         service,
         now,
-        limit: ChangeLimit::at(&state.rules, now),
-    }
+        limit: ChangeLimit::at(&state.configuration().await?.rules, now),
+    })
 }
 
 /// A citizen's change of their bookings under its Idempotency-Key (SPEC §6). A key seen before
@@ -98,8 +99,8 @@ where
         Ok(Some(response)) => return audited(response).await,
         Ok(None) => {}
     }
-    let ready = async { Ok::<_, ApiError>((checked.await?, state.directorates().await?)) };
-    let (change, directorates) = match ready.await {
+    let ready = async { Ok::<_, ApiError>((checked.await?, state.configuration().await?)) };
+    let (change, config) = match ready.await {
         Ok(ready) => ready,
         Err(refused) => {
             // A copy of this request may have committed since the first look (its change is
@@ -111,9 +112,9 @@ where
             return audited(response).await;
         }
     };
-    let (view_state, now) = (state.clone(), change.now());
+    let now = change.now();
     let respond = move |outcome: Result<&Appointment, &BookError>| match outcome {
-        Ok(changed) => match view_of(&view_state, &directorates, now, changed)
+        Ok(changed) => match view_of(&config, now, changed)
             .and_then(|v| serde_json::to_string(&v).map_err(|e| ApiError::Server(e.into())))
         {
             Ok(body) => (success.as_u16(), body),
@@ -163,30 +164,29 @@ pub(super) async fn create(State(state): State<AppState>, keyed: Keyed<Citizen>)
     let citizen = &keyed.who;
     let checked = async {
         let input: CreateAppointment = keyed.json()?;
+        let config = state.configuration().await?;
         let service = ServiceKind::from_code(&input.service)
+            .filter(|s| config.services.get(s).is_some_and(|s| s.offered))
             .ok_or_else(|| problem(ErrorCode::UnknownService))?;
         let now = state.clock.now();
         limits::no_show_block(
-            &state.rules,
+            &config.rules,
             &state.store.no_shows_of(citizen.id, now).await?,
             now,
         )
         .map_err(limit)?;
         let today = LocalDateTime::from_unix(now).date;
         eligibility::check(
-            &state.rules,
+            &config.rules,
             &facts(&state, citizen.id).await?,
             service,
             today,
         )
         .map_err(ineligible)?;
         bookable_slot(&state, input.slot_id, service).await?;
-        Ok(BookingChange::Book(book_request(
-            &state,
-            citizen.id,
-            input.slot_id,
-            service,
-        )))
+        Ok(BookingChange::Book(
+            book_request(&state, citizen.id, input.slot_id, service).await?,
+        ))
     };
     let action = ("booking.created", "appointment:new".to_owned());
     keyed_change(&state, &keyed, action, StatusCode::CREATED, checked).await
@@ -201,8 +201,9 @@ pub(super) async fn eligibility_list(
     citizen: Citizen,
 ) -> Result<ApiJson<EligibilityList>, ApiError> {
     let now = state.clock.now();
+    let config = state.configuration().await?;
     let blocked_until = match limits::no_show_block(
-        &state.rules,
+        &config.rules,
         &state.store.no_shows_of(citizen.id, now).await?,
         now,
     ) {
@@ -221,10 +222,11 @@ pub(super) async fn eligibility_list(
     let today = LocalDateTime::from_unix(now).date;
     let services = ServiceKind::ALL
         .into_iter()
+        .filter(|s| config.services.get(s).is_some_and(|s| s.offered))
         .map(|service| {
             let reason = if blocked_until.is_some() {
                 Some(ErrorCode::NoShowBlocked)
-            } else if let Err(why) = eligibility::check(&state.rules, &facts, service, today) {
+            } else if let Err(why) = eligibility::check(&config.rules, &facts, service, today) {
                 Some(ineligible_code(why))
             } else if active.contains(&service) {
                 Some(ErrorCode::AlreadyBooked)

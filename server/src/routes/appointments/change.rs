@@ -27,7 +27,8 @@ pub(super) async fn changeable(
     if current.status != AppointmentStatus::Booked {
         return Err(problem(ErrorCode::NotChangeable));
     }
-    limits::before_cutoff(&state.rules, current.starts_at, state.clock.now()).map_err(limit)?;
+    let rules = &state.configuration().await?.rules;
+    limits::before_cutoff(rules, current.starts_at, state.clock.now()).map_err(limit)?;
     Ok(current)
 }
 
@@ -50,7 +51,7 @@ pub(super) async fn reschedule(
         let current = changeable(state, citizen.id, reference).await?;
         bookable_slot(state, input.slot_id, current.service).await?;
         Ok(BookingChange::Reschedule {
-            request: book_request(state, citizen.id, input.slot_id, current.service),
+            request: book_request(state, citizen.id, input.slot_id, current.service).await?,
             reference: current.reference,
         })
     };

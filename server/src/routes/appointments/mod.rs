@@ -12,10 +12,10 @@ use rega_api::ErrorCode;
 use rega_api::appointments::{AppointmentState, AppointmentView, Place};
 use rega_api::ids::Reference;
 use rega_api::reference::LocalizedText;
-use rega_api::service::ServiceKind;
 use rega_api::time::{Date, LocalDateTime};
 
 use crate::AppState;
+use crate::domain::configuration::Configuration;
 use crate::domain::eligibility::{CitizenFacts, Ineligible, LicenceFacts, theory_passed};
 use crate::domain::limits::LimitError;
 use crate::http::audit::audit;
@@ -126,27 +126,26 @@ pub(super) async fn views(
     state: &AppState,
     appointments: &[Appointment],
 ) -> Result<Vec<AppointmentView>, ApiError> {
-    let directorates = state.directorates().await?;
+    let config = state.configuration().await?;
     let now = state.clock.now();
     appointments
         .iter()
-        .map(|a| view_of(state, &directorates, now, a))
+        .map(|a| view_of(&config, now, a))
         .collect()
 }
 
-/// The citizen-facing view of one appointment, given the directorates.
+/// The citizen-facing view of one appointment, by the configuration in force.
 pub(super) fn view_of(
-    state: &AppState,
-    directorates: &[(crate::store::Directorate, Vec<(ServiceKind, u32)>)],
+    config: &Configuration,
     now: i64,
     a: &Appointment,
 ) -> Result<AppointmentView, ApiError> {
-    let (d, _) = directorates
-        .iter()
-        .find(|(d, _)| d.id == a.directorate_id)
-        .ok_or_else(|| anyhow::anyhow!("appointment at an unknown directorate"))?;
+    let d = &config
+        .directorate(&a.directorate_id)
+        .ok_or_else(|| anyhow::anyhow!("appointment at an unknown directorate"))?
+        .directorate;
     let start = LocalDateTime::from_unix(a.starts_at);
-    let cutoff = a.starts_at - state.rules.cutoff_hours * 3600;
+    let cutoff = a.starts_at - config.rules.cutoff_hours * 3600;
     Ok(AppointmentView {
         reference: a.reference.to_string(),
         service: a.service,
@@ -168,7 +167,7 @@ pub(super) fn view_of(
         starts_at: start.to_rfc3339(),
         date: start.date,
         time: start.hh_mm(),
-        minutes: state.rules.slot_minutes(a.service),
+        minutes: config.slot_minutes(a.service),
         change_until: LocalDateTime::from_unix(cutoff).to_rfc3339(),
         can_change: a.status == AppointmentStatus::Booked && now <= cutoff,
         closed: a.closed_at.is_some(),

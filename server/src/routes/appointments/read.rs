@@ -36,10 +36,11 @@ pub(super) async fn list(
         })
         .map(|a| a.reference.clone())
         .collect();
+    let config = state.configuration().await?;
     let (mut upcoming, past): (Vec<Appointment>, Vec<Appointment>) =
         all.into_iter().partition(|a| {
             // Upcoming until its slot has ended; then it is past, whatever its status says.
-            let ends_at = a.starts_at + i64::from(state.rules.slot_minutes(a.service)) * 60;
+            let ends_at = a.starts_at + i64::from(config.slot_minutes(a.service)) * 60;
             a.status.is_active() && ends_at > now
         });
     upcoming.sort_by_key(|a| a.starts_at);

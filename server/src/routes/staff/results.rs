@@ -49,7 +49,11 @@ pub(super) async fn test_result(
     };
     let now = state.clock.now();
     let today = LocalDateTime::from_unix(now).date;
-    let theory_valid_until = theory_pass_valid_until(&state.rules, today).to_string();
+    let rules = match state.configuration().await {
+        Ok(config) => config.rules.clone(),
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    let theory_valid_until = theory_pass_valid_until(&rules, today).to_string();
     let today = today.to_string();
     let object = format!("appointment:{reference}");
     let change = StaffChange::TestResult {

@@ -5,6 +5,7 @@ mod audit;
 pub(crate) mod bookings;
 mod citizen_auth;
 pub(crate) mod closures;
+mod configuration;
 pub(crate) mod idempotency;
 pub(crate) mod kiosks;
 mod messages;

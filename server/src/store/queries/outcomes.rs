@@ -62,8 +62,8 @@ async fn take_cursors(tx: &mut Tx, count: usize) -> Result<i64, StoreError> {
 }
 
 /// Records the outcome of each appointment in `ids` from its status as it now stands:
-/// attended, no-show, or (cancelled) cancelled by a closure. Other statuses are not outcomes
-/// and are skipped.
+/// attended, no-show, or (cancelled: callers pass only those the directorate cancelled, by a
+/// closure or a configuration change) cancelled by closure. Other statuses are skipped.
 pub(crate) async fn record_outcomes_in(
     tx: &mut Tx,
     ids: &[i64],
@@ -83,8 +83,7 @@ pub(crate) async fn record_outcomes_in(
                c.national_id, a.reference, s.directorate_id, a.service, s.starts_at, $2 \
              FROM appointment a JOIN slot s ON s.id = a.slot_id \
                JOIN citizen c ON c.id = a.citizen_id \
-             WHERE a.id IN ({}) AND (a.status IN ('attended', 'no_show') \
-               OR (a.status = 'cancelled' AND a.closure_id IS NOT NULL))",
+             WHERE a.id IN ({}) AND a.status IN ('attended', 'no_show', 'cancelled')",
             list.join(", ")
         );
         sql!(tx, |c| {

@@ -20,38 +20,7 @@ impl Registry for SqlStore {
         counters: &[(ServiceKind, u32)],
     ) -> Result<(), StoreError> {
         let mut tx = self.engine.begin("upsert_directorate").await?;
-        sql!(&mut tx, |c| sqlx::query(
-            "INSERT INTO directorate \
-               (id, name_en, name_ckb, name_ar, address_en, address_ckb, address_ar, phone) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO UPDATE SET \
-               name_en = excluded.name_en, name_ckb = excluded.name_ckb, \
-               name_ar = excluded.name_ar, address_en = excluded.address_en, \
-               address_ckb = excluded.address_ckb, address_ar = excluded.address_ar, \
-               phone = excluded.phone"
-        )
-        .bind(&d.id)
-        .bind(&d.name.en)
-        .bind(&d.name.ckb)
-        .bind(&d.name.ar)
-        .bind(&d.address.en)
-        .bind(&d.address.ckb)
-        .bind(&d.address.ar)
-        .bind(&d.phone)
-        .execute(c)
-        .await?
-        .rows_affected());
-        for (service, count) in counters {
-            sql!(&mut tx, |c| sqlx::query(
-                "INSERT INTO counter (directorate_id, service, counters) VALUES ($1, $2, $3) \
-                 ON CONFLICT (directorate_id, service) DO UPDATE SET counters = excluded.counters"
-            )
-            .bind(&d.id)
-            .bind(service.code())
-            .bind(i64::from(*count))
-            .execute(c)
-            .await?
-            .rows_affected());
-        }
+        upsert_directorate_in(&mut tx, d, counters).await?;
         tx.commit().await
     }
 
@@ -92,9 +61,8 @@ impl Registry for SqlStore {
 
     async fn insert_citizen(&self, citizen: &NewCitizen) -> Result<i64, StoreError> {
         let mut tx = self.engine.begin("insert_citizen").await?;
-        let id =
-            sql!(&mut tx, |c| {
-                sqlx::query_scalar::<_, i64>(
+        let id = sql!(&mut tx, |c| {
+            sqlx::query_scalar::<_, i64>(
             "INSERT INTO citizen (national_id, phone, birth_date) VALUES ($1, $2, $3) RETURNING id"
         )
         .bind(citizen.national_id.as_str())
@@ -102,7 +70,7 @@ impl Registry for SqlStore {
         .bind(&citizen.birth_date)
         .fetch_one(c)
         .await?
-            });
+        });
         let tests: Vec<(i64, &TestResult)> = citizen.tests.iter().map(|t| (id, t)).collect();
         insert_tests(&mut tx, &tests).await?;
         if let Some(licence) = &citizen.licence {
@@ -514,7 +482,7 @@ async fn consequences(
                     tx,
                     &record.phone,
                     "appointment_cancelled",
-                    Some((reference.code(), appointment.starts_at)),
+                    Some((&reference.to_string(), appointment.starts_at)),
                     now,
                 )
                 .await?;
@@ -542,7 +510,7 @@ async fn revoke_sessions_in(tx: &mut Tx, citizen_id: i64, now: i64) -> Result<()
 }
 
 /// Records an SMS the change owes (sent by `jobs::send_citizen_notices`).
-async fn notice_in(
+pub(crate) async fn notice_in(
     tx: &mut Tx,
     phone: &str,
     kind: &str,
@@ -593,6 +561,47 @@ async fn insert_tests(tx: &mut Tx, tests: &[(i64, &TestResult)]) -> Result<(), S
             }
             query.execute(c).await?.rows_affected()
         });
+    }
+    Ok(())
+}
+
+/// Creates or updates a directorate and its counters per service, in the caller's transaction.
+pub(crate) async fn upsert_directorate_in(
+    tx: &mut Tx,
+    d: &Directorate,
+    counters: &[(ServiceKind, u32)],
+) -> Result<(), StoreError> {
+    sql!(tx, |c| sqlx::query(
+        "INSERT INTO directorate \
+           (id, name_en, name_ckb, name_ar, address_en, address_ckb, address_ar, phone) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO UPDATE SET \
+           name_en = excluded.name_en, name_ckb = excluded.name_ckb, \
+           name_ar = excluded.name_ar, address_en = excluded.address_en, \
+           address_ckb = excluded.address_ckb, address_ar = excluded.address_ar, \
+           phone = excluded.phone"
+    )
+    .bind(&d.id)
+    .bind(&d.name.en)
+    .bind(&d.name.ckb)
+    .bind(&d.name.ar)
+    .bind(&d.address.en)
+    .bind(&d.address.ckb)
+    .bind(&d.address.ar)
+    .bind(&d.phone)
+    .execute(c)
+    .await?
+    .rows_affected());
+    for (service, count) in counters {
+        sql!(tx, |c| sqlx::query(
+            "INSERT INTO counter (directorate_id, service, counters) VALUES ($1, $2, $3) \
+             ON CONFLICT (directorate_id, service) DO UPDATE SET counters = excluded.counters"
+        )
+        .bind(&d.id)
+        .bind(service.code())
+        .bind(i64::from(*count))
+        .execute(c)
+        .await?
+        .rows_affected());
     }
     Ok(())
 }

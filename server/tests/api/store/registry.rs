@@ -164,7 +164,7 @@ async fn registry_records_apply_by_version_with_their_consequences(db: Db) {
         (
             1,
             "appointment_cancelled",
-            Some(appointment.reference.code())
+            Some(appointment.reference.to_string().as_str())
         ),
         "{db:?}"
     );

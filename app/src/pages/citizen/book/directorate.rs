@@ -19,9 +19,11 @@ use rega_api::time::Date;
 /// A Saturday (2026-11-28), in days since 1970-01-01.
 const SATURDAY: i64 = 20_785;
 
-/// "Sunday to Thursday, 8:00 am – 2:00 pm" in the interface language.
-pub fn opening_hours(i18n: I18n, hours: &OpeningHours) -> String {
+/// "Sunday to Thursday, 8:00 am – 2:00 pm" in the interface language; split hours and days
+/// with other hours follow ("…; Thursday, 8:00 am – 12:00 pm").
+pub fn opening_hours(i18n: I18n, runs: &[OpeningHours]) -> String {
     let locale = i18n.locale();
+    let m = i18n.t();
     // Any date with the right weekday gives its name.
     let name = |w: &rega_api::time::Weekday| {
         weekday_name(
@@ -33,18 +35,46 @@ pub fn opening_hours(i18n: I18n, hours: &OpeningHours) -> String {
         let (hour, minute) = crate::i18n::format::hour_minute(hh_mm);
         time(locale, hour, minute)
     };
-    let (Some(first), Some(last)) = (hours.weekdays.first(), hours.weekdays.last()) else {
-        return String::new();
+    let join = |template: &str, parts: Vec<String>| {
+        parts
+            .into_iter()
+            .reduce(|first, next| fill(template, &[("first", &first), ("next", &next)]))
+            .unwrap_or_default()
     };
-    fill(
-        i18n.t().book_opening_hours(),
-        &[
-            ("from", name(first)),
-            ("to", name(last)),
-            ("opens", &clock(&hours.opens)),
-            ("closes", &clock(&hours.closes)),
-        ],
-    )
+    let text: Vec<String> = runs
+        .iter()
+        .filter_map(|run| {
+            let periods = join(
+                m.book_opening_periods(),
+                run.periods
+                    .iter()
+                    .map(|p| {
+                        fill(
+                            m.book_opening_period(),
+                            &[("opens", &clock(&p.opens)), ("closes", &clock(&p.closes))],
+                        )
+                    })
+                    .collect(),
+            );
+            let (first, last) = (run.weekdays.first()?, run.weekdays.last()?);
+            Some(if first == last {
+                fill(
+                    m.book_opening_hours_day(),
+                    &[("day", &name(first)), ("periods", &periods)],
+                )
+            } else {
+                fill(
+                    m.book_opening_hours(),
+                    &[
+                        ("from", &name(first)),
+                        ("to", &name(last)),
+                        ("periods", &periods),
+                    ],
+                )
+            })
+        })
+        .collect();
+    join(m.book_opening_runs(), text)
 }
 
 /// The directorate question.
