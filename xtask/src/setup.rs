@@ -12,10 +12,15 @@ use crate::root;
 /// Trunk's version; 0.22 needs a newer rustc than the pinned toolchain.
 pub const TRUNK_VERSION: &str = "0.21.14";
 /// Debian packages the tests need: the browser, the database server, the QR decoder.
-const DEBIAN_PACKAGES: [(&str, &str); 3] = [
+const DEBIAN_PACKAGES: [(&str, &str); 4] = [
     ("chromium", "/usr/bin/chromium"),
     ("postgresql", "/usr/lib/postgresql"),
     ("zbar-tools", "/usr/bin/zbarimg"),
+    // The first-day test runs a non-demo server on a later day (server/tests/api/first_day.rs).
+    (
+        "libfaketime",
+        "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1",
+    ),
 ];
 
 /// Where the tools are, for the commands that use them.
@@ -184,7 +189,7 @@ fn debian_packages() -> anyhow::Result<()> {
         .map(|(name, _)| *name)
         .collect();
     if missing.is_empty() {
-        println!("setup: chromium, postgresql, zbar-tools ok");
+        println!("setup: chromium, postgresql, zbar-tools, libfaketime ok");
         return Ok(());
     }
     let is_root = output("id", &["-u"]).as_deref() == Some("0");

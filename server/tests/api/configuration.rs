@@ -156,7 +156,7 @@ async fn shorter_hours_strand_what_they_cut_and_only_that(db: Db) {
         .iter()
         .map(|a| a.reference.to_string())
         .collect();
-    assert_eq!(names, [stranded.clone()], "{db:?}");
+    assert_eq!(names, std::slice::from_ref(&stranded), "{db:?}");
     assert_eq!(plan.expected_version, 1);
 
     // Someone books a 12:30 slot meanwhile: applying the preview is refused, nothing changed.

@@ -12,6 +12,7 @@ mod cli;
 mod configuration;
 mod contention;
 mod credential_tools;
+mod first_day;
 mod hang_ups;
 mod health;
 mod hostile_input;

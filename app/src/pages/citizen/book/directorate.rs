@@ -60,14 +60,14 @@ pub fn opening_hours(i18n: I18n, runs: &[OpeningHours]) -> String {
             Some(if first == last {
                 fill(
                     m.book_opening_hours_day(),
-                    &[("day", &name(first)), ("periods", &periods)],
+                    &[("day", name(first)), ("periods", &periods)],
                 )
             } else {
                 fill(
                     m.book_opening_hours(),
                     &[
-                        ("from", &name(first)),
-                        ("to", &name(last)),
+                        ("from", name(first)),
+                        ("to", name(last)),
                         ("periods", &periods),
                     ],
                 )
