@@ -43,6 +43,16 @@ pub const KIOSK_CHECK_IN: &str = "/kiosk/check-in";
 pub const LICENCE: &str = "/licence";
 /// A fresh signed QR token of the licence.
 pub const LICENCE_TOKEN: &str = "/licence/token";
+/// The network's configuration in force (GET) and a new one applied (POST).
+pub const ADMIN_CONFIGURATION: &str = "/admin/configuration";
+/// What applying a configuration would do.
+pub const ADMIN_CONFIGURATION_PREVIEW: &str = "/admin/configuration/preview";
+/// The staff accounts (GET) and a new one (POST).
+pub const ADMIN_STAFF: &str = "/admin/staff";
+/// One staff account's role, directorate and whether it is active.
+pub const ADMIN_STAFF_ACCOUNT: &str = "/admin/staff/{id}";
+/// A new one-time password for a staff account.
+pub const ADMIN_STAFF_RESET: &str = "/admin/staff/{id}/reset-password";
 /// The licence registry's citizen records.
 pub const REGISTRY_RECORDS: &str = "/registry/records";
 /// What happened at the counters, for the registry to pull.
@@ -71,6 +81,8 @@ pub const STAFF_DAY: &str = "/staff/day";
 pub const STAFF_KIOSKS: &str = "/staff/kiosks";
 /// Revoking a kiosk.
 pub const STAFF_KIOSK_REVOKE: &str = "/staff/kiosks/{id}/revoke";
+/// The signed-in account chooses a new password.
+pub const STAFF_PASSWORD: &str = "/staff/password";
 /// Who is signed in at the desk.
 pub const STAFF_ME: &str = "/staff/me";
 /// Staff sign-in.
@@ -87,6 +99,13 @@ pub const TRUST_LIST: &str = "/trust-list";
 /// Every operation the server offers: (method, path template), as the OpenAPI description
 /// lists them.
 pub const OPERATIONS: &[(&str, &str)] = &[
+    ("GET", ADMIN_CONFIGURATION),
+    ("POST", ADMIN_CONFIGURATION),
+    ("POST", ADMIN_CONFIGURATION_PREVIEW),
+    ("GET", ADMIN_STAFF),
+    ("POST", ADMIN_STAFF),
+    ("POST", ADMIN_STAFF_ACCOUNT),
+    ("POST", ADMIN_STAFF_RESET),
     ("GET", APPOINTMENTS),
     ("POST", APPOINTMENTS),
     ("GET", APPOINTMENT),
@@ -125,6 +144,7 @@ pub const OPERATIONS: &[(&str, &str)] = &[
     ("POST", STAFF_KIOSKS),
     ("POST", STAFF_KIOSK_REVOKE),
     ("GET", STAFF_ME),
+    ("POST", STAFF_PASSWORD),
     ("POST", STAFF_SIGN_IN),
     ("POST", STAFF_SIGN_OUT),
     ("POST", STAFF_SLOTS),

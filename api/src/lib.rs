@@ -1,5 +1,6 @@
 //! The contract between the Rega app and server: locales, error codes and problem documents.
 
+pub mod admin;
 pub mod appointments;
 pub mod auth;
 pub mod availability;

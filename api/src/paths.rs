@@ -29,6 +29,8 @@ pub const VERIFY: &str = "/verify";
 pub const DESK: &str = "/desk";
 /// The waiting hall's board.
 pub const BOARD: &str = "/board";
+/// The central administrator's screens.
+pub const ADMIN: &str = "/admin";
 
 /// The citizen app's pages with a fixed address, in the order the site lists them.
 pub const CITIZEN_PAGES: [&str; 9] = [
@@ -44,7 +46,7 @@ pub const CITIZEN_PAGES: [&str; 9] = [
 ];
 
 /// The directorate app's pages (a second wasm, served from `directorate.html`).
-pub const DIRECTORATE_PAGES: [&str; 4] = [KIOSK, VERIFY, DESK, BOARD];
+pub const DIRECTORATE_PAGES: [&str; 5] = [KIOSK, VERIFY, DESK, BOARD, ADMIN];
 
 /// The pages that scan a QR code with the camera; every other page is denied it.
 pub const SCANNING_PAGES: [&str; 2] = [KIOSK, VERIFY];

@@ -120,8 +120,29 @@ error_codes! {
     StaffUnauthenticated = "staff_unauthenticated", 401, "Staff sign-in needed";
     /// The username or password is wrong (or the account is disabled).
     StaffSignInFailed = "staff_sign_in_failed", 401, "Sign-in failed";
-    /// Only a supervisor may do this.
-    StaffForbidden = "staff_forbidden", 403, "Supervisors only";
+    /// The account's role may not do this (a desk in a supervisor's room, anyone but an
+    /// administrator in `/admin`, an administrator at a directorate's desk).
+    StaffForbidden = "staff_forbidden", 403, "Not allowed for this account";
+    /// The account signed in with a one-time password and must choose its own first.
+    StaffPasswordChangeRequired = "staff_password_change_required", 403, "Choose a new password first";
+    /// The current password is wrong.
+    StaffWrongPassword = "staff_wrong_password", 422, "Wrong password";
+    /// A new password has 12 to 128 characters and is not the old one.
+    StaffWeakPassword = "staff_weak_password", 422, "Password too weak";
+    /// A username has 3 to 64 characters: lower-case letters, digits, `.`, `-`, `_`.
+    StaffInvalidUsername = "staff_invalid_username", 422, "Invalid username";
+    /// Another account has this username.
+    StaffUsernameTaken = "staff_username_taken", 409, "Username taken";
+    /// A desk or supervisor needs a directorate that exists; an administrator has none.
+    StaffInvalidDirectorate = "staff_invalid_directorate", 422, "Invalid directorate";
+    /// The change would leave no active administrator.
+    StaffLastAdmin = "staff_last_admin", 409, "The last administrator";
+    /// The configuration document is refused (the detail names the line and the field).
+    StaffConfigInvalid = "staff_config_invalid", 422, "Invalid configuration";
+    /// Another version of the configuration was applied since it was read: preview again.
+    StaffConfigOutdated = "staff_config_outdated", 409, "Configuration changed meanwhile";
+    /// The change would cancel appointments: preview them, then confirm.
+    StaffConfigStrands = "staff_config_strands", 409, "Appointments would be cancelled";
     /// Not a counter area, or a counter name that is not 1 to 8 letters or digits.
     StaffInvalidCounter = "staff_invalid_counter", 422, "Invalid counter";
     /// Not a quarter-hour period of the day with its start before its end, or it is over.

@@ -15,6 +15,9 @@ pub enum StaffRole {
     Desk,
     /// Also plans places, closes and reopens, and enrols kiosks.
     Supervisor,
+    /// The central administrator: bound to no directorate; configures the network and manages
+    /// staff accounts (`/admin`), and works no directorate's desk.
+    Admin,
 }
 
 impl StaffRole {
@@ -23,12 +26,13 @@ impl StaffRole {
         match self {
             StaffRole::Desk => "desk",
             StaffRole::Supervisor => "supervisor",
+            StaffRole::Admin => "admin",
         }
     }
 
     /// From the stored form.
     pub fn from_code(code: &str) -> Option<StaffRole> {
-        [StaffRole::Desk, StaffRole::Supervisor]
+        [StaffRole::Desk, StaffRole::Supervisor, StaffRole::Admin]
             .into_iter()
             .find(|role| role.code() == code)
     }
@@ -86,10 +90,26 @@ pub struct StaffSignIn {
 pub struct StaffInfo {
     /// The account's name.
     pub username: String,
-    /// `desk` or `supervisor`.
+    /// `desk`, `supervisor` or `admin`.
     pub role: StaffRole,
-    /// The directorate the account works for.
-    pub directorate: String,
+    /// The directorate the account works for (none for an administrator).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub directorate: Option<String>,
+    /// The account signed in with a one-time password an administrator gave it: it must choose
+    /// its own (`POST /staff/password`) before anything else.
+    #[serde(default)]
+    pub must_change_password: bool,
+}
+
+/// `POST /staff/password`: the signed-in account chooses a new password.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ChangePassword {
+    /// The password it signed in with (the one-time password, the first time).
+    pub current_password: String,
+    /// The new one: 12 to 128 characters.
+    pub new_password: String,
 }
 
 /// One appointment of the day, as the desk lists it.
@@ -312,7 +332,7 @@ mod tests {
 
     #[test]
     fn roles_and_ticket_statuses_keep_their_wire_and_stored_forms() {
-        for role in [StaffRole::Desk, StaffRole::Supervisor] {
+        for role in [StaffRole::Desk, StaffRole::Supervisor, StaffRole::Admin] {
             let wire = serde_json::to_string(&role).expect("JSON");
             assert_eq!(wire, format!("\"{}\"", role.code()));
             assert_eq!(StaffRole::from_code(role.code()), Some(role));
@@ -326,7 +346,8 @@ mod tests {
             assert_eq!(wire, format!("\"{}\"", status.code()));
             assert_eq!(TicketStatus::from_code(status.code()), Some(status));
         }
-        assert_eq!(StaffRole::from_code("admin"), None);
+        assert_eq!(StaffRole::from_code("admin"), Some(StaffRole::Admin));
+        assert_eq!(StaffRole::from_code("root"), None);
         assert_eq!(TicketStatus::from_code("lost"), None);
         let entry: DayAppointment = serde_json::from_str(
             r#"{"reference":"RG-7K3M-Q9P2","service":"medical_check","time":"09:00","status":"checked_in","ticket":"M-001","ticket_status":"waiting"}"#,

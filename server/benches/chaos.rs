@@ -360,14 +360,18 @@ async fn seed(store: Arc<dyn Store>, raw_url: &str, postgres: bool, crashes: usi
     let now = common::unix_now();
     let supervisor = store
         .create_staff(
-            "chaos-supervisor",
-            "$argon2id$v=19$not-used",
-            StaffRole::Supervisor,
-            "chaos",
+            &rega_server::store::NewStaff {
+                username: "chaos-supervisor",
+                password_hash: "$argon2id$v=19$not-used",
+                role: StaffRole::Supervisor,
+                directorate_id: Some("chaos"),
+                one_time: false,
+            },
             now,
         )
         .await
-        .expect("a supervisor");
+        .expect("a supervisor")
+        .expect("a new name");
     let token = "chaos-supervisor-session-0123456789abcdef0123456789";
     store
         .create_session(

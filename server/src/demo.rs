@@ -292,7 +292,7 @@ pub async fn seed(state: &AppState) -> Result<(), StoreError> {
                 username,
                 DEMO_STAFF_PASSWORD,
                 *role,
-                directorate,
+                *directorate,
                 state.clock.now(),
             )
             .await?;
@@ -333,7 +333,7 @@ pub async fn seed(state: &AppState) -> Result<(), StoreError> {
         kiosk_citizen_id(KIOSK_CITIZENS)
     );
     println!(
-        "Demo staff at /desk (password {DEMO_STAFF_PASSWORD}): {}",
+        "Demo staff at /desk, the administrator at /admin (password {DEMO_STAFF_PASSWORD}): {}",
         DEMO_STAFF
             .iter()
             .map(|(u, r, _)| format!("{u} ({})", r.code()))
@@ -365,14 +365,15 @@ pub fn practice_id(n: u32) -> String {
 pub const SOON_CITIZEN: &str = "100000000001";
 
 /// The demo's staff accounts: username, role, directorate.
-pub const DEMO_STAFF: &[(&str, crate::store::StaffRole, &str)] = &[
-    ("erbil-desk", crate::store::StaffRole::Desk, "erbil"),
+pub const DEMO_STAFF: &[(&str, crate::store::StaffRole, Option<&str>)] = &[
+    ("erbil-desk", crate::store::StaffRole::Desk, Some("erbil")),
     (
         "erbil-supervisor",
         crate::store::StaffRole::Supervisor,
-        "erbil",
+        Some("erbil"),
     ),
-    ("duhok-desk", crate::store::StaffRole::Desk, "duhok"),
+    ("duhok-desk", crate::store::StaffRole::Desk, Some("duhok")),
+    ("network-admin", crate::store::StaffRole::Admin, None),
 ];
 
 /// The demo staff's password (demo mode only).

@@ -135,12 +135,12 @@ pub struct StaffAddArgs {
     /// The sign-in name.
     #[arg(long)]
     pub username: String,
-    /// `desk` or `supervisor`.
-    #[arg(long, value_parser = ["desk", "supervisor"])]
+    /// `desk`, `supervisor` or `admin` (the central administrator, of no directorate).
+    #[arg(long, value_parser = ["desk", "supervisor", "admin"])]
     pub role: String,
-    /// The one directorate the account works for, e.g. `erbil`.
+    /// The one directorate a desk or supervisor works for, e.g. `erbil`; none for `admin`.
     #[arg(long)]
-    pub directorate: String,
+    pub directorate: Option<String>,
     #[command(flatten)]
     pub database: DatabaseArgs,
 }
@@ -157,34 +157,41 @@ pub fn staff_add(args: StaffAddArgs) -> anyhow::Result<()> {
             line.trim_end_matches(['\r', '\n']).to_owned()
         }
     };
-    if password.chars().count() < 12 {
-        bail!("the password must have at least 12 characters");
+    if !crate::auth::password::acceptable_password(&password) {
+        bail!("the password must have 12 to 128 characters");
     }
-    let role =
-        crate::store::StaffRole::from_code(&args.role).context("the role is desk or supervisor")?;
+    if !crate::domain::staff::valid_username(&args.username) {
+        bail!("the username must be 3 to 64 lower-case letters, digits, `.`, `-` or `_`");
+    }
+    let role = crate::store::StaffRole::from_code(&args.role)
+        .context("the role is desk, supervisor or admin")?;
     block_on(async move {
         let store = args.database.open().await?;
-        if !store
+        let known: Vec<String> = store
             .directorates()
             .await?
-            .iter()
-            .any(|(d, _)| d.id == args.directorate)
-        {
-            bail!("no directorate `{}`", args.directorate);
-        }
-        if store.staff_by_username(&args.username).await?.is_some() {
-            bail!("there is already an account `{}`", args.username);
+            .into_iter()
+            .map(|(d, _)| d.id)
+            .collect();
+        if !crate::domain::staff::posting_fits(role, args.directorate.as_deref(), &known) {
+            bail!(
+                "a desk or supervisor needs --directorate with a configured directorate ({}); an admin takes none",
+                known.join(", ")
+            );
         }
         let now = crate::clock::Clock::now(&crate::clock::SystemClock);
-        let id = crate::auth::add_staff(
+        let Some(id) = crate::auth::add_staff(
             store.as_ref(),
             &args.username,
             &password,
             role,
-            &args.directorate,
+            args.directorate.as_deref(),
             now,
         )
-        .await?;
+        .await?
+        else {
+            bail!("there is already an account `{}`", args.username);
+        };
         crate::http::audit::audit_store(
             store.as_ref(),
             now,
@@ -194,10 +201,13 @@ pub fn staff_add(args: StaffAddArgs) -> anyhow::Result<()> {
             "ok",
         )
         .await;
-        println!(
-            "staff account {} ({}) added for {}",
-            args.username, args.role, args.directorate
-        );
+        match &args.directorate {
+            Some(d) => println!(
+                "staff account {} ({}) added for {d}",
+                args.username, args.role
+            ),
+            None => println!("staff account {} ({}) added", args.username, args.role),
+        }
         Ok(())
     })
 }

@@ -51,6 +51,8 @@ pub enum Page {
     Desk,
     /// `/board`
     Board,
+    /// `/admin`
+    Admin,
     /// Anything else.
     NotFound,
 }
@@ -81,6 +83,7 @@ pub fn route(path: &str) -> Page {
         paths::VERIFY => Page::Verify,
         paths::DESK => Page::Desk,
         paths::BOARD => Page::Board,
+        paths::ADMIN => Page::Admin,
         _ => {
             let inner = path
                 .strip_prefix(paths::APPOINTMENTS)
@@ -132,7 +135,7 @@ pub fn Screen() -> impl IntoView {
         }
         Page::Cancel(reference) => view! { <appointment::CancelPage reference/> }.into_any(),
         Page::Licence => licence::Licence().into_any(),
-        Page::Kiosk | Page::Verify | Page::Desk | Page::Board => elsewhere(),
+        Page::Kiosk | Page::Verify | Page::Desk | Page::Board | Page::Admin => elsewhere(),
         Page::NotFound => not_found::NotFound().into_any(),
     }
 }
@@ -160,6 +163,7 @@ pub fn DirectorateScreen() -> impl IntoView {
         Page::Kiosk => kiosk::Kiosk().into_any(),
         Page::Verify => verify::Verify().into_any(),
         Page::Desk => desk::Desk().into_any(),
+        Page::Admin => desk::Admin().into_any(),
         Page::Board => board::Board().into_any(),
         Page::NotFound => not_found::NotFound().into_any(),
         _ => elsewhere(),

@@ -1,5 +1,6 @@
-//! Who a request is from: a signed-in citizen ([`Citizen`]), a staff member ([`Staff`]), or a
-//! supervisor ([`Supervisor`]). Each is an extractor: a handler that takes one runs only for a
+//! Who a request is from: a signed-in citizen ([`Citizen`]), a staff member ([`Staff`]), a
+//! supervisor ([`Supervisor`]), the administrator ([`Admin`]), or any staff account
+//! ([`SignedInStaff`]). Each is an extractor: a handler that takes one runs only for a
 //! valid session of that kind.
 
 use axum::extract::{FromRequestParts, MatchedPath};
@@ -14,7 +15,7 @@ use super::sessions::{
 use crate::AppState;
 use crate::http::audit::audit;
 use crate::http::problem::ApiError;
-use crate::store::{SessionKind, StaffRecord, StaffRole};
+use crate::store::{SessionKind, StaffMember, StaffRecord, StaffRole};
 
 /// A signed-in citizen: handlers that take this argument need a valid session.
 #[derive(Debug, Clone)]
@@ -76,13 +77,22 @@ impl FromRequestParts<AppState> for Citizen {
     }
 }
 
-/// A signed-in staff member: handlers that take it need a valid staff session.
-pub struct Staff(pub StaffRecord);
+/// A signed-in staff account of any role, whose password may still be an administrator's
+/// one-time password: only `/staff/me`, `/staff/password` and sign-out take it.
+pub struct SignedInStaff {
+    /// The account.
+    pub account: StaffRecord,
+    /// The session's token hash.
+    pub token_hash: String,
+}
 
-impl FromRequestParts<AppState> for Staff {
+impl FromRequestParts<AppState> for SignedInStaff {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Staff, ApiError> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<SignedInStaff, ApiError> {
         let refused = || ApiError::client(ErrorCode::StaffUnauthenticated);
         let token = staff_token(&parts.headers).ok_or_else(refused)?;
         let hash = token_hash(&token);
@@ -116,15 +126,47 @@ impl FromRequestParts<AppState> for Staff {
                         .touch_session(SessionKind::Staff, &hash, now)
                         .await?;
                 }
-                Ok(Staff(session.staff))
+                Ok(SignedInStaff {
+                    account: session.staff,
+                    token_hash: hash,
+                })
             }
+        }
+    }
+}
+
+impl SignedInStaff {
+    /// The account, once it has a password of its own (else `403
+    /// staff_password_change_required`).
+    async fn settled(parts: &mut Parts, state: &AppState) -> Result<StaffRecord, ApiError> {
+        let signed_in = SignedInStaff::from_request_parts(parts, state).await?;
+        if signed_in.account.one_time_password_at.is_some() {
+            return Err(ApiError::client(ErrorCode::StaffPasswordChangeRequired));
+        }
+        Ok(signed_in.account)
+    }
+}
+
+/// A signed-in desk or supervisor of a directorate: handlers that take it need a valid staff
+/// session of an account with its own password; an administrator, bound to no directorate, is
+/// refused (`403 staff_forbidden`).
+pub struct Staff(pub StaffMember);
+
+impl FromRequestParts<AppState> for Staff {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Staff, ApiError> {
+        let account = SignedInStaff::settled(parts, state).await?;
+        match account.member() {
+            Some(member) => Ok(Staff(member)),
+            None => Err(forbidden(parts, state, account.id).await),
         }
     }
 }
 
 /// A signed-in supervisor: a desk account is refused (`403 staff_forbidden`, audited as
 /// `staff.forbidden` with the route it tried).
-pub struct Supervisor(pub StaffRecord);
+pub struct Supervisor(pub StaffMember);
 
 impl FromRequestParts<AppState> for Supervisor {
     type Rejection = ApiError;
@@ -137,24 +179,45 @@ impl FromRequestParts<AppState> for Supervisor {
         if staff.role == StaffRole::Supervisor {
             return Ok(Supervisor(staff));
         }
-        let route = parts
-            .extensions
-            .get::<MatchedPath>()
-            .map_or(parts.uri.path(), MatchedPath::as_str);
-        let object = format!("{} {route}", parts.method);
-        audit(
-            state,
-            &staff_actor(&staff),
-            "staff.forbidden",
-            &object,
-            "forbidden",
-        )
-        .await;
-        Err(ApiError::client(ErrorCode::StaffForbidden))
+        Err(forbidden(parts, state, staff.id).await)
     }
 }
 
+/// The signed-in central administrator: any other role is refused (`403 staff_forbidden`,
+/// audited).
+pub struct Admin(pub StaffRecord);
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Admin, ApiError> {
+        let account = SignedInStaff::settled(parts, state).await?;
+        if account.role == StaffRole::Admin {
+            return Ok(Admin(account));
+        }
+        Err(forbidden(parts, state, account.id).await)
+    }
+}
+
+/// `403 staff_forbidden`, audited as `staff.forbidden` with the route the account tried.
+async fn forbidden(parts: &Parts, state: &AppState, staff_id: i64) -> ApiError {
+    let route = parts
+        .extensions
+        .get::<MatchedPath>()
+        .map_or(parts.uri.path(), MatchedPath::as_str);
+    let object = format!("{} {route}", parts.method);
+    audit(
+        state,
+        &staff_actor(staff_id),
+        "staff.forbidden",
+        &object,
+        "forbidden",
+    )
+    .await;
+    ApiError::client(ErrorCode::StaffForbidden)
+}
+
 /// How the audit trail names a staff member.
-pub fn staff_actor(staff: &StaffRecord) -> String {
-    format!("staff:{}", staff.id)
+pub fn staff_actor(staff_id: i64) -> String {
+    format!("staff:{staff_id}")
 }

@@ -30,20 +30,36 @@ pub fn password_matches(password: &str, phc: &str) -> bool {
     })
 }
 
-/// Creates a staff account with a password (for `rega staff add` and the demo).
+/// The Argon2id PHC string of a password, hashed off the async threads.
+pub async fn hash_off_thread(password: &str) -> Result<String, StoreError> {
+    let password = password.to_owned();
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|_| StoreError::NoRandomness)?
+}
+
+/// Whether a password can be a staff member's own: 12 to 128 characters.
+pub fn acceptable_password(password: &str) -> bool {
+    (12..=128).contains(&password.chars().count())
+}
+
+/// Creates a staff account with a password of its own (for `rega staff add` and the demo); its
+/// id, or `None` when the username is taken.
 pub async fn add_staff(
     store: &dyn crate::store::Store,
     username: &str,
     password: &str,
     role: StaffRole,
-    directorate_id: &str,
+    directorate_id: Option<&str>,
     now: i64,
-) -> Result<i64, StoreError> {
-    let password = password.to_owned();
-    let phc = tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(|_| StoreError::NoRandomness)??;
-    store
-        .create_staff(username, &phc, role, directorate_id, now)
-        .await
+) -> Result<Option<i64>, StoreError> {
+    let phc = hash_off_thread(password).await?;
+    let account = crate::store::NewStaff {
+        username,
+        password_hash: &phc,
+        role,
+        directorate_id,
+        one_time: false,
+    };
+    store.create_staff(&account, now).await
 }

@@ -11,3 +11,4 @@ pub mod limits;
 pub mod planning;
 pub mod registry;
 pub mod rules;
+pub mod staff;

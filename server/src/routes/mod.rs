@@ -1,5 +1,6 @@
 //! The HTTP routes: one module per API area, assembled here.
 
+pub mod admin;
 pub mod appointments;
 pub mod auth;
 pub mod availability;
@@ -83,6 +84,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(kiosk::router())
         .merge(staff::router())
         .merge(registry::router())
+        .merge(admin::router())
 }
 
 /// The OpenAPI 3.1 description of the API, generated from the code.

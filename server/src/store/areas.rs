@@ -284,18 +284,47 @@ pub trait RateEvents: Send + Sync {
 /// Staff accounts.
 #[async_trait]
 pub trait StaffAccounts: Send + Sync {
-    /// Creates a staff account; its id.
+    /// Creates a staff account (`one_time`: its password is a one-time password, to be changed
+    /// at the first sign-in); its id, or `None` when the username is taken.
     async fn create_staff(
         &self,
-        username: &str,
-        password_hash: &str,
-        role: StaffRole,
-        directorate_id: &str,
+        account: &NewStaff<'_>,
         now: i64,
-    ) -> Result<i64, StoreError>;
+    ) -> Result<Option<i64>, StoreError>;
 
     /// A staff account by its sign-in name.
     async fn staff_by_username(&self, username: &str) -> Result<Option<StaffRecord>, StoreError>;
+
+    /// A staff account by its number.
+    async fn staff_by_id(&self, id: i64) -> Result<Option<StaffRecord>, StoreError>;
+
+    /// Every staff account, by username.
+    async fn staff_accounts(&self) -> Result<Vec<StaffRecord>, StoreError>;
+
+    /// Sets an account's role, directorate and access in one transaction; never leaves the
+    /// network without an active administrator (the active administrators' rows are locked
+    /// first, so two administrators deactivating each other at once cannot both succeed). An
+    /// account that loses its access, role or directorate loses its sessions.
+    async fn set_staff(
+        &self,
+        id: i64,
+        role: StaffRole,
+        directorate_id: Option<&str>,
+        active: bool,
+        now: i64,
+    ) -> Result<StaffChangeOutcome, StoreError>;
+
+    /// Sets an account's password hash. `one_time_at`: an administrator's one-time password,
+    /// issued then (else the account's own choice). Every session of the account ends but
+    /// `keep_session` (the token hash of the session that changed it); false for no account.
+    async fn set_staff_password(
+        &self,
+        id: i64,
+        password_hash: &str,
+        one_time_at: Option<i64>,
+        keep_session: Option<&str>,
+        now: i64,
+    ) -> Result<bool, StoreError>;
 }
 
 /// The desk's day: the list, calling tickets, attendance.

@@ -214,12 +214,66 @@ pub struct StaffRecord {
     pub username: String,
     /// Argon2id PHC string.
     pub password_hash: String,
-    /// Desk or supervisor.
+    /// Desk, supervisor or administrator.
     pub role: StaffRole,
-    /// The one directorate this account works for.
-    pub directorate_id: String,
+    /// The one directorate a desk or supervisor works for (an administrator has none).
+    pub directorate_id: Option<String>,
     /// Whether the account was disabled.
     pub disabled: bool,
+    /// When an administrator gave it the one-time password it still has (it must choose its
+    /// own before anything else).
+    pub one_time_password_at: Option<i64>,
+}
+
+impl StaffRecord {
+    /// The account as a directorate's desk or supervisor (an administrator is none).
+    pub fn member(&self) -> Option<StaffMember> {
+        Some(StaffMember {
+            id: self.id,
+            username: self.username.clone(),
+            role: self.role,
+            directorate_id: self.directorate_id.clone()?,
+        })
+    }
+}
+
+/// A staff account to create.
+#[derive(Debug, Clone, Copy)]
+pub struct NewStaff<'a> {
+    /// Sign-in name.
+    pub username: &'a str,
+    /// Argon2id PHC string.
+    pub password_hash: &'a str,
+    /// The role.
+    pub role: StaffRole,
+    /// The directorate (none for an administrator).
+    pub directorate_id: Option<&'a str>,
+    /// The password is an administrator's one-time password.
+    pub one_time: bool,
+}
+
+/// A desk or supervisor, as the directorate's rooms see them: always of one directorate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffMember {
+    /// Row id.
+    pub id: i64,
+    /// Sign-in name.
+    pub username: String,
+    /// Desk or supervisor.
+    pub role: StaffRole,
+    /// The directorate.
+    pub directorate_id: String,
+}
+
+/// What an administrator's change of an account came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StaffChangeOutcome {
+    /// Changed (its sessions ended if it lost its role, its directorate or its access).
+    Changed,
+    /// No such account.
+    NotFound,
+    /// It would leave no active administrator.
+    LastAdmin,
 }
 
 /// A staff session with its account.

@@ -214,7 +214,8 @@ pub(crate) fn session(row: &impl Columns) -> Result<SessionRecord, StoreError> {
 /// The columns [`staff`] reads, from `staff s`.
 macro_rules! staff_columns {
     () => {
-        "s.id, s.username, s.password_hash, s.role, s.directorate_id, s.disabled_at"
+        "s.id, s.username, s.password_hash, s.role, s.directorate_id, s.disabled_at, \
+         s.one_time_password_at"
     };
 }
 pub(crate) use staff_columns;
@@ -228,8 +229,9 @@ pub(crate) fn staff(row: &impl Columns) -> Result<StaffRecord, StoreError> {
         password_hash: row.text("password_hash")?,
         role: StaffRole::from_code(&role)
             .ok_or_else(|| StoreError::Corrupt(format!("role {role}")))?,
-        directorate_id: row.text("directorate_id")?,
+        directorate_id: row.text_or_null("directorate_id")?,
         disabled: row.int_or_null("disabled_at")?.is_some(),
+        one_time_password_at: row.int_or_null("one_time_password_at")?,
     })
 }
 

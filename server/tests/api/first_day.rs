@@ -1,5 +1,6 @@
 //! "The first day in production" (`docs/operations.md`), followed literally with the real
-//! `rega` binary and no demo: keys, `rega config apply`, `rega registry import`, staff and a
+//! `rega` binary and no demo: keys, `rega config apply`, `rega registry import`, an administrator
+//! (who makes the supervisor and the desk over the API) and a
 //! registry client, `rega serve` with an HTTP SMS gateway (a small server here that records
 //! what it receives); a citizen signs in with the code the gateway received and books; on the
 //! day (the server restarted under libfaketime, as a non-demo server keeps the real time) a kiosk
@@ -174,11 +175,9 @@ async fn the_first_day_in_production_as_the_operations_guide_says() {
             "staff",
             "add",
             "--username",
-            "erbil-desk-1",
+            "network-admin",
             "--role",
-            "desk",
-            "--directorate",
-            "erbil",
+            "admin",
         ],
         &[("REGA_STAFF_PASSWORD", PASSWORD)],
     );
@@ -195,6 +194,45 @@ async fn the_first_day_in_production_as_the_operations_guide_says() {
     // 6: the server, with the SMS gateway. The citizen signs in with the code it received.
     let (server, url) = serve(&data, &keys, &sms, None);
     let api = |path: &str| format!("{url}/api/v1{path}");
+
+    // The administrator makes the directorate's supervisor and desk; each gets a one-time
+    // password, and chooses its own at its first sign-in.
+    let signed_in = http
+        .post(api("/staff/sign-in"))
+        .json(&json!({ "username": "network-admin", "password": PASSWORD }))
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(signed_in.status(), 200);
+    let admin = cookie(&signed_in);
+    for (username, role) in [("erbil-supervisor-1", "supervisor"), ("erbil-desk-1", "desk")] {
+        let created: Value = http
+            .post(api("/admin/staff"))
+            .header("cookie", &admin)
+            .json(&json!({ "username": username, "role": role, "directorate": "erbil" }))
+            .send()
+            .await
+            .expect("answered")
+            .json()
+            .await
+            .expect("JSON");
+        let one_time = created["one_time_password"].as_str().expect("a password");
+        let first = http
+            .post(api("/staff/sign-in"))
+            .json(&json!({ "username": username, "password": one_time }))
+            .send()
+            .await
+            .expect("answered");
+        assert_eq!(first.status(), 200);
+        let changed = http
+            .post(api("/staff/password"))
+            .header("cookie", cookie(&first))
+            .json(&json!({ "current_password": one_time, "new_password": PASSWORD }))
+            .send()
+            .await
+            .expect("answered");
+        assert_eq!(changed.status(), 200, "{username}");
+    }
     let asked = http
         .post(api("/auth/code"))
         .json(&json!({ "national_id": NATIONAL_ID }))

@@ -4,6 +4,7 @@
 #[macro_use]
 mod helpers;
 
+mod admin;
 mod appointment_changes;
 mod appointments;
 mod auth;

@@ -60,7 +60,7 @@ pub(super) async fn enrol_kiosk(
     .await?;
     audit(
         &state,
-        &staff_actor(&staff),
+        &staff_actor(staff.id),
         "desk.kiosk_enrolled",
         &format!("kiosk:{id}"),
         "ok",

@@ -26,7 +26,7 @@ use crate::http::audit::audit;
 use crate::http::idempotency::{KeyOwner, Keyed, problem_answer, seen_response, stored_response};
 use crate::http::problem::ApiError;
 use crate::store::{
-    AuditRecord, OnceOutcome, OnceWrite, StaffAnswer, StaffChange, StaffOutcome, StaffRecord,
+    AuditRecord, OnceOutcome, OnceWrite, StaffAnswer, StaffChange, StaffMember, StaffOutcome,
 };
 
 pub use session::MAX_FAILED_SIGN_INS;
@@ -37,6 +37,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(session::sign_in))
         .routes(routes!(session::sign_out))
         .routes(routes!(session::me))
+        .routes(routes!(session::change_password))
         .routes(routes!(queue::day))
         .routes(routes!(queue::call_next))
         .routes(routes!(queue::attended))
@@ -59,11 +60,11 @@ pub fn router() -> OpenApiRouter<AppState> {
 async fn staff_write<W: KeyOwner>(
     state: &AppState,
     keyed: &Keyed<W>,
-    (staff, action): (&StaffRecord, &str),
+    (staff, action): (&StaffMember, &str),
     change: &StaffChange<'_>,
     respond: impl FnOnce(&StaffOutcome) -> StaffAnswer + Send,
 ) -> Response {
-    let actor = staff_actor(staff);
+    let actor = staff_actor(staff.id);
     let write = OnceWrite {
         owner: keyed.owner(),
         key: keyed.key(),
@@ -126,12 +127,12 @@ fn problem(code: ErrorCode, object: String) -> StaffAnswer {
 /// else `404 not_found` (no such thing at this directorate, or already done).
 async fn done_or_not_found(
     state: &AppState,
-    staff: &StaffRecord,
+    staff: &StaffMember,
     (action, object): (&str, &str),
     done: bool,
 ) -> Result<StatusCode, ApiError> {
     let result = if done { "ok" } else { "not_found" };
-    audit(state, &staff_actor(staff), action, object, result).await;
+    audit(state, &staff_actor(staff.id), action, object, result).await;
     if done {
         Ok(StatusCode::NO_CONTENT)
     } else {

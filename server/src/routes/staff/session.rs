@@ -7,13 +7,16 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rega_api::ErrorCode;
-use rega_api::staff::{StaffInfo, StaffSignIn};
+use rega_api::staff::{ChangePassword, StaffInfo, StaffSignIn};
 
 use crate::AppState;
 use crate::auth::cookies::{staff_cookie, staff_token};
-use crate::auth::password::{hash_password, password_matches};
+use crate::auth::password::{
+    acceptable_password, hash_off_thread, hash_password, password_matches,
+};
 use crate::auth::sessions::random_bytes;
-use crate::auth::{Staff, staff_actor, token_hash};
+use crate::auth::{SignedInStaff, staff_actor, token_hash};
+use crate::domain::staff::one_time_password_usable;
 use crate::http::audit::audit;
 use crate::http::client::ClientAddress;
 use crate::http::extract::ApiJson;
@@ -28,6 +31,7 @@ fn info(staff: &StaffRecord) -> StaffInfo {
         username: staff.username.clone(),
         role: staff.role,
         directorate: staff.directorate_id.clone(),
+        must_change_password: staff.one_time_password_at.is_some(),
     }
 }
 
@@ -92,7 +96,12 @@ pub(super) async fn sign_in(
     })
     .await
     .unwrap_or(false);
-    let Some(account) = account.filter(|a| matches && !a.disabled) else {
+    // A one-time password no longer opens the account once it is older than the rule allows.
+    let usable = |a: &StaffRecord| {
+        a.one_time_password_at
+            .is_none_or(|issued| one_time_password_usable(issued, now))
+    };
+    let Some(account) = account.filter(|a| matches && !a.disabled && usable(a)) else {
         audit(
             &state,
             "anonymous",
@@ -112,7 +121,7 @@ pub(super) async fn sign_in(
         .await?;
     audit(
         &state,
-        &staff_actor(&account),
+        &staff_actor(account.id),
         "staff.sign_in",
         "session",
         "ok",
@@ -140,7 +149,7 @@ pub(super) async fn sign_out(
                 .await?;
             audit(
                 &state,
-                &staff_actor(&session.staff),
+                &staff_actor(session.staff.id),
                 "staff.sign_out",
                 "session",
                 "ok",
@@ -155,10 +164,55 @@ pub(super) async fn sign_out(
     Ok(response)
 }
 
-/// Who is signed in at the desk.
+/// Who is signed in at the desk (also while the account must still choose its password).
 #[utoipa::path(get, path = "/staff/me", tag = "staff",
     responses((status = 200, body = StaffInfo),
         (status = 401, description = "staff_unauthenticated", body = rega_api::Problem)))]
-pub(super) async fn me(Staff(staff): Staff) -> ApiJson<StaffInfo> {
-    ApiJson(info(&staff))
+pub(super) async fn me(staff: SignedInStaff) -> ApiJson<StaffInfo> {
+    ApiJson(info(&staff.account))
+}
+
+/// The signed-in account chooses a new password (the first thing an account given a one-time
+/// password does); every other session of the account ends.
+#[utoipa::path(post, path = "/staff/password", tag = "staff", request_body = ChangePassword,
+    responses((status = 200, body = StaffInfo),
+        (status = 401, description = "staff_unauthenticated", body = rega_api::Problem),
+        (status = 422, description = "staff_wrong_password, staff_weak_password", body = rega_api::Problem)))]
+pub(super) async fn change_password(
+    State(state): State<AppState>,
+    staff: SignedInStaff,
+    ApiJson(request): ApiJson<ChangePassword>,
+) -> Result<ApiJson<StaffInfo>, ApiError> {
+    let actor = staff_actor(staff.account.id);
+    let phc = staff.account.password_hash.clone();
+    let current = request.current_password.clone();
+    let matches = tokio::task::spawn_blocking(move || password_matches(&current, &phc))
+        .await
+        .unwrap_or(false);
+    if !matches {
+        audit(
+            &state,
+            &actor,
+            "staff.password_changed",
+            "password",
+            "wrong_password",
+        )
+        .await;
+        return Err(ApiError::client(ErrorCode::StaffWrongPassword));
+    }
+    if !acceptable_password(&request.new_password)
+        || request.new_password == request.current_password
+    {
+        return Err(ApiError::client(ErrorCode::StaffWeakPassword));
+    }
+    let now = state.clock.now();
+    let phc = hash_off_thread(&request.new_password).await?;
+    state
+        .store
+        .set_staff_password(staff.account.id, &phc, None, Some(&staff.token_hash), now)
+        .await?;
+    audit(&state, &actor, "staff.password_changed", "password", "ok").await;
+    let mut account = staff.account;
+    account.one_time_password_at = None;
+    Ok(ApiJson(info(&account)))
 }

@@ -175,10 +175,21 @@ async fn booked(
 
 /// A staff account; its id.
 async fn staff(store: &Arc<dyn Store>, name: &str, role: StaffRole, directorate: &str) -> i64 {
+    let directorate = (role != StaffRole::Admin).then_some(directorate);
     store
-        .create_staff(name, "$argon2id$v=19$stand-in", role, directorate, NOW)
+        .create_staff(
+            &rega_server::store::NewStaff {
+                username: name,
+                password_hash: "$argon2id$v=19$stand-in",
+                role,
+                directorate_id: directorate,
+                one_time: false,
+            },
+            NOW,
+        )
         .await
         .expect("a staff account")
+        .expect("a new name")
 }
 
 /// The status of one of a citizen's appointments.

@@ -4,7 +4,8 @@
 use rega_api::service::ServiceKind;
 use rega_server::domain::rules::BookingRules;
 use rega_server::store::{
-    AppointmentStatus, AttendanceError, SessionKind, SessionOwner, StaffRole,
+    AppointmentStatus, AttendanceError, NewStaff, SessionKind, SessionOwner, StaffChangeOutcome,
+    StaffRole,
 };
 
 use super::{NOW, booked, citizen, fresh, named_directorate, slot_at, staff, status_of};
@@ -16,11 +17,16 @@ async fn a_staff_account_and_its_session_read_back(db: Db) {
     };
     named_directorate(&store, "erbil", &[]).await;
     let id = staff(&store, "erbil-supervisor", StaffRole::Supervisor, "erbil").await;
-    assert!(
-        store
-            .create_staff("erbil-supervisor", "x", StaffRole::Desk, "erbil", NOW)
-            .await
-            .is_err(),
+    let again = NewStaff {
+        username: "erbil-supervisor",
+        password_hash: "x",
+        role: StaffRole::Desk,
+        directorate_id: Some("erbil"),
+        one_time: false,
+    };
+    assert_eq!(
+        store.create_staff(&again, NOW).await.expect("answered"),
+        None,
         "{db:?}: a sign-in name is unique"
     );
     let account = store
@@ -30,7 +36,8 @@ async fn a_staff_account_and_its_session_read_back(db: Db) {
         .expect("found");
     assert_eq!(account.id, id);
     assert_eq!(account.role, StaffRole::Supervisor);
-    assert_eq!(account.directorate_id, "erbil");
+    assert_eq!(account.directorate_id.as_deref(), Some("erbil"));
+    assert_eq!(account.one_time_password_at, None);
     assert_eq!(account.password_hash, "$argon2id$v=19$stand-in");
     assert!(!account.disabled);
     assert!(
@@ -249,3 +256,175 @@ async fn the_queue_calls_each_ticket_once_in_order_and_records_attendance(db: Db
     );
 }
 both!(the_queue_calls_each_ticket_once_in_order_and_records_attendance);
+
+async fn an_administrator_changes_accounts_and_the_last_one_stays(db: Db) {
+    let Some((store, _data)) = fresh(db).await else {
+        return;
+    };
+    named_directorate(&store, "erbil", &[]).await;
+    named_directorate(&store, "duhok", &[]).await;
+    let admin = staff(&store, "network-admin", StaffRole::Admin, "").await;
+    let desk = staff(&store, "erbil-desk", StaffRole::Desk, "erbil").await;
+    let one_time = NewStaff {
+        username: "duhok-supervisor",
+        password_hash: "otp-hash",
+        role: StaffRole::Supervisor,
+        directorate_id: Some("duhok"),
+        one_time: true,
+    };
+    let supervisor = store
+        .create_staff(&one_time, NOW)
+        .await
+        .expect("created")
+        .expect("a new name");
+    let names: Vec<String> = store
+        .staff_accounts()
+        .await
+        .expect("the list")
+        .into_iter()
+        .map(|a| a.username)
+        .collect();
+    assert_eq!(
+        names,
+        ["duhok-supervisor", "erbil-desk", "network-admin"],
+        "{db:?}"
+    );
+    let read = store
+        .staff_by_id(supervisor)
+        .await
+        .expect("read")
+        .expect("found");
+    assert_eq!(read.one_time_password_at, Some(NOW), "{db:?}");
+    let read = store
+        .staff_by_id(admin)
+        .await
+        .expect("read")
+        .expect("found");
+    assert_eq!(
+        read.directorate_id, None,
+        "{db:?}: an administrator has no directorate"
+    );
+
+    // A move to another directorate ends the account's sessions.
+    store
+        .create_session(SessionOwner::Staff(desk), "desk-1", NOW)
+        .await
+        .expect("a session");
+    assert_eq!(
+        store
+            .set_staff(desk, StaffRole::Desk, Some("duhok"), true, NOW + 10)
+            .await
+            .expect("set"),
+        StaffChangeOutcome::Changed
+    );
+    let session = store
+        .staff_session("desk-1")
+        .await
+        .expect("read")
+        .expect("found");
+    assert_eq!(session.revoked_at, Some(NOW + 10), "{db:?}");
+    assert_eq!(session.staff.directorate_id.as_deref(), Some("duhok"));
+
+    // The only administrator can be neither demoted nor deactivated.
+    for (role, directorate, active) in [
+        (StaffRole::Admin, None, false),
+        (StaffRole::Supervisor, Some("erbil"), true),
+    ] {
+        assert_eq!(
+            store
+                .set_staff(admin, role, directorate, active, NOW + 20)
+                .await
+                .expect("answered"),
+            StaffChangeOutcome::LastAdmin,
+            "{db:?}"
+        );
+    }
+    // With a second one, the first can go; deactivated, it stays listed as such.
+    assert_eq!(
+        store
+            .set_staff(desk, StaffRole::Admin, None, true, NOW + 30)
+            .await
+            .expect("set"),
+        StaffChangeOutcome::Changed
+    );
+    assert_eq!(
+        store
+            .set_staff(admin, StaffRole::Admin, None, false, NOW + 40)
+            .await
+            .expect("set"),
+        StaffChangeOutcome::Changed
+    );
+    assert!(
+        store
+            .staff_by_id(admin)
+            .await
+            .expect("read")
+            .expect("found")
+            .disabled
+    );
+    assert_eq!(
+        store
+            .set_staff(9999, StaffRole::Desk, Some("erbil"), true, NOW)
+            .await
+            .expect("answered"),
+        StaffChangeOutcome::NotFound
+    );
+}
+both!(an_administrator_changes_accounts_and_the_last_one_stays);
+
+async fn a_new_password_ends_every_other_session(db: Db) {
+    let Some((store, _data)) = fresh(db).await else {
+        return;
+    };
+    named_directorate(&store, "erbil", &[]).await;
+    let desk = staff(&store, "erbil-desk", StaffRole::Desk, "erbil").await;
+    for token in ["here", "elsewhere"] {
+        store
+            .create_session(SessionOwner::Staff(desk), token, NOW)
+            .await
+            .expect("a session");
+    }
+    assert!(
+        store
+            .set_staff_password(desk, "own-hash", None, Some("here"), NOW + 5)
+            .await
+            .expect("set")
+    );
+    let here = store
+        .staff_session("here")
+        .await
+        .expect("read")
+        .expect("found");
+    let elsewhere = store
+        .staff_session("elsewhere")
+        .await
+        .expect("read")
+        .expect("found");
+    assert_eq!(
+        (here.revoked_at, elsewhere.revoked_at),
+        (None, Some(NOW + 5)),
+        "{db:?}"
+    );
+    assert_eq!(here.staff.password_hash, "own-hash");
+    // A reset by the administrator: a one-time password, and no session survives.
+    assert!(
+        store
+            .set_staff_password(desk, "otp", Some(NOW + 9), None, NOW + 9)
+            .await
+            .expect("reset")
+    );
+    let here = store
+        .staff_session("here")
+        .await
+        .expect("read")
+        .expect("found");
+    assert_eq!(here.revoked_at, Some(NOW + 9), "{db:?}");
+    assert_eq!(here.staff.one_time_password_at, Some(NOW + 9));
+    assert!(
+        !store
+            .set_staff_password(9999, "x", None, None, NOW)
+            .await
+            .expect("answered")
+    );
+}
+both!(a_new_password_ends_every_other_session);

@@ -116,12 +116,6 @@ pub(super) fn Day(info: StaffInfo, session: RwSignal<StaffSession>) -> impl Into
             set_version.update(|v| *v += 1);
         });
     };
-    let sign_out = move |_| {
-        spawn_local(async move {
-            let _ = api::post_empty(endpoints::STAFF_SIGN_OUT).await;
-            session.set(StaffSession::SignedOut);
-        });
-    };
     let supervisor = info.role == StaffRole::Supervisor;
     let role = info.role;
     // The directorate's name in the desk's language (its id until the list arrives).
@@ -136,10 +130,10 @@ pub(super) fn Day(info: StaffInfo, session: RwSignal<StaffSession>) -> impl Into
     let who = move || {
         let d = d();
         let place = places.with(|all| {
-            all.iter().find(|p| p.id == info.directorate).map_or_else(
-                || info.directorate.clone(),
-                |p| localized(&p.name, i18n.locale()),
-            )
+            let here = info.directorate.clone().unwrap_or_default();
+            all.iter()
+                .find(|p| p.id == here)
+                .map_or_else(|| here.clone(), |p| localized(&p.name, i18n.locale()))
         });
         let role = if role == StaffRole::Supervisor {
             d.desk_role_supervisor
@@ -166,9 +160,7 @@ pub(super) fn Day(info: StaffInfo, session: RwSignal<StaffSession>) -> impl Into
         }
     };
     view! {
-        <p class="rg-body">{who}" "
-            <button type="button" class="rg-link-button" on:click=sign_out>{move || d().desk_sign_out}</button>
-        </p>
+        <p class="rg-body">{who}" "<super::SignOut session/></p>
         <h2 class="rg-heading-m">{move || d().desk_call_title}</h2>
         <form class="rg-form" on:submit=call novalidate=true>
             <fieldset class="rg-fieldset">

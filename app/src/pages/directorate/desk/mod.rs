@@ -1,19 +1,28 @@
-//! The directorate desk for staff (SPEC §3.7). Rooms: `sign_in`; `day` (call next, the day's
-//! appointments with their tickets, attendance); `closures` (every desk sees them; a supervisor
-//! closes and lifts); `planning` and `kiosks` (supervisors); `form` (what they share).
+//! The staff area: the directorate desk for staff (SPEC §3.7) and the central administrator's
+//! screens (`/admin`), which share the staff session. Rooms: `sign_in`; `password` (an account
+//! given a one-time password chooses its own first); `day` (call next, the day's appointments
+//! with their tickets, attendance); `closures` (every desk sees them; a supervisor closes and
+//! lifts); `planning` and `kiosks` (supervisors); `accounts` and `configuration` (the
+//! administrator); `form` (what they share).
 
+mod accounts;
+mod admin;
 mod closures;
+mod configuration;
 mod day;
 mod form;
 mod kiosks;
+mod password;
 mod planning;
 mod sign_in;
+
+pub use admin::Admin;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use rega_api::ErrorCode;
 use rega_api::endpoints;
-use rega_api::staff::StaffInfo;
+use rega_api::staff::{StaffInfo, StaffRole};
 
 use crate::api::{self, ApiError};
 use crate::components::page_heading::PageHeading;
@@ -56,39 +65,84 @@ fn ask_who(session: RwSignal<StaffSession>) {
 /// The desk: sign-in, then the day.
 #[component]
 pub fn Desk() -> impl IntoView {
+    view! {
+        <PageHeading title=|m| m.desk_title() intro=|m| m.desk_intro()/>
+        <StaffArea room=desk_room/>
+    }
+}
+
+/// What a signed-in account sees at the desk: its day, or (an administrator) the way to its own
+/// screens.
+fn desk_room(info: StaffInfo, session: RwSignal<StaffSession>) -> AnyView {
+    if info.role == StaffRole::Admin {
+        let i18n = use_i18n();
+        let d = move || directorate(i18n.locale());
+        return view! {
+            <p class="rg-body">{move || d().admin_not_a_desk}" "
+                <a class="rg-link" href=rega_api::paths::ADMIN>{move || d().admin_go}</a></p>
+            <SignOut session/>
+        }
+        .into_any();
+    }
+    view! { <day::Day info session/> }.into_any()
+}
+
+/// The staff session's states around a room: checking, the sign-in form, the password to choose
+/// first, the room of the signed-in account, or the server's silence with a retry.
+#[component]
+fn StaffArea(
+    /// The room a signed-in account with its own password sees.
+    room: fn(StaffInfo, RwSignal<StaffSession>) -> AnyView,
+) -> impl IntoView {
     let i18n = use_i18n();
     let session = RwSignal::new(StaffSession::Checking);
     ask_who(session);
+    move || match session.get() {
+        StaffSession::Checking => crate::components::status::loading(i18n),
+        StaffSession::SignedOut => view! { <sign_in::SignIn session/> }.into_any(),
+        StaffSession::SignedIn(info) if info.must_change_password => {
+            view! { <password::ChangePassword session/> }.into_any()
+        }
+        StaffSession::SignedIn(info) => room(info, session),
+        StaffSession::Unknown(e) => {
+            let d = directorate(i18n.locale());
+            view! {
+                <div class="rg-error-summary" role="alert">
+                    <p class="rg-body">{form::failure(d, i18n.t(), &e)}</p>
+                </div>
+                <button type="button" class="rg-button" on:click=move |_| ask_who(session)>{d.desk_retry}</button>
+            }.into_any()
+        }
+    }
+}
+
+/// Ends the staff session.
+#[component]
+fn SignOut(session: RwSignal<StaffSession>) -> impl IntoView {
+    let i18n = use_i18n();
+    let sign_out = move |_| {
+        spawn_local(async move {
+            let _ = api::post_empty(endpoints::STAFF_SIGN_OUT).await;
+            session.set(StaffSession::SignedOut);
+        });
+    };
     view! {
-        <PageHeading title=|m| m.desk_title() intro=|m| m.desk_intro()/>
-        {move || match session.get() {
-            StaffSession::Checking => crate::components::status::loading(i18n),
-            StaffSession::SignedOut => view! { <sign_in::SignIn session/> }.into_any(),
-            StaffSession::SignedIn(info) => view! { <day::Day info session/> }.into_any(),
-            StaffSession::Unknown(e) => {
-                let d = directorate(i18n.locale());
-                view! {
-                    <div class="rg-error-summary" role="alert">
-                        <p class="rg-body">{form::failure(d, i18n.t(), &e)}</p>
-                    </div>
-                    <button type="button" class="rg-button" on:click=move |_| ask_who(session)>{d.desk_retry}</button>
-                }.into_any()
-            }
-        }}
+        <button type="button" class="rg-link-button" on:click=sign_out>
+            {move || directorate(i18n.locale()).desk_sign_out}</button>
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rega_api::staff::StaffRole;
 
     #[test]
     fn only_the_servers_no_signs_the_desk_out() {
         let info = StaffInfo {
             username: "erbil-desk".into(),
             role: StaffRole::Desk,
-            directorate: "erbil".into(),
+            directorate: Some("erbil".into()),
+            must_change_password: false,
         };
         assert_eq!(
             StaffSession::from_answer(Ok(info.clone())),
