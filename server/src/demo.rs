@@ -299,6 +299,15 @@ pub async fn seed(state: &AppState) -> Result<(), StoreError> {
         }
         tracing::info!("demo data seeded");
     }
+    // A database that holds another network (a benchmark's, an operator's rehearsal) gets no
+    // demo appointments, kiosk or printout: they name Erbil and the demo's citizens.
+    let directorates = state.store.directorates().await?;
+    if !directorates.iter().any(|(d, _)| d.id == "erbil") {
+        tracing::warn!(
+            "demo: the database holds another network than the demo's; nothing of the demo's is added"
+        );
+        return Ok(());
+    }
     let soon = appointment_soon(state, SOON_CITIZEN, ServiceKind::Replacement).await?;
     for n in 1..=KIOSK_CITIZENS {
         // Four medical checks fill one slot at Erbil; the others take the theory test.

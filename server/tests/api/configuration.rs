@@ -339,3 +339,36 @@ async fn a_change_on_one_instance_is_in_force_on_another_at_once() {
         "the withdrawn service's slots take no bookings"
     );
 }
+
+/// Demo mode on a database that holds another network (the crash proof seeds its own before it
+/// starts the demo server) starts without adding the demo's Erbil appointments or kiosk.
+async fn demo_mode_over_another_network_starts_and_adds_nothing(db: Db) {
+    let data = tempfile::tempdir().expect("a temporary directory");
+    let Some(store) = crate::helpers::store(db, data.path()).await else {
+        return;
+    };
+    let now = THURSDAY_9AM;
+    rega_server::demo::apply_network(
+        store.as_ref(),
+        &[("chaos", &[(ServiceKind::TheoryTest, 5)])],
+        now,
+    )
+    .await
+    .expect("the network applied");
+    let clock = Arc::new(rega_server::clock::TestClock::at(now));
+    let state = rega_server::AppState::new(store.clone(), data.path().join("no-dist"), true)
+        .with_clock(clock);
+    rega_server::demo::seed(&state)
+        .await
+        .expect("the demo starts");
+    let ids: Vec<String> = store
+        .directorates()
+        .await
+        .expect("read")
+        .into_iter()
+        .map(|(d, _)| d.id)
+        .collect();
+    assert_eq!(ids, ["chaos"], "{db:?}");
+    assert!(store.kiosks_of("chaos").await.expect("read").is_empty());
+}
+both!(demo_mode_over_another_network_starts_and_adds_nothing);

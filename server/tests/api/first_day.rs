@@ -205,7 +205,10 @@ async fn the_first_day_in_production_as_the_operations_guide_says() {
         .expect("answered");
     assert_eq!(signed_in.status(), 200);
     let admin = cookie(&signed_in);
-    for (username, role) in [("erbil-supervisor-1", "supervisor"), ("erbil-desk-1", "desk")] {
+    for (username, role) in [
+        ("erbil-supervisor-1", "supervisor"),
+        ("erbil-desk-1", "desk"),
+    ] {
         let created: Value = http
             .post(api("/admin/staff"))
             .header("cookie", &admin)
