@@ -7,7 +7,15 @@ use serde_json::{Value, json};
 
 use crate::helpers::{Db, THURSDAY_9AM, spawn_demo};
 
-const OPERATIONS: [(&str, &str); 43] = [
+const OPERATIONS: [(&str, &str); 51] = [
+    ("GET", "/admin/configuration"),
+    ("POST", "/admin/configuration"),
+    ("POST", "/admin/configuration/preview"),
+    ("GET", "/admin/staff"),
+    ("POST", "/admin/staff"),
+    ("POST", "/admin/staff/{id}"),
+    ("POST", "/admin/staff/{id}/reset-password"),
+    ("POST", "/staff/password"),
     ("GET", "/appointments"),
     ("GET", "/appointments/{reference}"),
     ("GET", "/appointments/{reference}/calendar.ics"),
@@ -749,6 +757,140 @@ async fn every_response_of_a_tour_of_the_api_matches_its_documented_schema() {
         Some(json!({})),
     )
     .await;
+    // The administrator's area, and a password change.
+    let signed_in = demo
+        .app
+        .client
+        .post(format!("{}/api/v1/staff/sign-in", demo.app.url))
+        .json(&json!({ "username": "network-admin", "password": rega_server::demo::DEMO_STAFF_PASSWORD }))
+        .send()
+        .await
+        .expect("answered");
+    let admin_cookie = signed_in.headers()["set-cookie"]
+        .to_str()
+        .expect("text")
+        .split(';')
+        .next()
+        .expect("a pair")
+        .to_owned();
+    let admin = || Some(admin_cookie.clone());
+    let _ = call("GET", "/admin/staff", "/admin/staff".into(), admin(), None).await;
+    let _ = call("GET", "/admin/staff", "/admin/staff".into(), desk(), None).await;
+    let _ = call("GET", "/admin/staff", "/admin/staff".into(), None, None).await;
+    let (_, created) = call(
+        "POST",
+        "/admin/staff",
+        "/admin/staff".into(),
+        admin(),
+        Some(json!({ "username": "tour-desk", "role": "desk", "directorate": "erbil" })),
+    )
+    .await;
+    for body in [
+        json!({ "username": "Tour Desk", "role": "desk", "directorate": "erbil" }),
+        json!({ "username": "tour-desk", "role": "desk", "directorate": "erbil" }),
+        json!({ "username": "tour-admin", "role": "admin", "directorate": "erbil" }),
+    ] {
+        let _ = call(
+            "POST",
+            "/admin/staff",
+            "/admin/staff".into(),
+            admin(),
+            Some(body),
+        )
+        .await;
+    }
+    let created: Value = serde_json::from_str(&created).expect("JSON");
+    let id = created["account"]["id"].as_i64().expect("an id");
+    for (id, body) in [
+        (
+            id,
+            json!({ "role": "supervisor", "directorate": "erbil", "active": false }),
+        ),
+        (
+            9999,
+            json!({ "role": "desk", "directorate": "erbil", "active": true }),
+        ),
+        (id, json!({ "role": "desk", "active": true })),
+    ] {
+        let _ = call(
+            "POST",
+            "/admin/staff/{id}",
+            format!("/admin/staff/{id}"),
+            admin(),
+            Some(body),
+        )
+        .await;
+    }
+    let _ = call(
+        "POST",
+        "/admin/staff/{id}",
+        "/admin/staff/1".into(),
+        admin(),
+        Some(json!({ "role": "admin", "active": false, "more": 1 })),
+    )
+    .await;
+    for id in [id, 9999] {
+        let _ = call(
+            "POST",
+            "/admin/staff/{id}/reset-password",
+            format!("/admin/staff/{id}/reset-password"),
+            admin(),
+            None,
+        )
+        .await;
+    }
+    let (_, in_force) = call(
+        "GET",
+        "/admin/configuration",
+        "/admin/configuration".into(),
+        admin(),
+        None,
+    )
+    .await;
+    let in_force: Value = serde_json::from_str(&in_force).expect("JSON");
+    let document = in_force["document"]
+        .as_str()
+        .expect("a document")
+        .to_owned();
+    let version = in_force["version"].as_i64().expect("a version");
+    for text in [document.clone(), "rules = 1".to_owned()] {
+        let _ = call(
+            "POST",
+            "/admin/configuration/preview",
+            "/admin/configuration/preview".into(),
+            admin(),
+            Some(json!({ "document": text })),
+        )
+        .await;
+    }
+    for body in [
+        json!({ "document": document, "expected_version": version }),
+        json!({ "document": "rules = 1", "expected_version": version }),
+        json!({ "document": document.replacen("slot_minutes = 15", "slot_minutes = 20", 1), "expected_version": version - 1 }),
+    ] {
+        let _ = call(
+            "POST",
+            "/admin/configuration",
+            "/admin/configuration".into(),
+            admin(),
+            Some(body),
+        )
+        .await;
+    }
+    for body in [
+        json!({ "current_password": "not-the-password", "new_password": "a-long-new-password" }),
+        json!({ "current_password": rega_server::demo::DEMO_STAFF_PASSWORD, "new_password": "short" }),
+        json!({ "current_password": rega_server::demo::DEMO_STAFF_PASSWORD, "new_password": "a-long-new-password" }),
+    ] {
+        let _ = call(
+            "POST",
+            "/staff/password",
+            "/staff/password".into(),
+            desk(),
+            Some(body),
+        )
+        .await;
+    }
     let _ = call(
         "POST",
         "/staff/sign-out",
