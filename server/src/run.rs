@@ -256,7 +256,7 @@ pub fn kiosk_enrol(args: KioskEnrolArgs) -> anyhow::Result<()> {
 pub fn registry_import(args: RegistryImportArgs) -> anyhow::Result<()> {
     block_on(async move {
         let store = args.database.open().await?;
-        let input: Box<dyn std::io::BufRead> = if args.file.as_os_str() == "-" {
+        let input: Box<dyn std::io::BufRead + Send> = if args.file.as_os_str() == "-" {
             Box::new(std::io::BufReader::new(std::io::stdin()))
         } else {
             let file = std::fs::File::open(&args.file)

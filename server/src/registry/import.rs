@@ -32,45 +32,76 @@ pub struct Summary {
     pub refused: u64,
 }
 
+/// A stretch of the file, read and checked: its valid records (at most [`BATCH`]) and its
+/// refused lines, in line order.
+#[derive(Default)]
+struct Chunk {
+    lines: u64,
+    records: Vec<(u64, RegistryCitizen)>,
+    refused: Vec<(u64, String, String)>,
+}
+
 /// Reads `input` to its end, applying its records to `store` as of `now`; each refused line is
-/// written to `report` as `line N: <field>: <why>`.
+/// written to `report` as `line N: <field>: <why>`. Reading and checking run on a thread of their
+/// own, a chunk ahead of the database (two chunks at most in flight: memory stays bounded), so
+/// parsing the next records overlaps writing the last ones.
 pub async fn import(
     store: &dyn Store,
-    input: impl BufRead,
+    input: impl BufRead + Send + 'static,
     report: &mut impl Write,
     now: i64,
 ) -> Result<Summary, ImportError> {
     let today = LocalDateTime::from_unix(now).date;
+    let (chunks, mut received) = tokio::sync::mpsc::channel::<Chunk>(1);
+    let reader = std::thread::spawn(move || read_chunks(input, today, &chunks));
     let mut summary = Summary::default();
-    let mut batch: Vec<(u64, RegistryCitizen)> = Vec::with_capacity(BATCH);
+    while let Some(mut chunk) = received.recv().await {
+        summary.lines += chunk.lines;
+        for (number, field, why) in &chunk.refused {
+            refuse(report, &mut summary, *number, field, why)?;
+        }
+        apply(store, &mut chunk.records, report, &mut summary, now).await?;
+    }
+    reader
+        .join()
+        .map_err(|_| std::io::Error::other("the file's reader stopped"))??;
+    Ok(summary)
+}
+
+/// Reads and checks `input`, sending a chunk whenever it holds [`BATCH`] records or refusals.
+fn read_chunks(
+    input: impl BufRead,
+    today: Date,
+    chunks: &tokio::sync::mpsc::Sender<Chunk>,
+) -> std::io::Result<()> {
     let mut lines = Lines::new(input);
+    let mut chunk = Chunk::default();
+    let mut number = 0;
+    let send = |chunk: Chunk| {
+        // The importer stopped (a database error): nothing more to read.
+        chunks.blocking_send(chunk).is_ok()
+    };
     while let Some(line) = lines.next_line()? {
-        summary.lines += 1;
-        let number = summary.lines;
-        let text = match line {
-            Line::TooLong => {
-                refuse(report, &mut summary, number, "-", "line longer than 64 KiB")?;
-                continue;
-            }
-            Line::NotUtf8 => {
-                refuse(report, &mut summary, number, "-", "not UTF-8")?;
-                continue;
-            }
-            Line::Text(text) => text,
-        };
-        if text.trim().is_empty() {
-            continue;
+        number += 1;
+        chunk.lines += 1;
+        let refusal = |field: &str, why: &str| (number, field.to_owned(), why.to_owned());
+        match line {
+            Line::TooLong => chunk.refused.push(refusal("-", "line longer than 64 KiB")),
+            Line::NotUtf8 => chunk.refused.push(refusal("-", "not UTF-8")),
+            Line::Text(text) if text.trim().is_empty() => {}
+            Line::Text(text) => match parse(&text, today) {
+                Ok(record) => chunk.records.push((number, record)),
+                Err((field, why)) => chunk.refused.push((number, field, why)),
+            },
         }
-        match parse(&text, today) {
-            Ok(record) => batch.push((number, record)),
-            Err((field, why)) => refuse(report, &mut summary, number, &field, &why)?,
-        }
-        if batch.len() == BATCH {
-            apply(store, &mut batch, report, &mut summary, now).await?;
+        if (chunk.records.len() == BATCH || chunk.refused.len() == BATCH)
+            && !send(std::mem::take(&mut chunk))
+        {
+            return Ok(());
         }
     }
-    apply(store, &mut batch, report, &mut summary, now).await?;
-    Ok(summary)
+    send(chunk);
+    Ok(())
 }
 
 /// One line's record, checked: the record, or (field, why).
