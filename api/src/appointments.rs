@@ -68,6 +68,9 @@ pub struct AppointmentView {
     /// appointments asks them to book again (the list's answer only).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub rebook: bool,
+    /// What to bring, as the network's configuration says it; absent: the app's own text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bring: Option<crate::reference::LocalizedText>,
 }
 
 /// A citizen's appointments.

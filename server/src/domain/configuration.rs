@@ -16,12 +16,14 @@ use crate::network::file::{ConfigFile, DirectorateFile, Texts, WEEKDAYS};
 use crate::store::{Directorate, Localized};
 
 /// A service's settings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServiceSettings {
     /// The length of its appointments, in minutes.
     pub slot_minutes: u16,
     /// Offered at all.
     pub offered: bool,
+    /// What to bring, when the configuration says it (else the app's own text).
+    pub bring: Option<Localized>,
 }
 
 /// Opening time to closing time, minutes after midnight.
@@ -219,6 +221,11 @@ pub fn check(file: &ConfigFile) -> Result<Configuration, ConfigError> {
             ServiceSettings {
                 slot_minutes: minutes as u16,
                 offered: s.offered,
+                bring: s
+                    .bring
+                    .as_ref()
+                    .map(|t| texts(t, &format!("{field}.bring")))
+                    .transpose()?,
             },
         );
     }
@@ -420,6 +427,7 @@ pub fn to_file(config: &Configuration) -> ConfigFile {
                         },
                         renewal_window_days: (*kind == ServiceKind::Renewal)
                             .then_some(r.renewal_window_days),
+                        bring: s.bring.as_ref().map(texts),
                     },
                 )
             })
@@ -530,6 +538,17 @@ mod tests {
         assert_eq!(
             refused(|f| f.services.get_mut("renewal").expect("there").minimum_age = Some(18)),
             "services.renewal.minimum_age"
+        );
+        assert_eq!(
+            refused(|f| {
+                f.services.get_mut("renewal").expect("there").bring = Some(Texts {
+                    ckb: "كارتی نیشتمانی".into(),
+                    ar: "البطاقة الوطنية".into(),
+                    en: "Your national card".into(),
+                })
+            }),
+            "services.renewal.bring.ckb",
+            "an Arabic kaf in Sorani"
         );
         assert_eq!(
             refused(|f| f.directorates[1].id = "Erbil!".into()),

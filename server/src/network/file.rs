@@ -64,6 +64,10 @@ pub struct ServiceFile {
     /// How many days before its expiry a licence may be renewed (renewal only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renewal_window_days: Option<i64>,
+    /// What a citizen brings to its appointments, in the three languages, shown on the
+    /// confirmation; without it the app's own text (`app/locales`, `bring.*`) is shown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bring: Option<Texts>,
 }
 
 fn yes() -> bool {
@@ -230,6 +234,9 @@ pub fn render(file: &ConfigFile) -> String {
         }
         if let Some(days) = s.renewal_window_days {
             out.push_str(&format!("renewal_window_days = {days}\n"));
+        }
+        if let Some(bring) = &s.bring {
+            out.push_str(&format!("bring = {}\n", texts(bring)));
         }
     }
     for d in &file.directorates {

@@ -54,6 +54,10 @@ async fn a_citizen_books_and_sees_the_appointment(db: Db) {
         .await
         .expect("JSON");
     assert_eq!(one["reference"], reference.as_str());
+    assert!(
+        one.get("bring").is_none(),
+        "the demo configures no text for the theory test: the app shows its own"
+    );
     // The slot has one place fewer.
     let slots: Value = demo
         .app
@@ -66,6 +70,36 @@ async fn a_citizen_books_and_sees_the_appointment(db: Db) {
 }
 
 both!(a_citizen_books_and_sees_the_appointment);
+
+/// What to bring is the network's configuration where it says it: the demo's for the practical
+/// test, in the three languages.
+async fn the_confirmation_says_what_to_bring_as_configured(db: Db) {
+    let Some(demo) = spawn_demo(db, THURSDAY_9AM).await else {
+        return;
+    };
+    // An even practice citizen has passed the theory test.
+    let cookie = demo.sign_in(&rega_server::demo::practice_id(2)).await;
+    let slot = demo.slot_ids("erbil", "practical_test", "2026-12-01").await[0];
+    let response = demo
+        .book(
+            &cookie,
+            "key-bring-0001",
+            json!({ "slot_id": slot, "service": "practical_test" }),
+        )
+        .await;
+    assert_eq!(response.status(), 201, "{db:?}");
+    let booked: Value = response.json().await.expect("JSON");
+    let config = rega_server::network::file::parse(rega_server::demo::DEMO_CONFIGURATION)
+        .expect("the demo configuration");
+    let bring = config.services["practical_test"]
+        .bring
+        .clone()
+        .expect("the demo says what to bring to the practical test");
+    assert_eq!(booked["bring"]["en"], bring.en.as_str(), "{booked}");
+    assert_eq!(booked["bring"]["ckb"], bring.ckb.as_str());
+    assert_eq!(booked["bring"]["ar"], bring.ar.as_str());
+}
+both!(the_confirmation_says_what_to_bring_as_configured);
 
 #[tokio::test]
 async fn the_calendar_file_has_the_right_time_in_utc() {

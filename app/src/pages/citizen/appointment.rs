@@ -91,7 +91,10 @@ pub fn AppointmentPage(
                         </dl>
                         {active.then(|| view! {
                             <h2 class="rg-heading-s">{m.appointment_bring()}</h2>
-                            <p class="rg-body">{what_to_bring(m, a.service)}</p>
+                            <p class="rg-body">{a.bring.as_ref().map_or_else(
+                                || what_to_bring(m, a.service).to_owned(),
+                                |b| localized(b, locale),
+                            )}</p>
                             <div class="rg-appointment__qr">
                                 <QrImage text=qr_text label=qr_label/>
                                 <p class="rg-hint">{m.appointment_qr_help()}</p>

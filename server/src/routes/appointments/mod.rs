@@ -172,6 +172,15 @@ pub(super) fn view_of(
         can_change: a.status == AppointmentStatus::Booked && now <= cutoff,
         closed: a.closed_at.is_some(),
         rebook: false,
+        bring: config
+            .services
+            .get(&a.service)
+            .and_then(|s| s.bring.as_ref())
+            .map(|b| LocalizedText {
+                en: b.en.clone(),
+                ckb: b.ckb.clone(),
+                ar: b.ar.clone(),
+            }),
     })
 }
 
