@@ -1,9 +1,14 @@
+-- no-transaction
 -- The central administrator (issue 14): a role above supervisors, bound to no directorate; an
 -- account an administrator creates or resets signs in with a one-time password (issued at
--- `one_time_password_at`) and must choose its own before anything else. SQLite cannot change a
--- CHECK or a NOT NULL in place, so the table is rebuilt; the foreign keys that name `staff`
--- (sessions, idempotency keys, closures) are checked at commit, when they name the new table.
-PRAGMA defer_foreign_keys = ON;
+-- `one_time_password_at`) and must choose its own before anything else.
+--
+-- SQLite cannot change a CHECK or a NOT NULL in place, so the table is rebuilt as SQLite's
+-- documentation says: with foreign keys off, so that dropping the old table neither counts the
+-- sessions, idempotency keys and closures that name `staff` as orphans nor rewrites their
+-- references. Foreign keys can only be switched off outside a transaction, which sqlx 0.8 does
+-- not do for SQLite, so `no-transaction` marks it for `store::sqlite::migrate`: foreign keys
+-- off, this script and its bookkeeping in one transaction, `foreign_key_check` before the commit.
 
 CREATE TABLE staff_new (
     id                   INTEGER PRIMARY KEY AUTOINCREMENT,

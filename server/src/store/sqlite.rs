@@ -70,8 +70,7 @@ pub async fn open(path: &Path) -> anyhow::Result<SqlStore> {
         .connect_with(options.clone())
         .await
         .with_context(|| format!("cannot open the SQLite database {display}"))?;
-    sqlx::migrate!("migrations/sqlite")
-        .run(&read)
+    migrate(&read)
         .await
         .with_context(|| format!("cannot migrate the SQLite database {display}"))?;
     let writer = SqlitePoolOptions::new()
@@ -88,6 +87,63 @@ pub async fn open(path: &Path) -> anyhow::Result<SqlStore> {
         bookings,
         path: display,
     })))
+}
+
+/// Applies the migrations. sqlx 0.8 runs every SQLite migration inside a transaction, where
+/// foreign keys cannot be switched off; a migration marked `-- no-transaction` (a table rebuild,
+/// which SQLite's documentation says to run with foreign keys off) is applied here instead, on
+/// one connection: foreign keys off, its script, `foreign_key_check` and its bookkeeping row in
+/// one transaction, foreign keys on again. sqlx applies the others, in order around it.
+async fn migrate(pool: &SqlitePool) -> anyhow::Result<()> {
+    use sqlx::{Connection, Executor};
+    let all = sqlx::migrate!("migrations/sqlite");
+    let mut conn = pool.acquire().await?;
+    for (i, migration) in all.migrations.iter().enumerate() {
+        if !migration.no_tx {
+            continue;
+        }
+        let mut before = sqlx::migrate!("migrations/sqlite");
+        before.migrations = all.migrations[..i].to_vec().into();
+        before.set_ignore_missing(true);
+        before.run(&mut *conn).await?;
+        let applied: Option<i64> =
+            sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE version = ?1")
+                .bind(migration.version)
+                .fetch_optional(&mut *conn)
+                .await?;
+        if applied.is_some() {
+            continue;
+        }
+        conn.execute("PRAGMA foreign_keys = OFF").await?;
+        let mut tx = conn.begin().await?;
+        tx.execute(&*migration.sql)
+            .await
+            .with_context(|| format!("migration {}", migration.version))?;
+        let broken: Vec<String> =
+            sqlx::query_scalar("SELECT \"table\" FROM pragma_foreign_key_check")
+                .fetch_all(&mut *tx)
+                .await?;
+        if !broken.is_empty() {
+            anyhow::bail!(
+                "migration {} would break references in {}",
+                migration.version,
+                broken.join(", ")
+            );
+        }
+        sqlx::query(
+            "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+             VALUES (?1, ?2, TRUE, ?3, -1)",
+        )
+        .bind(migration.version)
+        .bind(&*migration.description)
+        .bind(&*migration.checksum)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        conn.execute("PRAGMA foreign_keys = ON").await?;
+    }
+    all.run(&mut *conn).await?;
+    Ok(())
 }
 
 impl SqliteEngine {

@@ -428,3 +428,82 @@ async fn a_new_password_ends_every_other_session(db: Db) {
     );
 }
 both!(a_new_password_ends_every_other_session);
+
+/// A database of the last release, with accounts, sessions and a closure, upgrades to the
+/// administrator's schema (SQLite rebuilds the staff table) keeping every row and reference.
+#[tokio::test]
+async fn an_upgraded_sqlite_database_keeps_its_staff_sessions_and_closures() {
+    use rega_server::store::{Sessions, StaffAccounts};
+    use sqlx::Connection;
+    let data = tempfile::tempdir().expect("a temporary directory");
+    let path = data.path().join("rega.sqlite3");
+    let options = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(&path)
+        .create_if_missing(true)
+        .foreign_keys(true);
+    let mut before = sqlx::migrate!("migrations/sqlite");
+    let cut = before
+        .migrations
+        .iter()
+        .position(|m| m.description == "staff admin")
+        .expect("the administrator's migration");
+    before.migrations = before.migrations[..cut].to_vec().into();
+    let mut conn = sqlx::SqliteConnection::connect_with(&options)
+        .await
+        .expect("SQLite");
+    before
+        .run(&mut conn)
+        .await
+        .expect("the last release's schema");
+    for statement in [
+        "INSERT INTO directorate (id, name_en, name_ckb, name_ar, address_en, address_ckb, address_ar, phone) \
+         VALUES ('erbil', 'Erbil', 'هەولێر', 'أربيل', 'a', 'b', 'c', '+964662000001')",
+        "INSERT INTO staff (username, password_hash, role, directorate_id, created_at) \
+         VALUES ('erbil-desk', 'h1', 'desk', 'erbil', 1), ('erbil-supervisor', 'h2', 'supervisor', 'erbil', 1)",
+        "INSERT INTO staff_session (token_hash, staff_id, created_at, last_seen_at) VALUES ('t', 2, 1, 1)",
+        "INSERT INTO closure (directorate_id, day, starts_at, ends_at, note, staff_id, created_at) \
+         VALUES ('erbil', '2026-12-01', 1, 2, 'flood', 2, 1)",
+    ] {
+        sqlx::query(statement)
+            .execute(&mut conn)
+            .await
+            .expect(statement);
+    }
+    conn.close().await.expect("closed");
+
+    let store = rega_server::store::sqlite::open(&path)
+        .await
+        .expect("upgraded");
+    let supervisor = store
+        .staff_by_username("erbil-supervisor")
+        .await
+        .expect("read")
+        .expect("kept");
+    assert_eq!((supervisor.id, supervisor.role), (2, StaffRole::Supervisor));
+    let session = store.staff_session("t").await.expect("read").expect("kept");
+    assert_eq!(session.staff.username, "erbil-supervisor");
+    let mut conn = sqlx::SqliteConnection::connect_with(&options)
+        .await
+        .expect("SQLite");
+    let broken: Vec<(String,)> = sqlx::query_as("SELECT \"table\" FROM pragma_foreign_key_check")
+        .fetch_all(&mut conn)
+        .await
+        .expect("checked");
+    assert!(broken.is_empty(), "{broken:?}");
+    // New accounts continue the numbering, and an administrator needs no directorate.
+    let admin = store
+        .create_staff(
+            &NewStaff {
+                username: "network-admin",
+                password_hash: "h3",
+                role: StaffRole::Admin,
+                directorate_id: None,
+                one_time: false,
+            },
+            NOW,
+        )
+        .await
+        .expect("created")
+        .expect("a new name");
+    assert_eq!(admin, 3);
+}
