@@ -118,6 +118,23 @@ fn stop(mut child: Child) {
     let _ = child.wait();
 }
 
+/// Signs a staff account in: the answer, asserted 200.
+async fn staff_sign_in(
+    http: &reqwest::Client,
+    url: &str,
+    username: &str,
+    password: &str,
+) -> reqwest::Response {
+    let response = http
+        .post(format!("{url}/api/v1/staff/sign-in"))
+        .json(&json!({ "username": username, "password": password }))
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(response.status(), 200, "{username} signs in");
+    response
+}
+
 fn cookie(response: &reqwest::Response) -> String {
     response.headers()["set-cookie"]
         .to_str()
@@ -197,14 +214,7 @@ async fn the_first_day_in_production_as_the_operations_guide_says() {
 
     // The administrator makes the directorate's supervisor and desk; each gets a one-time
     // password, and chooses its own at its first sign-in.
-    let signed_in = http
-        .post(api("/staff/sign-in"))
-        .json(&json!({ "username": "network-admin", "password": PASSWORD }))
-        .send()
-        .await
-        .expect("answered");
-    assert_eq!(signed_in.status(), 200);
-    let admin = cookie(&signed_in);
+    let admin = cookie(&staff_sign_in(&http, &url, "network-admin", PASSWORD).await);
     for (username, role) in [
         ("erbil-supervisor-1", "supervisor"),
         ("erbil-desk-1", "desk"),
@@ -220,13 +230,7 @@ async fn the_first_day_in_production_as_the_operations_guide_says() {
             .await
             .expect("JSON");
         let one_time = created["one_time_password"].as_str().expect("a password");
-        let first = http
-            .post(api("/staff/sign-in"))
-            .json(&json!({ "username": username, "password": one_time }))
-            .send()
-            .await
-            .expect("answered");
-        assert_eq!(first.status(), 200);
+        let first = staff_sign_in(&http, &url, username, one_time).await;
         let changed = http
             .post(api("/staff/password"))
             .header("cookie", cookie(&first))
@@ -356,14 +360,7 @@ async fn the_first_day_in_production_as_the_operations_guide_says() {
         .await
         .expect("JSON");
     assert_eq!(ticket["ticket"], "M-001", "{ticket}");
-    let signed_in = http
-        .post(api("/staff/sign-in"))
-        .json(&json!({ "username": "erbil-desk-1", "password": PASSWORD }))
-        .send()
-        .await
-        .expect("answered");
-    assert_eq!(signed_in.status(), 200);
-    let desk = cookie(&signed_in);
+    let desk = cookie(&staff_sign_in(&http, &url, "erbil-desk-1", PASSWORD).await);
     let called: Value = http
         .post(api("/staff/call-next"))
         .header("cookie", &desk)

@@ -463,21 +463,7 @@ async fn every_response_of_a_tour_of_the_api_matches_its_documented_schema() {
         )
         .await;
     }
-    let signed_in = demo
-        .app
-        .client
-        .post(format!("{}/api/v1/staff/sign-in", demo.app.url))
-        .json(&json!({ "username": "erbil-desk", "password": rega_server::demo::DEMO_STAFF_PASSWORD }))
-        .send()
-        .await
-        .expect("answered");
-    let staff = signed_in.headers()["set-cookie"]
-        .to_str()
-        .expect("text")
-        .split(';')
-        .next()
-        .expect("a pair")
-        .to_owned();
+    let staff = demo.staff_cookie("erbil-desk").await;
     let desk = || Some(staff.clone());
     let _ = call(
         "POST",
@@ -604,21 +590,7 @@ async fn every_response_of_a_tour_of_the_api_matches_its_documented_schema() {
         Some(json!({})),
     )
     .await;
-    let boss = demo
-        .app
-        .client
-        .post(format!("{}/api/v1/staff/sign-in", demo.app.url))
-        .json(&json!({ "username": "erbil-supervisor", "password": rega_server::demo::DEMO_STAFF_PASSWORD }))
-        .send()
-        .await
-        .expect("answered");
-    let boss = boss.headers()["set-cookie"]
-        .to_str()
-        .expect("text")
-        .split(';')
-        .next()
-        .expect("a pair")
-        .to_owned();
+    let boss = demo.staff_cookie("erbil-supervisor").await;
     let supervisor = || Some(boss.clone());
     let (_, enrolled) = call(
         "POST",
@@ -758,21 +730,7 @@ async fn every_response_of_a_tour_of_the_api_matches_its_documented_schema() {
     )
     .await;
     // The administrator's area, and a password change.
-    let signed_in = demo
-        .app
-        .client
-        .post(format!("{}/api/v1/staff/sign-in", demo.app.url))
-        .json(&json!({ "username": "network-admin", "password": rega_server::demo::DEMO_STAFF_PASSWORD }))
-        .send()
-        .await
-        .expect("answered");
-    let admin_cookie = signed_in.headers()["set-cookie"]
-        .to_str()
-        .expect("text")
-        .split(';')
-        .next()
-        .expect("a pair")
-        .to_owned();
+    let admin_cookie = demo.staff_cookie("network-admin").await;
     let admin = || Some(admin_cookie.clone());
     let _ = call("GET", "/admin/staff", "/admin/staff".into(), admin(), None).await;
     let _ = call("GET", "/admin/staff", "/admin/staff".into(), desk(), None).await;

@@ -93,7 +93,7 @@ pub(super) fn Configuration() -> impl IntoView {
         <form class="rg-form" on:submit=check novalidate=true>
             <div class="rg-form-group">
                 <label class="rg-label" for="admin-config">{move || d().config_document}</label>
-                <textarea class="rg-textarea rg-textarea--code" id="admin-config" dir="ltr" rows="24"
+                <textarea class="rg-input rg-textarea" id="admin-config" dir="ltr" rows="24"
                     spellcheck="false" autocapitalize="off" prop:value=text
                     on:input=move |ev| { set_text.set(event_target_value(&ev)); set_preview.set(None); }></textarea>
             </div>
