@@ -47,7 +47,7 @@ for (const locale of ['ckb', 'en'] as Locale[]) {
     const line = document.split('\n').findIndex((l) => l.startsWith('booking_window_days')) + 1;
     const digits = locale === 'en' ? String(line) : String(line).replace(/[0-9]/g, (d) => '٠١٢٣٤٥٦٧٨٩'[Number(d)]);
     await expect(page.getByText(directorateMsg(locale, 'config.refused', { line: digits }))).toBeVisible();
-    await expect(page.getByText('rules.booking_window_days')).toBeVisible();
+    await expect(page.locator('code', { hasText: 'rules.booking_window_days' })).toBeVisible();
     await expectNoAxeViolations(page);
     // The document as it was: nothing to apply.
     await config.fill(document);
