@@ -1,5 +1,7 @@
 //! Demo data (`rega serve --demo`): the SPEC's directorates, and citizens covering every licence
-//! state, so a newcomer can sign in at once. Never used outside demo mode.
+//! state, so a newcomer can sign in at once. Never used outside demo mode. It comes in as in
+//! production: a configuration file through `rega config apply`'s path, and a registry file
+//! through `rega registry import`'s.
 
 use rega_api::ids::NationalId;
 use rega_api::service::ServiceKind;
@@ -8,7 +10,6 @@ use serde_json::json;
 
 use crate::AppState;
 use crate::domain::limits::ChangeLimit;
-use crate::domain::registry::check;
 use crate::registry::wire;
 use crate::store::{BookRequest, StoreError};
 
@@ -273,19 +274,29 @@ pub async fn seed(state: &AppState) -> Result<(), StoreError> {
                 None,
             ));
         }
-        let mut checked = Vec::with_capacity(records.len());
+        // The demo's registry file, imported as `rega registry import` imports one.
+        let mut file = Vec::new();
         for record in &records {
-            checked.push(check(record, today).map_err(|e| {
-                StoreError::Corrupt(format!(
-                    "demo record {}: {}: {}",
-                    record.national_id, e.field, e.message
-                ))
-            })?);
+            let line = serde_json::to_string(record)
+                .map_err(|e| StoreError::Corrupt(format!("demo record: {e}")))?;
+            file.extend_from_slice(line.as_bytes());
+            file.push(b'\n');
         }
-        state
-            .store
-            .apply_registry(&checked, state.clock.now())
-            .await?;
+        let mut refused = Vec::new();
+        let summary = crate::registry::import::import(
+            state.store.as_ref(),
+            std::io::Cursor::new(file),
+            &mut refused,
+            state.clock.now(),
+        )
+        .await
+        .map_err(|e| StoreError::Corrupt(format!("demo registry file: {e}")))?;
+        if summary.refused > 0 {
+            return Err(StoreError::Corrupt(format!(
+                "demo registry file: {}",
+                String::from_utf8_lossy(&refused)
+            )));
+        }
         for (username, role, directorate) in DEMO_STAFF {
             crate::auth::add_staff(
                 state.store.as_ref(),
