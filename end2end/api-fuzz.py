@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Schema-driven fuzzing of a running Rega (demo data) with schemathesis, as every kind of
-caller: anonymous, a citizen, a desk, a supervisor and a kiosk. Each run generates requests from
-the served OpenAPI description and checks every answer: no 5xx, only documented status codes
+caller: anonymous, a citizen, a desk, a supervisor, the administrator and a kiosk. Each run
+generates requests from the served OpenAPI description and checks every answer: no 5xx, only documented status codes
 and content types, bodies that match their schemas. Exits non-zero if any run found anything.
 
 usage: api-fuzz.py URL KIOSK_CREDENTIAL REGISTRY_CREDENTIAL [MAX_EXAMPLES]
@@ -96,6 +96,8 @@ def main():
             ["-H", f"Cookie: {staff_cookie(api, 'erbil-supervisor')}"],
             ["--exclude-path", "/staff/sign-out"],
         ),
+        # Last: it may deactivate the other accounts or reset their passwords.
+        ("admin", ["-H", f"Cookie: {staff_cookie(api, 'network-admin')}"], ["--include-tag", "admin"]),
     ]
     failed = []
     for name, headers, selection in callers:
@@ -129,7 +131,7 @@ def main():
             failed.append(name)
     if failed:
         raise SystemExit(f"api-fuzz: schemathesis found failures as: {', '.join(failed)}")
-    print("api-fuzz: no failures as anonymous, kiosk, registry, citizen, desk and supervisor")
+    print("api-fuzz: no failures as anonymous, kiosk, registry, citizen, desk, supervisor and admin")
 
 
 if __name__ == "__main__":
