@@ -23,7 +23,7 @@ for (const locale of ['ckb', 'en'] as Locale[]) {
     await staffSignIn(page, locale, '/admin', 'network-admin', PASSWORD);
     await expect(page.getByRole('heading', { level: 2, name: directorateMsg(locale, 'admin.accounts_title') })).toBeVisible();
     await expect(page.locator('html')).toHaveAttribute('dir', locale === 'en' ? 'ltr' : 'rtl');
-    await expect(page.getByRole('cell', { name: 'erbil-supervisor' })).toBeVisible();
+    await expect(page.getByRole('cell', { name: 'erbil-supervisor', exact: true })).toBeVisible();
     const config = page.getByLabel(directorateMsg(locale, 'config.document'));
     await expect(config).toHaveValue(/\[\[directorates\]\]/);
     await expectNoAxeViolations(page);
@@ -36,8 +36,8 @@ for (const locale of ['ckb', 'en'] as Locale[]) {
     const shown = page.getByRole('status').locator('bdi.rg-code');
     await expect(shown).toHaveText(/^[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}$/);
     const oneTime = (await shown.textContent()) ?? '';
-    await expect(page.getByRole('cell', { name: username })).toBeVisible();
-    await expect(page.getByRole('cell', { name: directorateMsg(locale, 'admin.one_time') }).first()).toBeVisible();
+    await expect(page.getByRole('cell', { name: username, exact: true })).toBeVisible();
+    await expect(page.getByRole('cell', { name: directorateMsg(locale, 'admin.one_time'), exact: true }).first()).toBeVisible();
     await expectNoAxeViolations(page);
 
     // A configuration change with a wrong value: refused, with its line, nothing applied.
@@ -73,7 +73,7 @@ for (const locale of ['ckb', 'en'] as Locale[]) {
 
     // The administrator sees the account settled, and the desk has no way into /admin.
     await page.reload();
-    const row = page.getByRole('row').filter({ has: page.getByRole('cell', { name: username }) });
+    const row = page.getByRole('row').filter({ has: page.getByRole('cell', { name: username, exact: true }) });
     await expect(row.getByRole('cell', { name: directorateMsg(locale, 'admin.active'), exact: true })).toBeVisible();
     await desk.goto('/admin');
     await expect(desk.getByText(directorateMsg(locale, 'admin.only'))).toBeVisible();
