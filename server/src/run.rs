@@ -157,8 +157,10 @@ pub fn staff_add(args: StaffAddArgs) -> anyhow::Result<()> {
             line.trim_end_matches(['\r', '\n']).to_owned()
         }
     };
-    if !crate::auth::password::acceptable_password(&password) {
-        bail!("the password must have 12 to 128 characters");
+    if !crate::auth::password::acceptable_password(&password, &[&args.username]) {
+        bail!(
+            "the password must have 12 to 128 characters and not be easy to guess (a common password, a word with digits, a keyboard pattern or the username)"
+        );
     }
     if !crate::domain::staff::valid_username(&args.username) {
         bail!("the username must be 3 to 64 lower-case letters, digits, `.`, `-` or `_`");

@@ -38,9 +38,44 @@ pub async fn hash_off_thread(password: &str) -> Result<String, StoreError> {
         .map_err(|_| StoreError::NoRandomness)?
 }
 
-/// Whether a password can be a staff member's own: 12 to 128 characters.
-pub fn acceptable_password(password: &str) -> bool {
+/// Whether a password can be a staff member's own: 12 to 128 characters, and not easy to guess
+/// by zxcvbn's estimate (dictionaries of common passwords, names and words, keyboard patterns,
+/// dates, repeats, and the account's own name): score 3 or more, about 10^8 guesses.
+pub fn acceptable_password(password: &str, user_inputs: &[&str]) -> bool {
     (12..=128).contains(&password.chars().count())
+        && zxcvbn::zxcvbn(password, user_inputs).score() >= zxcvbn::Score::Three
+}
+
+#[cfg(test)]
+mod tests {
+    use super::acceptable_password;
+
+    #[test]
+    fn a_short_or_common_password_is_refused() {
+        for weak in [
+            "short",
+            "password1234",
+            "qwertyuiop123",
+            "erbil-desk-2026",
+            "111111111111",
+        ] {
+            assert!(
+                !acceptable_password(weak, &["erbil-desk", "rega"]),
+                "{weak}"
+            );
+        }
+        for strong in [
+            "a-long-own-password",
+            "kani maran 4 winter bells",
+            "Tq7!vR2#pLm9@xZ",
+        ] {
+            assert!(acceptable_password(strong, &["erbil-desk"]), "{strong}");
+        }
+        assert!(
+            !acceptable_password(&"x7Kp".repeat(40), &[]),
+            "over 128 characters"
+        );
+    }
 }
 
 /// Creates a staff account with a password of its own (for `rega staff add` and the demo); its

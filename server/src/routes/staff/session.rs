@@ -200,7 +200,7 @@ pub(super) async fn change_password(
         .await;
         return Err(ApiError::client(ErrorCode::StaffWrongPassword));
     }
-    if !acceptable_password(&request.new_password)
+    if !acceptable_password(&request.new_password, &[&staff.account.username])
         || request.new_password == request.current_password
     {
         return Err(ApiError::client(ErrorCode::StaffWeakPassword));
