@@ -46,6 +46,27 @@ pub fn acceptable_password(password: &str, user_inputs: &[&str]) -> bool {
         && zxcvbn::zxcvbn(password, user_inputs).score() >= zxcvbn::Score::Three
 }
 
+/// Creates a staff account with a password of its own (for `rega staff add` and the demo); its
+/// id, or `None` when the username is taken.
+pub async fn add_staff(
+    store: &dyn crate::store::Store,
+    username: &str,
+    password: &str,
+    role: StaffRole,
+    directorate_id: Option<&str>,
+    now: i64,
+) -> Result<Option<i64>, StoreError> {
+    let phc = hash_off_thread(password).await?;
+    let account = crate::store::NewStaff {
+        username,
+        password_hash: &phc,
+        role,
+        directorate_id,
+        one_time: false,
+    };
+    store.create_staff(&account, now).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::acceptable_password;
@@ -76,25 +97,4 @@ mod tests {
             "over 128 characters"
         );
     }
-}
-
-/// Creates a staff account with a password of its own (for `rega staff add` and the demo); its
-/// id, or `None` when the username is taken.
-pub async fn add_staff(
-    store: &dyn crate::store::Store,
-    username: &str,
-    password: &str,
-    role: StaffRole,
-    directorate_id: Option<&str>,
-    now: i64,
-) -> Result<Option<i64>, StoreError> {
-    let phc = hash_off_thread(password).await?;
-    let account = crate::store::NewStaff {
-        username,
-        password_hash: &phc,
-        role,
-        directorate_id,
-        one_time: false,
-    };
-    store.create_staff(&account, now).await
 }
