@@ -507,3 +507,47 @@ async fn an_upgraded_sqlite_database_keeps_its_staff_sessions_and_closures() {
         .expect("a new name");
     assert_eq!(admin, 3);
 }
+
+/// Two administrators deactivating each other at the same instant: one of them stays.
+async fn two_administrators_removing_each_other_at_once_leave_one(db: Db) {
+    for round in 0..5 {
+        let Some((store, _data)) = fresh(db).await else {
+            return;
+        };
+        let a = staff(&store, "admin-a", StaffRole::Admin, "").await;
+        let b = staff(&store, "admin-b", StaffRole::Admin, "").await;
+        let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(2));
+        let run = |id: i64| {
+            let (store, barrier) = (store.clone(), barrier.clone());
+            tokio::spawn(async move {
+                barrier.wait().await;
+                store
+                    .set_staff(id, StaffRole::Admin, None, false, NOW)
+                    .await
+            })
+        };
+        let (first, second) = (run(a), run(b));
+        let mut outcomes = [
+            first.await.expect("ran").expect("answered"),
+            second.await.expect("ran").expect("answered"),
+        ];
+        outcomes.sort_by_key(|o| *o == StaffChangeOutcome::LastAdmin);
+        assert_eq!(
+            outcomes,
+            [StaffChangeOutcome::Changed, StaffChangeOutcome::LastAdmin],
+            "{db:?} round {round}"
+        );
+        let active = store
+            .staff_accounts()
+            .await
+            .expect("read")
+            .into_iter()
+            .filter(|s| s.role == StaffRole::Admin && !s.disabled)
+            .count();
+        assert_eq!(active, 1, "{db:?} round {round}");
+    }
+}
+both!(
+    two_administrators_removing_each_other_at_once_leave_one,
+    multi_thread
+);
