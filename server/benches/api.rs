@@ -123,7 +123,8 @@ async fn seed(
     citizens: usize,
     counters: u32,
 ) -> (Vec<String>, Vec<i64>) {
-    common::theory_network(&store, &[("bench", counters), ("contention", 5)]).await;
+    common::theory_network(&store, &[("bench", counters.min(50)), ("contention", 5)]).await;
+    common::raise_places(raw_url, postgres, "bench", counters).await;
     let slots = store
         .slots_between("bench", ServiceKind::TheoryTest, 0, i64::MAX)
         .await

@@ -155,6 +155,37 @@ pub async fn theory_network(store: &Arc<dyn Store>, directorates: &[(&str, u32)]
         .expect("the network applied");
 }
 
+/// Gives every slot of `directorate` `places` places, as a supervisor's change of places would
+/// (the configuration allows at most 50 counters a service, fewer than a load test books).
+pub async fn raise_places(raw_url: &str, postgres: bool, directorate: &str, places: u32) {
+    let statement = if postgres {
+        "UPDATE slot SET capacity = $1 WHERE directorate_id = $2"
+    } else {
+        "UPDATE slot SET capacity = ? WHERE directorate_id = ?"
+    };
+    if postgres {
+        let mut conn = sqlx::PgConnection::connect(raw_url)
+            .await
+            .expect("PostgreSQL");
+        sqlx::query(statement)
+            .bind(i64::from(places))
+            .bind(directorate)
+            .execute(&mut conn)
+            .await
+            .expect("places raised");
+    } else {
+        let mut conn = sqlx::SqliteConnection::connect(raw_url)
+            .await
+            .expect("SQLite");
+        sqlx::query(statement)
+            .bind(i64::from(places))
+            .bind(directorate)
+            .execute(&mut conn)
+            .await
+            .expect("places raised");
+    }
+}
+
 /// `citizens` citizens (national IDs from `first_id` on; adults, no licence) each with a
 /// session, in one transaction on `raw_url`: their ids and session cookies.
 pub async fn citizens_with_sessions(
