@@ -163,26 +163,29 @@ pub async fn raise_places(raw_url: &str, postgres: bool, directorate: &str, plac
     } else {
         "UPDATE slot SET capacity = ? WHERE directorate_id = ?"
     };
+    macro_rules! raise {
+        ($conn:expr) => {{
+            let mut conn = $conn;
+            sqlx::query(statement)
+                .bind(i64::from(places))
+                .bind(directorate)
+                .execute(&mut conn)
+                .await
+                .expect("places raised");
+        }};
+    }
     if postgres {
-        let mut conn = sqlx::PgConnection::connect(raw_url)
-            .await
-            .expect("PostgreSQL");
-        sqlx::query(statement)
-            .bind(i64::from(places))
-            .bind(directorate)
-            .execute(&mut conn)
-            .await
-            .expect("places raised");
+        raise!(
+            sqlx::PgConnection::connect(raw_url)
+                .await
+                .expect("PostgreSQL")
+        );
     } else {
-        let mut conn = sqlx::SqliteConnection::connect(raw_url)
-            .await
-            .expect("SQLite");
-        sqlx::query(statement)
-            .bind(i64::from(places))
-            .bind(directorate)
-            .execute(&mut conn)
-            .await
-            .expect("places raised");
+        raise!(
+            sqlx::SqliteConnection::connect(raw_url)
+                .await
+                .expect("SQLite")
+        );
     }
 }
 

@@ -142,19 +142,17 @@ pub(super) async fn create_account(
         &result,
     )
     .await;
-    let record = StaffRecord {
-        id,
-        username,
-        password_hash: String::new(),
-        role: request.role,
-        directorate_id: directorate.map(str::to_owned),
-        disabled: false,
-        one_time_password_at: Some(now),
-    };
     Ok(uncached(
         StatusCode::CREATED,
         &OneTimePassword {
-            account: account(&record),
+            account: StaffAccount {
+                id,
+                username,
+                role: request.role,
+                directorate: directorate.map(str::to_owned),
+                active: true,
+                one_time_password: true,
+            },
             one_time_password: password,
         },
     ))
