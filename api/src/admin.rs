@@ -157,3 +157,37 @@ pub struct ConfigurationApplied {
     /// The appointments it cancelled.
     pub cancelled: usize,
 }
+
+/// A signing key as the trust list in force names it (`GET /admin/trust-list`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TrustListKey {
+    /// Its kid, 16 hex digits (as `rega keys generate` names its files).
+    pub kid: String,
+    /// `active`, `retired` or `revoked`.
+    pub status: String,
+    /// Valid from (Unix seconds).
+    pub not_before: i64,
+    /// Valid until (Unix seconds).
+    pub not_after: i64,
+    /// This server holds its private part.
+    pub held_here: bool,
+}
+
+/// The DL1 credentials of the instance that answers (`GET` and `PUT /admin/trust-list`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TrustListStatus {
+    /// Licence codes are signed now.
+    pub signing: bool,
+    /// The kid (hex) that signs them.
+    pub signing_kid: Option<String>,
+    /// Why codes are not signed, or that the list expires within a week.
+    pub attention: Option<String>,
+    /// When the list in force was signed (Unix seconds).
+    pub signed_at: Option<i64>,
+    /// When it expires (Unix seconds).
+    pub expires_at: Option<i64>,
+    /// Its keys.
+    pub keys: Vec<TrustListKey>,
+}

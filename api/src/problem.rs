@@ -143,6 +143,10 @@ error_codes! {
     StaffConfigOutdated = "staff_config_outdated", 409, "Configuration changed meanwhile";
     /// The change would cancel appointments: preview them, then confirm.
     StaffConfigStrands = "staff_config_strands", 409, "Appointments would be cancelled";
+    /// The trust list is not signed by this server's configured anchor, or has expired.
+    StaffTrustListRefused = "staff_trust_list_refused", 422, "Trust list refused";
+    /// A list signed at the same time or later is published already.
+    StaffTrustListOutdated = "staff_trust_list_outdated", 409, "A newer trust list is published";
     /// Not a counter area, or a counter name that is not 1 to 8 letters or digits.
     StaffInvalidCounter = "staff_invalid_counter", 422, "Invalid counter";
     /// Not a quarter-hour period of the day with its start before its end, or it is over.

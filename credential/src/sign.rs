@@ -5,8 +5,10 @@ use alloc::string::String;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+/// A P-256 private key (a signing key or the trust anchor).
+pub use p256::ecdsa::SigningKey;
 use p256::ecdsa::signature::Signer as _;
-use p256::ecdsa::{Signature, SigningKey, VerifyingKey};
+use p256::ecdsa::{Signature, VerifyingKey};
 use p256::pkcs8::{
     DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey, LineEnding,
 };
@@ -93,6 +95,11 @@ impl Issuer {
     /// The kid in every token this issuer signs.
     pub fn kid(&self) -> [u8; 8] {
         self.kid
+    }
+
+    /// The private key (to sign again under another issuer code).
+    pub fn signing_key(&self) -> &SigningKey {
+        &self.key
     }
 
     /// The public key.

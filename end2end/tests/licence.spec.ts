@@ -17,7 +17,9 @@ async function scanQr(page: Page, file: string): Promise<string> {
 async function verifyWithRega(page: Page, text: string, dir: string): Promise<{ valid: boolean; licence?: { document_number: string } }> {
   const list = await (await page.request.get('/api/v1/trust-list')).text();
   writeFileSync(`${dir}/trust-list.jws`, list);
-  const out = execFileSync(rega, ['verify', '--trust-list', `${dir}/trust-list.jws`, '--anchor', `${dataDir}/keys/anchor-pub.pem`, text], { encoding: 'utf8' });
+  // The demo's anchor exists only in the server's memory: its public key as the server gives it.
+  writeFileSync(`${dir}/anchor.json`, await (await page.request.get('/api/v1/trust-anchor')).text());
+  const out = execFileSync(rega, ['verify', '--trust-list', `${dir}/trust-list.jws`, '--anchor', `${dir}/anchor.json`, text], { encoding: 'utf8' });
   return JSON.parse(out);
 }
 

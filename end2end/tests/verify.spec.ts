@@ -6,7 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { deflateSync, inflateSync } from 'node:zlib';
-import { apiGet, directorateMsg, expectNoAxeViolations, expectTouchTargets, signInQuickly, useLocale, type Locale } from './fixtures/app';
+import { apiGet, directorateMsg, expectNoAxeViolations, expectTouchTargets, signInQuickly, useLocale } from './fixtures/app';
+import { expectFailure, scan } from './fixtures/verify';
 
 const rega = process.env.REGA_BIN ?? '';
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:';
@@ -60,20 +61,6 @@ function unknownKeyToken(): string {
   return execFileSync(rega, ['token', '--keys', `${dir}/keys`, '--licence', `${dir}/licence.json`], { encoding: 'utf8' }).trim();
 }
 
-/** Types the text as a hardware scanner does (keystrokes ending in Enter) into the focused field. */
-async function scan(page: Page, text: string): Promise<void> {
-  await page.locator('#verify-text').focus();
-  await page.keyboard.insertText(text);
-  await page.keyboard.press('Enter');
-}
-
-async function expectFailure(page: Page, locale: Locale, failure: string, key: string): Promise<void> {
-  const result = page.locator('#verify-result');
-  await expect(result.getByRole('heading', { level: 2 })).toHaveText(directorateMsg(locale, 'verify.result_invalid'));
-  await expect(result.locator('[data-failure]')).toHaveAttribute('data-failure', failure);
-  await expect(result).toContainText(directorateMsg(locale, key));
-}
-
 /** Waits until the service worker keeps the directorate screens' own code. */
 async function keptForOffline(page: Page): Promise<void> {
   await expect.poll(() => page.evaluate(async () => {
@@ -91,6 +78,8 @@ test('offline, a fresh code is valid; expired, tampered and unknown-key codes ea
   await expect(page.locator('#verify-trust')).toContainText('Trust list of');
   const anchor = await apiGet<{ kid: string }>(page, '/trust-anchor');
   await expect(page.locator('#verify-trust')).toContainText(anchor.kid);
+  // The demo's anchor was made in memory when the server started: the verifier says so.
+  await expect(page.locator('#verify-demo-pin')).toHaveText(directorateMsg('en', 'verify.demo_pin'));
   await keptForOffline(page);
   await signInQuickly(page, '100000000001');
   const { token } = await apiGet<{ token: string }>(page, '/licence/token');

@@ -35,10 +35,17 @@ pub struct ServeArgs {
     #[arg(long, env = "REGA_DIST_DIR", default_value = "./dist")]
     pub dist_dir: PathBuf,
 
-    /// Directory with the DL1 keys (signing-key.pem, anchor-key.pem; see `rega keys generate`).
-    /// Defaults to `<data-dir>/keys`; demo mode creates the keys there on first start.
+    /// Directory with this server's DL1 signing keys (signing-<kid>.pem; `rega keys generate`)
+    /// and the published trust list (trust-list.jws). Defaults to `<data-dir>/keys`; demo mode
+    /// creates a signing key there on first start. Never the anchor's private key.
     #[arg(long, env = "REGA_KEYS_DIR")]
     pub keys_dir: Option<PathBuf>,
+
+    /// The trust anchor's public key (anchor-pub.pem from the anchor's offline machine): only
+    /// lists it signed are served, and the verifier app is given it as its pin. Defaults to
+    /// `<keys-dir>/anchor-pub.pem`; demo mode makes an anchor in memory instead.
+    #[arg(long, env = "REGA_TRUST_ANCHOR")]
+    pub trust_anchor: Option<PathBuf>,
 
     /// The SMS gateway: sign-in codes and reminders are POSTed here as JSON
     /// `{"to": "+964…", "text": "…"}`. Required outside demo mode; demo mode uses the

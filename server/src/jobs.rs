@@ -304,3 +304,36 @@ pub fn spawn_reminders(state: AppState) {
         }
     });
 }
+
+/// How often an instance looks for a newly published trust list or signing key.
+pub const TRUST_LIST_REFRESH_SECONDS: u64 = 10;
+
+/// Runs every [`TRUST_LIST_REFRESH_SECONDS`]: takes a newly published trust list (from the
+/// store, or a file dropped in the keys directory) and a newly made signing key; warns once an
+/// hour while the list expires within a week or the server cannot sign.
+pub fn spawn_trust_list_refresh(state: AppState) {
+    let Some(credentials) = state.credentials.clone() else {
+        return;
+    };
+    tokio::spawn(async move {
+        let mut every =
+            tokio::time::interval(std::time::Duration::from_secs(TRUST_LIST_REFRESH_SECONDS));
+        let mut warned_at = i64::MIN;
+        loop {
+            every.tick().await;
+            let now = state.clock.now();
+            if let Err(error) = credentials.refresh(state.store.as_ref(), now).await {
+                tracing::error!(%error, "cannot refresh the trust list");
+            }
+            let status = credentials.status(now);
+            if let Some(detail) = status.detail.filter(|_| now - warned_at >= 3600) {
+                tracing::warn!(
+                    signing = status.signing,
+                    detail,
+                    "DL1 credentials need attention"
+                );
+                warned_at = now;
+            }
+        }
+    });
+}

@@ -21,11 +21,15 @@ struct Cli {
 enum Command {
     /// Run the REST API and serve the app.
     Serve(ServeArgs),
-    /// Manage the DL1 signing and trust-anchor keys.
+    /// Make a server's DL1 signing key (its public part goes to the trust anchor's machine).
     #[command(subcommand)]
     Keys(KeysCommand),
-    /// Print the trust list, signed with the trust-anchor key.
-    TrustList(tools::TrustListArgs),
+    /// On the trust anchor's offline machine: make the anchor key.
+    #[command(subcommand)]
+    Anchor(AnchorCommand),
+    /// On the trust anchor's offline machine: sign the trust list.
+    #[command(subcommand)]
+    TrustList(TrustListCommand),
     /// Print a fresh DL1 token for a licence given as JSON.
     Token(tools::TokenArgs),
     /// Verify a DL1 QR text; prints JSON; exit 0 valid, 1 invalid, 2 usage error.
@@ -101,16 +105,30 @@ enum KioskCommand {
 
 #[derive(Debug, Subcommand)]
 enum KeysCommand {
-    /// Write a new signing key, trust-anchor key and anchor public key (never overwrites).
+    /// Write a new signing key and its public part into a server's keys directory (never
+    /// overwrites); it signs nothing until a published trust list names it active.
     Generate(tools::KeysGenerate),
+}
+
+#[derive(Debug, Subcommand)]
+enum AnchorCommand {
+    /// Write the trust anchor's key pair (never overwrites); the private key stays offline.
+    Generate(tools::AnchorGenerate),
+}
+
+#[derive(Debug, Subcommand)]
+enum TrustListCommand {
+    /// Sign the trust list described by a document (each key's public part, state and dates).
+    Sign(tools::TrustListSign),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Serve(args) => rega_server::run::serve(args),
-        Command::Keys(KeysCommand::Generate(args)) => tools::keys_generate(&args),
-        Command::TrustList(args) => tools::trust_list(&args),
+        Command::Keys(KeysCommand::Generate(args)) => tools::keys_generate(&args).map(|_| ()),
+        Command::Anchor(AnchorCommand::Generate(args)) => tools::anchor_generate(&args),
+        Command::TrustList(TrustListCommand::Sign(args)) => tools::trust_list_sign(&args),
         Command::Token(args) => tools::token(&args),
         Command::Config(ConfigCommand::Apply(args)) => {
             rega_server::network::cli::config_apply(args)

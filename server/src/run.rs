@@ -433,8 +433,14 @@ async fn serve_async(args: ServeArgs) -> anyhow::Result<()> {
         .keys_dir
         .clone()
         .unwrap_or_else(|| args.data_dir.join("keys"));
-    state.credentials =
-        crate::credentials::Credentials::load(&keys_dir, args.demo, state.clock.now())?;
+    state.credentials = crate::credentials::Credentials::load(
+        &keys_dir,
+        args.trust_anchor.as_deref(),
+        args.demo,
+        state.store.as_ref(),
+        state.clock.now(),
+    )
+    .await?;
     if args.demo {
         crate::demo::seed(&state)
             .await
@@ -447,6 +453,7 @@ async fn serve_async(args: ServeArgs) -> anyhow::Result<()> {
         .context("cannot create the slots of the booking window")?;
     crate::jobs::spawn_slot_keeper(state.clone());
     crate::jobs::spawn_reminders(state.clone());
+    crate::jobs::spawn_trust_list_refresh(state.clone());
     let local = listener
         .local_addr()
         .context("cannot read the listening address")?;
@@ -472,7 +479,7 @@ async fn ready_for_production(args: &ServeArgs, state: &AppState) -> anyhow::Res
             .push("an SMS gateway (--sms-gateway-url, REGA_SMS_GATEWAY_URL) for the sign-in codes");
     }
     if state.credentials.is_none() {
-        missing.push("the DL1 signing key and trust list in the keys directory (--keys-dir; `rega keys generate`)");
+        missing.push("a DL1 signing key in the keys directory (--keys-dir; `rega keys generate`) and the trust anchor's public key (--trust-anchor)");
     }
     if state.store.configuration_version().await? == 0 {
         missing.push("the network's configuration (`rega config apply FILE`)");

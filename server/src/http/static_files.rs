@@ -26,6 +26,9 @@ pub struct StaticFiles {
     files: ServeDir,
     index: ServeFile,
     directorate: ServeFile,
+    /// The `<meta>` that gives the verifier its pinned trust anchor, written into the
+    /// directorate app's HTML (`docs/credential.md`).
+    anchor_meta: Option<std::sync::Arc<str>>,
 }
 
 fn is_directorate_route(path: &str) -> bool {
@@ -48,6 +51,36 @@ impl StaticFiles {
             directorate: ServeFile::new(dir.join("directorate.html"))
                 .precompressed_br()
                 .precompressed_gzip(),
+            anchor_meta: None,
+        }
+    }
+
+    /// Gives the directorate app the trust anchor this server is configured with (`key` is the
+    /// JWK's `kid x y`; `pin` is `configured` or `demo`), as a `<meta>` in its HTML: the
+    /// verifier pins what the operator configured, never what an API answer says.
+    pub fn with_trust_anchor(mut self, anchor: Option<(String, &str)>) -> StaticFiles {
+        self.anchor_meta = anchor.map(|(key, pin)| {
+            let safe = |text: &str| {
+                text.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ' '))
+            };
+            debug_assert!(safe(&key) && safe(pin));
+            format!(r#"<meta name="rega-trust-anchor" content="{key}" data-pin="{pin}">"#).into()
+        });
+        self
+    }
+
+    /// The directorate app's HTML with the anchor's `<meta>` in its head.
+    async fn directorate_with_anchor(&self, meta: &str) -> Response {
+        match tokio::fs::read_to_string(self.dir.join("directorate.html")).await {
+            Ok(html) => {
+                let html = match html.find("</head>") {
+                    Some(at) => format!("{}{meta}{}", &html[..at], &html[at..]),
+                    None => html,
+                };
+                ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
+            }
+            Err(_) => not_found_text(),
         }
     }
 
@@ -67,7 +100,11 @@ impl StaticFiles {
                 ),
             ));
         }
-        let response = if is_asset_path(&path) {
+        let directorate_html = path == "/directorate.html"
+            || (is_directorate_route(&path) && self.dir.join("directorate.html").is_file());
+        let response = if let (true, Some(meta)) = (directorate_html, self.anchor_meta.clone()) {
+            self.directorate_with_anchor(&meta).await
+        } else if is_asset_path(&path) {
             let response = self
                 .files
                 .oneshot(request)

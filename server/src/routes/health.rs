@@ -1,4 +1,5 @@
-//! Operational endpoints: liveness, readiness (the database answers) and Prometheus metrics.
+//! Operational endpoints: liveness, readiness (the database answers; the DL1 credentials'
+//! state) and Prometheus metrics.
 
 use axum::extract::State;
 use axum::http::header;
@@ -24,10 +25,39 @@ async fn healthz() -> impl IntoResponse {
     Json(json!({ "status": "ok" }))
 }
 
-/// The process can serve requests: the database answers a query.
+/// The DL1 credentials' part of `/readyz`: whether licence codes are signed, and why not or
+/// what needs attention (the trust list expires within a week). Informational: an instance that
+/// cannot sign licence codes still serves bookings, so it stays ready.
+fn credentials(state: &AppState) -> serde_json::Value {
+    match &state.credentials {
+        None => {
+            json!({ "status": "unavailable", "detail": "no signing key or trust anchor configured" })
+        }
+        Some(credentials) => {
+            let status = credentials.status(state.clock.now());
+            json!({
+                "status": match (status.signing, &status.detail) {
+                    (false, _) => "not_signing",
+                    (true, Some(_)) => "attention",
+                    (true, None) => "ok",
+                },
+                "signing_kid": status.kid,
+                "trust_list_expires_at": status.list_expires_at,
+                "detail": status.detail,
+            })
+        }
+    }
+}
+
+/// The process can serve requests: the database answers a query. The body also says whether
+/// licence codes are signed (`credentials`).
 async fn readyz(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {
     match state.store.ping().await {
-        Ok(()) => Ok(Json(json!({ "status": "ready", "database": "ok" }))),
+        Ok(()) => Ok(Json(json!({
+            "status": "ready",
+            "database": "ok",
+            "credentials": credentials(&state),
+        }))),
         Err(error) => {
             tracing::warn!(error = %error, "readiness check failed");
             Err(ApiError::Client {
@@ -39,11 +69,30 @@ async fn readyz(State(state): State<AppState>) -> Result<impl IntoResponse, ApiE
 }
 
 async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+    let mut text = state.metrics.render();
+    if let Some(credentials) = &state.credentials {
+        let now = state.clock.now();
+        let status = credentials.status(now);
+        text.push_str("# HELP rega_licence_signing Whether this instance signs licence QR codes (1) or not (0).\n");
+        text.push_str("# TYPE rega_licence_signing gauge\n");
+        text.push_str(&format!(
+            "rega_licence_signing {}\n",
+            u8::from(status.signing)
+        ));
+        if let Some(expires) = status.list_expires_at {
+            text.push_str("# HELP rega_trust_list_expires_in_seconds Seconds until the trust list in force expires (alert under 604800).\n");
+            text.push_str("# TYPE rega_trust_list_expires_in_seconds gauge\n");
+            text.push_str(&format!(
+                "rega_trust_list_expires_in_seconds {}\n",
+                expires - now
+            ));
+        }
+    }
     (
         [(
             header::CONTENT_TYPE,
             "text/plain; version=0.0.4; charset=utf-8",
         )],
-        state.metrics.render(),
+        text,
     )
 }

@@ -110,7 +110,7 @@ async fn card(State(state): State<AppState>, citizen: Citizen) -> Result<Respons
     responses((status = 200, body = LicenceToken), (status = 401, body = rega_api::Problem),
         (status = 403, description = "licence_suspended", body = rega_api::Problem),
         (status = 404, description = "no_licence", body = rega_api::Problem),
-        (status = 503, description = "not_ready: no signing key", body = rega_api::Problem)))]
+        (status = 503, description = "not_ready: no signing key active in the published trust list", body = rega_api::Problem)))]
 async fn token(State(state): State<AppState>, citizen: Citizen) -> Result<Response, ApiError> {
     let (record, licence) = licence_of(&state, citizen.id).await?;
     if record.suspension.is_some() {
@@ -121,8 +121,11 @@ async fn token(State(state): State<AppState>, citizen: Citizen) -> Result<Respon
         .as_ref()
         .ok_or_else(|| ApiError::client(ErrorCode::NotReady))?;
     let now = state.clock.now();
-    let text = credentials
-        .issuer
+    let issuer = credentials.issuer(now).map_err(|why| ApiError::Client {
+        code: ErrorCode::NotReady,
+        detail: Some(format!("Licence codes cannot be signed now: {why}.")),
+    })?;
+    let text = issuer
         .issue(&licence, now)
         .map_err(|e| ApiError::Server(e.into()))?;
     let body = LicenceToken {
@@ -133,18 +136,20 @@ async fn token(State(state): State<AppState>, citizen: Citizen) -> Result<Respon
     Ok(no_store(ApiJson(body).into_response()))
 }
 
-/// The signed trust list (a compact JWS), cacheable for an hour.
+/// The published trust list (a compact JWS signed offline by the trust anchor), verbatim;
+/// cacheable for an hour.
 #[utoipa::path(get, path = "/trust-list", tag = "licence",
     responses((status = 200, description = "compact JWS (ES256)", content_type = "application/jose", body = String),
-        (status = 503, description = "not_ready: no keys", body = rega_api::Problem)))]
+        (status = 503, description = "not_ready: no trust list published", body = rega_api::Problem)))]
 async fn trust_list(State(state): State<AppState>) -> Result<Response, ApiError> {
     let credentials = state
         .credentials
         .as_ref()
         .ok_or_else(|| ApiError::client(ErrorCode::NotReady))?;
-    let jws = credentials
-        .trust_list(state.clock.now())
-        .map_err(ApiError::Server)?;
+    let jws = credentials.trust_list().ok_or_else(|| ApiError::Client {
+        code: ErrorCode::NotReady,
+        detail: Some("No trust list is published yet.".to_owned()),
+    })?;
     let mut response = (StatusCode::OK, jws).into_response();
     let headers = response.headers_mut();
     headers.insert(
@@ -158,7 +163,8 @@ async fn trust_list(State(state): State<AppState>) -> Result<Response, ApiError>
     Ok(response)
 }
 
-/// The trust anchor's public key (a JWK), which verifiers pin on first use; cacheable for a day.
+/// The trust anchor's public key (a JWK) this server is configured with; cacheable for a day.
+/// The verifier app is given its pin with the app itself, not from here.
 #[utoipa::path(get, path = "/trust-anchor", tag = "licence",
     responses((status = 200, description = "the anchor's public key", body = TrustAnchor),
         (status = 503, description = "not_ready: no keys", body = rega_api::Problem)))]

@@ -198,7 +198,15 @@ pub fn router(state: AppState) -> Router {
             }),
         )
         .method_not_allowed_fallback(method_not_allowed);
-    let static_files = StaticFiles::new(&state.dist_dir);
+    let anchor = state.credentials.as_ref().map(|c| {
+        let jwk = c.anchor_jwk();
+        let pin = match c.pin {
+            crate::credentials::Pin::Configured => "configured",
+            crate::credentials::Pin::Demo => "demo",
+        };
+        (format!("{} {} {}", jwk.kid, jwk.x, jwk.y), pin)
+    });
+    let static_files = StaticFiles::new(&state.dist_dir).with_trust_anchor(anchor);
     Router::new()
         .nest(rega_api::API_BASE, api)
         .merge(health::router())

@@ -113,6 +113,25 @@ pub trait Configurations: Send + Sync {
     ) -> Result<Result<i64, ConfigurationRefused>, StoreError>;
 }
 
+/// The trust lists published to the network (`docs/credential.md`), each signed offline by the
+/// trust anchor; the newest is served verbatim by every instance.
+#[async_trait]
+pub trait TrustLists: Send + Sync {
+    /// Publishes a list signed at `signed_at` (already verified by the caller), unless one
+    /// signed at the same time or later is published: whether it was.
+    async fn publish_trust_list(
+        &self,
+        signed_at: i64,
+        expires_at: i64,
+        jws: &str,
+        at: i64,
+        by: &str,
+    ) -> Result<bool, StoreError>;
+
+    /// The newest published list (its JWS), if any.
+    async fn trust_list(&self) -> Result<Option<String>, StoreError>;
+}
+
 /// The outcome feed the registry pulls (`docs/registry.md`): attended, no-show, cancelled by a
 /// closure, test results. Written in the transaction of the change it reports, so it is never
 /// missing nor reported for a change that did not happen.
@@ -545,6 +564,7 @@ pub trait Store:
     Operations
     + Registry
     + Configurations
+    + TrustLists
     + Outcomes
     + Bookings
     + CitizenAuth
@@ -566,6 +586,7 @@ impl<T> Store for T where
     T: Operations
         + Registry
         + Configurations
+        + TrustLists
         + Outcomes
         + Bookings
         + CitizenAuth

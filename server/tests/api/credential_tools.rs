@@ -34,34 +34,75 @@ fn ci() -> bool {
     std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
 }
 
-/// A keys directory with a trust list file next to it.
+/// A server's keys directory, the anchor's offline directory, and the list the anchor signed
+/// from a document naming the server key's public part.
 struct Keys {
     dir: tempfile::TempDir,
+}
+
+fn ok(out: &Output) {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 impl Keys {
     fn new() -> Keys {
         let dir = tempfile::tempdir().expect("a temporary directory");
-        let out = rega(&[
+        let keys = Keys { dir };
+        ok(&rega(&[
             "keys",
             "generate",
             "--out",
-            &dir.path().join("keys").to_string_lossy(),
-        ]);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let keys = Keys { dir };
-        let list = rega(&["trust-list", "--keys", &keys.keys().to_string_lossy()]);
-        assert!(
-            list.status.success(),
-            "{}",
-            String::from_utf8_lossy(&list.stderr)
-        );
-        std::fs::write(keys.trust_list(), stdout(&list)).expect("written");
+            &keys.keys().to_string_lossy(),
+        ]));
+        ok(&rega(&[
+            "anchor",
+            "generate",
+            "--out",
+            &keys.anchor().to_string_lossy(),
+        ]));
+        let public = keys.public_parts().remove(0);
+        std::fs::copy(
+            &public,
+            keys.anchor().join(public.file_name().expect("a name")),
+        )
+        .expect("taken to the anchor's machine");
+        std::fs::write(
+            keys.anchor().join("trust-list.toml"),
+            format!(
+                "valid_days = 30\n[[key]]\npublic_key = \"{}\"\nstatus = \"active\"\n\
+                 not_before = \"2024-01-01\"\nnot_after = \"2030-12-31\"\n",
+                public.file_name().expect("a name").to_string_lossy()
+            ),
+        )
+        .expect("the document");
+        ok(&rega(&[
+            "trust-list",
+            "sign",
+            "--anchor-key",
+            &keys.anchor().join("anchor-key.pem").to_string_lossy(),
+            "--keys",
+            &keys.anchor().join("trust-list.toml").to_string_lossy(),
+            "--out",
+            &keys.trust_list().to_string_lossy(),
+        ]));
         keys
+    }
+    fn anchor(&self) -> PathBuf {
+        self.dir.path().join("anchor")
+    }
+    /// The server key's public parts (`signing-<kid>.pub.pem`).
+    fn public_parts(&self) -> Vec<PathBuf> {
+        let mut parts: Vec<PathBuf> = std::fs::read_dir(self.keys())
+            .expect("the keys")
+            .map(|e| e.expect("an entry").path())
+            .filter(|p| p.to_string_lossy().ends_with(".pub.pem"))
+            .collect();
+        parts.sort();
+        parts
     }
     fn keys(&self) -> PathBuf {
         self.dir.path().join("keys")
@@ -85,7 +126,7 @@ impl Keys {
         stdout(&out)
     }
     fn verify(&self, text: &str, at: Option<&str>) -> Output {
-        let (list, anchor) = (self.trust_list(), self.keys().join("anchor-pub.pem"));
+        let (list, anchor) = (self.trust_list(), self.anchor().join("anchor-pub.pem"));
         let mut args = vec![
             "verify",
             "--trust-list",
@@ -102,32 +143,86 @@ impl Keys {
 }
 
 #[test]
-fn keys_generate_writes_private_keys_for_the_owner_only_and_never_overwrites() {
+fn keys_are_made_for_the_owner_only_and_the_anchor_apart_from_the_server() {
     let keys = Keys::new();
-    for name in ["signing-key.pem", "anchor-key.pem", "anchor-pub.pem"] {
-        assert!(keys.keys().join(name).is_file(), "{name}");
-    }
+    let public = keys.public_parts();
+    assert_eq!(public.len(), 1);
+    let private = PathBuf::from(public[0].to_string_lossy().replace(".pub.pem", ".pem"));
+    assert!(private.is_file());
+    assert!(
+        !keys.keys().join("anchor-key.pem").exists(),
+        "the anchor's private key is made on its own machine"
+    );
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt as _;
-        let mode = |n: &str| {
-            std::fs::metadata(keys.keys().join(n))
-                .expect("exists")
-                .permissions()
-                .mode()
-                & 0o777
-        };
-        assert_eq!(mode("signing-key.pem"), 0o600);
-        assert_eq!(mode("anchor-key.pem"), 0o600);
+        let mode = |p: &Path| std::fs::metadata(p).expect("exists").permissions().mode() & 0o777;
+        assert_eq!(mode(&private), 0o600);
+        assert_eq!(mode(&keys.anchor().join("anchor-key.pem")), 0o600);
+        assert_eq!(mode(&public[0]), 0o644);
     }
-    let before = std::fs::read(keys.keys().join("signing-key.pem")).expect("readable");
-    let again = rega(&["keys", "generate", "--out", &keys.keys().to_string_lossy()]);
+    // A second key never overwrites the first: a new file of its own (rotation).
+    ok(&rega(&[
+        "keys",
+        "generate",
+        "--out",
+        &keys.keys().to_string_lossy(),
+    ]));
+    assert_eq!(keys.public_parts().len(), 2);
+    let again = rega(&[
+        "anchor",
+        "generate",
+        "--out",
+        &keys.anchor().to_string_lossy(),
+    ]);
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("refusing to overwrite"));
-    assert_eq!(
-        std::fs::read(keys.keys().join("signing-key.pem")).expect("readable"),
-        before
-    );
+    // With two keys, `rega token` asks which.
+    let out = rega(&[
+        "token",
+        "--keys",
+        &keys.keys().to_string_lossy(),
+        "--licence",
+        &licences()[0].to_string_lossy(),
+    ]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--kid"));
+}
+
+#[test]
+fn a_trust_list_document_with_a_mistake_is_refused_with_its_reason() {
+    let keys = Keys::new();
+    let sign = |document: &str| {
+        std::fs::write(keys.anchor().join("bad.toml"), document).expect("written");
+        rega(&[
+            "trust-list",
+            "sign",
+            "--anchor-key",
+            &keys.anchor().join("anchor-key.pem").to_string_lossy(),
+            "--keys",
+            &keys.anchor().join("bad.toml").to_string_lossy(),
+        ])
+    };
+    for (document, reason) in [
+        ("valid_days = 30\n", "names no signing key"),
+        (
+            "valid_days = 365\n[[key]]\npublic_key = \"x.pem\"\nstatus = \"active\"\nnot_before = \"2026-01-01\"\nnot_after = \"2027-01-01\"\n",
+            "valid_days",
+        ),
+        (
+            "[[key]]\npublic_key = \"missing.pub.pem\"\nstatus = \"active\"\nnot_before = \"2026-01-01\"\nnot_after = \"2027-01-01\"\n",
+            "cannot read",
+        ),
+        (
+            "[[key]]\npublic_key = \"x.pem\"\nstatus = \"suspended\"\nnot_before = \"2026-01-01\"\nnot_after = \"2027-01-01\"\n",
+            "not a trust list document",
+        ),
+    ] {
+        let out = sign(document);
+        assert_eq!(out.status.code(), Some(1), "{document}");
+        let error = String::from_utf8_lossy(&out.stderr);
+        assert!(error.contains(reason), "{document}: {error}");
+    }
 }
 
 #[test]
@@ -201,7 +296,7 @@ fn a_trust_list_signed_by_another_anchor_is_refused() {
         "--trust-list",
         &a.trust_list().to_string_lossy(),
         "--anchor",
-        &b.keys().join("anchor-pub.pem").to_string_lossy(),
+        &b.anchor().join("anchor-pub.pem").to_string_lossy(),
         &text,
     ]);
     assert_eq!(out.status.code(), Some(2));
@@ -231,15 +326,8 @@ fn python() -> Option<PathBuf> {
 fn an_independent_implementation_verifies_regas_tokens() {
     let Some(python) = python() else { return };
     let keys = Keys::new();
-    let public = keys.dir.path().join("signing-pub.pem");
-    // The signing key's public half, written by Rega's own PEM code.
-    let signing = std::fs::read_to_string(keys.keys().join("signing-key.pem")).expect("readable");
-    let key = rega_credential::sign::read_private_key_pem(&signing).expect("a key");
-    std::fs::write(
-        &public,
-        rega_credential::sign::public_key_pem(key.verifying_key()).expect("PEM"),
-    )
-    .expect("written");
+    // The signing key's public part, as `rega keys generate` wrote it.
+    let public = keys.public_parts().remove(0);
     for licence in licences() {
         let tokens: Vec<String> = (0..3).map(|_| keys.token(&licence)).collect();
         let mut child = Command::new(&python)

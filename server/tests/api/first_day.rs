@@ -158,11 +158,54 @@ async fn the_first_day_in_production_as_the_operations_guide_says() {
     let http = reqwest::Client::new();
 
     // 1-5: keys, the network's configuration, the registry's citizens, staff, a registry client.
+    // The anchor is made on its own offline machine; the server makes its signing key and
+    // exports the public part; the anchor's machine signs the list the server is given.
+    let anchor = dir.path().join("anchor-machine");
+    step(
+        &data,
+        &["anchor", "generate", "--out", &anchor.to_string_lossy()],
+        &[],
+    );
     step(
         &data,
         &["keys", "generate", "--out", &keys.to_string_lossy()],
         &[],
     );
+    let public = std::fs::read_dir(&keys)
+        .expect("the keys")
+        .map(|e| {
+            e.expect("an entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .find(|n| n.ends_with(".pub.pem"))
+        .expect("the signing key's public part");
+    std::fs::copy(keys.join(&public), anchor.join(&public)).expect("taken to the anchor");
+    std::fs::write(
+        anchor.join("trust-list.toml"),
+        format!(
+            "[[key]]\npublic_key = \"{public}\"\nstatus = \"active\"\n\
+             not_before = \"2026-01-01\"\nnot_after = \"2030-12-31\"\n"
+        ),
+    )
+    .expect("the list document");
+    step(
+        &data,
+        &[
+            "trust-list",
+            "sign",
+            "--anchor-key",
+            &anchor.join("anchor-key.pem").to_string_lossy(),
+            "--keys",
+            &anchor.join("trust-list.toml").to_string_lossy(),
+            "--out",
+            &keys.join("trust-list.jws").to_string_lossy(),
+        ],
+        &[],
+    );
+    std::fs::copy(anchor.join("anchor-pub.pem"), keys.join("anchor-pub.pem"))
+        .expect("the anchor's public key configured");
     let network: PathBuf = [
         env!("CARGO_MANIFEST_DIR"),
         "data",
@@ -211,6 +254,15 @@ async fn the_first_day_in_production_as_the_operations_guide_says() {
     // 6: the server, with the SMS gateway. The citizen signs in with the code it received.
     let (server, url) = serve(&data, &keys, &sms, None);
     let api = |path: &str| format!("{url}/api/v1{path}");
+    let ready: serde_json::Value = http
+        .get(format!("{url}/readyz"))
+        .send()
+        .await
+        .expect("answered")
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(ready["credentials"]["status"], "ok", "{ready}");
 
     // The administrator makes the directorate's supervisor and desk; each gets a one-time
     // password, and chooses its own at its first sign-in.

@@ -1,6 +1,5 @@
 //! The licence card, fresh DL1 tokens, and the trust list, over HTTP.
 
-use rega_credential::sign::read_public_key_pem;
 use rega_credential::{Policy, TrustList, verify};
 use serde_json::Value;
 
@@ -95,10 +94,20 @@ async fn a_fresh_token_verifies_against_the_served_trust_list_and_the_pinned_anc
     let list = demo.app.get("/api/v1/trust-list").await;
     assert_eq!(list.headers()["cache-control"], "public, max-age=3600");
     let jws = list.text().await.expect("text");
-    let anchor_pem = std::fs::read_to_string(demo.app._data.path().join("keys/anchor-pub.pem"))
-        .expect("the anchor");
-    let anchor = read_public_key_pem(&anchor_pem).expect("a key");
-    // The anchor the verifier pins on first use is the operator's anchor-pub.pem.
+    // The demo's anchor lives only in the server's memory: its private key is on no disk.
+    let keys = demo.app._data.path().join("keys");
+    for entry in std::fs::read_dir(&keys).expect("the keys directory") {
+        let name = entry.expect("an entry").file_name();
+        let name = name.to_string_lossy();
+        assert!(name.starts_with("signing-"), "{name} in the keys directory");
+    }
+    let anchor = demo
+        .state
+        .credentials
+        .as_ref()
+        .expect("demo credentials")
+        .anchor()
+        .to_owned();
     let served = demo.app.get("/api/v1/trust-anchor").await;
     assert_eq!(served.headers()["cache-control"], "public, max-age=86400");
     let served: Value = served.json().await.expect("JSON");

@@ -31,3 +31,4 @@ mod sms;
 mod staff;
 mod static_files;
 mod store;
+mod trust;

@@ -7,8 +7,10 @@ use serde_json::{Value, json};
 
 use crate::helpers::{Db, THURSDAY_9AM, spawn_demo};
 
-const OPERATIONS: [(&str, &str); 51] = [
+const OPERATIONS: [(&str, &str); 53] = [
     ("GET", "/admin/configuration"),
+    ("GET", "/admin/trust-list"),
+    ("PUT", "/admin/trust-list"),
     ("POST", "/admin/configuration"),
     ("POST", "/admin/configuration/preview"),
     ("GET", "/admin/staff"),
@@ -197,7 +199,12 @@ async fn every_response_of_a_tour_of_the_api_matches_its_documented_schema() {
                     request.header("cookie", cookie)
                 };
             }
-            if let Some(body) = body {
+            if let Some(Value::String(text)) = &body {
+                // A text body (the trust list's JWS) goes as it is.
+                request = request
+                    .header("content-type", "application/jose")
+                    .body(text.clone());
+            } else if let Some(body) = body {
                 request = request
                     .header(
                         "idempotency-key",
@@ -832,6 +839,25 @@ async fn every_response_of_a_tour_of_the_api_matches_its_documented_schema() {
             "/admin/configuration".into(),
             admin(),
             Some(body),
+        )
+        .await;
+    }
+    let _ = call(
+        "GET",
+        "/admin/trust-list",
+        "/admin/trust-list".into(),
+        admin(),
+        None,
+    )
+    .await;
+    let (_, served) = call("GET", "/trust-list", "/trust-list".into(), None, None).await;
+    for body in [served, "not.a.list".to_owned()] {
+        let _ = call(
+            "PUT",
+            "/admin/trust-list",
+            "/admin/trust-list".into(),
+            admin(),
+            Some(Value::String(body)),
         )
         .await;
     }

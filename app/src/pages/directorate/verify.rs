@@ -1,7 +1,9 @@
 //! Verify a licence QR code offline (SPEC §3.6): the DL1 text from a scanner, the camera or a
 //! paste is checked on this device with the `credential` crate against the trust list kept on
-//! the device. The list is fetched when online and must be signed by the trust anchor this
-//! device pinned on its first visit.
+//! the device. The list is fetched when online and must be signed by the trust anchor the
+//! operator configured, which comes with the app itself (a `<meta>` its server writes into the
+//! page from its configuration), never from an API answer. A demo server's anchor is made in
+//! memory at its start, and the page says so.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -16,9 +18,43 @@ use crate::components::page_heading::PageHeading;
 use crate::i18n::format::{date_long, date_time, digits};
 use crate::i18n::{DirectorateMessages, directorate, fill, use_i18n};
 
-/// Where the device keeps the pinned anchor (JWK) and the last trust list (JWS).
-const SAVED_ANCHOR: &str = "rega.verify.anchor";
+/// Where the device keeps the last trust list (JWS).
 const SAVED_LIST: &str = "rega.verify.trust-list";
+
+/// The trust anchor the app was given, and whether it is a demo's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pinned {
+    /// The anchor's public key.
+    pub anchor: TrustAnchor,
+    /// A demo server's anchor, made in memory at its start.
+    pub demo: bool,
+}
+
+/// The anchor in the page's `<meta name="rega-trust-anchor" content="kid x y" data-pin="…">`.
+fn pinned_anchor() -> Option<Pinned> {
+    let meta = web_sys::window()?
+        .document()?
+        .query_selector(r#"meta[name="rega-trust-anchor"]"#)
+        .ok()??;
+    let content = meta.get_attribute("content")?;
+    let mut parts = content.split(' ');
+    let (Some(kid), Some(x), Some(y), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return None;
+    };
+    let anchor = TrustAnchor {
+        kid: kid.to_owned(),
+        crv: "P-256".into(),
+        x: x.to_owned(),
+        y: y.to_owned(),
+    };
+    anchor_key(&anchor)?;
+    Some(Pinned {
+        anchor,
+        demo: meta.get_attribute("data-pin").as_deref() != Some("configured"),
+    })
+}
 
 /// The anchor's key, if the JWK is a P-256 point with its own kid.
 pub fn anchor_key(anchor: &TrustAnchor) -> Option<VerifyingKey> {
@@ -99,46 +135,35 @@ enum Update {
     Current,
     /// No network: the kept list is used.
     Offline,
-    /// The server's list is not signed by the pinned anchor (or its anchor is another).
+    /// The server's list is not signed by the configured anchor.
     AnchorChanged,
+    /// The app was given no trust anchor: nothing can be checked.
+    NoAnchor,
 }
 
 fn now_seconds() -> i64 {
     (js_sys::Date::now() / 1000.0).floor() as i64
 }
 
-/// Asks the server for the anchor (pinned when this device has none yet) and the current list.
-async fn update(
-    anchor: RwSignal<Option<TrustAnchor>>,
-    list: RwSignal<Option<TrustList>>,
-) -> Update {
+/// Asks the server for the current list and keeps it when the configured anchor signed it and it
+/// is not older than the one kept (an old list cannot bring a revoked key back).
+async fn update(pinned: Option<Pinned>, list: RwSignal<Option<TrustList>>) -> Update {
+    let Some(key) = pinned.as_ref().and_then(|p| anchor_key(&p.anchor)) else {
+        return Update::NoAnchor;
+    };
     // The browser knows when it has no network at all: then the kept list is simply used.
     if web_sys::window().is_some_and(|w| !w.navigator().on_line()) {
         return Update::Offline;
     }
-    let served = api::get::<TrustAnchor>(endpoints::TRUST_ANCHOR).await;
-    let pinned = match (anchor.get_untracked(), served) {
-        (Some(pinned), Ok(served)) if pinned != served => return Update::AnchorChanged,
-        (Some(pinned), _) => pinned,
-        (None, Ok(served)) if anchor_key(&served).is_some() => {
-            if let Ok(text) = api::encode(&served) {
-                crate::storage::write(SAVED_ANCHOR, Some(&text));
-            }
-            anchor.set(Some(served.clone()));
-            served
-        }
-        (None, Ok(_)) => return Update::AnchorChanged,
-        (None, Err(_)) => return Update::Offline,
-    };
-    let Some(key) = anchor_key(&pinned) else {
-        return Update::AnchorChanged;
-    };
     // Past the browser's HTTP cache, which would answer with no network and hide that.
     match api::get_text(&format!("{}?at={}", endpoints::TRUST_LIST, now_seconds())).await {
         Ok(jws) => match TrustList::from_jws(&jws, &key) {
             Ok(fresh) => {
-                crate::storage::write(SAVED_LIST, Some(&jws));
-                list.set(Some(fresh));
+                let kept = list.with_untracked(|l| l.as_ref().map_or(i64::MIN, |l| l.iat));
+                if fresh.iat >= kept {
+                    crate::storage::write(SAVED_LIST, Some(&jws));
+                    list.set(Some(fresh));
+                }
                 Update::Current
             }
             Err(_) => Update::AnchorChanged,
@@ -151,7 +176,7 @@ async fn update(
 /// be updated.
 #[component]
 fn TrustState(
-    anchor: RwSignal<Option<TrustAnchor>>,
+    pinned: Option<Pinned>,
     list: RwSignal<Option<TrustList>>,
     state: ReadSignal<Update>,
     now: ReadSignal<i64>,
@@ -193,10 +218,14 @@ fn TrustState(
             {move || match state.get() {
                 Update::Offline => Some(view! { <p class="rg-body">{d().verify_list_offline}</p> }),
                 Update::AnchorChanged => Some(view! { <p class="rg-body rg-trust__alarm">{d().verify_anchor_changed}</p> }),
+                Update::NoAnchor => Some(view! { <p class="rg-body rg-trust__alarm">{d().verify_no_anchor}</p> }),
                 Update::Asking | Update::Current => None,
             }}
-            {move || anchor.get().map(|a| view! {
-                <p class="rg-hint">{fill(d().verify_anchor, &[("kid", "")])}<bdi dir="ltr">{a.kid}</bdi></p>
+            {pinned.as_ref().filter(|p| p.demo).map(|_| view! {
+                <p class="rg-body rg-trust__alarm" id="verify-demo-pin">{move || d().verify_demo_pin}</p>
+            })}
+            {pinned.map(|p| view! {
+                <p class="rg-hint">{move || fill(d().verify_anchor, &[("kid", "")])}<bdi dir="ltr">{p.anchor.kid}</bdi></p>
             })}
         </div>
     }
@@ -258,13 +287,12 @@ fn ValidResult(licence: VerifiedLicence, today: Date) -> impl IntoView {
 pub fn Verify() -> impl IntoView {
     let i18n = use_i18n();
     let d = move || directorate(i18n.locale());
-    let anchor = RwSignal::new(
-        crate::storage::read(SAVED_ANCHOR).and_then(|text| api::parse::<TrustAnchor>(&text)),
-    );
+    let pinned = pinned_anchor();
     let list = RwSignal::new(None::<TrustList>);
+    // A list kept under another anchor (the operator changed it) does not verify: dropped.
     if let (Some(jws), Some(key)) = (
         crate::storage::read(SAVED_LIST),
-        anchor.with_untracked(|a| a.as_ref().and_then(anchor_key)),
+        pinned.as_ref().and_then(|p| anchor_key(&p.anchor)),
     ) {
         list.set(TrustList::from_jws(&jws, &key).ok());
     }
@@ -276,10 +304,12 @@ pub fn Verify() -> impl IntoView {
     ) {
         on_cleanup(move || handle.clear());
     }
+    let shown = pinned.clone();
     let ask = move || {
         set_state.set(Update::Asking);
+        let pinned = pinned.clone();
         spawn_local(async move {
-            let result = update(anchor, list).await;
+            let result = update(pinned, list).await;
             let _ = set_state.try_set(result);
         });
     };
@@ -343,7 +373,7 @@ pub fn Verify() -> impl IntoView {
     };
     view! {
         <PageHeading title=|m| m.verify_title() intro=|m| m.verify_intro()/>
-        <TrustState anchor list state now/>
+        <TrustState pinned=shown list state now/>
         <form class="rg-form rg-form--wide" novalidate=true on:submit=submit>
             <div class="rg-form-group" class:rg-form-group--error=empty>
                 <label class="rg-label" for="verify-text">{move || d().verify_field_label}</label>

@@ -2,10 +2,12 @@
 //! document and the same checks, preview and apply as `rega config apply`) and the staff accounts
 //! (created with a one-time password shown once, their role, directorate and access set). Every
 //! route takes [`Admin`](crate::auth::Admin): any other account is refused and audited; every
-//! change is audited as `admin.*`.
+//! change is audited as `admin.*`. The administrator also publishes the trust list signed on the
+//! anchor's offline machine.
 
 mod configuration;
 mod staff;
+mod trust_list;
 
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -23,4 +25,8 @@ pub fn router() -> OpenApiRouter<AppState> {
             configuration::apply_configuration
         ))
         .routes(routes!(configuration::preview_configuration))
+        .routes(routes!(
+            trust_list::trust_list,
+            trust_list::publish_trust_list
+        ))
 }

@@ -17,3 +17,4 @@ mod registry;
 mod sessions;
 mod staff;
 mod staff_writes;
+mod trust_lists;

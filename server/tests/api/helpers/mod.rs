@@ -220,11 +220,25 @@ pub struct DemoApp {
 pub async fn spawn_demo(db: Db, now: i64) -> Option<DemoApp> {
     let data = tempfile::tempdir().expect("a temporary directory");
     let store = store(db, data.path()).await?;
+    let keys = data.path().join("keys");
+    Some(spawn_instance(store, data, now, &keys, None).await)
+}
+
+/// Serves the demo data at `now` on a store another instance may share, with the DL1 keys in
+/// `keys` and, when given, the operator's trust anchor (else the demo's, made in memory).
+pub async fn spawn_instance(
+    store: Arc<dyn Store>,
+    data: tempfile::TempDir,
+    now: i64,
+    keys: &Path,
+    anchor: Option<&Path>,
+) -> DemoApp {
     let clock = Arc::new(rega_server::clock::TestClock::at(now));
     let mut state =
         AppState::new(store, data.path().join("no-dist"), true).with_clock(clock.clone());
     state.credentials =
-        rega_server::credentials::Credentials::load(&data.path().join("keys"), true, now)
+        rega_server::credentials::Credentials::load(keys, anchor, true, state.store.as_ref(), now)
+            .await
             .expect("demo keys");
     rega_server::demo::seed(&state).await.expect("demo data");
     rega_server::jobs::ensure_window_slots(&state)
@@ -244,7 +258,7 @@ pub async fn spawn_demo(db: Db, now: i64) -> Option<DemoApp> {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("a client");
-    Some(DemoApp {
+    DemoApp {
         app: TestApp {
             url: format!("http://{address}"),
             client,
@@ -252,7 +266,7 @@ pub async fn spawn_demo(db: Db, now: i64) -> Option<DemoApp> {
         },
         clock,
         state,
-    })
+    }
 }
 
 /// Asserts a problem document with the status and code, and returns it.
