@@ -53,6 +53,10 @@ pub const ADMIN_STAFF: &str = "/admin/staff";
 pub const ADMIN_STAFF_ACCOUNT: &str = "/admin/staff/{id}";
 /// A new one-time password for a staff account.
 pub const ADMIN_STAFF_RESET: &str = "/admin/staff/{id}/reset-password";
+/// This instance's DL1 credentials (GET) and a trust list published (PUT).
+pub const ADMIN_TRUST_LIST: &str = "/admin/trust-list";
+/// The audit trail, for supervisors (their directorate) and the administrator (all).
+pub const STAFF_AUDIT: &str = "/staff/audit";
 /// The licence registry's citizen records.
 pub const REGISTRY_RECORDS: &str = "/registry/records";
 /// What happened at the counters, for the registry to pull.
@@ -102,6 +106,9 @@ pub const OPERATIONS: &[(&str, &str)] = &[
     ("GET", ADMIN_CONFIGURATION),
     ("POST", ADMIN_CONFIGURATION),
     ("POST", ADMIN_CONFIGURATION_PREVIEW),
+    ("GET", ADMIN_TRUST_LIST),
+    ("PUT", ADMIN_TRUST_LIST),
+    ("GET", STAFF_AUDIT),
     ("GET", ADMIN_STAFF),
     ("POST", ADMIN_STAFF),
     ("POST", ADMIN_STAFF_ACCOUNT),

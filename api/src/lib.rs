@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod appointments;
+pub mod audit;
 pub mod auth;
 pub mod availability;
 pub mod endpoints;

@@ -260,12 +260,27 @@ pub async fn close_lapsed_days(state: &AppState) -> Result<u64, StoreError> {
     Ok(closed)
 }
 
+/// Purges the audit records older than the configuration's `audit_retention_days` (a checkpoint
+/// stays in the chain), and logs the chain's head: the log, shipped elsewhere, witnesses it, so
+/// a chain rewritten from some record onwards no longer matches the heads logged before.
+pub async fn keep_audit_trail(state: &AppState) -> Result<(), StoreError> {
+    let now = state.clock.now();
+    let days = state.configuration().await?.rules.audit_retention_days;
+    let purged = state.store.purge_audit(now - days * 86_400, now).await?;
+    if purged > 0 {
+        tracing::info!(purged, days, "audit records past their retention purged");
+    }
+    let head = state.store.audit_head().await?;
+    tracing::info!(target: "audit", seq = head.seq, hash = head.hash, "audit chain head");
+    Ok(())
+}
+
 /// How long the outcome feed keeps an outcome for the registry to pull (`docs/registry.md`).
 pub const OUTCOMES_KEPT_DAYS: i64 = 90;
 
 /// Runs every 10 minutes: the reminders, the closure notices, the closing of past days'
 /// appointments, forgetting idempotency keys older than 48 hours and outcomes older than
-/// [`OUTCOMES_KEPT_DAYS`].
+/// [`OUTCOMES_KEPT_DAYS`], and the audit trail's purge and head ([`keep_audit_trail`]).
 pub fn spawn_reminders(state: AppState) {
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
@@ -300,6 +315,9 @@ pub fn spawn_reminders(state: AppState) {
             let before = state.clock.now() - OUTCOMES_KEPT_DAYS * 86_400;
             if let Err(error) = state.store.prune_outcomes(before).await {
                 tracing::error!(%error, "cannot prune old outcomes");
+            }
+            if let Err(error) = keep_audit_trail(&state).await {
+                tracing::error!(%error, "cannot purge the audit trail or read its head");
             }
         }
     });

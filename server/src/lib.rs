@@ -15,6 +15,7 @@ pub mod run;
 pub mod sms;
 pub mod store;
 pub mod tools;
+pub mod trail;
 
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -50,6 +50,9 @@ enum Command {
     /// Manage directorate staff accounts.
     #[command(subcommand)]
     Staff(StaffCommand),
+    /// Check the audit trail's hash chain.
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// A bare axum JSON handler on the same runtime: the ceiling `cargo xtask bench` measures
     /// Rega's availability endpoint against.
     #[command(hide = true)]
@@ -111,6 +114,12 @@ enum KeysCommand {
 }
 
 #[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Report every audit record changed, inserted or removed; exit 0 whole, 1 tampered with.
+    Verify(rega_server::trail::AuditVerifyArgs),
+}
+
+#[derive(Debug, Subcommand)]
 enum AnchorCommand {
     /// Write the trust anchor's key pair (never overwrites); the private key stays offline.
     Generate(tools::AnchorGenerate),
@@ -147,6 +156,13 @@ fn main() -> ExitCode {
         Command::Kiosk(KioskCommand::Enrol(args)) => rega_server::run::kiosk_enrol(args),
         Command::Kiosk(KioskCommand::Revoke(args)) => rega_server::run::kiosk_revoke(args),
         Command::BenchBaseline(args) => rega_server::run::baseline(args.port),
+        Command::Audit(AuditCommand::Verify(args)) => {
+            match rega_server::trail::audit_verify(args) {
+                Ok(true) => Ok(()),
+                Ok(false) => return ExitCode::from(1),
+                Err(error) => Err(error),
+            }
+        }
         Command::Verify(args) => match tools::verify(&args) {
             Ok(true) => Ok(()),
             Ok(false) => return ExitCode::from(1),

@@ -199,6 +199,37 @@ impl FromRequestParts<AppState> for Admin {
     }
 }
 
+/// A reader of the audit trail: a supervisor reads their directorate's records, the
+/// administrator all of them; a desk is refused (`403 staff_forbidden`, audited).
+pub struct AuditReader {
+    /// The account.
+    pub account: StaffRecord,
+    /// The directorate whose records it may read (`None`: the whole network).
+    pub directorate: Option<String>,
+}
+
+impl FromRequestParts<AppState> for AuditReader {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<AuditReader, ApiError> {
+        let account = SignedInStaff::settled(parts, state).await?;
+        match (account.role, account.directorate_id.clone()) {
+            (StaffRole::Admin, _) => Ok(AuditReader {
+                account,
+                directorate: None,
+            }),
+            (StaffRole::Supervisor, Some(directorate)) => Ok(AuditReader {
+                account,
+                directorate: Some(directorate),
+            }),
+            _ => Err(forbidden(parts, state, account.id).await),
+        }
+    }
+}
+
 /// `403 staff_forbidden`, audited as `staff.forbidden` with the route the account tried.
 async fn forbidden(parts: &Parts, state: &AppState, staff_id: i64) -> ApiError {
     let route = parts

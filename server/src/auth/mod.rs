@@ -10,6 +10,6 @@ pub mod sessions;
 
 pub use codes::{id_key, masked};
 pub use cookies::{SESSION_COOKIE, STAFF_COOKIE};
-pub use extract::{Admin, Citizen, SignedInStaff, Staff, Supervisor, staff_actor};
+pub use extract::{Admin, AuditReader, Citizen, SignedInStaff, Staff, Supervisor, staff_actor};
 pub use password::{add_staff, hash_password};
 pub use sessions::{SessionTiming, SessionUse, start_session, token_hash};

@@ -169,6 +169,11 @@ pub fn check(file: &ConfigFile) -> Result<Configuration, ConfigError> {
             1..=3650,
             "rules.theory_pass_valid_days",
         )?,
+        audit_retention_days: within(
+            r.audit_retention_days,
+            30..=3650,
+            "rules.audit_retention_days",
+        )?,
         ..BookingRules::default()
     };
     let mut services = BTreeMap::new();
@@ -410,6 +415,7 @@ pub fn to_file(config: &Configuration) -> ConfigFile {
             check_in_opens_minutes_before: r.check_in_opens_minutes,
             check_in_closes_minutes_after: r.check_in_closes_minutes,
             theory_pass_valid_days: r.theory_pass_valid_days,
+            audit_retention_days: r.audit_retention_days,
         },
         services: config
             .services

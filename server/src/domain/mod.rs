@@ -2,6 +2,7 @@
 //! rule has its unit tests here.
 
 pub mod appointment;
+pub mod audit_chain;
 pub mod calendar;
 pub mod check_in;
 pub mod closure;

@@ -32,6 +32,9 @@ pub struct BookingRules {
     pub check_in_opens_minutes: i64,
     /// … and closes this many minutes after its start (15).
     pub check_in_closes_minutes: i64,
+    /// Not a booking rule but the network's: the audit trail keeps a record this many days
+    /// (730), then purges it, leaving a checkpoint in the chain.
+    pub audit_retention_days: i64,
 }
 
 impl Default for BookingRules {
@@ -50,6 +53,7 @@ impl Default for BookingRules {
             theory_pass_valid_days: 365,
             check_in_opens_minutes: 60,
             check_in_closes_minutes: 15,
+            audit_retention_days: 730,
         }
     }
 }

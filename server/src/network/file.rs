@@ -47,6 +47,14 @@ pub struct RulesFile {
     pub check_in_closes_minutes_after: i64,
     /// A theory pass recorded at a desk counts for this many days.
     pub theory_pass_valid_days: i64,
+    /// The audit trail keeps a record this many days (default 730), then purges it, leaving a
+    /// checkpoint in the chain.
+    #[serde(default = "default_audit_retention_days")]
+    pub audit_retention_days: i64,
+}
+
+fn default_audit_retention_days() -> i64 {
+    crate::domain::rules::BookingRules::default().audit_retention_days
 }
 
 /// One service.
@@ -218,6 +226,7 @@ pub fn render(file: &ConfigFile) -> String {
             r.check_in_closes_minutes_after,
         ),
         ("theory_pass_valid_days", r.theory_pass_valid_days),
+        ("audit_retention_days", r.audit_retention_days),
     ] {
         out.push_str(&format!("{key} = {value}\n"));
     }

@@ -7,6 +7,7 @@ use rega_api::service::ServiceKind;
 
 use super::records::*;
 use super::{AttendanceError, BookError, CheckInError, StoreError};
+use crate::domain::audit_chain::{AuditHead, ChainedRecord};
 use crate::domain::rules::BookingRules;
 
 /// The database itself: what it is, whether it answers, its schema, the secrets every instance shares.
@@ -526,6 +527,19 @@ pub trait Audit: Send + Sync {
 
     /// The newest audit records, newest first.
     async fn audit_records(&self, limit: u32) -> Result<Vec<AuditRecord>, StoreError>;
+
+    /// The records matching a query, newest first.
+    async fn audit_search(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>, StoreError>;
+
+    /// The chain's head, the purge checkpoint, and the records outside the chain.
+    async fn audit_head(&self) -> Result<AuditHead, StoreError>;
+
+    /// The chained records after place `after`, in chain order, at most `limit`.
+    async fn audit_chain(&self, after: i64, limit: u32) -> Result<Vec<ChainedRecord>, StoreError>;
+
+    /// Deletes the records written before `before` and leaves a checkpoint, sealed by a record
+    /// in the chain, so the rest still verifies: how many were deleted.
+    async fn purge_audit(&self, before: i64, now: i64) -> Result<u64, StoreError>;
 }
 
 /// Idempotency-Keys: what one has answered, and forgetting old ones (each write claims and answers its key inside its own transaction: `Bookings::change_once`, `StaffWrites::staff_once`).

@@ -29,14 +29,32 @@ use super::records::{
     AuditRecord, BookingChange, IdempotencyOwner, IdempotencyState, OnceOutcome, OnceWrite,
     Reminder, Respond,
 };
-use super::{SqlStore, StoreError, audit_result, rows};
+use super::{SqlStore, StoreError, rows};
 
 /// The statements SQLite writes its own way.
 pub(crate) const DIALECT: Dialect = Dialect {
-    insert_audit: "INSERT INTO audit_log (at_utc, actor, action, object, result) \
-                   VALUES (strftime('%Y-%m-%dT%H:%M:%SZ', $1, 'unixepoch'), $2, $3, $4, $5)",
+    insert_audit: "INSERT INTO audit_log (at_utc, actor, action, object, result, seq, hash) \
+                   VALUES (strftime('%Y-%m-%dT%H:%M:%SZ', $1, 'unixepoch'), $2, $3, $4, $5, $6, $7)",
     audit_records: "SELECT CAST(strftime('%s', at_utc) AS INTEGER) AS at, actor, action, object, \
                     result FROM audit_log ORDER BY id DESC LIMIT $1",
+    audit_chain: "SELECT seq, hash, CAST(strftime('%s', at_utc) AS INTEGER) AS at, actor, action, object, \
+                  result FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
+    audit_purge_cut: "SELECT seq, hash FROM audit_log WHERE seq = (SELECT MAX(seq) FROM audit_log \
+                      WHERE seq IS NOT NULL AND at_utc < strftime('%Y-%m-%dT%H:%M:%SZ', $1, 'unixepoch'))",
+    audit_purge: "DELETE FROM audit_log WHERE seq <= $1 OR (seq IS NULL AND at_utc < strftime('%Y-%m-%dT%H:%M:%SZ', $2, 'unixepoch'))",
+    audit_search: "SELECT a.id, a.seq, CAST(strftime('%s', a.at_utc) AS INTEGER) AS at, a.actor, a.action, a.object, a.result, st.username \
+                   FROM audit_log a LEFT JOIN staff st ON a.actor = 'staff:' || CAST(st.id AS TEXT) \
+                   WHERE a.at_utc >= strftime('%Y-%m-%dT%H:%M:%SZ', $1, 'unixepoch') AND a.at_utc < strftime('%Y-%m-%dT%H:%M:%SZ', $2, 'unixepoch') \
+                   AND ($3 = '' OR a.actor = $3) AND ($4 = '' OR a.action = $4) \
+                   AND ($5 = '' OR a.object = $5) \
+                   AND ($6 = '' \
+                        OR st.directorate_id = $6 \
+                        OR a.actor IN (SELECT 'kiosk:' || CAST(k.id AS TEXT) FROM kiosk_device k \
+                                       WHERE k.directorate_id = $6) \
+                        OR a.object IN (SELECT 'appointment:RG-' || substr(ap.reference, 1, 4) || '-' \
+                                        || substr(ap.reference, 5, 4) FROM appointment ap \
+                                        JOIN slot s ON s.id = ap.slot_id WHERE s.directorate_id = $6)) \
+                   AND a.id < $7 ORDER BY a.id DESC LIMIT $8",
     insert_licence: "INSERT INTO licence (citizen_id, document_number, expiry_date, suspended, \
                      suspension_reason, elements) VALUES ($1, $2, $3, $4, $5, $6)",
     row_id: "rowid",
@@ -296,10 +314,9 @@ async fn group_commit(
             Ok(Err(seen)) => answers.push((done, Ok(OnceOutcome::Seen(seen)))),
             Ok(Ok(outcome)) => {
                 let (status, body) = respond(outcome.as_ref());
-                audits.push(AuditRecord {
-                    result: audit_result(status),
-                    ..audit
-                });
+                audits.push(super::queries::bookings::booking_audit(
+                    &audit, &outcome, status,
+                ));
                 stored.push((owner, key, status, body.clone()));
                 answers.push((done, Ok(OnceOutcome::Answered { status, body })));
             }
@@ -398,19 +415,39 @@ async fn write_answers(
         update.build().execute(&mut *connection).await?;
     }
     if !audits.is_empty() {
-        let mut insert = QueryBuilder::<Sqlite>::new(
-            "INSERT INTO audit_log (at_utc, actor, action, object, result) ",
+        // The batch's places in the audit chain, taken at once, each record chained in turn.
+        let count = i64::try_from(audits.len()).unwrap_or(i64::MAX);
+        let head =
+            sqlx::query("UPDATE audit_chain SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash")
+                .bind(count)
+                .fetch_one(&mut *connection)
+                .await?;
+        let (last, prev): (i64, String) = (
+            sqlx::Row::try_get(&head, "seq")?,
+            sqlx::Row::try_get(&head, "hash")?,
         );
-        insert.push_values(audits, |mut row, a| {
+        let records = super::queries::audit::chained(&prev, last - count + 1, audits);
+        let mut insert = QueryBuilder::<Sqlite>::new(
+            "INSERT INTO audit_log (at_utc, actor, action, object, result, seq, hash) ",
+        );
+        insert.push_values(&records, |mut row, c| {
             row.push("strftime('%Y-%m-%dT%H:%M:%SZ', ")
-                .push_bind_unseparated(a.at)
+                .push_bind_unseparated(c.record.at)
                 .push_unseparated(", 'unixepoch')")
-                .push_bind(a.actor.as_str())
-                .push_bind(a.action.as_str())
-                .push_bind(a.object.as_str())
-                .push_bind(a.result.as_str());
+                .push_bind(c.record.actor.as_str())
+                .push_bind(c.record.action.as_str())
+                .push_bind(c.record.object.as_str())
+                .push_bind(c.record.result.as_str())
+                .push_bind(c.seq)
+                .push_bind(c.hash.as_str());
         });
         insert.build().execute(&mut *connection).await?;
+        if let Some(newest) = records.last() {
+            sqlx::query("UPDATE audit_chain SET hash = $1 WHERE id = 1")
+                .bind(&newest.hash)
+                .execute(&mut *connection)
+                .await?;
+        }
     }
     Ok(())
 }

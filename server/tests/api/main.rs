@@ -7,6 +7,7 @@ mod helpers;
 mod admin;
 mod appointment_changes;
 mod appointments;
+mod audit_chain;
 mod auth;
 mod availability;
 mod cli;

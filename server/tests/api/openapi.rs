@@ -7,7 +7,8 @@ use serde_json::{Value, json};
 
 use crate::helpers::{Db, THURSDAY_9AM, spawn_demo};
 
-const OPERATIONS: [(&str, &str); 53] = [
+const OPERATIONS: [(&str, &str); 54] = [
+    ("GET", "/staff/audit"),
     ("GET", "/admin/configuration"),
     ("GET", "/admin/trust-list"),
     ("PUT", "/admin/trust-list"),
@@ -202,7 +203,7 @@ async fn every_response_of_a_tour_of_the_api_matches_its_documented_schema() {
             if let Some(Value::String(text)) = &body {
                 // A text body (the trust list's JWS) goes as it is.
                 request = request
-                    .header("content-type", "application/jose")
+                    .header("content-type", "text/plain")
                     .body(text.clone());
             } else if let Some(body) = body {
                 request = request
@@ -850,6 +851,21 @@ async fn every_response_of_a_tour_of_the_api_matches_its_documented_schema() {
         None,
     )
     .await;
+    for query in [
+        "?day=2026-11-26",
+        "?day=2026-11-26&format=csv",
+        "?day=nope",
+        "?format=pdf",
+    ] {
+        let _ = call(
+            "GET",
+            "/staff/audit",
+            format!("/staff/audit{query}"),
+            admin(),
+            None,
+        )
+        .await;
+    }
     let (_, served) = call("GET", "/trust-list", "/trust-list".into(), None, None).await;
     for body in [served, "not.a.list".to_owned()] {
         let _ = call(

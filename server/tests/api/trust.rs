@@ -79,7 +79,7 @@ async fn publish(demo: &DemoApp, cookie: &str, jws: &str) -> reqwest::Response {
         .client
         .put(format!("{}/api/v1/admin/trust-list", demo.app.url))
         .header("cookie", cookie)
-        .header("content-type", "application/jose")
+        .header("content-type", "text/plain")
         .body(jws.to_owned())
         .send()
         .await

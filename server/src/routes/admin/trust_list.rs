@@ -80,7 +80,7 @@ pub(super) async fn trust_list(
 /// wrote): refused unless this server's configured anchor signed it and it is newer than the
 /// list in force; in force on every instance within seconds. Audited.
 #[utoipa::path(put, path = "/admin/trust-list", tag = "admin",
-    request_body(content = String, content_type = "application/jose", description = "the compact JWS"),
+    request_body(content = String, content_type = "text/plain", description = "the compact JWS, as `rega trust-list sign` wrote it"),
     responses((status = 200, body = TrustListStatus),
         (status = 401, description = "staff_unauthenticated", body = rega_api::Problem),
         (status = 403, description = "staff_forbidden, staff_password_change_required", body = rega_api::Problem),

@@ -3,9 +3,10 @@
 //! account's one directorate, so a desk of one directorate can neither read nor change another's.
 //! Rooms: `session` (sign-in, sign-out, who), `queue` (the day, call next, attendance), `board`
 //! (public: ticket numbers and counters only), `kiosks`, `planning` (places, extra slots) and
-//! `closures`. A desk account reaches the supervisors' rooms not at all: they take
+//! `closures`, and `audit` (the trail, for supervisors and the administrator). A desk account reaches the supervisors' rooms not at all: they take
 //! [`Supervisor`](crate::auth::Supervisor).
 
+mod audit;
 mod board;
 mod closures;
 mod kiosks;
@@ -38,6 +39,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(session::sign_out))
         .routes(routes!(session::me))
         .routes(routes!(session::change_password))
+        .routes(routes!(audit::audit_trail))
         .routes(routes!(queue::day))
         .routes(routes!(queue::call_next))
         .routes(routes!(queue::attended))

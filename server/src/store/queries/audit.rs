@@ -1,16 +1,127 @@
-//! The audit trail (SPEC §6): one record per request that changes or reveals something.
+//! The audit trail (SPEC §6): one record per request that changes or reveals something, each
+//! chained to the one before it (`domain::audit_chain`).
 
 use async_trait::async_trait;
 
-use crate::store::engine::{Linked, sql};
-use crate::store::rows;
-use crate::store::{Audit, AuditRecord, SqlStore, StoreError};
+use crate::domain::audit_chain::{AuditHead, ChainedRecord, PURGED, link_hash, purge_result};
+use crate::store::engine::{Tx, sql};
+use crate::store::rows::{self, Columns};
+use crate::store::{Audit, AuditEntry, AuditQuery, AuditRecord, SqlStore, StoreError};
 
 #[async_trait]
 impl Audit for SqlStore {
     async fn audit(&self, record: &AuditRecord) -> Result<(), StoreError> {
-        let mut c = self.engine.write("audit").await?;
-        insert_audit(&mut c, record).await
+        let mut tx = self.engine.begin("audit").await?;
+        insert_audit(&mut tx, record).await?;
+        tx.commit().await
+    }
+
+    async fn audit_search(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>, StoreError> {
+        let mut c = self.engine.read("audit_search").await?;
+        Ok(sql!(&mut c, |c, d| sqlx::query(d.audit_search)
+            .bind(query.from)
+            .bind(query.to)
+            .bind(&query.actor)
+            .bind(&query.action)
+            .bind(&query.object)
+            .bind(&query.directorate)
+            .bind(query.before)
+            .bind(i64::from(query.limit))
+            .fetch_all(c)
+            .await?
+            .iter()
+            .map(|row| {
+                Ok::<_, StoreError>(AuditEntry {
+                    id: row.int("id")?,
+                    seq: row.int_or_null("seq")?,
+                    record: rows::audit(row)?,
+                    staff: row.text_or_null("username")?,
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?))
+    }
+
+    async fn audit_head(&self) -> Result<AuditHead, StoreError> {
+        let mut c = self.engine.read("audit_head").await?;
+        Ok(sql!(&mut c, |c| {
+            let row = sqlx::query(
+                "SELECT h.seq, h.hash, h.checkpoint_seq, h.checkpoint_hash, \
+                 (SELECT COUNT(*) FROM audit_log a WHERE a.seq IS NULL AND a.id > h.legacy_max_id) \
+                   AS unchained, \
+                 (SELECT COUNT(*) FROM audit_log a WHERE a.seq IS NULL AND a.id <= h.legacy_max_id) \
+                   AS legacy \
+                 FROM audit_chain h WHERE h.id = 1",
+            )
+            .fetch_one(c)
+            .await?;
+            AuditHead {
+                seq: row.int("seq")?,
+                hash: row.text("hash")?,
+                checkpoint_seq: row.int("checkpoint_seq")?,
+                checkpoint_hash: row.text("checkpoint_hash")?,
+                unchained: row.int("unchained")?,
+                legacy: row.int("legacy")?,
+            }
+        }))
+    }
+
+    async fn audit_chain(&self, after: i64, limit: u32) -> Result<Vec<ChainedRecord>, StoreError> {
+        let mut c = self.engine.read("audit_chain").await?;
+        Ok(sql!(&mut c, |c, d| sqlx::query(d.audit_chain)
+            .bind(after)
+            .bind(i64::from(limit))
+            .fetch_all(c)
+            .await?
+            .iter()
+            .map(|row| {
+                Ok::<_, StoreError>(ChainedRecord {
+                    seq: row.int("seq")?,
+                    hash: row.text("hash")?,
+                    record: rows::audit(row)?,
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?))
+    }
+
+    async fn purge_audit(&self, before: i64, now: i64) -> Result<u64, StoreError> {
+        let mut tx = self.engine.begin("purge_audit").await?;
+        let cut = sql!(&mut tx, |c, d| sqlx::query(d.audit_purge_cut)
+            .bind(before)
+            .fetch_optional(c)
+            .await?
+            .map(|row| Ok::<_, StoreError>((row.int("seq")?, row.text("hash")?)))
+            .transpose()?);
+        let Some((seq, hash)) = cut else {
+            return Ok(0);
+        };
+        let purged = sql!(&mut tx, |c, d| sqlx::query(d.audit_purge)
+            .bind(seq)
+            .bind(before)
+            .execute(c)
+            .await?
+            .rows_affected());
+        sql!(&mut tx, |c| sqlx::query(
+            "UPDATE audit_chain SET checkpoint_seq = $1, checkpoint_hash = $2 WHERE id = 1"
+        )
+        .bind(seq)
+        .bind(&hash)
+        .execute(c)
+        .await?
+        .rows_affected());
+        // The checkpoint sealed in the chain itself: moving it later shows.
+        insert_audit(
+            &mut tx,
+            &AuditRecord {
+                at: now,
+                actor: "system".into(),
+                action: PURGED.into(),
+                object: format!("audit:..{seq}"),
+                result: purge_result(seq, &hash),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(purged)
     }
 
     async fn audit_records(&self, limit: u32) -> Result<Vec<AuditRecord>, StoreError> {
@@ -25,30 +136,75 @@ impl Audit for SqlStore {
     }
 }
 
-/// Writes one audit record on the caller's connection or transaction. Control characters in
+/// Writes one audit record in the caller's transaction, chained to the one before it. The
+/// chain's head is locked here, so this is the last lock a transaction takes: any other row it
+/// locks, it locks before (else two writers could wait on each other). Control characters in
 /// its texts (a NUL from a request's path, say, which PostgreSQL cannot store) are written as
 /// `\u{…}`, so no record is lost to what an attacker sent.
-pub(crate) async fn insert_audit(
-    link: &mut impl Linked,
-    record: &AuditRecord,
-) -> Result<(), StoreError> {
+pub(crate) async fn insert_audit(tx: &mut Tx, record: &AuditRecord) -> Result<(), StoreError> {
+    let stored = storable(record);
+    // Taking the next place locks the head (PostgreSQL) until the transaction ends.
+    let (seq, prev) = sql!(&mut *tx, |c| {
+        let row =
+            sqlx::query("UPDATE audit_chain SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
+                .fetch_one(c)
+                .await?;
+        (row.int("seq")?, row.text("hash")?)
+    });
+    let hash = link_hash(&prev, seq, &stored);
+    sql!(&mut *tx, |c, d| sqlx::query(d.insert_audit)
+        .bind(stored.at)
+        .bind(&stored.actor)
+        .bind(&stored.action)
+        .bind(&stored.object)
+        .bind(&stored.result)
+        .bind(seq)
+        .bind(&hash)
+        .execute(c)
+        .await?
+        .rows_affected());
+    sql!(&mut *tx, |c| sqlx::query(
+        "UPDATE audit_chain SET hash = $1 WHERE id = 1"
+    )
+    .bind(&hash)
+    .execute(c)
+    .await?
+    .rows_affected());
+    Ok(())
+}
+
+/// The record as it is stored: its texts [`printable`].
+fn storable(record: &AuditRecord) -> AuditRecord {
     let [actor, action, object, result] = [
         &record.actor,
         &record.action,
         &record.object,
         &record.result,
     ]
-    .map(|text| printable(text));
-    sql!(link, |c, d| sqlx::query(d.insert_audit)
-        .bind(record.at)
-        .bind(&*actor)
-        .bind(&*action)
-        .bind(&*object)
-        .bind(&*result)
-        .execute(c)
-        .await?
-        .rows_affected());
-    Ok(())
+    .map(|text| printable(text).into_owned());
+    AuditRecord {
+        at: record.at,
+        actor,
+        action,
+        object,
+        result,
+    }
+}
+
+/// Records written together (SQLite's group commit), chained after the record whose hash is
+/// `prev`, from place `first`: each as stored, with its place and hash.
+pub(crate) fn chained(prev: &str, first: i64, records: &[AuditRecord]) -> Vec<ChainedRecord> {
+    let mut prev = prev.to_owned();
+    records
+        .iter()
+        .zip(first..)
+        .map(|(record, seq)| {
+            let record = storable(record);
+            let hash = link_hash(&prev, seq, &record);
+            prev = hash.clone();
+            ChainedRecord { seq, hash, record }
+        })
+        .collect()
 }
 
 /// The text with its control characters escaped (`\u{0}`); borrowed when it has none.

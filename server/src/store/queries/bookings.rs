@@ -172,6 +172,26 @@ impl Bookings for SqlStore {
     }
 }
 
+/// A booking change's audit record, once answered: its result, and for a new booking the
+/// appointment it made, so the trail finds it by reference.
+pub(crate) fn booking_audit(
+    audit: &AuditRecord,
+    outcome: &Result<Appointment, BookError>,
+    status: u16,
+) -> AuditRecord {
+    let object = match outcome {
+        Ok(appointment) if audit.object == "appointment:new" => {
+            format!("appointment:{}", appointment.reference)
+        }
+        _ => audit.object.clone(),
+    };
+    AuditRecord {
+        result: audit_result(status),
+        object,
+        ..audit.clone()
+    }
+}
+
 /// A change under its key, inside the caller's transaction: the citizen's row is locked first
 /// (PostgreSQL), then the key claimed (a key seen before changes nothing), the change made, its
 /// answer stored with the key and the audit record written.
@@ -191,10 +211,7 @@ async fn change_once_in(
     let outcome = change_in(tx, change).await?;
     let (status, body) = respond(outcome.as_ref());
     finish_key(tx, write.owner, write.key, status, &body).await?;
-    let audit = AuditRecord {
-        result: audit_result(status),
-        ..write.audit.clone()
-    };
+    let audit = booking_audit(&write.audit, &outcome, status);
     insert_audit(tx, &audit).await?;
     Ok(OnceOutcome::Answered { status, body })
 }

@@ -218,6 +218,9 @@ impl Configurations for SqlStore {
                 });
             }
         }
+        // The feed's cursor after every other lock (see `outcomes`), then the audit chain's
+        // head, the last of all.
+        record_outcomes_in(&mut tx, &cancelled, change.now).await?;
         insert_audit(
             &mut tx,
             &AuditRecord {
@@ -229,8 +232,6 @@ impl Configurations for SqlStore {
             },
         )
         .await?;
-        // The feed's cursor last, after every other lock (see `outcomes`).
-        record_outcomes_in(&mut tx, &cancelled, change.now).await?;
         tx.commit().await?;
         Ok(Ok(version))
     }

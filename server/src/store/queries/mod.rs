@@ -1,7 +1,7 @@
 //! The store's statements, written once for both engines: one file per area, each implementing
 //! its area's trait for `SqlStore`.
 
-mod audit;
+pub(crate) mod audit;
 pub(crate) mod bookings;
 mod citizen_auth;
 pub(crate) mod closures;

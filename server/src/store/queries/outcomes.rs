@@ -3,8 +3,8 @@
 //!
 //! Cursors come from the one row of `outcome_counter`, updated in the writing transaction: the
 //! row stays locked until that transaction ends, so cursors are handed out in commit order and a
-//! reader never sees cursor `n + 1` before `n`. Every writer takes it last, after its slot and
-//! appointment locks, so it adds no lock-order cycle.
+//! reader never sees cursor `n + 1` before `n`. Every writer takes it after its slot and
+//! appointment locks, and before only the audit chain's head, so it adds no lock-order cycle.
 
 use async_trait::async_trait;
 use rega_api::ids::{NationalId, Reference};

@@ -1,5 +1,6 @@
 //! The staff area over HTTP, one file per room of `routes/staff/`.
 
+mod audit;
 mod closures;
 mod kiosks;
 mod planning;
