@@ -160,14 +160,10 @@ pub(crate) struct Dialect {
     pub audit_records: &'static str,
     /// The chain after place `$1`, in order, `$2` at most: seq, hash and the record's columns.
     pub audit_chain: &'static str,
-    /// The newest chained record written before `$1` (Unix seconds): seq, hash.
-    pub audit_purge_cut: &'static str,
-    /// Deletes the chain up to place `$1`, and unchained records written before `$2`.
-    pub audit_purge: &'static str,
-    /// Audit records of a period, newest first, filtered (`queries::audit::audit_search`): `$1`
-    /// from and `$2` to (Unix seconds), `$3` actor, `$4` action, `$5` object, `$6` directorate
-    /// (each `''` for any), `$7` before this id, `$8` limit.
-    pub audit_search: &'static str,
+    /// An audit record's time (`a.at_utc`) as Unix seconds.
+    pub audit_at_unix: &'static str,
+    /// Unix seconds (the parameter in place of `$`) as an audit record's time is stored.
+    pub audit_unix_at: &'static str,
     /// Inserts a licence: `$1` citizen, document number, expiry, suspended, reason, `$6` the
     /// elements as JSON text.
     pub insert_licence: &'static str,

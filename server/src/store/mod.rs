@@ -1,8 +1,9 @@
 //! Storage: one store, [`SqlStore`], on SQLite (embedded, the default) or PostgreSQL (several
 //! instances).
 //!
-//! - `areas.rs` — what the store does, one trait per area, and [`Store`], all of them;
-//! - `records.rs` — the records it reads and writes; `error.rs` — its errors;
+//! - `areas/` — what the store does, one trait per area (the citizens' side, the
+//!   directorates'), and [`Store`], all of them;
+//! - `records/` — the records it reads and writes, one file per area; `error.rs` — its errors;
 //! - `queries/` — the statements, written once for both engines, one file per area;
 //! - `rows.rs` — rows into records, written once;
 //! - `engine.rs` — the two engines behind one store, and `sql!`, which runs a statement on

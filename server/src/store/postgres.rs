@@ -21,22 +21,8 @@ pub(crate) const DIALECT: Dialect = Dialect {
                     result FROM audit_log ORDER BY id DESC LIMIT $1",
     audit_chain: "SELECT seq, hash, CAST(EXTRACT(EPOCH FROM at_utc) AS BIGINT) AS at, actor, action, object, \
                   result FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
-    audit_purge_cut: "SELECT seq, hash FROM audit_log WHERE seq = (SELECT MAX(seq) FROM audit_log \
-                      WHERE seq IS NOT NULL AND at_utc < to_timestamp($1))",
-    audit_purge: "DELETE FROM audit_log WHERE seq <= $1 OR (seq IS NULL AND at_utc < to_timestamp($2))",
-    audit_search: "SELECT a.id, a.seq, CAST(EXTRACT(EPOCH FROM a.at_utc) AS BIGINT) AS at, a.actor, a.action, a.object, a.result, st.username \
-                   FROM audit_log a LEFT JOIN staff st ON a.actor = 'staff:' || CAST(st.id AS TEXT) \
-                   WHERE a.at_utc >= to_timestamp($1) AND a.at_utc < to_timestamp($2) \
-                   AND ($3 = '' OR a.actor = $3) AND ($4 = '' OR a.action = $4) \
-                   AND ($5 = '' OR a.object = $5) \
-                   AND ($6 = '' \
-                        OR st.directorate_id = $6 \
-                        OR a.actor IN (SELECT 'kiosk:' || CAST(k.id AS TEXT) FROM kiosk_device k \
-                                       WHERE k.directorate_id = $6) \
-                        OR a.object IN (SELECT 'appointment:RG-' || substr(ap.reference, 1, 4) || '-' \
-                                        || substr(ap.reference, 5, 4) FROM appointment ap \
-                                        JOIN slot s ON s.id = ap.slot_id WHERE s.directorate_id = $6)) \
-                   AND a.id < $7 ORDER BY a.id DESC LIMIT $8",
+    audit_at_unix: "CAST(EXTRACT(EPOCH FROM a.at_utc) AS BIGINT)",
+    audit_unix_at: "to_timestamp($)",
     insert_licence: "INSERT INTO licence (citizen_id, document_number, expiry_date, suspended, \
                      suspension_reason, elements) VALUES ($1, $2, $3, $4, $5, CAST($6 AS JSONB))",
     row_id: "ctid",

@@ -39,22 +39,8 @@ pub(crate) const DIALECT: Dialect = Dialect {
                     result FROM audit_log ORDER BY id DESC LIMIT $1",
     audit_chain: "SELECT seq, hash, CAST(strftime('%s', at_utc) AS INTEGER) AS at, actor, action, object, \
                   result FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
-    audit_purge_cut: "SELECT seq, hash FROM audit_log WHERE seq = (SELECT MAX(seq) FROM audit_log \
-                      WHERE seq IS NOT NULL AND at_utc < strftime('%Y-%m-%dT%H:%M:%SZ', $1, 'unixepoch'))",
-    audit_purge: "DELETE FROM audit_log WHERE seq <= $1 OR (seq IS NULL AND at_utc < strftime('%Y-%m-%dT%H:%M:%SZ', $2, 'unixepoch'))",
-    audit_search: "SELECT a.id, a.seq, CAST(strftime('%s', a.at_utc) AS INTEGER) AS at, a.actor, a.action, a.object, a.result, st.username \
-                   FROM audit_log a LEFT JOIN staff st ON a.actor = 'staff:' || CAST(st.id AS TEXT) \
-                   WHERE a.at_utc >= strftime('%Y-%m-%dT%H:%M:%SZ', $1, 'unixepoch') AND a.at_utc < strftime('%Y-%m-%dT%H:%M:%SZ', $2, 'unixepoch') \
-                   AND ($3 = '' OR a.actor = $3) AND ($4 = '' OR a.action = $4) \
-                   AND ($5 = '' OR a.object = $5) \
-                   AND ($6 = '' \
-                        OR st.directorate_id = $6 \
-                        OR a.actor IN (SELECT 'kiosk:' || CAST(k.id AS TEXT) FROM kiosk_device k \
-                                       WHERE k.directorate_id = $6) \
-                        OR a.object IN (SELECT 'appointment:RG-' || substr(ap.reference, 1, 4) || '-' \
-                                        || substr(ap.reference, 5, 4) FROM appointment ap \
-                                        JOIN slot s ON s.id = ap.slot_id WHERE s.directorate_id = $6)) \
-                   AND a.id < $7 ORDER BY a.id DESC LIMIT $8",
+    audit_at_unix: "CAST(strftime('%s', a.at_utc) AS INTEGER)",
+    audit_unix_at: "strftime('%Y-%m-%dT%H:%M:%SZ', $, 'unixepoch')",
     insert_licence: "INSERT INTO licence (citizen_id, document_number, expiry_date, suspended, \
                      suspension_reason, elements) VALUES ($1, $2, $3, $4, $5, $6)",
     row_id: "rowid",

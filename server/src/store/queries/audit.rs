@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 
 use crate::domain::audit_chain::{AuditHead, ChainedRecord, PURGED, link_hash, purge_result};
-use crate::store::engine::{Tx, sql};
+use crate::store::engine::{Dialect, Tx, sql};
 use crate::store::rows::{self, Columns};
 use crate::store::{Audit, AuditEntry, AuditQuery, AuditRecord, SqlStore, StoreError};
 
@@ -18,7 +18,7 @@ impl Audit for SqlStore {
 
     async fn audit_search(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>, StoreError> {
         let mut c = self.engine.read("audit_search").await?;
-        Ok(sql!(&mut c, |c, d| sqlx::query(d.audit_search)
+        Ok(sql!(&mut c, |c, d| sqlx::query(&search_statement(d))
             .bind(query.from)
             .bind(query.to)
             .bind(&query.actor)
@@ -85,21 +85,29 @@ impl Audit for SqlStore {
 
     async fn purge_audit(&self, before: i64, now: i64) -> Result<u64, StoreError> {
         let mut tx = self.engine.begin("purge_audit").await?;
-        let cut = sql!(&mut tx, |c, d| sqlx::query(d.audit_purge_cut)
-            .bind(before)
-            .fetch_optional(c)
-            .await?
-            .map(|row| Ok::<_, StoreError>((row.int("seq")?, row.text("hash")?)))
-            .transpose()?);
+        let cut = sql!(&mut tx, |c, d| sqlx::query(&format!(
+            "SELECT seq, hash FROM audit_log WHERE seq = (SELECT MAX(seq) FROM audit_log \
+             WHERE seq IS NOT NULL AND at_utc < {})",
+            d.audit_unix_at.replace('$', "$1")
+        ))
+        .bind(before)
+        .fetch_optional(c)
+        .await?
+        .map(|row| Ok::<_, StoreError>((row.int("seq")?, row.text("hash")?)))
+        .transpose()?);
         let Some((seq, hash)) = cut else {
             return Ok(0);
         };
-        let purged = sql!(&mut tx, |c, d| sqlx::query(d.audit_purge)
-            .bind(seq)
-            .bind(before)
-            .execute(c)
-            .await?
-            .rows_affected());
+        // The chain up to the cut, and records from before the chain written before `before`.
+        let purged = sql!(&mut tx, |c, d| sqlx::query(&format!(
+            "DELETE FROM audit_log WHERE seq <= $1 OR (seq IS NULL AND at_utc < {})",
+            d.audit_unix_at.replace('$', "$2")
+        ))
+        .bind(seq)
+        .bind(before)
+        .execute(c)
+        .await?
+        .rows_affected());
         sql!(&mut tx, |c| sqlx::query(
             "UPDATE audit_chain SET checkpoint_seq = $1, checkpoint_hash = $2 WHERE id = 1"
         )
@@ -134,6 +142,32 @@ impl Audit for SqlStore {
             .map(rows::audit)
             .collect::<Result<Vec<_>, _>>()?))
     }
+}
+
+/// Audit records of a period, newest first, filtered: `$1` from and `$2` to (Unix seconds), `$3`
+/// actor, `$4` action, `$5` object, `$6` directorate (each `''` for any: a directorate's records
+/// are its staff's and kiosks' and those about its appointments), `$7` before this id, `$8` limit.
+/// The times are compared as stored, so the index on them serves.
+fn search_statement(d: &Dialect) -> String {
+    let stored = |parameter: &str| d.audit_unix_at.replace('$', parameter);
+    format!(
+        "SELECT a.id, a.seq, {at} AS at, a.actor, a.action, a.object, a.result, st.username \
+         FROM audit_log a LEFT JOIN staff st ON a.actor = 'staff:' || CAST(st.id AS TEXT) \
+         WHERE a.at_utc >= {from} AND a.at_utc < {to} \
+         AND ($3 = '' OR a.actor = $3) AND ($4 = '' OR a.action = $4) \
+         AND ($5 = '' OR a.object = $5) \
+         AND ($6 = '' \
+              OR st.directorate_id = $6 \
+              OR a.actor IN (SELECT 'kiosk:' || CAST(k.id AS TEXT) FROM kiosk_device k \
+                             WHERE k.directorate_id = $6) \
+              OR a.object IN (SELECT 'appointment:RG-' || substr(ap.reference, 1, 4) || '-' \
+                              || substr(ap.reference, 5, 4) FROM appointment ap \
+                              JOIN slot s ON s.id = ap.slot_id WHERE s.directorate_id = $6)) \
+         AND a.id < $7 ORDER BY a.id DESC LIMIT $8",
+        at = d.audit_at_unix,
+        from = stored("$1"),
+        to = stored("$2"),
+    )
 }
 
 /// Writes one audit record in the caller's transaction, chained to the one before it. The

@@ -208,7 +208,7 @@ pub(super) fn Accounts() -> impl IntoView {
                 let d = d();
                 view! {
                     <div class="rg-table-wrap">
-                    <table class="rg-table">
+                    <table class="rg-table" id="admin-accounts">
                         <thead><tr>
                             <th scope="col">{d.admin_col_username}</th>
                             <th scope="col">{d.admin_col_role}</th>

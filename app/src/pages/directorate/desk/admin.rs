@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use rega_api::staff::{StaffInfo, StaffRole};
 
 use super::accounts::Accounts;
+use super::audit::AuditTrail;
 use super::configuration::Configuration;
 use super::{SignOut, StaffArea, StaffSession};
 use crate::i18n::{directorate, fill, use_i18n};
@@ -46,6 +47,7 @@ fn admin_room(info: StaffInfo, session: RwSignal<StaffSession>) -> AnyView {
             <SignOut session/></p>
         <Accounts/>
         <Configuration/>
+        <AuditTrail/>
     }
     .into_any()
 }

@@ -12,6 +12,7 @@ use rega_api::staff::{
 };
 
 use super::StaffSession;
+use super::audit::AuditTrail;
 use super::closures::Closures;
 use super::form::{Field, failure};
 use super::kiosks::Kiosks;
@@ -248,6 +249,6 @@ pub(super) fn Day(info: StaffInfo, session: RwSignal<StaffSession>) -> impl Into
             }
         }}
         <Closures supervisor/>
-        {supervisor.then(|| view! { <Planning/><Kiosks/> })}
+        {supervisor.then(|| view! { <Planning/><Kiosks/><AuditTrail/> })}
     }
 }

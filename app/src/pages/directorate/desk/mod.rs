@@ -2,11 +2,12 @@
 //! screens (`/admin`), which share the staff session. Rooms: `sign_in`; `password` (an account
 //! given a one-time password chooses its own first); `day` (call next, the day's appointments
 //! with their tickets, attendance); `closures` (every desk sees them; a supervisor closes and
-//! lifts); `planning` and `kiosks` (supervisors); `accounts` and `configuration` (the
+//! lifts); `planning`, `kiosks` and `audit` (supervisors; `audit` also the administrator); `accounts` and `configuration` (the
 //! administrator); `form` (what they share).
 
 mod accounts;
 mod admin;
+mod audit;
 mod closures;
 mod configuration;
 mod day;

@@ -1,0 +1,20 @@
+//! The records the store reads and writes: plain data, no I/O; one file per area.
+
+mod audit;
+mod bookings;
+mod network;
+mod queue;
+mod registry;
+mod sessions;
+mod staff;
+
+pub use crate::domain::appointment::AppointmentStatus;
+pub use rega_api::staff::StaffRole;
+
+pub use audit::*;
+pub use bookings::*;
+pub use network::*;
+pub use queue::*;
+pub use registry::*;
+pub use sessions::*;
+pub use staff::*;

@@ -1,0 +1,70 @@
+//! Queue tickets and the desk's day.
+
+use rega_api::ids::Reference;
+use rega_api::service::ServiceKind;
+
+use super::AppointmentStatus;
+
+/// A queue ticket, as the kiosk shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ticket {
+    /// The counter area's letter (`ServiceKind::area`).
+    pub area: String,
+    /// Its number within the area and day.
+    pub number: i64,
+    /// The appointment's service.
+    pub service: ServiceKind,
+    /// The appointment's start, Unix seconds.
+    pub starts_at: i64,
+    /// Tickets of the same area still waiting before it.
+    pub ahead: i64,
+    /// The appointment had been checked in before: the same ticket again.
+    pub again: bool,
+}
+
+/// A ticket as the desk sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TicketState {
+    /// Counter area letter.
+    pub area: String,
+    /// Number in the area and day.
+    pub number: i64,
+    /// `waiting`, `called` or `done`.
+    pub status: String,
+    /// The counter that called it.
+    pub counter: Option<String>,
+}
+
+/// One appointment of a directorate's day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DayEntry {
+    /// Its reference.
+    pub reference: Reference,
+    /// The service.
+    pub service: ServiceKind,
+    /// Start, Unix seconds.
+    pub starts_at: i64,
+    /// Status.
+    pub status: AppointmentStatus,
+    /// Its ticket, once checked in.
+    pub ticket: Option<TicketState>,
+    /// The test's result recorded at the desk: passed?
+    pub test_passed: Option<bool>,
+}
+
+/// A ticket that a counter called.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CalledTicket {
+    /// Counter area letter.
+    pub area: String,
+    /// Number in the area and day.
+    pub number: i64,
+    /// The appointment's reference (for the desk; the board does not show it).
+    pub reference: Reference,
+    /// The appointment's service.
+    pub service: ServiceKind,
+    /// The counter that called it.
+    pub counter: String,
+    /// When, Unix seconds.
+    pub called_at: i64,
+}
