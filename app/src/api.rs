@@ -69,9 +69,12 @@ async fn send(
         headers.set(name, value).map_err(|_| ApiError::Decode)?;
     }
     if let Some(text) = body {
-        headers
-            .set("Content-Type", "application/json")
-            .map_err(|_| ApiError::Decode)?;
+        // JSON unless the caller said otherwise (the trust list is uploaded as text).
+        if header.is_none_or(|(name, _)| name != "Content-Type") {
+            headers
+                .set("Content-Type", "application/json")
+                .map_err(|_| ApiError::Decode)?;
+        }
         init.set_body(&wasm_bindgen::JsValue::from_str(&text));
     }
     init.set_headers(&headers);
@@ -162,6 +165,19 @@ pub async fn get_text(path: &str) -> Result<String, ApiError> {
         return Ok(text);
     }
     decode::<()>((status, text)).map(|()| String::new())
+}
+
+/// `PUT` a text body (the trust list, a JWS) and read a JSON answer.
+pub async fn put_text<T: DeserializeOwned>(path: &str, text: String) -> Result<T, ApiError> {
+    decode(
+        send(
+            "PUT",
+            path,
+            Some(text),
+            Some(("Content-Type", "text/plain")),
+        )
+        .await?,
+    )
 }
 
 /// `POST` a JSON body and read a JSON answer.

@@ -78,3 +78,16 @@ pub fn from_jwk(kid: &str, x: &str, y: &str) -> Option<VerifyingKey> {
     let key = VerifyingKey::from_sec1_bytes(&point).ok()?;
     (URL_SAFE_NO_PAD.encode(kid_of(&key)) == kid).then_some(key)
 }
+
+/// Whether `signature` (base64url of r‖s) is `key`'s ES256 signature of `message`.
+pub fn verify_message(key: &VerifyingKey, message: &[u8], signature: &str) -> bool {
+    use base64::Engine as _;
+    use p256::ecdsa::signature::Verifier as _;
+    let Ok(bytes) = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(signature) else {
+        return false;
+    };
+    let Ok(signature) = p256::ecdsa::Signature::from_slice(&bytes) else {
+        return false;
+    };
+    key.verify(message, &signature).is_ok()
+}

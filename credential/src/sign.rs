@@ -137,6 +137,13 @@ impl Issuer {
         let signature: Signature = self.key.sign(&signature_structure(&protected, payload));
         encode_text(&encode_sign1(&protected, payload, &signature.to_bytes()))
     }
+
+    /// A plain ES256 signature of `message` (base64url of r‖s), for records other than DL1
+    /// tokens that the issuer vouches for (the audit trail's purge checkpoints).
+    pub fn sign_message(&self, message: &[u8]) -> String {
+        let signature: Signature = self.key.sign(message);
+        URL_SAFE_NO_PAD.encode(signature.to_bytes())
+    }
 }
 
 /// `"DL1:" + Base45(zlib(cose))`, compressed with the DL1 preset dictionary.

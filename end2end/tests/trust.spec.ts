@@ -5,9 +5,9 @@
 // refreshed list, and a revoked key's code gets its own message while the new key's verifies.
 import { test, expect, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { apiGet, directorateMsg, signInQuickly } from './fixtures/app';
+import { apiGet, directorateMsg, expectNoAxeViolations, signInQuickly, staffSignIn } from './fixtures/app';
 import { ownServer, rega } from './fixtures/server';
 import { expectFailure, expectValid, scan } from './fixtures/verify';
 
@@ -18,8 +18,8 @@ function publicParts(keys: string): string[] {
   return readdirSync(keys).filter((n) => n.endsWith('.pub.pem')).sort();
 }
 
-/** On the anchor's machine: signs the list of `(public part, status)` into the server's keys directory. */
-function signList(anchor: string, keys: string, entries: [string, string][]): void {
+/** On the anchor's machine: signs the list of `(public part, status)`; returns its text. */
+function signed(anchor: string, keys: string, entries: [string, string][]): string {
   let document = 'valid_days = 30\n';
   for (const [file, status] of entries) {
     copyFileSync(`${keys}/${file}`, `${anchor}/${file}`);
@@ -27,8 +27,13 @@ function signList(anchor: string, keys: string, entries: [string, string][]): vo
   }
   writeFileSync(`${anchor}/trust-list.toml`, document);
   execFileSync(rega, ['trust-list', 'sign', '--anchor-key', `${anchor}/anchor-key.pem`,
-    '--keys', `${anchor}/trust-list.toml`, '--out', `${keys}/trust-list.jws.new`]);
-  // Dropped in whole, as an operator's copy would: the server never reads half a list.
+    '--keys', `${anchor}/trust-list.toml`, '--out', `${anchor}/trust-list.jws`]);
+  return readFileSync(`${anchor}/trust-list.jws`, 'utf8');
+}
+
+/** Signs a list and drops it into the server's keys directory, whole, as an operator's copy would. */
+function signList(anchor: string, keys: string, entries: [string, string][]): void {
+  writeFileSync(`${keys}/trust-list.jws.new`, signed(anchor, keys, entries));
   renameSync(`${keys}/trust-list.jws.new`, `${keys}/trust-list.jws`);
 }
 
@@ -69,11 +74,27 @@ test('a rotated key takes over without breaking codes in flight, and a revoked k
     await signInQuickly(page, '100000000001', false);
     const { token: inFlight } = await apiGet<{ token: string }>(page, '/licence/token');
 
-    // Rotation: a new key made on the server signs nothing until the list names it active.
+    // Rotation: a new key made on the server signs nothing until the list names it active. The
+    // administrator publishes the new list by pasting it at /admin.
     execFileSync(rega, ['keys', 'generate', '--out', keys]);
     const second = publicParts(keys).find((f) => f !== first)!;
     expect((await page.request.get('/readyz').then((r) => r.json())).credentials.signing_kid).toBe(kidOf(first));
-    signList(anchor, keys, [[first, 'retired'], [second, 'active']]);
+    const admin = await server.open('en');
+    await staffSignIn(admin, 'en', '/admin', 'network-admin', 'rega-demo-staff');
+    const state = admin.locator('#trust-state');
+    await expect(state).toContainText(directorateMsg('en', 'trust.signing'));
+    await expect(state).toContainText(kidOf(first));
+    await admin.getByLabel(directorateMsg('en', 'trust.paste')).fill('not a trust list');
+    await admin.getByRole('button', { name: directorateMsg('en', 'trust.publish') }).click();
+    await expect(admin.getByText(directorateMsg('en', 'error.staff_trust_list_refused'))).toBeVisible();
+    await admin.getByLabel(directorateMsg('en', 'trust.paste')).fill(signed(anchor, keys, [[first, 'retired'], [second, 'active']]));
+    await admin.getByRole('button', { name: directorateMsg('en', 'trust.publish') }).click();
+    await expect(admin.getByText(directorateMsg('en', 'trust.published'))).toBeVisible();
+    await expect(state).toContainText(kidOf(second));
+    const keyRow = (kid: string) => admin.locator('#trust-keys tr').filter({ hasText: kid });
+    await expect(keyRow(kidOf(first))).toContainText(directorateMsg('en', 'trust.status.retired'));
+    await expect(keyRow(kidOf(second))).toContainText(directorateMsg('en', 'trust.status.active'));
+    await expectNoAxeViolations(admin);
     await signingWith(page, kidOf(second));
     const { token: rotated } = await apiGet<{ token: string }>(page, '/licence/token');
     await verifierWithCurrentList(page);

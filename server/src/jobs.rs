@@ -266,7 +266,18 @@ pub async fn close_lapsed_days(state: &AppState) -> Result<u64, StoreError> {
 pub async fn keep_audit_trail(state: &AppState) -> Result<(), StoreError> {
     let now = state.clock.now();
     let days = state.configuration().await?.rules.audit_retention_days;
-    let purged = state.store.purge_audit(now - days * 86_400, now).await?;
+    let credentials = state.credentials.clone();
+    let sign = move |message: &[u8]| {
+        let issuer = credentials.as_ref()?.issuer(now).ok()?;
+        Some(crate::domain::audit_chain::CheckpointSignature {
+            kid: issuer.kid().iter().map(|b| format!("{b:02x}")).collect(),
+            signature: issuer.sign_message(message),
+        })
+    };
+    let purged = state
+        .store
+        .purge_audit(now - days * 86_400, now, &sign)
+        .await?;
     if purged > 0 {
         tracing::info!(purged, days, "audit records past their retention purged");
     }

@@ -65,9 +65,65 @@ pub fn link_hash(prev: &str, seq: i64, record: &AuditRecord) -> String {
         .collect()
 }
 
-/// The result text of the record a purge leaves: the checkpoint it made.
-pub fn purge_result(checkpoint_seq: i64, checkpoint_hash: &str) -> String {
-    format!("ok:checkpoint={checkpoint_seq}:{checkpoint_hash}")
+/// What a purge checkpoint's signature covers: the last record purged (its place and hash)
+/// and when.
+pub fn checkpoint_message(seq: i64, hash: &str, at: i64) -> Vec<u8> {
+    format!("rega-audit-checkpoint\n{seq}\n{hash}\n{at}").into_bytes()
+}
+
+/// A checkpoint's signature: the signing key's kid (hex) and the ES256 signature (base64url).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckpointSignature {
+    /// The kid of the DL1 signing key that signed it (hex).
+    pub kid: String,
+    /// The signature.
+    pub signature: String,
+}
+
+/// The result text of the record a purge leaves: the checkpoint it made, signed when the
+/// server had a signing key in force.
+pub fn purge_result(
+    checkpoint_seq: i64,
+    checkpoint_hash: &str,
+    signed: Option<&CheckpointSignature>,
+) -> String {
+    let base = format!("ok:checkpoint={checkpoint_seq}:{checkpoint_hash}");
+    match signed {
+        Some(s) => format!("{base}:signed={}.{}", s.kid, s.signature),
+        None => base,
+    }
+}
+
+/// The checkpoint a purge record names, and its signature if it has one.
+pub fn parse_purge(result: &str) -> Option<(i64, String, Option<CheckpointSignature>)> {
+    let rest = result.strip_prefix("ok:checkpoint=")?;
+    let mut parts = rest.splitn(3, ':');
+    let seq = parts.next()?.parse().ok()?;
+    let hash = parts.next()?.to_owned();
+    let signed = match parts.next() {
+        None => None,
+        Some(text) => {
+            let (kid, signature) = text.strip_prefix("signed=")?.split_once('.')?;
+            Some(CheckpointSignature {
+                kid: kid.to_owned(),
+                signature: signature.to_owned(),
+            })
+        }
+    };
+    Some((seq, hash, signed))
+}
+
+/// The purge record that names the checkpoint in force: when it was written, and its signature.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attestation {
+    /// The checkpoint's place.
+    pub seq: i64,
+    /// The checkpoint's hash.
+    pub hash: String,
+    /// When the purge was recorded.
+    pub at: i64,
+    /// Its signature, if the server had a signing key in force.
+    pub signed: Option<CheckpointSignature>,
 }
 
 /// What is wrong with the trail.
@@ -105,6 +161,11 @@ pub enum Finding {
         /// The checkpoint's place.
         seq: i64,
     },
+    /// The purge record's signature does not verify with the key the trust list names.
+    CheckpointSignatureBad {
+        /// The checkpoint's place.
+        seq: i64,
+    },
 }
 
 impl std::fmt::Display for Finding {
@@ -128,6 +189,10 @@ impl std::fmt::Display for Finding {
                 f,
                 "the purge checkpoint at record {seq} is not named by any purge record: records were removed and the checkpoint moved"
             ),
+            Finding::CheckpointSignatureBad { seq } => write!(
+                f,
+                "the purge checkpoint at record {seq} carries a signature that does not verify with the trust list's key"
+            ),
         }
     }
 }
@@ -139,6 +204,8 @@ pub struct ChainCheck {
     expected: i64,
     prev: String,
     attested: bool,
+    /// The purge record naming the checkpoint in force, once seen.
+    pub attestation: Option<Attestation>,
     /// What is wrong so far.
     pub findings: Vec<Finding>,
     /// Records checked.
@@ -153,6 +220,7 @@ impl ChainCheck {
             expected: head.checkpoint_seq + 1,
             prev: head.checkpoint_hash.clone(),
             attested: head.checkpoint_seq == 0,
+            attestation: None,
             findings: Vec::new(),
             checked: 0,
         }
@@ -174,9 +242,16 @@ impl ChainCheck {
             self.findings.push(Finding::Changed { seq: chained.seq });
         }
         if chained.record.action == PURGED
-            && chained.record.result == purge_result(self.checkpoint.0, &self.checkpoint.1)
+            && let Some((seq, hash, signed)) = parse_purge(&chained.record.result)
+            && (seq, &hash) == (self.checkpoint.0, &self.checkpoint.1)
         {
             self.attested = true;
+            self.attestation = Some(Attestation {
+                seq,
+                hash,
+                at: chained.record.at,
+                signed,
+            });
         }
         self.prev = chained.hash.clone();
         self.expected = chained.seq + 1;
@@ -293,6 +368,24 @@ mod tests {
             check(&records[2..], &head),
             vec![Finding::CheckpointNotAttested { seq: 2 }]
         );
+    }
+
+    #[test]
+    fn a_purge_record_names_its_checkpoint_and_signature() {
+        let signed = CheckpointSignature {
+            kid: "0011223344556677".into(),
+            signature: "c2ln".into(),
+        };
+        let text = purge_result(7, GENESIS, Some(&signed));
+        assert_eq!(
+            parse_purge(&text),
+            Some((7, GENESIS.to_owned(), Some(signed)))
+        );
+        assert_eq!(
+            parse_purge(&purge_result(7, GENESIS, None)),
+            Some((7, GENESIS.to_owned(), None))
+        );
+        assert_eq!(parse_purge("ok"), None);
     }
 
     #[test]

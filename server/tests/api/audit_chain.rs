@@ -7,9 +7,12 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::sync::Arc;
 
-use rega_server::domain::audit_chain::Finding;
+use rega_credential::keys::VerifyingKey;
+use rega_credential::sign::{Issuer, generate_key};
+use rega_credential::{KeyStatus, TrustList, TrustedKey};
+use rega_server::domain::audit_chain::{CheckpointSignature, Finding};
 use rega_server::store::{AuditRecord, Store};
-use rega_server::trail::verify_chain;
+use rega_server::trail::{signature_holds, verify_chain};
 use sqlx::Connection as _;
 
 use crate::helpers::{Db, fresh_postgres_database, postgres_url, sqlite_store};
@@ -74,7 +77,10 @@ impl Trail {
     }
 
     async fn findings(&self) -> Vec<Finding> {
-        verify_chain(self.store.as_ref()).await.expect("read").2
+        verify_chain(self.store.as_ref())
+            .await
+            .expect("read")
+            .findings
     }
 }
 
@@ -146,16 +152,25 @@ async fn each_kind_of_tampering_is_named_where_it_happened(db: Db) {
 }
 both!(each_kind_of_tampering_is_named_where_it_happened);
 
-async fn purging_leaves_a_checkpoint_the_rest_verifies_from(db: Db) {
+async fn purging_leaves_a_signed_checkpoint_the_rest_verifies_from(db: Db) {
     let Some(trail) = Trail::new(db).await else {
         return;
     };
     for n in 1..=10 {
         trail.write(n).await;
     }
+    // Signed by a DL1 signing key, as the server's purge job signs with the key in force.
+    let issuer = Issuer::new(generate_key().expect("a key"), "KRG-GDT");
+    let (kid, key) = (issuer.kid(), *issuer.verifying_key());
+    let sign = move |message: &[u8]| {
+        Some(CheckpointSignature {
+            kid: kid.iter().map(|b| format!("{b:02x}")).collect(),
+            signature: issuer.sign_message(message),
+        })
+    };
     let purged = trail
         .store
-        .purge_audit(T0 + 5 * 3600 + 1, T0 + 20 * 3600)
+        .purge_audit(T0 + 5 * 3600 + 1, T0 + 20 * 3600, &sign)
         .await
         .expect("purged");
     assert_eq!(purged, 5);
@@ -165,11 +180,39 @@ async fn purging_leaves_a_checkpoint_the_rest_verifies_from(db: Db) {
         (5, 11),
         "the purge is a record of its own"
     );
-    assert_eq!(trail.findings().await, vec![]);
+    let report = verify_chain(trail.store.as_ref()).await.expect("read");
+    assert_eq!(report.findings, vec![]);
+    let attestation = report
+        .attestation
+        .expect("the purge record names the checkpoint");
+    assert_eq!(attestation.seq, 5);
+    let list = |key: VerifyingKey| {
+        TrustList::new(
+            "KRG-GDT-TRUST".into(),
+            T0,
+            T0 + 30 * 86_400,
+            vec![TrustedKey {
+                kid: rega_credential::keys::kid_of(&key),
+                key,
+                iss: "KRG-GDT".into(),
+                nbf: T0,
+                exp: T0 + 365 * 86_400,
+                status: KeyStatus::Active,
+            }],
+        )
+        .expect("a list")
+    };
+    assert_eq!(signature_holds(&attestation, &list(key)), Some(true));
+    let other = *Issuer::new(generate_key().expect("a key"), "KRG-GDT").verifying_key();
+    assert_eq!(
+        signature_holds(&attestation, &list(other)),
+        Some(false),
+        "a key the list does not name for that kid"
+    );
     assert_eq!(
         trail
             .store
-            .purge_audit(T0, T0 + 20 * 3600)
+            .purge_audit(T0, T0 + 20 * 3600, &|_: &[u8]| None)
             .await
             .expect("nothing"),
         0
@@ -190,7 +233,7 @@ async fn purging_leaves_a_checkpoint_the_rest_verifies_from(db: Db) {
         vec![Finding::CheckpointNotAttested { seq: 7 }]
     );
 }
-both!(purging_leaves_a_checkpoint_the_rest_verifies_from);
+both!(purging_leaves_a_signed_checkpoint_the_rest_verifies_from);
 
 /// Two instances on one PostgreSQL database write 40 records each at the same instant (and a
 /// busy SQLite store 80): one chain, no place twice, none skipped.
@@ -223,9 +266,9 @@ async fn writers_at_the_same_instant_make_one_unbroken_chain(db: Db) {
     for writer in writers {
         writer.await.expect("finished");
     }
-    let (head, checked, findings) = verify_chain(trail.store.as_ref()).await.expect("read");
-    assert_eq!(findings, vec![]);
-    assert_eq!((head.seq, checked), (80, 80));
+    let report = verify_chain(trail.store.as_ref()).await.expect("read");
+    assert_eq!(report.findings, vec![]);
+    assert_eq!((report.head.seq, report.checked), (80, 80));
 }
 both!(writers_at_the_same_instant_make_one_unbroken_chain);
 

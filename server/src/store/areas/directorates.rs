@@ -7,7 +7,11 @@ use rega_api::service::ServiceKind;
 
 use super::super::records::*;
 use super::super::{AttendanceError, CheckInError, StoreError};
-use crate::domain::audit_chain::{AuditHead, ChainedRecord};
+use crate::domain::audit_chain::{AuditHead, ChainedRecord, CheckpointSignature};
+
+/// Signs a purge checkpoint's message (`domain::audit_chain::checkpoint_message`), or `None`
+/// when the server has no signing key in force.
+pub type CheckpointSigner = dyn Fn(&[u8]) -> Option<CheckpointSignature> + Send + Sync;
 use crate::domain::rules::BookingRules;
 
 /// Staff accounts.
@@ -247,8 +251,14 @@ pub trait Audit: Send + Sync {
     async fn audit_chain(&self, after: i64, limit: u32) -> Result<Vec<ChainedRecord>, StoreError>;
 
     /// Deletes the records written before `before` and leaves a checkpoint, sealed by a record
-    /// in the chain, so the rest still verifies: how many were deleted.
-    async fn purge_audit(&self, before: i64, now: i64) -> Result<u64, StoreError>;
+    /// in the chain and signed by `sign` (the server's DL1 signing key in force, if any), so the
+    /// rest still verifies: how many were deleted.
+    async fn purge_audit(
+        &self,
+        before: i64,
+        now: i64,
+        sign: &CheckpointSigner,
+    ) -> Result<u64, StoreError>;
 }
 
 /// Idempotency-Keys: what one has answered, and forgetting old ones (each write claims and answers its key inside its own transaction: `Bookings::change_once`, `StaffWrites::staff_once`).

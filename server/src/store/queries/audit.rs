@@ -3,10 +3,14 @@
 
 use async_trait::async_trait;
 
-use crate::domain::audit_chain::{AuditHead, ChainedRecord, PURGED, link_hash, purge_result};
+use crate::domain::audit_chain::{
+    AuditHead, ChainedRecord, PURGED, checkpoint_message, link_hash, purge_result,
+};
 use crate::store::engine::{Dialect, Tx, sql};
 use crate::store::rows::{self, Columns};
-use crate::store::{Audit, AuditEntry, AuditQuery, AuditRecord, SqlStore, StoreError};
+use crate::store::{
+    Audit, AuditEntry, AuditQuery, AuditRecord, CheckpointSigner, SqlStore, StoreError,
+};
 
 #[async_trait]
 impl Audit for SqlStore {
@@ -83,7 +87,12 @@ impl Audit for SqlStore {
             .collect::<Result<Vec<_>, _>>()?))
     }
 
-    async fn purge_audit(&self, before: i64, now: i64) -> Result<u64, StoreError> {
+    async fn purge_audit(
+        &self,
+        before: i64,
+        now: i64,
+        sign: &CheckpointSigner,
+    ) -> Result<u64, StoreError> {
         let mut tx = self.engine.begin("purge_audit").await?;
         let cut = sql!(&mut tx, |c, d| sqlx::query(&format!(
             "SELECT seq, hash FROM audit_log WHERE seq = (SELECT MAX(seq) FROM audit_log \
@@ -116,7 +125,8 @@ impl Audit for SqlStore {
         .execute(c)
         .await?
         .rows_affected());
-        // The checkpoint sealed in the chain itself: moving it later shows.
+        // The checkpoint sealed in the chain itself (moving it later shows), and signed.
+        let signed = sign(&checkpoint_message(seq, &hash, now));
         insert_audit(
             &mut tx,
             &AuditRecord {
@@ -124,7 +134,7 @@ impl Audit for SqlStore {
                 actor: "system".into(),
                 action: PURGED.into(),
                 object: format!("audit:..{seq}"),
-                result: purge_result(seq, &hash),
+                result: purge_result(seq, &hash, signed.as_ref()),
             },
         )
         .await?;

@@ -185,10 +185,10 @@ async fn supervisors_read_their_directorate_and_the_administrator_all(db: Db) {
     );
 
     // Every record written on the way, group-committed bookings included, is in one chain.
-    let (_, checked, findings) = rega_server::trail::verify_chain(demo.state.store.as_ref())
+    let report = rega_server::trail::verify_chain(demo.state.store.as_ref())
         .await
         .expect("read");
-    assert_eq!(findings, vec![]);
-    assert!(checked > 10, "{checked}");
+    assert_eq!(report.findings, vec![]);
+    assert!(report.checked > 10, "{}", report.checked);
 }
 both!(supervisors_read_their_directorate_and_the_administrator_all);

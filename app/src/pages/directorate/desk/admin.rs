@@ -1,5 +1,5 @@
-//! The central administrator's screens (`/admin`): the staff accounts and the network's
-//! configuration, behind the same staff sign-in as the desk.
+//! The central administrator's screens (`/admin`): the staff accounts, the network's
+//! configuration, the trust list and the audit trail, behind the same staff sign-in as the desk.
 
 use leptos::html::H1;
 use leptos::prelude::*;
@@ -8,6 +8,7 @@ use rega_api::staff::{StaffInfo, StaffRole};
 use super::accounts::Accounts;
 use super::audit::AuditTrail;
 use super::configuration::Configuration;
+use super::trust_list::TrustList;
 use super::{SignOut, StaffArea, StaffSession};
 use crate::i18n::{directorate, fill, use_i18n};
 
@@ -47,6 +48,7 @@ fn admin_room(info: StaffInfo, session: RwSignal<StaffSession>) -> AnyView {
             <SignOut session/></p>
         <Accounts/>
         <Configuration/>
+        <TrustList/>
         <AuditTrail/>
     }
     .into_any()

@@ -2,8 +2,8 @@
 //! screens (`/admin`), which share the staff session. Rooms: `sign_in`; `password` (an account
 //! given a one-time password chooses its own first); `day` (call next, the day's appointments
 //! with their tickets, attendance); `closures` (every desk sees them; a supervisor closes and
-//! lifts); `planning`, `kiosks` and `audit` (supervisors; `audit` also the administrator); `accounts` and `configuration` (the
-//! administrator); `form` (what they share).
+//! lifts); `planning`, `kiosks` and `audit` (supervisors; `audit` also the administrator);
+//! `accounts`, `configuration` and `trust_list` (the administrator); `form` (what they share).
 
 mod accounts;
 mod admin;
@@ -16,6 +16,7 @@ mod kiosks;
 mod password;
 mod planning;
 mod sign_in;
+mod trust_list;
 
 pub use admin::Admin;
 
