@@ -65,17 +65,15 @@ async fn send(
     let init = web_sys::RequestInit::new();
     init.set_method(method);
     let headers = web_sys::Headers::new().map_err(|_| ApiError::Decode)?;
+    if let Some(text) = body {
+        headers
+            .set("Content-Type", "application/json")
+            .map_err(|_| ApiError::Decode)?;
+        init.set_body(&wasm_bindgen::JsValue::from_str(&text));
+    }
+    // After the body's type: a caller's `Content-Type` (the trust list is text) wins.
     if let Some((name, value)) = header {
         headers.set(name, value).map_err(|_| ApiError::Decode)?;
-    }
-    if let Some(text) = body {
-        // JSON unless the caller said otherwise (the trust list is uploaded as text).
-        if header.is_none_or(|(name, _)| name != "Content-Type") {
-            headers
-                .set("Content-Type", "application/json")
-                .map_err(|_| ApiError::Decode)?;
-        }
-        init.set_body(&wasm_bindgen::JsValue::from_str(&text));
     }
     init.set_headers(&headers);
     let promise = window.fetch_with_str_and_init(&url(path), &init);

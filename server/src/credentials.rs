@@ -262,11 +262,7 @@ impl Credentials {
     /// a list file dropped there (published to every instance), the newest list in the store.
     /// A list that does not verify with the anchor is refused and logged, never served.
     pub async fn refresh(&self, store: &dyn Store, now: i64) -> anyhow::Result<()> {
-        let keys = signing_keys(&self.keys_dir, DEFAULT_ISSUER)?;
-        let known = self.keys.read().map_err(lock_error)?.len();
-        if keys.len() != known {
-            *self.keys.write().map_err(lock_error)? = keys;
-        }
+        self.reload_keys()?;
         let file = self.keys_dir.join(TRUST_LIST_FILE);
         if let Ok(jws) = std::fs::read_to_string(&file) {
             let newer = TrustList::from_jws(&jws, &self.anchor)
@@ -305,8 +301,20 @@ impl Credentials {
             .unwrap_or(i64::MIN)
     }
 
-    /// Puts a verified list in force with the key it lets this server sign with.
+    /// Takes the signing keys in the keys directory now (a key made since the last look).
+    fn reload_keys(&self) -> anyhow::Result<()> {
+        let keys = signing_keys(&self.keys_dir, DEFAULT_ISSUER)?;
+        let known = self.keys.read().map_err(lock_error)?.len();
+        if keys.len() != known {
+            *self.keys.write().map_err(lock_error)? = keys;
+        }
+        Ok(())
+    }
+
+    /// Puts a verified list in force with the key it lets this server sign with: the keys
+    /// directory is read first, so a key made for this list signs as soon as it is in force.
     fn adopt(&self, jws: String, list: TrustList) -> anyhow::Result<()> {
+        self.reload_keys()?;
         let signer = self.signer_under(&list)?;
         match &signer {
             Ok(issuer) => tracing::info!(

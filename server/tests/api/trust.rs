@@ -377,17 +377,22 @@ async fn keys_rotate_and_are_revoked_across_two_instances() {
 
     // A new key made on the server: not used until the list names it.
     let new = server_key(&keys);
-    refresh(&a, now + 10).await;
     refresh(&b, now + 10).await;
-    let code = token(&a, &citizen_a).await.1.expect("a code");
+    let code = token(&b, &citizen_b).await.1.expect("a code");
     assert_eq!(
-        kid_of_token(&code, &served_list(&a, &anchor).await, now + 10),
+        kid_of_token(&code, &served_list(&b, &anchor).await, now + 10),
         kid_hex(&old)
     );
 
-    // Rotation, uploaded through instance A: B follows at its next refresh.
+    // Rotation, uploaded through instance A before it looked at its keys directory again: it
+    // signs with the new key at once; B follows at its next refresh.
     let rotated = anchor.sign(&[(&old, "retired"), (&new, "active")], now + 60, 30);
     assert_eq!(publish(&a, &admin, &rotated).await.status(), 200);
+    let at_once = token(&a, &citizen_a).await.1.expect("a code at once");
+    assert_eq!(
+        kid_of_token(&at_once, &served_list(&a, &anchor).await, now + 60),
+        kid_hex(&new)
+    );
     refresh(&b, now + 70).await;
     let list = served_list(&b, &anchor).await;
     assert_eq!(list.iat, now + 60, "B serves the list published through A");
