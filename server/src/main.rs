@@ -111,6 +111,8 @@ enum KeysCommand {
     /// Write a new signing key and its public part into a server's keys directory (never
     /// overwrites); it signs nothing until a published trust list names it active.
     Generate(tools::KeysGenerate),
+    /// Write the public part of each signing key that has none yet (to sign it into the list).
+    Export(tools::KeysExport),
 }
 
 #[derive(Debug, Subcommand)]
@@ -136,6 +138,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Serve(args) => rega_server::run::serve(args),
         Command::Keys(KeysCommand::Generate(args)) => tools::keys_generate(&args).map(|_| ()),
+        Command::Keys(KeysCommand::Export(args)) => tools::keys_export(&args),
         Command::Anchor(AnchorCommand::Generate(args)) => tools::anchor_generate(&args),
         Command::TrustList(TrustListCommand::Sign(args)) => tools::trust_list_sign(&args),
         Command::Token(args) => tools::token(&args),

@@ -37,6 +37,15 @@ pub struct KeysGenerate {
     pub out: PathBuf,
 }
 
+/// `rega keys export`.
+#[derive(Debug, Args)]
+pub struct KeysExport {
+    /// The server's keys directory: writes the public part of each signing key that has none
+    /// yet (signing-<kid>.pub.pem), e.g. of a `signing-key.pem` from an earlier version.
+    #[arg(long)]
+    pub keys: PathBuf,
+}
+
 /// `rega anchor generate`.
 #[derive(Debug, Args)]
 pub struct AnchorGenerate {
@@ -116,6 +125,24 @@ pub fn keys_generate(args: &KeysGenerate) -> anyhow::Result<[u8; 8]> {
         args.out.display()
     );
     Ok(issuer.kid())
+}
+
+/// `rega keys export --keys DIR`: the public part of every signing key there, to take to the
+/// anchor's machine.
+pub fn keys_export(args: &KeysExport) -> anyhow::Result<()> {
+    let keys = signing_keys(&args.keys, DEFAULT_ISSUER)?;
+    if keys.is_empty() {
+        bail!("{} holds no signing key", args.keys.display());
+    }
+    for issuer in keys {
+        let (_, public) = signing_key_files(&issuer.kid());
+        let path = args.keys.join(&public);
+        if !path.exists() {
+            write_new(&path, &public_key_pem(issuer.verifying_key())?, false)?;
+        }
+        println!("{}", path.display());
+    }
+    Ok(())
 }
 
 /// `rega anchor generate --out DIR`, on the anchor's offline machine.

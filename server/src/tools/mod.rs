@@ -15,8 +15,8 @@ use serde_json::json;
 pub mod keys;
 
 pub use keys::{
-    ANCHOR_KEY, ANCHOR_PUBLIC, AnchorGenerate, KeysGenerate, TRUST_LIST_FILE, TrustListSign,
-    anchor_generate, keys_generate, trust_list_sign,
+    ANCHOR_KEY, ANCHOR_PUBLIC, AnchorGenerate, KeysExport, KeysGenerate, TRUST_LIST_FILE,
+    TrustListSign, anchor_generate, keys_export, keys_generate, trust_list_sign,
 };
 
 /// The issuer code of the Kurdistan Region's General Directorate of Traffic.

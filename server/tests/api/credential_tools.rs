@@ -411,3 +411,38 @@ fn zbarimg_reads_regas_qr_code_back_to_the_exact_text() {
         assert_eq!(stdout(&out), text, "{}", licence.display());
     }
 }
+
+/// An earlier version's `signing-key.pem`: `rega keys export` writes its public part (named by
+/// its kid) to sign into the list, once, and again changes nothing.
+#[test]
+fn rega_keys_export_writes_an_older_keys_public_part() {
+    let dir = tempfile::tempdir().expect("a directory");
+    let key = rega_credential::sign::generate_key().expect("a key");
+    std::fs::write(
+        dir.path().join("signing-key.pem"),
+        rega_credential::sign::private_key_pem(&key).expect("PEM"),
+    )
+    .expect("written");
+    let kid: String = rega_credential::keys::kid_of(key.verifying_key())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let public = dir.path().join(format!("signing-{kid}.pub.pem"));
+    for _ in 0..2 {
+        ok(&rega(&[
+            "keys",
+            "export",
+            "--keys",
+            &dir.path().to_string_lossy(),
+        ]));
+        let read = rega_credential::sign::read_public_key_pem(
+            &std::fs::read_to_string(&public).expect("the public part"),
+        )
+        .expect("a public key");
+        assert_eq!(&read, key.verifying_key());
+    }
+    let empty = tempfile::tempdir().expect("a directory");
+    let out = rega(&["keys", "export", "--keys", &empty.path().to_string_lossy()]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("holds no signing key"));
+}
