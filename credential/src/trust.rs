@@ -27,6 +27,17 @@ pub enum KeyStatus {
     Revoked,
 }
 
+impl KeyStatus {
+    /// Its name in the trust list JSON: `active`, `retired` or `revoked`.
+    pub fn name(self) -> &'static str {
+        match self {
+            KeyStatus::Active => "active",
+            KeyStatus::Retired => "retired",
+            KeyStatus::Revoked => "revoked",
+        }
+    }
+}
+
 /// A signing key in the trust list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TrustedKey {

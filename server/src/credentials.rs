@@ -12,6 +12,7 @@ use rega_credential::keys::VerifyingKey;
 use rega_credential::sign::{Issuer, generate_key, read_public_key_pem, sign_trust_list};
 use rega_credential::{KeyStatus, TrustList, TrustedKey};
 
+use crate::auth::sessions::hex;
 use crate::store::Store;
 use crate::tools::keys::{DEFAULT_LIST_DAYS, signing_keys};
 use crate::tools::{ANCHOR_KEY, ANCHOR_PUBLIC, DEFAULT_ISSUER, TRUST_LIST_FILE};
@@ -68,10 +69,6 @@ pub struct CredentialStatus {
     pub kid: Option<String>,
     /// When the list in force expires.
     pub list_expires_at: Option<i64>,
-}
-
-fn hex(kid: &[u8; 8]) -> String {
-    kid.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn lock_error<T>(_: T) -> anyhow::Error {
@@ -199,6 +196,12 @@ impl Credentials {
             x,
             y,
         }
+    }
+
+    /// The list in force, as read when it was taken (its signature checked then).
+    pub fn list(&self) -> Option<TrustList> {
+        let published = self.published.read().ok()?;
+        published.as_ref().map(|p| p.list.clone())
     }
 
     /// The list in force, verbatim as the anchor's machine signed it.

@@ -270,7 +270,7 @@ pub async fn keep_audit_trail(state: &AppState) -> Result<(), StoreError> {
     let sign = move |message: &[u8]| {
         let issuer = credentials.as_ref()?.issuer(now).ok()?;
         Some(crate::domain::audit_chain::CheckpointSignature {
-            kid: issuer.kid().iter().map(|b| format!("{b:02x}")).collect(),
+            kid: crate::auth::sessions::hex(&issuer.kid()),
             signature: issuer.sign_message(message),
         })
     };

@@ -72,7 +72,7 @@ pub fn signature_holds(attestation: &Attestation, list: &TrustList) -> Option<bo
     let holds = list
         .keys
         .iter()
-        .find(|k| k.kid.iter().map(|b| format!("{b:02x}")).collect::<String>() == signed.kid)
+        .find(|k| crate::auth::sessions::hex(&k.kid) == signed.kid)
         .is_some_and(|key| {
             rega_credential::keys::verify_message(
                 &key.key,

@@ -71,7 +71,7 @@ pub struct TrustListSign {
 
 /// The file names of a signing key with this kid: private and public.
 pub fn signing_key_files(kid: &[u8; 8]) -> (String, String) {
-    let hex: String = kid.iter().map(|b| format!("{b:02x}")).collect();
+    let hex = crate::auth::sessions::hex(kid);
     (
         format!("signing-{hex}.pem"),
         format!("signing-{hex}.pub.pem"),

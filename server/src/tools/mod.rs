@@ -12,6 +12,8 @@ use rega_credential::verify::ValidityOnDay;
 use rega_credential::{IsoDate, Licence, Policy, TrustList, VerifiedLicence};
 use serde_json::json;
 
+use crate::auth::sessions::hex;
+
 pub mod keys;
 
 pub use keys::{
@@ -91,7 +93,6 @@ pub(crate) fn write_new(path: &Path, contents: &str, private: bool) -> anyhow::R
 /// `rega token --keys DIR --licence FILE.json`.
 pub fn token(args: &TokenArgs) -> anyhow::Result<()> {
     let issuers = keys::signing_keys(&args.keys, &args.issuer)?;
-    let hex = |kid: [u8; 8]| kid.iter().map(|b| format!("{b:02x}")).collect::<String>();
     let issuer = match (&args.kid, issuers.as_slice()) {
         (None, [only]) => only,
         (None, []) => bail!("{} holds no signing key", args.keys.display()),
@@ -101,7 +102,7 @@ pub fn token(args: &TokenArgs) -> anyhow::Result<()> {
         ),
         (Some(kid), all) => all
             .iter()
-            .find(|i| hex(i.kid()) == kid.to_ascii_lowercase())
+            .find(|i| hex(&i.kid()) == kid.to_ascii_lowercase())
             .with_context(|| format!("{} holds no signing key {kid}", args.keys.display()))?,
     };
     let licence: Licence = serde_json::from_str(&read(&args.licence)?).with_context(|| {
@@ -158,7 +159,7 @@ fn verified_json(verified: &VerifiedLicence, at: i64) -> serde_json::Value {
     };
     json!({
         "valid": true,
-        "kid": verified.kid.iter().map(|b| format!("{b:02x}")).collect::<String>(),
+        "kid": hex(&verified.kid),
         "iss": verified.claims.iss,
         "iat": verified.claims.iat,
         "exp": verified.claims.exp,

@@ -5,9 +5,9 @@
 use axum::extract::State;
 use rega_api::ErrorCode;
 use rega_api::admin::{TrustListKey, TrustListStatus};
-use rega_credential::TrustList;
 
 use crate::AppState;
+use crate::auth::sessions::hex;
 use crate::auth::{Admin, staff_actor};
 use crate::credentials::{Credentials, PublishError};
 use crate::http::audit::audit;
@@ -17,15 +17,9 @@ use crate::http::problem::ApiError;
 /// The largest upload: a trust list is a few kilobytes.
 const MAX_JWS_BYTES: usize = 256 * 1024;
 
-fn hex(kid: &[u8; 8]) -> String {
-    kid.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 fn status_of(credentials: &Credentials, now: i64) -> TrustListStatus {
     let status = credentials.status(now);
-    let list = credentials
-        .trust_list()
-        .and_then(|jws| TrustList::from_jws(&jws, credentials.anchor()).ok());
+    let list = credentials.list();
     let held = credentials.held_kids();
     TrustListStatus {
         signing: status.signing,
@@ -39,10 +33,7 @@ fn status_of(credentials: &Credentials, now: i64) -> TrustListStatus {
                     .iter()
                     .map(|k| TrustListKey {
                         kid: hex(&k.kid),
-                        status: serde_json::to_value(k.status)
-                            .ok()
-                            .and_then(|v| v.as_str().map(str::to_owned))
-                            .unwrap_or_default(),
+                        status: k.status.name().to_owned(),
                         not_before: k.nbf,
                         not_after: k.exp,
                         held_here: held.contains(&k.kid),
