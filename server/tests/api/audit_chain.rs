@@ -15,7 +15,7 @@ use rega_server::store::{AuditRecord, Store};
 use rega_server::trail::{signature_holds, verify_chain};
 use sqlx::Connection as _;
 
-use crate::helpers::{Db, fresh_postgres_database, postgres_url, sqlite_store};
+use crate::helpers::{Db, fresh_postgres_database, postgres_store, postgres_url, sqlite_store};
 
 const T0: i64 = 1_795_856_400;
 
@@ -43,11 +43,7 @@ impl Trail {
             Db::Postgres => {
                 let url = fresh_postgres_database(&postgres_url()?).await;
                 Trail {
-                    store: Arc::new(
-                        rega_server::store::postgres::connect(&url)
-                            .await
-                            .expect("connects"),
-                    ),
+                    store: postgres_store(&url).await,
                     raw: Raw::Postgres(url),
                     data,
                 }
@@ -242,11 +238,7 @@ async fn writers_at_the_same_instant_make_one_unbroken_chain(db: Db) {
         return;
     };
     let second: Arc<dyn Store> = match &trail.raw {
-        Raw::Postgres(url) => Arc::new(
-            rega_server::store::postgres::connect(url)
-                .await
-                .expect("connects"),
-        ),
+        Raw::Postgres(url) => postgres_store(url).await,
         Raw::Sqlite(_) => trail.store.clone(),
     };
     let barrier = Arc::new(tokio::sync::Barrier::new(80));

@@ -15,7 +15,9 @@ use rega_server::network::{apply, file};
 use rega_server::store::{ConfigurationRefused, Store};
 use serde_json::Value;
 
-use crate::helpers::{Db, THURSDAY_9AM, fresh_postgres_database, postgres_url, spawn_demo};
+use crate::helpers::{
+    Db, THURSDAY_9AM, fresh_postgres_database, postgres_store, postgres_url, spawn_demo,
+};
 
 fn rega() -> Command {
     Command::new(env!("CARGO_BIN_EXE_rega"))
@@ -282,14 +284,7 @@ both!(shorter_hours_strand_what_they_cut_and_only_that);
 async fn a_change_on_one_instance_is_in_force_on_another_at_once() {
     let Some(server) = postgres_url() else { return };
     let url = fresh_postgres_database(&server).await;
-    let connect = || async {
-        Arc::new(
-            rega_server::store::postgres::connect(&url)
-                .await
-                .expect("connects"),
-        ) as Arc<dyn Store>
-    };
-    let (first, second) = (connect().await, connect().await);
+    let (first, second) = (postgres_store(&url).await, postgres_store(&url).await);
     let now = THURSDAY_9AM;
     let states = [first.clone(), second.clone()].map(|store| {
         rega_server::AppState::new(store, "no-dist".into(), false)

@@ -11,7 +11,7 @@ use rega_server::store::{NewCitizen, Store};
 use rega_server::{AppState, app};
 use serde_json::json;
 
-use crate::helpers::{Db, fresh_postgres_database, postgres_url, store};
+use crate::helpers::{Db, fresh_postgres_database, postgres_store, postgres_url, store};
 
 const NOW: i64 = 1_795_672_800; // Thursday 09:00 in Baghdad
 const ATTEMPTS: usize = 500;
@@ -146,16 +146,7 @@ async fn five_hundred_http_attempts_on_five_places_sqlite() {
 async fn five_hundred_http_attempts_over_two_instances_sharing_postgres() {
     let Some(server) = postgres_url() else { return };
     let url = fresh_postgres_database(&server).await;
-    let first: Arc<dyn Store> = Arc::new(
-        rega_server::store::postgres::connect(&url)
-            .await
-            .expect("connects"),
-    );
-    let second: Arc<dyn Store> = Arc::new(
-        rega_server::store::postgres::connect(&url)
-            .await
-            .expect("connects"),
-    );
+    let (first, second) = (postgres_store(&url).await, postgres_store(&url).await);
     let (slot, cookies) = arrange(&first).await;
     let urls = [
         serve(state(first.clone())).await,
@@ -188,11 +179,7 @@ async fn five_tries_each_by_forty_citizens(db: Db) {
             let url = fresh_postgres_database(&server).await;
             let mut two: Vec<Arc<dyn Store>> = Vec::new();
             for _ in 0..2 {
-                two.push(Arc::new(
-                    rega_server::store::postgres::connect(&url)
-                        .await
-                        .expect("connects"),
-                ));
+                two.push(postgres_store(&url).await);
             }
             two
         }

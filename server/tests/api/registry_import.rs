@@ -8,7 +8,7 @@ use std::process::Command;
 use rega_api::ids::NationalId;
 use serde_json::json;
 
-use crate::helpers::{Db, fresh_postgres_database, postgres_url, sqlite_store};
+use crate::helpers::{Db, fresh_postgres_database, postgres_store, postgres_url, sqlite_store};
 
 fn record(n: u64, version: i64) -> serde_json::Value {
     json!({
@@ -100,11 +100,7 @@ async fn import_reports_each_refused_line_and_is_idempotent(db: Db) {
     );
     let store = match &database_url {
         None => sqlite_store(data.path()).await,
-        Some(url) => std::sync::Arc::new(
-            rega_server::store::postgres::connect(url)
-                .await
-                .expect("PostgreSQL"),
-        ),
+        Some(url) => postgres_store(url).await,
     };
     let id = |n: u64| NationalId::parse(&format!("{:012}", 196_000_000_000u64 + n)).expect("an id");
     let citizen = store

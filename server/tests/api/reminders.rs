@@ -6,7 +6,9 @@ use rega_api::ids::NationalId;
 use rega_server::AppState;
 use rega_server::store::{BookRequest, Store};
 
-use crate::helpers::{Db, THURSDAY_9AM, fresh_postgres_database, postgres_url, spawn_demo};
+use crate::helpers::{
+    Db, THURSDAY_9AM, fresh_postgres_database, postgres_store, postgres_url, spawn_demo,
+};
 
 const DAY: i64 = 86_400;
 
@@ -130,11 +132,7 @@ async fn two_instances_on_one_postgres_send_each_reminder_once() {
     let clock = Arc::new(rega_server::clock::TestClock::at(THURSDAY_9AM));
     let mut instances = Vec::new();
     for _ in 0..2 {
-        let store: Arc<dyn Store> = Arc::new(
-            rega_server::store::postgres::connect(&url)
-                .await
-                .expect("connects"),
-        );
+        let store = postgres_store(&url).await;
         instances.push(AppState::new(store, "no-dist".into(), true).with_clock(clock.clone()));
     }
     rega_server::demo::seed(&instances[0])

@@ -4,17 +4,15 @@
 //! rotate and are revoked through published lists, across two instances on PostgreSQL.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use rega_credential::sign::{SigningKey, generate_key, public_key_pem, sign_trust_list};
 use rega_credential::{KeyStatus, Policy, TrustList, VerifyError, verify};
-use rega_server::store::Store;
 use rega_server::tools::keys::{ListDocument, list_from_document};
 use serde_json::Value;
 
 use crate::helpers::{
-    Db, DemoApp, THURSDAY_9AM, expect_problem, fresh_postgres_database, postgres_url,
-    spawn_instance, store,
+    Db, DemoApp, THURSDAY_9AM, expect_problem, fresh_postgres_database, postgres_store,
+    postgres_url, spawn_instance, store,
 };
 
 const ADMIN: &str = "network-admin";
@@ -317,13 +315,6 @@ async fn a_production_server_refuses_to_start_with_the_anchors_private_key() {
 async fn keys_rotate_and_are_revoked_across_two_instances() {
     let Some(server) = postgres_url() else { return };
     let url = fresh_postgres_database(&server).await;
-    let connect = || async {
-        Arc::new(
-            rega_server::store::postgres::connect(&url)
-                .await
-                .expect("connects"),
-        ) as Arc<dyn Store>
-    };
     let shared = tempfile::tempdir().expect("the keys directory both instances mount");
     let keys = shared.path().join("keys");
     let anchor = AnchorMachine::new();
@@ -335,7 +326,7 @@ async fn keys_rotate_and_are_revoked_across_two_instances() {
     )
     .expect("the first list, dropped as a file");
     let a = spawn_instance(
-        connect().await,
+        postgres_store(&url).await,
         tempfile::tempdir().expect("dir"),
         now,
         &keys,
@@ -343,7 +334,7 @@ async fn keys_rotate_and_are_revoked_across_two_instances() {
     )
     .await;
     let b = spawn_instance(
-        connect().await,
+        postgres_store(&url).await,
         tempfile::tempdir().expect("dir"),
         now,
         &keys,

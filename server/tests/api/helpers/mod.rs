@@ -132,13 +132,18 @@ pub async fn store(db: Db, dir: &Path) -> Option<Arc<dyn Store>> {
         Db::Postgres => {
             let server = postgres_url()?;
             let url = fresh_postgres_database(&server).await;
-            Some(Arc::new(
-                rega_server::store::postgres::connect(&url)
-                    .await
-                    .expect("PostgreSQL store connects"),
-            ))
+            Some(postgres_store(&url).await)
         }
     }
+}
+
+/// A store on this PostgreSQL database: one instance of several sharing it.
+pub async fn postgres_store(url: &str) -> Arc<dyn Store> {
+    Arc::new(
+        rega_server::store::postgres::connect(url)
+            .await
+            .expect("PostgreSQL store connects"),
+    )
 }
 
 /// Serves the app on a random port, with a fresh SQLite database and the given `dist/`.
