@@ -24,6 +24,9 @@ pub struct StaffAccount {
     pub active: bool,
     /// It still has the one-time password an administrator gave it.
     pub one_time_password: bool,
+    /// It signs in with a second factor.
+    #[serde(default)]
+    pub second_factor: bool,
 }
 
 /// `POST /admin/staff`: a new account; the server makes its one-time password.

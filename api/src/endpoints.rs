@@ -87,6 +87,10 @@ pub const STAFF_KIOSKS: &str = "/staff/kiosks";
 pub const STAFF_KIOSK_REVOKE: &str = "/staff/kiosks/{id}/revoke";
 /// The signed-in account chooses a new password.
 pub const STAFF_PASSWORD: &str = "/staff/password";
+/// The signed-in account begins setting up its second factor.
+pub const STAFF_SECOND_FACTOR: &str = "/staff/second-factor";
+/// The signed-in account confirms its second factor with a code.
+pub const STAFF_SECOND_FACTOR_CONFIRM: &str = "/staff/second-factor/confirm";
 /// Who is signed in at the desk.
 pub const STAFF_ME: &str = "/staff/me";
 /// Staff sign-in.
@@ -152,6 +156,8 @@ pub const OPERATIONS: &[(&str, &str)] = &[
     ("POST", STAFF_KIOSK_REVOKE),
     ("GET", STAFF_ME),
     ("POST", STAFF_PASSWORD),
+    ("POST", STAFF_SECOND_FACTOR),
+    ("POST", STAFF_SECOND_FACTOR_CONFIRM),
     ("POST", STAFF_SIGN_IN),
     ("POST", STAFF_SIGN_OUT),
     ("POST", STAFF_SLOTS),

@@ -125,6 +125,18 @@ error_codes! {
     StaffForbidden = "staff_forbidden", 403, "Not allowed for this account";
     /// The account signed in with a one-time password and must choose its own first.
     StaffPasswordChangeRequired = "staff_password_change_required", 403, "Choose a new password first";
+    /// The account signs in with a second factor: send the code from its authenticator app (or
+    /// a recovery code) with the password.
+    StaffSecondFactorRequired = "staff_second_factor_required", 401, "Code needed";
+    /// The second factor's code is wrong or was already used.
+    StaffSecondFactorWrong = "staff_second_factor_wrong", 401, "Wrong code";
+    /// The account's role signs in with a second factor: set one up (`POST
+    /// /staff/second-factor`) before anything else.
+    StaffSecondFactorSetupRequired = "staff_second_factor_setup_required", 403, "Set up two-step sign-in first";
+    /// The account has a second factor already (an administrator's password reset clears it).
+    StaffSecondFactorExists = "staff_second_factor_exists", 409, "Two-step sign-in already set up";
+    /// The code does not match the second factor being set up (or none is being set up).
+    StaffSecondFactorNotConfirmed = "staff_second_factor_not_confirmed", 422, "Code does not match";
     /// The current password is wrong.
     StaffWrongPassword = "staff_wrong_password", 422, "Wrong password";
     /// A new password has 12 to 128 characters and is not the old one.

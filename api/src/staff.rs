@@ -82,6 +82,10 @@ pub struct StaffSignIn {
     pub username: String,
     /// Its password.
     pub password: String,
+    /// The code of its authenticator app, or one of its recovery codes, when the account has a
+    /// second factor (`401 staff_second_factor_required` without it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
 }
 
 /// Who is signed in at the desk.
@@ -99,6 +103,40 @@ pub struct StaffInfo {
     /// its own (`POST /staff/password`) before anything else.
     #[serde(default)]
     pub must_change_password: bool,
+    /// The account signs in with a second factor.
+    #[serde(default)]
+    pub second_factor: bool,
+    /// The account's role signs in with a second factor here and it has none yet: it must set
+    /// one up (`POST /staff/second-factor`) before anything else.
+    #[serde(default)]
+    pub must_set_up_second_factor: bool,
+}
+
+/// `POST /staff/second-factor`: the secret of a second factor being set up, once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SecondFactorSetup {
+    /// The secret in base32, for typing into an authenticator app.
+    pub secret: String,
+    /// The `otpauth://totp/…` URI the app reads from a QR code.
+    pub uri: String,
+}
+
+/// `POST /staff/second-factor/confirm`: the code the authenticator app shows now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ConfirmSecondFactor {
+    /// Six digits.
+    pub code: String,
+}
+
+/// The answer to a confirmed second factor: its recovery codes, shown this once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RecoveryCodes {
+    /// Ten codes `XXXXX-XXXXX`, each good for one sign-in.
+    pub codes: Vec<String>,
 }
 
 /// `POST /staff/password`: the signed-in account chooses a new password.

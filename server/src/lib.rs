@@ -50,6 +50,9 @@ pub struct AppState {
     pub caches: Arc<Caches>,
     /// Sign-in codes one client address may ask for per 15 minutes.
     pub codes_per_address: u32,
+    /// Supervisors and administrators must sign in with a second factor (every server but a
+    /// demo's).
+    pub second_factor_required: bool,
 }
 
 /// The directorates with their counters per service.
@@ -134,6 +137,7 @@ impl AppState {
             credentials: None,
             caches: Arc::new(Caches::default()),
             codes_per_address: crate::auth::codes::MAX_CODES_PER_ADDRESS,
+            second_factor_required: false,
         }
     }
 }

@@ -415,6 +415,9 @@ async fn serve_async(args: ServeArgs) -> anyhow::Result<()> {
         )));
     }
     state.codes_per_address = args.codes_per_address;
+    // Supervisors and administrators sign in with a second factor, except on a demo's made-up
+    // accounts (docs/security.md).
+    state.second_factor_required = !args.demo;
     match (&args.sms_gateway_url, args.demo) {
         (Some(url), _) => {
             let gateway = crate::sms::HttpGateway::new(

@@ -137,13 +137,24 @@ impl FromRequestParts<AppState> for SignedInStaff {
 
 impl SignedInStaff {
     /// The account, once it has a password of its own (else `403
-    /// staff_password_change_required`).
+    /// staff_password_change_required`) and, where its role needs one, a second factor (else
+    /// `403 staff_second_factor_setup_required`).
     async fn settled(parts: &mut Parts, state: &AppState) -> Result<StaffRecord, ApiError> {
         let signed_in = SignedInStaff::from_request_parts(parts, state).await?;
         if signed_in.account.one_time_password_at.is_some() {
             return Err(ApiError::client(ErrorCode::StaffPasswordChangeRequired));
         }
+        if signed_in.must_set_up_second_factor(state) {
+            return Err(ApiError::client(ErrorCode::StaffSecondFactorSetupRequired));
+        }
         Ok(signed_in.account)
+    }
+
+    /// Whether the account must set up a second factor before anything else.
+    pub fn must_set_up_second_factor(&self, state: &AppState) -> bool {
+        state.second_factor_required
+            && self.account.role_needs_second_factor()
+            && self.account.totp_secret.is_none()
     }
 }
 

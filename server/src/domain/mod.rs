@@ -12,4 +12,5 @@ pub mod limits;
 pub mod planning;
 pub mod registry;
 pub mod rules;
+pub mod second_factor;
 pub mod staff;

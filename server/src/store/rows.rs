@@ -215,7 +215,7 @@ pub(crate) fn session(row: &impl Columns) -> Result<SessionRecord, StoreError> {
 macro_rules! staff_columns {
     () => {
         "s.id, s.username, s.password_hash, s.role, s.directorate_id, s.disabled_at, \
-         s.one_time_password_at"
+         s.one_time_password_at, s.totp_secret, s.totp_pending_secret"
     };
 }
 pub(crate) use staff_columns;
@@ -232,6 +232,8 @@ pub(crate) fn staff(row: &impl Columns) -> Result<StaffRecord, StoreError> {
         directorate_id: row.text_or_null("directorate_id")?,
         disabled: row.int_or_null("disabled_at")?.is_some(),
         one_time_password_at: row.int_or_null("one_time_password_at")?,
+        totp_secret: row.text_or_null("totp_secret")?,
+        totp_pending_secret: row.text_or_null("totp_pending_secret")?,
     })
 }
 

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{Db, THURSDAY_9AM, spawn_demo};
 
-const OPERATIONS: [(&str, &str); 54] = [
+const OPERATIONS: [(&str, &str); 56] = [
     ("GET", "/staff/audit"),
     ("GET", "/admin/configuration"),
     ("GET", "/admin/trust-list"),
@@ -19,6 +19,8 @@ const OPERATIONS: [(&str, &str); 54] = [
     ("POST", "/admin/staff/{id}"),
     ("POST", "/admin/staff/{id}/reset-password"),
     ("POST", "/staff/password"),
+    ("POST", "/staff/second-factor"),
+    ("POST", "/staff/second-factor/confirm"),
     ("GET", "/appointments"),
     ("GET", "/appointments/{reference}"),
     ("GET", "/appointments/{reference}/calendar.ics"),
@@ -891,6 +893,22 @@ async fn every_response_of_a_tour_of_the_api_matches_its_documented_schema() {
         )
         .await;
     }
+    let _ = call(
+        "POST",
+        "/staff/second-factor",
+        "/staff/second-factor".into(),
+        desk(),
+        None,
+    )
+    .await;
+    let _ = call(
+        "POST",
+        "/staff/second-factor/confirm",
+        "/staff/second-factor/confirm".into(),
+        desk(),
+        Some(json!({ "code": "000000" })),
+    )
+    .await;
     let _ = call(
         "POST",
         "/staff/sign-out",

@@ -26,6 +26,7 @@ fn account(record: &StaffRecord) -> StaffAccount {
         directorate: record.directorate_id.clone(),
         active: !record.disabled,
         one_time_password: record.one_time_password_at.is_some(),
+        second_factor: record.totp_secret.is_some(),
     }
 }
 
@@ -152,6 +153,7 @@ pub(super) async fn create_account(
                 directorate: directorate.map(str::to_owned),
                 active: true,
                 one_time_password: true,
+                second_factor: false,
             },
             one_time_password: password,
         },
@@ -210,8 +212,10 @@ pub(super) async fn change_account(
     }
 }
 
-/// Gives an account a new one-time password (shown once) and signs it out everywhere: for a
-/// member of staff who forgot theirs, after checking who they are in person.
+/// Gives an account a new one-time password (shown once), clears its second factor and signs it
+/// out everywhere: for a member of staff who forgot their password or lost their phone, after
+/// checking who they are in person. The account chooses its password and (supervisors and
+/// administrators) sets up a new second factor at its next sign-in.
 #[utoipa::path(post, path = "/admin/staff/{id}/reset-password", tag = "admin",
     params(("id" = i64, Path, description = "the account's number")),
     responses((status = 200, body = OneTimePassword),

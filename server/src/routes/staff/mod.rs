@@ -1,7 +1,7 @@
 //! The staff area (SPEC §3.7): the desk and the supervisor's screens, and the waiting hall's
 //! board. Staff sign in with a name and password (`session`); every staff request is bound to the
 //! account's one directorate, so a desk of one directorate can neither read nor change another's.
-//! Rooms: `session` (sign-in, sign-out, who), `queue` (the day, call next, attendance), `board`
+//! Rooms: `session` (sign-in, sign-out, who), `second_factor` (setting one up, the code at sign-in), `queue` (the day, call next, attendance), `board`
 //! (public: ticket numbers and counters only), `kiosks`, `planning` (places, extra slots) and
 //! `closures`, and `audit` (the trail, for supervisors and the administrator). A desk account reaches the supervisors' rooms not at all: they take
 //! [`Supervisor`](crate::auth::Supervisor).
@@ -13,6 +13,7 @@ mod kiosks;
 mod planning;
 mod queue;
 mod results;
+mod second_factor;
 mod session;
 
 use axum::http::StatusCode;
@@ -39,6 +40,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(session::sign_out))
         .routes(routes!(session::me))
         .routes(routes!(session::change_password))
+        .routes(routes!(second_factor::begin))
+        .routes(routes!(second_factor::confirm))
         .routes(routes!(audit::audit_trail))
         .routes(routes!(queue::day))
         .routes(routes!(queue::call_next))

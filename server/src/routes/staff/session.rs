@@ -23,22 +23,29 @@ use crate::http::extract::ApiJson;
 use crate::http::problem::{ApiError, rate_limited};
 use crate::store::{EventLimit, SessionKind, SessionOwner, StaffRecord};
 
+use super::second_factor::{self, Checked};
+
 /// Failed sign-ins allowed per username, and per client address, in 15 minutes.
 pub const MAX_FAILED_SIGN_INS: u32 = 10;
 
-fn info(staff: &StaffRecord) -> StaffInfo {
+fn info(state: &AppState, staff: &StaffRecord) -> StaffInfo {
     StaffInfo {
         username: staff.username.clone(),
         role: staff.role,
         directorate: staff.directorate_id.clone(),
         must_change_password: staff.one_time_password_at.is_some(),
+        second_factor: staff.totp_secret.is_some(),
+        must_set_up_second_factor: state.second_factor_required
+            && staff.role_needs_second_factor()
+            && staff.totp_secret.is_none(),
     }
 }
 
-/// Signs a staff member in (sets the `__Host-rega_staff` cookie).
+/// Signs a staff member in (sets the `__Host-rega_staff` cookie): the password, and the code of
+/// the account's second factor when it has one.
 #[utoipa::path(post, path = "/staff/sign-in", tag = "staff", request_body = StaffSignIn,
     responses((status = 200, body = StaffInfo),
-        (status = 401, description = "staff_sign_in_failed", body = rega_api::Problem),
+        (status = 401, description = "staff_sign_in_failed, staff_second_factor_required, staff_second_factor_wrong", body = rega_api::Problem),
         (status = 429, description = "rate_limited (Retry-After)", body = rega_api::Problem)))]
 pub(super) async fn sign_in(
     State(state): State<AppState>,
@@ -84,7 +91,7 @@ pub(super) async fn sign_in(
     };
     // An unknown name costs the same hashing time as a wrong password.
     let phc = account.as_ref().map(|a| a.password_hash.clone());
-    let password = request.password;
+    let (password, code) = (request.password, request.code);
     let matches = tokio::task::spawn_blocking(move || {
         static UNKNOWN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
         let phc = phc.unwrap_or_else(|| {
@@ -112,6 +119,36 @@ pub(super) async fn sign_in(
         .await;
         return Err(ApiError::client(ErrorCode::StaffSignInFailed));
     };
+    let result = match second_factor::check(&state, &account, code.as_deref()).await? {
+        Checked::NotNeeded | Checked::Passed("totp") => "ok",
+        Checked::Passed(how) => how,
+        Checked::Missing => {
+            // The password was right: asking for the code is no failure, so the limits'
+            // places come back.
+            state.store.give_back_event(&user_key, now).await?;
+            state.store.give_back_event(&address_key, now).await?;
+            audit(
+                &state,
+                &staff_actor(account.id),
+                "staff.sign_in",
+                "session",
+                "second_factor_required",
+            )
+            .await;
+            return Err(ApiError::client(ErrorCode::StaffSecondFactorRequired));
+        }
+        Checked::Wrong => {
+            audit(
+                &state,
+                &staff_actor(account.id),
+                "staff.sign_in",
+                "session",
+                "second_factor_wrong",
+            )
+            .await;
+            return Err(ApiError::client(ErrorCode::StaffSecondFactorWrong));
+        }
+    };
     state.store.give_back_event(&user_key, now).await?;
     state.store.give_back_event(&address_key, now).await?;
     let token = URL_SAFE_NO_PAD.encode(random_bytes::<32>()?);
@@ -124,10 +161,10 @@ pub(super) async fn sign_in(
         &staff_actor(account.id),
         "staff.sign_in",
         "session",
-        "ok",
+        result,
     )
     .await;
-    let mut response = ApiJson(info(&account)).into_response();
+    let mut response = ApiJson(info(&state, &account)).into_response();
     response
         .headers_mut()
         .insert(header::SET_COOKIE, staff_cookie(Some(&token)));
@@ -168,8 +205,8 @@ pub(super) async fn sign_out(
 #[utoipa::path(get, path = "/staff/me", tag = "staff",
     responses((status = 200, body = StaffInfo),
         (status = 401, description = "staff_unauthenticated", body = rega_api::Problem)))]
-pub(super) async fn me(staff: SignedInStaff) -> ApiJson<StaffInfo> {
-    ApiJson(info(&staff.account))
+pub(super) async fn me(State(state): State<AppState>, staff: SignedInStaff) -> ApiJson<StaffInfo> {
+    ApiJson(info(&state, &staff.account))
 }
 
 /// The signed-in account chooses a new password (the first thing an account given a one-time
@@ -214,5 +251,5 @@ pub(super) async fn change_password(
     audit(&state, &actor, "staff.password_changed", "password", "ok").await;
     let mut account = staff.account;
     account.one_time_password_at = None;
-    Ok(ApiJson(info(&account)))
+    Ok(ApiJson(info(&state, &account)))
 }

@@ -48,7 +48,9 @@ pub trait StaffAccounts: Send + Sync {
     ) -> Result<StaffChangeOutcome, StoreError>;
 
     /// Sets an account's password hash. `one_time_at`: an administrator's one-time password,
-    /// issued then (else the account's own choice). Every session of the account ends but
+    /// issued then (else the account's own choice), which also clears the account's second
+    /// factor and recovery codes (an administrator resets an account that lost them, after
+    /// checking who its holder is in person). Every session of the account ends but
     /// `keep_session` (the token hash of the session that changed it); false for no account.
     async fn set_staff_password(
         &self,
@@ -58,6 +60,43 @@ pub trait StaffAccounts: Send + Sync {
         keep_session: Option<&str>,
         now: i64,
     ) -> Result<bool, StoreError>;
+}
+
+/// The staff's second factor (`domain::second_factor`).
+#[async_trait]
+pub trait SecondFactors: Send + Sync {
+    /// Keeps `secret` (base32) as the account's enrolment in progress, replacing any earlier
+    /// one; false when the account already has a second factor (or does not exist).
+    async fn begin_second_factor(&self, staff_id: i64, secret: &str) -> Result<bool, StoreError>;
+
+    /// Confirms the enrolment of `secret` in one transaction: it becomes the account's second
+    /// factor with `step` as its last used code, `recovery_hashes` replace its recovery codes, and
+    /// every session of the account but `keep_session` ends. False when `secret` is no longer the
+    /// enrolment in progress (another began meanwhile, or it was confirmed already).
+    async fn confirm_second_factor(
+        &self,
+        staff_id: i64,
+        secret: &str,
+        step: i64,
+        recovery_hashes: &[String],
+        keep_session: &str,
+        now: i64,
+    ) -> Result<bool, StoreError>;
+
+    /// Takes the code of `step` for a sign-in: true once, for a step later than any used before
+    /// (two sign-ins sending the same code at once cannot both succeed).
+    async fn use_second_factor_step(&self, staff_id: i64, step: i64) -> Result<bool, StoreError>;
+
+    /// Takes a recovery code (by its hash): true once.
+    async fn use_recovery_code(
+        &self,
+        staff_id: i64,
+        code_hash: &str,
+        now: i64,
+    ) -> Result<bool, StoreError>;
+
+    /// The account's recovery codes not yet used.
+    async fn recovery_codes_left(&self, staff_id: i64) -> Result<i64, StoreError>;
 }
 
 /// The desk's day: the list, calling tickets, attendance.

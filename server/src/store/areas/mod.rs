@@ -19,6 +19,7 @@ pub trait Store:
     + Sessions
     + RateEvents
     + StaffAccounts
+    + SecondFactors
     + Queue
     + Kiosks
     + Closures
@@ -41,6 +42,7 @@ impl<T> Store for T where
         + Sessions
         + RateEvents
         + StaffAccounts
+        + SecondFactors
         + Queue
         + Kiosks
         + Closures

@@ -14,6 +14,7 @@ mod outcomes;
 pub(crate) mod queue;
 mod rate_events;
 mod registry;
+mod second_factor;
 mod sessions;
 mod staff;
 mod staff_writes;

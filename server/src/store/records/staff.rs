@@ -25,9 +25,19 @@ pub struct StaffRecord {
     /// When an administrator gave it the one-time password it still has (it must choose its
     /// own before anything else).
     pub one_time_password_at: Option<i64>,
+    /// Its second factor's TOTP secret (base32), once enrolled.
+    pub totp_secret: Option<String>,
+    /// The secret of an enrolment begun and not yet confirmed.
+    pub totp_pending_secret: Option<String>,
 }
 
 impl StaffRecord {
+    /// Whether its role signs in with a second factor where the server requires one
+    /// (supervisors and administrators).
+    pub fn role_needs_second_factor(&self) -> bool {
+        matches!(self.role, StaffRole::Supervisor | StaffRole::Admin)
+    }
+
     /// The account as a directorate's desk or supervisor (an administrator is none).
     pub fn member(&self) -> Option<StaffMember> {
         Some(StaffMember {

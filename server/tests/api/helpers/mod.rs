@@ -238,9 +238,36 @@ pub async fn spawn_instance(
     keys: &Path,
     anchor: Option<&Path>,
 ) -> DemoApp {
+    spawn_configured(store, data, now, keys, anchor, |_| {}).await
+}
+
+/// Serves the demo data at `now` with supervisors and administrators held to a second factor,
+/// as every server but a demo's holds them (`None` when PostgreSQL is skipped).
+pub async fn spawn_demo_with_second_factor(db: Db, now: i64) -> Option<DemoApp> {
+    let data = tempfile::tempdir().expect("a temporary directory");
+    let store = store(db, data.path()).await?;
+    let keys = data.path().join("keys");
+    Some(
+        spawn_configured(store, data, now, &keys, None, |state| {
+            state.second_factor_required = true;
+        })
+        .await,
+    )
+}
+
+/// [`spawn_instance`], with the state changed by `configure` before it serves.
+pub async fn spawn_configured(
+    store: Arc<dyn Store>,
+    data: tempfile::TempDir,
+    now: i64,
+    keys: &Path,
+    anchor: Option<&Path>,
+    configure: impl FnOnce(&mut AppState),
+) -> DemoApp {
     let clock = Arc::new(rega_server::clock::TestClock::at(now));
     let mut state =
         AppState::new(store, data.path().join("no-dist"), true).with_clock(clock.clone());
+    configure(&mut state);
     state.credentials =
         rega_server::credentials::Credentials::load(keys, anchor, true, state.store.as_ref(), now)
             .await

@@ -5,4 +5,5 @@ mod closures;
 mod kiosks;
 mod planning;
 mod queue;
+mod second_factor;
 mod session;
