@@ -218,10 +218,11 @@ pub(super) fn Accounts() -> impl IntoView {
                         </tr></thead>
                         <tbody>
                             {all.into_iter().map(|a| {
-                                let status = match (a.active, a.one_time_password) {
-                                    (false, _) => d.admin_inactive,
-                                    (true, true) => d.admin_one_time,
-                                    (true, false) => d.admin_active,
+                                let status = match (a.active, a.one_time_password, a.second_factor) {
+                                    (false, _, _) => d.admin_inactive,
+                                    (true, true, _) => d.admin_one_time,
+                                    (true, false, true) => d.admin_second_factor_on,
+                                    (true, false, false) => d.admin_active,
                                 };
                                 let toggle = if a.active { d.admin_deactivate } else { d.admin_activate };
                                 let label = |action: &str| fill(d.desk_for_reference, &[("action", action), ("reference", &a.username)]);

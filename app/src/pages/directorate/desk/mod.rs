@@ -1,6 +1,7 @@
 //! The staff area: the directorate desk for staff (SPEC §3.7) and the central administrator's
 //! screens (`/admin`), which share the staff session. Rooms: `sign_in`; `password` (an account
-//! given a one-time password chooses its own first); `day` (call next, the day's appointments
+//! given a one-time password chooses its own first); `second_factor` (setting up two-step
+//! sign-in: required of supervisors and administrators outside demo mode, offered to all); `day` (call next, the day's appointments
 //! with their tickets, attendance); `closures` (every desk sees them; a supervisor closes and
 //! lifts); `planning`, `kiosks` and `audit` (supervisors; `audit` also the administrator);
 //! `accounts`, `configuration` and `trust_list` (the administrator); `form` (what they share).
@@ -15,6 +16,7 @@ mod form;
 mod kiosks;
 mod password;
 mod planning;
+mod second_factor;
 mod sign_in;
 mod trust_list;
 
@@ -98,12 +100,31 @@ fn StaffArea(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let session = RwSignal::new(StaffSession::Checking);
+    // The account chose to set up two-step sign-in (required ones are sent there anyway).
+    let setting_up = RwSignal::new(false);
     ask_who(session);
     move || match session.get() {
-        StaffSession::Checking => crate::components::status::loading(i18n),
+        StaffSession::Checking => {
+            setting_up.set(false);
+            crate::components::status::loading(i18n)
+        }
         StaffSession::SignedOut => view! { <sign_in::SignIn session/> }.into_any(),
         StaffSession::SignedIn(info) if info.must_change_password => {
             view! { <password::ChangePassword session/> }.into_any()
+        }
+        StaffSession::SignedIn(info) if info.must_set_up_second_factor || setting_up.get() => {
+            view! { <second_factor::SetUp info session/> }.into_any()
+        }
+        StaffSession::SignedIn(info) if !info.second_factor => {
+            let d = move || directorate(i18n.locale());
+            view! {
+                {room(info, session)}
+                <p class="rg-body">
+                    <button type="button" class="rg-link-button" on:click=move |_| setting_up.set(true)>
+                        {move || d().second_start}</button>
+                </p>
+            }
+            .into_any()
         }
         StaffSession::SignedIn(info) => room(info, session),
         StaffSession::Unknown(e) => {
@@ -145,6 +166,8 @@ mod tests {
             role: StaffRole::Desk,
             directorate: Some("erbil".into()),
             must_change_password: false,
+            second_factor: false,
+            must_set_up_second_factor: false,
         };
         assert_eq!(
             StaffSession::from_answer(Ok(info.clone())),
