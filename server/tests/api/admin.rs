@@ -5,14 +5,9 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{Db, DemoApp, THURSDAY_9AM, expect_problem, spawn_demo};
+use crate::helpers::{Db, DemoApp, THURSDAY_9AM, expect_problem, json_of, spawn_demo};
 
 const ADMIN: &str = "network-admin";
-
-async fn json_of(response: reqwest::Response, status: u16) -> Value {
-    assert_eq!(response.status().as_u16(), status);
-    response.json().await.expect("JSON")
-}
 
 /// The audit trail's newest records, as `action result` lines.
 async fn audit_lines(demo: &DemoApp) -> Vec<String> {

@@ -15,6 +15,8 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
+use crate::helpers::citizen::cookie_of;
+
 /// libfaketime, installed by `cargo xtask setup` (Debian's `libfaketime`).
 const FAKETIME: &str = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1";
 const NATIONAL_ID: &str = "150000000001";
@@ -133,16 +135,6 @@ async fn staff_sign_in(
         .expect("answered");
     assert_eq!(response.status(), 200, "{username} signs in");
     response
-}
-
-fn cookie(response: &reqwest::Response) -> String {
-    response.headers()["set-cookie"]
-        .to_str()
-        .expect("text")
-        .split(';')
-        .next()
-        .expect("a pair")
-        .to_owned()
 }
 
 fn unix_now() -> i64 {
@@ -309,7 +301,7 @@ async fn the_first_day_in_production_as_the_operations_guide_says() {
     // The administrator makes the directorate's supervisor and desk; each gets a one-time
     // password, and chooses its own at its first sign-in.
     // An administrator (as a supervisor) sets up a second factor before anything else.
-    let admin = cookie(&staff_sign_in(&http, &url, "network-admin", PASSWORD).await);
+    let admin = cookie_of(&staff_sign_in(&http, &url, "network-admin", PASSWORD).await);
     set_up_second_factor(&http, &url, &admin).await;
     for (username, role) in [
         ("erbil-supervisor-1", "supervisor"),
@@ -329,7 +321,7 @@ async fn the_first_day_in_production_as_the_operations_guide_says() {
         let first = staff_sign_in(&http, &url, username, one_time).await;
         let changed = http
             .post(api("/staff/password"))
-            .header("cookie", cookie(&first))
+            .header("cookie", cookie_of(&first))
             .json(&json!({ "current_password": one_time, "new_password": PASSWORD }))
             .send()
             .await
@@ -342,7 +334,7 @@ async fn the_first_day_in_production_as_the_operations_guide_says() {
             "{me}"
         );
         if role == "supervisor" {
-            let secret = set_up_second_factor(&http, &url, &cookie(&first)).await;
+            let secret = set_up_second_factor(&http, &url, &cookie_of(&first)).await;
             // From now on the password alone does not open the account; a code does, once.
             let refused = http
                 .post(api("/staff/sign-in"))
@@ -395,7 +387,7 @@ async fn the_first_day_in_production_as_the_operations_guide_says() {
         .await
         .expect("answered");
     assert_eq!(verified.status(), 200);
-    let citizen = cookie(&verified);
+    let citizen = cookie_of(&verified);
     let days: Value = http
         .get(api(
             "/availability/days?directorate=erbil&service=medical_check",
@@ -483,7 +475,7 @@ async fn the_first_day_in_production_as_the_operations_guide_says() {
         .await
         .expect("JSON");
     assert_eq!(ticket["ticket"], "M-001", "{ticket}");
-    let desk = cookie(&staff_sign_in(&http, &url, "erbil-desk-1", PASSWORD).await);
+    let desk = cookie_of(&staff_sign_in(&http, &url, "erbil-desk-1", PASSWORD).await);
     let called: Value = http
         .post(api("/staff/call-next"))
         .header("cookie", &desk)

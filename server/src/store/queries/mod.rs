@@ -14,7 +14,7 @@ mod outcomes;
 pub(crate) mod queue;
 mod rate_events;
 mod registry;
-mod second_factor;
+pub(crate) mod second_factor;
 mod sessions;
 mod staff;
 mod staff_writes;

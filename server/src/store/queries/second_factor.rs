@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 
-use crate::store::engine::sql;
+use crate::store::engine::{Tx, sql};
 use crate::store::{SecondFactors, SqlStore, StoreError};
 
 #[async_trait]
@@ -45,13 +45,7 @@ impl SecondFactors for SqlStore {
         if confirmed != 1 {
             return Ok(false);
         }
-        sql!(&mut tx, |c| sqlx::query(
-            "DELETE FROM staff_recovery_code WHERE staff_id = $1"
-        )
-        .bind(staff_id)
-        .execute(c)
-        .await?
-        .rows_affected());
+        forget_recovery_codes(&mut tx, staff_id).await?;
         for hash in recovery_hashes {
             sql!(&mut tx, |c| sqlx::query(
                 "INSERT INTO staff_recovery_code (staff_id, code_hash) VALUES ($1, $2)"
@@ -119,4 +113,29 @@ impl SecondFactors for SqlStore {
         .fetch_one(c)
         .await?))
     }
+}
+
+/// Clears an account's second factor: its secret, any setup in progress, its last step and its
+/// recovery codes (an administrator's reset).
+pub(crate) async fn clear_second_factor(tx: &mut Tx, staff_id: i64) -> Result<(), StoreError> {
+    sql!(&mut *tx, |c| sqlx::query(
+        "UPDATE staff SET totp_secret = NULL, totp_pending_secret = NULL, \
+         totp_enabled_at = NULL, totp_last_step = NULL WHERE id = $1"
+    )
+    .bind(staff_id)
+    .execute(c)
+    .await?
+    .rows_affected());
+    forget_recovery_codes(tx, staff_id).await
+}
+
+async fn forget_recovery_codes(tx: &mut Tx, staff_id: i64) -> Result<(), StoreError> {
+    sql!(&mut *tx, |c| sqlx::query(
+        "DELETE FROM staff_recovery_code WHERE staff_id = $1"
+    )
+    .bind(staff_id)
+    .execute(c)
+    .await?
+    .rows_affected());
+    Ok(())
 }

@@ -164,21 +164,7 @@ impl StaffAccounts for SqlStore {
             return Ok(false);
         }
         if one_time_at.is_some() {
-            sql!(&mut tx, |c| sqlx::query(
-                "UPDATE staff SET totp_secret = NULL, totp_pending_secret = NULL, \
-                 totp_enabled_at = NULL, totp_last_step = NULL WHERE id = $1"
-            )
-            .bind(id)
-            .execute(c)
-            .await?
-            .rows_affected());
-            sql!(&mut tx, |c| sqlx::query(
-                "DELETE FROM staff_recovery_code WHERE staff_id = $1"
-            )
-            .bind(id)
-            .execute(c)
-            .await?
-            .rows_affected());
+            super::second_factor::clear_second_factor(&mut tx, id).await?;
         }
         sql!(&mut tx, |c| sqlx::query(
             "UPDATE staff_session SET revoked_at = $2 WHERE staff_id = $1 \

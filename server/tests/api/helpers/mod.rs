@@ -301,6 +301,12 @@ pub async fn spawn_configured(
     }
 }
 
+/// Asserts the status of an answer, and returns its JSON body.
+pub async fn json_of(response: reqwest::Response, status: u16) -> serde_json::Value {
+    assert_eq!(response.status().as_u16(), status);
+    response.json().await.expect("JSON")
+}
+
 /// Asserts a problem document with the status and code, and returns it.
 pub async fn expect_problem(
     response: reqwest::Response,

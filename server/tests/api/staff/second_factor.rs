@@ -8,25 +8,12 @@ use std::sync::Arc;
 
 use rega_server::clock::Clock as _;
 
-use serde_json::{Value, json};
+use serde_json::json;
 
+use crate::helpers::citizen::cookie_of;
+use crate::helpers::json_of;
 use crate::helpers::staff::{PASSWORD, totp};
 use crate::helpers::{Db, DemoApp, THURSDAY_9AM, expect_problem, spawn_demo_with_second_factor};
-
-async fn json_of(response: reqwest::Response, status: u16) -> Value {
-    assert_eq!(response.status().as_u16(), status);
-    response.json().await.expect("JSON")
-}
-
-fn cookie_of(response: &reqwest::Response) -> String {
-    response.headers()["set-cookie"]
-        .to_str()
-        .expect("text")
-        .split(';')
-        .next()
-        .expect("a pair")
-        .to_owned()
-}
 
 async fn sign_in(
     demo: &DemoApp,
