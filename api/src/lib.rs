@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod availability;
 pub mod endpoints;
+pub mod format;
 pub mod ids;
 pub mod kiosk;
 pub mod licence;

@@ -1,6 +1,7 @@
 //! Locale loading and switching, and access to the compiled message tables.
 
-pub mod format;
+/// Numbers, dates and times per locale: shared with the server's SMS (`rega_api::format`).
+pub use rega_api::format;
 pub mod names;
 
 mod messages {

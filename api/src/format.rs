@@ -1,9 +1,10 @@
-//! Formatting numbers, dates and times for each locale, and reading digits of either set.
+//! Formatting numbers, dates and times for each locale, and reading digits of either set: one
+//! set of rules for the app's screens and the server's SMS.
 //! Patterns are fixed here (GLOSSARY §1.4) rather than taken from the browser's `Intl`, whose
 //! Sorani patterns are partly wrong.
 
-use rega_api::Locale;
-use rega_api::time::{Date, LocalDateTime};
+use crate::Locale;
+use crate::time::{Date, LocalDateTime};
 
 /// Iraqi Gregorian month names in Sorani (CLDR, with December spelled کانوونی یەکەم to match
 /// January, as Kurdish press and MediaWiki write it: GLOSSARY §1.1).
@@ -124,7 +125,7 @@ pub fn localize_digits(locale: Locale, text: &str) -> String {
 /// digits become ASCII; spaces, hyphens, tatweel and bidi marks are dropped. Any other
 /// character makes it `None`, so the caller shows an error rather than guessing.
 pub fn parse_digits(input: &str) -> Option<String> {
-    rega_api::ids::normalize_identifier(input)
+    crate::ids::normalize_identifier(input)
         .filter(|text| text.bytes().all(|b| b.is_ascii_digit()))
 }
 
@@ -232,7 +233,7 @@ pub fn hour_minute(hh_mm: &str) -> (u8, u8) {
 
 /// A date, time or period for a sentence: digits of the language, kept left to right (LRI …
 /// PDI) so it never scrambles in right-to-left text.
-pub fn isolated(locale: rega_api::Locale, text: &str) -> String {
+pub fn isolated(locale: crate::Locale, text: &str) -> String {
     localize_digits(locale, &format!("\u{2066}{text}\u{2069}"))
 }
 
