@@ -9,6 +9,7 @@ pub mod closure;
 pub mod configuration;
 pub mod eligibility;
 pub mod limits;
+pub mod messages;
 pub mod planning;
 pub mod registry;
 pub mod rules;
