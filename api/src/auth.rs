@@ -10,6 +10,9 @@ pub struct CodeRequest {
     /// The national card number (either digit set); parsed by the server into a `NationalId`,
     /// so a malformed one gets its own error code.
     pub national_id: String,
+    /// The language the code's SMS is written in (the app's; default Sorani).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<crate::Locale>,
 }
 
 /// The answer to a code request, the same whether or not the ID is registered.
@@ -31,6 +34,18 @@ pub struct VerifyRequest {
     pub national_id: String,
     /// The 6-digit code from the SMS (either digit set).
     pub code: String,
+    /// The language the citizen's messages are written in from now on (the app's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<crate::Locale>,
+}
+
+/// `PUT /auth/locale`: the signed-in citizen switched language; their messages follow.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct LocaleChoice {
+    /// `ckb`, `ar` or `en`.
+    pub locale: crate::Locale,
 }
 
 /// The signed-in session.

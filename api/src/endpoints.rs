@@ -17,6 +17,8 @@ pub const APPOINTMENT_RESCHEDULE: &str = "/appointments/{reference}/reschedule";
 pub const AUTH_CODE: &str = "/auth/code";
 /// The citizen's session.
 pub const AUTH_SESSION: &str = "/auth/session";
+/// The language the signed-in citizen's messages are written in.
+pub const AUTH_LOCALE: &str = "/auth/locale";
 /// Signing out.
 pub const AUTH_SIGN_OUT: &str = "/auth/sign-out";
 /// Signing in with the code.
@@ -125,6 +127,7 @@ pub const OPERATIONS: &[(&str, &str)] = &[
     ("POST", APPOINTMENT_RESCHEDULE),
     ("POST", AUTH_CODE),
     ("GET", AUTH_SESSION),
+    ("PUT", AUTH_LOCALE),
     ("POST", AUTH_SIGN_OUT),
     ("POST", AUTH_VERIFY),
     ("GET", AVAILABILITY_DAYS),

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// An interface language of Rega. Sorani Kurdish is the default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Locale {
     /// Sorani Kurdish, Arabic script, right-to-left.
     #[default]

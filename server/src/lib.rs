@@ -12,6 +12,7 @@ pub mod network;
 pub mod registry;
 pub mod routes;
 pub mod run;
+pub mod sender;
 pub mod sms;
 pub mod store;
 pub mod tools;
@@ -53,6 +54,8 @@ pub struct AppState {
     /// Supervisors and administrators must sign in with a second factor (every server but a
     /// demo's).
     pub second_factor_required: bool,
+    /// Woken when a change wrote a message to the outbox, so the sender sends it at once.
+    pub messages_written: Arc<tokio::sync::Notify>,
 }
 
 /// The directorates with their counters per service.
@@ -138,6 +141,7 @@ impl AppState {
             caches: Arc::new(Caches::default()),
             codes_per_address: crate::auth::codes::MAX_CODES_PER_ADDRESS,
             second_factor_required: false,
+            messages_written: Arc::default(),
         }
     }
 }

@@ -420,11 +420,8 @@ async fn serve_async(args: ServeArgs) -> anyhow::Result<()> {
     state.second_factor_required = !args.demo;
     match (&args.sms_gateway_url, args.demo) {
         (Some(url), _) => {
-            let gateway = crate::sms::HttpGateway::new(
-                url.clone(),
-                args.sms_gateway_token.clone(),
-                std::time::Duration::from_secs(2),
-            )?;
+            let gateway =
+                crate::sms::HttpGateway::new(url.clone(), args.sms_gateway_token.clone())?;
             state.sms = std::sync::Arc::new(gateway);
         }
         (None, false) => tracing::warn!(
@@ -456,6 +453,7 @@ async fn serve_async(args: ServeArgs) -> anyhow::Result<()> {
         .context("cannot create the slots of the booking window")?;
     crate::jobs::spawn_slot_keeper(state.clone());
     crate::jobs::spawn_reminders(state.clone());
+    crate::sender::spawn(state.clone());
     crate::jobs::spawn_trust_list_refresh(state.clone());
     let local = listener
         .local_addr()

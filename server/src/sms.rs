@@ -1,5 +1,7 @@
-//! Sending SMS. A gateway is a trait: the development outbox stores and logs messages (demo
-//! mode only); production plugs in an HTTP gateway.
+//! Handing SMS to a gateway. A gateway is a trait: the development outbox stores and logs
+//! messages (demo mode only); production plugs in an HTTP gateway. A gateway makes one attempt
+//! and says how it went: the outbox of messages (`crate::sender`) retries, and its key lets the
+//! gateway drop a message it already took when an answer was lost.
 
 use std::sync::Arc;
 
@@ -17,13 +19,28 @@ pub enum SmsError {
     /// No gateway is configured.
     #[error("no SMS gateway is configured")]
     NoGateway,
+    /// The gateway refused the message or could not be reached.
+    #[error("the SMS gateway did not take the message: {0}")]
+    Refused(String),
+}
+
+/// One text message.
+#[derive(Debug, Clone, Copy)]
+pub struct Sms<'a> {
+    /// The phone, E.164.
+    pub to: &'a str,
+    /// The text.
+    pub text: &'a str,
+    /// The same for every attempt of one message (`rega-<outbox id>`), so the gateway can drop
+    /// one it already took; none for a sign-in code, which is sent once.
+    pub key: Option<&'a str>,
 }
 
 /// Something that delivers text messages.
 #[async_trait]
 pub trait SmsGateway: Send + Sync + 'static {
-    /// Hands one message over for delivery.
-    async fn send(&self, phone: &str, text: &str) -> Result<(), SmsError>;
+    /// Hands one message over for delivery: one attempt.
+    async fn send(&self, message: &Sms<'_>) -> Result<(), SmsError>;
 }
 
 /// The development outbox: messages are stored (readable through `/api/v1/dev/outbox`) and
@@ -42,9 +59,11 @@ impl DevOutbox {
 
 #[async_trait]
 impl SmsGateway for DevOutbox {
-    async fn send(&self, phone: &str, text: &str) -> Result<(), SmsError> {
-        self.store.push_sms(phone, text, self.clock.now()).await?;
-        tracing::info!(to = %phone, %text, "development SMS outbox");
+    async fn send(&self, message: &Sms<'_>) -> Result<(), SmsError> {
+        self.store
+            .push_sms(message.to, message.text, self.clock.now())
+            .await?;
+        tracing::info!(to = %message.to, text = %message.text, "development SMS outbox");
         Ok(())
     }
 }
@@ -55,88 +74,48 @@ pub struct NoGateway;
 
 #[async_trait]
 impl SmsGateway for NoGateway {
-    async fn send(&self, _phone: &str, _text: &str) -> Result<(), SmsError> {
+    async fn send(&self, _message: &Sms<'_>) -> Result<(), SmsError> {
         Err(SmsError::NoGateway)
     }
 }
 
-/// An HTTP SMS gateway: each message is POSTed as JSON `{"to", "text"}` with a bearer token.
-/// Delivery runs in the background, retried with exponential backoff; failures are logged and
-/// never reach the citizen's request.
+/// An HTTP SMS gateway: each message is POSTed as JSON `{"to", "text", "id"}` with a bearer
+/// token (`id` is the message's key, absent for a sign-in code); any 2xx answer means taken.
 pub struct HttpGateway {
     client: reqwest::Client,
     url: String,
     token: Option<String>,
-    first_retry: std::time::Duration,
 }
 
-/// Tries per message.
-const ATTEMPTS: u32 = 4;
-
 impl HttpGateway {
-    /// A gateway at `url`; retries wait `first_retry`, then twice that, and so on.
-    pub fn new(
-        url: String,
-        token: Option<String>,
-        first_retry: std::time::Duration,
-    ) -> anyhow::Result<HttpGateway> {
+    /// A gateway at `url`; an attempt waits at most 10 seconds.
+    pub fn new(url: String, token: Option<String>) -> anyhow::Result<HttpGateway> {
         let client = reqwest::Client::builder()
             .timeout(std::time::Duration::from_secs(10))
             .build()
             .map_err(|e| anyhow::anyhow!("cannot set up the SMS gateway client: {e}"))?;
-        Ok(HttpGateway {
-            client,
-            url,
-            token,
-            first_retry,
-        })
+        Ok(HttpGateway { client, url, token })
     }
 }
 
 #[async_trait]
 impl SmsGateway for HttpGateway {
-    async fn send(&self, phone: &str, text: &str) -> Result<(), SmsError> {
-        let (client, url, token, first_retry) = (
-            self.client.clone(),
-            self.url.clone(),
-            self.token.clone(),
-            self.first_retry,
-        );
-        let body = serde_json::json!({ "to": phone, "text": text });
-        let masked = format!(
-            "…{}",
-            phone
-                .chars()
-                .rev()
-                .take(3)
-                .collect::<String>()
-                .chars()
-                .rev()
-                .collect::<String>()
-        );
-        tokio::spawn(async move {
-            let mut delay = first_retry;
-            for attempt in 1..=ATTEMPTS {
-                let mut request = client.post(&url).json(&body);
-                if let Some(token) = &token {
-                    request = request.bearer_auth(token);
-                }
-                match request.send().await {
-                    Ok(response) if response.status().is_success() => return,
-                    Ok(response) => {
-                        tracing::warn!(status = response.status().as_u16(), attempt, to = %masked, "the SMS gateway refused a message")
-                    }
-                    Err(error) => {
-                        tracing::warn!(%error, attempt, to = %masked, "the SMS gateway cannot be reached")
-                    }
-                }
-                if attempt < ATTEMPTS {
-                    tokio::time::sleep(delay).await;
-                    delay *= 2;
-                }
-            }
-            tracing::error!(to = %masked, "an SMS was not delivered after {ATTEMPTS} attempts");
-        });
-        Ok(())
+    async fn send(&self, message: &Sms<'_>) -> Result<(), SmsError> {
+        let body = match message.key {
+            Some(id) => serde_json::json!({ "to": message.to, "text": message.text, "id": id }),
+            None => serde_json::json!({ "to": message.to, "text": message.text }),
+        };
+        let mut request = self.client.post(&self.url).json(&body);
+        if let Some(token) = &self.token {
+            request = request.bearer_auth(token);
+        }
+        match request.send().await {
+            Ok(response) if response.status().is_success() => Ok(()),
+            Ok(response) => Err(SmsError::Refused(format!(
+                "HTTP {}",
+                response.status().as_u16()
+            ))),
+            Err(error) => Err(SmsError::Refused(error.without_url().to_string())),
+        }
     }
 }

@@ -3,12 +3,14 @@
 //! is registered.
 
 use hmac::{Hmac, Mac};
+use rega_api::Locale;
 use rega_api::ids::{NationalId, OtpCode};
 use sha2::{Digest, Sha256};
 
 use super::sessions::{hex, random_bytes};
 use crate::AppState;
 use crate::http::problem::ApiError;
+use crate::sms::Sms;
 use crate::store::{EventLimit, StoreError};
 
 /// A code is valid for 5 minutes.
@@ -91,6 +93,7 @@ pub fn masked(national_id: &NationalId) -> String {
 pub async fn request_code(
     state: &AppState,
     national_id: &NationalId,
+    locale: Locale,
     address: &str,
 ) -> Result<Result<(), i64>, ApiError> {
     let now = state.clock.now();
@@ -124,7 +127,7 @@ pub async fn request_code(
     // code is issued and sent after the answer, in the background, for known IDs only.
     let (state, national_id) = (state.clone(), national_id.clone());
     tokio::spawn(async move {
-        if let Err(error) = issue_code(&state, &national_id, now).await {
+        if let Err(error) = issue_code(&state, &national_id, locale, now).await {
             tracing::error!(
                 error = format!("{error:#}"),
                 "a sign-in code could not be issued"
@@ -148,7 +151,12 @@ async fn may_sign_in(
 }
 
 /// Issues and sends a code to a registered citizen; nothing for an unknown ID.
-async fn issue_code(state: &AppState, national_id: &NationalId, now: i64) -> anyhow::Result<()> {
+async fn issue_code(
+    state: &AppState,
+    national_id: &NationalId,
+    locale: Locale,
+    now: i64,
+) -> anyhow::Result<()> {
     let Some(citizen) = may_sign_in(state, national_id).await? else {
         return Ok(());
     };
@@ -163,10 +171,22 @@ async fn issue_code(state: &AppState, national_id: &NationalId, now: i64) -> any
             now + CODE_LIFETIME,
         )
         .await?;
-    let text = format!(
-        "Rega: {code} — کۆدی چوونەژوورەوە / رمز الدخول / sign-in code. Valid 5 min. Never share it."
-    );
-    state.sms.send(&citizen.phone, &text).await?;
+    let text = crate::domain::messages::sign_in_code(locale, &code);
+    let sms = Sms {
+        to: &citizen.phone,
+        text: &text,
+        key: None,
+    };
+    // The citizen is waiting: three tries a second or two apart, then they may ask again. (A
+    // code is not kept in the outbox: it is a secret, and worthless after five minutes.)
+    let mut tries = 0;
+    while let Err(error) = state.sms.send(&sms).await {
+        tries += 1;
+        if tries == 3 {
+            return Err(error.into());
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(tries)).await;
+    }
     Ok(())
 }
 

@@ -174,6 +174,13 @@ pub fn check(file: &ConfigFile) -> Result<Configuration, ConfigError> {
             30..=3650,
             "rules.audit_retention_days",
         )?,
+        reminder_hour: u8::try_from(within(r.reminder_hour, 0..=23, "rules.reminder_hour")?)
+            .unwrap_or(18),
+        message_give_up_hours: within(
+            r.message_give_up_hours,
+            1..=72,
+            "rules.message_give_up_hours",
+        )?,
         ..BookingRules::default()
     };
     let mut services = BTreeMap::new();
@@ -416,6 +423,8 @@ pub fn to_file(config: &Configuration) -> ConfigFile {
             check_in_closes_minutes_after: r.check_in_closes_minutes,
             theory_pass_valid_days: r.theory_pass_valid_days,
             audit_retention_days: r.audit_retention_days,
+            reminder_hour: r.reminder_hour.into(),
+            message_give_up_hours: r.message_give_up_hours,
         },
         services: config
             .services

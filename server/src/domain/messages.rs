@@ -72,8 +72,8 @@ impl MessageKind {
 pub struct About<'a> {
     /// `RG-XXXX-XXXX`.
     pub reference: &'a str,
-    /// The service.
-    pub service: ServiceKind,
+    /// The service (unknown for a notice carried over from before the outbox).
+    pub service: Option<ServiceKind>,
     /// The directorate's name in the reader's language.
     pub directorate: &'a str,
     /// Its start, Unix seconds.
@@ -90,7 +90,10 @@ pub fn render(kind: MessageKind, locale: Locale, about: Option<&About<'_>>) -> S
     fill(
         template,
         &[
-            ("{service}", service_name(locale, about.service)),
+            (
+                "{service}",
+                about.service.map_or("", |s| service_name(locale, s)),
+            ),
             ("{directorate}", about.directorate),
             ("{when}", &when(locale, about.starts_at)),
             ("{reference}", &latin(locale, about.reference)),
@@ -105,6 +108,13 @@ pub fn sign_in_code(locale: Locale, code: &str) -> String {
         template(locale, "sign_in_code"),
         &[("{code}", &latin(locale, code))],
     )
+}
+
+/// How long to wait before attempt `attempts + 1` of a message the gateway did not take: 30
+/// seconds, doubling, at most 30 minutes.
+pub fn retry_delay(attempts: i64) -> i64 {
+    let doublings = u32::try_from(attempts.clamp(1, 7) - 1).unwrap_or(0);
+    (30 * 2_i64.pow(doublings)).min(1800)
 }
 
 /// How many SMS segments `text` takes: GSM 7-bit (160 alone, 153 each when split) when every
@@ -237,7 +247,7 @@ mod tests {
                 for kind in MessageKind::ALL {
                     let about = About {
                         reference: "RG-WWWW-WWWW",
-                        service,
+                        service: Some(service),
                         directorate: &directorate,
                         starts_at: LATE,
                     };
@@ -255,7 +265,7 @@ mod tests {
     fn a_message_is_in_one_language_with_its_digits_and_latin_values_isolated() {
         let about = About {
             reference: "RG-7K3M-Q9P2",
-            service: ServiceKind::Renewal,
+            service: Some(ServiceKind::Renewal),
             directorate: "بەڕێوەبەرایەتیی هاتووچۆی هەولێر",
             starts_at: LATE,
         };
@@ -301,6 +311,12 @@ mod tests {
             "ريگا: رمز الدخول \u{2066}042917\u{2069}. صالح ٥ دقائق. لا تعطه لأحد."
         );
         assert_eq!(segments(&sign_in_code(Locale::En, "042917")), 1);
+    }
+
+    #[test]
+    fn a_refused_message_is_retried_sooner_then_later() {
+        let delays: Vec<i64> = (1..=8).map(retry_delay).collect();
+        assert_eq!(delays, [30, 60, 120, 240, 480, 960, 1800, 1800]);
     }
 
     #[test]

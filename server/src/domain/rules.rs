@@ -35,6 +35,12 @@ pub struct BookingRules {
     /// Not a booking rule but the network's: the audit trail keeps a record this many days
     /// (730), then purges it, leaving a checkpoint in the chain.
     pub audit_retention_days: i64,
+    /// Not a booking rule but the network's: the evening reminder of tomorrow's appointments
+    /// leaves at this hour, Baghdad time (18).
+    pub reminder_hour: u8,
+    /// A message the SMS gateway keeps refusing is given up after this many hours (12), the
+    /// failure audited.
+    pub message_give_up_hours: i64,
 }
 
 impl Default for BookingRules {
@@ -54,6 +60,8 @@ impl Default for BookingRules {
             check_in_opens_minutes: 60,
             check_in_closes_minutes: 15,
             audit_retention_days: 730,
+            reminder_hour: 18,
+            message_give_up_hours: 12,
         }
     }
 }

@@ -51,10 +51,27 @@ pub struct RulesFile {
     /// checkpoint in the chain.
     #[serde(default = "default_audit_retention_days")]
     pub audit_retention_days: i64,
+    /// The evening reminder of tomorrow's appointments leaves at this hour, Baghdad time
+    /// (default 18).
+    #[serde(default = "default_reminder_hour")]
+    pub reminder_hour: i64,
+    /// A message the SMS gateway keeps refusing is given up after this many hours (default 12).
+    #[serde(default = "default_message_give_up_hours")]
+    pub message_give_up_hours: i64,
 }
 
 fn default_audit_retention_days() -> i64 {
     crate::domain::rules::BookingRules::default().audit_retention_days
+}
+
+fn default_reminder_hour() -> i64 {
+    crate::domain::rules::BookingRules::default()
+        .reminder_hour
+        .into()
+}
+
+fn default_message_give_up_hours() -> i64 {
+    crate::domain::rules::BookingRules::default().message_give_up_hours
 }
 
 /// One service.
@@ -227,6 +244,8 @@ pub fn render(file: &ConfigFile) -> String {
         ),
         ("theory_pass_valid_days", r.theory_pass_valid_days),
         ("audit_retention_days", r.audit_retention_days),
+        ("reminder_hour", r.reminder_hour),
+        ("message_give_up_hours", r.message_give_up_hours),
     ] {
         out.push_str(&format!("{key} = {value}\n"));
     }

@@ -5,7 +5,9 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use rega_api::ErrorCode;
-use rega_api::auth::{CodeRequest, CodeSent, OutboxMessage, SessionInfo, VerifyRequest};
+use rega_api::auth::{
+    CodeRequest, CodeSent, LocaleChoice, OutboxMessage, SessionInfo, VerifyRequest,
+};
 use rega_api::ids::{NationalId, OtpCode};
 use serde::Deserialize;
 
@@ -30,6 +32,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(code))
         .routes(routes!(verify))
         .routes(routes!(session))
+        .routes(routes!(locale))
         .routes(routes!(sign_out))
         .routes(routes!(outbox))
 }
@@ -47,7 +50,8 @@ async fn code(
 ) -> Result<Response, ApiError> {
     let national_id = parse_id(&request.national_id)?;
     let object = masked(&national_id);
-    match request_code(&state, &national_id, &address).await? {
+    let locale = request.locale.unwrap_or_default();
+    match request_code(&state, &national_id, locale, &address).await? {
         Ok(()) => {
             audit(&state, "anonymous", "auth.code_requested", &object, "ok").await;
             let body = CodeSent {
@@ -120,6 +124,10 @@ async fn verify(
             .revoke_session(SessionKind::Citizen, &token_hash(&old), state.clock.now())
             .await?;
     }
+    // The language of the citizen's messages from now on: the one they signed in with.
+    if let Some(locale) = request.locale {
+        state.store.set_citizen_locale(citizen_id, locale).await?;
+    }
     let token = start_session(&state, citizen_id).await?;
     audit(
         &state,
@@ -144,6 +152,22 @@ async fn verify(
         header::HeaderValue::from_static("no-store"),
     );
     Ok(response)
+}
+
+/// The signed-in citizen switched language: their messages are written in it from now on.
+#[utoipa::path(put, path = "/auth/locale", tag = "auth", request_body = LocaleChoice,
+    responses((status = 204), (status = 400, body = rega_api::Problem),
+        (status = 401, body = rega_api::Problem)))]
+async fn locale(
+    State(state): State<AppState>,
+    citizen: Citizen,
+    ApiJson(choice): ApiJson<LocaleChoice>,
+) -> Result<StatusCode, ApiError> {
+    state
+        .store
+        .set_citizen_locale(citizen.id, choice.locale)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// The current session.

@@ -249,10 +249,8 @@ async fn records(
         ),
     )
     .await;
-    // The SMS the changes owe, now (should this instance stop first, the job sends them).
-    if let Err(error) = crate::jobs::send_citizen_notices(&state).await {
-        tracing::error!(%error, "cannot send the registry notices now; the job retries");
-    }
+    // The messages the changes owe are in the outbox with them: the sender takes them now.
+    state.messages_written.notify_one();
     Ok(ApiJson(RecordResults { results }).into_response())
 }
 

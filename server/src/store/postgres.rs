@@ -9,9 +9,8 @@ use anyhow::Context;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::{Postgres, Transaction};
 
+use super::SqlStore;
 use super::engine::{Dialect, Engine, Lock};
-use super::records::Reminder;
-use super::{SqlStore, StoreError, rows};
 
 /// The statements PostgreSQL writes its own way.
 pub(crate) const DIALECT: Dialect = Dialect {
@@ -114,35 +113,5 @@ impl PgEngine {
     /// Which server and database, for the log (never the password).
     pub(crate) fn describe(&self) -> String {
         self.target.clone()
-    }
-
-    /// Claims, in one statement, up to `limit` appointments that `due` selects (`a.id`, with
-    /// `$1…` bound to `binds`, then `LIMIT $n`) by setting `column` to `now`, and returns what to
-    /// send: rows another instance is claiming at the same moment are skipped, never taken twice.
-    pub(crate) async fn claim(
-        &self,
-        operation: &'static str,
-        due: &str,
-        column: &str,
-        binds: &[i64],
-        now: i64,
-    ) -> Result<Vec<Reminder>, StoreError> {
-        let now_param = binds.len() + 1;
-        let statement = format!(
-            "WITH due AS ({due} FOR UPDATE OF a SKIP LOCKED) \
-             UPDATE appointment a SET {column} = ${now_param} FROM due, slot s, citizen c \
-             WHERE a.id = due.id AND s.id = a.slot_id AND c.id = a.citizen_id \
-             RETURNING a.reference, c.phone, s.starts_at, s.directorate_id"
-        );
-        let mut query = sqlx::query(&statement);
-        for bind in binds {
-            query = query.bind(*bind);
-        }
-        let claimed = query
-            .bind(now)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(|e| StoreError::database(operation, e))?;
-        claimed.iter().map(rows::reminder).collect()
     }
 }

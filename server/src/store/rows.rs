@@ -310,16 +310,6 @@ pub(crate) fn audit(row: &impl Columns) -> Result<AuditRecord, StoreError> {
     })
 }
 
-/// A message owed about an appointment: reference, phone, starts_at, directorate_id.
-pub(crate) fn reminder(row: &impl Columns) -> Result<Reminder, StoreError> {
-    Ok(Reminder {
-        reference: reference(row)?,
-        phone: row.text("phone")?,
-        starts_at: row.int("starts_at")?,
-        directorate_id: row.text("directorate_id")?,
-    })
-}
-
 /// A closure: id, day, starts_at, ends_at, note, username, cancelled.
 pub(crate) fn closure(row: &impl Columns) -> Result<ClosureRecord, StoreError> {
     Ok(ClosureRecord {

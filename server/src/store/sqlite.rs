@@ -26,10 +26,9 @@ use super::engine::{Dialect, Engine, Tx};
 use super::queries::bookings::change_in;
 use super::queries::idempotency::{claim_key, read_key};
 use super::records::{
-    AuditRecord, BookingChange, IdempotencyOwner, IdempotencyState, OnceOutcome, OnceWrite,
-    Reminder, Respond,
+    AuditRecord, BookingChange, IdempotencyOwner, IdempotencyState, OnceOutcome, OnceWrite, Respond,
 };
-use super::{SqlStore, StoreError, rows};
+use super::{SqlStore, StoreError};
 
 /// The statements SQLite writes its own way.
 pub(crate) const DIALECT: Dialect = Dialect {
@@ -176,42 +175,6 @@ impl SqliteEngine {
         let gone = || StoreError::GroupCommit("the bookings' writer has stopped".into());
         self.bookings.send(job).await.map_err(|_| gone())?;
         answer.await.map_err(|_| gone())?
-    }
-
-    /// Claims the appointments `due` selects (`SELECT a.id, a.reference, c.phone, s.starts_at,
-    /// s.directorate_id …`, binding `binds`) by setting `column` to `now`, and returns what to
-    /// send. The writer runs one transaction at a time and `BEGIN IMMEDIATE` keeps other
-    /// processes out meanwhile, so each appointment is claimed once.
-    pub(crate) async fn claim(
-        &self,
-        operation: &'static str,
-        due: &str,
-        column: &str,
-        binds: &[i64],
-        now: i64,
-    ) -> Result<Vec<Reminder>, StoreError> {
-        let failed = |e| StoreError::database(operation, e);
-        let mut tx = self
-            .writer
-            .begin_with("BEGIN IMMEDIATE")
-            .await
-            .map_err(failed)?;
-        let mut query = sqlx::query(due);
-        for bind in binds {
-            query = query.bind(*bind);
-        }
-        let due = query.fetch_all(&mut *tx).await.map_err(failed)?;
-        let mark = format!("UPDATE appointment SET {column} = $1 WHERE id = $2");
-        for row in &due {
-            sqlx::query(&mark)
-                .bind(now)
-                .bind(rows::Columns::int(row, "id")?)
-                .execute(&mut *tx)
-                .await
-                .map_err(failed)?;
-        }
-        tx.commit().await.map_err(failed)?;
-        due.iter().map(rows::reminder).collect()
     }
 }
 

@@ -108,6 +108,9 @@ async fn the_registry_sends_records_as_a_client(db: Db) {
         "unauthenticated",
     )
     .await;
+    rega_server::sender::deliver_due(&demo.state)
+        .await
+        .expect("the outbox is sent");
     let told = demo
         .state
         .store
@@ -116,7 +119,7 @@ async fn the_registry_sends_records_as_a_client(db: Db) {
         .expect("the outbox");
     assert!(
         told.iter()
-            .any(|m| m.body.contains("phone number for signing in was changed")),
+            .any(|m| m.body.contains("ژمارەی مۆبایلی چوونەژوورەوە لە تۆماری هاتووچۆدا گۆڕدرا")),
         "{db:?}: the old number is told: {told:?}"
     );
     let audited = demo.state.store.audit_records(200).await.expect("audit");

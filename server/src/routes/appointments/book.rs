@@ -145,6 +145,8 @@ where
             tracing::info!(target: "audit", actor, action, object, result = crate::store::audit_result(status), "audit");
             if (200..300).contains(&status) {
                 state.caches.availability.clear();
+                // The citizen's message was written with the change: send it now.
+                state.messages_written.notify_one();
             }
             stored_response(status, body)
         }

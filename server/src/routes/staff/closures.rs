@@ -218,10 +218,8 @@ pub(super) async fn close_day(State(state): State<AppState>, keyed: Keyed<Superv
     };
     let response = staff_write(state, &keyed, (staff, "desk.closed"), &change, respond).await;
     if response.status() == StatusCode::CREATED {
-        // The citizens are told now (should this instance stop first, the reminder job tells them).
-        if let Err(error) = crate::jobs::send_closure_notices(state).await {
-            tracing::error!(%error, "cannot send the closure notices now; the job retries");
-        }
+        // The citizens' messages are in the outbox with the closure: the sender takes them now.
+        state.messages_written.notify_one();
     }
     response
 }

@@ -2,6 +2,7 @@
 //! messages, the audit trail, idempotency keys and the staff's keyed writes.
 
 use async_trait::async_trait;
+use rega_api::Locale;
 use rega_api::ids::Reference;
 use rega_api::service::ServiceKind;
 
@@ -234,7 +235,7 @@ pub trait Closures: Send + Sync {
     ) -> Result<Vec<ClosureRecord>, StoreError>;
 }
 
-/// The SMS outbox, and the messages about appointments that an instance claims to send.
+/// The development SMS outbox (demo mode), and the outbox of messages owed to citizens.
 #[async_trait]
 pub trait Messages: Send + Sync {
     /// Stores an SMS in the outbox.
@@ -243,32 +244,47 @@ pub trait Messages: Send + Sync {
     /// The newest SMS to a phone, newest first.
     async fn sms_to(&self, phone: &str, limit: u32) -> Result<Vec<SmsRecord>, StoreError>;
 
-    /// Claims up to `limit` booked appointments starting in `[from, to)` whose reminder has not
-    /// been claimed, marking them; each appointment is claimed by exactly one caller, also
-    /// across instances.
-    async fn claim_reminders(
+    /// Claims up to `limit` messages of the outbox that are due (not done, their next attempt
+    /// come, no other sender's lease running) until `lease_until`, counting the attempt: each is
+    /// handed to one sender at a time, also across instances.
+    async fn claim_messages(
+        &self,
+        now: i64,
+        lease_until: i64,
+        limit: u32,
+    ) -> Result<Vec<OutboxMessage>, StoreError>;
+
+    /// Ends a claimed message: `sent`, `given_up` or `obsolete` (a reminder of an appointment
+    /// that moved or ended meanwhile).
+    async fn finish_message(
+        &self,
+        id: i64,
+        outcome: MessageOutcome,
+        error: Option<&str>,
+        now: i64,
+    ) -> Result<(), StoreError>;
+
+    /// Gives a claimed message back for another attempt at `next_attempt_at`.
+    async fn retry_message(
+        &self,
+        id: i64,
+        next_attempt_at: i64,
+        error: &str,
+    ) -> Result<(), StoreError>;
+
+    /// Writes the reminder of every booked appointment starting in `[from, to)` last booked or
+    /// moved before `changed_before`, once per appointment and start (a moved appointment is
+    /// reminded of its new time); how many were written.
+    async fn enqueue_reminders(
         &self,
         from: i64,
         to: i64,
+        changed_before: i64,
         now: i64,
-        limit: u32,
-    ) -> Result<Vec<Reminder>, StoreError>;
+    ) -> Result<u64, StoreError>;
 
-    /// Claims up to `limit` appointments cancelled by a closure whose citizen has not been told,
-    /// marking them; each is claimed by exactly one caller, also across instances.
-    async fn claim_closure_notices(
-        &self,
-        now: i64,
-        limit: u32,
-    ) -> Result<Vec<Reminder>, StoreError>;
-
-    /// Claims up to `limit` SMS that registry changes owe citizens and nobody has sent: each is
-    /// handed to one caller once.
-    async fn claim_citizen_notices(
-        &self,
-        now: i64,
-        limit: u32,
-    ) -> Result<Vec<CitizenNotice>, StoreError>;
+    /// Keeps the language a citizen chose, for their messages.
+    async fn set_citizen_locale(&self, citizen_id: i64, locale: Locale) -> Result<(), StoreError>;
 }
 
 /// The audit trail (SPEC §6).

@@ -10,9 +10,11 @@ use rega_api::service::ServiceKind;
 
 use super::audit::insert_audit;
 use super::idempotency::{claim_key, finish_key, read_key};
+use super::outbox::message_in;
 use super::outcomes::record_outcomes_in;
 use crate::domain::appointment::lapses_before;
 use crate::domain::limits::within_change_limit;
+use crate::domain::messages::MessageKind;
 use crate::store::engine::{Engine, Linked, Lock, Tx, sql};
 use crate::store::rows::{self, Columns, appointment_columns, slot_columns};
 use crate::store::{
@@ -223,17 +225,33 @@ pub(crate) async fn change_in(
     tx: &mut Tx,
     change: &BookingChange,
 ) -> Result<Result<Appointment, BookError>, StoreError> {
-    match change {
-        BookingChange::Book(request) => book_in(tx, request).await,
+    let outcome = match change {
+        BookingChange::Book(request) => book_in(tx, request).await?,
         BookingChange::Reschedule { reference, request } => {
-            reschedule_in(tx, reference, request).await
+            reschedule_in(tx, reference, request).await?
         }
         BookingChange::Cancel {
             citizen_id,
             reference,
             now,
-        } => cancel_in(tx, *citizen_id, reference, *now).await,
+        } => cancel_in(tx, *citizen_id, reference, *now).await?,
+    };
+    // The citizen's message, in the change's own transaction.
+    if let Ok(appointment) = &outcome {
+        let reference = &appointment.reference;
+        let (kind, key) = match change {
+            BookingChange::Book(_) => (MessageKind::Booked, format!("booked:{reference}")),
+            BookingChange::Reschedule { request, .. } => (
+                MessageKind::Moved,
+                format!("moved:{reference}:{}:{}", request.slot_id, request.now),
+            ),
+            BookingChange::Cancel { .. } => {
+                (MessageKind::Cancelled, format!("cancelled:{reference}"))
+            }
+        };
+        message_in(tx, kind, &key, reference, change.now()).await?;
     }
+    Ok(outcome)
 }
 
 /// Moves the citizen's booked appointment to `request.slot_id`: the new place first (if it

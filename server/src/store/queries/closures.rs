@@ -228,6 +228,7 @@ pub(crate) async fn close_in(
         .await?
         .rows_affected()
     });
+    super::outbox::closure_messages_in(tx, id, closure.now).await?;
     // The booking the closure cancelled does not count against the citizen's limit.
     let citizens = sql!(tx, |c| sqlx::query_scalar::<_, i64>(
         "SELECT citizen_id FROM appointment WHERE closure_id = $1"

@@ -6,8 +6,10 @@ use async_trait::async_trait;
 use super::audit::insert_audit;
 use super::bookings::cancel_in;
 use super::kiosks::locked_appointment;
+use super::outbox::message_in;
 use super::outcomes::record_outcomes_in;
-use super::registry::{notice_in, upsert_directorate_in};
+use super::registry::upsert_directorate_in;
+use crate::domain::messages::MessageKind;
 use crate::store::engine::{Lock, sql};
 use crate::store::rows::{self, Columns, slot_columns};
 use crate::store::{
@@ -163,17 +165,11 @@ impl Configurations for SqlStore {
                 .await?
                 .is_ok()
             {
-                let phone = sql!(&mut tx, |c| sqlx::query_scalar::<_, String>(
-                    "SELECT phone FROM citizen WHERE id = $1"
-                )
-                .bind(appointment.citizen_id)
-                .fetch_one(c)
-                .await?);
-                notice_in(
+                message_in(
                     &mut tx,
-                    &phone,
-                    "appointment_withdrawn",
-                    Some((&reference.to_string(), appointment.starts_at)),
+                    MessageKind::AppointmentWithdrawn,
+                    &format!("appointment_withdrawn:{reference}"),
+                    reference,
                     change.now,
                 )
                 .await?;

@@ -1,16 +1,13 @@
-//! The SMS outbox, and the messages owed about appointments (the day-before reminder, the notice
-//! that the directorate closed at their time), each claimed by exactly one caller, also across
-//! instances — SQLite by its one writer, PostgreSQL with `SKIP LOCKED`.
+//! The development SMS outbox (what demo mode "sends"), and the outbox of messages owed to
+//! citizens (`outbox`).
 
 use async_trait::async_trait;
 
-use crate::store::engine::{Engine, sql};
-use crate::store::rows::{self, Columns};
-use crate::store::{CitizenNotice, Messages, Reminder, SmsRecord, SqlStore, StoreError};
+use rega_api::Locale;
 
-/// What an appointment's message needs, from `appointment a`, its slot and its citizen.
-const OWED: &str = "SELECT a.id, a.reference, c.phone, s.starts_at, s.directorate_id \
-     FROM appointment a JOIN slot s ON s.id = a.slot_id JOIN citizen c ON c.id = a.citizen_id";
+use crate::store::engine::sql;
+use crate::store::rows;
+use crate::store::{MessageOutcome, Messages, OutboxMessage, SmsRecord, SqlStore, StoreError};
 
 #[async_trait]
 impl Messages for SqlStore {
@@ -43,94 +40,96 @@ impl Messages for SqlStore {
         .collect::<Result<Vec<_>, _>>()?))
     }
 
-    async fn claim_reminders(
+    async fn claim_messages(
+        &self,
+        now: i64,
+        lease_until: i64,
+        limit: u32,
+    ) -> Result<Vec<OutboxMessage>, StoreError> {
+        super::outbox::claim(self, now, lease_until, limit).await
+    }
+
+    async fn finish_message(
+        &self,
+        id: i64,
+        outcome: MessageOutcome,
+        error: Option<&str>,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let mut c = self.engine.write("finish_message").await?;
+        sql!(&mut c, |c| sqlx::query(
+            "UPDATE message_outbox SET done_at = $2, outcome = $3, claimed_until = NULL, \
+             last_error = COALESCE($4, last_error) WHERE id = $1"
+        )
+        .bind(id)
+        .bind(now)
+        .bind(outcome.code())
+        .bind(error)
+        .execute(c)
+        .await?
+        .rows_affected());
+        Ok(())
+    }
+
+    async fn retry_message(
+        &self,
+        id: i64,
+        next_attempt_at: i64,
+        error: &str,
+    ) -> Result<(), StoreError> {
+        let mut c = self.engine.write("retry_message").await?;
+        sql!(&mut c, |c| sqlx::query(
+            "UPDATE message_outbox SET next_attempt_at = $2, claimed_until = NULL, \
+             last_error = $3 WHERE id = $1"
+        )
+        .bind(id)
+        .bind(next_attempt_at)
+        .bind(error)
+        .execute(c)
+        .await?
+        .rows_affected());
+        Ok(())
+    }
+
+    async fn enqueue_reminders(
         &self,
         from: i64,
         to: i64,
+        changed_before: i64,
         now: i64,
-        limit: u32,
-    ) -> Result<Vec<Reminder>, StoreError> {
-        let due = format!(
-            "{OWED} WHERE a.status = 'booked' AND a.reminded_at IS NULL \
-             AND s.starts_at >= $1 AND s.starts_at < $2 ORDER BY a.id LIMIT $3"
-        );
-        let binds = [from, to, i64::from(limit)];
-        self.claim("claim_reminders", &due, "reminded_at", &binds, now)
-            .await
-    }
-
-    async fn claim_closure_notices(
-        &self,
-        now: i64,
-        limit: u32,
-    ) -> Result<Vec<Reminder>, StoreError> {
-        let due = format!(
-            "{OWED} WHERE a.closure_id IS NOT NULL AND a.closure_sms_at IS NULL \
-             ORDER BY a.id LIMIT $1"
-        );
-        let binds = [i64::from(limit)];
-        self.claim("claim_closure_notices", &due, "closure_sms_at", &binds, now)
-            .await
-    }
-
-    async fn claim_citizen_notices(
-        &self,
-        now: i64,
-        limit: u32,
-    ) -> Result<Vec<CitizenNotice>, StoreError> {
-        let mut tx = self.engine.begin("claim_citizen_notices").await?;
-        // `t`: the alias the dialect's skip-locked clause names.
-        let due = sql!(&mut tx, |c, d| sqlx::query(&format!(
-            "SELECT t.id, t.phone, t.kind, t.reference, t.starts_at FROM citizen_notice t \
-             WHERE t.claimed_at IS NULL ORDER BY t.id LIMIT $1{}",
-            d.skip_locked_ticket
-        ))
-        .bind(i64::from(limit))
-        .fetch_all(c)
+    ) -> Result<u64, StoreError> {
+        let mut c = self.engine.write("enqueue_reminders").await?;
+        Ok(sql!(&mut c, |c| {
+            sqlx::query(
+            "INSERT INTO message_outbox (dedupe_key, kind, phone, citizen_id, reference, service, \
+             directorate_id, starts_at, created_at, next_attempt_at) \
+             SELECT 'reminder:' || a.reference || ':' || s.starts_at, 'reminder', c.phone, c.id, \
+             a.reference, a.service, s.directorate_id, s.starts_at, $4, $4 \
+             FROM appointment a JOIN slot s ON s.id = a.slot_id JOIN citizen c ON c.id = a.citizen_id \
+             WHERE a.status = 'booked' AND s.starts_at >= $1 AND s.starts_at < $2 \
+             AND a.updated_at < $3 \
+             ON CONFLICT (dedupe_key) DO NOTHING"
+        )
+        .bind(from)
+        .bind(to)
+        .bind(changed_before)
+        .bind(now)
+        .execute(c)
         .await?
-        .iter()
-        .map(|row| {
-            Ok::<_, StoreError>((
-                row.int("id")?,
-                CitizenNotice {
-                    phone: row.text("phone")?,
-                    kind: row.text("kind")?,
-                    reference: row.text_or_null("reference")?,
-                    starts_at: row.int_or_null("starts_at")?,
-                },
-            ))
-        })
-        .collect::<Result<Vec<_>, _>>()?);
-        let mut claimed = Vec::with_capacity(due.len());
-        for (id, notice) in due {
-            sql!(&mut tx, |c| sqlx::query(
-                "UPDATE citizen_notice SET claimed_at = $1 WHERE id = $2"
-            )
-            .bind(now)
-            .bind(id)
-            .execute(c)
-            .await?
-            .rows_affected());
-            claimed.push(notice);
-        }
-        tx.commit().await?;
-        Ok(claimed)
+        .rows_affected()
+        }))
     }
-}
 
-impl SqlStore {
-    /// Claims the appointments `due` selects by setting `column` to `now`, on the engine's way.
-    async fn claim(
-        &self,
-        operation: &'static str,
-        due: &str,
-        column: &str,
-        binds: &[i64],
-        now: i64,
-    ) -> Result<Vec<Reminder>, StoreError> {
-        match &self.engine {
-            Engine::Sqlite(sqlite) => sqlite.claim(operation, due, column, binds, now).await,
-            Engine::Postgres(postgres) => postgres.claim(operation, due, column, binds, now).await,
-        }
+    async fn set_citizen_locale(&self, citizen_id: i64, locale: Locale) -> Result<(), StoreError> {
+        let mut c = self.engine.write("set_citizen_locale").await?;
+        sql!(&mut c, |c| sqlx::query(
+            "UPDATE citizen SET locale = $2 WHERE id = $1 AND locale <> $2"
+        )
+        .bind(citizen_id)
+        .bind(locale.tag())
+        .execute(c)
+        .await?
+        .rows_affected());
+        Ok(())
     }
 }

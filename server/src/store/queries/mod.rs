@@ -10,6 +10,7 @@ pub(crate) mod idempotency;
 pub(crate) mod kiosks;
 mod messages;
 mod operations;
+pub(crate) mod outbox;
 mod outcomes;
 pub(crate) mod queue;
 mod rate_events;

@@ -5,6 +5,8 @@ use rega_api::ids::NationalId;
 use rega_api::service::ServiceKind;
 
 use super::bookings::cancel_in;
+use super::outbox::{message_in, phone_message_in};
+use crate::domain::messages::MessageKind;
 use crate::store::engine::{Tx, sql};
 use crate::store::rows::{self, Columns, citizen_columns};
 use crate::store::{
@@ -459,7 +461,15 @@ async fn consequences(
         revoke_sessions_in(tx, id, now).await?;
     }
     if phone_changed {
-        notice_in(tx, &before.phone, "phone_changed", None, now).await?;
+        phone_message_in(
+            tx,
+            MessageKind::PhoneChanged,
+            &format!("phone_changed:{id}:{now}"),
+            &before.phone,
+            id,
+            now,
+        )
+        .await?;
     }
     let mut cancelled = 0;
     if deactivated {
@@ -476,13 +486,13 @@ async fn consequences(
         .map(rows::reference)
         .collect::<Result<Vec<_>, _>>()?);
         for reference in future {
-            if let Ok(appointment) = cancel_in(tx, id, &reference, now).await? {
+            if cancel_in(tx, id, &reference, now).await?.is_ok() {
                 cancelled += 1;
-                notice_in(
+                message_in(
                     tx,
-                    &record.phone,
-                    "appointment_cancelled",
-                    Some((&reference.to_string(), appointment.starts_at)),
+                    MessageKind::AppointmentCancelled,
+                    &format!("appointment_cancelled:{reference}"),
+                    &reference,
                     now,
                 )
                 .await?;
@@ -503,29 +513,6 @@ async fn revoke_sessions_in(tx: &mut Tx, citizen_id: i64, now: i64) -> Result<()
     )
     .bind(now)
     .bind(citizen_id)
-    .execute(c)
-    .await?
-    .rows_affected());
-    Ok(())
-}
-
-/// Records an SMS the change owes (sent by `jobs::send_citizen_notices`).
-pub(crate) async fn notice_in(
-    tx: &mut Tx,
-    phone: &str,
-    kind: &str,
-    appointment: Option<(&str, i64)>,
-    now: i64,
-) -> Result<(), StoreError> {
-    sql!(tx, |c| sqlx::query(
-        "INSERT INTO citizen_notice (phone, kind, reference, starts_at, created_at) \
-         VALUES ($1, $2, $3, $4, $5)"
-    )
-    .bind(phone)
-    .bind(kind)
-    .bind(appointment.map(|(r, _)| r))
-    .bind(appointment.map(|(_, at)| at))
-    .bind(now)
     .execute(c)
     .await?
     .rows_affected());

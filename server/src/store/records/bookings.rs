@@ -132,18 +132,54 @@ pub enum IdempotencyState {
     },
 }
 
-/// An SMS about one appointment that an instance has claimed and must send: the day-before
-/// reminder, or the notice that the directorate closed at its time.
+/// A message of the outbox, claimed to be sent, with what writing it needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Reminder {
-    /// The appointment.
-    pub reference: Reference,
-    /// The citizen's phone.
+pub struct OutboxMessage {
+    /// Row id (also the gateway's key, so a resend after a lost answer is not delivered twice).
+    pub id: i64,
+    /// What it tells.
+    pub kind: crate::domain::messages::MessageKind,
+    /// Where it goes.
     pub phone: String,
-    /// Start, Unix seconds.
-    pub starts_at: i64,
-    /// The directorate.
-    pub directorate_id: String,
+    /// The citizen's language.
+    pub locale: rega_api::Locale,
+    /// The appointment it is about.
+    pub reference: Option<String>,
+    /// Its service.
+    pub service: Option<rega_api::service::ServiceKind>,
+    /// Its directorate.
+    pub directorate_id: Option<String>,
+    /// Its start when the message was written, Unix seconds.
+    pub starts_at: Option<i64>,
+    /// When it was written.
+    pub created_at: i64,
+    /// Attempts so far, this one included.
+    pub attempts: i64,
+    /// The appointment is still booked at that start (a reminder of one that moved or ended is
+    /// obsolete).
+    pub still_booked_then: bool,
+}
+
+/// How a message of the outbox ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageOutcome {
+    /// The gateway took it.
+    Sent,
+    /// The gateway kept failing for longer than the configured time.
+    GivenUp,
+    /// No longer true (a reminder of an appointment moved or ended meanwhile).
+    Obsolete,
+}
+
+impl MessageOutcome {
+    /// The stored form.
+    pub fn code(self) -> &'static str {
+        match self {
+            MessageOutcome::Sent => "sent",
+            MessageOutcome::GivenUp => "given_up",
+            MessageOutcome::Obsolete => "obsolete",
+        }
+    }
 }
 
 /// An idempotent write's key and audit record, stored in the write's own transaction.

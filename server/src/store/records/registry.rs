@@ -13,6 +13,17 @@ pub struct Localized {
     pub ar: String,
 }
 
+impl Localized {
+    /// The text in `locale`.
+    pub fn get(&self, locale: rega_api::Locale) -> &str {
+        match locale {
+            rega_api::Locale::Ckb => &self.ckb,
+            rega_api::Locale::Ar => &self.ar,
+            rega_api::Locale::En => &self.en,
+        }
+    }
+}
+
 /// A traffic directorate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Directorate {
@@ -164,17 +175,4 @@ pub enum RegistryOutcome {
     Unchanged,
     /// The licence number belongs to another citizen: nothing of the record was applied.
     LicenceTaken,
-}
-
-/// An SMS a registry change owes a citizen.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CitizenNotice {
-    /// Where it goes.
-    pub phone: String,
-    /// `phone_changed` or `appointment_cancelled`.
-    pub kind: String,
-    /// The appointment cancelled, for `appointment_cancelled`.
-    pub reference: Option<String>,
-    /// Its start, Unix seconds.
-    pub starts_at: Option<i64>,
 }

@@ -75,8 +75,17 @@ impl DemoApp {
 
     /// Signs in and returns the `Cookie` header value.
     pub(crate) async fn sign_in(&self, national_id: &str) -> String {
+        self.sign_in_as(national_id, None).await
+    }
+
+    /// Signs in with the app in `locale` (the language of the code's SMS and, from then on, of
+    /// the citizen's messages), and returns the `Cookie` header value.
+    pub(crate) async fn sign_in_as(&self, national_id: &str, locale: Option<&str>) -> String {
         let sent = self
-            .post("/api/v1/auth/code", json!({ "national_id": national_id }))
+            .post(
+                "/api/v1/auth/code",
+                json!({ "national_id": national_id, "locale": locale }),
+            )
             .await;
         assert_eq!(sent.status(), 202);
         let code = self
@@ -86,7 +95,7 @@ impl DemoApp {
         let verified = self
             .post(
                 "/api/v1/auth/verify",
-                json!({ "national_id": national_id, "code": code }),
+                json!({ "national_id": national_id, "code": code, "locale": locale }),
             )
             .await;
         assert_eq!(
@@ -164,7 +173,8 @@ impl DemoApp {
             .expect("a list")
             .iter()
             .filter_map(|m| m["text"].as_str())
-            .filter(|t| t.contains("please book again"))
+            // The closure's message (the demo citizens read Sorani).
+            .filter(|t| t.contains("داخراوە؛"))
             .map(str::to_owned)
             .collect()
     }

@@ -3,6 +3,7 @@
 
 pub mod citizen;
 pub mod kiosk;
+pub mod sms_gateway;
 pub mod staff;
 
 use std::net::SocketAddr;

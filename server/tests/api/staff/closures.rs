@@ -172,16 +172,23 @@ async fn a_supervisor_closes_part_of_a_day_and_every_citizen_is_told(db: Db) {
         (Some("09:00"), Some("11:00"))
     );
 
-    // A and B: cancelled, told once by SMS in the three languages, asked to book again.
-    for (n, cookie, reference, time) in [(1, &a, &a_ref, "09:00"), (2, &b, &b_ref, "10:30")] {
+    // A and B: cancelled, told once by SMS in their language, asked to book again.
+    rega_server::sender::deliver_due(&demo.state)
+        .await
+        .expect("the outbox is sent");
+    for (n, cookie, reference, time) in [(1, &a, &a_ref, "٩:٠٠ ب.ن"), (2, &b, &b_ref, "١٠:٣٠ ب.ن")]
+    {
         let messages = demo.closure_messages(&ids(n)).await;
         assert_eq!(messages.len(), 1, "one SMS for {reference}");
         let text = &messages[0];
-        assert!(text.contains(reference.as_str()) && text.contains(&format!("2026-11-29 {time}")));
         assert!(
-            text.contains("Erbil Traffic Directorate")
-                && text.contains("هەولێر")
-                && text.contains("أربيل"),
+            text.contains(reference.as_str()) && text.contains(&format!("٢٩/١١، {time}")),
+            "{text}"
+        );
+        assert!(
+            text.contains("بەڕێوەبەرایەتیی هاتووچۆی هەولێر")
+                && !text.contains("أربيل")
+                && !text.contains("Erbil"),
             "{text}"
         );
         assert!(
@@ -221,7 +228,7 @@ async fn a_supervisor_closes_part_of_a_day_and_every_citizen_is_told(db: Db) {
         assert!(one.get("closed").is_none());
     }
     assert_eq!(
-        rega_server::jobs::send_closure_notices(&demo.state)
+        rega_server::sender::deliver_due(&demo.state)
             .await
             .expect("store"),
         0,
@@ -481,7 +488,7 @@ async fn a_supervisor_closes_part_of_a_day_and_every_citizen_is_told(db: Db) {
     let audit = demo.state.store.audit_records(200).await.expect("store");
     let actions: Vec<&str> = audit.iter().map(|r| r.action.as_str()).collect();
     assert_eq!(
-        actions.iter().filter(|a| **a == "closure.sms_sent").count(),
+        actions.iter().filter(|a| **a == "sms.closure").count(),
         2
     );
     assert!(
@@ -643,10 +650,14 @@ async fn a_closure_racing_bookings_and_cancellations(db: Db) {
     assert_eq!(by_citizen, cancels_done, "the citizens' own cancellations");
     assert_eq!(by_closure, closed_count as usize, "the closure's");
     let notices = store
-        .claim_closure_notices(THURSDAY_9AM, 1000)
+        .claim_messages(THURSDAY_9AM, THURSDAY_9AM + 300, 1000)
         .await
         .expect("store");
-    assert_eq!(notices.len(), by_closure);
+    let told = notices
+        .iter()
+        .filter(|m| m.kind == rega_server::domain::messages::MessageKind::Closure)
+        .count();
+    assert_eq!(told, by_closure, "each cancelled citizen told once");
 }
 
 both!(a_closure_racing_bookings_and_cancellations);

@@ -3,7 +3,10 @@
 //! (closure notices and reminders), each claimed once.
 
 use rega_api::service::ServiceKind;
-use rega_server::store::{AppointmentStatus, BookError, NewClosure, StaffRole};
+use rega_server::domain::messages::MessageKind;
+use rega_server::store::{
+    AppointmentStatus, BookError, BookRequest, MessageOutcome, NewClosure, StaffRole,
+};
 
 use super::{
     DAY, NOW, booked, citizen, fresh, named_directorate, request, slot_at, staff, status_of,
@@ -178,29 +181,31 @@ async fn a_closure_cancels_its_period_once_and_lifting_it_reopens_the_slots(db: 
         "{db:?}: [from, to)"
     );
 
+    // The citizen's message was written with the closure; a sender claims it once.
     let notices = store
-        .claim_closure_notices(NOW + 20, 10)
+        .claim_messages(NOW + 20, NOW + 320, 10)
         .await
         .expect("claimed");
     assert_eq!(notices.len(), 1, "{db:?}");
+    assert_eq!(notices[0].kind, MessageKind::Closure);
     assert_eq!(
-        (&notices[0].reference, notices[0].starts_at),
-        (&hit.reference, day)
+        (notices[0].reference.as_deref(), notices[0].starts_at),
+        (Some(hit.reference.to_string().as_str()), Some(day))
     );
     assert_eq!(
         (
             notices[0].phone.as_str(),
-            notices[0].directorate_id.as_str()
+            notices[0].directorate_id.as_deref()
         ),
-        ("+9647500000001", "erbil")
+        ("+9647500000001", Some("erbil"))
     );
     assert!(
         store
-            .claim_closure_notices(NOW + 30, 10)
+            .claim_messages(NOW + 30, NOW + 330, 10)
             .await
             .expect("claimed")
             .is_empty(),
-        "once"
+        "once, while its lease runs"
     );
 
     assert!(
@@ -306,7 +311,7 @@ async fn a_closure_gives_back_the_booking_it_cost(db: Db) {
 }
 both!(a_closure_gives_back_the_booking_it_cost);
 
-async fn each_reminder_is_claimed_once_for_booked_appointments_in_its_window(db: Db) {
+async fn each_reminder_is_written_once_for_booked_appointments_in_its_window(db: Db) {
     let Some((store, _data)) = fresh(db).await else {
         return;
     };
@@ -327,34 +332,82 @@ async fn each_reminder_is_claimed_once_for_booked_appointments_in_its_window(db:
         .await
         .expect("cancelled");
     booked(&store, c, later, service).await;
-    let first = store
-        .claim_reminders(tomorrow - 60, tomorrow + 60, NOW, 1)
+    let window = (tomorrow - 60, tomorrow + 60);
+    // Booked after the evening's reminder hour: not reminded (the booking was just confirmed).
+    assert_eq!(
+        store
+            .enqueue_reminders(window.0, window.1, NOW, NOW + 10)
+            .await
+            .expect("written"),
+        0,
+        "{db:?}"
+    );
+    assert_eq!(
+        store
+            .enqueue_reminders(window.0, window.1, NOW + 1, NOW + 10)
+            .await
+            .expect("written"),
+        1,
+        "{db:?}"
+    );
+    assert_eq!(
+        store
+            .enqueue_reminders(window.0, window.1, NOW + 1, NOW + 20)
+            .await
+            .expect("written"),
+        0,
+        "{db:?}: once per appointment and start"
+    );
+    let claimed = store
+        .claim_messages(NOW + 20, NOW + 320, 10)
         .await
         .expect("claimed");
-    assert_eq!(first.len(), 1, "{db:?}");
+    assert_eq!(claimed.len(), 1, "{db:?}");
+    let reminder = &claimed[0];
+    assert_eq!(reminder.kind, MessageKind::Reminder);
     assert_eq!(
-        (&first[0].reference, first[0].phone.as_str()),
-        (&remind.reference, "+9647500000001")
+        (reminder.reference.as_deref(), reminder.phone.as_str()),
+        (Some(remind.reference.to_string().as_str()), "+9647500000001")
     );
     assert_eq!(
-        (first[0].starts_at, first[0].directorate_id.as_str()),
-        (tomorrow, "erbil")
+        (reminder.starts_at, reminder.directorate_id.as_deref()),
+        (Some(tomorrow), Some("erbil"))
     );
-    assert!(
+    assert!(reminder.still_booked_then);
+    store
+        .finish_message(reminder.id, MessageOutcome::Sent, None, NOW + 21)
+        .await
+        .expect("sent");
+
+    // Moved to another day, the appointment is reminded again, of its new day.
+    let moved_to = slot_at(&store, "erbil", service, tomorrow + DAY).await;
+    store
+        .reschedule(
+            a,
+            &remind.reference,
+            moved_to,
+            &BookRequest {
+                citizen_id: a,
+                slot_id: moved_to,
+                service,
+                now: NOW + 100,
+                limit: rega_server::domain::limits::ChangeLimit { max: 10, since: 0 },
+            },
+        )
+        .await
+        .expect("moved");
+    assert_eq!(
         store
-            .claim_reminders(tomorrow - 60, tomorrow + 60, NOW, 10)
+            .enqueue_reminders(
+                tomorrow + DAY - 60,
+                tomorrow + DAY + 60,
+                NOW + 101,
+                NOW + 200
+            )
             .await
-            .expect("claimed")
-            .is_empty(),
-        "{db:?}: claimed once, never the cancelled one, never outside the window"
-    );
-    assert_eq!(
-        store
-            .claim_reminders(0, i64::MAX, NOW, 10)
-            .await
-            .expect("claimed")
-            .len(),
-        1
+            .expect("written"),
+        1,
+        "{db:?}: re-armed for the new day"
     );
 }
-both!(each_reminder_is_claimed_once_for_booked_appointments_in_its_window);
+both!(each_reminder_is_written_once_for_booked_appointments_in_its_window);

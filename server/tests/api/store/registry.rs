@@ -1,10 +1,11 @@
 //! The registry's records (`Registry::apply_registry`): created, replaced only by a newer
 //! version, a phone change revoking sessions and telling the old number, a withdrawal
 //! cancelling future appointments and telling the citizen, a licence number of another citizen
-//! refusing the record whole; and the notices claimed once (`claim_citizen_notices`).
+//! refusing the record whole; and the messages written with the change, claimed once.
 
 use rega_api::ids::NationalId;
 use rega_api::service::ServiceKind;
+use rega_server::domain::messages::MessageKind;
 use rega_server::store::{
     AppointmentStatus, NewLicence, RegistryCitizen, RegistryOutcome, SessionOwner, TestKind,
     TestResult,
@@ -110,15 +111,18 @@ async fn registry_records_apply_by_version_with_their_consequences(db: Db) {
             .is_some(),
         "{db:?}"
     );
-    let told = store.claim_citizen_notices(NOW, 10).await.expect("claimed");
+    let told = store
+        .claim_messages(NOW, NOW + 300, 10)
+        .await
+        .expect("claimed");
     assert_eq!(told.len(), 1, "{db:?}");
     assert_eq!(
-        (told[0].phone.as_str(), told[0].kind.as_str()),
-        ("+9647501110001", "phone_changed")
+        (told[0].phone.as_str(), told[0].kind),
+        ("+9647501110001", MessageKind::PhoneChanged)
     );
     assert!(
         store
-            .claim_citizen_notices(NOW, 10)
+            .claim_messages(NOW, NOW + 300, 10)
             .await
             .expect("claimed")
             .is_empty()
@@ -154,16 +158,15 @@ async fn registry_records_apply_by_version_with_their_consequences(db: Db) {
             .expect("the citizen")
             .active
     );
-    let told = store.claim_citizen_notices(NOW, 10).await.expect("claimed");
+    let told = store
+        .claim_messages(NOW, NOW + 300, 10)
+        .await
+        .expect("claimed");
     assert_eq!(
-        (
-            told.len(),
-            told[0].kind.as_str(),
-            told[0].reference.as_deref()
-        ),
+        (told.len(), told[0].kind, told[0].reference.as_deref()),
         (
             1,
-            "appointment_cancelled",
+            MessageKind::AppointmentCancelled,
             Some(appointment.reference.to_string().as_str())
         ),
         "{db:?}"
