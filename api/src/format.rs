@@ -125,8 +125,7 @@ pub fn localize_digits(locale: Locale, text: &str) -> String {
 /// digits become ASCII; spaces, hyphens, tatweel and bidi marks are dropped. Any other
 /// character makes it `None`, so the caller shows an error rather than guessing.
 pub fn parse_digits(input: &str) -> Option<String> {
-    crate::ids::normalize_identifier(input)
-        .filter(|text| text.bytes().all(|b| b.is_ascii_digit()))
+    crate::ids::normalize_identifier(input).filter(|text| text.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// The full month name.

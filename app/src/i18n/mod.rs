@@ -146,6 +146,11 @@ impl I18n {
         self.locale.get()
     }
 
+    /// The current locale, read without tracking (in an event handler).
+    pub fn locale_untracked(&self) -> Locale {
+        self.locale.get_untracked()
+    }
+
     /// The current message table (tracked).
     pub fn t(&self) -> &'static Messages {
         messages(self.locale.get())

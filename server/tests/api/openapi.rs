@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{Db, THURSDAY_9AM, spawn_demo};
 
-const OPERATIONS: [(&str, &str); 56] = [
+const OPERATIONS: [(&str, &str); 57] = [
     ("GET", "/staff/audit"),
     ("GET", "/admin/configuration"),
     ("GET", "/admin/trust-list"),
@@ -25,6 +25,7 @@ const OPERATIONS: [(&str, &str); 56] = [
     ("GET", "/appointments/{reference}"),
     ("GET", "/appointments/{reference}/calendar.ics"),
     ("GET", "/auth/session"),
+    ("PUT", "/auth/locale"),
     ("GET", "/availability/days"),
     ("GET", "/availability/slots"),
     ("GET", "/board"),
@@ -310,6 +311,16 @@ async fn every_response_of_a_tour_of_the_api_matches_its_documented_schema() {
     let cookie = demo.sign_in("100000000001").await;
     let c = || Some(cookie.clone());
     let _ = call("GET", "/auth/session", "/auth/session".into(), c(), None).await;
+    for body in [json!({ "locale": "ar" }), json!({ "locale": "fr" })] {
+        let _ = call(
+            "PUT",
+            "/auth/locale",
+            "/auth/locale".into(),
+            c(),
+            Some(body),
+        )
+        .await;
+    }
     let _ = call("GET", "/licence", "/licence".into(), c(), None).await;
     let _ = call("GET", "/licence/token", "/licence/token".into(), c(), None).await;
     let _ = call("GET", "/eligibility", "/eligibility".into(), c(), None).await;

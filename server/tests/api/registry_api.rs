@@ -118,8 +118,9 @@ async fn the_registry_sends_records_as_a_client(db: Db) {
         .await
         .expect("the outbox");
     assert!(
-        told.iter()
-            .any(|m| m.body.contains("ژمارەی مۆبایلی چوونەژوورەوە لە تۆماری هاتووچۆدا گۆڕدرا")),
+        told.iter().any(|m| m
+            .body
+            .contains("ژمارەی مۆبایلی چوونەژوورەوە لە تۆماری هاتووچۆدا گۆڕدرا")),
         "{db:?}: the old number is told: {told:?}"
     );
     let audited = demo.state.store.audit_records(200).await.expect("audit");

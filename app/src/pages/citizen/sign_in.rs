@@ -86,9 +86,17 @@ pub fn SignIn() -> impl IntoView {
             return;
         };
         set_busy.set(true);
+        // The code's SMS is written in the language the app shows.
+        let locale = Some(i18n.locale_untracked());
         spawn_local(async move {
-            match api::post::<_, CodeSent>(endpoints::AUTH_CODE, &CodeRequest { national_id: id })
-                .await
+            match api::post::<_, CodeSent>(
+                endpoints::AUTH_CODE,
+                &CodeRequest {
+                    national_id: id,
+                    locale,
+                },
+            )
+            .await
             {
                 Ok(sent) => {
                     set_problem.set(None);
@@ -114,12 +122,15 @@ pub fn SignIn() -> impl IntoView {
             let target = next_path(query.get_untracked().get("next"));
             let navigate = navigate.clone();
             set_busy.set(true);
+            // The citizen's messages are written in it from now on.
+            let locale = Some(i18n.locale_untracked());
             spawn_local(async move {
                 match api::post::<_, SessionInfo>(
                     endpoints::AUTH_VERIFY,
                     &VerifyRequest {
                         national_id: id,
                         code: entered,
+                        locale,
                     },
                 )
                 .await

@@ -113,9 +113,8 @@ pub(crate) async fn claim(
         .execute(c)
         .await?
         .rows_affected());
-        let message =
-            sql!(&mut tx, |c| {
-                outbox_message(
+        let message = sql!(&mut tx, |c| {
+            outbox_message(
             &sqlx::query(
             "SELECT o.id, o.kind, o.phone, COALESCE(c.locale, 'ckb') AS locale, o.reference, \
              COALESCE(o.service, a.service) AS service, \
@@ -131,7 +130,7 @@ pub(crate) async fn claim(
             .fetch_one(c)
             .await?
         )?
-            });
+        });
         claimed.push(message);
     }
     tx.commit().await?;

@@ -60,13 +60,21 @@ impl DemoApp {
                 .json()
                 .await
                 .expect("JSON");
-            let newest = messages.as_array().and_then(|m| m.first()).cloned();
-            if let Some(message) = newest.filter(|m| m["sent_at"].as_i64() >= Some(now)) {
-                let text = message["text"].as_str()?.to_owned();
-                return text
-                    .split(|c: char| !c.is_ascii_digit())
-                    .find(|w| w.len() == 6)
-                    .map(str::to_owned);
+            // The newest message since `now` that carries a code (others, such as a booking's
+            // confirmation, may be newer).
+            let code = messages
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|m| m["sent_at"].as_i64() >= Some(now))
+                .filter_map(|m| m["text"].as_str())
+                .find_map(|text| {
+                    text.split(|c: char| !c.is_ascii_digit())
+                        .find(|w| w.len() == 6)
+                        .map(str::to_owned)
+                });
+            if code.is_some() {
+                return code;
             }
             tokio::time::sleep(std::time::Duration::from_millis(25)).await;
         }

@@ -487,10 +487,7 @@ async fn a_supervisor_closes_part_of_a_day_and_every_citizen_is_told(db: Db) {
     // Audited: the closure and each notice.
     let audit = demo.state.store.audit_records(200).await.expect("store");
     let actions: Vec<&str> = audit.iter().map(|r| r.action.as_str()).collect();
-    assert_eq!(
-        actions.iter().filter(|a| **a == "sms.closure").count(),
-        2
-    );
+    assert_eq!(actions.iter().filter(|a| **a == "sms.closure").count(), 2);
     assert!(
         audit
             .iter()

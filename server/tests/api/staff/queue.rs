@@ -22,7 +22,11 @@ async fn a_day_at_the_desk(db: Db) {
         .expect("JSON");
     assert_eq!(
         me,
-        json!({ "username": "erbil-desk", "role": "desk", "directorate": "erbil", "must_change_password": false })
+        json!({
+            "username": "erbil-desk", "role": "desk", "directorate": "erbil",
+            "must_change_password": false, "second_factor": false,
+            "must_set_up_second_factor": false
+        })
     );
     let day: Value = demo
         .staff("GET", "/staff/day", Some(&desk), None)

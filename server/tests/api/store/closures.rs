@@ -367,7 +367,10 @@ async fn each_reminder_is_written_once_for_booked_appointments_in_its_window(db:
     assert_eq!(reminder.kind, MessageKind::Reminder);
     assert_eq!(
         (reminder.reference.as_deref(), reminder.phone.as_str()),
-        (Some(remind.reference.to_string().as_str()), "+9647500000001")
+        (
+            Some(remind.reference.to_string().as_str()),
+            "+9647500000001"
+        )
     );
     assert_eq!(
         (reminder.starts_at, reminder.directorate_id.as_deref()),
