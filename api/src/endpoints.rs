@@ -83,6 +83,8 @@ pub const STAFF_CLOSURE_PREVIEW: &str = "/staff/closures/preview";
 pub const STAFF_CLOSURE_LIFT: &str = "/staff/closures/{id}/lift";
 /// The desk's day.
 pub const STAFF_DAY: &str = "/staff/day";
+/// The directorate's day at a glance (supervisors).
+pub const STAFF_FIGURES: &str = "/staff/figures";
 /// The directorate's kiosks (GET) and a new one (POST).
 pub const STAFF_KIOSKS: &str = "/staff/kiosks";
 /// Revoking a kiosk.
@@ -154,6 +156,7 @@ pub const OPERATIONS: &[(&str, &str)] = &[
     ("GET", STAFF_CLOSURE_PREVIEW),
     ("POST", STAFF_CLOSURE_LIFT),
     ("GET", STAFF_DAY),
+    ("GET", STAFF_FIGURES),
     ("GET", STAFF_KIOSKS),
     ("POST", STAFF_KIOSKS),
     ("POST", STAFF_KIOSK_REVOKE),

@@ -176,6 +176,35 @@ pub struct DayAppointment {
     pub result: Option<TestOutcome>,
 }
 
+/// One counter area's day so far (`GET /staff/figures`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AreaFigures {
+    /// `A`, `T`, `P` or `M`.
+    pub area: String,
+    /// Tickets waiting now.
+    pub waiting: u32,
+    /// How long the longest-waiting ticket has waited, in seconds (0 when none waits).
+    pub longest_wait_seconds: i64,
+    /// Citizens served today.
+    pub served: u32,
+    /// Appointments missed today.
+    pub no_shows: u32,
+    /// The average time from the call to "served", in seconds (none before the first).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub average_service_seconds: Option<i64>,
+}
+
+/// `GET /staff/figures`: the directorate's day at a glance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DayFigures {
+    /// Today, `YYYY-MM-DD`.
+    pub date: Date,
+    /// Each area, in the order `A`, `T`, `P`, `M`.
+    pub areas: Vec<AreaFigures>,
+}
+
 /// `GET /staff/day`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

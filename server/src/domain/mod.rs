@@ -11,6 +11,7 @@ pub mod eligibility;
 pub mod limits;
 pub mod messages;
 pub mod planning;
+pub mod queue_figures;
 pub mod registry;
 pub mod rules;
 pub mod second_factor;

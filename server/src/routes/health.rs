@@ -88,6 +88,10 @@ async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
             ));
         }
     }
+    match crate::routes::staff::network_metrics(&state).await {
+        Ok(queue) => text.push_str(&queue),
+        Err(error) => tracing::warn!(%error, "the queue figures are left out of /metrics"),
+    }
     (
         [(
             header::CONTENT_TYPE,

@@ -67,7 +67,7 @@ pub(crate) fn service(row: &impl Columns) -> Result<ServiceKind, StoreError> {
     ServiceKind::from_code(&code).ok_or_else(|| StoreError::Corrupt(format!("service {code}")))
 }
 
-fn status(row: &impl Columns) -> Result<AppointmentStatus, StoreError> {
+pub(crate) fn status(row: &impl Columns) -> Result<AppointmentStatus, StoreError> {
     let code = row.text("status")?;
     AppointmentStatus::from_code(&code).ok_or_else(|| StoreError::Corrupt(format!("status {code}")))
 }

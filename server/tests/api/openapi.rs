@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{Db, THURSDAY_9AM, spawn_demo};
 
-const OPERATIONS: [(&str, &str); 57] = [
+const OPERATIONS: [(&str, &str); 58] = [
     ("GET", "/staff/audit"),
     ("GET", "/admin/configuration"),
     ("GET", "/admin/trust-list"),
@@ -40,6 +40,7 @@ const OPERATIONS: [(&str, &str); 57] = [
     ("GET", "/staff/closures"),
     ("GET", "/staff/closures/preview"),
     ("GET", "/staff/day"),
+    ("GET", "/staff/figures"),
     ("GET", "/staff/kiosks"),
     ("GET", "/staff/me"),
     ("GET", "/trust-anchor"),
@@ -613,6 +614,22 @@ async fn every_response_of_a_tour_of_the_api_matches_its_documented_schema() {
     .await;
     let boss = demo.staff_cookie("erbil-supervisor").await;
     let supervisor = || Some(boss.clone());
+    let _ = call(
+        "GET",
+        "/staff/figures",
+        "/staff/figures".into(),
+        supervisor(),
+        None,
+    )
+    .await;
+    let _ = call(
+        "GET",
+        "/staff/figures",
+        "/staff/figures".into(),
+        desk(),
+        None,
+    )
+    .await;
     let (_, enrolled) = call(
         "POST",
         "/staff/kiosks",

@@ -9,6 +9,7 @@
 mod audit;
 mod board;
 mod closures;
+mod figures;
 mod kiosks;
 mod planning;
 mod queue;
@@ -31,6 +32,7 @@ use crate::store::{
     AuditRecord, OnceOutcome, OnceWrite, StaffAnswer, StaffChange, StaffMember, StaffOutcome,
 };
 
+pub(crate) use figures::network_metrics;
 pub use session::MAX_FAILED_SIGN_INS;
 
 /// The staff area's routes and the board.
@@ -44,6 +46,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(second_factor::confirm))
         .routes(routes!(audit::audit_trail))
         .routes(routes!(queue::day))
+        .routes(routes!(figures::day_figures))
         .routes(routes!(queue::call_next))
         .routes(routes!(queue::attended))
         .routes(routes!(queue::no_show))

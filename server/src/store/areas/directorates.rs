@@ -103,6 +103,15 @@ pub trait SecondFactors: Send + Sync {
 /// The desk's day: the list, calling tickets, attendance.
 #[async_trait]
 pub trait Queue: Send + Sync {
+    /// The appointments starting in `[from, to)` with their tickets' times, of one directorate
+    /// or (`None`) of every one: what the day's figures are counted from.
+    async fn queue_entries(
+        &self,
+        directorate_id: Option<&str>,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<crate::domain::queue_figures::QueueEntry>, StoreError>;
+
     /// A directorate's appointments starting in `[from, to)`, in time order, with their tickets.
     async fn day_list(
         &self,

@@ -3,15 +3,42 @@
 
 use async_trait::async_trait;
 use rega_api::ids::Reference;
+use rega_api::staff::TicketStatus;
 
 use super::kiosks::locked_appointment;
 use super::outcomes::record_outcomes_in;
+use crate::domain::queue_figures::QueueEntry;
 use crate::store::engine::{Tx, sql};
 use crate::store::rows::{self, Columns};
 use crate::store::{AttendanceError, CalledTicket, DayEntry, Queue, SqlStore, StoreError};
 
 #[async_trait]
 impl Queue for SqlStore {
+    async fn queue_entries(
+        &self,
+        directorate_id: Option<&str>,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<QueueEntry>, StoreError> {
+        let mut c = self.engine.read("queue_entries").await?;
+        Ok(sql!(&mut c, |c| sqlx::query(
+            "SELECT s.directorate_id, a.service, a.status, t.status AS ticket_status, \
+             t.issued_at, t.called_at, t.done_at \
+             FROM appointment a JOIN slot s ON s.id = a.slot_id \
+             LEFT JOIN ticket t ON t.appointment_id = a.id \
+             WHERE s.starts_at >= $1 AND s.starts_at < $2 \
+             AND ($3 = '' OR s.directorate_id = $3)"
+        )
+        .bind(from)
+        .bind(to)
+        .bind(directorate_id.unwrap_or(""))
+        .fetch_all(c)
+        .await?
+        .iter()
+        .map(queue_entry)
+        .collect::<Result<Vec<_>, _>>()?))
+    }
+
     async fn day_list(
         &self,
         directorate_id: &str,
@@ -87,6 +114,20 @@ impl Queue for SqlStore {
         tx.commit().await?;
         Ok(())
     }
+}
+
+fn queue_entry(row: &impl Columns) -> Result<QueueEntry, StoreError> {
+    Ok(QueueEntry {
+        directorate_id: row.text("directorate_id")?,
+        service: rows::service(row)?,
+        status: rows::status(row)?,
+        ticket: row
+            .text_or_null("ticket_status")?
+            .and_then(|t| TicketStatus::from_code(&t)),
+        issued_at: row.int_or_null("issued_at")?,
+        called_at: row.int_or_null("called_at")?,
+        done_at: row.int_or_null("done_at")?,
+    })
 }
 
 /// Calls the next waiting ticket of the area to `counter`, inside the caller's transaction.
@@ -165,10 +206,14 @@ pub(crate) async fn record_attendance_in(
     .execute(c)
     .await?
     .rows_affected());
+    // A served citizen's ticket keeps when it was done (the day's average service time).
     sql!(tx, |c| sqlx::query(
-        "UPDATE ticket SET status = 'done' WHERE appointment_id = $1"
+        "UPDATE ticket SET status = 'done', \
+         done_at = CASE WHEN $2 THEN $3 ELSE NULL END WHERE appointment_id = $1"
     )
     .bind(id)
+    .bind(attended)
+    .bind(now)
     .execute(c)
     .await?
     .rows_affected());

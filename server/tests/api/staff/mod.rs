@@ -2,6 +2,7 @@
 
 mod audit;
 mod closures;
+mod figures;
 mod kiosks;
 mod planning;
 mod queue;
