@@ -47,6 +47,9 @@ pub(super) async fn day_figures(
     Ok(ApiJson(DayFigures { date, areas }))
 }
 
+/// How a gauge reads an area's figures.
+type Gauge = fn(&rega_api::staff::AreaFigures) -> Option<i64>;
+
 /// Today's figures of every directorate as Prometheus gauges, labelled by directorate and area.
 pub(crate) async fn network_metrics(state: &AppState) -> Result<String, StoreError> {
     let now = state.clock.now();
@@ -54,7 +57,7 @@ pub(crate) async fn network_metrics(state: &AppState) -> Result<String, StoreErr
     let entries = state.store.queue_entries(None, from, to).await?;
     let all = figures(&entries, now);
     let mut out = String::new();
-    let gauges: [(&str, &str, fn(&rega_api::staff::AreaFigures) -> Option<i64>); 5] = [
+    let gauges: [(&str, &str, Gauge); 5] = [
         ("rega_queue_waiting", "Tickets waiting now", |f| {
             Some(f.waiting.into())
         }),
