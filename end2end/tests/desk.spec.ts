@@ -331,3 +331,25 @@ test('a supervisor sets the places of a day and opens an extra slot, and citizen
   const extra = (slots.slots ?? []).find((s: { time: string }) => s.time === '19:45');
   expect(extra?.places_left, `the extra slot on ${day}`).toBe(1);
 });
+
+test("a supervisor reads the day at a glance in Sorani: each area's figures, as the API counts them", async ({ context, page }, info) => {
+  test.skip(info.project.name !== 'desktop', 'a supervisor works at a desktop');
+  await useLocale(context, 'ckb');
+  await deskSignIn(page, 'ckb', 'erbil-supervisor');
+  const table = page.locator('#desk-figures');
+  await expect(page.getByRole('heading', { level: 2, name: directorateMsg('ckb', 'figures.title') })).toBeVisible();
+  await expect(table.getByRole('row')).toHaveCount(5);
+  await expect(table.getByRole('rowheader', { name: directorateMsg('ckb', 'kiosk.area.m') })).toBeVisible();
+  const eastern = (n: number) => String(n).replace(/[0-9]/g, (c) => '٠١٢٣٤٥٦٧٨٩'[Number(c)]);
+  const row = table.getByRole('row').filter({ has: page.getByRole('rowheader', { name: directorateMsg('ckb', 'kiosk.area.m') }) });
+  // Other tests work this directorate's counters meanwhile: the table (read every 15 s) agrees
+  // with the API's count once both are read between two changes.
+  await expect.poll(async () => {
+    const figures = await page.evaluate(async () => (await fetch('/api/v1/staff/figures')).json());
+    const m = figures.areas.find((a: { area: string }) => a.area === 'M');
+    const cells = await row.getByRole('cell').allTextContents();
+    return cells[0] === eastern(m.waiting) && cells[2] === eastern(m.served);
+  }, { timeout: 40_000 }).toBe(true);
+  await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
+  await expectNoAxeViolations(page);
+});

@@ -14,6 +14,7 @@ use rega_api::staff::{
 use super::StaffSession;
 use super::audit::AuditTrail;
 use super::closures::Closures;
+use super::figures::Figures;
 use super::form::{Field, failure};
 use super::kiosks::Kiosks;
 use super::planning::Planning;
@@ -249,6 +250,6 @@ pub(super) fn Day(info: StaffInfo, session: RwSignal<StaffSession>) -> impl Into
             }
         }}
         <Closures supervisor/>
-        {supervisor.then(|| view! { <Planning/><Kiosks/><AuditTrail/> })}
+        {supervisor.then(|| view! { <Figures/><Planning/><Kiosks/><AuditTrail/> })}
     }
 }

@@ -3,7 +3,7 @@
 //! given a one-time password chooses its own first); `second_factor` (setting up two-step
 //! sign-in: required of supervisors and administrators outside demo mode, offered to all); `day` (call next, the day's appointments
 //! with their tickets, attendance); `closures` (every desk sees them; a supervisor closes and
-//! lifts); `planning`, `kiosks` and `audit` (supervisors; `audit` also the administrator);
+//! lifts); `figures` (the day at a glance), `planning`, `kiosks` and `audit` (supervisors; `audit` also the administrator);
 //! `accounts`, `configuration` and `trust_list` (the administrator); `form` (what they share).
 
 mod accounts;
@@ -12,6 +12,7 @@ mod audit;
 mod closures;
 mod configuration;
 mod day;
+mod figures;
 mod form;
 mod kiosks;
 mod password;
