@@ -75,8 +75,17 @@ test('a full day: a citizen books, checks in at the kiosk on the day, the desk c
     const ticket = (await kiosk.locator('.rg-ticket__number').textContent()) ?? '';
     expect(ticket).toBe('M-001');
 
-    // The waiting hall's board, open all the while.
+    // The waiting hall's board, open all the while on a 1080p hall screen; its chime is counted
+    // (the sound itself needs the hall screen's autoplay flag).
     const board = await open('en');
+    await board.setViewportSize({ width: 1920, height: 1080 });
+    await board.addInitScript(() => {
+      (window as unknown as { chimes: string[] }).chimes = [];
+      HTMLMediaElement.prototype.play = function () {
+        (window as unknown as { chimes: string[] }).chimes.push(this.src);
+        return Promise.resolve();
+      };
+    });
     await board.goto('/board?directorate=erbil');
     await expect(board.getByRole('heading', { level: 1 })).toHaveText(msg('en', 'board.title'));
 
@@ -99,6 +108,23 @@ test('a full day: a citizen books, checks in at the kiosk on the day, the desk c
     await expect(board.locator('.rg-board__latest')).toContainText('3');
     await expect(board.locator('body')).not.toContainText(reference);
     await expectNoAxeViolations(board);
+    // One chime, of the app's own sound; the latest call large enough to read across a hall,
+    // and the calls in view without scrolling.
+    await expect.poll(() => board.evaluate(() => (window as unknown as { chimes: string[] }).chimes)).toEqual([expect.stringMatching(/\/chime\.wav$/)]);
+    const wav = await board.request.get('/chime.wav');
+    expect(wav.status()).toBe(200);
+    expect(wav.headers()['content-type']).toMatch(/^audio\/(x-)?wav/);
+    const latestSize = await board.locator('.rg-board__latest td').first().evaluate((td) => parseFloat(getComputedStyle(td).fontSize));
+    expect(latestSize).toBeGreaterThanOrEqual(90);
+    const table = await board.locator('.rg-board').boundingBox();
+    expect(table!.y + table!.height).toBeLessThanOrEqual(1080);
+    // Staff switch the chime off on this screen; it stays off.
+    const chimeButton = board.getByRole('button', { name: directorateMsg('en', 'board.chime') });
+    await expect(chimeButton).toHaveAttribute('aria-pressed', 'true');
+    await chimeButton.click();
+    await expect(chimeButton).toHaveAttribute('aria-pressed', 'false');
+    await board.reload();
+    await expect(board.getByRole('button', { name: directorateMsg('en', 'board.chime') })).toHaveAttribute('aria-pressed', 'false');
 
     await row.getByRole('button', { name: directorateMsg('en', 'desk.for_reference', { action: directorateMsg('en', 'desk.attended'), reference }) }).click();
     await expect(row).toContainText(directorateMsg('en', 'desk.status.attended'));

@@ -1,6 +1,7 @@
 //! The waiting-hall board (SPEC §3.7): the tickets being called and their counters, large, asked
-//! for every second so a call shows within two; the latest is also announced to screen readers.
-//! `/board?directorate=erbil`; without a directorate, a choice of them.
+//! for every second so a call shows within two; the latest is also announced to screen readers,
+//! and a chime (`/chime.wav`, shipped with the app) sounds on each new call unless staff switched
+//! it off on this screen. `/board?directorate=erbil`; without a directorate, a choice of them.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -15,6 +16,17 @@ use crate::i18n::{directorate, fill, use_i18n};
 
 /// How often the board asks (milliseconds): a new call shows within two seconds.
 pub const POLL_MS: u64 = 1000;
+
+/// Where the screen remembers that its chime was switched off.
+const CHIME_OFF: &str = "rega.board.chime-off";
+
+/// Sounds the chime once (a browser that blocks sound without a gesture stays silent: start a
+/// hall screen's Chromium with `--autoplay-policy=no-user-gesture-required`).
+fn chime() {
+    if let Ok(audio) = web_sys::HtmlAudioElement::new_with_src("/chime.wav") {
+        let _ = audio.play();
+    }
+}
 
 /// The waiting-hall board.
 #[component]
@@ -79,7 +91,31 @@ fn Calls(directorate_id: String) -> impl IntoView {
             })
         })
     });
+    // The chime: on each call after the board's first answer, unless switched off here.
+    let chime_on = RwSignal::new(crate::storage::read(CHIME_OFF).is_none());
+    let heard = StoredValue::new(None::<Option<(String, String)>>);
+    Effect::new(move |_| {
+        let now = latest.get();
+        if board.with(Option::is_none) {
+            return;
+        }
+        let before = heard.get_value();
+        heard.set_value(Some(now.clone()));
+        if before.is_some_and(|b| b != now) && now.is_some() && chime_on.get_untracked() {
+            chime();
+        }
+    });
+    let toggle = move |_| {
+        let on = !chime_on.get_untracked();
+        crate::storage::write(CHIME_OFF, (!on).then_some("1"));
+        chime_on.set(on);
+    };
     view! {
+        <p class="rg-board-chime">
+            <button type="button" class="rg-button rg-button--secondary rg-button--small"
+                aria-pressed=move || chime_on.get().to_string() on:click=toggle>
+                {move || d().board_chime}</button>
+        </p>
         <p class="rg-visually-hidden" aria-live="polite">
             {move || latest.get().map(|(ticket, counter)| fill(d().board_latest, &[("ticket", &ticket), ("counter", &counter)]))}
         </p>
