@@ -19,23 +19,6 @@ use crate::helpers::{
 
 const DAY: i64 = 86_400;
 
-/// The texts in the development outbox for a citizen, newest first.
-async fn texts_to(demo: &DemoApp, national_id: &str) -> Vec<String> {
-    let messages: Value = demo
-        .app
-        .get(&format!("/api/v1/dev/outbox?national_id={national_id}"))
-        .await
-        .json()
-        .await
-        .expect("JSON");
-    messages
-        .as_array()
-        .expect("a list")
-        .iter()
-        .filter_map(|m| m["text"].as_str().map(str::to_owned))
-        .collect()
-}
-
 async fn trail(demo: &DemoApp) -> Vec<String> {
     demo.state
         .store
@@ -53,7 +36,7 @@ async fn a_citizen_hears_of_each_change_once_in_their_language(db: Db) {
     };
     let citizen = "200000000002";
     let cookie = demo.sign_in_as(citizen, Some("ar")).await;
-    let code = texts_to(&demo, citizen).await.remove(0);
+    let code = demo.outbox_texts(citizen).await.remove(0);
     assert!(
         code.starts_with("ريگا: رمز الدخول \u{2066}") && !code.contains("Rega"),
         "{code}"
@@ -66,7 +49,7 @@ async fn a_citizen_hears_of_each_change_once_in_their_language(db: Db) {
             .expect("sent"),
         1
     );
-    let booked = texts_to(&demo, citizen).await.remove(0);
+    let booked = demo.outbox_texts(citizen).await.remove(0);
     assert_eq!(
         booked,
         format!(
@@ -88,7 +71,7 @@ async fn a_citizen_hears_of_each_change_once_in_their_language(db: Db) {
     rega_server::sender::deliver_due(&demo.state)
         .await
         .expect("sent");
-    let moved = texts_to(&demo, citizen).await.remove(0);
+    let moved = demo.outbox_texts(citizen).await.remove(0);
     assert!(
         moved.starts_with("ريگا: نُقل موعدك إلى الثلاثاء ١ كانون الأول، ٨:٣٠ ص"),
         "{moved}"
@@ -119,7 +102,7 @@ async fn a_citizen_hears_of_each_change_once_in_their_language(db: Db) {
         .await
         .expect("sent");
     assert_eq!(
-        texts_to(&demo, citizen).await.remove(0),
+        demo.outbox_texts(citizen).await.remove(0),
         format!(
             "Rega: cancelled: Medical check, Erbil Traffic Directorate, Tuesday 1 December, \
              8:30 am. Reference {reference}"
@@ -133,7 +116,7 @@ async fn a_citizen_hears_of_each_change_once_in_their_language(db: Db) {
         0
     );
     assert_eq!(
-        texts_to(&demo, citizen).await.len(),
+        demo.outbox_texts(citizen).await.len(),
         4,
         "code, booked, moved, cancelled"
     );
@@ -251,7 +234,8 @@ async fn the_reminder_goes_the_evening_before_once(db: Db) {
     );
     assert_eq!(one.expect("ran") + two.expect("ran"), 5);
     for (citizen, reference) in CITIZENS.iter().zip(&references) {
-        let reminders: Vec<String> = texts_to(&demo, citizen)
+        let reminders: Vec<String> = demo
+            .outbox_texts(citizen)
             .await
             .into_iter()
             .filter(|t| t.contains("سبەی نۆرەت هەیە"))

@@ -167,8 +167,8 @@ impl DemoApp {
             .expect("answered")
     }
 
-    /// The closure notices in the development outbox for a citizen.
-    pub(crate) async fn closure_messages(&self, national_id: &str) -> Vec<String> {
+    /// The texts in the development outbox for a citizen, newest first.
+    pub(crate) async fn outbox_texts(&self, national_id: &str) -> Vec<String> {
         let messages: Value = self
             .app
             .get(&format!("/api/v1/dev/outbox?national_id={national_id}"))
@@ -180,10 +180,17 @@ impl DemoApp {
             .as_array()
             .expect("a list")
             .iter()
-            .filter_map(|m| m["text"].as_str())
-            // The closure's message (the demo citizens read Sorani).
+            .filter_map(|m| m["text"].as_str().map(str::to_owned))
+            .collect()
+    }
+
+    /// The closure notices in the development outbox for a citizen.
+    pub(crate) async fn closure_messages(&self, national_id: &str) -> Vec<String> {
+        // The closure's message (the demo citizens read Sorani).
+        self.outbox_texts(national_id)
+            .await
+            .into_iter()
             .filter(|t| t.contains("داخراوە؛"))
-            .map(str::to_owned)
             .collect()
     }
 
