@@ -2,6 +2,9 @@
 -- change it tells of, then sent at least once and never twice: claimed for a lease by one
 -- sender on any instance, retried with backoff when the gateway fails, given up after the
 -- configured time. The citizen's language, chosen at sign-in or in the app, writes it.
+-- `citizen_id` names whose language without a foreign key: checking one would take a share lock
+-- on the citizen's row, which a closure writing its messages would then wait for while a
+-- citizen's own change holds it and waits for the closure's slot (a deadlock, PostgreSQL).
 ALTER TABLE citizen ADD COLUMN locale TEXT NOT NULL DEFAULT 'ckb';
 
 CREATE TABLE message_outbox (
@@ -9,7 +12,7 @@ CREATE TABLE message_outbox (
     dedupe_key      TEXT    NOT NULL UNIQUE,
     kind            TEXT    NOT NULL,
     phone           TEXT    NOT NULL,
-    citizen_id      INTEGER REFERENCES citizen (id),
+    citizen_id      INTEGER,
     reference       TEXT,
     service         TEXT,
     directorate_id  TEXT,
