@@ -261,13 +261,6 @@ pub async fn post_once_no_content<B: Serialize>(
     empty_answer(send("POST", path, Some(body), Some(("Idempotency-Key", key))).await?)
 }
 
-/// `PUT` a JSON text whose answer has no body (`204`), e.g. the language of a citizen's
-/// messages (written by hand: a serializer for one small object costs the citizen's first load
-/// more than the text).
-pub async fn put_json_no_content(path: &str, json: String) -> Result<(), ApiError> {
-    empty_answer(send("PUT", path, Some(json), None).await?)
-}
-
 fn empty_answer((status, text): (u16, String)) -> Result<(), ApiError> {
     if (200..300).contains(&status) {
         return Ok(());

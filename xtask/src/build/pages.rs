@@ -10,7 +10,7 @@ use rega_api::paths;
 use crate::root;
 
 /// Writes app/directorate.html (not kept in git) from app/index.html: the same shell, the
-/// directorate screens' binary and their own stylesheet.
+/// directorate screens' binary, their own stylesheet and the board's chime.
 pub(crate) fn write_directorate_page() -> anyhow::Result<()> {
     let index = std::fs::read_to_string(root().join("app/index.html"))?;
     let from = "data-bin=\"rega-app\"";
@@ -25,7 +25,10 @@ pub(crate) fn write_directorate_page() -> anyhow::Result<()> {
         .replacen(from, "data-bin=\"rega-directorate\"", 1)
         .replacen(
             css,
-            &format!("{css}\n  <link data-trunk rel=\"css\" href=\"../target/rega-style/rega-directorate.css\">"),
+            &format!(
+                "{css}\n  <link data-trunk rel=\"css\" href=\"../target/rega-style/rega-directorate.css\">\
+                 \n  <link data-trunk rel=\"copy-file\" href=\"../public/chime.wav\">"
+            ),
             1,
         )
         .replacen(

@@ -23,7 +23,13 @@ const CHIME_OFF: &str = "rega.board.chime-off";
 /// Sounds the chime once (a browser that blocks sound without a gesture stays silent: start a
 /// hall screen's Chromium with `--autoplay-policy=no-user-gesture-required`).
 fn chime() {
-    if let Ok(audio) = web_sys::HtmlAudioElement::new_with_src("/chime.wav") {
+    use wasm_bindgen::JsCast;
+    let audio = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.create_element("audio").ok())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlMediaElement>().ok());
+    if let Some(audio) = audio {
+        audio.set_src("/chime.wav");
         let _ = audio.play();
     }
 }
