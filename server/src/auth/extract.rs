@@ -144,17 +144,13 @@ impl SignedInStaff {
         if signed_in.account.one_time_password_at.is_some() {
             return Err(ApiError::client(ErrorCode::StaffPasswordChangeRequired));
         }
-        if signed_in.must_set_up_second_factor(state) {
+        if signed_in
+            .account
+            .must_set_up_second_factor(state.second_factor_required)
+        {
             return Err(ApiError::client(ErrorCode::StaffSecondFactorSetupRequired));
         }
         Ok(signed_in.account)
-    }
-
-    /// Whether the account must set up a second factor before anything else.
-    pub fn must_set_up_second_factor(&self, state: &AppState) -> bool {
-        state.second_factor_required
-            && self.account.role_needs_second_factor()
-            && self.account.totp_secret.is_none()
     }
 }
 

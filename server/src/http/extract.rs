@@ -105,6 +105,20 @@ impl<T: serde::Serialize> IntoResponse for ApiJson<T> {
     }
 }
 
+impl<T: serde::Serialize> ApiJson<T> {
+    /// The answer with `status` and `Cache-Control: no-store`: no cache may keep it (it carries
+    /// a password, a secret or recovery codes).
+    pub fn uncached(self, status: axum::http::StatusCode) -> Response {
+        let mut response = self.into_response();
+        *response.status_mut() = status;
+        response.headers_mut().insert(
+            header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static("no-store"),
+        );
+        response
+    }
+}
+
 /// Path parameters (a reference, a number), or a 400 `bad_request` problem naming what is
 /// wrong, instead of axum's plain-text rejection.
 pub struct ApiPath<T>(pub T);

@@ -3,8 +3,8 @@
 //! and access, and a new one-time password for an account that lost its own.
 
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use rega_api::ErrorCode;
 use rega_api::admin::{NewStaffAccount, OneTimePassword, StaffAccount, StaffAccountChange};
 
@@ -65,16 +65,6 @@ async fn check_posting(
     } else {
         Err(ApiError::client(ErrorCode::StaffInvalidDirectorate))
     }
-}
-
-/// An answer that no cache may keep (it carries a password).
-fn uncached(status: StatusCode, body: &OneTimePassword) -> Response {
-    let mut response = ApiJson(body.clone()).into_response();
-    *response.status_mut() = status;
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
 }
 
 /// Every staff account, by username (never a password).
@@ -143,21 +133,19 @@ pub(super) async fn create_account(
         &result,
     )
     .await;
-    Ok(uncached(
-        StatusCode::CREATED,
-        &OneTimePassword {
-            account: StaffAccount {
-                id,
-                username,
-                role: request.role,
-                directorate: directorate.map(str::to_owned),
-                active: true,
-                one_time_password: true,
-                second_factor: false,
-            },
-            one_time_password: password,
+    Ok(ApiJson(OneTimePassword {
+        account: StaffAccount {
+            id,
+            username,
+            role: request.role,
+            directorate: directorate.map(str::to_owned),
+            active: true,
+            one_time_password: true,
+            second_factor: false,
         },
-    ))
+        one_time_password: password,
+    })
+    .uncached(StatusCode::CREATED))
 }
 
 /// Sets an account's role, directorate and access; an account that loses any of them is signed
@@ -253,11 +241,9 @@ pub(super) async fn reset_password(
         .staff_by_id(id)
         .await?
         .ok_or_else(|| ApiError::client(ErrorCode::NotFound))?;
-    Ok(uncached(
-        StatusCode::OK,
-        &OneTimePassword {
-            account: account(&record),
-            one_time_password: password,
-        },
-    ))
+    Ok(ApiJson(OneTimePassword {
+        account: account(&record),
+        one_time_password: password,
+    })
+    .uncached(StatusCode::OK))
 }

@@ -3,11 +3,10 @@
 //! shown then, once); at sign-in, the code or a recovery code opens the account once.
 
 use axum::extract::State;
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use rega_api::ErrorCode;
 use rega_api::staff::{ConfirmSecondFactor, RecoveryCodes, SecondFactorSetup};
-use serde::Serialize;
 
 use crate::AppState;
 use crate::auth::sessions::random_bytes;
@@ -70,15 +69,6 @@ pub(super) async fn check(
     Ok(passed.map_or(Checked::Wrong, Checked::Passed))
 }
 
-/// An answer no cache may keep (it carries a secret).
-fn uncached<T: Serialize>(body: T) -> Response {
-    let mut response = ApiJson(body).into_response();
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
-}
-
 /// Begins setting up the signed-in account's second factor: a new secret (replacing one not yet
 /// confirmed) and its `otpauth://` URI, for the authenticator app.
 #[utoipa::path(post, path = "/staff/second-factor", tag = "staff",
@@ -102,7 +92,7 @@ pub(super) async fn begin(
         return Err(ApiError::client(ErrorCode::StaffSecondFactorExists));
     }
     let uri = otpauth_uri(&staff.account.username, &secret);
-    Ok(uncached(SecondFactorSetup { secret, uri }))
+    Ok(ApiJson(SecondFactorSetup { secret, uri }).uncached(StatusCode::OK))
 }
 
 /// Confirms the second factor being set up with the code the app shows now: from then on the
@@ -162,5 +152,5 @@ pub(super) async fn confirm(
         "ok",
     )
     .await;
-    Ok(uncached(RecoveryCodes { codes }))
+    Ok(ApiJson(RecoveryCodes { codes }).uncached(StatusCode::OK))
 }

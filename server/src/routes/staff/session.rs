@@ -35,9 +35,7 @@ fn info(state: &AppState, staff: &StaffRecord) -> StaffInfo {
         directorate: staff.directorate_id.clone(),
         must_change_password: staff.one_time_password_at.is_some(),
         second_factor: staff.totp_secret.is_some(),
-        must_set_up_second_factor: state.second_factor_required
-            && staff.role_needs_second_factor()
-            && staff.totp_secret.is_none(),
+        must_set_up_second_factor: staff.must_set_up_second_factor(state.second_factor_required),
     }
 }
 

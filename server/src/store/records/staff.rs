@@ -32,10 +32,12 @@ pub struct StaffRecord {
 }
 
 impl StaffRecord {
-    /// Whether its role signs in with a second factor where the server requires one
-    /// (supervisors and administrators).
-    pub fn role_needs_second_factor(&self) -> bool {
-        matches!(self.role, StaffRole::Supervisor | StaffRole::Admin)
+    /// Whether it must set up a second factor before anything else: its role signs in with one
+    /// (supervisors and administrators) where the server requires it, and it has none yet.
+    pub fn must_set_up_second_factor(&self, required: bool) -> bool {
+        required
+            && matches!(self.role, StaffRole::Supervisor | StaffRole::Admin)
+            && self.totp_secret.is_none()
     }
 
     /// The account as a directorate's desk or supervisor (an administrator is none).
