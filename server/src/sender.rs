@@ -20,8 +20,9 @@ pub const LEASE_SECONDS: i64 = 300;
 
 /// Sends every message that is due, batch after batch: how many the gateway took.
 pub async fn deliver_due(state: &AppState) -> Result<u32, StoreError> {
-    let rules = state.configuration().await?.rules.clone();
-    let directorates = state.directorates().await?;
+    // The rules and the directorates' names, read once there is something to send (an idle
+    // sender, every 15 seconds on every instance, reads nothing but its claim).
+    let mut context = None;
     let mut sent = 0;
     loop {
         let now = state.clock.now();
@@ -32,6 +33,13 @@ pub async fn deliver_due(state: &AppState) -> Result<u32, StoreError> {
         if batch.is_empty() {
             return Ok(sent);
         }
+        if context.is_none() {
+            let rules = state.configuration().await?.rules.clone();
+            context = Some((rules, state.directorates().await?));
+        }
+        let Some((rules, directorates)) = &context else {
+            return Ok(sent);
+        };
         for message in batch {
             if message.kind == MessageKind::Reminder && !message.still_booked_then {
                 state
