@@ -7,7 +7,7 @@ use crate::service::ServiceKind;
 use crate::time::Date;
 
 /// The state of an appointment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AppointmentState {
@@ -22,6 +22,14 @@ pub enum AppointmentState {
     /// Cancelled.
     Cancelled,
 }
+
+crate::wire_words!(AppointmentState, "an appointment state", {
+    Booked = "booked",
+    CheckedIn = "checked_in",
+    Attended = "attended",
+    NoShow = "no_show",
+    Cancelled = "cancelled",
+});
 
 /// Where an appointment is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -124,4 +132,14 @@ pub struct EligibilityList {
     /// When online booking is blocked after repeated no-shows: until when (RFC 3339).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blocked_until: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_appointmentstate_reads_back_the_word_it_writes() {
+        crate::wire::assert_round_trip(AppointmentState::ALL_WORDS);
+    }
 }

@@ -7,7 +7,7 @@ use crate::service::ServiceKind;
 use crate::time::Date;
 
 /// Why a day cannot be booked.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ClosedReason {
@@ -18,6 +18,12 @@ pub enum ClosedReason {
     /// The directorate closed the day (a supervisor's closure).
     Closure,
 }
+
+crate::wire_words!(ClosedReason, "why a day is closed", {
+    Weekend = "weekend",
+    Holiday = "holiday",
+    Closure = "closure",
+});
 
 /// One day of the booking window.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -77,4 +83,14 @@ pub struct SlotsResponse {
     pub date: Date,
     /// Its slots in time order, full ones included (with 0 places).
     pub slots: Vec<SlotAvailability>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_closedreason_reads_back_the_word_it_writes() {
+        crate::wire::assert_round_trip(ClosedReason::ALL_WORDS);
+    }
 }

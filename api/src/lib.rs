@@ -17,6 +17,7 @@ pub mod reference;
 pub mod service;
 pub mod staff;
 pub mod time;
+pub mod wire;
 
 pub use locale::Locale;
 pub use problem::{ErrorCode, Problem};

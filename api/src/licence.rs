@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::time::Date;
 
 /// The licence's overall state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum LicenceStatus {
@@ -18,6 +18,13 @@ pub enum LicenceStatus {
     /// Suspended: no QR code.
     Suspended,
 }
+
+crate::wire_words!(LicenceStatus, "a licence status", {
+    Valid = "valid",
+    ExpiringSoon = "expiring_soon",
+    Expired = "expired",
+    Suspended = "suspended",
+});
 
 /// One vehicle category on the card.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -90,4 +97,14 @@ pub struct TrustAnchor {
     pub x: String,
     /// The point's y coordinate, base64url (32 bytes).
     pub y: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_licencestatus_reads_back_the_word_it_writes() {
+        crate::wire::assert_round_trip(LicenceStatus::ALL_WORDS);
+    }
 }

@@ -10,7 +10,8 @@ macro_rules! error_codes {
     ($($(#[doc = $doc:literal])* $variant:ident = $wire:literal, $status:literal, $title:literal;)*) => {
         /// Stable error codes. The wire form (snake case) never changes once published: the app
         /// keys its localized messages on it.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        /// Read back from the wire by [`crate::wire_words!`].
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         #[serde(rename_all = "snake_case")]
         pub enum ErrorCode {
@@ -36,6 +37,8 @@ macro_rules! error_codes {
                 match self { $(ErrorCode::$variant => $title,)* }
             }
         }
+
+        crate::wire_words!(ErrorCode, "an error code", { $($variant = $wire,)* });
     };
 }
 
@@ -240,11 +243,24 @@ mod tests {
     }
 
     #[test]
+    fn every_code_reads_back_the_word_it_writes() {
+        crate::wire::assert_round_trip(ErrorCode::ALL_WORDS);
+    }
+
+    #[test]
+    fn an_unknown_code_is_refused_not_taken_for_another() {
+        assert!(serde_json::from_str::<ErrorCode>("\"no_such_code\"").is_err());
+        assert!(serde_json::from_str::<ErrorCode>("7").is_err());
+        assert_eq!(ErrorCode::from_word("Not_Found"), None);
+    }
+
+    #[test]
     fn every_code_reads_back_from_its_wire_form() {
         for &code in ErrorCode::ALL {
             let wire = format!("\"{}\"", code.as_str());
             let back: ErrorCode = serde_json::from_str(&wire).expect("parses");
             assert_eq!(back, code);
+            assert_eq!(ErrorCode::from_word(code.as_str()), Some(code));
         }
     }
 }

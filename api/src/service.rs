@@ -1,9 +1,9 @@
 //! The services a citizen can book at a traffic directorate.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// A bookable service. The wire form (snake case) is stable.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ServiceKind {
@@ -20,6 +20,15 @@ pub enum ServiceKind {
     /// The medical check.
     MedicalCheck,
 }
+
+crate::wire_words!(ServiceKind, "a service", {
+    NewLicence = "new_licence",
+    Renewal = "renewal",
+    Replacement = "replacement",
+    TheoryTest = "theory_test",
+    PracticalTest = "practical_test",
+    MedicalCheck = "medical_check",
+});
 
 impl ServiceKind {
     /// The counter area that serves it, as the letter of its queue tickets: `A` the licence
@@ -46,25 +55,23 @@ impl ServiceKind {
 
     /// The wire and storage form.
     pub fn code(self) -> &'static str {
-        match self {
-            ServiceKind::NewLicence => "new_licence",
-            ServiceKind::Renewal => "renewal",
-            ServiceKind::Replacement => "replacement",
-            ServiceKind::TheoryTest => "theory_test",
-            ServiceKind::PracticalTest => "practical_test",
-            ServiceKind::MedicalCheck => "medical_check",
-        }
+        self.word()
     }
 
     /// Reads the wire form.
     pub fn from_code(code: &str) -> Option<ServiceKind> {
-        ServiceKind::ALL.into_iter().find(|s| s.code() == code)
+        ServiceKind::from_word(code)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_servicekind_reads_back_the_word_it_writes() {
+        crate::wire::assert_round_trip(ServiceKind::ALL_WORDS);
+    }
 
     #[test]
     fn every_service_round_trips_through_its_code() {

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 pub const BAGHDAD_OFFSET_SECONDS: i64 = 3 * 3600;
 
 /// A day of the week, Saturday first as in Iraq (CLDR `firstDay IQ = sat`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Weekday {
@@ -27,6 +27,16 @@ pub enum Weekday {
     /// هەینی / الجمعة
     Friday,
 }
+
+crate::wire_words!(Weekday, "a weekday", {
+    Saturday = "saturday",
+    Sunday = "sunday",
+    Monday = "monday",
+    Tuesday = "tuesday",
+    Wednesday = "wednesday",
+    Thursday = "thursday",
+    Friday = "friday",
+});
 
 impl Weekday {
     /// Position in the Iraqi week: Saturday is 0, Friday is 6.
@@ -338,6 +348,11 @@ mod tests {
         assert_eq!(json, "\"08:05\"");
     }
     use super::*;
+
+    #[test]
+    fn every_weekday_reads_back_the_word_it_writes() {
+        crate::wire::assert_round_trip(Weekday::ALL_WORDS);
+    }
 
     #[test]
     fn days_since_epoch_round_trips_over_four_centuries() {
