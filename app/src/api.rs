@@ -1,8 +1,9 @@
 //! The only place the app does HTTP: typed calls to the Rega API, each failure a typed error
 //! that becomes a localized message (never swallowed, never a panic).
 
+use gloo_net::http::{Method, RequestBuilder};
 use leptos::prelude::*;
-use rega_api::{API_BASE, ErrorCode, Problem};
+use rega_api::{API_BASE, ErrorCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -54,56 +55,39 @@ fn url(path: &str) -> String {
 
 /// The one request function, deliberately not generic: every call shares its code, and only
 /// the small [`decode`] step is compiled once per answer type (this keeps the wasm small).
+/// Built on `gloo_net::http` (without its `json` feature: the browser's own JSON parser reads
+/// the answers, see [`parse`]).
 async fn send(
-    method: &'static str,
+    method: Method,
     path: &str,
     body: Option<String>,
     header: Option<(&'static str, &str)>,
 ) -> Result<(u16, String), ApiError> {
-    use wasm_bindgen::JsCast;
-    let window = web_sys::window().ok_or(ApiError::Network)?;
-    let init = web_sys::RequestInit::new();
-    init.set_method(method);
-    let headers = web_sys::Headers::new().map_err(|_| ApiError::Decode)?;
-    if let Some(text) = body {
-        headers
-            .set("Content-Type", "application/json")
-            .map_err(|_| ApiError::Decode)?;
-        init.set_body(&wasm_bindgen::JsValue::from_str(&text));
+    let mut request = RequestBuilder::new(&url(path)).method(method);
+    if body.is_some() {
+        request = request.header("Content-Type", "application/json");
     }
     // After the body's type: a caller's `Content-Type` (the trust list is text) wins.
     if let Some((name, value)) = header {
-        headers.set(name, value).map_err(|_| ApiError::Decode)?;
+        request = request.header(name, value);
     }
-    init.set_headers(&headers);
-    let promise = window.fetch_with_str_and_init(&url(path), &init);
-    let response: web_sys::Response = wasm_bindgen_futures::JsFuture::from(promise)
-        .await
-        .map_err(|_| ApiError::Network)?
-        .dyn_into()
-        .map_err(|_| ApiError::Decode)?;
-    let text = response.text().map_err(|_| ApiError::Decode)?;
-    let text = wasm_bindgen_futures::JsFuture::from(text)
-        .await
-        .map_err(|_| ApiError::Network)?
-        .as_string()
-        .unwrap_or_default();
+    let request = match body {
+        Some(text) => request.body(text),
+        None => request.build(),
+    }
+    .map_err(|_| ApiError::Decode)?;
+    let response = request.send().await.map_err(|_| ApiError::Network)?;
+    let text = response.text().await.map_err(|_| ApiError::Network)?;
     Ok((response.status(), text))
 }
 
 /// A JSON file of the app itself (not the API), parsed by the browser; `None` if unreachable.
 pub async fn fetch_static_json(path: &str) -> Option<wasm_bindgen::JsValue> {
-    use wasm_bindgen::JsCast;
-    let window = web_sys::window()?;
-    let response: web_sys::Response =
-        wasm_bindgen_futures::JsFuture::from(window.fetch_with_str(path))
-            .await
-            .ok()?
-            .dyn_into()
-            .ok()?;
+    let response = gloo_net::http::Request::get(path).send().await.ok()?;
     if !response.ok() {
         return None;
     }
+    let response: web_sys::Response = response.into();
     wasm_bindgen_futures::JsFuture::from(response.json().ok()?)
         .await
         .ok()
@@ -115,13 +99,24 @@ pub fn parse<T: DeserializeOwned>(text: &str) -> Option<T> {
     serde_wasm_bindgen::from_value(value).ok()
 }
 
+/// What the app reads of a problem document: its code (the rest is for people reading logs).
+#[derive(serde::Deserialize)]
+struct ProblemCode {
+    code: ErrorCode,
+}
+
 /// Reads an answer: the JSON body of a success, or the problem code of a failure.
 fn decode<T: DeserializeOwned>((status, text): (u16, String)) -> Result<T, ApiError> {
     if (200..300).contains(&status) {
         return parse(&text).ok_or(ApiError::Decode);
     }
-    let code = parse::<Problem>(&text).map(|p| p.code);
-    Err(ApiError::Http { status, code })
+    Err(failure(status, &text))
+}
+
+/// The error an answer with a failing status stands for (not generic: compiled once).
+fn failure(status: u16, text: &str) -> ApiError {
+    let code = parse::<ProblemCode>(text).map(|p| p.code);
+    ApiError::Http { status, code }
 }
 
 pub fn encode<B: Serialize>(body: &B) -> Result<String, ApiError> {
@@ -135,7 +130,7 @@ pub fn encode<B: Serialize>(body: &B) -> Result<String, ApiError> {
 
 /// `GET` a JSON resource.
 pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
-    decode(send("GET", path, None, None).await?)
+    decode(send(Method::GET, path, None, None).await?)
 }
 
 /// `GET` a JSON resource, sending one more header (the kiosk's `Authorization`).
@@ -143,7 +138,7 @@ pub async fn get_with<T: DeserializeOwned>(
     path: &str,
     header: (&'static str, &str),
 ) -> Result<T, ApiError> {
-    decode(send("GET", path, None, Some(header)).await?)
+    decode(send(Method::GET, path, None, Some(header)).await?)
 }
 
 /// `POST` a JSON body, sending one more header (the kiosk's `Authorization`).
@@ -153,12 +148,12 @@ pub async fn post_with<B: Serialize, T: DeserializeOwned>(
     header: (&'static str, &str),
 ) -> Result<T, ApiError> {
     let body = encode(body)?;
-    decode(send("POST", path, Some(body), Some(header)).await?)
+    decode(send(Method::POST, path, Some(body), Some(header)).await?)
 }
 
 /// `GET` a text resource (the trust list, a JWS).
 pub async fn get_text(path: &str) -> Result<String, ApiError> {
-    let (status, text) = send("GET", path, None, None).await?;
+    let (status, text) = send(Method::GET, path, None, None).await?;
     if (200..300).contains(&status) {
         return Ok(text);
     }
@@ -169,7 +164,7 @@ pub async fn get_text(path: &str) -> Result<String, ApiError> {
 pub async fn put_text<T: DeserializeOwned>(path: &str, text: String) -> Result<T, ApiError> {
     decode(
         send(
-            "PUT",
+            Method::PUT,
             path,
             Some(text),
             Some(("Content-Type", "text/plain")),
@@ -181,7 +176,7 @@ pub async fn put_text<T: DeserializeOwned>(path: &str, text: String) -> Result<T
 /// `POST` a JSON body and read a JSON answer.
 pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
     let body = encode(body)?;
-    decode(send("POST", path, Some(body), None).await?)
+    decode(send(Method::POST, path, Some(body), None).await?)
 }
 
 /// `POST` a JSON body with an `Idempotency-Key`, so that a retry of the same request (a double
@@ -192,7 +187,15 @@ pub async fn post_once<B: Serialize, T: DeserializeOwned>(
     key: &str,
 ) -> Result<T, ApiError> {
     let body = encode(body)?;
-    decode(send("POST", path, Some(body), Some(("Idempotency-Key", key))).await?)
+    decode(
+        send(
+            Method::POST,
+            path,
+            Some(body),
+            Some(("Idempotency-Key", key)),
+        )
+        .await?,
+    )
 }
 
 /// The answer to a `GET` that the page shows: `None` while loading. The request is made again
@@ -217,37 +220,53 @@ pub fn use_get<T: DeserializeOwned + Clone + Send + Sync + 'static>(
         set_value.set(None);
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
-            let answer = send("GET", &path, None, None).await;
-            if generation.try_get_value() != Some(this) {
-                return;
+            // Only reading the body is generic; the rest is compiled once for every page.
+            if let Some(answer) = answer_for_page(path, generation, this, session, navigate).await {
+                let _ = set_value.try_set(Some(answer.and_then(decode::<T>)));
             }
-            let answer = answer.and_then(decode::<T>);
-            if matches!(&answer, Err(e) if is_signed_out(e)) {
-                if let Some(session) = session {
-                    session.set(false);
-                }
-                navigate(
-                    &sign_in_href(&current_path()),
-                    leptos_router::NavigateOptions {
-                        replace: true,
-                        ..Default::default()
-                    },
-                );
-            }
-            let _ = set_value.try_set(Some(answer));
         });
     });
     value.into()
 }
 
+/// The answer to a page's `GET`, or `None` if a newer request was made meanwhile. An answer
+/// that says the session has ended sends the citizen to sign in, and back here afterwards.
+async fn answer_for_page(
+    path: String,
+    generation: StoredValue<u32>,
+    this: u32,
+    session: Option<crate::components::session::Session>,
+    navigate: impl Fn(&str, leptos_router::NavigateOptions),
+) -> Option<Result<(u16, String), ApiError>> {
+    let answer = send(Method::GET, &path, None, None).await;
+    if generation.try_get_value() != Some(this) {
+        return None;
+    }
+    let signed_out = matches!(&answer, Ok((status, text))
+        if !(200..300).contains(status) && is_signed_out(&failure(*status, text)));
+    if signed_out {
+        if let Some(session) = session {
+            session.set(false);
+        }
+        navigate(
+            &sign_in_href(&current_path()),
+            leptos_router::NavigateOptions {
+                replace: true,
+                ..Default::default()
+            },
+        );
+    }
+    Some(answer)
+}
+
 /// `POST` with no body and no answer body (`204`), e.g. signing out.
 pub async fn post_empty(path: &str) -> Result<(), ApiError> {
-    empty_answer(send("POST", path, None, None).await?)
+    empty_answer(send(Method::POST, path, None, None).await?)
 }
 
 /// [`post_empty`] with an `Idempotency-Key` (the desk's attendance).
 pub async fn post_empty_once(path: &str, key: &str) -> Result<(), ApiError> {
-    empty_answer(send("POST", path, None, Some(("Idempotency-Key", key))).await?)
+    empty_answer(send(Method::POST, path, None, Some(("Idempotency-Key", key))).await?)
 }
 
 /// `POST` a JSON body with an `Idempotency-Key` whose answer has no body (`204`), e.g. the
@@ -258,7 +277,21 @@ pub async fn post_once_no_content<B: Serialize>(
     key: &str,
 ) -> Result<(), ApiError> {
     let body = encode(body)?;
-    empty_answer(send("POST", path, Some(body), Some(("Idempotency-Key", key))).await?)
+    empty_answer(
+        send(
+            Method::POST,
+            path,
+            Some(body),
+            Some(("Idempotency-Key", key)),
+        )
+        .await?,
+    )
+}
+
+/// `PUT` a JSON body whose answer has no body (`204`), e.g. the citizen's language.
+pub async fn put_no_content<B: Serialize>(path: &str, body: &B) -> Result<(), ApiError> {
+    let body = encode(body)?;
+    empty_answer(send(Method::PUT, path, Some(body), None).await?)
 }
 
 fn empty_answer((status, text): (u16, String)) -> Result<(), ApiError> {

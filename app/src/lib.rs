@@ -8,6 +8,12 @@ pub mod pages;
 pub mod start;
 pub mod storage;
 
+/// The browser's allocator (both apps): talc, smaller and faster in wasm than the default
+/// dlmalloc (the sizes are in docs/benchmarks.md).
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 use leptos::prelude::*;
 use leptos_router::components::Router;
 
