@@ -93,10 +93,11 @@ pub async fn fetch_static_json(path: &str) -> Option<wasm_bindgen::JsValue> {
         .ok()
 }
 
-/// Parses JSON with the browser's own parser (much smaller than compiling one into the wasm).
+/// Parses JSON with the browser's own parser (much smaller than compiling one into the wasm)
+/// and reads it with [`crate::js_json`].
 pub fn parse<T: DeserializeOwned>(text: &str) -> Option<T> {
     let value = js_sys::JSON::parse(text).ok()?;
-    serde_wasm_bindgen::from_value(value).ok()
+    crate::js_json::from_value(value).ok()
 }
 
 /// What the app reads of a problem document: its code (the rest is for people reading logs).

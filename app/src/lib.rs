@@ -4,6 +4,7 @@ pub mod api;
 pub mod components;
 pub mod i18n;
 pub mod journey;
+pub mod js_json;
 pub mod pages;
 pub mod start;
 pub mod storage;

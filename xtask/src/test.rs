@@ -71,6 +71,31 @@ pub fn run() -> anyhow::Result<()> {
     );
     timed(
         &mut steps,
+        "app tests in a JavaScript engine (wasm-bindgen-test, Node)",
+        || {
+            sh(
+                "cargo",
+                &[
+                    "test",
+                    "-p",
+                    "rega-app",
+                    "--lib",
+                    "--target",
+                    "wasm32-unknown-unknown",
+                    "--quiet",
+                ],
+                &[
+                    ("PATH", tools.path.as_os_str()),
+                    (
+                        "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+                        std::ffi::OsStr::new("wasm-bindgen-test-runner"),
+                    ),
+                ],
+            )
+        },
+    );
+    timed(
+        &mut steps,
         "the browser's verifier carries no signer",
         verifier_has_no_signer,
     );
