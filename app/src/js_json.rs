@@ -170,7 +170,10 @@ impl<'de> de::MapAccess<'de> for Entries {
         seed.deserialize(Reader(pair.get(0))).map(Some)
     }
 
-    fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, Unreadable> {
+    fn next_value_seed<S: DeserializeSeed<'de>>(
+        &mut self,
+        seed: S,
+    ) -> Result<S::Value, Unreadable> {
         let value = self.value.take().ok_or(Unreadable)?;
         seed.deserialize(Reader(value))
     }
@@ -180,8 +183,8 @@ impl<'de> de::MapAccess<'de> for Entries {
 #[cfg(all(test, target_family = "wasm"))]
 mod tests {
     use super::*;
-    use rega_api::appointments::{AppointmentState, EligibilityList};
     use rega_api::ErrorCode;
+    use rega_api::appointments::{AppointmentState, EligibilityList};
     use rega_api::service::ServiceKind;
     use serde::Deserialize;
     use wasm_bindgen_test::wasm_bindgen_test;
