@@ -29,6 +29,8 @@ pub const AVAILABILITY_DAYS: &str = "/availability/days";
 pub const AVAILABILITY_SLOTS: &str = "/availability/slots";
 /// The waiting hall's board.
 pub const BOARD: &str = "/board";
+/// A directorate's changes as server-sent events (its boards and desks listen).
+pub const EVENTS: &str = "/events";
 /// The directorates' closures ahead.
 pub const CLOSURES: &str = "/closures";
 /// Demo mode's SMS outbox.
@@ -139,6 +141,7 @@ pub const OPERATIONS: &[(&str, &str)] = &[
     ("GET", DEV_OUTBOX),
     ("GET", DIRECTORATES),
     ("GET", ELIGIBILITY),
+    ("GET", EVENTS),
     ("GET", KIOSK),
     ("POST", KIOSK_CHECK_IN),
     ("GET", LICENCE),

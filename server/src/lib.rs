@@ -1,6 +1,7 @@
 //! The Rega server: the REST API, storage, and static serving of the built app.
 
 pub mod auth;
+pub mod changes;
 pub mod clock;
 pub mod config;
 pub mod credentials;
@@ -56,6 +57,8 @@ pub struct AppState {
     pub second_factor_required: bool,
     /// Woken when a change wrote a message to the outbox, so the sender sends it at once.
     pub messages_written: Arc<tokio::sync::Notify>,
+    /// The directorates' change feed: boards and desks hear of changes at once.
+    pub changes: Arc<crate::changes::Changes>,
 }
 
 /// The directorates with their counters per service.
@@ -142,7 +145,46 @@ impl AppState {
             codes_per_address: crate::auth::codes::MAX_CODES_PER_ADDRESS,
             second_factor_required: false,
             messages_written: Arc::default(),
+            changes: Arc::new(crate::changes::Changes::new(crate::changes::now_ms())),
         }
+    }
+
+    /// Tells every board and desk of `directorate`, on every instance, that its queue or day
+    /// changed. Called after the change committed; a failure is logged, not the request's: the
+    /// change is made, and a screen that hears nothing reads again by itself.
+    pub async fn changed(&self, directorate: &str) {
+        let change = crate::changes::Change {
+            directorate: Some(directorate.to_owned()),
+            at_ms: crate::changes::now_ms(),
+        };
+        match self.store.announce_change(&change.payload()).await {
+            // Heard back through this instance's relay, with every other instance's changes.
+            Ok(true) if self.changes.relayed() => {}
+            Ok(_) => self.changes.deliver(change),
+            Err(error) => {
+                tracing::warn!(%error, directorate, "cannot announce a change");
+                self.changes.deliver(change);
+            }
+        }
+    }
+
+    /// Starts hearing the changes other instances announce (PostgreSQL).
+    pub async fn relay_changes(&self) -> Result<(), crate::store::StoreError> {
+        let changes = self.changes.clone();
+        let deliver = move |payload: Option<String>| match payload {
+            Some(payload) => {
+                if let Some(change) = crate::changes::Change::from_payload(&payload) {
+                    changes.deliver(change);
+                }
+            }
+            None => changes.deliver(crate::changes::Change {
+                directorate: None,
+                at_ms: crate::changes::now_ms(),
+            }),
+        };
+        let relayed = self.store.relay_changes(Box::new(deliver)).await?;
+        self.changes.set_relayed(relayed);
+        Ok(())
     }
 }
 

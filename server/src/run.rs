@@ -455,6 +455,10 @@ async fn serve_async(args: ServeArgs) -> anyhow::Result<()> {
     crate::jobs::spawn_reminders(state.clone());
     crate::sender::spawn(state.clone());
     crate::jobs::spawn_trust_list_refresh(state.clone());
+    state
+        .relay_changes()
+        .await
+        .context("cannot listen for the changes other instances announce")?;
     let local = listener
         .local_addr()
         .context("cannot read the listening address")?;
@@ -463,6 +467,12 @@ async fn serve_async(args: ServeArgs) -> anyhow::Result<()> {
     // The URL on a line of its own, for people and for scripts waiting on it.
     println!("Rega is running at {url}");
 
+    // Open event streams end when the stop begins, so the requests in flight can finish.
+    let changes = state.changes.clone();
+    let shutdown = async move {
+        shutdown.await;
+        changes.close();
+    };
     crate::http::serve::serve(listener, app(state), shutdown, Limits::default())
         .await
         .context("the HTTP server stopped with an error")?;

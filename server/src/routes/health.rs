@@ -88,6 +88,12 @@ async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
             ));
         }
     }
+    text.push_str("# HELP rega_event_streams Boards and desks listening to this instance's change events now.\n");
+    text.push_str("# TYPE rega_event_streams gauge\n");
+    text.push_str(&format!(
+        "rega_event_streams {}\n",
+        state.changes.open_streams()
+    ));
     match crate::routes::staff::network_metrics(&state).await {
         Ok(queue) => text.push_str(&queue),
         Err(error) => tracing::warn!(%error, "the queue figures are left out of /metrics"),

@@ -147,6 +147,9 @@ async fn check_in(
         .await
     {
         Ok(ticket) => {
+            if !ticket.again {
+                state.changed(&device.directorate_id).await;
+            }
             audit(
                 &state,
                 &actor,

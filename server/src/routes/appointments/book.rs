@@ -113,9 +113,17 @@ where
         }
     };
     let now = change.now();
+    // The directorate whose day changed, for its boards and desks.
+    let changed_at = std::sync::Arc::new(std::sync::Mutex::new(None::<String>));
+    let noted = changed_at.clone();
     let respond = move |outcome: Result<&Appointment, &BookError>| match outcome {
-        Ok(changed) => match view_of(&config, now, changed)
-            .and_then(|v| serde_json::to_string(&v).map_err(|e| ApiError::Server(e.into())))
+        Ok(changed) => match view_of(&config, now, {
+            if let Ok(mut noted) = noted.lock() {
+                *noted = Some(changed.directorate_id.clone());
+            }
+            changed
+        })
+        .and_then(|v| serde_json::to_string(&v).map_err(|e| ApiError::Server(e.into())))
         {
             Ok(body) => (success.as_u16(), body),
             Err(_) => problem_answer(ErrorCode::Internal, None),
@@ -147,6 +155,10 @@ where
                 state.caches.availability.clear();
                 // The citizen's message was written with the change: send it now.
                 state.messages_written.notify_one();
+                let directorate = changed_at.lock().ok().and_then(|mut d| d.take());
+                if let Some(directorate) = directorate {
+                    state.changed(&directorate).await;
+                }
             }
             stored_response(status, body)
         }

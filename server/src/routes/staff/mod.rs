@@ -9,6 +9,7 @@
 mod audit;
 mod board;
 mod closures;
+mod events;
 mod figures;
 mod kiosks;
 mod planning;
@@ -46,6 +47,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(second_factor::confirm))
         .routes(routes!(audit::audit_trail))
         .routes(routes!(queue::day))
+        .routes(routes!(events::events))
         .routes(routes!(figures::day_figures))
         .routes(routes!(queue::call_next))
         .routes(routes!(queue::attended))
@@ -94,9 +96,12 @@ async fn staff_write<W: KeyOwner>(
         Ok(OnceOutcome::Seen(seen)) => seen_response(seen),
         Ok(OnceOutcome::Answered { status, body }) => {
             tracing::info!(target: "audit", actor, action, status, "audit");
-            if (200..300).contains(&status) && change.changes_places() {
-                // This instance's cached availability is out of date.
-                state.caches.availability.clear();
+            if (200..300).contains(&status) {
+                if change.changes_places() {
+                    // This instance's cached availability is out of date.
+                    state.caches.availability.clear();
+                }
+                state.changed(&staff.directorate_id).await;
             }
             stored_response(status, body)
         }

@@ -23,6 +23,19 @@ pub trait Operations: Send + Sync {
     /// The shared secret with this name: `candidate` is stored if there is none yet, and the
     /// stored value is returned, so every instance ends up with the same one.
     async fn shared_secret(&self, name: &str, candidate: &str) -> Result<String, StoreError>;
+
+    /// Announces a directorate's change (`crate::changes`) to every instance: `Ok(true)` when
+    /// the database carries it (PostgreSQL's `NOTIFY`, heard by every instance's relay, this
+    /// one's too), `Ok(false)` when the caller must deliver it itself (SQLite: one instance).
+    async fn announce_change(&self, payload: &str) -> Result<bool, StoreError>;
+
+    /// Starts passing every instance's announcements to `deliver`: PostgreSQL `LISTEN`s on a
+    /// connection of its own, reconnected when lost, and passes `None` after a reconnection
+    /// (changes made meanwhile were not heard). `Ok(false)` on SQLite: nothing to relay.
+    async fn relay_changes(
+        &self,
+        deliver: Box<dyn Fn(Option<String>) + Send + Sync>,
+    ) -> Result<bool, StoreError>;
 }
 
 /// The licence registry's copy: directorates with their counters, citizens and their licences.

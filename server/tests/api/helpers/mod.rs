@@ -274,6 +274,11 @@ pub async fn spawn_configured(
             .await
             .expect("demo keys");
     rega_server::demo::seed(&state).await.expect("demo data");
+    // As `rega serve` does: on PostgreSQL, hear the changes every instance announces.
+    state
+        .relay_changes()
+        .await
+        .expect("the change relay listens");
     rega_server::jobs::ensure_window_slots(&state)
         .await
         .expect("slots");

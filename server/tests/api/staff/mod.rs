@@ -2,6 +2,7 @@
 
 mod audit;
 mod closures;
+mod events;
 mod figures;
 mod kiosks;
 mod planning;
