@@ -302,6 +302,64 @@ fn empty_answer((status, text): (u16, String)) -> Result<(), ApiError> {
     decode::<()>((status, text))
 }
 
+/// Silence after which a screen that follows a directorate's changes reads by itself: the
+/// server says it is alive every 15 seconds, so this long without a word means the events do
+/// not get through (a proxy that holds them back, a connection down while the browser retries).
+const QUIET_MS: f64 = 30_000.0;
+
+/// Calls `read` each time the directorate's queue or day changes, from server-sent events
+/// (`GET /events`, through gloo-net's `EventSource`; the browser reconnects a dropped stream by
+/// itself, with the id of the last event, and the server then says whether anything changed
+/// meanwhile). Where no event has come for [`QUIET_MS`], `read` is called every `fallback`
+/// instead, as a screen did before it could listen. Stops with the calling component.
+pub fn follow_changes(
+    directorate: &str,
+    fallback: std::time::Duration,
+    read: impl Fn() + Clone + 'static,
+) {
+    use futures_util::StreamExt;
+    let heard = StoredValue::new(js_sys::Date::now());
+    let path = format!("{}?directorate={directorate}", rega_api::endpoints::EVENTS);
+    let source = gloo_net::eventsource::futures::EventSource::new(&url(&path)).ok();
+    if let Some(mut source) = source {
+        let streams = (source.subscribe("change"), source.subscribe("alive"));
+        if let (Ok(changes), Ok(alive)) = streams {
+            let read = read.clone();
+            leptos::task::spawn_local(async move {
+                let mut events = futures_util::stream::select(changes, alive);
+                // An error ends it: the stream was closed (by the server's refusal, or by this
+                // component going away). A stream the browser is reconnecting gives none.
+                while let Some(Ok((kind, _))) = events.next().await {
+                    if heard.try_set_value(js_sys::Date::now()).is_some() {
+                        return;
+                    }
+                    if kind == "change" {
+                        read();
+                    }
+                }
+                // Closed for good: read by polling from now on.
+                let _ = heard.try_set_value(0.0);
+            });
+        }
+        // Dropping the source closes the connection.
+        let source = StoredValue::new_local(Some(source));
+        on_cleanup(move || {
+            let _ = source.try_update_value(Option::take);
+        });
+    }
+    let check = move || {
+        let quiet = heard
+            .try_get_value()
+            .is_some_and(|at| js_sys::Date::now() - at > QUIET_MS);
+        if quiet {
+            read();
+        }
+    };
+    if let Ok(handle) = set_interval_with_handle(check, fallback) {
+        on_cleanup(move || handle.clear());
+    }
+}
+
 /// A fresh idempotency key: 128 random bits as hex (works outside secure contexts too).
 pub fn new_key() -> String {
     let mut bytes = [0u8; 16];

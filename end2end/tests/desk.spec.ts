@@ -1,5 +1,6 @@
 // A directorate's day (SPEC §3.5, §3.7): a citizen books, checks in at the kiosk by the scanner
-// on the day, the desk calls the ticket, the waiting hall's board shows it within two seconds,
+// on the day, the desk calls the ticket, the waiting hall's board (listening to the directorate's
+// change events, not polling) shows it within two seconds,
 // the desk records attendance, and the citizen sees it in My appointments; a no-show; and a
 // supervisor's closure, which the citizen learns of by SMS and in My appointments.
 import { test, expect, type Browser, type Page } from '@playwright/test';
@@ -86,8 +87,19 @@ test('a full day: a citizen books, checks in at the kiosk on the day, the desk c
         return Promise.resolve();
       };
     });
+    // It listens to the directorate's change events instead of asking every second.
+    let boardReads = 0;
+    board.on('request', (request) => {
+      if (request.url().includes('/api/v1/board?')) boardReads += 1;
+    });
+    const listening = board.waitForRequest((request) => request.url().includes('/api/v1/events?directorate=erbil'));
     await board.goto('/board?directorate=erbil');
     await expect(board.getByRole('heading', { level: 1 })).toHaveText(msg('en', 'board.title'));
+    await listening;
+    await expect(board.locator('.rg-board').or(board.getByText(directorateMsg('en', 'board.empty'))).first()).toBeVisible();
+    const readsWhenQuiet = boardReads;
+    await board.waitForTimeout(3_000);
+    expect(boardReads, 'no reads while nothing changes (polling would read every second)').toBe(readsWhenQuiet);
 
     // The desk: its day lists the appointment as checked in with its ticket, and calls it.
     const desk = await open('en');
@@ -273,6 +285,20 @@ test('a theory test passed at the desk (Arabic) opens the practical test for the
   } finally {
     await own.close();
   }
+});
+
+test('where change events cannot get through, the board asks every second instead', async ({ page }, info) => {
+  test.skip(info.project.name !== 'desktop', 'one run');
+  // As a proxy that refuses streams, or an instance with no room for one more, would answer.
+  await page.route('**/api/v1/events?**', (route) => route.fulfill({ status: 429, contentType: 'application/problem+json', body: '{}' }));
+  let boardReads = 0;
+  page.on('request', (request) => {
+    if (request.url().includes('/api/v1/board?')) boardReads += 1;
+  });
+  await page.goto('/board?directorate=erbil');
+  await expect(page.locator('.rg-board').or(page.getByText(directorateMsg('ckb', 'board.empty'))).first()).toBeVisible();
+  const before = boardReads;
+  await expect.poll(() => boardReads - before, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
 });
 
 test('a wrong password is refused; the board has no violations in Sorani', async ({ context, page }, info) => {

@@ -1,5 +1,6 @@
-//! The waiting-hall board (SPEC §3.7): the tickets being called and their counters, large, asked
-//! for every second so a call shows within two; the latest is also announced to screen readers,
+//! The waiting-hall board (SPEC §3.7): the tickets being called and their counters, large, read
+//! again as soon as the directorate's change events say a call was made (`api::follow_changes`;
+//! every second where events do not get through); the latest is also announced to screen readers,
 //! and a chime (`/chime.wav`, shipped with the app) sounds on each new call unless staff switched
 //! it off on this screen. `/board?directorate=erbil`; without a directorate, a choice of them.
 
@@ -14,7 +15,7 @@ use crate::components::page_heading::PageHeading;
 use crate::i18n::names::localized;
 use crate::i18n::{directorate, fill, use_i18n};
 
-/// How often the board asks (milliseconds): a new call shows within two seconds.
+/// How often the board asks (milliseconds) where change events do not get through.
 pub const POLL_MS: u64 = 1000;
 
 /// Where the screen remembers that its chime was switched off.
@@ -68,7 +69,7 @@ fn Choose() -> impl IntoView {
     }
 }
 
-/// The calls of one directorate, asked for every second.
+/// The calls of one directorate, read again on each change.
 #[component]
 fn Calls(directorate_id: String) -> impl IntoView {
     let i18n = use_i18n();
@@ -85,9 +86,11 @@ fn Calls(directorate_id: String) -> impl IntoView {
         });
     };
     ask();
-    if let Ok(handle) = set_interval_with_handle(ask, std::time::Duration::from_millis(POLL_MS)) {
-        on_cleanup(move || handle.clear());
-    }
+    api::follow_changes(
+        &directorate_id,
+        std::time::Duration::from_millis(POLL_MS),
+        ask,
+    );
     let latest = Memo::new(move |_| {
         board.with(|b| {
             b.as_ref().and_then(|b| {

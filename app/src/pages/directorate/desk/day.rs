@@ -47,7 +47,8 @@ pub(super) fn Day(info: StaffInfo, session: RwSignal<StaffSession>) -> impl Into
     let (area, set_area) = signal("A".to_owned());
     let kept_counter = crate::storage::read(COUNTER).unwrap_or_default();
     let (counter, set_counter) = signal(kept_counter);
-    // The list, again after each action and every 15 seconds (other counters call too).
+    // The list, again after each action and on each change at the directorate (other
+    // counters call, the kiosk checks citizens in), and every minute besides.
     Effect::new(move |_| {
         version.track();
         spawn_local(async move {
@@ -65,10 +66,13 @@ pub(super) fn Day(info: StaffInfo, session: RwSignal<StaffSession>) -> impl Into
             let _ = set_list.try_set(Some(answer));
         });
     });
-    if let Ok(handle) = set_interval_with_handle(
-        move || set_version.update(|v| *v += 1),
-        std::time::Duration::from_secs(15),
-    ) {
+    let read_again = move || {
+        let _ = set_version.try_update(|v| *v += 1);
+    };
+    if let Some(directorate) = &info.directorate {
+        api::follow_changes(directorate, std::time::Duration::from_secs(5), read_again);
+    }
+    if let Ok(handle) = set_interval_with_handle(read_again, std::time::Duration::from_secs(60)) {
         on_cleanup(move || handle.clear());
     }
     let call = move |ev: leptos::ev::SubmitEvent| {
