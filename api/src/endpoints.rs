@@ -31,6 +31,10 @@ pub const AVAILABILITY_SLOTS: &str = "/availability/slots";
 pub const BOARD: &str = "/board";
 /// A directorate's changes as server-sent events (its boards and desks listen).
 pub const EVENTS: &str = "/events";
+/// A queue ticket opened by the code the kiosk showed.
+pub const TICKET: &str = "/tickets/{code}";
+/// The signed-in citizen's queue ticket of an appointment.
+pub const APPOINTMENT_TICKET: &str = "/appointments/{reference}/ticket";
 /// The directorates' closures ahead.
 pub const CLOSURES: &str = "/closures";
 /// Demo mode's SMS outbox.
@@ -127,6 +131,7 @@ pub const OPERATIONS: &[(&str, &str)] = &[
     ("POST", APPOINTMENTS),
     ("GET", APPOINTMENT),
     ("GET", APPOINTMENT_CALENDAR),
+    ("GET", APPOINTMENT_TICKET),
     ("POST", APPOINTMENT_CANCEL),
     ("POST", APPOINTMENT_RESCHEDULE),
     ("POST", AUTH_CODE),
@@ -149,6 +154,7 @@ pub const OPERATIONS: &[(&str, &str)] = &[
     ("GET", REGISTRY_OUTCOMES),
     ("POST", REGISTRY_RECORDS),
     ("GET", SERVICES),
+    ("GET", TICKET),
     ("POST", STAFF_ATTENDED),
     ("POST", STAFF_NO_SHOW),
     ("POST", STAFF_TEST_RESULT),

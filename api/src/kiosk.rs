@@ -27,6 +27,10 @@ pub struct QueueTicket {
     pub ahead: u32,
     /// True when the appointment had been checked in before: this is the same ticket again.
     pub again: bool,
+    /// The code that opens this ticket on the citizen's phone, `XXXX-XXXX-XXXX-XXXX`, for
+    /// today only (`GET /tickets/{code}`; the kiosk shows it with its QR code). A check-in again
+    /// gives a new code, and the old one opens nothing.
+    pub link: String,
 }
 
 /// `GET /kiosk`: what an enrolled kiosk knows about itself.

@@ -16,6 +16,7 @@ pub mod problem;
 pub mod reference;
 pub mod service;
 pub mod staff;
+pub mod tickets;
 pub mod time;
 pub mod wire;
 

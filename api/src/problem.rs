@@ -174,6 +174,9 @@ error_codes! {
     KioskNotEnrolled = "kiosk_not_enrolled", 401, "Kiosk not enrolled";
     /// No appointment has this reference.
     CheckInNotFound = "check_in_not_found", 404, "No such appointment";
+    /// No ticket of today has this code (mistyped, replaced by a check-in again, or of another
+    /// day), or the appointment has no ticket today.
+    TicketNotFound = "ticket_not_found", 404, "No such ticket today";
     /// The appointment is at another directorate.
     CheckInWrongDirectorate = "check_in_wrong_directorate", 409, "Another directorate";
     /// Check-in opens 60 minutes before the appointment.

@@ -39,7 +39,7 @@ impl StaffRole {
 }
 
 /// Where a checked-in appointment's queue ticket is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TicketStatus {
@@ -51,25 +51,21 @@ pub enum TicketStatus {
     Done,
 }
 
+crate::wire_words!(TicketStatus, "a ticket status", {
+    Waiting = "waiting",
+    Called = "called",
+    Done = "done",
+});
+
 impl TicketStatus {
     /// The stored and wire form.
     pub fn code(self) -> &'static str {
-        match self {
-            TicketStatus::Waiting => "waiting",
-            TicketStatus::Called => "called",
-            TicketStatus::Done => "done",
-        }
+        self.word()
     }
 
     /// From the stored form.
     pub fn from_code(code: &str) -> Option<TicketStatus> {
-        [
-            TicketStatus::Waiting,
-            TicketStatus::Called,
-            TicketStatus::Done,
-        ]
-        .into_iter()
-        .find(|status| status.code() == code)
+        TicketStatus::from_word(code)
     }
 }
 

@@ -32,11 +32,13 @@ pub enum MessageKind {
     AppointmentCancelled,
     /// The registry changed the phone the citizen signs in with (sent to the old number).
     PhoneChanged,
+    /// Checked in and waiting: two tickets of the area are left before theirs.
+    TurnNear,
 }
 
 impl MessageKind {
     /// Every kind.
-    pub const ALL: [MessageKind; 8] = [
+    pub const ALL: [MessageKind; 9] = [
         MessageKind::Booked,
         MessageKind::Moved,
         MessageKind::Cancelled,
@@ -45,6 +47,7 @@ impl MessageKind {
         MessageKind::AppointmentWithdrawn,
         MessageKind::AppointmentCancelled,
         MessageKind::PhoneChanged,
+        MessageKind::TurnNear,
     ];
 
     /// The stored form, and the template's key.
@@ -58,6 +61,7 @@ impl MessageKind {
             MessageKind::AppointmentWithdrawn => "appointment_withdrawn",
             MessageKind::AppointmentCancelled => "appointment_cancelled",
             MessageKind::PhoneChanged => "phone_changed",
+            MessageKind::TurnNear => "turn_near",
         }
     }
 

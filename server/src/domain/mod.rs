@@ -16,3 +16,4 @@ pub mod registry;
 pub mod rules;
 pub mod second_factor;
 pub mod staff;
+pub mod ticket_link;

@@ -141,9 +141,20 @@ async fn check_in(
         .map_err(|_| ApiError::client(ErrorCode::InvalidReference))?;
     let object = format!("appointment:{reference}");
     let config = state.configuration().await?;
+    // The code that opens the ticket on the citizen's phone; only its digest is kept.
+    let link = crate::domain::ticket_link::code_from(crate::auth::sessions::random_bytes::<10>()?);
+    let link_digest = crate::domain::ticket_link::normalize(&link)
+        .map(|code| crate::domain::ticket_link::digest(&code))
+        .ok_or_else(|| anyhow::anyhow!("a made code reads back"))?;
     match state
         .store
-        .check_in(&device.directorate_id, &reference, now, &config.rules)
+        .check_in(
+            &device.directorate_id,
+            &reference,
+            now,
+            &config.rules,
+            &link_digest,
+        )
         .await
     {
         Ok(ticket) => {
@@ -165,6 +176,7 @@ async fn check_in(
                 time: LocalDateTime::from_unix(ticket.starts_at).hh_mm(),
                 ahead: u32::try_from(ticket.ahead).unwrap_or(u32::MAX),
                 again: ticket.again,
+                link,
             })
             .into_response())
         }

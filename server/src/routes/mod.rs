@@ -10,6 +10,7 @@ pub mod licence;
 pub mod reference;
 pub mod registry;
 pub mod staff;
+pub mod tickets;
 
 use std::sync::Arc;
 
@@ -82,6 +83,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(appointments::router())
         .merge(licence::router())
         .merge(kiosk::router())
+        .merge(tickets::router())
         .merge(staff::router())
         .merge(registry::router())
         .merge(admin::router())

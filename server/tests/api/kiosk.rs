@@ -31,7 +31,8 @@ async fn the_kiosk_checks_in_and_issues_tickets(db: Db) {
     assert_eq!(ticket["service"], "replacement");
     assert_eq!(ticket["ahead"], 0);
     assert_eq!(ticket["again"], false);
-    // Only what the ticket shows: no name, no ID, no phone.
+    // Only what the ticket shows (and the code that opens it on a phone): no name, no ID, no
+    // phone.
     let mut keys: Vec<&str> = ticket
         .as_object()
         .expect("an object")
@@ -41,7 +42,9 @@ async fn the_kiosk_checks_in_and_issues_tickets(db: Db) {
     keys.sort_unstable();
     assert_eq!(
         keys,
-        ["again", "ahead", "area", "service", "ticket", "time"]
+        [
+            "again", "ahead", "area", "link", "service", "ticket", "time"
+        ]
     );
     let citizen = demo.citizen_id(SOON).await;
     let status = demo

@@ -32,4 +32,5 @@ mod sms;
 mod staff;
 mod static_files;
 mod store;
+mod tickets;
 mod trust;

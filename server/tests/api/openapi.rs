@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{Db, THURSDAY_9AM, spawn_demo};
 
-const OPERATIONS: [(&str, &str); 59] = [
+const OPERATIONS: [(&str, &str); 61] = [
     ("GET", "/staff/audit"),
     ("GET", "/admin/configuration"),
     ("GET", "/admin/trust-list"),
@@ -24,6 +24,7 @@ const OPERATIONS: [(&str, &str); 59] = [
     ("GET", "/appointments"),
     ("GET", "/appointments/{reference}"),
     ("GET", "/appointments/{reference}/calendar.ics"),
+    ("GET", "/appointments/{reference}/ticket"),
     ("GET", "/auth/session"),
     ("PUT", "/auth/locale"),
     ("GET", "/availability/days"),
@@ -38,6 +39,7 @@ const OPERATIONS: [(&str, &str); 59] = [
     ("GET", "/licence"),
     ("GET", "/licence/token"),
     ("GET", "/services"),
+    ("GET", "/tickets/{code}"),
     ("GET", "/staff/closures"),
     ("GET", "/staff/closures/preview"),
     ("GET", "/staff/day"),
@@ -376,6 +378,12 @@ async fn every_response_of_a_tour_of_the_api_matches_its_documented_schema() {
         None,
     )
     .await;
+    for path in [
+        format!("/appointments/{reference}/ticket"),
+        "/appointments/nope/ticket".to_owned(),
+    ] {
+        let _ = call("GET", "/appointments/{reference}/ticket", path, c(), None).await;
+    }
     let _ = call(
         "POST",
         "/appointments/{reference}/reschedule",
@@ -423,17 +431,32 @@ async fn every_response_of_a_tour_of_the_api_matches_its_documented_schema() {
         .to_string();
     let _ = call("GET", "/kiosk", "/kiosk".into(), kiosk(), None).await;
     let _ = call("GET", "/kiosk", "/kiosk".into(), None, None).await;
+    let mut link = String::new();
     for body in [
         json!({ "reference": reference }),
         json!({ "reference": reference }),
         json!({ "reference": "RG-nope" }),
     ] {
-        let _ = call(
+        let (status, text) = call(
             "POST",
             "/kiosk/check-in",
             "/kiosk/check-in".into(),
             kiosk(),
             Some(body),
+        )
+        .await;
+        if status == 200 {
+            let ticket: Value = serde_json::from_str(&text).expect("JSON");
+            link = ticket["link"].as_str().expect("a link").to_owned();
+        }
+    }
+    for code in [link.as_str(), "2222-2222-2222-2222"] {
+        let _ = call(
+            "GET",
+            "/tickets/{code}",
+            format!("/tickets/{code}"),
+            None,
+            None,
         )
         .await;
     }

@@ -6,6 +6,7 @@ mod book;
 mod calendar;
 mod change;
 mod read;
+mod ticket;
 
 use axum::response::Response;
 use rega_api::ErrorCode;
@@ -34,6 +35,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(change::reschedule))
         .routes(routes!(change::cancel))
         .routes(routes!(calendar::calendar))
+        .routes(routes!(ticket::ticket))
         .routes(routes!(book::eligibility_list))
 }
 

@@ -131,6 +131,13 @@ pub trait Queue: Send + Sync {
         now: i64,
     ) -> Result<Option<CalledTicket>, StoreError>;
 
+    /// A ticket of `day` as its holder follows it, if there is one with that key on that day.
+    async fn held_ticket(
+        &self,
+        key: TicketKey<'_>,
+        day: &str,
+    ) -> Result<Option<HeldTicket>, StoreError>;
+
     /// The tickets called on a day, the latest first.
     async fn called_tickets(
         &self,
@@ -182,13 +189,16 @@ pub trait Kiosks: Send + Sync {
 
     /// Checks in the appointment with this reference at a kiosk of `directorate_id`: within the
     /// rules' window, marks it checked in and issues the next ticket of its area for the day, in
-    /// one transaction. An appointment checked in before gets its ticket again.
+    /// one transaction. An appointment checked in before gets its ticket again. Either way the
+    /// ticket's link is now the one whose code has the digest `link_hash` (an older code no
+    /// longer opens it).
     async fn check_in(
         &self,
         directorate_id: &str,
         reference: &Reference,
         now: i64,
         rules: &BookingRules,
+        link_hash: &str,
     ) -> Result<Ticket, CheckInError>;
 }
 

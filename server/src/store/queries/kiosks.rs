@@ -94,6 +94,7 @@ impl Kiosks for SqlStore {
         reference: &Reference,
         now: i64,
         rules: &BookingRules,
+        link_hash: &str,
     ) -> Result<Ticket, CheckInError> {
         let mut tx = self.engine.begin("check_in").await?;
         let found = locked_appointment(&mut tx, reference).await?;
@@ -113,8 +114,9 @@ impl Kiosks for SqlStore {
         let area = found.service.area();
         let number = match step {
             CheckInStep::Again => sql!(&mut tx, |c| sqlx::query_scalar::<_, i64>(
-                "SELECT number FROM ticket WHERE appointment_id = $1"
+                "UPDATE ticket SET link_hash = $1 WHERE appointment_id = $2 RETURNING number"
             )
+            .bind(link_hash)
             .bind(appointment_id)
             .fetch_one(c)
             .await?),
@@ -131,9 +133,9 @@ impl Kiosks for SqlStore {
                 .fetch_one(c)
                 .await?);
                 sql!(&mut tx, |c| sqlx::query(
-                    "INSERT INTO ticket \
-                       (appointment_id, directorate_id, day, area, number, status, issued_at) \
-                     VALUES ($1, $2, $3, $4, $5, 'waiting', $6)"
+                    "INSERT INTO ticket (appointment_id, directorate_id, day, area, number, \
+                       status, issued_at, link_hash) \
+                     VALUES ($1, $2, $3, $4, $5, 'waiting', $6, $7)"
                 )
                 .bind(appointment_id)
                 .bind(directorate_id)
@@ -141,6 +143,7 @@ impl Kiosks for SqlStore {
                 .bind(area)
                 .bind(number)
                 .bind(now)
+                .bind(link_hash)
                 .execute(c)
                 .await?
                 .rows_affected());

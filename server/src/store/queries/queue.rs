@@ -6,11 +6,15 @@ use rega_api::ids::Reference;
 use rega_api::staff::TicketStatus;
 
 use super::kiosks::locked_appointment;
+use super::outbox::message_in;
 use super::outcomes::record_outcomes_in;
+use crate::domain::messages::MessageKind;
 use crate::domain::queue_figures::QueueEntry;
 use crate::store::engine::{Tx, sql};
 use crate::store::rows::{self, Columns};
-use crate::store::{AttendanceError, CalledTicket, DayEntry, Queue, SqlStore, StoreError};
+use crate::store::{
+    AttendanceError, CalledTicket, DayEntry, HeldTicket, Queue, SqlStore, StoreError, TicketKey,
+};
 
 #[async_trait]
 impl Queue for SqlStore {
@@ -77,6 +81,44 @@ impl Queue for SqlStore {
         let called = call_next_in(&mut tx, directorate_id, day, area, counter, now).await?;
         tx.commit().await?;
         Ok(called)
+    }
+
+    async fn held_ticket(
+        &self,
+        key: TicketKey<'_>,
+        day: &str,
+    ) -> Result<Option<HeldTicket>, StoreError> {
+        let (link, citizen, reference) = match key {
+            TicketKey::Link(hash) => (Some(hash), None, None),
+            TicketKey::Citizen(id, reference) => (None, Some(id), Some(reference.code())),
+        };
+        let mut c = self.engine.read("held_ticket").await?;
+        Ok(sql!(&mut c, |c| sqlx::query(
+            "SELECT t.directorate_id, t.area, t.number, a.service, t.status, t.counter, \
+             (SELECT COUNT(*) FROM ticket w WHERE w.directorate_id = t.directorate_id \
+               AND w.day = t.day AND w.area = t.area AND w.status = 'waiting' \
+               AND w.number < t.number) AS ahead \
+             FROM ticket t JOIN appointment a ON a.id = t.appointment_id \
+             WHERE t.day = $1 AND (t.link_hash = $2 OR (a.citizen_id = $3 AND a.reference = $4))"
+        )
+        .bind(day)
+        .bind(link)
+        .bind(citizen)
+        .bind(reference)
+        .fetch_optional(c)
+        .await?
+        .map(|row| {
+            Ok::<_, StoreError>(HeldTicket {
+                directorate_id: row.text("directorate_id")?,
+                area: row.text("area")?,
+                number: row.int("number")?,
+                service: rows::service(&row)?,
+                status: row.text("status")?,
+                ahead: row.int("ahead")?,
+                counter: row.text_or_null("counter")?,
+            })
+        })
+        .transpose()?))
     }
 
     async fn called_tickets(
@@ -177,6 +219,29 @@ pub(crate) async fn call_next_in(
     .execute(c)
     .await?
     .rows_affected());
+    // The citizen now with two waiting before them is told their turn is near, once.
+    let third = sql!(tx, |c| sqlx::query(
+        "SELECT a.reference FROM ticket t JOIN appointment a ON a.id = t.appointment_id \
+         WHERE t.directorate_id = $1 AND t.day = $2 AND t.area = $3 AND t.status = 'waiting' \
+         ORDER BY t.number LIMIT 1 OFFSET 2"
+    )
+    .bind(directorate_id)
+    .bind(day)
+    .bind(area)
+    .fetch_optional(c)
+    .await?
+    .map(|row| rows::reference(&row))
+    .transpose()?);
+    if let Some(reference) = third {
+        message_in(
+            tx,
+            MessageKind::TurnNear,
+            &format!("turn_near:{reference}"),
+            &reference,
+            now,
+        )
+        .await?;
+    }
     Ok(Some(called))
 }
 

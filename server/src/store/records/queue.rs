@@ -22,6 +22,35 @@ pub struct Ticket {
     pub again: bool,
 }
 
+/// Which ticket to read for its holder: by the code of its link (the digest kept), or a
+/// signed-in citizen's, by the appointment's reference.
+#[derive(Debug, Clone, Copy)]
+pub enum TicketKey<'a> {
+    /// `domain::ticket_link::digest` of the code.
+    Link(&'a str),
+    /// The citizen and the appointment's reference.
+    Citizen(i64, &'a Reference),
+}
+
+/// A ticket as its holder follows it: its place, and the counter once called.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldTicket {
+    /// The directorate, whose change events the holder's screen follows.
+    pub directorate_id: String,
+    /// Counter area letter.
+    pub area: String,
+    /// Number in the area and day.
+    pub number: i64,
+    /// The appointment's service.
+    pub service: ServiceKind,
+    /// `waiting`, `called` or `done`.
+    pub status: String,
+    /// Tickets of the area still waiting before it.
+    pub ahead: i64,
+    /// The counter that called it.
+    pub counter: Option<String>,
+}
+
 /// A ticket as the desk sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TicketState {

@@ -28,14 +28,15 @@ impl DemoApp {
 
     /// Checks a demo kiosk citizen in at Erbil: the ticket.
     pub(crate) async fn kiosk_check_in(&self, national_id: &str) -> (String, String) {
-        let (_, credential) = rega_server::routes::kiosk::enrol(
-            self.state.store.as_ref(),
-            "erbil",
-            "desk test",
-            THURSDAY_9AM,
+        let (reference, ticket) = self.kiosk_ticket(national_id).await;
+        (
+            reference,
+            ticket["ticket"].as_str().expect("a ticket").to_owned(),
         )
-        .await
-        .expect("a kiosk");
+    }
+
+    /// The reference of a demo kiosk citizen's appointment at Erbil, and the citizen's id.
+    pub(crate) async fn kiosk_reference(&self, national_id: &str) -> (String, i64) {
         let citizen = self
             .state
             .store
@@ -51,6 +52,20 @@ impl DemoApp {
             .expect("store")[0]
             .reference
             .to_string();
+        (reference, citizen.id)
+    }
+
+    /// Checks a demo kiosk citizen in at Erbil: the reference and the whole ticket answer.
+    pub(crate) async fn kiosk_ticket(&self, national_id: &str) -> (String, Value) {
+        let (_, credential) = rega_server::routes::kiosk::enrol(
+            self.state.store.as_ref(),
+            "erbil",
+            "desk test",
+            THURSDAY_9AM,
+        )
+        .await
+        .expect("a kiosk");
+        let (reference, _) = self.kiosk_reference(national_id).await;
         let ticket: Value = self
             .app
             .client
@@ -63,10 +78,7 @@ impl DemoApp {
             .json()
             .await
             .expect("JSON");
-        (
-            reference,
-            ticket["ticket"].as_str().expect("a ticket").to_owned(),
-        )
+        (reference, ticket)
     }
 
     pub(crate) async fn enrol_kiosk(&self, directorate: &str) -> (i64, String) {

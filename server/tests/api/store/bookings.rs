@@ -554,7 +554,13 @@ async fn an_active_appointment_of_a_day_that_is_over_lapses_and_frees_the_servic
     let missed = booked(&store, absent, slots[0], ServiceKind::TheoryTest).await;
     let served = booked(&store, came, slots[0], ServiceKind::TheoryTest).await;
     store
-        .check_in("erbil", &served.reference, NOW + 3600, &Default::default())
+        .check_in(
+            "erbil",
+            &served.reference,
+            NOW + 3600,
+            &Default::default(),
+            &crate::store::fresh_link(),
+        )
         .await
         .expect("checked in");
     let at = |now: i64, slot_id: i64| BookRequest {

@@ -109,7 +109,13 @@ async fn check_in_numbers_tickets_per_area_and_refuses_what_the_rules_refuse(db:
     let tomorrow = booked(&store, d, later, ServiceKind::TheoryTest).await;
 
     let ticket = store
-        .check_in("erbil", &first.reference, NOW, &rules)
+        .check_in(
+            "erbil",
+            &first.reference,
+            NOW,
+            &rules,
+            &crate::store::fresh_link(),
+        )
         .await
         .expect("in");
     assert_eq!(
@@ -127,12 +133,24 @@ async fn check_in_numbers_tickets_per_area_and_refuses_what_the_rules_refuse(db:
         (ServiceKind::TheoryTest, start)
     );
     let ticket = store
-        .check_in("erbil", &second.reference, NOW, &rules)
+        .check_in(
+            "erbil",
+            &second.reference,
+            NOW,
+            &rules,
+            &crate::store::fresh_link(),
+        )
         .await
         .expect("in");
     assert_eq!((ticket.number, ticket.ahead), (2, 1), "{db:?}");
     let ticket = store
-        .check_in("erbil", &other_area.reference, NOW, &rules)
+        .check_in(
+            "erbil",
+            &other_area.reference,
+            NOW,
+            &rules,
+            &crate::store::fresh_link(),
+        )
         .await
         .expect("in");
     assert_eq!(
@@ -141,7 +159,13 @@ async fn check_in_numbers_tickets_per_area_and_refuses_what_the_rules_refuse(db:
         "{db:?}: per area"
     );
     let again = store
-        .check_in("erbil", &first.reference, NOW + 5, &rules)
+        .check_in(
+            "erbil",
+            &first.reference,
+            NOW + 5,
+            &rules,
+            &crate::store::fresh_link(),
+        )
         .await
         .expect("again");
     assert_eq!(
@@ -161,24 +185,50 @@ async fn check_in_numbers_tickets_per_area_and_refuses_what_the_rules_refuse(db:
     assert_eq!(
         refusal(
             store
-                .check_in("erbil", &tomorrow.reference, NOW, &rules)
+                .check_in(
+                    "erbil",
+                    &tomorrow.reference,
+                    NOW,
+                    &rules,
+                    &crate::store::fresh_link()
+                )
                 .await
         ),
         CheckInRefusal::TooEarly
     );
     assert_eq!(
-        refusal(store.check_in("duhok", &first.reference, NOW, &rules).await),
+        refusal(
+            store
+                .check_in(
+                    "duhok",
+                    &first.reference,
+                    NOW,
+                    &rules,
+                    &crate::store::fresh_link()
+                )
+                .await
+        ),
         CheckInRefusal::WrongDirectorate
     );
     let unknown = rega_server::store::new_reference().expect("a reference");
     assert_eq!(
-        refusal(store.check_in("erbil", &unknown, NOW, &rules).await),
+        refusal(
+            store
+                .check_in("erbil", &unknown, NOW, &rules, &crate::store::fresh_link())
+                .await
+        ),
         CheckInRefusal::NotFound
     );
     assert_eq!(
         refusal(
             store
-                .check_in("erbil", &tomorrow.reference, start + 86_400 + 901, &rules)
+                .check_in(
+                    "erbil",
+                    &tomorrow.reference,
+                    start + 86_400 + 901,
+                    &rules,
+                    &crate::store::fresh_link()
+                )
                 .await
         ),
         CheckInRefusal::TooLate
@@ -190,7 +240,13 @@ async fn check_in_numbers_tickets_per_area_and_refuses_what_the_rules_refuse(db:
     assert_eq!(
         refusal(
             store
-                .check_in("erbil", &tomorrow.reference, start + 86_400, &rules)
+                .check_in(
+                    "erbil",
+                    &tomorrow.reference,
+                    start + 86_400,
+                    &rules,
+                    &crate::store::fresh_link()
+                )
                 .await
         ),
         CheckInRefusal::Cancelled
@@ -202,7 +258,13 @@ async fn check_in_numbers_tickets_per_area_and_refuses_what_the_rules_refuse(db:
     assert_eq!(
         refusal(
             store
-                .check_in("erbil", &first.reference, NOW + 70, &rules)
+                .check_in(
+                    "erbil",
+                    &first.reference,
+                    NOW + 70,
+                    &rules,
+                    &crate::store::fresh_link()
+                )
                 .await
         ),
         CheckInRefusal::AlreadyServed
@@ -214,7 +276,13 @@ async fn check_in_numbers_tickets_per_area_and_refuses_what_the_rules_refuse(db:
     assert_eq!(
         refusal(
             store
-                .check_in("erbil", &second.reference, NOW + 70, &rules)
+                .check_in(
+                    "erbil",
+                    &second.reference,
+                    NOW + 70,
+                    &rules,
+                    &crate::store::fresh_link()
+                )
                 .await
         ),
         CheckInRefusal::TooLate,

@@ -207,3 +207,14 @@ async fn status_of(
         .expect("the appointment")
         .status
 }
+
+/// A ticket link digest no other check-in has (the store keeps each once).
+pub(crate) fn fresh_link() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    format!(
+        "test-link-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
+}

@@ -111,7 +111,13 @@ async fn the_queue_calls_each_ticket_once_in_order_and_records_attendance(db: Db
     // Checked in in the order 2, 1; 3 stays booked.
     for index in [1, 0] {
         store
-            .check_in("erbil", &people[index].1, NOW, &rules)
+            .check_in(
+                "erbil",
+                &people[index].1,
+                NOW,
+                &rules,
+                &crate::store::fresh_link(),
+            )
             .await
             .expect("checked in");
     }
