@@ -21,6 +21,8 @@ pub const BOOK_CHECK: &str = "/book/check";
 pub const APPOINTMENTS: &str = "/appointments";
 /// My licence.
 pub const LICENCE: &str = "/licence";
+/// A queue ticket on the citizen's phone: `?code=` (the kiosk's code) or `?reference=` (signed in).
+pub const TICKET: &str = "/ticket";
 /// The directorate's check-in kiosk.
 pub const KIOSK: &str = "/kiosk";
 /// The officers' licence verifier.
@@ -33,7 +35,7 @@ pub const BOARD: &str = "/board";
 pub const ADMIN: &str = "/admin";
 
 /// The citizen app's pages with a fixed address, in the order the site lists them.
-pub const CITIZEN_PAGES: [&str; 9] = [
+pub const CITIZEN_PAGES: [&str; 10] = [
     HOME,
     SIGN_IN,
     BOOK,
@@ -43,6 +45,7 @@ pub const CITIZEN_PAGES: [&str; 9] = [
     BOOK_CHECK,
     APPOINTMENTS,
     LICENCE,
+    TICKET,
 ];
 
 /// The directorate app's pages (a second wasm, served from `directorate.html`).

@@ -5,7 +5,7 @@
 // supervisor's closure, which the citizen learns of by SMS and in My appointments.
 import { test, expect, type Browser, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { apiGet, directorateMsg, expectNoAxeViolations, msg, signInQuickly, useLocale, type Locale } from './fixtures/app';
+import { apiGet, directorateMsg, expectNoAxeViolations, msg, readQr, signInQuickly, useLocale, type Locale } from './fixtures/app';
 import { clockAtErbilHour, dist, ownServer, rega } from './fixtures/server';
 
 const PASSWORD = 'rega-demo-staff';
@@ -76,6 +76,26 @@ test('a full day: a citizen books, checks in at the kiosk on the day, the desk c
     const ticket = (await kiosk.locator('.rg-ticket__number').textContent()) ?? '';
     expect(ticket).toBe('M-001');
 
+    // The ticket goes with the citizen: the kiosk's QR code opens it on a phone, without signing
+    // in, and the code under it is the one in the link.
+    const link = await readQr(kiosk.locator('.rg-ticket__link svg.rg-qr'));
+    expect(link).toMatch(/\/ticket\?code=[2-9A-HJ-NP-Z]{4}(-[2-9A-HJ-NP-Z]{4}){3}$/);
+    const code = (await kiosk.locator('.rg-ticket__code').textContent()) ?? '';
+    expect(link.endsWith(`code=${code}`)).toBe(true);
+    await expectNoAxeViolations(kiosk);
+    const phone = await open('ckb');
+    await phone.setViewportSize({ width: 360, height: 800 });
+    await phone.goto(link);
+    await expect(phone.locator('.rg-ticket__number')).toHaveText(ticket);
+    await expect(phone.locator('.rg-ticket').getByRole('status')).toHaveText(msg('ckb', 'ticket.ahead', { count: '٠' }));
+    await expect(phone.locator('html')).toHaveAttribute('dir', 'rtl');
+    await expectNoAxeViolations(phone);
+    // Signed in (again: a day has passed), the citizen follows it from the appointment too.
+    await signInQuickly(citizen, id, false);
+    await citizen.goto(`/appointments/${reference}`);
+    await citizen.getByRole('link', { name: msg('en', 'appointment.follow_ticket') }).click();
+    await expect(citizen.locator('.rg-ticket__number')).toHaveText(ticket);
+
     // The waiting hall's board, open all the while on a 1080p hall screen; its chime is counted
     // (the sound itself needs the hall screen's autoplay flag).
     const board = await open('en');
@@ -119,6 +139,9 @@ test('a full day: a citizen books, checks in at the kiosk on the day, the desk c
     expect(Date.now() - called).toBeLessThan(2_000);
     await expect(board.locator('.rg-board__latest')).toContainText('3');
     await expect(board.locator('body')).not.toContainText(reference);
+    // The phone shows the call by itself, and says so to a screen reader.
+    await expect(phone.locator('.rg-ticket').getByRole('status')).toHaveText(msg('ckb', 'ticket.called', { counter: '3' }));
+    await expectNoAxeViolations(phone);
     await expectNoAxeViolations(board);
     // One chime, of the app's own sound; the latest call large enough to read across a hall,
     // and the calls in view without scrolling.
@@ -142,8 +165,7 @@ test('a full day: a citizen books, checks in at the kiosk on the day, the desk c
     await expect(row).toContainText(directorateMsg('en', 'desk.status.attended'));
     await expect(row.getByRole('button')).toHaveCount(0);
 
-    // The citizen sees it (signing in again: a day has passed).
-    await signInQuickly(citizen, id, false);
+    // The citizen sees it.
     await citizen.goto('/appointments');
     await expect(citizen.getByRole('listitem').filter({ hasText: reference })).toContainText(msg('en', 'appointment.status_attended'));
   } finally {

@@ -15,7 +15,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 use rega_api::paths;
 
-use self::citizen::{appointment, appointments, book, home, licence, sign_in};
+use self::citizen::{appointment, appointments, book, home, licence, sign_in, ticket};
 use self::directorate::{board, desk, kiosk, verify};
 
 /// The page an address shows.
@@ -43,6 +43,8 @@ pub enum Page {
     Cancel(String),
     /// `/licence`
     Licence,
+    /// `/ticket`
+    Ticket,
     /// `/kiosk`
     Kiosk,
     /// `/verify`
@@ -79,6 +81,7 @@ pub fn route(path: &str) -> Page {
         paths::BOOK_CHECK => Page::BookCheck,
         paths::APPOINTMENTS => Page::Appointments,
         paths::LICENCE => Page::Licence,
+        paths::TICKET => Page::Ticket,
         paths::KIOSK => Page::Kiosk,
         paths::VERIFY => Page::Verify,
         paths::DESK => Page::Desk,
@@ -135,6 +138,7 @@ pub fn Screen() -> impl IntoView {
         }
         Page::Cancel(reference) => view! { <appointment::CancelPage reference/> }.into_any(),
         Page::Licence => licence::Licence().into_any(),
+        Page::Ticket => ticket::Ticket().into_any(),
         Page::Kiosk | Page::Verify | Page::Desk | Page::Board | Page::Admin => elsewhere(),
         Page::NotFound => not_found::NotFound().into_any(),
     }

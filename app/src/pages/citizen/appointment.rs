@@ -103,6 +103,9 @@ pub fn AppointmentPage(
                     </section>
                     {active.then(|| view! {
                         <ul class="rg-actions rg-no-print">
+                            {(a.status == AppointmentState::CheckedIn).then(|| view! {
+                                <li><a class="rg-button" href=format!("{}?reference={}", paths::TICKET, a.reference)>{m.appointment_follow_ticket()}</a></li>
+                            })}
                             <li><a class="rg-button rg-button--secondary" download=format!("{}.ics", a.reference)
                                 href=format!("{}/appointments/{}/calendar.ics?lang={}", rega_api::API_BASE, a.reference, locale.tag())>{m.appointment_add_to_calendar()}</a></li>
                             <li><button class="rg-button rg-button--secondary" type="button" on:click=|_| {

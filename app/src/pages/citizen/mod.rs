@@ -1,5 +1,5 @@
 //! The citizen's pages: home, sign-in, the booking journey, My appointments and an appointment,
-//! and My licence.
+//! My licence, and the queue ticket on the phone.
 
 pub mod appointment;
 pub mod appointments;
@@ -7,3 +7,4 @@ pub mod book;
 pub mod home;
 pub mod licence;
 pub mod sign_in;
+pub mod ticket;

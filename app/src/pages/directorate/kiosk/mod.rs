@@ -360,6 +360,7 @@ fn CheckInScreen(
                         <p class="rg-body">{fill(m.kiosk_ahead, &[("count", &digits(locale, u64::from(t.ahead)))])}</p>
                         <p class="rg-body">{fill(m.kiosk_ticket_time, &[("time", &crate::i18n::format::localize_digits(locale, &t.time))])}</p>
                         <p class="rg-body">{m.kiosk_watch_board}</p>
+                        <TicketLink code=t.link.clone()/>
                         <button type="button" class="rg-button rg-button--kiosk" on:click=move |_| reset()>{m.kiosk_done}</button>
                     </section>
                 }
@@ -411,6 +412,26 @@ fn CheckInScreen(
                 }),
                 _ => None,
             }}
+        </div>
+    }
+}
+
+/// The ticket's own link: a QR code a phone's camera opens, and the code to type at
+/// `<this site>/ticket` on a phone without one (`GET /tickets/{code}`).
+#[component]
+fn TicketLink(code: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let origin = web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default();
+    let address = format!("{origin}{}", rega_api::paths::TICKET);
+    let url = Signal::stored(format!("{address}?code={code}"));
+    let label = Signal::derive(move || directorate(i18n.locale()).kiosk_link_qr);
+    view! {
+        <div class="rg-ticket__link">
+            <crate::components::qr_code::QrImage text=url label=label/>
+            <p class="rg-body">{move || fill(directorate(i18n.locale()).kiosk_link_hint, &[("address", &address)])}</p>
+            <p class="rg-ticket__code"><bdi dir="ltr">{code}</bdi></p>
         </div>
     }
 }
