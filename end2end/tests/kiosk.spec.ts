@@ -4,6 +4,9 @@
 // left on the screen, in the language or in the history.
 import { chromium, test, expect, type Browser, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { apiGet, directorateMsg, expectNoAxeViolations, msg, signInQuickly, useLocale } from './fixtures/app';
 
 const rega = process.env.REGA_BIN ?? '';
@@ -84,6 +87,57 @@ test('a scanner check-in shows the ticket; 60 s later nothing of that person is 
   expect(text).not.toContain(reference);
   expect(await page.evaluate(() => history.length)).toBe(historyBefore);
   expect(page.url()).toMatch(/\/kiosk$/);
+});
+
+test('with a receipt printer, the kiosk prints the ticket on 80 mm paper: number, area, time and its QR code', async ({ browser, context, page }, info) => {
+  test.skip(info.project.name !== 'desktop', 'a kiosk is a large screen');
+  expect(rega && dataDir, 'run through cargo xtask test').toBeTruthy();
+  const reference = await referenceOf(browser, '300000000003');
+  await useLocale(context, 'en');
+  // Each print the kiosk asks for is counted (Chromium's --kiosk-printing sends it to the printer).
+  await page.addInitScript(() => {
+    (window as unknown as { prints: number }).prints = 0;
+    window.print = () => {
+      (window as unknown as { prints: number }).prints += 1;
+    };
+  });
+  const { code } = enrolKiosk();
+  // Set up once on the device.
+  await page.goto('/kiosk?printer=80mm');
+  await page.getByLabel(directorateMsg('en', 'kiosk.enrol_label')).fill(code);
+  await page.getByRole('button', { name: directorateMsg('en', 'kiosk.enrol_button') }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(msg('en', 'kiosk.title'));
+  await page.getByLabel(directorateMsg('en', 'kiosk.reference_label')).focus();
+  await page.keyboard.insertText(reference);
+  await page.keyboard.press('Enter');
+  const ticket = page.locator('.rg-ticket');
+  await expect(ticket.locator('.rg-ticket__number')).toHaveText(/^M-\d{3}$/);
+  const number = (await ticket.locator('.rg-ticket__number').textContent()) ?? '';
+  const linkCode = (await ticket.locator('.rg-ticket__code').textContent()) ?? '';
+  await expect.poll(() => page.evaluate(() => (window as unknown as { prints: number }).prints)).toBe(1);
+
+  // What the printer gets: one 80 mm page, read back as text and as a picture.
+  const dir = mkdtempSync(join(tmpdir(), 'rega-print-'));
+  const pdf = join(dir, 'ticket.pdf');
+  writeFileSync(pdf, await page.pdf({ preferCSSPageSize: true, printBackground: true }));
+  const pdfInfo = execFileSync('pdfinfo', [pdf], { encoding: 'utf8' });
+  expect(pdfInfo).toMatch(/^Pages:\s+1$/m);
+  const width = Number(pdfInfo.match(/^Page size:\s+([\d.]+) x/m)?.[1]);
+  expect(width / 72 * 25.4, 'the page is 80 mm wide').toBeCloseTo(80, 0);
+  const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
+  expect(text).toContain(number);
+  expect(text).toContain(directorateMsg('en', 'kiosk.go_to', { area: directorateMsg('en', 'kiosk.area.m') }));
+  expect(text).toMatch(/Your appointment: \d{2}:\d{2}/);
+  expect(text).toContain(linkCode);
+  expect(text).not.toContain(directorateMsg('en', 'kiosk.reference_label'));
+  expect(text).not.toContain(directorateMsg('en', 'kiosk.done'));
+  execFileSync('pdftoppm', ['-r', '200', '-png', '-singlefile', pdf, join(dir, 'ticket')]);
+  const scanned = execFileSync('zbarimg', ['--quiet', '--raw', join(dir, 'ticket.png')], { encoding: 'utf8' }).trim();
+  expect(scanned).toMatch(new RegExp(`/ticket\\?code=${linkCode}$`));
+
+  // And the device can be set back to no printer.
+  await page.goto('/kiosk?printer=none');
+  await expect.poll(() => page.evaluate(() => localStorage.getItem('rega.kiosk.printer'))).toBeNull();
 });
 
 test('on the on-screen keyboard, in Sorani; wrong and empty references get their messages', async ({ browser, context, page }, info) => {

@@ -11,11 +11,13 @@ use crate::root;
 
 /// Trunk's version; 0.22 needs a newer rustc than the pinned toolchain.
 pub const TRUNK_VERSION: &str = "0.21.14";
-/// Debian packages the tests need: the browser, the database server, the QR decoder.
-const DEBIAN_PACKAGES: [(&str, &str); 4] = [
+/// Debian packages the tests need: the browser, the database server, the QR decoder, the PDF
+/// reader (the kiosk's printed ticket is read back from a PDF).
+const DEBIAN_PACKAGES: [(&str, &str); 5] = [
     ("chromium", "/usr/bin/chromium"),
     ("postgresql", "/usr/lib/postgresql"),
     ("zbar-tools", "/usr/bin/zbarimg"),
+    ("poppler-utils", "/usr/bin/pdftotext"),
     // The first-day test runs a non-demo server on a later day (server/tests/api/first_day.rs).
     (
         "libfaketime",
@@ -189,7 +191,7 @@ fn debian_packages() -> anyhow::Result<()> {
         .map(|(name, _)| *name)
         .collect();
     if missing.is_empty() {
-        println!("setup: chromium, postgresql, zbar-tools, libfaketime ok");
+        println!("setup: chromium, postgresql, zbar-tools, poppler-utils, libfaketime ok");
         return Ok(());
     }
     let is_root = output("id", &["-u"]).as_deref() == Some("0");

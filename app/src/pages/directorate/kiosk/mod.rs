@@ -89,6 +89,7 @@ fn authorization(credential: &str) -> String {
 /// The kiosk: enrolment until it has a credential, then check-in.
 #[component]
 pub fn Kiosk() -> impl IntoView {
+    keep_printer_setting();
     let credential = RwSignal::new(kept_credential());
     let (refused, set_refused) = signal(false);
     // A kiosk whose credential was revoked goes back to enrolment at once.
@@ -298,6 +299,13 @@ fn CheckInScreen(
                         if let Some(heading) = ticket_heading.get_untracked() {
                             let _ = heading.focus();
                         }
+                        // Drawn: a kiosk with a receipt printer prints it (Chromium started with
+                        // --kiosk-printing prints without a dialog).
+                        if has_printer() {
+                            if let Some(window) = web_sys::window() {
+                                let _ = window.print();
+                            }
+                        }
                     });
                 }
                 Err(ApiError::Http {
@@ -361,7 +369,7 @@ fn CheckInScreen(
                         <p class="rg-body">{fill(m.kiosk_ticket_time, &[("time", &crate::i18n::format::localize_digits(locale, &t.time))])}</p>
                         <p class="rg-body">{m.kiosk_watch_board}</p>
                         <TicketLink code=t.link.clone()/>
-                        <button type="button" class="rg-button rg-button--kiosk" on:click=move |_| reset()>{m.kiosk_done}</button>
+                        <button type="button" class="rg-button rg-button--kiosk rg-no-print" on:click=move |_| reset()>{m.kiosk_done}</button>
                     </section>
                 }
             })}
@@ -416,6 +424,27 @@ fn CheckInScreen(
     }
 }
 
+/// Where the kiosk remembers that it has an 80 mm receipt printer.
+const PRINTER: &str = "rega.kiosk.printer";
+
+/// A kiosk with a receipt printer is set up once by opening `/kiosk?printer=80mm` (and
+/// `?printer=none` undoes it): the setting belongs to the device, like its enrolment.
+fn keep_printer_setting() {
+    let search = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default();
+    if search.contains("printer=80mm") {
+        crate::storage::write(PRINTER, Some("80mm"));
+    } else if search.contains("printer=none") {
+        crate::storage::write(PRINTER, None);
+    }
+}
+
+/// Whether this kiosk prints each ticket.
+fn has_printer() -> bool {
+    crate::storage::read(PRINTER).is_some()
+}
+
 /// The ticket's own link: a QR code a phone's camera opens, and the code to type at
 /// `<this site>/ticket` on a phone without one (`GET /tickets/{code}`).
 #[component]
@@ -430,7 +459,7 @@ fn TicketLink(code: String) -> impl IntoView {
     view! {
         <div class="rg-ticket__link">
             <crate::components::qr_code::QrImage text=url label=label/>
-            <p class="rg-body">{move || fill(directorate(i18n.locale()).kiosk_link_hint, &[("address", &address)])}</p>
+            <p class="rg-body rg-ticket__hint">{move || fill(directorate(i18n.locale()).kiosk_link_hint, &[("address", &address)])}</p>
             <p class="rg-ticket__code"><bdi dir="ltr">{code}</bdi></p>
         </div>
     }
