@@ -301,10 +301,10 @@ fn CheckInScreen(
                         }
                         // Drawn: a kiosk with a receipt printer prints it (Chromium started with
                         // --kiosk-printing prints without a dialog).
-                        if has_printer() {
-                            if let Some(window) = web_sys::window() {
-                                let _ = window.print();
-                            }
+                        if has_printer()
+                            && let Some(window) = web_sys::window()
+                        {
+                            let _ = window.print();
                         }
                     });
                 }
