@@ -3,7 +3,7 @@
 //! only; a check-in again replaces the code; the signed-in citizen opens their own from My
 //! appointments and no one else's; the citizen with two left before them is told by SMS, once.
 
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::helpers::{Db, THURSDAY_9AM, expect_problem, json_of, spawn_demo};
 
@@ -46,13 +46,7 @@ async fn the_kiosk_code_opens_the_ticket_and_nothing_else(db: Db) {
     // Called: the counter, nothing ahead.
     let desk = demo.staff_cookie("erbil-desk").await;
     for _ in 0..2 {
-        demo.staff(
-            "POST",
-            "/staff/call-next",
-            Some(&desk),
-            Some(json!({ "area": "M", "counter": "4" })),
-        )
-        .await;
+        demo.call_next(&desk, "M", "4").await;
     }
     let held = json_of(ticket_by_code(&demo, &code).await, 200).await;
     assert_eq!(
@@ -151,20 +145,7 @@ async fn the_citizen_two_places_from_the_counter_is_told_once(db: Db) {
         demo.kiosk_check_in(&format!("30000000000{n}")).await;
     }
     let desk = demo.staff_cookie("erbil-desk").await;
-    let call = || async {
-        let called: Value = demo
-            .staff(
-                "POST",
-                "/staff/call-next",
-                Some(&desk),
-                Some(json!({ "area": "M", "counter": "2" })),
-            )
-            .await
-            .json()
-            .await
-            .expect("JSON");
-        called
-    };
+    let call = || demo.call_next(&desk, "M", "2");
     let near = |texts: Vec<String>| {
         texts
             .into_iter()

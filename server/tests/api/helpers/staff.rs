@@ -63,6 +63,30 @@ impl DemoApp {
         request.send().await.expect("answered")
     }
 
+    /// `POST /staff/call-next` for a counter of an area: the answer.
+    pub(crate) async fn call_next(&self, cookie: &str, area: &str, counter: &str) -> Value {
+        self.staff(
+            "POST",
+            "/staff/call-next",
+            Some(cookie),
+            Some(serde_json::json!({ "area": area, "counter": counter })),
+        )
+        .await
+        .json()
+        .await
+        .expect("JSON")
+    }
+
+    /// The public board of a directorate.
+    pub(crate) async fn board(&self, directorate: &str) -> Value {
+        self.app
+            .get(&format!("/api/v1/board?directorate={directorate}"))
+            .await
+            .json()
+            .await
+            .expect("JSON")
+    }
+
     /// One appointment's row in the desk's list of today.
     pub(crate) async fn day_row(&self, cookie: &str, reference: &str) -> Value {
         let day: Value = self

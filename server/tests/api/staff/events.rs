@@ -5,8 +5,6 @@
 
 use std::time::Duration;
 
-use serde_json::json;
-
 use crate::helpers::{
     Db, DemoApp, THURSDAY_9AM, expect_problem, fresh_postgres_database, postgres_store,
     postgres_url, spawn_demo, spawn_instance,
@@ -120,26 +118,10 @@ async fn a_call_reaches_the_boards_within_a_second(db: Db) {
     let (_, ticket) = demo.kiosk_check_in("300000000001").await;
     erbil.change_within_a_second().await;
     let desk = demo.staff_cookie("erbil-desk").await;
-    let called: serde_json::Value = demo
-        .staff(
-            "POST",
-            "/staff/call-next",
-            Some(&desk),
-            Some(json!({ "area": "M", "counter": "3" })),
-        )
-        .await
-        .json()
-        .await
-        .expect("JSON");
+    let called = demo.call_next(&desk, "M", "3").await;
     assert_eq!(called["called"]["ticket"], ticket.as_str());
     let heard = erbil.change_within_a_second().await;
-    let board: serde_json::Value = demo
-        .app
-        .get("/api/v1/board?directorate=erbil")
-        .await
-        .json()
-        .await
-        .expect("JSON");
+    let board = demo.board("erbil").await;
     assert_eq!(board["called"][0]["ticket"], ticket.as_str());
     assert!(
         heard.id.as_deref().and_then(|id| id.parse::<i64>().ok())
@@ -210,20 +192,8 @@ async fn a_call_on_one_instance_reaches_a_board_on_another() {
     let (_, ticket) = a.kiosk_check_in("300000000001").await;
     board_on_b.change_within_a_second().await;
     let desk = a.staff_cookie("erbil-desk").await;
-    a.staff(
-        "POST",
-        "/staff/call-next",
-        Some(&desk),
-        Some(json!({ "area": "M", "counter": "3" })),
-    )
-    .await;
+    a.call_next(&desk, "M", "3").await;
     board_on_b.change_within_a_second().await;
-    let board: serde_json::Value = b
-        .app
-        .get("/api/v1/board?directorate=erbil")
-        .await
-        .json()
-        .await
-        .expect("JSON");
+    let board = b.board("erbil").await;
     assert_eq!(board["called"][0]["ticket"], ticket.as_str());
 }
