@@ -170,22 +170,17 @@ async fn a_call_on_one_instance_reaches_a_board_on_another() {
     let url = fresh_postgres_database(&server).await;
     let shared = tempfile::tempdir().expect("the keys directory both instances mount");
     let keys = shared.path().join("keys");
-    let a = spawn_instance(
-        postgres_store(&url).await,
-        tempfile::tempdir().expect("dir"),
-        THURSDAY_9AM,
-        &keys,
-        None,
-    )
-    .await;
-    let b = spawn_instance(
-        postgres_store(&url).await,
-        tempfile::tempdir().expect("dir"),
-        THURSDAY_9AM,
-        &keys,
-        None,
-    )
-    .await;
+    let instance = || async {
+        spawn_instance(
+            postgres_store(&url).await,
+            tempfile::tempdir().expect("dir"),
+            THURSDAY_9AM,
+            &keys,
+            None,
+        )
+        .await
+    };
+    let (a, b) = (instance().await, instance().await);
     let mut board_on_b = Events::open(&b, "erbil", None).await;
     board_on_b.change_within_a_second().await;
 
