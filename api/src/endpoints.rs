@@ -75,6 +75,8 @@ pub const SERVICES: &str = "/services";
 pub const STAFF_ATTENDED: &str = "/staff/appointments/{reference}/attended";
 /// The desk records a no-show.
 pub const STAFF_NO_SHOW: &str = "/staff/appointments/{reference}/no-show";
+/// Calling a called ticket again.
+pub const STAFF_RECALL: &str = "/staff/appointments/{reference}/recall";
 /// Record a test's result (passed or failed) on its appointment.
 pub const STAFF_TEST_RESULT: &str = "/staff/appointments/{reference}/test-result";
 /// Calling the next ticket.
@@ -157,6 +159,7 @@ pub const OPERATIONS: &[(&str, &str)] = &[
     ("GET", TICKET),
     ("POST", STAFF_ATTENDED),
     ("POST", STAFF_NO_SHOW),
+    ("POST", STAFF_RECALL),
     ("POST", STAFF_TEST_RESULT),
     ("POST", STAFF_CALL_NEXT),
     ("POST", STAFF_CAPACITY),

@@ -166,6 +166,11 @@ error_codes! {
     StaffInvalidCounter = "staff_invalid_counter", 422, "Invalid counter";
     /// Not a quarter-hour period of the day with its start before its end, or it is over.
     StaffInvalidPeriod = "staff_invalid_period", 422, "Invalid period";
+    /// The appointment's ticket has not been called (or is done): nothing to call again, and a
+    /// checked-in citizen is not recorded as absent before their ticket is called.
+    StaffTicketNotCalled = "staff_ticket_not_called", 409, "The ticket has not been called";
+    /// A checked-in citizen is recorded as absent only after their ticket was called again.
+    StaffRecallFirst = "staff_recall_first", 409, "Call the ticket again first";
     /// Only a theory or practical test's appointment has a result.
     StaffNotATest = "staff_not_a_test", 422, "Not a test appointment";
     /// The test's result is recorded already (or the appointment was cancelled or missed).

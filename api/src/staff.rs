@@ -170,6 +170,9 @@ pub struct DayAppointment {
     /// The test's result, once recorded at the desk.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<TestOutcome>,
+    /// Times its ticket was called again (a no-show of a checked-in citizen needs one).
+    #[serde(default)]
+    pub recalls: u32,
 }
 
 /// One counter area's day so far (`GET /staff/figures`).
@@ -253,6 +256,9 @@ pub struct CalledTicket {
     /// The appointment's reference (the desk's answer only; the board leaves it out).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
+    /// When it was called (or called again), Unix seconds: a call again of the same ticket is a
+    /// new call on the board.
+    pub called_at: i64,
 }
 
 /// The answer to `call-next`: the called ticket, or none when nobody of the area is waiting.

@@ -260,6 +260,14 @@ async fn answer_for_page(
     Some(answer)
 }
 
+/// `POST` with no body and an `Idempotency-Key`, reading a JSON answer (the desk's call again).
+pub async fn post_once_without_body<T: DeserializeOwned>(
+    path: &str,
+    key: &str,
+) -> Result<T, ApiError> {
+    decode(send(Method::POST, path, None, Some(("Idempotency-Key", key))).await?)
+}
+
 /// `POST` with no body and no answer body (`204`), e.g. signing out.
 pub async fn post_empty(path: &str) -> Result<(), ApiError> {
     empty_answer(send(Method::POST, path, None, None).await?)

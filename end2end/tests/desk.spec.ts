@@ -117,6 +117,8 @@ test('a full day: a citizen books, checks in at the kiosk on the day, the desk c
     await expect(board.getByRole('heading', { level: 1 })).toHaveText(msg('en', 'board.title'));
     await listening;
     await expect(board.locator('.rg-board').or(board.getByText(directorateMsg('en', 'board.empty'))).first()).toBeVisible();
+    // Its first read, and the one its stream starts with (a screen that listens late reads again).
+    await expect.poll(() => boardReads).toBe(2);
     const readsWhenQuiet = boardReads;
     await board.waitForTimeout(3_000);
     expect(boardReads, 'no reads while nothing changes (polling would read every second)').toBe(readsWhenQuiet);
@@ -142,10 +144,13 @@ test('a full day: a citizen books, checks in at the kiosk on the day, the desk c
     // The phone shows the call by itself, and says so to a screen reader.
     await expect(phone.locator('.rg-ticket').getByRole('status')).toHaveText(msg('ckb', 'ticket.called', { counter: '3' }));
     await expectNoAxeViolations(phone);
+    // Called again from the desk: counted on its row, and a new call on the board (a second chime).
+    await row.getByRole('button', { name: directorateMsg('en', 'desk.for_reference', { action: directorateMsg('en', 'desk.recall'), reference }) }).click();
+    await expect(row).toContainText(directorateMsg('en', 'desk.recalls', { count: '1' }));
     await expectNoAxeViolations(board);
-    // One chime, of the app's own sound; the latest call large enough to read across a hall,
+    // A chime for each call, of the app's own sound; the latest call large enough to read across a hall,
     // and the calls in view without scrolling.
-    await expect.poll(() => board.evaluate(() => (window as unknown as { chimes: string[] }).chimes)).toEqual([expect.stringMatching(/\/chime\.wav$/)]);
+    await expect.poll(() => board.evaluate(() => (window as unknown as { chimes: string[] }).chimes)).toEqual([expect.stringMatching(/\/chime\.wav$/), expect.stringMatching(/\/chime\.wav$/)]);
     const wav = await board.request.get('/chime.wav');
     expect(wav.status()).toBe(200);
     expect(wav.headers()['content-type']).toMatch(/^audio\/(x-)?wav/);

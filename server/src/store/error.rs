@@ -105,6 +105,9 @@ pub enum AttendanceError {
     /// Already attended, no-show or cancelled.
     #[error("the appointment's attendance cannot change")]
     NotChangeable,
+    /// A no-show refused for now (`domain::recall`).
+    #[error("not yet a no-show: {0:?}")]
+    NoShowTooSoon(crate::domain::recall::NoShowRefusal),
     /// The database failed.
     #[error(transparent)]
     Store(#[from] StoreError),

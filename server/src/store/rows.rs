@@ -256,6 +256,7 @@ pub(crate) fn day_entry(row: &impl Columns) -> Result<DayEntry, StoreError> {
             number: row.int("number")?,
             status: row.text("ticket_status")?,
             counter: row.text_or_null("counter")?,
+            recalls: row.int("recalls")?,
         }),
         None => None,
     };

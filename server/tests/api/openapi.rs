@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{Db, THURSDAY_9AM, spawn_demo};
 
-const OPERATIONS: [(&str, &str); 61] = [
+const OPERATIONS: [(&str, &str); 62] = [
     ("GET", "/staff/audit"),
     ("GET", "/admin/configuration"),
     ("GET", "/admin/trust-list"),
@@ -59,6 +59,7 @@ const OPERATIONS: [(&str, &str); 61] = [
     ("POST", "/registry/records"),
     ("POST", "/staff/appointments/{reference}/attended"),
     ("POST", "/staff/appointments/{reference}/no-show"),
+    ("POST", "/staff/appointments/{reference}/recall"),
     ("POST", "/staff/appointments/{reference}/test-result"),
     ("POST", "/staff/call-next"),
     ("POST", "/staff/capacity"),
@@ -574,6 +575,16 @@ async fn every_response_of_a_tour_of_the_api_matches_its_documented_schema() {
         None,
     )
     .await;
+    for _ in 0..2 {
+        let _ = call(
+            "POST",
+            "/staff/appointments/{reference}/recall",
+            format!("/staff/appointments/{reference}/recall"),
+            desk(),
+            Some(json!({})),
+        )
+        .await;
+    }
     let attended = format!("/staff/appointments/{reference}/attended");
     let _ = call(
         "POST",

@@ -171,6 +171,20 @@ async fn desk_results_and_attendance_reach_the_registry(db: Db) {
         None,
         "{db:?}: the pass opens the practical test at once"
     );
+    // The medical check's citizen checked in, so is absent only once called and called again.
+    assert_eq!(
+        demo.call_next(&desk, "M", "1").await["called"]["reference"],
+        medical.as_str()
+    );
+    let again = demo
+        .staff(
+            "POST",
+            &format!("/staff/appointments/{medical}/recall"),
+            Some(&desk),
+            None,
+        )
+        .await;
+    assert_eq!(again.status(), 200, "{db:?}");
     for (reference, action) in [(&came, "attended"), (&medical, "no-show")] {
         let answer = demo
             .staff(

@@ -96,13 +96,13 @@ fn Calls(directorate_id: String) -> impl IntoView {
             b.as_ref().and_then(|b| {
                 b.called
                     .first()
-                    .map(|c| (c.ticket.clone(), c.counter.clone()))
+                    .map(|c| (c.ticket.clone(), c.counter.clone(), c.called_at))
             })
         })
     });
     // The chime: on each call after the board's first answer, unless switched off here.
     let chime_on = RwSignal::new(crate::storage::read(CHIME_OFF).is_none());
-    let heard = StoredValue::new(None::<Option<(String, String)>>);
+    let heard = StoredValue::new(None::<Option<(String, String, i64)>>);
     Effect::new(move |_| {
         let now = latest.get();
         if board.with(Option::is_none) {
@@ -126,7 +126,7 @@ fn Calls(directorate_id: String) -> impl IntoView {
                 {move || d().board_chime}</button>
         </p>
         <p class="rg-visually-hidden" aria-live="polite">
-            {move || latest.get().map(|(ticket, counter)| fill(d().board_latest, &[("ticket", &ticket), ("counter", &counter)]))}
+            {move || latest.get().map(|(ticket, counter, _)| fill(d().board_latest, &[("ticket", &ticket), ("counter", &counter)]))}
         </p>
         {move || match board.get() {
             None => crate::components::status::loading(i18n),

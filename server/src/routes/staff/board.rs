@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use rega_api::ErrorCode;
-use rega_api::staff::{Board, CalledTicket};
+use rega_api::staff::Board;
 use rega_api::time::LocalDateTime;
 use serde::Deserialize;
 
@@ -41,11 +41,7 @@ pub(super) async fn board(
         directorate: query.directorate,
         called: called
             .into_iter()
-            .map(|c| CalledTicket {
-                ticket: format!("{}-{:03}", c.area, c.number),
-                counter: c.counter,
-                reference: None,
-            })
+            .map(|c| super::queue::called_view(&c, false))
             .collect(),
     })
     .into_response();

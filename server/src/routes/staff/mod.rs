@@ -52,6 +52,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(queue::call_next))
         .routes(routes!(queue::attended))
         .routes(routes!(queue::no_show))
+        .routes(routes!(queue::recall))
         .routes(routes!(results::test_result))
         .routes(routes!(board::board))
         .routes(routes!(kiosks::kiosks, kiosks::enrol_kiosk))

@@ -16,6 +16,7 @@ use super::{json_answer, problem, staff_write};
 use crate::AppState;
 use crate::auth::Staff;
 use crate::domain::planning::{counter_name, is_area};
+use crate::domain::recall::NoShowRefusal;
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::http::idempotency::Keyed;
 use crate::http::problem::ApiError;
@@ -70,6 +71,10 @@ pub(super) async fn day(
                     .ticket
                     .as_ref()
                     .and_then(|t| TicketStatus::from_code(&t.status)),
+                recalls: e
+                    .ticket
+                    .as_ref()
+                    .map_or(0, |t| u32::try_from(t.recalls).unwrap_or(0)),
                 counter: e.ticket.and_then(|t| t.counter),
                 result: e.test_passed.map(|passed| {
                     if passed {
@@ -123,11 +128,7 @@ pub(super) async fn call_next(State(state): State<AppState>, keyed: Keyed<Staff>
             None => (format!("area:{area}"), "none_waiting".to_owned()),
         };
         let answer = CallNextResult {
-            called: called.map(|c| CalledTicket {
-                ticket: format!("{}-{:03}", c.area, c.number),
-                counter: c.counter.clone(),
-                reference: Some(c.reference.to_string()),
-            }),
+            called: called.as_ref().map(|c| called_view(c, true)),
         };
         json_answer(StatusCode::OK, &answer, audited)
     };
@@ -165,9 +166,53 @@ async fn attendance(
             result: "ok".to_owned(),
         },
         StaffOutcome::NotChangeable => problem(ErrorCode::NotChangeable, object),
+        StaffOutcome::NoShowTooSoon(NoShowRefusal::NotCalled) => {
+            problem(ErrorCode::StaffTicketNotCalled, object)
+        }
+        StaffOutcome::NoShowTooSoon(NoShowRefusal::RecallFirst) => {
+            problem(ErrorCode::StaffRecallFirst, object)
+        }
         _ => problem(ErrorCode::NotFound, object),
     };
     staff_write(state, keyed, (staff, action), &change, respond).await
+}
+
+/// Calls the appointment's called ticket again, to the counter that called it: the board shows
+/// it as the latest call once more (and chimes). A checked-in citizen is recorded as absent only
+/// after this (`domain::recall`).
+#[utoipa::path(post, path = "/staff/appointments/{reference}/recall", tag = "staff",
+    params(("reference" = String, Path, description = "RG-XXXX-XXXX"),
+        ("Idempotency-Key" = String, Header, description = "8-64 visible ASCII characters, e.g. a UUID")),
+    responses((status = 200, body = CallNextResult),
+        (status = 401, description = "staff_unauthenticated", body = rega_api::Problem),
+        (status = 400, description = "idempotency_key_invalid", body = rega_api::Problem),
+        (status = 409, description = "staff_ticket_not_called: no ticket of this directorate that was called and is not done; idempotency_in_progress", body = rega_api::Problem),
+        (status = 422, description = "invalid_reference, idempotency_key_reused", body = rega_api::Problem)))]
+pub(super) async fn recall(
+    State(state): State<AppState>,
+    ApiPath(reference): ApiPath<String>,
+    keyed: Keyed<Staff>,
+) -> Response {
+    let Staff(staff) = &keyed.who;
+    let Ok(reference) = Reference::parse(&reference) else {
+        return ApiError::client(ErrorCode::InvalidReference).into_response();
+    };
+    let object = format!("appointment:{reference}");
+    let change = StaffChange::Recall {
+        directorate_id: &staff.directorate_id,
+        reference: &reference,
+        now: state.clock.now(),
+    };
+    let respond = |outcome: &StaffOutcome| match outcome {
+        StaffOutcome::Called(Some(c)) => {
+            let answer = CallNextResult {
+                called: Some(called_view(c, true)),
+            };
+            json_answer(StatusCode::OK, &answer, (object, "ok".to_owned()))
+        }
+        _ => problem(ErrorCode::StaffTicketNotCalled, object),
+    };
+    staff_write(&state, &keyed, (staff, "desk.recalled"), &change, respond).await
 }
 
 /// The citizen came: the appointment is attended, its ticket done.
@@ -196,7 +241,7 @@ pub(super) async fn attended(
         (status = 401, description = "staff_unauthenticated", body = rega_api::Problem),
         (status = 400, description = "idempotency_key_invalid", body = rega_api::Problem),
         (status = 404, description = "not_found: no such appointment at this directorate", body = rega_api::Problem),
-        (status = 409, description = "not_changeable, idempotency_in_progress", body = rega_api::Problem),
+        (status = 409, description = "not_changeable, staff_ticket_not_called (checked in, not called yet), staff_recall_first (called, not called again yet), idempotency_in_progress", body = rega_api::Problem),
         (status = 422, description = "invalid_reference, idempotency_key_reused", body = rega_api::Problem)))]
 pub(super) async fn no_show(
     State(state): State<AppState>,
@@ -204,4 +249,14 @@ pub(super) async fn no_show(
     keyed: Keyed<Staff>,
 ) -> Response {
     attendance(&state, &keyed, &reference, false).await
+}
+
+/// A called ticket as the desk (with its reference) or the board (without) shows it.
+pub(super) fn called_view(called: &crate::store::CalledTicket, desk: bool) -> CalledTicket {
+    CalledTicket {
+        ticket: format!("{}-{:03}", called.area, called.number),
+        counter: called.counter.clone(),
+        reference: desk.then(|| called.reference.to_string()),
+        called_at: called.called_at,
+    }
 }

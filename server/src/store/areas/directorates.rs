@@ -131,6 +131,15 @@ pub trait Queue: Send + Sync {
         now: i64,
     ) -> Result<Option<CalledTicket>, StoreError>;
 
+    /// Calls the appointment's called ticket again (`domain::recall`); `None` if it has no
+    /// ticket of this directorate that was called and is not done.
+    async fn recall(
+        &self,
+        directorate_id: &str,
+        reference: &Reference,
+        now: i64,
+    ) -> Result<Option<CalledTicket>, StoreError>;
+
     /// A ticket of `day` as its holder follows it, if there is one with that key on that day.
     async fn held_ticket(
         &self,

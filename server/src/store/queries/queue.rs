@@ -52,7 +52,7 @@ impl Queue for SqlStore {
         let mut c = self.engine.read("day_list").await?;
         Ok(sql!(&mut c, |c| sqlx::query(
             "SELECT a.reference, a.service, a.status, s.starts_at, t.area, t.number, \
-               t.status AS ticket_status, t.counter, o.passed AS test_passed \
+               t.status AS ticket_status, t.counter, t.recalls, o.passed AS test_passed \
              FROM appointment a JOIN slot s ON s.id = a.slot_id \
              LEFT JOIN ticket t ON t.appointment_id = a.id \
              LEFT JOIN outcome o ON o.reference = a.reference AND o.kind = 'test_result' \
@@ -79,6 +79,18 @@ impl Queue for SqlStore {
     ) -> Result<Option<CalledTicket>, StoreError> {
         let mut tx = self.engine.begin("call_next").await?;
         let called = call_next_in(&mut tx, directorate_id, day, area, counter, now).await?;
+        tx.commit().await?;
+        Ok(called)
+    }
+
+    async fn recall(
+        &self,
+        directorate_id: &str,
+        reference: &Reference,
+        now: i64,
+    ) -> Result<Option<CalledTicket>, StoreError> {
+        let mut tx = self.engine.begin("recall").await?;
+        let called = recall_in(&mut tx, directorate_id, reference, now).await?;
         tx.commit().await?;
         Ok(called)
     }
@@ -261,6 +273,10 @@ pub(crate) async fn record_attendance_in(
     if !found.status.is_active() {
         return Err(AttendanceError::NotChangeable);
     }
+    if !attended {
+        let stage = ticket_stage(tx, id).await?;
+        crate::domain::recall::no_show(stage).map_err(AttendanceError::NoShowTooSoon)?;
+    }
     let status = if attended { "attended" } else { "no_show" };
     sql!(tx, |c| sqlx::query(
         "UPDATE appointment SET status = $1, updated_at = $2 WHERE id = $3"
@@ -284,4 +300,63 @@ pub(crate) async fn record_attendance_in(
     .rows_affected());
     record_outcomes_in(tx, &[id], now).await?;
     Ok(())
+}
+
+/// Where the appointment's ticket is (`domain::recall`), inside the caller's transaction.
+async fn ticket_stage(
+    tx: &mut Tx,
+    appointment_id: i64,
+) -> Result<crate::domain::recall::TicketStage, StoreError> {
+    let found = sql!(tx, |c| sqlx::query(
+        "SELECT status, recalls FROM ticket WHERE appointment_id = $1"
+    )
+    .bind(appointment_id)
+    .fetch_optional(c)
+    .await?
+    .map(|row| Ok::<_, StoreError>((row.text("status")?, row.int("recalls")?)))
+    .transpose()?);
+    Ok(match found {
+        Some((status, recalls)) => crate::domain::recall::stage(Some(&status), recalls),
+        None => crate::domain::recall::stage(None, 0),
+    })
+}
+
+/// Calls the appointment's called ticket again, to the counter that called it: it is the latest
+/// call on the board once more. `None` if it has no ticket of this directorate that was called
+/// and is not done.
+pub(crate) async fn recall_in(
+    tx: &mut Tx,
+    directorate_id: &str,
+    reference: &Reference,
+    now: i64,
+) -> Result<Option<CalledTicket>, StoreError> {
+    let Some((id, found)) = locked_appointment(tx, reference).await? else {
+        return Ok(None);
+    };
+    if found.directorate_id != directorate_id
+        || !crate::domain::recall::can_recall(ticket_stage(tx, id).await?)
+    {
+        return Ok(None);
+    }
+    Ok(sql!(tx, |c| sqlx::query(
+        "UPDATE ticket SET recalls = recalls + 1, \
+         called_at = CASE WHEN called_at >= $1 THEN called_at + 1 ELSE $1 END \
+         WHERE appointment_id = $2 RETURNING area, number, counter, called_at"
+    )
+    .bind(now)
+    .bind(id)
+    .fetch_optional(c)
+    .await?
+    .map(|row| {
+        Ok::<_, StoreError>(CalledTicket {
+            area: row.text("area")?,
+            number: row.int("number")?,
+            reference: reference.clone(),
+            service: found.service,
+            counter: row.text_or_null("counter")?.unwrap_or_default(),
+            // Later than the call before, also within the same second: a new call on the board.
+            called_at: row.int("called_at")?,
+        })
+    })
+    .transpose()?))
 }

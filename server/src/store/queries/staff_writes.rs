@@ -9,7 +9,7 @@ use super::bookings::ensure_slots_in;
 use super::closures::{close_in, closures_in, set_capacity_in};
 use super::idempotency::{claim_key, finish_key, read_key};
 use super::outcomes::record_test_result_in;
-use super::queue::{call_next_in, record_attendance_in};
+use super::queue::{call_next_in, recall_in, record_attendance_in};
 use crate::store::engine::Tx;
 use crate::store::{
     AttendanceError, AuditRecord, IdempotencyState, OnceOutcome, OnceWrite, SqlStore, StaffChange,
@@ -73,7 +73,16 @@ async fn change_in(tx: &mut Tx, change: &StaffChange<'_>) -> Result<StaffOutcome
             Ok(()) => StaffOutcome::Recorded,
             Err(AttendanceError::NotFound) => StaffOutcome::NotFound,
             Err(AttendanceError::NotChangeable) => StaffOutcome::NotChangeable,
+            Err(AttendanceError::NoShowTooSoon(why)) => StaffOutcome::NoShowTooSoon(why),
             Err(AttendanceError::Store(e)) => return Err(e),
+        },
+        StaffChange::Recall {
+            directorate_id,
+            reference,
+            now,
+        } => match recall_in(tx, directorate_id, reference, *now).await? {
+            Some(called) => StaffOutcome::Called(Some(called)),
+            None => StaffOutcome::NotCalled,
         },
         StaffChange::TestResult {
             directorate_id,

@@ -62,6 +62,8 @@ pub struct TicketState {
     pub status: String,
     /// The counter that called it.
     pub counter: Option<String>,
+    /// Times it was called again.
+    pub recalls: i64,
 }
 
 /// One appointment of a directorate's day.

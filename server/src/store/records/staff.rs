@@ -142,6 +142,15 @@ pub enum StaffChange<'a> {
         /// Now.
         now: i64,
     },
+    /// Call a called ticket again (to the counter that called it).
+    Recall {
+        /// The desk's directorate.
+        directorate_id: &'a str,
+        /// The appointment.
+        reference: &'a Reference,
+        /// Now.
+        now: i64,
+    },
     /// Close a period.
     Close(NewClosure<'a>),
     /// Set the places of a service's slots starting in `[from, to)`.
@@ -193,6 +202,7 @@ impl StaffChange<'_> {
         !matches!(
             self,
             StaffChange::CallNext { .. }
+                | StaffChange::Recall { .. }
                 | StaffChange::Attendance { .. }
                 | StaffChange::TestResult { .. }
         )
@@ -212,6 +222,10 @@ pub enum StaffOutcome {
     NotChangeable,
     /// The appointment is not for a test.
     NotATest,
+    /// Its ticket was not called (or is done): nothing to call again.
+    NotCalled,
+    /// A no-show refused for now (`domain::recall`).
+    NoShowTooSoon(crate::domain::recall::NoShowRefusal),
     /// The closure's id and the appointments it cancelled.
     Closed {
         /// Its id.

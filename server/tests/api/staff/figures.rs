@@ -75,6 +75,16 @@ async fn the_supervisor_sees_the_day_as_the_desk_made_it(db: Db) {
         json_of(call().await, 200).await["called"]["reference"],
         missed.as_str()
     );
+    // Called again before a checked-in citizen is recorded as absent.
+    let again = demo
+        .staff(
+            "POST",
+            &format!("/staff/appointments/{missed}/recall"),
+            Some(&desk),
+            None,
+        )
+        .await;
+    assert_eq!(again.status(), 200);
     let gone = demo
         .staff(
             "POST",

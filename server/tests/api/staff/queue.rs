@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{Db, THURSDAY_9AM, expect_problem, spawn_demo};
+use crate::helpers::{Db, THURSDAY_9AM, expect_problem, json_of, spawn_demo};
 
 async fn a_day_at_the_desk(db: Db) {
     let Some(demo) = spawn_demo(db, THURSDAY_9AM).await else {
@@ -74,7 +74,7 @@ async fn a_day_at_the_desk(db: Db) {
         .expect("JSON");
     assert_eq!(
         called["called"],
-        json!({ "ticket": ticket, "counter": "3", "reference": first })
+        json!({ "ticket": ticket, "counter": "3", "reference": first, "called_at": THURSDAY_9AM })
     );
     let board: Value = demo
         .app
@@ -85,7 +85,7 @@ async fn a_day_at_the_desk(db: Db) {
         .expect("JSON");
     assert_eq!(
         board["called"][0],
-        json!({ "ticket": ticket, "counter": "3" }),
+        json!({ "ticket": ticket, "counter": "3", "called_at": THURSDAY_9AM }),
         "no reference on the board"
     );
 
@@ -370,3 +370,126 @@ async fn a_retried_call_next_calls_one_ticket() {
         .expect("JSON");
     assert_eq!(next["called"]["ticket"], second.as_str());
 }
+
+/// A called ticket is called again (the board shows it as the latest call once more), once per
+/// key; a citizen who checked in is recorded as absent only after a call and a call again.
+async fn a_ticket_is_called_again_before_its_citizen_is_absent(db: Db) {
+    let Some(demo) = spawn_demo(db, THURSDAY_9AM).await else {
+        return;
+    };
+    let (first, ticket) = demo.kiosk_check_in("300000000001").await;
+    let (second, _) = demo.kiosk_check_in("300000000002").await;
+    let desk = demo.staff_cookie("erbil-desk").await;
+    let demo = &demo;
+    let post = |action: &'static str, reference: String| {
+        let path = format!("/staff/appointments/{reference}/{action}");
+        let desk = desk.clone();
+        async move { demo.staff("POST", &path, Some(&desk), None).await }
+    };
+    // Waiting: neither absent nor called again.
+    expect_problem(
+        post("no-show", first.clone()).await,
+        409,
+        "staff_ticket_not_called",
+    )
+    .await;
+    expect_problem(
+        post("recall", first.clone()).await,
+        409,
+        "staff_ticket_not_called",
+    )
+    .await;
+    // Called once: not absent yet.
+    demo.call_next(&desk, "M", "3").await;
+    expect_problem(
+        post("no-show", first.clone()).await,
+        409,
+        "staff_recall_first",
+    )
+    .await;
+    demo.call_next(&desk, "M", "4").await;
+    assert_eq!(demo.board("erbil").await["called"][0]["counter"], "4");
+
+    // A moment later, called again, with one key sent twice: once, to the counter that called
+    // it, and first on the board again.
+    demo.clock.advance(20);
+    let recall = |key: &'static str| {
+        let url = format!("{}/api/v1/staff/appointments/{first}/recall", demo.app.url);
+        let desk = desk.clone();
+        async move {
+            demo.app
+                .client
+                .post(url)
+                .header("cookie", desk)
+                .header("idempotency-key", key)
+                .send()
+                .await
+                .expect("answered")
+        }
+    };
+    let answer = json_of(recall("recall-key-0001").await, 200).await;
+    assert_eq!(
+        answer,
+        json!({ "called": { "ticket": ticket, "counter": "3", "reference": first,
+                            "called_at": THURSDAY_9AM + 20 } })
+    );
+    assert_eq!(json_of(recall("recall-key-0001").await, 200).await, answer);
+    let board = demo.board("erbil").await;
+    assert_eq!(
+        (
+            &board["called"][0]["ticket"],
+            &board["called"][0]["counter"]
+        ),
+        (&json!(ticket), &json!("3"))
+    );
+    assert_eq!(demo.day_row(&desk, &first).await["recalls"], 1);
+    assert_eq!(demo.day_row(&desk, &second).await["recalls"], 0);
+
+    // Now absent; and a done ticket is not called again.
+    assert_eq!(post("no-show", first.clone()).await.status(), 204);
+    expect_problem(
+        post("recall", first.clone()).await,
+        409,
+        "staff_ticket_not_called",
+    )
+    .await;
+    // Another directorate's desk cannot call it again.
+    let duhok = demo.staff_cookie("duhok-desk").await;
+    expect_problem(
+        demo.staff(
+            "POST",
+            &format!("/staff/appointments/{second}/recall"),
+            Some(&duhok),
+            None,
+        )
+        .await,
+        409,
+        "staff_ticket_not_called",
+    )
+    .await;
+    // Audited.
+    let trail = demo
+        .state
+        .store
+        .audit_search(&rega_server::store::AuditQuery {
+            to: THURSDAY_9AM + 86_400,
+            action: "desk.recalled".to_owned(),
+            before: i64::MAX,
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .expect("store");
+    let results: Vec<&str> = trail.iter().map(|e| e.record.result.as_str()).collect();
+    assert_eq!(
+        results.iter().filter(|r| **r == "ok").count(),
+        1,
+        "one call again, however often its key is sent: {results:?}"
+    );
+    assert_eq!(
+        results.len(),
+        4,
+        "and each refusal is audited too: {results:?}"
+    );
+}
+both!(a_ticket_is_called_again_before_its_citizen_is_absent);

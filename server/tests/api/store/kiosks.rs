@@ -269,6 +269,30 @@ async fn check_in_numbers_tickets_per_area_and_refuses_what_the_rules_refuse(db:
         ),
         CheckInRefusal::AlreadyServed
     );
+    // Checked in, so absent only once called and called again (domain::recall).
+    let day = rega_api::time::LocalDateTime::from_unix(NOW)
+        .date
+        .to_string();
+    let called = store
+        .call_next("erbil", &day, "T", "1", NOW + 55)
+        .await
+        .expect("store")
+        .expect("called");
+    assert_eq!(called.reference, second.reference);
+    assert!(
+        matches!(
+            store
+                .record_attendance("erbil", &second.reference, false, NOW + 56)
+                .await,
+            Err(rega_server::store::AttendanceError::NoShowTooSoon(_))
+        ),
+        "{db:?}: not absent after one call"
+    );
+    store
+        .recall("erbil", &second.reference, NOW + 58)
+        .await
+        .expect("store")
+        .expect("called again");
     store
         .record_attendance("erbil", &second.reference, false, NOW + 60)
         .await

@@ -9,6 +9,7 @@ use rega_api::endpoints;
 use rega_api::service::ServiceKind;
 use rega_api::staff::{
     CallNext, CallNextResult, DayList, RecordTestResult, StaffInfo, StaffRole, TestOutcome,
+    TicketStatus,
 };
 
 use super::StaffSession;
@@ -19,7 +20,7 @@ use super::form::{Field, failure};
 use super::kiosks::Kiosks;
 use super::planning::Planning;
 use crate::api::{self, ApiError};
-use crate::i18n::format::localize_digits;
+use crate::i18n::format::{digits, localize_digits};
 use crate::i18n::names::{area_name, localized, service_name};
 use crate::i18n::{DirectorateMessages, directorate, fill, use_i18n};
 
@@ -103,6 +104,15 @@ pub(super) fn Day(info: StaffInfo, session: RwSignal<StaffSession>) -> impl Into
             if let Err(e) = api::post_empty_once(&path, &api::new_key()).await {
                 set_notice.set(Some(Err(e)));
             }
+            set_version.update(|v| *v += 1);
+        });
+    };
+    let recall = move |reference: String| {
+        let path = endpoints::fill(endpoints::STAFF_RECALL, &reference);
+        spawn_local(async move {
+            let answer =
+                api::post_once_without_body::<CallNextResult>(&path, &api::new_key()).await;
+            set_notice.set(Some(answer));
             set_version.update(|v| *v += 1);
         });
     };
@@ -218,6 +228,10 @@ pub(super) fn Day(info: StaffInfo, session: RwSignal<StaffSession>) -> impl Into
                                 let can_record = is_test && a.result.is_none()
                                     && matches!(a.status, AppointmentState::Booked | AppointmentState::CheckedIn | AppointmentState::Attended);
                                 let (pass, fail) = (a.reference.clone(), a.reference.clone());
+                                let called = a.ticket_status == Some(TicketStatus::Called);
+                                let again = a.reference.clone();
+                                let recall_label = label(d.desk_recall);
+                                let recalls = (a.recalls > 0).then(|| fill(d.desk_recalls, &[("count", &digits(locale, u64::from(a.recalls)))]));
                                 let shown_result = a.result.map(|r| match r {
                                     TestOutcome::Passed => d.desk_result_passed,
                                     TestOutcome::Failed => d.desk_result_failed,
@@ -229,8 +243,13 @@ pub(super) fn Day(info: StaffInfo, session: RwSignal<StaffSession>) -> impl Into
                                         <td>{service}</td>
                                         <td>{status_text(d, a.status)}{shown_result.map(|r| view! { " · "{r} })}</td>
                                         <td><bdi dir="ltr">{a.ticket.clone().unwrap_or_default()}</bdi>
-                                            {a.counter.clone().map(|c| view! { " · "<bdi dir="ltr">{c}</bdi> })}</td>
+                                            {a.counter.clone().map(|c| view! { " · "<bdi dir="ltr">{c}</bdi> })}
+                                            {recalls.map(|r| view! { " · "{r} })}</td>
                                         <td><span class="rg-button-row">
+                                            {called.then(|| view! {
+                                                <button type="button" class="rg-button rg-button--small" aria-label=recall_label
+                                                    on:click=move |_| recall(again.clone())>{d.desk_recall}</button>
+                                            })}
                                             {active.then(|| view! {
                                                 <button type="button" class="rg-button rg-button--small" aria-label=yes_label
                                                     on:click=move |_| record(yes.clone(), true)>{d.desk_attended}</button>
