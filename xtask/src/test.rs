@@ -82,7 +82,7 @@ pub fn run() -> anyhow::Result<()> {
                     "--lib",
                     "--target",
                     "wasm32-unknown-unknown",
-                    "--quiet",
+                    // No --quiet: cargo passes it on to the runner, which refuses it.
                 ],
                 &[
                     ("PATH", tools.path.as_os_str()),
