@@ -22,9 +22,9 @@ macro_rules! error_codes {
             /// Every code, so tests can prove each one has a message in every locale.
             pub const ALL: &[ErrorCode] = &[$(ErrorCode::$variant),*];
 
-            /// The wire form of the code.
+            /// The wire form of the code (the table `wire_words!` makes below).
             pub fn as_str(self) -> &'static str {
-                match self { $(ErrorCode::$variant => $wire,)* }
+                self.word()
             }
 
             /// The HTTP status that goes with the code.

@@ -3,6 +3,12 @@
 use super::appointment::AppointmentStatus;
 use super::rules::BookingRules;
 
+/// A ticket as it is printed, shown and called: its area's letter and its number of three
+/// digits, `M-003`.
+pub fn ticket_label(area: &str, number: i64) -> String {
+    format!("{area}-{number:03}")
+}
+
 /// Why an appointment cannot be checked in at a kiosk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CheckInRefusal {

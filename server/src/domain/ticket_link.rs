@@ -40,6 +40,12 @@ pub fn normalize(input: &str) -> Option<String> {
     (code.len() == LENGTH && code.bytes().all(|b| ALPHABET.contains(&b))).then_some(code)
 }
 
+/// What the server keeps of a code typed, scanned or just made: the digest of its normalized
+/// form, or `None` if it cannot be a code.
+pub fn digest_of(input: &str) -> Option<String> {
+    normalize(input).map(|code| digest(&code))
+}
+
 /// What the server keeps of a code: the SHA-256 of its normalized form, in hex.
 pub fn digest(normalized: &str) -> String {
     let digest = Sha256::digest(format!("rega-ticket-link:{normalized}").as_bytes());

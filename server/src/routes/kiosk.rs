@@ -143,8 +143,7 @@ async fn check_in(
     let config = state.configuration().await?;
     // The code that opens the ticket on the citizen's phone; only its digest is kept.
     let link = crate::domain::ticket_link::code_from(crate::auth::sessions::random_bytes::<10>()?);
-    let link_digest = crate::domain::ticket_link::normalize(&link)
-        .map(|code| crate::domain::ticket_link::digest(&code))
+    let link_digest = crate::domain::ticket_link::digest_of(&link)
         .ok_or_else(|| anyhow::anyhow!("a made code reads back"))?;
     match state
         .store
@@ -170,7 +169,7 @@ async fn check_in(
             )
             .await;
             Ok(ApiJson(QueueTicket {
-                ticket: format!("{}-{:03}", ticket.area, ticket.number),
+                ticket: crate::domain::check_in::ticket_label(&ticket.area, ticket.number),
                 area: ticket.area,
                 service: ticket.service.code().to_owned(),
                 time: LocalDateTime::from_unix(ticket.starts_at).hh_mm(),

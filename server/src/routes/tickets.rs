@@ -32,9 +32,8 @@ async fn ticket(
     State(state): State<AppState>,
     ApiPath(code): ApiPath<String>,
 ) -> Result<Response, ApiError> {
-    let digest = ticket_link::normalize(&code)
-        .map(|code| ticket_link::digest(&code))
-        .ok_or_else(|| ApiError::client(ErrorCode::TicketNotFound))?;
+    let digest =
+        ticket_link::digest_of(&code).ok_or_else(|| ApiError::client(ErrorCode::TicketNotFound))?;
     held(&state, TicketKey::Link(&digest)).await
 }
 
@@ -56,7 +55,7 @@ pub(crate) async fn held(state: &AppState, key: TicketKey<'_>) -> Result<Respons
 fn view(ticket: HeldTicket) -> rega_api::tickets::HeldTicket {
     let status = TicketStatus::from_code(&ticket.status).unwrap_or(TicketStatus::Done);
     rega_api::tickets::HeldTicket {
-        ticket: format!("{}-{:03}", ticket.area, ticket.number),
+        ticket: crate::domain::check_in::ticket_label(&ticket.area, ticket.number),
         directorate: ticket.directorate_id,
         service: ticket.service,
         status,

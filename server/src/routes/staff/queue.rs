@@ -66,7 +66,7 @@ pub(super) async fn day(
                 ticket: e
                     .ticket
                     .as_ref()
-                    .map(|t| format!("{}-{:03}", t.area, t.number)),
+                    .map(|t| crate::domain::check_in::ticket_label(&t.area, t.number)),
                 ticket_status: e
                     .ticket
                     .as_ref()
@@ -254,7 +254,7 @@ pub(super) async fn no_show(
 /// A called ticket as the desk (with its reference) or the board (without) shows it.
 pub(super) fn called_view(called: &crate::store::CalledTicket, desk: bool) -> CalledTicket {
     CalledTicket {
-        ticket: format!("{}-{:03}", called.area, called.number),
+        ticket: crate::domain::check_in::ticket_label(&called.area, called.number),
         counter: called.counter.clone(),
         reference: desk.then(|| called.reference.to_string()),
         called_at: called.called_at,
