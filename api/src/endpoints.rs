@@ -77,6 +77,18 @@ pub const STAFF_ATTENDED: &str = "/staff/appointments/{reference}/attended";
 pub const STAFF_NO_SHOW: &str = "/staff/appointments/{reference}/no-show";
 /// Calling a called ticket again.
 pub const STAFF_RECALL: &str = "/staff/appointments/{reference}/recall";
+/// A ticket for a walk-in (a citizen without an appointment).
+pub const STAFF_WALK_INS: &str = "/staff/walk-ins";
+/// Calling one of today's tickets again, by its label.
+pub const STAFF_TICKET_RECALL: &str = "/staff/tickets/{ticket}/recall";
+/// Moving one of today's tickets to an area's queue.
+pub const STAFF_TICKET_TRANSFER: &str = "/staff/tickets/{ticket}/transfer";
+/// Giving one of today's tickets priority, or taking it away.
+pub const STAFF_TICKET_PRIORITY: &str = "/staff/tickets/{ticket}/priority";
+/// One of today's tickets served.
+pub const STAFF_TICKET_SERVED: &str = "/staff/tickets/{ticket}/served";
+/// One of today's tickets not come.
+pub const STAFF_TICKET_NO_SHOW: &str = "/staff/tickets/{ticket}/no-show";
 /// Record a test's result (passed or failed) on its appointment.
 pub const STAFF_TEST_RESULT: &str = "/staff/appointments/{reference}/test-result";
 /// Calling the next ticket.
@@ -160,6 +172,12 @@ pub const OPERATIONS: &[(&str, &str)] = &[
     ("POST", STAFF_ATTENDED),
     ("POST", STAFF_NO_SHOW),
     ("POST", STAFF_RECALL),
+    ("POST", STAFF_WALK_INS),
+    ("POST", STAFF_TICKET_RECALL),
+    ("POST", STAFF_TICKET_TRANSFER),
+    ("POST", STAFF_TICKET_PRIORITY),
+    ("POST", STAFF_TICKET_SERVED),
+    ("POST", STAFF_TICKET_NO_SHOW),
     ("POST", STAFF_TEST_RESULT),
     ("POST", STAFF_CALL_NEXT),
     ("POST", STAFF_CAPACITY),

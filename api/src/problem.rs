@@ -171,6 +171,12 @@ error_codes! {
     StaffTicketNotCalled = "staff_ticket_not_called", 409, "The ticket has not been called";
     /// A checked-in citizen is recorded as absent only after their ticket was called again.
     StaffRecallFirst = "staff_recall_first", 409, "Call the ticket again first";
+    /// Not a ticket as printed: an area letter, a hyphen and its number, `A-015`.
+    InvalidTicket = "invalid_ticket", 422, "Invalid ticket";
+    /// No such ticket today at this directorate.
+    StaffTicketNotFound = "staff_ticket_not_found", 404, "No such ticket today";
+    /// The ticket is done (served or missed): it can no longer be moved or changed.
+    StaffTicketDone = "staff_ticket_done", 409, "The ticket is done";
     /// Only a theory or practical test's appointment has a result.
     StaffNotATest = "staff_not_a_test", 422, "Not a test appointment";
     /// The test's result is recorded already (or the appointment was cancelled or missed).

@@ -173,6 +173,111 @@ pub struct DayAppointment {
     /// Times its ticket was called again (a no-show of a checked-in citizen needs one).
     #[serde(default)]
     pub recalls: u32,
+    /// The area whose queue the ticket waits in now, when a transfer moved it from its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue_area: Option<String>,
+    /// Why the ticket is called before others, if it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<Priority>,
+}
+
+/// Why a ticket is called before others (`domain::queue_order`): it goes ahead of every regular
+/// ticket that arrived less than 30 minutes before it, and of none that arrived earlier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Priority {
+    /// An elderly citizen.
+    Elderly,
+    /// A citizen with a disability.
+    Disabled,
+    /// A pregnant citizen.
+    Pregnant,
+}
+
+crate::wire_words!(Priority, "a priority", {
+    Elderly = "elderly",
+    Disabled = "disabled",
+    Pregnant = "pregnant",
+});
+
+/// A walk-in's ticket of the day (`GET /staff/day`): a citizen without an appointment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DayWalkIn {
+    /// e.g. `A-015`.
+    pub ticket: String,
+    /// The service the citizen came for.
+    pub service: ServiceKind,
+    /// When it was issued, `HH:MM` in Asia/Baghdad.
+    pub time: ClockTime,
+    /// `waiting`, `called` or `done`.
+    pub ticket_status: TicketStatus,
+    /// Served (`true`) or did not come (`false`), once done.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub served: Option<bool>,
+    /// The counter that called it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counter: Option<String>,
+    /// Times it was called again.
+    #[serde(default)]
+    pub recalls: u32,
+    /// The area whose queue it waits in now, when a transfer moved it from its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue_area: Option<String>,
+    /// Why it is called before others, if it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<Priority>,
+    /// The national ID the citizen gave, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub national_id: Option<String>,
+}
+
+/// `POST /staff/walk-ins`: a ticket for a citizen without an appointment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct WalkIn {
+    /// The service the citizen came for; its counter area numbers the ticket.
+    pub service: ServiceKind,
+    /// Why the ticket is called before others, if it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<Priority>,
+    /// The citizen's national ID, if they give it (12 digits).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub national_id: Option<String>,
+}
+
+/// The answer to `POST /staff/walk-ins`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WalkInTicket {
+    /// e.g. `A-015`.
+    pub ticket: String,
+    /// Tickets that will be called before it, as the queue stands.
+    pub ahead: u32,
+    /// The code that opens the ticket on the citizen's phone (`/ticket?code=`), for its day.
+    pub code: String,
+}
+
+/// `POST /staff/tickets/{ticket}/transfer`: on to another area's queue (or back into the same
+/// one), keeping its place by the time of arrival.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TransferTicket {
+    /// `A`, `T`, `P` or `M`.
+    pub area: String,
+}
+
+/// `POST /staff/tickets/{ticket}/priority`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SetPriority {
+    /// Why it is called before others; none (or null) takes the priority away.
+    #[serde(default)]
+    pub priority: Option<Priority>,
 }
 
 /// One counter area's day so far (`GET /staff/figures`).
@@ -212,6 +317,9 @@ pub struct DayList {
     pub date: Date,
     /// Its appointments in time order.
     pub appointments: Vec<DayAppointment>,
+    /// Its walk-ins' tickets, in the order they were issued.
+    #[serde(default)]
+    pub walk_ins: Vec<DayWalkIn>,
 }
 
 /// How a test went.

@@ -9,6 +9,20 @@ pub fn ticket_label(area: &str, number: i64) -> String {
     format!("{area}-{number:03}")
 }
 
+/// A ticket's label as a desk or a client sends it back (`M-003`, also `m-3`): its area and
+/// number, or `None` if it cannot be a ticket of one of the four areas.
+pub fn parse_ticket_label(text: &str) -> Option<(&'static str, i64)> {
+    let (area, number) = text.trim().split_once('-')?;
+    let area = super::queue_figures::AREAS
+        .iter()
+        .find(|a| a.eq_ignore_ascii_case(area))?;
+    if number.is_empty() || number.len() > 6 || !number.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let number: i64 = number.parse().ok()?;
+    (number > 0).then_some((area, number))
+}
+
 /// Why an appointment cannot be checked in at a kiosk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CheckInRefusal {
@@ -70,6 +84,32 @@ pub fn decide(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_label_reads_back_as_its_area_and_number() {
+        assert_eq!(parse_ticket_label("M-003"), Some(("M", 3)));
+        assert_eq!(parse_ticket_label(" a-15 "), Some(("A", 15)));
+        assert_eq!(
+            parse_ticket_label(&ticket_label("P", 1234)),
+            Some(("P", 1234))
+        );
+        for bad in [
+            "",
+            "M",
+            "M-",
+            "M-0",
+            "X-001",
+            "M--1",
+            "M-+1",
+            "M-1a",
+            "M-٣",
+            "-001",
+            "M-1234567",
+            "MM-001",
+        ] {
+            assert_eq!(parse_ticket_label(bad), None, "{bad:?}");
+        }
+    }
 
     #[test]
     fn check_in_opens_an_hour_before_and_closes_a_quarter_after() {

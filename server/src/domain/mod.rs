@@ -12,6 +12,7 @@ pub mod limits;
 pub mod messages;
 pub mod planning;
 pub mod queue_figures;
+pub mod queue_order;
 pub mod recall;
 pub mod registry;
 pub mod rules;

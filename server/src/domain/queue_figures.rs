@@ -23,6 +23,8 @@ pub struct QueueEntry {
     pub status: AppointmentStatus,
     /// Its ticket's status, once checked in.
     pub ticket: Option<TicketStatus>,
+    /// The area whose queue its ticket is in (its service's, unless transferred).
+    pub queue_area: Option<String>,
     /// When the ticket was issued.
     pub issued_at: Option<i64>,
     /// When it was called to a counter.
@@ -39,7 +41,12 @@ pub fn figures(entries: &[QueueEntry], now: i64) -> BTreeMap<String, Vec<AreaFig
         let areas = by_directorate
             .entry(entry.directorate_id.clone())
             .or_insert_with(|| AREAS.iter().map(|a| (*a, Tally::default())).collect());
-        let tally = areas.entry(entry.service.area()).or_default();
+        let area = entry
+            .queue_area
+            .as_deref()
+            .and_then(|a| AREAS.iter().find(|known| **known == a).copied())
+            .unwrap_or_else(|| entry.service.area());
+        let tally = areas.entry(area).or_default();
         if entry.ticket == Some(TicketStatus::Waiting) {
             tally.waiting += 1;
             if let Some(issued) = entry.issued_at {
@@ -115,6 +122,7 @@ mod tests {
             service,
             status,
             ticket,
+            queue_area: None,
             issued_at: times.0,
             called_at: times.1,
             done_at: times.2,

@@ -4,6 +4,7 @@
 
 use rega_api::ids::{NationalId, Reference};
 use rega_api::service::ServiceKind;
+use rega_api::staff::Priority;
 use sqlx::Row;
 use sqlx::postgres::PgRow;
 use sqlx::sqlite::SqliteRow;
@@ -59,6 +60,39 @@ columns_of!(PgRow);
 pub(crate) fn reference(row: &impl Columns) -> Result<Reference, StoreError> {
     let text = row.text("reference")?;
     Reference::parse(&text).map_err(|_| StoreError::Corrupt(format!("reference {text}")))
+}
+
+/// The `reference` column where it may be NULL (a walk-in's ticket has no appointment).
+pub(crate) fn reference_or_null(row: &impl Columns) -> Result<Option<Reference>, StoreError> {
+    row.text_or_null("reference")?
+        .map(|text| {
+            Reference::parse(&text).map_err(|_| StoreError::Corrupt(format!("reference {text}")))
+        })
+        .transpose()
+}
+
+/// The `priority` column (NULL: a regular ticket).
+pub(crate) fn priority(row: &impl Columns) -> Result<Option<Priority>, StoreError> {
+    row.text_or_null("priority")?
+        .map(|word| {
+            Priority::from_word(&word)
+                .ok_or_else(|| StoreError::Corrupt(format!("priority {word}")))
+        })
+        .transpose()
+}
+
+/// A ticket as the desk sees it: area, number, ticket_status, counter, recalls, queue_area,
+/// priority.
+pub(crate) fn ticket_state(row: &impl Columns) -> Result<TicketState, StoreError> {
+    Ok(TicketState {
+        area: row.text("area")?,
+        number: row.int("number")?,
+        status: row.text("ticket_status")?,
+        counter: row.text_or_null("counter")?,
+        recalls: row.int("recalls")?,
+        queue_area: row.text("queue_area")?,
+        priority: priority(row)?,
+    })
 }
 
 /// The `service` column.
@@ -248,16 +282,10 @@ pub(crate) fn staff_session(row: &impl Columns) -> Result<StaffSession, StoreErr
 }
 
 /// An appointment of a directorate's day with its ticket: reference, service, status,
-/// starts_at, and the ticket's area, number, ticket_status, counter (NULL without a ticket).
+/// starts_at, and the [`ticket_state`] columns (NULL without a ticket).
 pub(crate) fn day_entry(row: &impl Columns) -> Result<DayEntry, StoreError> {
     let ticket = match row.text_or_null("area")? {
-        Some(area) => Some(TicketState {
-            area,
-            number: row.int("number")?,
-            status: row.text("ticket_status")?,
-            counter: row.text_or_null("counter")?,
-            recalls: row.int("recalls")?,
-        }),
+        Some(_) => Some(ticket_state(row)?),
         None => None,
     };
     Ok(DayEntry {
@@ -270,12 +298,12 @@ pub(crate) fn day_entry(row: &impl Columns) -> Result<DayEntry, StoreError> {
     })
 }
 
-/// A called ticket: area, number, reference, service, counter, called_at.
+/// A called ticket: area, number, reference (NULL for a walk-in), service, counter, called_at.
 pub(crate) fn called_ticket(row: &impl Columns) -> Result<CalledTicket, StoreError> {
     Ok(CalledTicket {
         area: row.text("area")?,
         number: row.int("number")?,
-        reference: reference(row)?,
+        reference: reference_or_null(row)?,
         service: service(row)?,
         counter: row.text_or_null("counter")?.unwrap_or_default(),
         called_at: row.int("called_at")?,

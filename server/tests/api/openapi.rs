@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{Db, THURSDAY_9AM, spawn_demo};
 
-const OPERATIONS: [(&str, &str); 62] = [
+const OPERATIONS: [(&str, &str); 68] = [
     ("GET", "/staff/audit"),
     ("GET", "/admin/configuration"),
     ("GET", "/admin/trust-list"),
@@ -60,6 +60,12 @@ const OPERATIONS: [(&str, &str); 62] = [
     ("POST", "/staff/appointments/{reference}/attended"),
     ("POST", "/staff/appointments/{reference}/no-show"),
     ("POST", "/staff/appointments/{reference}/recall"),
+    ("POST", "/staff/walk-ins"),
+    ("POST", "/staff/tickets/{ticket}/recall"),
+    ("POST", "/staff/tickets/{ticket}/transfer"),
+    ("POST", "/staff/tickets/{ticket}/priority"),
+    ("POST", "/staff/tickets/{ticket}/served"),
+    ("POST", "/staff/tickets/{ticket}/no-show"),
     ("POST", "/staff/appointments/{reference}/test-result"),
     ("POST", "/staff/call-next"),
     ("POST", "/staff/capacity"),
@@ -584,6 +590,77 @@ async fn every_response_of_a_tour_of_the_api_matches_its_documented_schema() {
             Some(json!({})),
         )
         .await;
+    }
+    // A walk-in's ticket, and what the desk does with it (bodies of different lengths: the
+    // tour's key is made from the path's and the body's lengths).
+    let (_, walk_in) = call(
+        "POST",
+        "/staff/walk-ins",
+        "/staff/walk-ins".into(),
+        desk(),
+        Some(json!({ "service": "renewal", "priority": "elderly" })),
+    )
+    .await;
+    let _ = call(
+        "POST",
+        "/staff/walk-ins",
+        "/staff/walk-ins".into(),
+        desk(),
+        Some(json!({ "service": "renewal", "national_id": "12" })),
+    )
+    .await;
+    let walk_in: Value = serde_json::from_str(&walk_in).expect("a walk-in's ticket");
+    let label = walk_in["ticket"].as_str().expect("a label").to_owned();
+    let on = |action: &str| format!("/staff/tickets/{label}/{action}");
+    for (template, url, body) in [
+        ("/staff/tickets/{ticket}/recall", on("recall"), json!({})),
+        (
+            "/staff/tickets/{ticket}/recall",
+            "/staff/tickets/Z-1/recall".to_owned(),
+            json!({ "a": 1 }),
+        ),
+        (
+            "/staff/tickets/{ticket}/no-show",
+            on("no-show"),
+            json!({ "ab": 1 }),
+        ),
+        (
+            "/staff/tickets/{ticket}/priority",
+            on("priority"),
+            json!({ "priority": null }),
+        ),
+        (
+            "/staff/tickets/{ticket}/priority",
+            on("priority"),
+            json!({ "priority": "tired" }),
+        ),
+        (
+            "/staff/tickets/{ticket}/transfer",
+            on("transfer"),
+            json!({ "area": "X" }),
+        ),
+        (
+            "/staff/tickets/{ticket}/transfer",
+            on("transfer"),
+            json!({ "area": "M" }),
+        ),
+        (
+            "/staff/tickets/{ticket}/served",
+            "/staff/tickets/A-999/served".to_owned(),
+            json!({ "abc": 1 }),
+        ),
+        (
+            "/staff/tickets/{ticket}/served",
+            on("served"),
+            json!({ "abcd": 1 }),
+        ),
+        (
+            "/staff/tickets/{ticket}/transfer",
+            on("transfer"),
+            json!({ "area": "T" }),
+        ),
+    ] {
+        let _ = call("POST", template, url, desk(), Some(body)).await;
     }
     let attended = format!("/staff/appointments/{reference}/attended");
     let _ = call(

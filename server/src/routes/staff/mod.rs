@@ -1,7 +1,7 @@
 //! The staff area (SPEC §3.7): the desk and the supervisor's screens, and the waiting hall's
 //! board. Staff sign in with a name and password (`session`); every staff request is bound to the
 //! account's one directorate, so a desk of one directorate can neither read nor change another's.
-//! Rooms: `session` (sign-in, sign-out, who), `second_factor` (setting one up, the code at sign-in), `queue` (the day, call next, attendance), `board`
+//! Rooms: `session` (sign-in, sign-out, who), `second_factor` (setting one up, the code at sign-in), `queue` (the day, call next, attendance), `tickets` (walk-ins; a ticket called again, transferred, given priority, finished), `board`
 //! (public: ticket numbers and counters only), `kiosks`, `planning` (places, extra slots) and
 //! `closures`, and `audit` (the trail, for supervisors and the administrator). A desk account reaches the supervisors' rooms not at all: they take
 //! [`Supervisor`](crate::auth::Supervisor).
@@ -17,6 +17,7 @@ mod queue;
 mod results;
 mod second_factor;
 mod session;
+mod tickets;
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -53,6 +54,12 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(queue::attended))
         .routes(routes!(queue::no_show))
         .routes(routes!(queue::recall))
+        .routes(routes!(tickets::walk_in))
+        .routes(routes!(tickets::recall))
+        .routes(routes!(tickets::transfer))
+        .routes(routes!(tickets::priority))
+        .routes(routes!(tickets::served))
+        .routes(routes!(tickets::no_show))
         .routes(routes!(results::test_result))
         .routes(routes!(board::board))
         .routes(routes!(kiosks::kiosks, kiosks::enrol_kiosk))

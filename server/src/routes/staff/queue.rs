@@ -7,7 +7,8 @@ use axum::response::{IntoResponse, Response};
 use rega_api::ErrorCode;
 use rega_api::ids::Reference;
 use rega_api::staff::{
-    CallNext, CallNextResult, CalledTicket, DayAppointment, DayList, TestOutcome, TicketStatus,
+    CallNext, CallNextResult, CalledTicket, DayAppointment, DayList, DayWalkIn, TestOutcome,
+    TicketStatus,
 };
 use rega_api::time::{ClockTime, Date, LocalDateTime};
 use serde::Deserialize;
@@ -15,6 +16,7 @@ use serde::Deserialize;
 use super::{json_answer, problem, staff_write};
 use crate::AppState;
 use crate::auth::Staff;
+use crate::domain::check_in::ticket_label;
 use crate::domain::planning::{counter_name, is_area};
 use crate::domain::recall::NoShowRefusal;
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
@@ -54,38 +56,62 @@ pub(super) async fn day(
         .store
         .day_list(&staff.directorate_id, from, from + 86_400)
         .await?;
+    let walk_ins = state
+        .store
+        .walk_ins(&staff.directorate_id, &date.to_string())
+        .await?;
     Ok(ApiJson(DayList {
         date,
         appointments: entries
             .into_iter()
-            .map(|e| DayAppointment {
-                reference: e.reference.to_string(),
-                service: e.service,
-                time: ClockTime::of(LocalDateTime::from_unix(e.starts_at)),
-                status: e.status.into(),
-                ticket: e
-                    .ticket
-                    .as_ref()
-                    .map(|t| crate::domain::check_in::ticket_label(&t.area, t.number)),
-                ticket_status: e
-                    .ticket
-                    .as_ref()
-                    .and_then(|t| TicketStatus::from_code(&t.status)),
-                recalls: e
-                    .ticket
-                    .as_ref()
-                    .map_or(0, |t| u32::try_from(t.recalls).unwrap_or(0)),
-                counter: e.ticket.and_then(|t| t.counter),
-                result: e.test_passed.map(|passed| {
-                    if passed {
-                        TestOutcome::Passed
-                    } else {
-                        TestOutcome::Failed
-                    }
-                }),
+            .map(|e| {
+                let ticket = e.ticket.as_ref();
+                DayAppointment {
+                    reference: e.reference.to_string(),
+                    service: e.service,
+                    time: ClockTime::of(LocalDateTime::from_unix(e.starts_at)),
+                    status: e.status.into(),
+                    ticket: ticket.map(|t| ticket_label(&t.area, t.number)),
+                    ticket_status: ticket.and_then(|t| TicketStatus::from_code(&t.status)),
+                    recalls: ticket.map_or(0, |t| u32::try_from(t.recalls).unwrap_or(0)),
+                    counter: ticket.and_then(|t| t.counter.clone()),
+                    queue_area: ticket.and_then(moved_to),
+                    priority: ticket.and_then(|t| t.priority),
+                    result: e.test_passed.map(|passed| {
+                        if passed {
+                            TestOutcome::Passed
+                        } else {
+                            TestOutcome::Failed
+                        }
+                    }),
+                }
+            })
+            .collect(),
+        walk_ins: walk_ins
+            .into_iter()
+            .map(|w| {
+                let t = &w.ticket;
+                let status = TicketStatus::from_code(&t.status).unwrap_or(TicketStatus::Done);
+                DayWalkIn {
+                    ticket: ticket_label(&t.area, t.number),
+                    service: w.service,
+                    time: ClockTime::of(LocalDateTime::from_unix(w.issued_at)),
+                    ticket_status: status,
+                    served: (status == TicketStatus::Done).then_some(w.done_at.is_some()),
+                    counter: t.counter.clone(),
+                    recalls: u32::try_from(t.recalls).unwrap_or(0),
+                    queue_area: moved_to(t),
+                    priority: t.priority,
+                    national_id: w.national_id,
+                }
             })
             .collect(),
     }))
+}
+
+/// The area a ticket waits in now, when a transfer moved it from its own.
+fn moved_to(ticket: &crate::store::TicketState) -> Option<String> {
+    (ticket.queue_area != ticket.area).then(|| ticket.queue_area.clone())
 }
 
 /// Calls the next waiting ticket of a counter area to this counter (today, this directorate).
@@ -124,7 +150,7 @@ pub(super) async fn call_next(State(state): State<AppState>, keyed: Keyed<Staff>
             _ => None,
         };
         let audited = match called {
-            Some(c) => (format!("appointment:{}", c.reference), "ok".to_owned()),
+            Some(c) => (ticket_object(c), "ok".to_owned()),
             None => (format!("area:{area}"), "none_waiting".to_owned()),
         };
         let answer = CallNextResult {
@@ -254,9 +280,19 @@ pub(super) async fn no_show(
 /// A called ticket as the desk (with its reference) or the board (without) shows it.
 pub(super) fn called_view(called: &crate::store::CalledTicket, desk: bool) -> CalledTicket {
     CalledTicket {
-        ticket: crate::domain::check_in::ticket_label(&called.area, called.number),
+        ticket: ticket_label(&called.area, called.number),
         counter: called.counter.clone(),
-        reference: desk.then(|| called.reference.to_string()),
+        reference: desk
+            .then(|| called.reference.as_ref().map(ToString::to_string))
+            .flatten(),
         called_at: called.called_at,
+    }
+}
+
+/// A called ticket as the audit trail names it: its appointment, or a walk-in's ticket.
+pub(super) fn ticket_object(called: &crate::store::CalledTicket) -> String {
+    match &called.reference {
+        Some(reference) => format!("appointment:{reference}"),
+        None => format!("ticket:{}", ticket_label(&called.area, called.number)),
     }
 }

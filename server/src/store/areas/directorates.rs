@@ -120,8 +120,16 @@ pub trait Queue: Send + Sync {
         to: i64,
     ) -> Result<Vec<DayEntry>, StoreError>;
 
-    /// Calls the waiting ticket with the lowest number of an area on a day to `counter`; each
-    /// ticket is called once, also when counters (or instances) call at the same moment.
+    /// A directorate's walk-ins' tickets of `day`, in the order they were issued.
+    async fn walk_ins(
+        &self,
+        directorate_id: &str,
+        day: &str,
+    ) -> Result<Vec<WalkInEntry>, StoreError>;
+
+    /// Calls the first waiting ticket of an area's queue on a day (`domain::queue_order`) to
+    /// `counter`; each ticket is called once, also when counters (or instances) call at the same
+    /// moment.
     async fn call_next(
         &self,
         directorate_id: &str,

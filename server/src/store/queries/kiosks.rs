@@ -5,6 +5,8 @@
 use async_trait::async_trait;
 use rega_api::ids::Reference;
 
+use super::queue::ahead_in;
+use super::tickets::{NewTicket, issue_in};
 use crate::domain::check_in::{CheckInRefusal, CheckInStep, decide};
 use crate::domain::rules::BookingRules;
 use crate::store::engine::{Lock, Tx, sql};
@@ -112,41 +114,35 @@ impl Kiosks for SqlStore {
             .date
             .to_string();
         let area = found.service.area();
-        let number = match step {
-            CheckInStep::Again => sql!(&mut tx, |c| sqlx::query_scalar::<_, i64>(
-                "UPDATE ticket SET link_hash = $1 WHERE appointment_id = $2 RETURNING number"
+        let (id, number) = match step {
+            CheckInStep::Again => {
+                sql!(&mut tx, |c| {
+                    sqlx::query(
+                "UPDATE ticket SET link_hash = $1 WHERE appointment_id = $2 RETURNING id, number"
             )
             .bind(link_hash)
             .bind(appointment_id)
             .fetch_one(c)
-            .await?),
+            .await
+            .map_err(StoreError::from)
+            .and_then(|row| Ok((row.int("id")?, row.int("number")?)))?
+                })
+            }
             CheckInStep::Issue => {
-                // One check-in at a time per directorate: ticket numbers never collide.
-                tx.lock(Lock::Directorate(directorate_id)).await?;
-                let number = sql!(&mut tx, |c| sqlx::query_scalar::<_, i64>(
-                    "SELECT COALESCE(MAX(number), 0) + 1 FROM ticket \
-                     WHERE directorate_id = $1 AND day = $2 AND area = $3"
+                let issued = issue_in(
+                    &mut tx,
+                    &NewTicket {
+                        appointment_id: Some(appointment_id),
+                        directorate_id,
+                        day: &day,
+                        service: found.service,
+                        priority: None,
+                        national_id: None,
+                        link_hash,
+                        now,
+                    },
                 )
-                .bind(directorate_id)
-                .bind(&day)
-                .bind(area)
-                .fetch_one(c)
-                .await?);
-                sql!(&mut tx, |c| sqlx::query(
-                    "INSERT INTO ticket (appointment_id, directorate_id, day, area, number, \
-                       status, issued_at, link_hash) \
-                     VALUES ($1, $2, $3, $4, $5, 'waiting', $6, $7)"
-                )
-                .bind(appointment_id)
-                .bind(directorate_id)
-                .bind(&day)
-                .bind(area)
-                .bind(number)
-                .bind(now)
-                .bind(link_hash)
-                .execute(c)
-                .await?
-                .rows_affected());
+                .await?;
                 sql!(&mut tx, |c| sqlx::query(
                     "UPDATE appointment SET status = 'checked_in', updated_at = $1 WHERE id = $2"
                 )
@@ -155,19 +151,10 @@ impl Kiosks for SqlStore {
                 .execute(c)
                 .await?
                 .rows_affected());
-                number
+                issued
             }
         };
-        let ahead = sql!(&mut tx, |c| sqlx::query_scalar::<_, i64>(
-            "SELECT COUNT(*) FROM ticket WHERE directorate_id = $1 AND day = $2 AND area = $3 \
-             AND status = 'waiting' AND number < $4"
-        )
-        .bind(directorate_id)
-        .bind(&day)
-        .bind(area)
-        .bind(number)
-        .fetch_one(c)
-        .await?);
+        let ahead = ahead_in(&mut tx, id).await?;
         tx.commit().await?;
         Ok(Ticket {
             area: area.to_owned(),

@@ -19,4 +19,5 @@ pub(crate) mod second_factor;
 mod sessions;
 mod staff;
 mod staff_writes;
+pub(crate) mod tickets;
 mod trust_lists;

@@ -1,5 +1,6 @@
-//! The desk's day: the list with its tickets, calling the next ticket (each exactly once, also
-//! when counters or instances call at the same moment), the tickets called, attendance.
+//! The desk's day: the list with its tickets, calling the next ticket in the queue's order
+//! (`domain::queue_order`; each exactly once, also when counters or instances call at the same
+//! moment), the tickets called, attendance.
 
 use async_trait::async_trait;
 use rega_api::ids::Reference;
@@ -10,10 +11,12 @@ use super::outbox::message_in;
 use super::outcomes::record_outcomes_in;
 use crate::domain::messages::MessageKind;
 use crate::domain::queue_figures::QueueEntry;
+use crate::domain::queue_order::PRIORITY_HEAD_START_SECONDS;
 use crate::store::engine::{Tx, sql};
 use crate::store::rows::{self, Columns};
 use crate::store::{
     AttendanceError, CalledTicket, DayEntry, HeldTicket, Queue, SqlStore, StoreError, TicketKey,
+    WalkInEntry,
 };
 
 #[async_trait]
@@ -25,13 +28,23 @@ impl Queue for SqlStore {
         to: i64,
     ) -> Result<Vec<QueueEntry>, StoreError> {
         let mut c = self.engine.read("queue_entries").await?;
+        // Walk-ins count as checked in while their ticket waits or is called, then as served
+        // (done with a time) or missed.
         Ok(sql!(&mut c, |c| sqlx::query(
             "SELECT s.directorate_id, a.service, a.status, t.status AS ticket_status, \
-             t.issued_at, t.called_at, t.done_at \
+             t.queue_area, t.issued_at, t.called_at, t.done_at \
              FROM appointment a JOIN slot s ON s.id = a.slot_id \
              LEFT JOIN ticket t ON t.appointment_id = a.id \
              WHERE s.starts_at >= $1 AND s.starts_at < $2 \
-             AND ($3 = '' OR s.directorate_id = $3)"
+             AND ($3 = '' OR s.directorate_id = $3) \
+             UNION ALL \
+             SELECT t.directorate_id, t.service, \
+             CASE WHEN t.status <> 'done' THEN 'checked_in' \
+               WHEN t.done_at IS NULL THEN 'no_show' ELSE 'attended' END, \
+             t.status, t.queue_area, t.issued_at, t.called_at, t.done_at \
+             FROM ticket t WHERE t.appointment_id IS NULL \
+             AND t.issued_at >= $1 AND t.issued_at < $2 \
+             AND ($3 = '' OR t.directorate_id = $3)"
         )
         .bind(from)
         .bind(to)
@@ -52,7 +65,8 @@ impl Queue for SqlStore {
         let mut c = self.engine.read("day_list").await?;
         Ok(sql!(&mut c, |c| sqlx::query(
             "SELECT a.reference, a.service, a.status, s.starts_at, t.area, t.number, \
-               t.status AS ticket_status, t.counter, t.recalls, o.passed AS test_passed \
+               t.status AS ticket_status, t.counter, t.recalls, t.queue_area, t.priority, \
+               o.passed AS test_passed \
              FROM appointment a JOIN slot s ON s.id = a.slot_id \
              LEFT JOIN ticket t ON t.appointment_id = a.id \
              LEFT JOIN outcome o ON o.reference = a.reference AND o.kind = 'test_result' \
@@ -67,6 +81,35 @@ impl Queue for SqlStore {
         .iter()
         .map(rows::day_entry)
         .collect::<Result<Vec<_>, _>>()?))
+    }
+
+    async fn walk_ins(
+        &self,
+        directorate_id: &str,
+        day: &str,
+    ) -> Result<Vec<WalkInEntry>, StoreError> {
+        let mut c = self.engine.read("walk_ins").await?;
+        Ok(sql!(&mut c, |c| sqlx::query(
+            "SELECT t.area, t.number, t.status AS ticket_status, t.counter, t.recalls, \
+             t.queue_area, t.priority, t.service, t.issued_at, t.done_at, t.national_id \
+             FROM ticket t WHERE t.directorate_id = $1 AND t.day = $2 \
+             AND t.appointment_id IS NULL ORDER BY t.issued_at, t.id"
+        )
+        .bind(directorate_id)
+        .bind(day)
+        .fetch_all(c)
+        .await?
+        .iter()
+        .map(|row| {
+            Ok(WalkInEntry {
+                ticket: rows::ticket_state(row)?,
+                service: rows::service(row)?,
+                issued_at: row.int("issued_at")?,
+                done_at: row.int_or_null("done_at")?,
+                national_id: row.text_or_null("national_id")?,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?))
     }
 
     async fn call_next(
@@ -90,7 +133,7 @@ impl Queue for SqlStore {
         now: i64,
     ) -> Result<Option<CalledTicket>, StoreError> {
         let mut tx = self.engine.begin("recall").await?;
-        let called = recall_in(&mut tx, directorate_id, reference, now).await?;
+        let called = super::tickets::recall_in(&mut tx, directorate_id, reference, now).await?;
         tx.commit().await?;
         Ok(called)
     }
@@ -105,14 +148,13 @@ impl Queue for SqlStore {
             TicketKey::Citizen(id, reference) => (None, Some(id), Some(reference.code())),
         };
         let mut c = self.engine.read("held_ticket").await?;
-        Ok(sql!(&mut c, |c| sqlx::query(
-            "SELECT t.directorate_id, t.area, t.number, a.service, t.status, t.counter, \
-             (SELECT COUNT(*) FROM ticket w WHERE w.directorate_id = t.directorate_id \
-               AND w.day = t.day AND w.area = t.area AND w.status = 'waiting' \
-               AND w.number < t.number) AS ahead \
-             FROM ticket t JOIN appointment a ON a.id = t.appointment_id \
-             WHERE t.day = $1 AND (t.link_hash = $2 OR (a.citizen_id = $3 AND a.reference = $4))"
-        )
+        Ok(sql!(&mut c, |c| sqlx::query(&format!(
+            "SELECT t.directorate_id, t.area, t.number, t.service, t.status, t.counter, \
+             {} AS ahead \
+             FROM ticket t LEFT JOIN appointment a ON a.id = t.appointment_id \
+             WHERE t.day = $1 AND (t.link_hash = $2 OR (a.citizen_id = $3 AND a.reference = $4))",
+            ahead_of("t")
+        ))
         .bind(day)
         .bind(link)
         .bind(citizen)
@@ -141,8 +183,8 @@ impl Queue for SqlStore {
     ) -> Result<Vec<CalledTicket>, StoreError> {
         let mut c = self.engine.read("called_tickets").await?;
         Ok(sql!(&mut c, |c| sqlx::query(
-            "SELECT t.area, t.number, a.reference, a.service, t.counter, t.called_at \
-             FROM ticket t JOIN appointment a ON a.id = t.appointment_id \
+            "SELECT t.area, t.number, a.reference, t.service, t.counter, t.called_at \
+             FROM ticket t LEFT JOIN appointment a ON a.id = t.appointment_id \
              WHERE t.directorate_id = $1 AND t.day = $2 AND t.called_at IS NOT NULL \
              ORDER BY t.called_at DESC, t.id DESC LIMIT $3"
         )
@@ -178,6 +220,7 @@ fn queue_entry(row: &impl Columns) -> Result<QueueEntry, StoreError> {
         ticket: row
             .text_or_null("ticket_status")?
             .and_then(|t| TicketStatus::from_code(&t)),
+        queue_area: row.text_or_null("queue_area")?,
         issued_at: row.int_or_null("issued_at")?,
         called_at: row.int_or_null("called_at")?,
         done_at: row.int_or_null("done_at")?,
@@ -194,10 +237,11 @@ pub(crate) async fn call_next_in(
     now: i64,
 ) -> Result<Option<CalledTicket>, StoreError> {
     let next = sql!(tx, |c, d| sqlx::query(&format!(
-        "SELECT t.id, t.area, t.number, a.reference, a.service \
-             FROM ticket t JOIN appointment a ON a.id = t.appointment_id \
-             WHERE t.directorate_id = $1 AND t.day = $2 AND t.area = $3 AND t.status = 'waiting' \
-             ORDER BY t.number LIMIT 1{}",
+        "SELECT t.id, t.area, t.number, a.reference, t.service \
+             FROM ticket t LEFT JOIN appointment a ON a.id = t.appointment_id \
+             WHERE t.directorate_id = $1 AND t.day = $2 AND t.queue_area = $3 \
+             AND t.status = 'waiting' ORDER BY {} LIMIT 1{}",
+        queue_order("t"),
         d.skip_locked_ticket
     ))
     .bind(directorate_id)
@@ -211,7 +255,7 @@ pub(crate) async fn call_next_in(
             CalledTicket {
                 area: row.text("area")?,
                 number: row.int("number")?,
-                reference: rows::reference(&row)?,
+                reference: rows::reference_or_null(&row)?,
                 service: rows::service(&row)?,
                 counter: counter.to_owned(),
                 called_at: now,
@@ -231,19 +275,22 @@ pub(crate) async fn call_next_in(
     .execute(c)
     .await?
     .rows_affected());
-    // The citizen now with two waiting before them is told their turn is near, once.
-    let third = sql!(tx, |c| sqlx::query(
-        "SELECT a.reference FROM ticket t JOIN appointment a ON a.id = t.appointment_id \
-         WHERE t.directorate_id = $1 AND t.day = $2 AND t.area = $3 AND t.status = 'waiting' \
-         ORDER BY t.number LIMIT 1 OFFSET 2"
-    )
+    // The citizen now with two waiting before them is told their turn is near, once (a walk-in
+    // has no phone on record).
+    let third = sql!(tx, |c| sqlx::query(&format!(
+        "SELECT a.reference FROM ticket t LEFT JOIN appointment a ON a.id = t.appointment_id \
+         WHERE t.directorate_id = $1 AND t.day = $2 AND t.queue_area = $3 \
+         AND t.status = 'waiting' ORDER BY {} LIMIT 1 OFFSET 2",
+        queue_order("t")
+    ))
     .bind(directorate_id)
     .bind(day)
     .bind(area)
     .fetch_optional(c)
     .await?
-    .map(|row| rows::reference(&row))
-    .transpose()?);
+    .map(|row| rows::reference_or_null(&row))
+    .transpose()?
+    .flatten());
     if let Some(reference) = third {
         message_in(
             tx,
@@ -274,7 +321,7 @@ pub(crate) async fn record_attendance_in(
         return Err(AttendanceError::NotChangeable);
     }
     if !attended {
-        let stage = ticket_stage(tx, id).await?;
+        let stage = super::tickets::ticket_stage(tx, id).await?;
         crate::domain::recall::no_show(stage).map_err(AttendanceError::NoShowTooSoon)?;
     }
     let status = if attended { "attended" } else { "no_show" };
@@ -302,61 +349,37 @@ pub(crate) async fn record_attendance_in(
     Ok(())
 }
 
-/// Where the appointment's ticket is (`domain::recall`), inside the caller's transaction.
-async fn ticket_stage(
-    tx: &mut Tx,
-    appointment_id: i64,
-) -> Result<crate::domain::recall::TicketStage, StoreError> {
-    let found = sql!(tx, |c| sqlx::query(
-        "SELECT status, recalls FROM ticket WHERE appointment_id = $1"
+/// A ticket's place in its queue (`domain::queue_order::place`), in SQL, for the alias `t`.
+fn place(t: &str) -> String {
+    format!(
+        "({t}.issued_at - CASE WHEN {t}.priority IS NULL THEN 0 ELSE {} END)",
+        PRIORITY_HEAD_START_SECONDS
     )
-    .bind(appointment_id)
-    .fetch_optional(c)
-    .await?
-    .map(|row| Ok::<_, StoreError>((row.text("status")?, row.int("recalls")?)))
-    .transpose()?);
-    Ok(match found {
-        Some((status, recalls)) => crate::domain::recall::stage(Some(&status), recalls),
-        None => crate::domain::recall::stage(None, 0),
-    })
 }
 
-/// Calls the appointment's called ticket again, to the counter that called it: it is the latest
-/// call on the board once more. `None` if it has no ticket of this directorate that was called
-/// and is not done.
-pub(crate) async fn recall_in(
-    tx: &mut Tx,
-    directorate_id: &str,
-    reference: &Reference,
-    now: i64,
-) -> Result<Option<CalledTicket>, StoreError> {
-    let Some((id, found)) = locked_appointment(tx, reference).await? else {
-        return Ok(None);
-    };
-    if found.directorate_id != directorate_id
-        || !crate::domain::recall::can_recall(ticket_stage(tx, id).await?)
-    {
-        return Ok(None);
-    }
-    Ok(sql!(tx, |c| sqlx::query(
-        "UPDATE ticket SET recalls = recalls + 1, \
-         called_at = CASE WHEN called_at >= $1 THEN called_at + 1 ELSE $1 END \
-         WHERE appointment_id = $2 RETURNING area, number, counter, called_at"
+/// The order a queue's waiting tickets are called in, for `ORDER BY`.
+fn queue_order(t: &str) -> String {
+    format!("{}, {t}.id", place(t))
+}
+
+/// How many waiting tickets will be called before the ticket `t` (a subquery).
+fn ahead_of(t: &str) -> String {
+    let (before, mine) = (place("w"), place(t));
+    format!(
+        "(SELECT COUNT(*) FROM ticket w WHERE w.directorate_id = {t}.directorate_id \
+         AND w.day = {t}.day AND w.queue_area = {t}.queue_area AND w.status = 'waiting' \
+         AND ({before} < {mine} OR ({before} = {mine} AND w.id < {t}.id)))"
     )
-    .bind(now)
+}
+
+/// How many waiting tickets will be called before the ticket with row id `id`, inside the
+/// caller's transaction.
+pub(crate) async fn ahead_in(tx: &mut Tx, id: i64) -> Result<i64, StoreError> {
+    Ok(sql!(tx, |c| sqlx::query_scalar::<_, i64>(&format!(
+        "SELECT {} FROM ticket t WHERE t.id = $1",
+        ahead_of("t")
+    ))
     .bind(id)
-    .fetch_optional(c)
-    .await?
-    .map(|row| {
-        Ok::<_, StoreError>(CalledTicket {
-            area: row.text("area")?,
-            number: row.int("number")?,
-            reference: reference.clone(),
-            service: found.service,
-            counter: row.text_or_null("counter")?.unwrap_or_default(),
-            // Later than the call before, also within the same second: a new call on the board.
-            called_at: row.int("called_at")?,
-        })
-    })
-    .transpose()?))
+    .fetch_one(c)
+    .await?))
 }

@@ -9,7 +9,8 @@ use super::bookings::ensure_slots_in;
 use super::closures::{close_in, closures_in, set_capacity_in};
 use super::idempotency::{claim_key, finish_key, read_key};
 use super::outcomes::record_test_result_in;
-use super::queue::{call_next_in, recall_in, record_attendance_in};
+use super::queue::{call_next_in, record_attendance_in};
+use super::tickets::{Label, NewTicket, recall_in, ticket_action_in, walk_in_in};
 use crate::store::engine::Tx;
 use crate::store::{
     AttendanceError, AuditRecord, IdempotencyState, OnceOutcome, OnceWrite, SqlStore, StaffChange,
@@ -84,6 +85,43 @@ async fn change_in(tx: &mut Tx, change: &StaffChange<'_>) -> Result<StaffOutcome
             Some(called) => StaffOutcome::Called(Some(called)),
             None => StaffOutcome::NotCalled,
         },
+        StaffChange::WalkIn {
+            directorate_id,
+            day,
+            service,
+            priority,
+            national_id,
+            link_hash,
+            now,
+        } => {
+            let ticket = NewTicket {
+                appointment_id: None,
+                directorate_id,
+                day,
+                service: *service,
+                priority: *priority,
+                national_id: *national_id,
+                link_hash,
+                now: *now,
+            };
+            walk_in_in(tx, &ticket).await?
+        }
+        StaffChange::Ticket {
+            directorate_id,
+            day,
+            area,
+            number,
+            action,
+            now,
+        } => {
+            let label = Label {
+                directorate_id,
+                day,
+                area,
+                number: *number,
+            };
+            ticket_action_in(tx, &label, *action, *now).await?
+        }
         StaffChange::TestResult {
             directorate_id,
             reference,

@@ -2,6 +2,7 @@
 
 use rega_api::ids::Reference;
 use rega_api::service::ServiceKind;
+use rega_api::staff::Priority;
 
 use super::AppointmentStatus;
 
@@ -64,6 +65,25 @@ pub struct TicketState {
     pub counter: Option<String>,
     /// Times it was called again.
     pub recalls: i64,
+    /// The area whose queue it waits in now (its own, unless transferred).
+    pub queue_area: String,
+    /// Why it is called before others, if it is.
+    pub priority: Option<Priority>,
+}
+
+/// A walk-in's ticket of a directorate's day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WalkInEntry {
+    /// The ticket.
+    pub ticket: TicketState,
+    /// The service the citizen came for.
+    pub service: ServiceKind,
+    /// When it was issued, Unix seconds.
+    pub issued_at: i64,
+    /// When the citizen was recorded served (done without it: did not come).
+    pub done_at: Option<i64>,
+    /// The national ID the citizen gave, if any.
+    pub national_id: Option<String>,
 }
 
 /// One appointment of a directorate's day.
@@ -90,8 +110,9 @@ pub struct CalledTicket {
     pub area: String,
     /// Number in the area and day.
     pub number: i64,
-    /// The appointment's reference (for the desk; the board does not show it).
-    pub reference: Reference,
+    /// The appointment's reference (for the desk; the board does not show it); none for a
+    /// walk-in.
+    pub reference: Option<Reference>,
     /// The appointment's service.
     pub service: ServiceKind,
     /// The counter that called it.

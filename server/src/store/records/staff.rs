@@ -2,6 +2,7 @@
 
 use rega_api::ids::Reference;
 use rega_api::service::ServiceKind;
+use rega_api::staff::Priority;
 
 use super::StaffRole;
 use super::network::NewClosure;
@@ -151,6 +152,38 @@ pub enum StaffChange<'a> {
         /// Now.
         now: i64,
     },
+    /// Issue a ticket to a citizen without an appointment.
+    WalkIn {
+        /// The desk's directorate.
+        directorate_id: &'a str,
+        /// Today, `YYYY-MM-DD`.
+        day: &'a str,
+        /// The service the citizen came for (its area numbers the ticket).
+        service: ServiceKind,
+        /// Why it is called before others, if it is.
+        priority: Option<Priority>,
+        /// The national ID the citizen gave, if any.
+        national_id: Option<&'a str>,
+        /// `domain::ticket_link::digest` of the ticket's code.
+        link_hash: &'a str,
+        /// Now.
+        now: i64,
+    },
+    /// An action on one of today's tickets, named by its label.
+    Ticket {
+        /// The desk's directorate.
+        directorate_id: &'a str,
+        /// Today, `YYYY-MM-DD`.
+        day: &'a str,
+        /// The label's area.
+        area: &'a str,
+        /// The label's number.
+        number: i64,
+        /// What to do.
+        action: TicketAction<'a>,
+        /// Now.
+        now: i64,
+    },
     /// Close a period.
     Close(NewClosure<'a>),
     /// Set the places of a service's slots starting in `[from, to)`.
@@ -196,6 +229,20 @@ pub enum StaffChange<'a> {
     },
 }
 
+/// What a desk does with a ticket ([`StaffChange::Ticket`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TicketAction<'a> {
+    /// Call it again, to the counter that called it.
+    Recall,
+    /// On to this area's queue, keeping its place by arrival.
+    Transfer(&'a str),
+    /// Give or take away its priority.
+    Priority(Option<Priority>),
+    /// The citizen was served (`true`) or did not come; for an appointment's ticket, its
+    /// attendance.
+    Finish(bool),
+}
+
 impl StaffChange<'_> {
     /// Whether it can change the places citizens see (capacity, an extra slot, a closure).
     pub fn changes_places(&self) -> bool {
@@ -203,6 +250,8 @@ impl StaffChange<'_> {
             self,
             StaffChange::CallNext { .. }
                 | StaffChange::Recall { .. }
+                | StaffChange::WalkIn { .. }
+                | StaffChange::Ticket { .. }
                 | StaffChange::Attendance { .. }
                 | StaffChange::TestResult { .. }
         )
@@ -242,6 +291,19 @@ pub enum StaffOutcome {
     },
     /// The extra slot falls in a closure.
     DayClosed,
+    /// A walk-in's ticket issued.
+    WalkIn {
+        /// Its area.
+        area: String,
+        /// Its number.
+        number: i64,
+        /// Tickets called before it, as the queue stands.
+        ahead: i64,
+    },
+    /// No such ticket today at the directorate.
+    TicketNotFound,
+    /// The ticket is done: it can no longer be moved or changed.
+    TicketDone,
 }
 
 /// The answer to store and send for a [`StaffOutcome`], with its audit record's object and
