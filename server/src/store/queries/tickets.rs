@@ -181,9 +181,8 @@ pub(crate) async fn ticket_action_in(
     action: TicketAction<'_>,
     now: i64,
 ) -> Result<StaffOutcome, StoreError> {
-    let found =
-        sql!(tx, |c| {
-            sqlx::query(
+    let found = sql!(tx, |c| {
+        sqlx::query(
         "SELECT t.id, a.reference FROM ticket t LEFT JOIN appointment a ON a.id = t.appointment_id \
          WHERE t.directorate_id = $1 AND t.day = $2 AND t.area = $3 AND t.number = $4"
     )
@@ -195,7 +194,7 @@ pub(crate) async fn ticket_action_in(
     .await?
     .map(|row| Ok::<_, StoreError>((row.int("id")?, rows::reference_or_null(&row)?)))
     .transpose()?
-        });
+    });
     let Some((id, reference)) = found else {
         return Ok(StaffOutcome::TicketNotFound);
     };

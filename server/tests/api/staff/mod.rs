@@ -9,3 +9,4 @@ mod planning;
 mod queue;
 mod second_factor;
 mod session;
+mod walk_ins;
