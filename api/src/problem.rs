@@ -172,7 +172,7 @@ error_codes! {
     /// A checked-in citizen is recorded as absent only after their ticket was called again.
     StaffRecallFirst = "staff_recall_first", 409, "Call the ticket again first";
     /// Not a ticket as printed: an area letter, a hyphen and its number, `A-015`.
-    InvalidTicket = "invalid_ticket", 422, "Invalid ticket";
+    StaffInvalidTicket = "staff_invalid_ticket", 422, "Invalid ticket";
     /// No such ticket today at this directorate.
     StaffTicketNotFound = "staff_ticket_not_found", 404, "No such ticket today";
     /// The ticket is done (served or missed): it can no longer be moved or changed.

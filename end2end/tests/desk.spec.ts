@@ -400,7 +400,7 @@ test('a supervisor sets the places of a day and opens an extra slot, and citizen
     if (![5, 6].includes(candidate.getUTCDay())) day = candidate.toISOString().slice(0, 10);
   }
   await page.getByLabel(directorateMsg('en', 'desk.date'), { exact: true }).fill(day);
-  await page.getByLabel(directorateMsg('en', 'desk.service')).selectOption('renewal');
+  await page.getByLabel(directorateMsg('en', 'desk.service'), { exact: true }).selectOption('renewal');
   await page.getByLabel(directorateMsg('en', 'desk.capacity')).fill('1');
   await page.getByLabel(directorateMsg('en', 'desk.slot_time')).fill('19:45');
   await page.getByRole('button', { name: directorateMsg('en', 'desk.open_slot') }).click();
@@ -431,4 +431,67 @@ test("a supervisor reads the day at a glance in Sorani: each area's figures, as 
   }, { timeout: 40_000 }).toBe(true);
   await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
   await expectNoAxeViolations(page);
+});
+
+test('a walk-in at the desk (Arabic): an elderly citizen gets a priority ticket, follows it on a phone, is called, sent on to the licence counter and served', async ({ browser }, info) => {
+  test.skip(info.project.name !== 'desktop', 'the desk is a large screen; it runs its own server');
+  expect(rega && dist, 'run through cargo xtask test').toBeTruthy();
+  const own = await ownServer(browser, 'walk-in', clockAtErbilHour(10));
+  try {
+    const desk = await own.open('ar');
+    await deskSignIn(desk, 'ar', 'erbil-desk');
+    await expect(desk.locator('html')).toHaveAttribute('dir', 'rtl');
+    await expect(desk.getByText(directorateMsg('ar', 'desk.no_walk_ins'))).toBeVisible();
+    // A regular walk-in first, then the elderly citizen: she goes ahead of him.
+    await desk.getByLabel(directorateMsg('ar', 'desk.walk_in_service')).selectOption('medical_check');
+    await desk.getByRole('button', { name: directorateMsg('ar', 'desk.walk_in_issue') }).click();
+    const notice = desk.locator('.rg-desk__notice').filter({ has: desk.locator('.rg-ticket__link') });
+    await expect(notice).toContainText(directorateMsg('ar', 'desk.walk_in_issued', { ticket: 'M-001', ahead: '٠' }));
+    await desk.getByLabel(directorateMsg('ar', 'desk.priority'), { exact: true }).selectOption('elderly');
+    await desk.getByLabel(directorateMsg('ar', 'desk.walk_in_national_id')).fill('٣٠٠٠٠٠٠٠٠٠٩٩');
+    await desk.getByRole('button', { name: directorateMsg('ar', 'desk.walk_in_issue') }).click();
+    await expect(notice).toContainText(directorateMsg('ar', 'desk.walk_in_issued', { ticket: 'M-002', ahead: '٠' }));
+    await expect(desk.getByLabel(directorateMsg('ar', 'desk.walk_in_national_id'))).toHaveValue('');
+    const row = desk.getByRole('row').filter({ hasText: 'M-002' });
+    await expect(row).toContainText(directorateMsg('ar', 'desk.priority.elderly'));
+    await expect(row).toContainText(directorateMsg('ar', 'desk.ticket.waiting'));
+    await expectNoAxeViolations(desk);
+
+    // The QR code the desk shows opens her ticket on her phone.
+    const link = await readQr(notice.locator('svg.rg-qr'));
+    expect(link).toMatch(/\/ticket\?code=[2-9A-HJ-NP-Z]{4}(-[2-9A-HJ-NP-Z]{4}){3}$/);
+    const phone = await own.open('ar');
+    await phone.setViewportSize({ width: 360, height: 800 });
+    await phone.goto(link);
+    await expect(phone.locator('.rg-ticket__number')).toHaveText('M-002');
+    await expect(phone.locator('.rg-ticket').getByRole('status')).toHaveText(msg('ar', 'ticket.ahead', { count: '٠' }));
+
+    // The medical counter calls: her ticket first; her phone shows the counter.
+    await desk.getByLabel(`M – ${directorateMsg('ar', 'kiosk.area.m')}`).check();
+    await desk.getByLabel(directorateMsg('ar', 'desk.counter')).fill('2');
+    await desk.getByRole('button', { name: directorateMsg('ar', 'desk.call_next') }).click();
+    await expect(desk.locator('.rg-desk__notice').first()).toContainText(directorateMsg('ar', 'desk.calling_walk_in', { ticket: 'M-002', counter: '2' }));
+    await expect(row).toContainText(directorateMsg('ar', 'desk.ticket.called'));
+    await expect(phone.locator('.rg-ticket').getByRole('status')).toHaveText(msg('ar', 'ticket.called', { counter: '2' }));
+
+    // Examined, she is sent on to the licence counter, where she keeps her place by arrival.
+    await row.getByLabel(directorateMsg('ar', 'desk.transfer_label', { ticket: 'M-002' })).selectOption('A');
+    await row.getByRole('button', { name: directorateMsg('ar', 'desk.transfer') }).click();
+    const movedTo = directorateMsg('ar', 'desk.moved_to', { area: `A – ${directorateMsg('ar', 'kiosk.area.a')}` });
+    await expect(row).toContainText(movedTo);
+    await expect(row).toContainText(directorateMsg('ar', 'desk.ticket.waiting'));
+    await expectNoAxeViolations(desk);
+    await desk.getByLabel(`A – ${directorateMsg('ar', 'kiosk.area.a')}`).check();
+    await desk.getByRole('button', { name: directorateMsg('ar', 'desk.call_next') }).click();
+    await expect(desk.locator('.rg-desk__notice').first()).toContainText(directorateMsg('ar', 'desk.calling_walk_in', { ticket: 'M-002', counter: '2' }));
+    const served = directorateMsg('ar', 'desk.for_reference', { action: directorateMsg('ar', 'desk.attended'), reference: 'M-002' });
+    await row.getByRole('button', { name: served, exact: true }).click();
+    await expect(row).toContainText(directorateMsg('ar', 'desk.status.attended'));
+    await expect(row.getByRole('button')).toHaveCount(0);
+    // The regular walk-in still waits for the medical counter.
+    await expect(desk.getByRole('row').filter({ hasText: 'M-001' })).toContainText(directorateMsg('ar', 'desk.ticket.waiting'));
+    await expectNoAxeViolations(desk);
+  } finally {
+    await own.close();
+  }
 });

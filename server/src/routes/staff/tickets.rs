@@ -104,7 +104,7 @@ async fn on_ticket(
 ) -> Response {
     let Staff(staff) = &keyed.who;
     let Some((area, number)) = parse_ticket_label(label) else {
-        return ApiError::client(ErrorCode::InvalidTicket).into_response();
+        return ApiError::client(ErrorCode::StaffInvalidTicket).into_response();
     };
     let now = state.clock.now();
     let day = LocalDateTime::from_unix(now).date.to_string();
@@ -157,7 +157,7 @@ async fn on_ticket(
         (status = 401, description = "staff_unauthenticated", body = rega_api::Problem),
         (status = 404, description = "staff_ticket_not_found", body = rega_api::Problem),
         (status = 409, description = "staff_ticket_not_called, idempotency_in_progress", body = rega_api::Problem),
-        (status = 422, description = "invalid_ticket, idempotency_key_reused", body = rega_api::Problem)))]
+        (status = 422, description = "staff_invalid_ticket, idempotency_key_reused", body = rega_api::Problem)))]
 pub(super) async fn recall(
     State(state): State<AppState>,
     ApiPath(ticket): ApiPath<String>,
@@ -183,7 +183,7 @@ pub(super) async fn recall(
         (status = 401, description = "staff_unauthenticated", body = rega_api::Problem),
         (status = 404, description = "staff_ticket_not_found", body = rega_api::Problem),
         (status = 409, description = "staff_ticket_done, idempotency_in_progress", body = rega_api::Problem),
-        (status = 422, description = "invalid_ticket, staff_invalid_counter (not an area), idempotency_key_reused", body = rega_api::Problem)))]
+        (status = 422, description = "staff_invalid_ticket, staff_invalid_counter (not an area), idempotency_key_reused", body = rega_api::Problem)))]
 pub(super) async fn transfer(
     State(state): State<AppState>,
     ApiPath(ticket): ApiPath<String>,
@@ -213,7 +213,7 @@ pub(super) async fn transfer(
         (status = 401, description = "staff_unauthenticated", body = rega_api::Problem),
         (status = 404, description = "staff_ticket_not_found", body = rega_api::Problem),
         (status = 409, description = "staff_ticket_done, idempotency_in_progress", body = rega_api::Problem),
-        (status = 422, description = "invalid_ticket, invalid_body, idempotency_key_reused", body = rega_api::Problem)))]
+        (status = 422, description = "staff_invalid_ticket, invalid_body, idempotency_key_reused", body = rega_api::Problem)))]
 pub(super) async fn priority(
     State(state): State<AppState>,
     ApiPath(ticket): ApiPath<String>,
@@ -246,7 +246,7 @@ pub(super) async fn priority(
         (status = 401, description = "staff_unauthenticated", body = rega_api::Problem),
         (status = 404, description = "staff_ticket_not_found", body = rega_api::Problem),
         (status = 409, description = "staff_ticket_done, not_changeable, idempotency_in_progress", body = rega_api::Problem),
-        (status = 422, description = "invalid_ticket, idempotency_key_reused", body = rega_api::Problem)))]
+        (status = 422, description = "staff_invalid_ticket, idempotency_key_reused", body = rega_api::Problem)))]
 pub(super) async fn served(
     State(state): State<AppState>,
     ApiPath(ticket): ApiPath<String>,
@@ -271,7 +271,7 @@ pub(super) async fn served(
         (status = 401, description = "staff_unauthenticated", body = rega_api::Problem),
         (status = 404, description = "staff_ticket_not_found", body = rega_api::Problem),
         (status = 409, description = "staff_ticket_done, staff_ticket_not_called, staff_recall_first, not_changeable, idempotency_in_progress", body = rega_api::Problem),
-        (status = 422, description = "invalid_ticket, idempotency_key_reused", body = rega_api::Problem)))]
+        (status = 422, description = "staff_invalid_ticket, idempotency_key_reused", body = rega_api::Problem)))]
 pub(super) async fn no_show(
     State(state): State<AppState>,
     ApiPath(ticket): ApiPath<String>,

@@ -203,7 +203,7 @@ async fn a_walk_in_is_issued_called_and_finished_like_any_ticket(db: Db) {
         expect_problem(
             on_ticket(&demo, &desk, bad, "served", None).await,
             422,
-            "invalid_ticket",
+            "staff_invalid_ticket",
         )
         .await;
     }

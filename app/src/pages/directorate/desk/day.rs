@@ -19,8 +19,9 @@ use super::figures::Figures;
 use super::form::{Field, failure};
 use super::kiosks::Kiosks;
 use super::planning::Planning;
+use super::walk_ins::{Notice, TicketTools, WalkInForm, WalkIns, ticket_cell};
 use crate::api::{self, ApiError};
-use crate::i18n::format::{digits, localize_digits};
+use crate::i18n::format::localize_digits;
 use crate::i18n::names::{area_name, localized, service_name};
 use crate::i18n::{DirectorateMessages, directorate, fill, use_i18n};
 
@@ -44,7 +45,7 @@ pub(super) fn Day(info: StaffInfo, session: RwSignal<StaffSession>) -> impl Into
     let d = move || directorate(i18n.locale());
     let (list, set_list) = signal(None::<Result<DayList, ApiError>>);
     let (version, set_version) = signal(0_u32);
-    let (notice, set_notice) = signal(None::<Result<CallNextResult, ApiError>>);
+    let (notice, set_notice) = signal(Notice::None);
     let (area, set_area) = signal("A".to_owned());
     let kept_counter = crate::storage::read(COUNTER).unwrap_or_default();
     let (counter, set_counter) = signal(kept_counter);
@@ -70,6 +71,7 @@ pub(super) fn Day(info: StaffInfo, session: RwSignal<StaffSession>) -> impl Into
     let read_again = move || {
         let _ = set_version.try_update(|v| *v += 1);
     };
+    let changed = Callback::new(move |()| read_again());
     if let Some(directorate) = &info.directorate {
         api::follow_changes(directorate, std::time::Duration::from_secs(5), read_again);
     }
@@ -189,21 +191,29 @@ pub(super) fn Day(info: StaffInfo, session: RwSignal<StaffSession>) -> impl Into
         </form>
         <div role="status" class="rg-desk__notice">
             {move || notice.get().map(|n| match n {
-                Ok(CallNextResult { called: Some(c) }) => view! {
-                    <p class="rg-panel rg-panel--plain">{fill(d().desk_calling, &[
-                        ("ticket", &c.ticket), ("counter", &c.counter), ("reference", &c.reference.unwrap_or_default()),
-                    ])}</p>
-                }.into_any(),
+                Ok(CallNextResult { called: Some(c) }) => {
+                    let text = match &c.reference {
+                        Some(reference) => fill(d().desk_calling, &[
+                            ("ticket", &c.ticket), ("counter", &c.counter), ("reference", reference),
+                        ]),
+                        None => fill(d().desk_calling_walk_in, &[("ticket", &c.ticket), ("counter", &c.counter)]),
+                    };
+                    view! { <p class="rg-panel rg-panel--plain">{text}</p> }.into_any()
+                }
                 Ok(CallNextResult { called: None }) => view! { <p class="rg-body">{d().desk_none_waiting}</p> }.into_any(),
                 Err(e) => view! { <p class="rg-error-message">{failure(d(), i18n.t(), &e)}</p> }.into_any(),
             })}
         </div>
+        <WalkInForm changed/>
         <h2 class="rg-heading-m">{move || d().desk_day_title}</h2>
         {move || match list.get() {
             None => crate::components::status::loading(i18n),
             Some(Err(e)) => view! { <p class="rg-error-message" role="alert">{failure(d(), i18n.t(), &e)}</p> }.into_any(),
-            Some(Ok(day)) if day.appointments.is_empty() => view! { <p class="rg-body">{d().desk_empty_day}</p> }.into_any(),
             Some(Ok(day)) => {
+                let walk_ins = view! { <WalkIns walk_ins=day.walk_ins.clone() set_notice changed/> };
+                if day.appointments.is_empty() {
+                    return view! { <p class="rg-body">{d().desk_empty_day}</p>{walk_ins} }.into_any();
+                }
                 let (d, m, locale) = (d(), i18n.t(), i18n.locale());
                 view! {
                     <div class="rg-table-wrap">
@@ -231,7 +241,11 @@ pub(super) fn Day(info: StaffInfo, session: RwSignal<StaffSession>) -> impl Into
                                 let called = a.ticket_status == Some(TicketStatus::Called);
                                 let again = a.reference.clone();
                                 let recall_label = label(d.desk_recall);
-                                let recalls = (a.recalls > 0).then(|| fill(d.desk_recalls, &[("count", &digits(locale, u64::from(a.recalls)))]));
+                                let tools = a.ticket.clone().filter(|_| a.ticket_status.is_some_and(|s| s != TicketStatus::Done))
+                                    .map(|ticket| {
+                                        let queue_area = a.queue_area.clone().unwrap_or_else(|| a.service.area().to_owned());
+                                        view! { <TicketTools ticket queue_area priority=a.priority set_notice changed/> }
+                                    });
                                 let shown_result = a.result.map(|r| match r {
                                     TestOutcome::Passed => d.desk_result_passed,
                                     TestOutcome::Failed => d.desk_result_failed,
@@ -242,9 +256,8 @@ pub(super) fn Day(info: StaffInfo, session: RwSignal<StaffSession>) -> impl Into
                                         <td><bdi dir="ltr">{a.reference.clone()}</bdi></td>
                                         <td>{service}</td>
                                         <td>{status_text(d, a.status)}{shown_result.map(|r| view! { " · "{r} })}</td>
-                                        <td><bdi dir="ltr">{a.ticket.clone().unwrap_or_default()}</bdi>
-                                            {a.counter.clone().map(|c| view! { " · "<bdi dir="ltr">{c}</bdi> })}
-                                            {recalls.map(|r| view! { " · "{r} })}</td>
+                                        <td>{a.ticket.as_deref().map(|t| ticket_cell(d, locale, t,
+                                            (a.queue_area.as_deref(), a.priority), (a.counter.as_deref(), a.recalls)))}</td>
                                         <td><span class="rg-button-row">
                                             {called.then(|| view! {
                                                 <button type="button" class="rg-button rg-button--small" aria-label=recall_label
@@ -262,6 +275,7 @@ pub(super) fn Day(info: StaffInfo, session: RwSignal<StaffSession>) -> impl Into
                                                 <button type="button" class="rg-button rg-button--secondary rg-button--small" aria-label=fail_label
                                                     on:click=move |_| result(fail.clone(), false)>{d.desk_result_failed}</button>
                                             })}
+                                            {tools}
                                         </span></td>
                                     </tr>
                                 }
@@ -269,6 +283,7 @@ pub(super) fn Day(info: StaffInfo, session: RwSignal<StaffSession>) -> impl Into
                         </tbody>
                     </table>
                     </div>
+                    {walk_ins}
                 }.into_any()
             }
         }}

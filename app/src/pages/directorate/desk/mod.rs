@@ -20,6 +20,7 @@ mod planning;
 mod second_factor;
 mod sign_in;
 mod trust_list;
+mod walk_ins;
 
 pub use admin::Admin;
 

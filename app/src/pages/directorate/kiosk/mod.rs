@@ -448,7 +448,7 @@ fn has_printer() -> bool {
 /// The ticket's own link: a QR code a phone's camera opens, and the code to type at
 /// `<this site>/ticket` on a phone without one (`GET /tickets/{code}`).
 #[component]
-fn TicketLink(code: String) -> impl IntoView {
+pub(in crate::pages::directorate) fn TicketLink(code: String) -> impl IntoView {
     let i18n = use_i18n();
     let origin = web_sys::window()
         .and_then(|w| w.location().origin().ok())
