@@ -133,6 +133,33 @@ fn json_answer<T: serde::Serialize>(
     }
 }
 
+/// The answer to a desk's change of a ticket or an appointment that answers nothing on success:
+/// `204`, or its refusal (`not_found` names what was not found), audited as `object`.
+fn recorded_or_refused(
+    outcome: &StaffOutcome,
+    object: String,
+    not_found: ErrorCode,
+) -> StaffAnswer {
+    use crate::domain::recall::NoShowRefusal;
+    match outcome {
+        StaffOutcome::Recorded => StaffAnswer {
+            status: StatusCode::NO_CONTENT.as_u16(),
+            body: String::new(),
+            object,
+            result: "ok".to_owned(),
+        },
+        StaffOutcome::NotChangeable => problem(ErrorCode::NotChangeable, object),
+        StaffOutcome::TicketDone => problem(ErrorCode::StaffTicketDone, object),
+        StaffOutcome::NotCalled | StaffOutcome::NoShowTooSoon(NoShowRefusal::NotCalled) => {
+            problem(ErrorCode::StaffTicketNotCalled, object)
+        }
+        StaffOutcome::NoShowTooSoon(NoShowRefusal::RecallFirst) => {
+            problem(ErrorCode::StaffRecallFirst, object)
+        }
+        _ => problem(not_found, object),
+    }
+}
+
 /// A refusal answer with `code`, audited as `object` and the code.
 fn problem(code: ErrorCode, object: String) -> StaffAnswer {
     let (status, body) = problem_answer(code, None);

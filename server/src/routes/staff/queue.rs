@@ -13,16 +13,15 @@ use rega_api::staff::{
 use rega_api::time::{ClockTime, Date, LocalDateTime};
 use serde::Deserialize;
 
-use super::{json_answer, problem, staff_write};
+use super::{json_answer, problem, recorded_or_refused, staff_write};
 use crate::AppState;
 use crate::auth::Staff;
 use crate::domain::check_in::ticket_label;
 use crate::domain::planning::{counter_name, is_area};
-use crate::domain::recall::NoShowRefusal;
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::http::idempotency::Keyed;
 use crate::http::problem::ApiError;
-use crate::store::{StaffAnswer, StaffChange, StaffOutcome};
+use crate::store::{StaffChange, StaffOutcome};
 
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -184,22 +183,8 @@ async fn attendance(
         attended,
         now: state.clock.now(),
     };
-    let respond = |outcome: &StaffOutcome| match outcome {
-        StaffOutcome::Recorded => StaffAnswer {
-            status: StatusCode::NO_CONTENT.as_u16(),
-            body: String::new(),
-            object,
-            result: "ok".to_owned(),
-        },
-        StaffOutcome::NotChangeable => problem(ErrorCode::NotChangeable, object),
-        StaffOutcome::NoShowTooSoon(NoShowRefusal::NotCalled) => {
-            problem(ErrorCode::StaffTicketNotCalled, object)
-        }
-        StaffOutcome::NoShowTooSoon(NoShowRefusal::RecallFirst) => {
-            problem(ErrorCode::StaffRecallFirst, object)
-        }
-        _ => problem(ErrorCode::NotFound, object),
-    };
+    let respond =
+        |outcome: &StaffOutcome| recorded_or_refused(outcome, object, ErrorCode::NotFound);
     staff_write(state, keyed, (staff, action), &change, respond).await
 }
 

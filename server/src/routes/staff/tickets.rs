@@ -14,17 +14,16 @@ use rega_api::staff::{CallNextResult, SetPriority, TransferTicket, WalkIn, WalkI
 use rega_api::time::LocalDateTime;
 
 use super::queue::{called_view, ticket_object};
-use super::{json_answer, problem, staff_write};
+use super::{json_answer, problem, recorded_or_refused, staff_write};
 use crate::AppState;
 use crate::auth::Staff;
 use crate::domain::check_in::{parse_ticket_label, ticket_label};
 use crate::domain::planning::is_area;
-use crate::domain::recall::NoShowRefusal;
 use crate::domain::ticket_link;
 use crate::http::extract::ApiPath;
 use crate::http::idempotency::Keyed;
 use crate::http::problem::ApiError;
-use crate::store::{StaffAnswer, StaffChange, StaffOutcome, TicketAction};
+use crate::store::{StaffChange, StaffOutcome, TicketAction};
 
 /// Issues a ticket to a citizen who came without an appointment, in the queue of the service's
 /// area (today, this directorate). The answer's code opens it on the citizen's phone.
@@ -118,12 +117,6 @@ async fn on_ticket(
         now,
     };
     let respond = |outcome: &StaffOutcome| match outcome {
-        StaffOutcome::Recorded => StaffAnswer {
-            status: StatusCode::NO_CONTENT.as_u16(),
-            body: String::new(),
-            object,
-            result: "ok".to_owned(),
-        },
         StaffOutcome::Called(Some(called)) => {
             let answer = CallNextResult {
                 called: Some(called_view(called, true)),
@@ -134,16 +127,7 @@ async fn on_ticket(
                 (ticket_object(called), "ok".to_owned()),
             )
         }
-        StaffOutcome::NotCalled => problem(ErrorCode::StaffTicketNotCalled, object),
-        StaffOutcome::TicketDone => problem(ErrorCode::StaffTicketDone, object),
-        StaffOutcome::NotChangeable => problem(ErrorCode::NotChangeable, object),
-        StaffOutcome::NoShowTooSoon(NoShowRefusal::NotCalled) => {
-            problem(ErrorCode::StaffTicketNotCalled, object)
-        }
-        StaffOutcome::NoShowTooSoon(NoShowRefusal::RecallFirst) => {
-            problem(ErrorCode::StaffRecallFirst, object)
-        }
-        _ => problem(ErrorCode::StaffTicketNotFound, object),
+        other => recorded_or_refused(other, object, ErrorCode::StaffTicketNotFound),
     };
     staff_write(state, keyed, (staff, audit_action), &change, respond).await
 }

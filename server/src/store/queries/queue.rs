@@ -334,17 +334,7 @@ pub(crate) async fn record_attendance_in(
     .execute(c)
     .await?
     .rows_affected());
-    // A served citizen's ticket keeps when it was done (the day's average service time).
-    sql!(tx, |c| sqlx::query(
-        "UPDATE ticket SET status = 'done', \
-         done_at = CASE WHEN $2 THEN $3 ELSE NULL END WHERE appointment_id = $1"
-    )
-    .bind(id)
-    .bind(attended)
-    .bind(now)
-    .execute(c)
-    .await?
-    .rows_affected());
+    super::tickets::finish_in(tx, (None, Some(id)), attended, now).await?;
     record_outcomes_in(tx, &[id], now).await?;
     Ok(())
 }

@@ -259,18 +259,31 @@ pub(crate) async fn ticket_action_in(
                 if let (false, Err(why)) = (attended, no_show(now_at)) {
                     return Ok(StaffOutcome::NoShowTooSoon(why));
                 }
-                sql!(tx, |c| sqlx::query(
-                    "UPDATE ticket SET status = 'done', \
-                     done_at = CASE WHEN $2 THEN $3 ELSE NULL END WHERE id = $1"
-                )
-                .bind(id)
-                .bind(attended)
-                .bind(now)
-                .execute(c)
-                .await?
-                .rows_affected());
+                finish_in(tx, (Some(id), None), attended, now).await?;
                 StaffOutcome::Recorded
             }
         },
     })
+}
+
+/// Marks a ticket done — by its row id, or the appointment's — keeping when a served citizen's
+/// was done (the day's average service time), inside the caller's transaction.
+pub(crate) async fn finish_in(
+    tx: &mut Tx,
+    (ticket_id, appointment_id): (Option<i64>, Option<i64>),
+    served: bool,
+    now: i64,
+) -> Result<(), StoreError> {
+    sql!(tx, |c| sqlx::query(
+        "UPDATE ticket SET status = 'done', done_at = CASE WHEN $3 THEN $4 ELSE NULL END \
+         WHERE id = $1 OR appointment_id = $2"
+    )
+    .bind(ticket_id)
+    .bind(appointment_id)
+    .bind(served)
+    .bind(now)
+    .execute(c)
+    .await?
+    .rows_affected());
+    Ok(())
 }
