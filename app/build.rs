@@ -46,11 +46,20 @@ fn main() {
     out.push_str("pub struct Messages([&'static str; COUNT]);\n");
     out.push_str("#[allow(missing_docs)]\nimpl Messages {\n");
     for (i, key) in reference.iter().enumerate() {
-        let _ = writeln!(
-            out,
-            "    #[inline]\n    pub fn {}(&self) -> &'static str {{\n        self.0[{i}]\n    }}",
-            field(key)
-        );
+        if key.ends_with("#n") {
+            // A counted text: the form for `n` (crate::i18n::plural).
+            let _ = writeln!(
+                out,
+                "    #[inline]\n    pub fn {}(&self, n: u64) -> &'static str {{\n        crate::i18n::plural::form(self.0[{i}], n)\n    }}",
+                field(key)
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "    #[inline]\n    pub fn {}(&self) -> &'static str {{\n        self.0[{i}]\n    }}",
+                field(key)
+            );
+        }
     }
     out.push_str("}\n");
     // Sorani, the default, is compiled in; Arabic and English are fetched when chosen (each
@@ -180,9 +189,56 @@ fn read_tables(path: &Path) -> Vec<Table> {
             if tag == "ckb" {
                 check_sorani(&format!("{dir}/ckb.json"), key, text);
             }
+            check_plural(&format!("{dir}/{tag}.json"), tag, key, text);
         }
     }
     tables
+}
+
+/// The CLDR plural categories of a language, in the order its forms are written (joined by
+/// `|`): Arabic zero, one, two, few, many, other; English and Sorani one, other.
+fn plural_categories(tag: &str) -> &'static [&'static str] {
+    match tag {
+        "ar" => &["zero", "one", "two", "few", "many", "other"],
+        _ => &["one", "other"],
+    }
+}
+
+/// A counted text (its key ends in `#n`) has one form per plural category of its language, each
+/// non-empty, and every form names the placeholders of the text's `other` form (Arabic's `one`
+/// and `two` may leave the number out, as the language does); no other text holds a `|`.
+fn check_plural(file: &str, tag: &str, key: &str, text: &str) {
+    if !key.ends_with("#n") {
+        if text.contains('|') {
+            fail(&format!(
+                "{file}: \"{key}\" holds '|', which only a counted text's forms (a key ending in #n) may"
+            ));
+        }
+        return;
+    }
+    let categories = plural_categories(tag);
+    let forms: Vec<&str> = text.split('|').collect();
+    if forms.len() != categories.len() {
+        fail(&format!(
+            "{file}: \"{key}\" needs {} forms joined by '|' ({}), has {}",
+            categories.len(),
+            categories.join(", "),
+            forms.len()
+        ));
+    }
+    let other = placeholders(forms[forms.len() - 1]);
+    for (form, category) in forms.iter().zip(categories) {
+        if form.trim().is_empty() {
+            fail(&format!("{file}: \"{key}\": its {category} form is empty"));
+        }
+        let mine = placeholders(form);
+        let may_drop = tag == "ar" && matches!(*category, "one" | "two");
+        if !mine.is_subset(&other) || (!may_drop && mine != other) {
+            fail(&format!(
+                "{file}: \"{key}\": its {category} form has other {{placeholders}} than its other form"
+            ));
+        }
+    }
 }
 
 /// The kiosk, verifier, desk and board strings (`locales-directorate/`): all three languages
@@ -192,8 +248,26 @@ fn write_directorate_tables(tables: &[Table]) {
     let mut out = String::new();
     out.push_str("/// Every user-visible string of the directorate screens, in one language.\n");
     out.push_str("#[allow(missing_docs)]\npub struct DirectorateMessages {\n");
+    // A counted text's forms are a private field, read through a method that takes the count.
+    let name_of = |key: &str| {
+        if key.ends_with("#n") {
+            format!("{}_forms", field(key))
+        } else {
+            field(key)
+        }
+    };
     for key in tables[0].1.keys() {
-        let _ = writeln!(out, "    pub {}: &'static str,", field(key));
+        let public = if key.ends_with("#n") { "" } else { "pub " };
+        let _ = writeln!(out, "    {public}{}: &'static str,", name_of(key));
+    }
+    out.push_str("}\n#[allow(missing_docs)]\nimpl DirectorateMessages {\n");
+    for key in tables[0].1.keys().filter(|k| k.ends_with("#n")) {
+        let _ = writeln!(
+            out,
+            "    pub fn {}(&self, n: u64) -> &'static str {{\n        crate::i18n::plural::form(self.{}, n)\n    }}",
+            field(key),
+            name_of(key)
+        );
     }
     out.push_str("}\n");
     for ((tag, messages, _), (_, name)) in tables.iter().zip(LOCALES) {
@@ -202,7 +276,7 @@ fn write_directorate_tables(tables: &[Table]) {
             "/// The `{tag}` strings.\npub static {name}: DirectorateMessages = DirectorateMessages {{"
         );
         for (key, text) in messages {
-            let _ = writeln!(out, "    {}: {:?},", field(key), text);
+            let _ = writeln!(out, "    {}: {:?},", name_of(key), text);
         }
         out.push_str("};\n");
     }
@@ -258,7 +332,7 @@ fn check_key_order(file: &str, text: &str) {
 }
 
 fn field(key: &str) -> String {
-    key.replace(['.', '-'], "_")
+    key.trim_end_matches("#n").replace(['.', '-'], "_")
 }
 
 fn placeholders(text: &str) -> BTreeSet<String> {

@@ -3,6 +3,7 @@
 /// Numbers, dates and times per locale: shared with the server's SMS (`rega_api::format`).
 pub use rega_api::format;
 pub mod names;
+pub mod plural;
 
 mod messages {
     include!(concat!(env!("OUT_DIR"), "/messages.rs"));

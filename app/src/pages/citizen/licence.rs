@@ -165,7 +165,7 @@ pub fn Licence() -> impl IntoView {
                                     let at = LocalDateTime::from_unix(t.issued_at);
                                     let m = i18n.t();
                                     let validity = if left > 0 {
-                                        fill(m.licence_qr_valid_for(), &[("seconds", &digits(i18n.locale(), left as u64))])
+                                        fill(m.licence_qr_valid_for(left as u64), &[("seconds", &digits(i18n.locale(), left as u64))])
                                     } else {
                                         m.licence_qr_expired().to_owned()
                                     };

@@ -186,7 +186,7 @@ pub fn SignIn() -> impl IntoView {
                             {move || if wait_seconds() > 0 {
                                 view! {
                                     <span class="rg-hint">
-                                        {fill(i18n.t().sign_in_resend_wait(), &[("seconds", &digits(i18n.locale(), wait_seconds()))])}
+                                        {fill(i18n.t().sign_in_resend_wait(wait_seconds()), &[("seconds", &digits(i18n.locale(), wait_seconds()))])}
                                     </span>
                                 }.into_any()
                             } else {

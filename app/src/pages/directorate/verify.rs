@@ -116,14 +116,24 @@ pub fn age_text(
     now: i64,
 ) -> String {
     let seconds = (now - iat).max(0);
-    let (template, count) = if seconds >= 2 * 86_400 {
-        (m.verify_age_days, seconds / 86_400)
-    } else if seconds >= 2 * 3600 {
-        (m.verify_age_hours, seconds / 3600)
-    } else {
-        (m.verify_age_minutes, seconds / 60)
-    };
-    fill(template, &[("count", &digits(locale, count as u64))])
+    let (count, template): (u64, fn(&'static DirectorateMessages, u64) -> &'static str) =
+        if seconds >= 2 * 86_400 {
+            (
+                (seconds / 86_400) as u64,
+                DirectorateMessages::verify_age_days,
+            )
+        } else if seconds >= 2 * 3600 {
+            (
+                (seconds / 3600) as u64,
+                DirectorateMessages::verify_age_hours,
+            )
+        } else {
+            (
+                (seconds / 60) as u64,
+                DirectorateMessages::verify_age_minutes,
+            )
+        };
+    fill(template(m, count), &[("count", &digits(locale, count))])
 }
 
 /// Where the last attempt to update the list got.

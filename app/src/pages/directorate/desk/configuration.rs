@@ -130,7 +130,7 @@ pub(super) fn Configuration() -> impl IntoView {
                 let button = if count == 0 {
                     d.config_apply.to_owned()
                 } else {
-                    fill(d.config_apply_cancelling, &[("count", &localize_digits(locale(), &count.to_string()))])
+                    fill(d.config_apply_cancelling(count as u64), &[("count", &localize_digits(locale(), &count.to_string()))])
                 };
                 view! {
                     <p class="rg-body">{summary}</p>

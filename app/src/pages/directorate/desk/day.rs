@@ -256,8 +256,8 @@ pub(super) fn Day(info: StaffInfo, session: RwSignal<StaffSession>) -> impl Into
                                         <td><bdi dir="ltr">{a.reference.clone()}</bdi></td>
                                         <td>{service}</td>
                                         <td>{status_text(d, a.status)}{shown_result.map(|r| view! { " · "{r} })}</td>
-                                        <td>{a.ticket.as_deref().map(|t| ticket_cell(d, locale, t,
-                                            (a.queue_area.as_deref(), a.priority), (a.counter.as_deref(), a.recalls)))}</td>
+                                        <td>{a.ticket.clone().map(|t| ticket_cell(d, locale, t,
+                                            (a.queue_area.clone(), a.priority), (a.counter.clone(), a.recalls)))}</td>
                                         <td><span class="rg-button-row">
                                             {called.then(|| view! {
                                                 <button type="button" class="rg-button rg-button--small" aria-label=recall_label

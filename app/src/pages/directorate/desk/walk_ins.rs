@@ -219,14 +219,14 @@ pub(super) fn TicketTools(
 pub(super) fn ticket_cell(
     d: &'static DirectorateMessages,
     locale: rega_api::Locale,
-    ticket: &str,
-    (queue_area, priority): (Option<&str>, Option<Priority>),
-    (counter, recalls): (Option<&str>, u32),
-) -> impl IntoView {
+    ticket: String,
+    (queue_area, priority): (Option<String>, Option<Priority>),
+    (counter, recalls): (Option<String>, u32),
+) -> AnyView {
     let moved = queue_area.map(|a| {
         fill(
             d.desk_moved_to,
-            &[("area", &format!("{a} – {}", area_name(d, a)))],
+            &[("area", &format!("{a} – {}", area_name(d, &a)))],
         )
     });
     let recalls = (recalls > 0).then(|| {
@@ -236,12 +236,13 @@ pub(super) fn ticket_cell(
         )
     });
     view! {
-        <bdi dir="ltr">{ticket.to_owned()}</bdi>
-        {counter.map(|c| view! { " · "<bdi dir="ltr">{c.to_owned()}</bdi> })}
+        <bdi dir="ltr">{ticket}</bdi>
+        {counter.map(|c| view! { " · "<bdi dir="ltr">{c}</bdi> })}
         {recalls.map(|r| view! { " · "{r} })}
         {moved.map(|m| view! { " · "{m} })}
         {priority.map(|p| view! { " · "<strong>{priority_name(d, Some(p))}</strong> })}
     }
+    .into_any()
 }
 
 /// The day's walk-ins, with their actions.
@@ -306,7 +307,7 @@ pub(super) fn WalkIns(
                             view! {
                                 <tr>
                                     <td>{localize_digits(locale, &w.time.to_string())}</td>
-                                    <td>{ticket_cell(d, locale, &w.ticket, (w.queue_area.as_deref(), w.priority), (w.counter.as_deref(), w.recalls))}</td>
+                                    <td>{ticket_cell(d, locale, w.ticket.clone(), (w.queue_area.clone(), w.priority), (w.counter.clone(), w.recalls))}</td>
                                     <td>{service_name(m, w.service)}</td>
                                     <td>{status}</td>
                                     <td><span class="rg-button-row">

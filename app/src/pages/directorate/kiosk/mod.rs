@@ -411,7 +411,7 @@ fn CheckInScreen(
                             aria-labelledby="kiosk-idle-title" aria-describedby="kiosk-idle-text">
                             <h2 class="rg-heading-xl" id="kiosk-idle-title">{d().kiosk_still_there}</h2>
                             <p class="rg-body rg-body--lead" id="kiosk-idle-text">
-                                {fill(d().kiosk_still_there_text, &[("seconds", &digits(i18n.locale(), u64::from(seconds)))])}
+                                {fill(d().kiosk_still_there_text(u64::from(seconds)), &[("seconds", &digits(i18n.locale(), u64::from(seconds)))])}
                             </p>
                             <button type="button" class="rg-button rg-button--kiosk" node_ref=continue_button
                                 on:click=move |_| touched()>{d().kiosk_continue}</button>
