@@ -11,11 +11,14 @@
 // - The API is never cached here: its answers are a citizen's own data.
 const VERSION = '__REGA_VERSION__';
 const FILES = __REGA_FILES__;
-// The directorate screens' code: cached when a directorate page asks (public/boot.js), so a kiosk
-// or an officer's phone works offline after one visit and citizens never download it.
+// The directorate screens' and the verifier's code: each cached when its page asks
+// (app/src/start.rs, keep_for_offline), so a kiosk or an officer's phone works offline after one
+// visit, citizens never download either, and an officer not the desk's.
 const DIRECTORATE_FILES = __REGA_DIRECTORATE_FILES__;
+const VERIFIER_FILES = __REGA_VERIFIER_FILES__;
 const CACHE = `rega-${VERSION}`;
-const DIRECTORATE_ROUTES = ['/kiosk', '/verify', '/desk', '/board'];
+const DIRECTORATE_ROUTES = ['/kiosk', '/desk', '/board', '/admin'];
+const VERIFIER_ROUTES = ['/verify'];
 
 self.addEventListener('install', (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(FILES)));
@@ -24,6 +27,9 @@ self.addEventListener('install', (event) => {
 self.addEventListener('message', (event) => {
   if (event.data === 'cache-directorate') {
     event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(DIRECTORATE_FILES)));
+  }
+  if (event.data === 'cache-verifier') {
+    event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(VERIFIER_FILES)));
   }
 });
 
@@ -42,7 +48,11 @@ self.addEventListener('fetch', (event) => {
   if (url.pathname.startsWith('/api/') || url.pathname === '/sw.js') return;
   if (request.mode === 'navigate') {
     const path = url.pathname.replace(/\/$/, '');
-    const page = DIRECTORATE_ROUTES.includes(path) ? '/directorate.html' : '/index.html';
+    const page = DIRECTORATE_ROUTES.includes(path)
+      ? '/directorate.html'
+      : VERIFIER_ROUTES.includes(path)
+        ? '/verifier.html'
+        : '/index.html';
     event.respondWith(
       fetch(request).catch(() =>
         caches.open(CACHE).then((cache) => cache.match(page)).then((hit) => hit || Response.error()),

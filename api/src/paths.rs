@@ -49,7 +49,10 @@ pub const CITIZEN_PAGES: [&str; 10] = [
 ];
 
 /// The directorate app's pages (a second wasm, served from `directorate.html`).
-pub const DIRECTORATE_PAGES: [&str; 5] = [KIOSK, VERIFY, DESK, BOARD, ADMIN];
+pub const DIRECTORATE_PAGES: [&str; 4] = [KIOSK, DESK, BOARD, ADMIN];
+
+/// The verifier's page (a third wasm, served from `verifier.html`).
+pub const VERIFIER_PAGES: [&str; 1] = [VERIFY];
 
 /// The pages that scan a QR code with the camera; every other page is denied it.
 pub const SCANNING_PAGES: [&str; 2] = [KIOSK, VERIFY];

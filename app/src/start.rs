@@ -37,3 +37,36 @@ pub fn start<V: IntoView + 'static>(app: fn() -> V) {
         leptos::mount::mount_to(root, app).forget();
     });
 }
+
+/// Asks the service worker (public/sw.js) to keep an app's own code too (`message` names which:
+/// `cache-directorate`, `cache-verifier`), so a kiosk or an officer's phone works offline after
+/// one visit (citizens never download it).
+pub fn keep_for_offline(message: &'static str) {
+    use wasm_bindgen::JsValue;
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let get =
+        |target: &JsValue, name: &str| js_sys::Reflect::get(target, &JsValue::from_str(name)).ok();
+    let Some(workers) = get(&window.navigator(), "serviceWorker").filter(|w| !w.is_undefined())
+    else {
+        return;
+    };
+    let Some(ready) = get(&workers, "ready").and_then(|r| r.dyn_into::<js_sys::Promise>().ok())
+    else {
+        return;
+    };
+    wasm_bindgen_futures::spawn_local(async move {
+        let Ok(registration) = wasm_bindgen_futures::JsFuture::from(ready).await else {
+            return;
+        };
+        let active = get(&registration, "active").filter(|a| !a.is_null() && !a.is_undefined());
+        let post = active
+            .as_ref()
+            .and_then(|a| get(a, "postMessage"))
+            .and_then(|p| p.dyn_into::<js_sys::Function>().ok());
+        if let (Some(active), Some(post)) = (active, post) {
+            let _ = post.call1(&active, &JsValue::from_str(message));
+        }
+    });
+}

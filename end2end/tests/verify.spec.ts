@@ -61,12 +61,12 @@ function unknownKeyToken(): string {
   return execFileSync(rega, ['token', '--keys', `${dir}/keys`, '--licence', `${dir}/licence.json`], { encoding: 'utf8' }).trim();
 }
 
-/** Waits until the service worker keeps the directorate screens' own code. */
+/** Waits until the service worker keeps the verifier's own code. */
 async function keptForOffline(page: Page): Promise<void> {
   await expect.poll(() => page.evaluate(async () => {
     await navigator.serviceWorker.ready;
     const wasm = document.querySelector<HTMLScriptElement>('script[data-wasm]')?.dataset.wasm ?? '';
-    return Boolean(wasm && (await caches.match(wasm)) && (await caches.match('/directorate.html')));
+    return Boolean(wasm && (await caches.match(wasm)) && (await caches.match('/verifier.html')));
   }), { timeout: 20_000 }).toBe(true);
 }
 

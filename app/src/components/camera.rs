@@ -1,6 +1,7 @@
 //! Reading a QR code with the device's camera, for the kiosk and the verifier: the browser's own
 //! `BarcodeDetector` where there is one, otherwise the frames decoded here in WebAssembly with a
-//! pure-Rust QR reader (`rqrr`), so Linux kiosks and older phones work too. A refused permission
+//! pure-Rust QR reader (`quircs`, a port of quirc: its Reed-Solomon tables are 512 bytes, where
+//! `rqrr`'s field type carried a 64 KB multiplication table that no compression shrinks), so Linux kiosks and older phones work too. A refused permission
 //! or a missing camera is said plainly; typing stays available.
 
 use leptos::html::Video;
@@ -28,12 +29,11 @@ pub fn decode_luma(width: usize, height: usize, luma: &[u8]) -> Option<String> {
     if width == 0 || luma.len() < width * height {
         return None;
     }
-    let mut image =
-        rqrr::PreparedImage::prepare_from_greyscale(width, height, |x, y| luma[y * width + x]);
-    image
-        .detect_grids()
-        .into_iter()
-        .find_map(|grid| grid.decode().ok().map(|(_, text)| text))
+    let mut reader = quircs::Quirc::default();
+    let codes = reader.identify(width, height, &luma[..width * height]);
+    codes
+        .filter_map(|code| code.ok()?.decode().ok())
+        .find_map(|data| String::from_utf8(data.payload).ok())
 }
 
 /// The luminance of RGBA pixels.
@@ -240,8 +240,26 @@ mod tests {
 
     #[test]
     fn a_qr_code_in_a_camera_frame_is_read() {
-        let text = "RG-7K3M-Q9P2";
-        let code = qrcode::QrCode::new(text.as_bytes()).expect("encodes");
+        read_back("RG-7K3M-Q9P2", qrcode::EcLevel::M);
+    }
+
+    #[test]
+    fn a_licence_sized_code_is_read() {
+        // A DL1 token is base45 (QR's alphanumeric set) and fills about version 20 at level Q.
+        let text: String =
+            "DL1:6BFOXN*TS0BI$ZD-PHQ7I9AD66V5B22CH9M9ESI9XBHXK-%69LQOGI.*V76GCV4*XUA2P-FHT-HNXHM"
+                .chars()
+                .cycle()
+                .take(900)
+                .collect();
+        let version = read_back(&text, qrcode::EcLevel::Q);
+        assert!(version >= 18, "version {version}");
+    }
+
+    /// Draws `text` as a camera would see it, reads it back, and gives the code's version.
+    fn read_back(text: &str, level: qrcode::EcLevel) -> i16 {
+        let code =
+            qrcode::QrCode::with_error_correction_level(text.as_bytes(), level).expect("encodes");
         let modules = code.width();
         let (scale, margin) = (6, 24);
         let side = modules * scale + 2 * margin;
@@ -265,5 +283,8 @@ mod tests {
         assert_eq!(decode_luma(side, side, &vec![255; side * side]), None);
         let rgba: Vec<u8> = luma.iter().flat_map(|&l| [l, l, l, 255]).collect();
         assert_eq!(luma_of_rgba(&rgba)[..8], luma[..8]);
+        match code.version() {
+            qrcode::Version::Normal(v) | qrcode::Version::Micro(v) => v,
+        }
     }
 }

@@ -16,7 +16,7 @@ use leptos_router::hooks::use_location;
 use rega_api::paths;
 
 use self::citizen::{appointment, appointments, book, home, licence, sign_in, ticket};
-use self::directorate::{board, desk, kiosk, verify};
+use self::directorate::{board, desk, kiosk};
 
 /// The page an address shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -165,7 +165,6 @@ pub fn DirectorateScreen() -> impl IntoView {
     complete_navigations(location);
     move || match page.get() {
         Page::Kiosk => kiosk::Kiosk().into_any(),
-        Page::Verify => verify::Verify().into_any(),
         Page::Desk => desk::Desk().into_any(),
         Page::Admin => desk::Admin().into_any(),
         Page::Board => board::Board().into_any(),
@@ -198,7 +197,11 @@ mod tests {
         assert_eq!(route("/appointments/"), Page::Appointments);
         assert_eq!(route("/appointmentsX"), Page::NotFound);
         // Every address of the shared list has its page here.
-        for path in paths::CITIZEN_PAGES.iter().chain(&paths::DIRECTORATE_PAGES) {
+        for path in paths::CITIZEN_PAGES
+            .iter()
+            .chain(&paths::DIRECTORATE_PAGES)
+            .chain(&paths::VERIFIER_PAGES)
+        {
             assert_ne!(route(path), Page::NotFound, "{path}");
         }
     }

@@ -25,16 +25,26 @@ pub struct StaticFiles {
     dir: PathBuf,
     files: ServeDir,
     index: ServeFile,
-    directorate: ServeFile,
     /// The `<meta>` that gives the verifier its pinned trust anchor, written into the
-    /// directorate app's HTML (`docs/credential.md`).
+    /// verifier's HTML (`docs/credential.md`).
     anchor_meta: Option<std::sync::Arc<str>>,
 }
 
-fn is_directorate_route(path: &str) -> bool {
+/// The HTML of the app that serves `path` besides the citizens': the directorate screens' or
+/// the verifier's, each its own wasm.
+fn app_page(path: &str) -> Option<&'static str> {
     let path = path.strip_suffix('/').unwrap_or(path);
-    rega_api::paths::DIRECTORATE_PAGES.contains(&path)
+    if rega_api::paths::DIRECTORATE_PAGES.contains(&path) {
+        Some("directorate.html")
+    } else if rega_api::paths::VERIFIER_PAGES.contains(&path) {
+        Some(VERIFIER_PAGE)
+    } else {
+        None
+    }
 }
+
+/// The verifier's page, which carries the pinned anchor.
+const VERIFIER_PAGE: &str = "verifier.html";
 
 impl StaticFiles {
     /// Serves the app built into `dir`.
@@ -48,16 +58,13 @@ impl StaticFiles {
             index: ServeFile::new(dir.join("index.html"))
                 .precompressed_br()
                 .precompressed_gzip(),
-            directorate: ServeFile::new(dir.join("directorate.html"))
-                .precompressed_br()
-                .precompressed_gzip(),
             anchor_meta: None,
         }
     }
 
-    /// Gives the directorate app the trust anchor this server is configured with (`key` is the
-    /// JWK's `kid x y`; `pin` is `configured` or `demo`), as a `<meta>` in its HTML: the
-    /// verifier pins what the operator configured, never what an API answer says.
+    /// Gives the verifier the trust anchor this server is configured with (`key` is the JWK's
+    /// `kid x y`; `pin` is `configured` or `demo`), as a `<meta>` in its HTML: the verifier pins
+    /// what the operator configured, never what an API answer says.
     pub fn with_trust_anchor(mut self, anchor: Option<(String, &str)>) -> StaticFiles {
         self.anchor_meta = anchor.map(|(key, pin)| {
             let safe = |text: &str| {
@@ -70,9 +77,9 @@ impl StaticFiles {
         self
     }
 
-    /// The directorate app's HTML with the anchor's `<meta>` in its head.
-    async fn directorate_with_anchor(&self, meta: &str) -> Response {
-        match tokio::fs::read_to_string(self.dir.join("directorate.html")).await {
+    /// The verifier's HTML with the anchor's `<meta>` in its head.
+    async fn verifier_with_anchor(&self, meta: &str) -> Response {
+        match tokio::fs::read_to_string(self.dir.join(VERIFIER_PAGE)).await {
             Ok(html) => {
                 let html = match html.find("</head>") {
                     Some(at) => format!("{}{meta}{}", &html[..at], &html[at..]),
@@ -100,10 +107,11 @@ impl StaticFiles {
                 ),
             ));
         }
-        let directorate_html = path == "/directorate.html"
-            || (is_directorate_route(&path) && self.dir.join("directorate.html").is_file());
-        let response = if let (true, Some(meta)) = (directorate_html, self.anchor_meta.clone()) {
-            self.directorate_with_anchor(&meta).await
+        // A page of the directorate screens or the verifier, if this build has it.
+        let page = app_page(&path).filter(|page| self.dir.join(page).is_file());
+        let verifier_html = path == "/verifier.html" || page == Some(VERIFIER_PAGE);
+        let response = if let (true, Some(meta)) = (verifier_html, self.anchor_meta.clone()) {
+            self.verifier_with_anchor(&meta).await
         } else if is_asset_path(&path) {
             let response = self
                 .files
@@ -114,11 +122,11 @@ impl StaticFiles {
                 return Ok(not_found_text());
             }
             response.map(Body::new)
-        } else if is_directorate_route(&path) && self.dir.join("directorate.html").is_file() {
-            // A directorate screen: its own app.
-            let mut request = request;
-            *request.uri_mut() = Uri::from_static("/directorate.html");
-            self.directorate
+        } else if let Some(page) = page {
+            // A directorate screen or the verifier: its own app.
+            ServeFile::new(self.dir.join(page))
+                .precompressed_br()
+                .precompressed_gzip()
                 .oneshot(request)
                 .await
                 .unwrap_or_else(|e| match e {})

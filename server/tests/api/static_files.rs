@@ -26,16 +26,23 @@ async fn an_app_route_gets_index_html_revalidated_on_every_use() {
 }
 
 #[tokio::test]
-async fn the_directorate_screens_get_their_own_app() {
+async fn the_directorate_screens_and_the_verifier_get_their_own_apps() {
     let dist = fake_dist();
     let app = spawn_app(Some(dist.path().to_path_buf())).await;
-    for path in ["/kiosk", "/verify", "/desk/", "/board"] {
+    for (path, page) in [
+        ("/kiosk", "directorate"),
+        ("/desk/", "directorate"),
+        ("/board", "directorate"),
+        ("/admin", "directorate"),
+        ("/verify", "verifier"),
+        ("/verify/", "verifier"),
+    ] {
         let response = app.get(path).await;
         assert_eq!(response.status(), 200, "{path}");
         assert_eq!(response.headers()["cache-control"], "no-cache", "{path}");
         assert_eq!(
             response.text().await.expect("text"),
-            "<!doctype html><title>Rega directorate</title>",
+            format!("<!doctype html><title>Rega {page}</title>"),
             "{path}"
         );
     }

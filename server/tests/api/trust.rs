@@ -135,7 +135,7 @@ async fn a_server_signs_only_under_a_list_its_anchor_signed(db: Db) {
     )
     .expect("written");
     std::fs::write(
-        dist.join("directorate.html"),
+        dist.join("verifier.html"),
         "<html><head><title>x</title></head><body></body></html>",
     )
     .expect("written");
@@ -143,7 +143,7 @@ async fn a_server_signs_only_under_a_list_its_anchor_signed(db: Db) {
     let meta = format!(
         r#"<meta name="rega-trust-anchor" content="{kid} {x} {y}" data-pin="configured"></head>"#
     );
-    for path in ["/verify", "/directorate.html"] {
+    for path in ["/verify", "/verifier.html"] {
         let page = demo.app.get(path).await;
         assert_eq!(page.headers()["cache-control"], "no-cache");
         assert!(page.text().await.expect("HTML").contains(&meta), "{path}");

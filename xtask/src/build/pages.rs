@@ -9,9 +9,39 @@ use rega_api::paths;
 
 use crate::root;
 
-/// Writes app/directorate.html (not kept in git) from app/index.html: the same shell, the
-/// directorate screens' binary, their own stylesheet and the board's chime.
-pub(crate) fn write_directorate_page() -> anyhow::Result<()> {
+/// An app besides the citizens' own, with a page of its own written from app/index.html (the
+/// same shell) and a wasm of its own: what Trunk builds and what the size report names.
+pub(crate) struct ExtraApp {
+    /// Its page in dist/ (and app/, not kept in git).
+    pub page: &'static str,
+    /// Its binary in app/Cargo.toml.
+    pub bin: &'static str,
+    /// What it is, for the page's comment and the size report.
+    pub what: &'static str,
+    /// What it adds to the citizen shell's head after the stylesheet.
+    pub extra: &'static str,
+}
+
+/// The directorate screens (kiosk, desk, board) and the verifier, each its own first load.
+pub(crate) const EXTRA_APPS: [ExtraApp; 2] = [
+    ExtraApp {
+        page: "directorate.html",
+        bin: "rega-directorate",
+        what: "the directorate screens (kiosk, desk, board)",
+        extra: "\n  <link data-trunk rel=\"css\" href=\"../target/rega-style/rega-directorate.css\">\
+                \n  <link data-trunk rel=\"copy-file\" href=\"../public/chime.wav\">",
+    },
+    ExtraApp {
+        page: "verifier.html",
+        bin: "rega-verifier",
+        what: "the verifier (/verify)",
+        extra: "\n  <link data-trunk rel=\"css\" href=\"../target/rega-style/rega-directorate.css\">",
+    },
+];
+
+/// Writes the app's page (not kept in git) from app/index.html: the same shell, the app's
+/// binary, and what it adds.
+pub(crate) fn write_app_page(app: &ExtraApp) -> anyhow::Result<()> {
     let index = std::fs::read_to_string(root().join("app/index.html"))?;
     let from = "data-bin=\"rega-app\"";
     if !index.contains(from) {
@@ -22,22 +52,18 @@ pub(crate) fn write_directorate_page() -> anyhow::Result<()> {
         bail!("app/index.html has no {css}");
     }
     let page = index
-        .replacen(from, "data-bin=\"rega-directorate\"", 1)
+        .replacen(from, &format!("data-bin=\"{}\"", app.bin), 1)
+        .replacen(css, &format!("{css}{}", app.extra), 1)
         .replacen(
-            css,
+            "<!doctype html>",
             &format!(
-                "{css}\n  <link data-trunk rel=\"css\" href=\"../target/rega-style/rega-directorate.css\">\
-                 \n  <link data-trunk rel=\"copy-file\" href=\"../public/chime.wav\">"
+                "<!doctype html>\n<!-- Written by `cargo xtask build` from index.html: {}, its own wasm. -->",
+                app.what
             ),
             1,
-        )
-        .replacen(
-        "<!doctype html>",
-        "<!doctype html>\n<!-- Written by `cargo xtask build` from index.html: the directorate screens (kiosk, verify, desk, board), their own wasm. -->",
-        1,
-    );
-    std::fs::write(root().join("app/directorate.html"), page)
-        .context("cannot write app/directorate.html")
+        );
+    std::fs::write(root().join("app").join(app.page), page)
+        .with_context(|| format!("cannot write app/{}", app.page))
 }
 
 /// The main citizen pages whose heading and introduction the server sends in the HTML, so the
@@ -126,13 +152,15 @@ pub(crate) fn write_route_pages(dist: &Path) -> anyhow::Result<Vec<String>> {
 }
 
 /// Writes dist/sw.js from public/sw.js: the files to cache at install (everything the citizen
-/// app needs), the directorate screens' own JS and WASM (cached when a directorate page asks,
-/// so citizens never download them) and a version that changes whenever any of them does.
+/// app needs), the directorate screens' and the verifier's own JS and WASM (each cached when
+/// its page asks, so citizens never download them, nor an officer the desk's) and a version
+/// that changes whenever any of them does.
 pub(crate) fn write_service_worker(dist: &Path) -> anyhow::Result<()> {
     let template =
         std::fs::read_to_string(root().join("public/sw.js")).context("public/sw.js is missing")?;
     let mut files = Vec::new();
     let mut directorate_files = Vec::new();
+    let mut verifier_files = Vec::new();
     let mut contents = Vec::new();
     for path in files_below(dist)? {
         let name = path
@@ -151,6 +179,8 @@ pub(crate) fn write_service_worker(dist: &Path) -> anyhow::Result<()> {
         contents.extend_from_slice(&std::fs::read(&path)?);
         if name.starts_with("rega-directorate-") {
             directorate_files.push(format!("\"/{name}\""));
+        } else if name.starts_with("rega-verifier-") {
+            verifier_files.push(format!("\"/{name}\""));
         } else {
             files.push(format!("\"/{name}\""));
         }
@@ -161,6 +191,10 @@ pub(crate) fn write_service_worker(dist: &Path) -> anyhow::Result<()> {
         .replace(
             "__REGA_DIRECTORATE_FILES__",
             &format!("[{}]", directorate_files.join(", ")),
+        )
+        .replace(
+            "__REGA_VERIFIER_FILES__",
+            &format!("[{}]", verifier_files.join(", ")),
         );
     std::fs::write(dist.join("sw.js"), script).context("cannot write dist/sw.js")
 }
@@ -239,6 +273,7 @@ mod pages_tests {
         let known: Vec<&str> = paths::CITIZEN_PAGES
             .iter()
             .chain(&paths::DIRECTORATE_PAGES)
+            .chain(&paths::VERIFIER_PAGES)
             .copied()
             .collect();
         for path in &listed {

@@ -197,6 +197,10 @@ pub fn fake_dist() -> tempfile::TempDir {
         "directorate.html",
         b"<!doctype html><title>Rega directorate</title>",
     );
+    write(
+        "verifier.html",
+        b"<!doctype html><title>Rega verifier</title>",
+    );
     std::fs::create_dir_all(dir.path().join("routes")).expect("a routes directory");
     write(
         "routes/book-day.html",
