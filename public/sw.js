@@ -11,25 +11,26 @@
 // - The API is never cached here: its answers are a citizen's own data.
 const VERSION = '__REGA_VERSION__';
 const FILES = __REGA_FILES__;
-// The directorate screens' and the verifier's code: each cached when its page asks
+// The directorate screens', the kiosk's and the verifier's code: each cached when its page asks
 // (app/src/start.rs, keep_for_offline), so a kiosk or an officer's phone works offline after one
-// visit, citizens never download either, and an officer not the desk's.
+// visit, citizens never download any of them, and each device only its own.
 const DIRECTORATE_FILES = __REGA_DIRECTORATE_FILES__;
 const VERIFIER_FILES = __REGA_VERIFIER_FILES__;
+const KIOSK_FILES = __REGA_KIOSK_FILES__;
 const CACHE = `rega-${VERSION}`;
-const DIRECTORATE_ROUTES = ['/kiosk', '/desk', '/board', '/admin'];
-const VERIFIER_ROUTES = ['/verify'];
+// Each page of an app besides the citizens', and that app's HTML.
+const APP_PAGES = { '/desk': '/directorate.html', '/board': '/directorate.html', '/admin': '/directorate.html', '/kiosk': '/kiosk.html', '/verify': '/verifier.html' };
+// What a page asks to keep (app/src/start.rs, keep_for_offline).
+const KEEP = { 'cache-directorate': DIRECTORATE_FILES, 'cache-verifier': VERIFIER_FILES, 'cache-kiosk': KIOSK_FILES };
 
 self.addEventListener('install', (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(FILES)));
 });
 
 self.addEventListener('message', (event) => {
-  if (event.data === 'cache-directorate') {
-    event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(DIRECTORATE_FILES)));
-  }
-  if (event.data === 'cache-verifier') {
-    event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(VERIFIER_FILES)));
+  const files = KEEP[event.data];
+  if (files) {
+    event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(files)));
   }
 });
 
@@ -48,11 +49,7 @@ self.addEventListener('fetch', (event) => {
   if (url.pathname.startsWith('/api/') || url.pathname === '/sw.js') return;
   if (request.mode === 'navigate') {
     const path = url.pathname.replace(/\/$/, '');
-    const page = DIRECTORATE_ROUTES.includes(path)
-      ? '/directorate.html'
-      : VERIFIER_ROUTES.includes(path)
-        ? '/verifier.html'
-        : '/index.html';
+    const page = APP_PAGES[path] ?? '/index.html';
     event.respondWith(
       fetch(request).catch(() =>
         caches.open(CACHE).then((cache) => cache.match(page)).then((hit) => hit || Response.error()),

@@ -48,8 +48,12 @@ pub const CITIZEN_PAGES: [&str; 10] = [
     TICKET,
 ];
 
-/// The directorate app's pages (a second wasm, served from `directorate.html`).
-pub const DIRECTORATE_PAGES: [&str; 4] = [KIOSK, DESK, BOARD, ADMIN];
+/// The directorate app's pages: the staff's screens and the board (a second wasm, served from
+/// `directorate.html`).
+pub const DIRECTORATE_PAGES: [&str; 3] = [DESK, BOARD, ADMIN];
+
+/// The kiosk's page (a wasm of its own, served from `kiosk.html`).
+pub const KIOSK_PAGES: [&str; 1] = [KIOSK];
 
 /// The verifier's page (a third wasm, served from `verifier.html`).
 pub const VERIFIER_PAGES: [&str; 1] = [VERIFY];

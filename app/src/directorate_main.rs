@@ -1,6 +1,6 @@
-//! The directorate screens' entry point (`directorate.html`): the kiosk, the desk (with the
-//! supervisor's and the administrator's screens) and the board. The verifier is an app of its
-//! own (`verifier_main.rs`), so an officer's phone downloads only what verifying needs.
+//! The directorate screens' entry point (`directorate.html`): the desk (with the supervisor's
+//! and the administrator's screens) and the board. The kiosk and the verifier are apps of their
+//! own (`kiosk_main.rs`, `verifier_main.rs`), so each device downloads only what it needs.
 
 fn main() {
     rega_app::start::start(rega_app::DirectorateApp);

@@ -50,14 +50,25 @@ pub fn App() -> impl IntoView {
     view! { <Frame header=|| SiteHeader().into_any()><Screen/></Frame> }
 }
 
-/// The directorate screens (kiosk, desk, board): a second wasm, so that nothing only they need
-/// weighs on a citizen's first load.
+/// The directorate screens (the desk with the supervisor's and administrator's screens, the
+/// board): a second wasm, so that nothing only they need weighs on a citizen's first load.
 #[component]
 pub fn DirectorateApp() -> impl IntoView {
     provide_i18n();
     components::session::provide_session();
     // No citizen navigation: a public kiosk must not lead to anyone's sign-in.
     view! { <Frame header=|| components::site_header::DirectorateHeader().into_any()><DirectorateScreen/></Frame> }
+}
+
+/// The kiosk (`/kiosk`): a wasm of its own with only the kiosk's page.
+#[component]
+pub fn KioskApp() -> impl IntoView {
+    provide_i18n();
+    view! {
+        <Frame header=|| components::site_header::DirectorateHeader().into_any()>
+            {pages::directorate::kiosk::Kiosk()}
+        </Frame>
+    }
 }
 
 /// The verifier (`/verify`): a third wasm with only the verify page, so that an officer's phone

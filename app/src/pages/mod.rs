@@ -16,7 +16,7 @@ use leptos_router::hooks::use_location;
 use rega_api::paths;
 
 use self::citizen::{appointment, appointments, book, home, licence, sign_in, ticket};
-use self::directorate::{board, desk, kiosk};
+use self::directorate::{board, desk};
 
 /// The page an address shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -164,7 +164,6 @@ pub fn DirectorateScreen() -> impl IntoView {
     let page = Memo::new(move |_| route(&location.pathname.get()));
     complete_navigations(location);
     move || match page.get() {
-        Page::Kiosk => kiosk::Kiosk().into_any(),
         Page::Desk => desk::Desk().into_any(),
         Page::Admin => desk::Admin().into_any(),
         Page::Board => board::Board().into_any(),
@@ -201,6 +200,7 @@ mod tests {
             .iter()
             .chain(&paths::DIRECTORATE_PAGES)
             .chain(&paths::VERIFIER_PAGES)
+            .chain(&paths::KIOSK_PAGES)
         {
             assert_ne!(route(path), Page::NotFound, "{path}");
         }

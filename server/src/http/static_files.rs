@@ -30,14 +30,16 @@ pub struct StaticFiles {
     anchor_meta: Option<std::sync::Arc<str>>,
 }
 
-/// The HTML of the app that serves `path` besides the citizens': the directorate screens' or
-/// the verifier's, each its own wasm.
+/// The HTML of the app that serves `path` besides the citizens': the directorate screens', the
+/// kiosk's or the verifier's, each its own wasm.
 fn app_page(path: &str) -> Option<&'static str> {
     let path = path.strip_suffix('/').unwrap_or(path);
     if rega_api::paths::DIRECTORATE_PAGES.contains(&path) {
         Some("directorate.html")
     } else if rega_api::paths::VERIFIER_PAGES.contains(&path) {
         Some(VERIFIER_PAGE)
+    } else if rega_api::paths::KIOSK_PAGES.contains(&path) {
+        Some("kiosk.html")
     } else {
         None
     }

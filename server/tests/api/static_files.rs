@@ -26,11 +26,11 @@ async fn an_app_route_gets_index_html_revalidated_on_every_use() {
 }
 
 #[tokio::test]
-async fn the_directorate_screens_and_the_verifier_get_their_own_apps() {
+async fn the_directorate_screens_the_kiosk_and_the_verifier_get_their_own_apps() {
     let dist = fake_dist();
     let app = spawn_app(Some(dist.path().to_path_buf())).await;
     for (path, page) in [
-        ("/kiosk", "directorate"),
+        ("/kiosk", "kiosk"),
         ("/desk/", "directorate"),
         ("/board", "directorate"),
         ("/admin", "directorate"),

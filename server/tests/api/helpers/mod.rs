@@ -201,6 +201,7 @@ pub fn fake_dist() -> tempfile::TempDir {
         "verifier.html",
         b"<!doctype html><title>Rega verifier</title>",
     );
+    write("kiosk.html", b"<!doctype html><title>Rega kiosk</title>");
     std::fs::create_dir_all(dir.path().join("routes")).expect("a routes directory");
     write(
         "routes/book-day.html",
