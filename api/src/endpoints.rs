@@ -202,6 +202,35 @@ pub const OPERATIONS: &[(&str, &str)] = &[
 ];
 
 /// A template with its one parameter filled in: `fill(APPOINTMENT, "RG-…")`.
+/// The days of a service at a directorate with their free places, as the day page asks for them.
+pub fn availability_days(directorate: &str, service: crate::service::ServiceKind) -> String {
+    format!(
+        "{AVAILABILITY_DAYS}?directorate={directorate}&service={}",
+        service.code()
+    )
+}
+
+/// The API answer a citizen page asks for first (issue 20: the data travels with the app): for
+/// the page at `path` with its query parameters (`query` looks one up by name), the path the app
+/// will `GET`, so the server can have the browser fetch it while the app downloads. `None` for a
+/// page that asks nothing first, or whose answers in the address are not clean.
+pub fn first_answer(path: &str, query: impl Fn(&str) -> Option<String>) -> Option<String> {
+    match path.strip_suffix('/').unwrap_or(path) {
+        crate::paths::LICENCE => Some(LICENCE.to_owned()),
+        crate::paths::APPOINTMENTS => Some(APPOINTMENTS.to_owned()),
+        crate::paths::BOOK_DAY => {
+            let directorate = query("directorate").filter(|d| {
+                (1..=40).contains(&d.len())
+                    && d.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            })?;
+            let service = crate::service::ServiceKind::from_code(&query("service")?)?;
+            Some(availability_days(&directorate, service))
+        }
+        _ => None,
+    }
+}
+
 pub fn fill(template: &str, value: impl std::fmt::Display) -> String {
     match (template.find('{'), template.find('}')) {
         (Some(open), Some(close)) if open < close => {
@@ -214,6 +243,41 @@ pub fn fill(template: &str, value: impl std::fmt::Display) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_page_names_the_answer_it_asks_for_first() {
+        let none = |_: &str| None;
+        assert_eq!(first_answer("/licence", none).as_deref(), Some("/licence"));
+        assert_eq!(
+            first_answer("/appointments/", none).as_deref(),
+            Some("/appointments")
+        );
+        assert_eq!(first_answer("/", none), None);
+        let day = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| (*v).to_owned())
+            }
+        };
+        assert_eq!(
+            first_answer(
+                "/book/day",
+                day(&[("service", "renewal"), ("directorate", "erbil")])
+            )
+            .as_deref(),
+            Some("/availability/days?directorate=erbil&service=renewal")
+        );
+        for bad in [
+            &[("service", "renewal")][..],
+            &[("service", "flying"), ("directorate", "erbil")],
+            &[("service", "renewal"), ("directorate", "erbil%3E")],
+            &[("service", "renewal"), ("directorate", "<x>")],
+        ] {
+            assert_eq!(first_answer("/book/day", day(bad)), None, "{bad:?}");
+        }
+    }
 
     #[test]
     fn a_template_is_filled_with_its_parameter() {

@@ -109,6 +109,7 @@ impl StaticFiles {
                 ),
             ));
         }
+        let query = request.uri().query().unwrap_or("").to_owned();
         // A page of the directorate screens or the verifier, if this build has it.
         let page = app_page(&path).filter(|page| self.dir.join(page).is_file());
         let verifier_html = path == "/verifier.html" || page == Some(VERIFIER_PAGE);
@@ -152,7 +153,33 @@ impl StaticFiles {
                 .unwrap_or_else(|e| match e {})
                 .map(Body::new)
         };
+        let mut response = response;
+        if page.is_none() && !is_asset_path(&path) && response.status().is_success() {
+            add_first_answer(&mut response, &path, &query);
+        }
         Ok(with_cache_headers(&path, response))
+    }
+}
+
+/// Has the browser fetch the API answer a citizen page asks for first while the app's wasm
+/// downloads (issue 20): a `Link: rel=preload` header (no script, CSP-safe; the service worker and
+/// shared caches never keep API answers, which are `no-store`). The app's own request for the
+/// same address, same mode and credentials then takes the preloaded answer instead of a second
+/// round trip after the wasm.
+fn add_first_answer(response: &mut Response, path: &str, query: &str) {
+    let lookup = |name: &str| {
+        query.split('&').find_map(|pair| {
+            let (key, value) = pair.split_once('=')?;
+            (key == name).then(|| value.to_owned())
+        })
+    };
+    let Some(answer) = rega_api::endpoints::first_answer(path, lookup) else {
+        return;
+    };
+    // `first_answer` admits only letters, digits, `-`, `_`, `/`, `?`, `=` and `&`.
+    let link = format!("</api/v1{answer}>; rel=preload; as=fetch; crossorigin=anonymous");
+    if let Ok(value) = HeaderValue::from_str(&link) {
+        response.headers_mut().append(header::LINK, value);
     }
 }
 

@@ -200,3 +200,43 @@ async fn a_wrong_method_on_an_api_path_is_a_problem_document() {
     let problem: serde_json::Value = response.json().await.expect("JSON");
     assert_eq!(problem["code"], "method_not_allowed");
 }
+
+#[tokio::test]
+async fn a_page_that_asks_the_api_first_has_the_browser_fetch_it_with_the_app() {
+    let dist = fake_dist();
+    let app = spawn_app(Some(dist.path().to_path_buf())).await;
+    let link = |response: &reqwest::Response| {
+        response
+            .headers()
+            .get_all("link")
+            .iter()
+            .map(|v| v.to_str().expect("ASCII").to_owned())
+            .collect::<Vec<_>>()
+    };
+    for (path, expected) in [
+        ("/licence", Some("/api/v1/licence")),
+        ("/appointments", Some("/api/v1/appointments")),
+        (
+            "/book/day?service=renewal&directorate=erbil",
+            Some("/api/v1/availability/days?directorate=erbil&service=renewal"),
+        ),
+        (
+            "/book/day?directorate=erbil&service=renewal&x=1",
+            Some("/api/v1/availability/days?directorate=erbil&service=renewal"),
+        ),
+        // Answers that are not clean, or a page that asks nothing first: no preload.
+        ("/book/day?service=renewal&directorate=%3Cx%3E", None),
+        ("/book/day?service=renewal", None),
+        ("/", None),
+        ("/kiosk", None),
+        ("/verify", None),
+    ] {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), 200, "{path}");
+        let expected: Vec<String> = expected
+            .map(|url| format!("<{url}>; rel=preload; as=fetch; crossorigin=anonymous"))
+            .into_iter()
+            .collect();
+        assert_eq!(link(&response), expected, "{path}");
+    }
+}

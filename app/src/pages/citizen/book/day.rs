@@ -87,12 +87,7 @@ pub fn DayPage() -> impl IntoView {
     let answers = use_answers();
     let days = api::use_get::<DaysResponse>(move || {
         let a = answers.get();
-        Some(format!(
-            "{}?directorate={}&service={}",
-            endpoints::AVAILABILITY_DAYS,
-            a.directorate?,
-            a.service?.code()
-        ))
+        Some(endpoints::availability_days(&a.directorate?, a.service?))
     });
 
     view! {
