@@ -359,3 +359,24 @@ test('the calendar in Arabic: right-to-left, Iraqi month names, Eastern Arabic d
   expect(await freeDays(page).first().getAttribute('aria-label')).toContain(msg('ar', 'book.places_left', { count: '' }).trim());
   await expectNoAxeViolations(page);
 });
+
+test("the day page's days travel with the app: fetched while the wasm downloads, once", async ({ context, page }, info) => {
+  test.skip(info.project.name !== 'phone', 'one run');
+  await useLocale(context, 'en');
+  await page.goto('/book/day?service=medical_check&directorate=erbil');
+  await expect(page.locator('a.rg-calendar__link').first()).toBeVisible();
+  const days = await page.evaluate(() => {
+    const entries = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
+    const wasm = entries.find((e) => e.name.endsWith('.wasm'));
+    return {
+      asked: entries
+        .filter((e) => new URL(e.name).pathname === '/api/v1/availability/days')
+        .map((e) => ({ url: new URL(e.name).search, initiator: e.initiatorType, start: e.startTime })),
+      wasmEnd: wasm ? wasm.responseEnd : null,
+    };
+  });
+  expect(days.asked).toHaveLength(1);
+  // (The app's HTTP client, gloo-net, ends an address that has a query with `&`.)
+  expect(days.asked[0]).toMatchObject({ url: '?directorate=erbil&service=medical_check&', initiator: 'link' });
+  expect(days.asked[0].start).toBeLessThan(days.wasmEnd!);
+});

@@ -218,11 +218,11 @@ async fn a_page_that_asks_the_api_first_has_the_browser_fetch_it_with_the_app() 
         ("/appointments", Some("/api/v1/appointments")),
         (
             "/book/day?service=renewal&directorate=erbil",
-            Some("/api/v1/availability/days?directorate=erbil&service=renewal"),
+            Some("/api/v1/availability/days?directorate=erbil&service=renewal&"),
         ),
         (
             "/book/day?directorate=erbil&service=renewal&x=1",
-            Some("/api/v1/availability/days?directorate=erbil&service=renewal"),
+            Some("/api/v1/availability/days?directorate=erbil&service=renewal&"),
         ),
         // Answers that are not clean, or a page that asks nothing first: no preload.
         ("/book/day?service=renewal&directorate=%3Cx%3E", None),
