@@ -380,3 +380,32 @@ test("the day page's days travel with the app: fetched while the wasm downloads,
   expect(days.asked[0]).toMatchObject({ url: '?directorate=erbil&service=medical_check&', initiator: 'link' });
   expect(days.asked[0].start).toBeLessThan(days.wasmEnd!);
 });
+
+test("My appointments' list travels with the app: fetched while the wasm downloads, once", async ({ context, page }, info) => {
+  test.skip(info.project.name !== 'phone', 'one run');
+  await useLocale(context, 'en');
+  await page.goto('/');
+  await signInQuickly(page, practiceCitizen(info, 17));
+  // A fresh load, as from a bookmark: the server preloads a citizen's own answer only for a
+  // request with their session cookie.
+  await page.goto('/appointments');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(msg('en', 'appointments.title'));
+  await expect(page.locator('.rg-shell')).toHaveCount(0);
+  await expect.poll(() => page.evaluate(() => performance.getEntriesByType('resource')
+    .filter((e) => new URL(e.name).pathname === '/api/v1/appointments').length)).toBeGreaterThan(0);
+  const asked = await page.evaluate(() => {
+    const entries = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
+    const wasm = entries.find((e) => e.name.endsWith('.wasm'));
+    return {
+      list: entries
+        .filter((e) => new URL(e.name).pathname === '/api/v1/appointments')
+        .map((e) => ({ initiator: e.initiatorType, start: e.startTime })),
+      wasmEnd: wasm ? wasm.responseEnd : null,
+    };
+  });
+  // One request, started by the page's preload (the server's Link header), not by the app after
+  // its wasm arrived: the second round trip is off the critical path.
+  expect(asked.list).toHaveLength(1);
+  expect(asked.list[0].initiator).toBe('link');
+  expect(asked.list[0].start).toBeLessThan(asked.wasmEnd!);
+});

@@ -112,27 +112,3 @@ test('when the network drops, the card and the last code stay with their age, an
   await expect(page.locator('svg.rg-qr')).toBeVisible();
   await expectNoAxeViolations(page);
 });
-
-test("the page's data travels with the app: the licence is fetched while the wasm downloads, once", async ({ context, page }, info) => {
-  test.skip(info.project.name !== 'phone', 'one run');
-  await useLocale(context, 'en');
-  // Signed out (no sign-in code needed: citizens' codes are limited to three per 15 minutes):
-  // the answer is "sign in", and it too must come from the preload, not a second request.
-  await page.goto('/licence');
-  await expect(page.getByLabel(msg('en', 'sign_in.national_id_label'))).toBeVisible();
-  const timings = await page.evaluate(() => {
-    const entries = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
-    const wasm = entries.find((e) => e.name.endsWith('.wasm'));
-    const licence = entries.filter((e) => new URL(e.name).pathname === '/api/v1/licence');
-    return {
-      licence: licence.map((e) => ({ initiator: e.initiatorType, start: e.startTime })),
-      wasmEnd: wasm ? wasm.responseEnd : null,
-    };
-  });
-  // One request for the licence, started by the page's preload (the server's Link header), not
-  // by the app after its wasm arrived: the second round trip is off the critical path.
-  expect(timings.licence).toHaveLength(1);
-  expect(timings.licence[0].initiator).toBe('link');
-  expect(timings.wasmEnd).not.toBeNull();
-  expect(timings.licence[0].start).toBeLessThan(timings.wasmEnd!);
-});

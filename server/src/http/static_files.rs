@@ -110,6 +110,17 @@ impl StaticFiles {
             ));
         }
         let query = request.uri().query().unwrap_or("").to_owned();
+        let signed_in = request
+            .headers()
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .any(|pair| {
+                pair.trim()
+                    .strip_prefix(crate::auth::cookies::SESSION_COOKIE)
+                    .is_some_and(|rest| rest.starts_with('='))
+            });
         // A page of the directorate screens or the verifier, if this build has it.
         let page = app_page(&path).filter(|page| self.dir.join(page).is_file());
         let verifier_html = path == "/verifier.html" || page == Some(VERIFIER_PAGE);
@@ -155,7 +166,7 @@ impl StaticFiles {
         };
         let mut response = response;
         if page.is_none() && !is_asset_path(&path) && response.status().is_success() {
-            add_first_answer(&mut response, &path, &query);
+            add_first_answer(&mut response, &path, &query, signed_in);
         }
         Ok(with_cache_headers(&path, response))
     }
@@ -166,7 +177,12 @@ impl StaticFiles {
 /// shared caches never keep API answers, which are `no-store`). The app's own request for the
 /// same address, same mode and credentials then takes the preloaded answer instead of a second
 /// round trip after the wasm.
-fn add_first_answer(response: &mut Response, path: &str, query: &str) {
+///
+/// A citizen's own answer (their licence, their appointments) is preloaded only for a request
+/// that carries their session cookie: preloaded for a signed-out page that then signs in, the
+/// "sign in" answer would wait unused in the page's preload cache and be taken by the app's
+/// first request after signing in.
+fn add_first_answer(response: &mut Response, path: &str, query: &str, signed_in: bool) {
     let lookup = |name: &str| {
         query.split('&').find_map(|pair| {
             let (key, value) = pair.split_once('=')?;
@@ -176,6 +192,10 @@ fn add_first_answer(response: &mut Response, path: &str, query: &str) {
     let Some(answer) = rega_api::endpoints::first_answer(path, lookup) else {
         return;
     };
+    let own = !answer.starts_with(rega_api::endpoints::AVAILABILITY_DAYS);
+    if own && !signed_in {
+        return;
+    }
     // The address exactly as the app's request has it, or the browser fetches it twice: gloo-net
     // (0.6) adds `&` and its own query parameters, none here, to an address that has a query.
     // The browser test of the day page fails if that ever changes.

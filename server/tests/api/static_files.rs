@@ -213,9 +213,25 @@ async fn a_page_that_asks_the_api_first_has_the_browser_fetch_it_with_the_app() 
             .map(|v| v.to_str().expect("ASCII").to_owned())
             .collect::<Vec<_>>()
     };
+    // A citizen's own answers only with their session cookie (any value: the page is static).
+    for (path, cookie, expected) in [
+        ("/licence", true, Some("/api/v1/licence")),
+        ("/appointments", true, Some("/api/v1/appointments")),
+        ("/licence", false, None),
+        ("/appointments", false, None),
+    ] {
+        let mut request = app.client.get(format!("{}{path}", app.url));
+        if cookie {
+            request = request.header("cookie", "lang=en; __Host-rega_session=abc");
+        }
+        let response = request.send().await.expect("answered");
+        let expected: Vec<String> = expected
+            .map(|url| format!("<{url}>; rel=preload; as=fetch; crossorigin=anonymous"))
+            .into_iter()
+            .collect();
+        assert_eq!(link(&response), expected, "{path} {cookie}");
+    }
     for (path, expected) in [
-        ("/licence", Some("/api/v1/licence")),
-        ("/appointments", Some("/api/v1/appointments")),
         (
             "/book/day?service=renewal&directorate=erbil",
             Some("/api/v1/availability/days?directorate=erbil&service=renewal&"),
