@@ -29,6 +29,14 @@ pub fn code_from(random: [u8; 10]) -> String {
         .join("-")
 }
 
+/// A new link from 10 random bytes: the code to show, and the digest to keep (the kiosk's
+/// check-in and the desk's walk-in).
+pub fn new_link(random: [u8; 10]) -> (String, String) {
+    let code = code_from(random);
+    let kept = digest(&code.replace('-', ""));
+    (code, kept)
+}
+
 /// A typed or scanned code in its one form (capitals, no dashes or spaces), or `None` if it
 /// cannot be one.
 pub fn normalize(input: &str) -> Option<String> {
@@ -68,6 +76,9 @@ mod tests {
         let mut other = [0_u8; 10];
         other[9] = 1;
         assert_ne!(code_from(other), code_from([0; 10]));
+        // What is kept of a new link is what a typed code is looked up by.
+        let (code, kept) = new_link([7; 10]);
+        assert_eq!(digest_of(&code).as_deref(), Some(kept.as_str()));
     }
 
     #[test]

@@ -110,17 +110,7 @@ impl StaticFiles {
             ));
         }
         let query = request.uri().query().unwrap_or("").to_owned();
-        let signed_in = request
-            .headers()
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .any(|pair| {
-                pair.trim()
-                    .strip_prefix(crate::auth::cookies::SESSION_COOKIE)
-                    .is_some_and(|rest| rest.starts_with('='))
-            });
+        let signed_in = crate::auth::cookies::session_token(request.headers()).is_some();
         // A page of the directorate screens or the verifier, if this build has it.
         let page = app_page(&path).filter(|page| self.dir.join(page).is_file());
         let verifier_html = path == "/verifier.html" || page == Some(VERIFIER_PAGE);

@@ -142,9 +142,8 @@ async fn check_in(
     let object = format!("appointment:{reference}");
     let config = state.configuration().await?;
     // The code that opens the ticket on the citizen's phone; only its digest is kept.
-    let link = crate::domain::ticket_link::code_from(crate::auth::sessions::random_bytes::<10>()?);
-    let link_digest = crate::domain::ticket_link::digest_of(&link)
-        .ok_or_else(|| anyhow::anyhow!("a made code reads back"))?;
+    let (link, link_digest) =
+        crate::domain::ticket_link::new_link(crate::auth::sessions::random_bytes::<10>()?);
     match state
         .store
         .check_in(

@@ -51,12 +51,9 @@ pub(super) async fn walk_in(State(state): State<AppState>, keyed: Keyed<Staff>) 
         Ok(checked) => checked,
         Err(refused) => return refused.into_response(),
     };
-    let link = match crate::auth::sessions::random_bytes::<10>() {
-        Ok(random) => ticket_link::code_from(random),
+    let (link, link_hash) = match crate::auth::sessions::random_bytes::<10>() {
+        Ok(random) => ticket_link::new_link(random),
         Err(e) => return ApiError::from(e).into_response(),
-    };
-    let Some(link_hash) = ticket_link::digest_of(&link) else {
-        return ApiError::client(ErrorCode::Internal).into_response();
     };
     let now = state.clock.now();
     let day = LocalDateTime::from_unix(now).date.to_string();

@@ -116,18 +116,28 @@ pub(crate) async fn recall_in(
     let Some((id, found)) = locked_appointment(tx, reference).await? else {
         return Ok(None);
     };
-    if found.directorate_id != directorate_id || !can_recall(ticket_stage(tx, id).await?) {
+    if found.directorate_id != directorate_id {
         return Ok(None);
     }
-    let ticket = sql!(tx, |c| sqlx::query_scalar::<_, i64>(
-        "SELECT id FROM ticket WHERE appointment_id = $1"
+    // The ticket and where it is, in one read.
+    let ticket = sql!(tx, |c| sqlx::query(
+        "SELECT id, status, recalls FROM ticket WHERE appointment_id = $1"
     )
     .bind(id)
     .fetch_optional(c)
-    .await?);
+    .await?
+    .map(|row| {
+        Ok::<_, StoreError>((
+            row.int("id")?,
+            stage(Some(&row.text("status")?), row.int("recalls")?),
+        ))
+    })
+    .transpose()?);
     match ticket {
-        Some(ticket) => recall_ticket_in(tx, ticket, Some(reference.clone()), now).await,
-        None => Ok(None),
+        Some((ticket, at)) if can_recall(at) => {
+            recall_ticket_in(tx, ticket, Some(reference.clone()), now).await
+        }
+        _ => Ok(None),
     }
 }
 
