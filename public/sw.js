@@ -2,8 +2,8 @@
 // writes the release's file list and version into the copy in dist/; this template is not
 // served as it is.
 //
-// - The citizen app's files (the HTML pages, content-hashed JS, WASM and CSS, fonts, locale
-//   files) are cached at install, in a cache named after the release; a new release installs beside it,
+// - The citizen app's files (the HTML pages, each wing's content-hashed JS and WASM, CSS, fonts,
+//   locale files) are cached at install, in a cache named after the release; a new release installs beside it,
 //   takes over when no page of the old one is open, and deletes the old cache, so a page never
 //   mixes the files of two releases.
 // - Pages come from the network first (so a new release is picked up on the next visit online)
@@ -18,8 +18,11 @@ const DIRECTORATE_FILES = __REGA_DIRECTORATE_FILES__;
 const VERIFIER_FILES = __REGA_VERIFIER_FILES__;
 const KIOSK_FILES = __REGA_KIOSK_FILES__;
 const CACHE = `rega-${VERSION}`;
-// Each page of an app besides the citizens', and that app's HTML.
-const APP_PAGES = { '/desk': '/directorate.html', '/board': '/directorate.html', '/admin': '/directorate.html', '/kiosk': '/kiosk.html', '/verify': '/verifier.html' };
+// The HTML of the app that shows a page (as rega_api::paths::app_html): a citizen wing's or
+// another app's, written by the build from that function; one appointment's pages are
+// appointments.html's; anything else is index.html's.
+const APP_PAGES = __REGA_APP_PAGES__;
+const pageFor = (path) => APP_PAGES[path] ?? (path.startsWith('/appointments/') ? '/appointments.html' : '/index.html');
 // What a page asks to keep (app/src/start.rs, keep_for_offline).
 const KEEP = { 'cache-directorate': DIRECTORATE_FILES, 'cache-verifier': VERIFIER_FILES, 'cache-kiosk': KIOSK_FILES };
 
@@ -49,7 +52,7 @@ self.addEventListener('fetch', (event) => {
   if (url.pathname.startsWith('/api/') || url.pathname === '/sw.js') return;
   if (request.mode === 'navigate') {
     const path = url.pathname.replace(/\/$/, '');
-    const page = APP_PAGES[path] ?? '/index.html';
+    const page = pageFor(path);
     event.respondWith(
       fetch(request).catch(() =>
         caches.open(CACHE).then((cache) => cache.match(page)).then((hit) => hit || Response.error()),

@@ -48,6 +48,55 @@ pub const CITIZEN_PAGES: [&str; 10] = [
     TICKET,
 ];
 
+/// The citizen app is four wasm "wings", each a first load of its own (issue 20): a citizen's
+/// phone downloads the start page's code, not the booking's or the licence's, and the service
+/// worker keeps all four for offline use. The start page and sign-in come from `index.html`.
+/// The booking's pages (`book.html`, `rega-book`).
+pub const BOOK_PAGES: [&str; 5] = [BOOK, BOOK_DIRECTORATE, BOOK_DAY, BOOK_TIME, BOOK_CHECK];
+
+/// My appointments, one appointment, its cancelling and the ticket (`appointments.html`,
+/// `rega-appointments`); `/appointments/{reference}` and `…/cancel` too.
+pub const APPOINTMENT_PAGES: [&str; 2] = [APPOINTMENTS, TICKET];
+
+/// My licence (`licence.html`, `rega-licence`).
+pub const LICENCE_PAGES: [&str; 1] = [LICENCE];
+
+/// The citizen app's HTML pages, one per wing.
+pub const CITIZEN_HTML: [&str; 4] = [
+    "index.html",
+    "book.html",
+    "appointments.html",
+    "licence.html",
+];
+
+/// The HTML of the app that shows `path` (without query; a trailing slash is ignored):
+/// `index.html` for the start page, sign-in and any address no app has.
+pub fn app_html(path: &str) -> &'static str {
+    let path = path
+        .strip_suffix('/')
+        .filter(|p| !p.is_empty())
+        .unwrap_or(path);
+    let under = |prefix: &str| {
+        path.strip_prefix(prefix)
+            .is_some_and(|rest| rest.starts_with('/'))
+    };
+    if BOOK_PAGES.contains(&path) {
+        "book.html"
+    } else if APPOINTMENT_PAGES.contains(&path) || under(APPOINTMENTS) {
+        "appointments.html"
+    } else if LICENCE_PAGES.contains(&path) {
+        "licence.html"
+    } else if DIRECTORATE_PAGES.contains(&path) {
+        "directorate.html"
+    } else if KIOSK_PAGES.contains(&path) {
+        "kiosk.html"
+    } else if VERIFIER_PAGES.contains(&path) {
+        "verifier.html"
+    } else {
+        "index.html"
+    }
+}
+
 /// The directorate app's pages: the staff's screens and the board (a second wasm, served from
 /// `directorate.html`).
 pub const DIRECTORATE_PAGES: [&str; 3] = [DESK, BOARD, ADMIN];
@@ -60,3 +109,24 @@ pub const VERIFIER_PAGES: [&str; 1] = [VERIFY];
 
 /// The pages that scan a QR code with the camera; every other page is denied it.
 pub const SCANNING_PAGES: [&str; 2] = [KIOSK, VERIFY];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_page_has_its_app() {
+        assert_eq!(app_html(HOME), "index.html");
+        assert_eq!(app_html(SIGN_IN), "index.html");
+        assert_eq!(app_html("/book/day/"), "book.html");
+        assert_eq!(
+            app_html("/appointments/RG-7K3M-Q9P2/cancel"),
+            "appointments.html"
+        );
+        assert_eq!(app_html("/appointmentsX"), "index.html");
+        assert_eq!(app_html(TICKET), "appointments.html");
+        assert_eq!(app_html(LICENCE), "licence.html");
+        assert_eq!(app_html("/verify"), "verifier.html");
+        assert_eq!(app_html("/nowhere"), "index.html");
+    }
+}

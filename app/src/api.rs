@@ -209,7 +209,7 @@ pub fn use_get<T: DeserializeOwned + Clone + Send + Sync + 'static>(
 ) -> Signal<Option<Result<T, ApiError>>> {
     let (value, set_value) = signal(None::<Result<T, ApiError>>);
     let generation = StoredValue::new(0_u32);
-    let navigate = leptos_router::hooks::use_navigate();
+    let navigate = crate::navigation::use_go();
     let session = use_context::<crate::components::session::Session>();
     Effect::new(move |_| {
         let Some(path) = path() else {

@@ -165,7 +165,7 @@ pub fn use_slots(
 /// A question page that lacks an earlier answer sends the citizen to that question.
 pub fn ask_missing_first(step: Step) {
     let answers = use_answers();
-    let navigate = leptos_router::hooks::use_navigate();
+    let navigate = crate::navigation::use_go();
     Effect::new(move |_| {
         let a = answers.get();
         if let Some(ask) = a.missing_before(step) {

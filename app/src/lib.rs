@@ -5,6 +5,7 @@ pub mod components;
 pub mod i18n;
 pub mod journey;
 pub mod js_json;
+pub mod navigation;
 pub mod pages;
 pub mod start;
 pub mod storage;
@@ -21,7 +22,7 @@ use leptos_router::components::Router;
 use crate::components::site_footer::SiteFooter;
 use crate::components::site_header::SiteHeader;
 use crate::i18n::provide_i18n;
-use crate::pages::{DirectorateScreen, Screen};
+use crate::pages::DirectorateScreen;
 
 /// The frame every page shares: skip link, header, the page, footer.
 #[component]
@@ -42,12 +43,35 @@ fn Frame(
     }
 }
 
-/// The citizen screens: header, the page of the current address, footer.
-#[component]
-pub fn App() -> impl IntoView {
+/// A citizen app's root: header, the page of the current address among `screen`'s, footer.
+fn citizen(screen: fn() -> AnyView) -> impl IntoView {
     provide_i18n();
     components::session::provide_session();
-    view! { <Frame header=|| SiteHeader().into_any()><Screen/></Frame> }
+    view! { <Frame header=|| SiteHeader().into_any()>{screen()}</Frame> }
+}
+
+/// The citizen app's start page and sign-in (`index.html`).
+#[component]
+pub fn App() -> impl IntoView {
+    citizen(|| pages::Screen().into_any())
+}
+
+/// The citizen app's booking (`book.html`).
+#[component]
+pub fn BookApp() -> impl IntoView {
+    citizen(|| pages::BookScreen().into_any())
+}
+
+/// The citizen app's appointments and ticket (`appointments.html`).
+#[component]
+pub fn AppointmentsApp() -> impl IntoView {
+    citizen(|| pages::AppointmentsScreen().into_any())
+}
+
+/// The citizen app's licence (`licence.html`).
+#[component]
+pub fn LicenceApp() -> impl IntoView {
+    citizen(|| pages::LicenceScreen().into_any())
 }
 
 /// The directorate screens (the desk with the supervisor's and administrator's screens, the

@@ -15,6 +15,7 @@ pub fn start<V: IntoView + 'static>(app: fn() -> V) {
             let _ = body.class_list().add_1("rg-crashed");
         }
     }));
+    crate::navigation::remember_loaded_app();
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };

@@ -1,7 +1,7 @@
 // The release build in Chromium: it boots under the CSP, paints a shell first, switches
 // language and direction, and never leaves a blank page.
 import { test, expect } from '@playwright/test';
-import { DIRECTION, LANGUAGE_BUTTON, ROUTES, expectNoAxeViolations, msg, openApp, useLocale, watchForErrors } from './fixtures/app';
+import { DIRECTION, LANGUAGE_BUTTON, ROUTES, appReady, expectNoAxeViolations, msg, openApp, practiceCitizen, signInQuickly, useLocale, watchForErrors } from './fixtures/app';
 
 test('the release build boots under the strict CSP with no console errors', async ({ page }) => {
   const problems = watchForErrors(page);
@@ -16,6 +16,53 @@ test('the release build boots under the strict CSP with no console errors', asyn
     performance.getEntriesByType('resource').map((e) => e.name).find((n) => n.endsWith('_bg.wasm')) ?? '',
   );
   expect(wasm).toMatch(/rega-app-[0-9a-f]{8,16}_bg\.wasm$/);
+  expect(problems).toEqual([]);
+});
+
+test('each wing of the citizen app is a first load of its own; links between wings load the other wing, links within one do not', async ({ page }, info) => {
+  const problems = watchForErrors(page);
+  const wasmLoaded = () =>
+    page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).filter((n) => n.endsWith('_bg.wasm')).map((n) => n.replace(/^.*\//, '')));
+  const mark = () => page.evaluate(() => ((window as unknown as { regaMark: number }).regaMark = 1));
+  const marked = () => page.evaluate(() => (window as unknown as { regaMark?: number }).regaMark === 1);
+  await openApp(page, '/');
+  expect(await wasmLoaded()).toEqual([expect.stringMatching(/^rega-app-[0-9a-f]{8,16}_bg\.wasm$/)]);
+  // Signed out, the start page's booking card leads to sign-in first, in the same app: no
+  // wing is downloaded only to send the citizen on.
+  await mark();
+  await page.locator('#main').getByRole('link', { name: msg('ckb', 'home.book_heading') }).click();
+  await expect(page).toHaveURL(/\/sign-in\?next=\/book$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(ROUTES[1].ckb);
+  expect(await marked()).toBe(true);
+
+  // Signed in, the card loads the booking's wing: a new document with its own wasm.
+  await signInQuickly(page, practiceCitizen(info, 19));
+  await openApp(page, '/');
+  await mark();
+  await page.locator('#main').getByRole('link', { name: msg('ckb', 'home.book_heading') }).click();
+  await expect(page).toHaveURL(/\/book$/);
+  await appReady(page);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(ROUTES[2].ckb);
+  expect(await marked()).toBe(false);
+  expect(await wasmLoaded()).toEqual([expect.stringMatching(/^rega-book-[0-9a-f]{8,16}_bg\.wasm$/)]);
+  // Within the booking's wing, the next step is the same document.
+  await mark();
+  await page.getByLabel(msg('ckb', 'service.medical_check')).check();
+  await page.getByRole('button', { name: msg('ckb', 'common.continue') }).click();
+  await expect(page).toHaveURL(/\/book\/directorate\?service=medical_check$/);
+  expect(await marked()).toBe(true);
+  // The header's My appointments: the appointments' wing, marked as the current page there.
+  await page.getByRole('navigation').getByRole('link', { name: msg('ckb', 'nav.appointments') }).click();
+  await expect(page).toHaveURL(/\/appointments$/);
+  await appReady(page);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(ROUTES[3].ckb);
+  expect(await marked()).toBe(false);
+  await expect(page.getByRole('navigation').getByRole('link', { name: msg('ckb', 'nav.appointments') })).toHaveAttribute('aria-current', 'page');
+  // The browser's back button: the booking's step again, whole.
+  await page.goBack();
+  await expect(page).toHaveURL(/\/book\/directorate\?service=medical_check$/);
+  await appReady(page);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(msg('ckb', 'book.directorate_title'));
   expect(problems).toEqual([]);
 });
 
@@ -62,6 +109,7 @@ for (const locale of ['ckb', 'en'] as const) {
       if (route.signedIn) {
         // Signed out, the page leads to sign-in and back.
         await expect(page).toHaveURL(new RegExp(`/sign-in\\?next=${route.path}$`));
+        await appReady(page);
         await expect(page.getByRole('heading', { level: 1 })).toHaveText(signInHeading);
         continue;
       }

@@ -1,7 +1,6 @@
 //! The "Back" link at the top of a question page: to the previous question, answers kept.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::i18n::use_i18n;
 
@@ -14,6 +13,6 @@ pub fn BackLink(
 ) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <A href=move || href.get() attr:class="rg-back-link">{move || i18n.t().common_back()}</A>
+        <a href=move || href.get() class="rg-back-link">{move || i18n.t().common_back()}</a>
     }
 }

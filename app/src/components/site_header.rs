@@ -1,11 +1,10 @@
 //! The header on every page: the service name, the main navigation and the language switch.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 use rega_api::paths;
 
+use crate::navigation::use_go;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_navigate;
 
 use crate::components::language_switch::LanguageSwitch;
 use crate::components::session::use_session;
@@ -16,7 +15,7 @@ use crate::i18n::use_i18n;
 pub fn SiteHeader() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let navigate = use_navigate();
+    let navigate = use_go();
     let sign_out = move || {
         let navigate = navigate.clone();
         spawn_local(async move {
@@ -27,28 +26,48 @@ pub fn SiteHeader() -> impl IntoView {
             }
         });
     };
+    let location = leptos_router::hooks::use_location();
+    // A page that needs a signed-in citizen is reached through sign-in when this device has
+    // none; the link is the current page's only when the page is its own.
     let link = move |href: &'static str,
+                     protected: bool,
                      label: fn(&'static crate::i18n::Messages) -> &'static str| {
+        let target = move || {
+            if protected {
+                crate::navigation::signed_in_href(href, session.signed_in())
+            } else {
+                href.to_owned()
+            }
+        };
+        let current = move || {
+            location.pathname.with(|path| {
+                let here = path == href
+                    || path
+                        .strip_prefix(href)
+                        .is_some_and(|rest| rest.starts_with('/'));
+                here.then_some("page")
+            })
+        };
         view! {
             <li class="rg-nav__item">
-                <A href=href attr:class="rg-nav__link">{move || label(i18n.t())}</A>
+                <a href=target class="rg-nav__link" aria-current=current>{move || label(i18n.t())}</a>
             </li>
         }
     };
     view! {
         <header class="rg-header">
             <div class="rg-header__bar">
-                <A href=paths::HOME attr:class="rg-header__brand">
+                <a href=paths::HOME class="rg-header__brand">
                     <span class="rg-header__name">{move || i18n.t().app_name()}</span>
                     <span class="rg-header__tagline">{move || i18n.t().app_tagline()}</span>
-                </A>
+                </a>
                 <LanguageSwitch/>
             </div>
             <nav class="rg-nav" aria-label=move || i18n.t().common_main_navigation()>
                 <ul class="rg-nav__list">
-                    {link(paths::BOOK, |m| m.nav_book())}
-                    {link(paths::APPOINTMENTS, |m| m.nav_appointments())}
-                    {link(paths::LICENCE, |m| m.nav_licence())}
+                    {link(paths::BOOK, true, |m| m.nav_book())}
+                    {link(paths::APPOINTMENTS, true, |m| m.nav_appointments())}
+                    {link(paths::LICENCE, true, |m| m.nav_licence())}
                     {move || if session.signed_in() {
                         view! {
                             <li class="rg-nav__item">
@@ -58,7 +77,7 @@ pub fn SiteHeader() -> impl IntoView {
                             </li>
                         }.into_any()
                     } else {
-                        link(paths::SIGN_IN, |m| m.nav_sign_in()).into_any()
+                        link(paths::SIGN_IN, false, |m| m.nav_sign_in()).into_any()
                     }}
                 </ul>
             </nav>

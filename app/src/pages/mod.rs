@@ -1,6 +1,7 @@
 //! The pages, in two wings — `citizen` (the citizen app) and `directorate` (the kiosk, the
-//! verifier, the desk and the board) — and [`Screen`] and [`DirectorateScreen`], which pick the
-//! page for an address. No page uses another page: what two pages share lives in `components`,
+//! verifier, the desk and the board) — and a screen per app ([`Screen`], [`BookScreen`],
+//! [`AppointmentsScreen`], [`LicenceScreen`], [`DirectorateScreen`]), which picks the page for
+//! an address among that app's own. No page uses another page: what two pages share lives in `components`,
 //! `i18n` or `journey`.
 //!
 //! The router only tracks the address; [`route`] maps it to a page. `<Routes>` with a route per
@@ -100,17 +101,15 @@ pub fn route(path: &str) -> Page {
     }
 }
 
-/// Set once the app has shown a second page: from then on, pages come from links.
-static FIRST_PAGE_SEEN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
 /// Tells the router a followed link's page is shown: the address bar changes only then
 /// (`<Routes>` would do this); pages render synchronously, so at once.
 fn complete_navigations(location: leptos_router::location::Location) {
     let browser = use_context::<leptos_router::location::BrowserUrl>();
-    Effect::new(move |previous: Option<()>| {
+    Effect::new(move |_| {
         location.pathname.track();
-        if previous.is_some() {
-            FIRST_PAGE_SEEN.store(true, std::sync::atomic::Ordering::Relaxed);
+        // Another app's page is loading: the address is the browser's to change.
+        if crate::navigation::leaving() {
+            return;
         }
         if let Some(browser) = &browser {
             leptos_router::location::LocationProvider::ready_to_complete(browser);
@@ -118,58 +117,96 @@ fn complete_navigations(location: leptos_router::location::Location) {
     });
 }
 
-/// The citizen page of the current address (`index.html`).
-#[component]
-pub fn Screen() -> impl IntoView {
+/// The page of the current address that `pick` shows, or, for a page of another app (another
+/// wing of the citizen app, the directorate's), that app, loaded afresh. Each app's entry point
+/// names only its own pages, so its wasm holds only their code.
+fn screen(pick: fn(&Page) -> Option<AnyView>) -> impl IntoView {
     let location = use_location();
-    let page = Memo::new(move |_| route(&location.pathname.get()));
+    let (pathname, search) = (location.pathname, location.search);
+    let page = Memo::new(move |_| route(&pathname.get()));
+    // The address the server loaded this app for.
+    let loaded_for = pathname.get_untracked();
     complete_navigations(location);
     move || match page.get() {
-        Page::Home => home::Home().into_any(),
-        Page::SignIn => sign_in::SignIn().into_any(),
-        Page::BookService => book::service::ServicePage().into_any(),
-        Page::BookDirectorate => book::directorate::DirectoratePage().into_any(),
-        Page::BookDay => book::day::DayPage().into_any(),
-        Page::BookTime => book::time::TimePage().into_any(),
-        Page::BookCheck => book::check::CheckPage().into_any(),
-        Page::Appointments => appointments::Appointments().into_any(),
-        Page::Appointment(reference) => {
-            view! { <appointment::AppointmentPage reference/> }.into_any()
-        }
-        Page::Cancel(reference) => view! { <appointment::CancelPage reference/> }.into_any(),
-        Page::Licence => licence::Licence().into_any(),
-        Page::Ticket => ticket::Ticket().into_any(),
-        Page::Kiosk | Page::Verify | Page::Desk | Page::Board | Page::Admin => elsewhere(),
         Page::NotFound => not_found::NotFound().into_any(),
+        page => pick(&page).unwrap_or_else(|| {
+            let path = pathname.get_untracked();
+            if path == loaded_for {
+                // The server has no other app for it.
+                return not_found::NotFound().into_any();
+            }
+            elsewhere(&path, &search.get_untracked())
+        }),
     }
 }
 
-/// A page of the other app (citizen or directorate), reached by a link: the browser loads it
-/// afresh, and the server answers with that app. If this app was loaded for it in the first
-/// place (the server has no such app), it is not found here either.
-fn elsewhere() -> AnyView {
-    if !FIRST_PAGE_SEEN.load(std::sync::atomic::Ordering::Relaxed) {
-        return not_found::NotFound().into_any();
-    }
-    if let Some(window) = web_sys::window() {
-        let _ = window.location().reload();
-    }
+/// The start page and sign-in (`index.html`, the citizen app's first wing).
+#[component]
+pub fn Screen() -> impl IntoView {
+    screen(|page| match page {
+        Page::Home => Some(home::Home().into_any()),
+        Page::SignIn => Some(sign_in::SignIn().into_any()),
+        _ => None,
+    })
+}
+
+/// The booking's pages (`book.html`).
+#[component]
+pub fn BookScreen() -> impl IntoView {
+    screen(|page| match page {
+        Page::BookService => Some(book::service::ServicePage().into_any()),
+        Page::BookDirectorate => Some(book::directorate::DirectoratePage().into_any()),
+        Page::BookDay => Some(book::day::DayPage().into_any()),
+        Page::BookTime => Some(book::time::TimePage().into_any()),
+        Page::BookCheck => Some(book::check::CheckPage().into_any()),
+        _ => None,
+    })
+}
+
+/// My appointments, one appointment, its cancelling, the ticket (`appointments.html`).
+#[component]
+pub fn AppointmentsScreen() -> impl IntoView {
+    screen(|page| match page {
+        Page::Appointments => Some(appointments::Appointments().into_any()),
+        Page::Appointment(reference) => {
+            let reference = reference.clone();
+            Some(view! { <appointment::AppointmentPage reference/> }.into_any())
+        }
+        Page::Cancel(reference) => {
+            let reference = reference.clone();
+            Some(view! { <appointment::CancelPage reference/> }.into_any())
+        }
+        Page::Ticket => Some(ticket::Ticket().into_any()),
+        _ => None,
+    })
+}
+
+/// My licence (`licence.html`).
+#[component]
+pub fn LicenceScreen() -> impl IntoView {
+    screen(|page| match page {
+        Page::Licence => Some(licence::Licence().into_any()),
+        _ => None,
+    })
+}
+
+/// A page of another app, reached by a link: the browser loads it afresh, and the server
+/// answers with that app.
+fn elsewhere(path: &str, search: &str) -> AnyView {
+    let query = if search.is_empty() { "" } else { "?" };
+    crate::navigation::leave(&format!("{path}{query}{search}"), false);
     ().into_any()
 }
 
 /// The directorate page of the current address (`directorate.html`).
 #[component]
 pub fn DirectorateScreen() -> impl IntoView {
-    let location = use_location();
-    let page = Memo::new(move |_| route(&location.pathname.get()));
-    complete_navigations(location);
-    move || match page.get() {
-        Page::Desk => desk::Desk().into_any(),
-        Page::Admin => desk::Admin().into_any(),
-        Page::Board => board::Board().into_any(),
-        Page::NotFound => not_found::NotFound().into_any(),
-        _ => elsewhere(),
-    }
+    screen(|page| match page {
+        Page::Desk => Some(desk::Desk().into_any()),
+        Page::Admin => Some(desk::Admin().into_any()),
+        Page::Board => Some(board::Board().into_any()),
+        _ => None,
+    })
 }
 
 #[cfg(test)]

@@ -30,19 +30,11 @@ pub struct StaticFiles {
     anchor_meta: Option<std::sync::Arc<str>>,
 }
 
-/// The HTML of the app that serves `path` besides the citizens': the directorate screens', the
-/// kiosk's or the verifier's, each its own wasm.
-fn app_page(path: &str) -> Option<&'static str> {
-    let path = path.strip_suffix('/').unwrap_or(path);
-    if rega_api::paths::DIRECTORATE_PAGES.contains(&path) {
-        Some("directorate.html")
-    } else if rega_api::paths::VERIFIER_PAGES.contains(&path) {
-        Some(VERIFIER_PAGE)
-    } else if rega_api::paths::KIOSK_PAGES.contains(&path) {
-        Some("kiosk.html")
-    } else {
-        None
-    }
+/// The HTML of the app that serves `path` (`rega_api::paths::app_html`), and whether it is one
+/// of the citizen app's wings.
+fn app_page(path: &str) -> (&'static str, bool) {
+    let page = rega_api::paths::app_html(path);
+    (page, rega_api::paths::CITIZEN_HTML.contains(&page))
 }
 
 /// The verifier's page, which carries the pinned anchor.
@@ -111,8 +103,9 @@ impl StaticFiles {
         }
         let query = request.uri().query().unwrap_or("").to_owned();
         let signed_in = crate::auth::cookies::session_token(request.headers()).is_some();
-        // A page of the directorate screens or the verifier, if this build has it.
-        let page = app_page(&path).filter(|page| self.dir.join(page).is_file());
+        // The page's own app, if this build has it (a test's dist/ may have index.html alone).
+        let (html, citizen) = app_page(&path);
+        let page = Some(html).filter(|page| self.dir.join(page).is_file());
         let verifier_html = path == "/verifier.html" || page == Some(VERIFIER_PAGE);
         let response = if let (true, Some(meta)) = (verifier_html, self.anchor_meta.clone()) {
             self.verifier_with_anchor(&meta).await
@@ -126,8 +119,17 @@ impl StaticFiles {
                 return Ok(not_found_text());
             }
             response.map(Body::new)
+        } else if let Some(file) = citizen.then(|| self.route_page(&path)).flatten() {
+            // A main citizen page: its wing's HTML with that page's heading already in the shell.
+            ServeFile::new(file)
+                .precompressed_br()
+                .precompressed_gzip()
+                .oneshot(request)
+                .await
+                .unwrap_or_else(|e| match e {})
+                .map(Body::new)
         } else if let Some(page) = page {
-            // A directorate screen or the verifier: its own app.
+            // Any other page of an app: that app's HTML; the client-side router picks the page.
             ServeFile::new(self.dir.join(page))
                 .precompressed_br()
                 .precompressed_gzip()
@@ -135,17 +137,7 @@ impl StaticFiles {
                 .await
                 .unwrap_or_else(|e| match e {})
                 .map(Body::new)
-        } else if let Some(page) = self.route_page(&path) {
-            // A main citizen page: index.html with that page's heading already in the shell.
-            ServeFile::new(page)
-                .precompressed_br()
-                .precompressed_gzip()
-                .oneshot(request)
-                .await
-                .unwrap_or_else(|e| match e {})
-                .map(Body::new)
         } else {
-            // An app route: the client-side router renders it from index.html.
             let mut request = request;
             *request.uri_mut() = Uri::from_static("/index.html");
             self.index
@@ -155,7 +147,7 @@ impl StaticFiles {
                 .map(Body::new)
         };
         let mut response = response;
-        if page.is_none() && !is_asset_path(&path) && response.status().is_success() {
+        if citizen && !is_asset_path(&path) && response.status().is_success() {
             add_first_answer(&mut response, &path, &query, signed_in);
         }
         Ok(with_cache_headers(&path, response))

@@ -17,8 +17,9 @@ use crate::process::run;
 use crate::root;
 use crate::setup::Tools;
 
-/// SPEC §8: the first load of any citizen screen (HTML + JS + WASM + CSS), brotli.
-pub const FIRST_LOAD_BUDGET_BYTES: u64 = 200 * 1000;
+/// The first load of any citizen screen (HTML + JS + WASM + CSS), brotli: SPEC §8 says 200 KB;
+/// issue 20 asks for 150 KB, met by the citizen app's wings (`rega_api::paths::app_html`).
+pub const FIRST_LOAD_BUDGET_BYTES: u64 = 150 * 1000;
 
 /// File types worth precompressing (fonts and images are compressed already).
 pub(crate) const COMPRESSIBLE: [&str; 8] = [
@@ -105,10 +106,26 @@ pub fn release(tools: &Tools) -> anyhow::Result<Built> {
     let pages = write_route_pages(&dist)?;
     write_service_worker(&dist)?;
     let sizes = precompress(&dist)?;
-    // Every citizen page loads the same files; the HTML differs by its heading. The largest
-    // first load is the one the budget applies to.
+    // A citizen page loads its wing's files; the HTML differs by its heading. The largest
+    // first load is the one the budget applies to; each wing's is reported.
+    let wings = EXTRA_APPS.iter().filter(|app| app.citizen);
     let mut first_load = first_load_of(&dist, "index.html", &sizes)?;
-    for page in &pages {
+    report(
+        "the citizen's start page and sign-in",
+        &first_load,
+        Some(FIRST_LOAD_BUDGET_BYTES),
+    );
+    let mut apps = Vec::new();
+    apps.push((
+        "the citizen's start page and sign-in",
+        first_load.iter().map(|f| f.brotli).sum(),
+        FIRST_LOAD_BUDGET_BYTES,
+    ));
+    for page in pages
+        .iter()
+        .map(String::as_str)
+        .chain(wings.map(|app| app.page))
+    {
         let candidate = first_load_of(&dist, page, &sizes)?;
         if candidate.iter().map(|f| f.brotli).sum::<u64>()
             > first_load.iter().map(|f| f.brotli).sum::<u64>()
@@ -122,7 +139,6 @@ pub fn release(tools: &Tools) -> anyhow::Result<Built> {
         Some(FIRST_LOAD_BUDGET_BYTES),
     );
     let mut over = Vec::new();
-    let mut apps = Vec::new();
     for app in &EXTRA_APPS {
         let files = first_load_of(&dist, app.page, &sizes)?;
         report(app.what, &files, Some(app.budget));

@@ -22,17 +22,47 @@ pub(crate) struct ExtraApp {
     pub extra: &'static str,
     /// Its first load's budget, brotli bytes: the verifier's is issue 20's (what an officer's
     /// phone downloads at the roadside), the others are what they measured plus a margin, so
-    /// that growth is a decision.
+    /// that growth is a decision. A citizen wing's is the citizen one (SPEC §8).
     pub budget: u64,
+    /// A wing of the citizen app (cached by the service worker at install, its pages' headings
+    /// in the shell, the citizen budget) rather than a staff device's app.
+    pub citizen: bool,
 }
 
-/// The directorate screens (desk, board), the kiosk and the verifier, each its own first load.
-pub(crate) const EXTRA_APPS: [ExtraApp; 3] = [
+/// The citizen app's wings besides `index.html` (`rega_api::paths::app_html` names which pages
+/// each shows), and the directorate screens (desk, board), the kiosk and the verifier: each its
+/// own first load.
+pub(crate) const EXTRA_APPS: [ExtraApp; 6] = [
+    ExtraApp {
+        page: "book.html",
+        bin: "rega-book",
+        what: "the citizen's booking (/book/…)",
+        budget: super::FIRST_LOAD_BUDGET_BYTES,
+        extra: "",
+        citizen: true,
+    },
+    ExtraApp {
+        page: "appointments.html",
+        bin: "rega-appointments",
+        what: "the citizen's appointments and ticket (/appointments/…, /ticket)",
+        budget: super::FIRST_LOAD_BUDGET_BYTES,
+        extra: "",
+        citizen: true,
+    },
+    ExtraApp {
+        page: "licence.html",
+        bin: "rega-licence",
+        what: "the citizen's licence (/licence)",
+        budget: super::FIRST_LOAD_BUDGET_BYTES,
+        extra: "",
+        citizen: true,
+    },
     ExtraApp {
         page: "directorate.html",
         bin: "rega-directorate",
         what: "the directorate screens (desk, board)",
         budget: 250 * 1000,
+        citizen: false,
         extra: "\n  <link data-trunk rel=\"css\" href=\"../target/rega-style/rega-directorate.css\">\
                 \n  <link data-trunk rel=\"copy-file\" href=\"../public/chime.wav\">",
     },
@@ -41,6 +71,7 @@ pub(crate) const EXTRA_APPS: [ExtraApp; 3] = [
         bin: "rega-kiosk",
         what: "the kiosk (/kiosk)",
         budget: 170 * 1000,
+        citizen: false,
         extra: "\n  <link data-trunk rel=\"css\" href=\"../target/rega-style/rega-directorate.css\">",
     },
     ExtraApp {
@@ -48,6 +79,7 @@ pub(crate) const EXTRA_APPS: [ExtraApp; 3] = [
         bin: "rega-verifier",
         what: "the verifier (/verify)",
         budget: 200 * 1000,
+        citizen: false,
         extra: "\n  <link data-trunk rel=\"css\" href=\"../target/rega-style/rega-directorate.css\">",
     },
 ];
@@ -114,13 +146,6 @@ pub(crate) fn escape_html(text: &str) -> String {
 /// heading and introduction in the static shell, in the three languages (the stylesheet shows
 /// the saved one). The app then draws the same text in the same place. Returns the file names.
 pub(crate) fn write_route_pages(dist: &Path) -> anyhow::Result<Vec<String>> {
-    let index = std::fs::read_to_string(dist.join("index.html"))?;
-    let loading = index
-        .find("rg-shell__loading")
-        .context("index.html has no loading line in its shell")?;
-    let insert_at = index[..loading]
-        .rfind("<p")
-        .context("the shell's loading line is not a paragraph")?;
     let mut tables = Vec::new();
     for tag in ["ckb", "ar", "en"] {
         let text = std::fs::read_to_string(root().join(format!("app/locales/{tag}.json")))?;
@@ -142,6 +167,15 @@ pub(crate) fn write_route_pages(dist: &Path) -> anyhow::Result<Vec<String>> {
             "" => "home".to_owned(),
             rest => rest.replace('/', "-"),
         };
+        // The page's own wing: index.html, book.html, …
+        let html = paths::app_html(path);
+        let index = std::fs::read_to_string(dist.join(html))?;
+        let loading = index
+            .find("rg-shell__loading")
+            .with_context(|| format!("{html} has no loading line in its shell"))?;
+        let insert_at = index[..loading]
+            .rfind("<p")
+            .context("the shell's loading line is not a paragraph")?;
         let mut block = String::from("<div class=\"rg-shell__page\">");
         for (tag, table) in &tables {
             block.push_str(&format!(
@@ -201,7 +235,20 @@ pub(crate) fn write_service_worker(dist: &Path) -> anyhow::Result<()> {
             files.push(format!("\"/{name}\""));
         }
     }
+    // Each page's app (rega_api::paths::app_html), for a page opened with no network.
+    let app_pages: Vec<String> = paths::CITIZEN_PAGES
+        .iter()
+        .chain(&paths::DIRECTORATE_PAGES)
+        .chain(&paths::KIOSK_PAGES)
+        .chain(&paths::VERIFIER_PAGES)
+        .filter(|path| paths::app_html(path) != "index.html")
+        .map(|path| format!("'{path}': '/{}'", paths::app_html(path)))
+        .collect();
     let script = template
+        .replace(
+            "__REGA_APP_PAGES__",
+            &format!("{{ {} }}", app_pages.join(", ")),
+        )
         .replace("__REGA_VERSION__", &content_hash(&contents))
         .replace("__REGA_FILES__", &format!("[{}]", files.join(", ")))
         .replace(

@@ -2,11 +2,11 @@
 //! cancel it (§3.3) — reference, service, where, when, what to bring, the QR code for the
 //! kiosk, "Add to calendar", and a layout that prints on one page.
 
+use crate::navigation::use_go;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::NavigateOptions;
-use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_query_map;
 use rega_api::appointments::{AppointmentState, AppointmentView};
 use rega_api::endpoints;
 use rega_api::paths;
@@ -116,8 +116,8 @@ pub fn AppointmentPage(
                     {if a.can_change {
                         view! {
                             <ul class="rg-actions rg-no-print">
-                                <li><A href=reschedule_href(&a) attr:class="rg-link">{m.appointment_reschedule()}</A></li>
-                                <li><A href=format!("/appointments/{}/cancel", a.reference) attr:class="rg-link">{m.appointment_cancel()}</A></li>
+                                <li><a href=reschedule_href(&a) class="rg-link">{m.appointment_reschedule()}</a></li>
+                                <li><a href=format!("/appointments/{}/cancel", a.reference) class="rg-link">{m.appointment_cancel()}</a></li>
                             </ul>
                         }.into_any()
                     } else if a.status == AppointmentState::Booked {
@@ -139,7 +139,7 @@ pub fn CancelPage(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let reference = StoredValue::new(reference);
-    let navigate = use_navigate();
+    let navigate = use_go();
     let appointment = api::use_get::<AppointmentView>(move || {
         Some(endpoints::fill(
             endpoints::APPOINTMENT,
@@ -201,7 +201,7 @@ pub fn CancelPage(
                     <form class="rg-form" novalidate on:submit=cancel.clone()>
                         <div class="rg-button-group">
                             <button class="rg-button rg-button--warning" id="cancel-yes" type="submit" disabled=busy>{m.cancel_yes()}</button>
-                            <A href=format!("/appointments/{}", a.reference) attr:class="rg-link">{m.cancel_no()}</A>
+                            <a href=format!("/appointments/{}", a.reference) class="rg-link">{m.cancel_no()}</a>
                         </div>
                         {move || busy.get().then(|| view! { <p class="rg-hint" role="status">{i18n.t().common_loading()}</p> })}
                     </form>

@@ -2,7 +2,6 @@
 //! citizen opens one to change, cancel or show it.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 use rega_api::appointments::{AppointmentList, AppointmentState, AppointmentView};
 use rega_api::endpoints;
 use rega_api::paths;
@@ -41,7 +40,7 @@ fn AppointmentItem(
             view! {
                 <li class="rg-appointment-item">
                     <h3 class="rg-appointment-item__title">
-                        <A href=format!("/appointments/{}", a.reference) attr:class="rg-link">{service_name(m, a.service)}</A>
+                        <a href=format!("/appointments/{}", a.reference) class="rg-link">{service_name(m, a.service)}</a>
                     </h3>
                     <p class="rg-appointment-item__when">{format!("{}, {}", date_with_weekday(locale, a.date), time(locale, h, min))}</p>
                     <p class="rg-appointment-item__where">{localized(&a.place.name, locale)}</p>
@@ -79,9 +78,9 @@ pub fn Appointments() -> impl IntoView {
                                 ("service", service_name(m, a.service)),
                                 ("date", &date_with_weekday(locale, a.date)),
                             ])}</p>
-                            <p class="rg-body"><A href=format!("/book/directorate?service={}", a.service.code()) attr:class="rg-link">
+                            <p class="rg-body"><a href=format!("/book/directorate?service={}", a.service.code()) class="rg-link">
                                 {fill(m.appointments_rebook_link(), &[("service", service_name(m, a.service))])}
-                            </A></p>
+                            </a></p>
                         </div>
                     }).collect_view()}
                     <h2 class="rg-heading-m">{m.appointments_upcoming()}</h2>
@@ -94,7 +93,7 @@ pub fn Appointments() -> impl IntoView {
                             </ul>
                         }.into_any()
                     }}
-                    <p class="rg-body"><A href=paths::BOOK attr:class="rg-button">{m.home_book_heading()}</A></p>
+                    <p class="rg-body"><a href=paths::BOOK class="rg-button">{m.home_book_heading()}</a></p>
                     {(!past.is_empty()).then(|| view! {
                         <h2 class="rg-heading-m">{m.appointments_past()}</h2>
                         <ul class="rg-appointment-list">

@@ -1,7 +1,6 @@
 //! The start page: what Rega does, and the way into each journey.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 use rega_api::paths;
 
 use crate::components::page_heading::PageHeading;
@@ -10,7 +9,7 @@ use crate::i18n::{Messages, use_i18n};
 /// A card leading into one journey.
 #[component]
 fn JourneyCard(
-    /// Where the card leads.
+    /// Where the card leads (through sign-in for a device with none).
     href: &'static str,
     /// Picks the card's heading.
     heading: fn(&'static Messages) -> &'static str,
@@ -18,10 +17,13 @@ fn JourneyCard(
     text: fn(&'static Messages) -> &'static str,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let session = crate::components::session::use_session();
     view! {
         <li class="rg-card">
             <h2 class="rg-card__title">
-                <A href=href attr:class="rg-card__link">{move || heading(i18n.t())}</A>
+                <a href=move || crate::navigation::signed_in_href(href, session.signed_in()) class="rg-card__link">
+                    {move || heading(i18n.t())}
+                </a>
             </h2>
             <p class="rg-card__text">{move || text(i18n.t())}</p>
         </li>

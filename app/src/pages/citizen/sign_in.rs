@@ -1,8 +1,9 @@
 //! Sign in with the national card number and an SMS code (SPEC §3.1).
 
+use crate::navigation::use_go;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_query_map;
 use rega_api::ErrorCode;
 use rega_api::auth::{CodeRequest, CodeSent, SessionInfo, VerifyRequest};
 use rega_api::endpoints;
@@ -63,7 +64,7 @@ pub fn SignIn() -> impl IntoView {
     let (resend_at, set_resend_at) = signal(0.0_f64);
     let (now, set_now) = signal(js_sys::Date::now());
     let query = use_query_map();
-    let navigate = use_navigate();
+    let navigate = use_go();
     let session = crate::components::session::use_session();
 
     if let Ok(handle) = set_interval_with_handle(

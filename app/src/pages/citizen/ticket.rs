@@ -40,7 +40,7 @@ pub fn Ticket() -> impl IntoView {
         )
     });
     let (ticket, set_ticket) = signal(None::<Result<HeldTicket, ApiError>>);
-    let navigate = leptos_router::hooks::use_navigate();
+    let navigate = crate::navigation::use_go();
     // Read again without blanking what is shown: the last answer stays until the next.
     let read = move || {
         let Some(path) = path.get_untracked() else {

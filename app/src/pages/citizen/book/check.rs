@@ -2,11 +2,10 @@
 //! The booking request carries an Idempotency-Key kept for this set of answers, so a double
 //! tap, a retry or a reload after a dropped connection can never book twice.
 
+use crate::navigation::use_go;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::NavigateOptions;
-use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
 use rega_api::ErrorCode;
 use rega_api::appointments::{AppointmentView, CreateAppointment, RescheduleAppointment};
 use rega_api::endpoints;
@@ -81,7 +80,7 @@ pub fn CheckPage() -> impl IntoView {
     ask_missing_first(Step::Check);
     let i18n = use_i18n();
     let answers = use_answers();
-    let navigate = use_navigate();
+    let navigate = use_go();
     let directorates =
         api::use_get::<Vec<DirectorateInfo>>(|| Some(endpoints::DIRECTORATES.to_owned()));
     let slots = use_slots(answers);
@@ -159,9 +158,9 @@ pub fn CheckPage() -> impl IntoView {
                 <dd>{value}</dd>
                 <dd class="rg-summary-list__action">
                     {change.map(|(href, what)| view! {
-                        <A href=href attr:class="rg-link">
+                        <a href=href class="rg-link">
                             {i18n.t().common_change()}<span class="rg-visually-hidden">{format!(" {what}")}</span>
-                        </A>
+                        </a>
                     })}
                 </dd>
             </div>

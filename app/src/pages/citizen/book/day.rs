@@ -2,7 +2,6 @@
 //! days marked (with the holiday's name), weeks starting on Saturday as in Iraq.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 use rega_api::availability::{ClosedReason, DayAvailability, DaysResponse};
 use rega_api::endpoints;
 use rega_api::time::Date;
@@ -126,8 +125,8 @@ pub fn DayPage() -> impl IntoView {
                                                         let chosen = answers.get_untracked().date == Some(date);
                                                         view! {
                                                             <td class="rg-calendar__day rg-calendar__day--free">
-                                                                <A href=href attr:class="rg-calendar__link" attr:aria-label=label
-                                                                    attr:aria-current=chosen.then_some("date")>{number}</A>
+                                                                <a href=href class="rg-calendar__link" aria-label=label
+                                                                    aria-current=chosen.then_some("date")>{number}</a>
                                                             </td>
                                                         }.into_any()
                                                     }

@@ -1,7 +1,7 @@
 //! Step 2: which traffic directorate, each with its address and opening hours.
 
+use crate::navigation::use_go;
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 use rega_api::endpoints;
 use rega_api::reference::{DirectorateInfo, OpeningHours};
 
@@ -83,7 +83,7 @@ pub fn DirectoratePage() -> impl IntoView {
     ask_missing_first(Step::Directorate);
     let i18n = use_i18n();
     let answers = use_answers();
-    let navigate = use_navigate();
+    let navigate = use_go();
     let directorates =
         api::use_get::<Vec<DirectorateInfo>>(|| Some(endpoints::DIRECTORATES.to_owned()));
     let selected = RwSignal::new(answers.get_untracked().directorate);

@@ -1,9 +1,8 @@
 //! Step 1: which service. Only the ones the citizen may book are choices; each of the others
 //! says in one line why not.
 
+use crate::navigation::use_go;
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
 use rega_api::ErrorCode;
 use rega_api::appointments::EligibilityList;
 use rega_api::endpoints;
@@ -23,7 +22,7 @@ use rega_api::service::ServiceKind;
 pub fn ServicePage() -> impl IntoView {
     let i18n = use_i18n();
     let answers = use_answers();
-    let navigate = use_navigate();
+    let navigate = use_go();
     let eligibility = api::use_get::<EligibilityList>(|| Some(endpoints::ELIGIBILITY.to_owned()));
     let selected = RwSignal::new(answers.get_untracked().service.map(|s| s.code().to_owned()));
     let (problem, set_problem) = signal(false);
@@ -93,7 +92,7 @@ pub fn ServicePage() -> impl IntoView {
                                     <strong>{service_name(m, service)}</strong>
                                     <span class="rg-refused__reason">{error_message(m, reason)}</span>
                                     {(reason == ErrorCode::AlreadyBooked).then(|| view! {
-                                        <A href=paths::APPOINTMENTS attr:class="rg-link">{m.nav_appointments()}</A>
+                                        <a href=paths::APPOINTMENTS class="rg-link">{m.nav_appointments()}</a>
                                     })}
                                 </li>
                             }).collect_view()}

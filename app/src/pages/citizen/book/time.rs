@@ -1,7 +1,8 @@
 //! Step 4: which time — the free slots of the chosen day, with the places left in each.
 
+use crate::navigation::use_go;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_query_map;
 use rega_api::ErrorCode;
 
 use crate::components::back_link::BackLink;
@@ -28,7 +29,7 @@ pub fn TimePage() -> impl IntoView {
     let i18n = use_i18n();
     let answers = use_answers();
     let query = use_query_map();
-    let navigate = use_navigate();
+    let navigate = use_go();
     let slots = use_slots(answers);
     let selected = RwSignal::new(answers.get_untracked().slot.map(|s| s.to_string()));
     let (unchosen, set_unchosen) = signal(false);
