@@ -1,0 +1,20 @@
+import { chromium } from '@playwright/test';
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+const context = await browser.newContext({ viewport: { width: 412, height: 823 }, deviceScaleFactor: 2 });
+if (process.env.COOKIE) await context.setExtraHTTPHeaders({ Cookie: process.env.COOKIE });
+const page = await context.newPage();
+const cdp = await context.newCDPSession(page);
+await cdp.send('Network.enable');
+if (process.env.THROTTLE !== '0') await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 150, downloadThroughput: 1.6 * 1024 * 1024 / 8 * 0.9, uploadThroughput: 750 * 1024 / 8 * 0.9 });
+if (process.env.THROTTLE !== '0') await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+await page.addInitScript(() => {
+  window.__lcp = [];
+  new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__lcp.push({ t: Math.round(e.startTime), size: e.size, tag: e.element?.tagName, cls: e.element?.className, text: (e.element?.textContent ?? '').slice(0, 30), inShell: !!e.element?.closest('#rg-shell'), font: e.element ? getComputedStyle(e.element).fontFamily : '' }); }).observe({ type: 'largest-contentful-paint', buffered: true });
+  window.__fcp = 0; new PerformanceObserver((l) => { for (const e of l.getEntries()) if (e.name === 'first-contentful-paint') window.__fcp = Math.round(e.startTime); }).observe({ type: 'paint', buffered: true });
+});
+await page.goto(process.env.URL, { waitUntil: 'networkidle' });
+await page.waitForTimeout(1500);
+console.log('fcp', await page.evaluate(() => window.__fcp), 'boot waited until', await page.evaluate(() => window.__painted), 'fonts', await page.evaluate(() => [...document.fonts].map(f => f.status + ' ' + f.weight)));
+console.log(JSON.stringify(await page.evaluate(() => window.__lcp), null, 0));
+console.log(JSON.stringify(await page.evaluate(() => performance.getEntriesByType('resource').map(r => `${r.name.replace(location.origin,'')} ${Math.round(r.startTime)}-${Math.round(r.responseEnd)}`))));
+await browser.close();

@@ -1,0 +1,16 @@
+import lighthouse from 'lighthouse';
+import * as chromeLauncher from 'chrome-launcher';
+import { sessionCookie } from '/work/main/end2end/bench-session.mjs';
+const base = process.env.REGA_BASE_URL;
+const path = process.argv[2];
+const cookie = process.argv[3] ? await sessionCookie(process.argv[3]) : null;
+const chrome = await chromeLauncher.launch({ chromePath: '/usr/bin/chromium', chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu'] });
+const { lhr } = await lighthouse(`${base}${path}`, { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: ['performance'], throttling: { cpuSlowdownMultiplier: 4 }, extraHeaders: cookie ? { Cookie: cookie } : undefined });
+const a = (id) => lhr.audits[id];
+console.log('FCP', a('first-contentful-paint').numericValue, 'LCP', a('largest-contentful-paint').numericValue, 'TBT', a('total-blocking-time').numericValue);
+console.log(JSON.stringify(a('largest-contentful-paint-element').details?.items?.map(i => i.items ?? i), null, 1).slice(0, 1500));
+const net = a('network-requests').details.items.map(r => `${r.url.replace(base,'')} ${r.resourceType} ${Math.round(r.transferSize)} start=${Math.round(r.networkRequestTime)} end=${Math.round(r.networkEndTime)}`);
+console.log(net.join('\n'));
+const diag = a('mainthread-work-breakdown').details.items.map(i=>`${i.groupLabel} ${Math.round(i.duration)}`); console.log(diag.join(', '));
+const lt = a('long-tasks')?.details?.items?.map(i=>`${i.url} start=${Math.round(i.startTime)} dur=${Math.round(i.duration)}`); console.log('long tasks', lt);
+await chrome.kill();

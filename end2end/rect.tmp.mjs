@@ -1,0 +1,15 @@
+import { chromium } from '@playwright/test';
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+const page = await browser.newPage({ viewport: { width: 412, height: 823 } });
+const rect = (sel) => page.evaluate((s) => { const e = document.querySelector(s); if (!e) return null; const r = e.getBoundingClientRect(); const range = document.createRange(); range.selectNodeContents(e); const t = range.getBoundingClientRect(); return { x: r.x, w: r.width, h: r.height, tw: Math.round(t.width), th: Math.round(t.height), font: getComputedStyle(e).fontFamily, fs: getComputedStyle(e).fontSize, lh: getComputedStyle(e).lineHeight, m: getComputedStyle(e).margin }; }, sel);
+let release; const gate = new Promise((r) => (release = r));
+await page.route('**/*_bg.wasm', async (route) => { await gate; await route.continue(); });
+await page.goto(process.env.URL);
+await page.evaluate(() => document.fonts.ready);
+await page.waitForTimeout(500);
+console.log('shell', JSON.stringify(await rect('#rg-shell p.rg-body--lead:not([hidden])')), JSON.stringify(await page.evaluate(() => [...document.querySelectorAll('#rg-shell .rg-body--lead')].map(e => [e.lang, getComputedStyle(e).display]))));
+release();
+await page.waitForSelector('#rg-shell', { state: 'detached' });
+await page.waitForTimeout(500);
+console.log('app  ', JSON.stringify(await rect('#main p.rg-body--lead')));
+await browser.close();
