@@ -11,7 +11,7 @@ const rega = process.env.REGA_BIN ?? '';
 
 async function scanQr(page: Page, file: string): Promise<string> {
   await page.locator('svg.rg-qr').screenshot({ path: file });
-  return execFileSync('zbarimg', ['--raw', '-q', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  return execFileSync('zbarimg', ['--raw', '-q', '-Sdisable', '-Sqrcode.enable', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
 }
 
 async function verifyWithRega(page: Page, text: string, dir: string): Promise<{ valid: boolean; licence?: { document_number: string } }> {

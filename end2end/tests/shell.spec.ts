@@ -1,6 +1,9 @@
 // The release build in Chromium: it boots under the CSP, paints a shell first, switches
 // language and direction, and never leaves a blank page.
-import { test, expect } from '@playwright/test';
+import { chromium, test, expect } from '@playwright/test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DIRECTION, LANGUAGE_BUTTON, ROUTES, appReady, expectNoAxeViolations, msg, openApp, practiceCitizen, signInQuickly, useLocale, watchForErrors } from './fixtures/app';
 
 test('the release build boots under the strict CSP with no console errors', async ({ page }) => {
@@ -64,6 +67,43 @@ test('each wing of the citizen app is a first load of its own; links between win
   await appReady(page);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(msg('ckb', 'book.directorate_title'));
   expect(problems).toEqual([]);
+});
+
+test('the app is installable: its manifest, its own icons and the service worker pass Chromium\'s check', async ({ baseURL }, info) => {
+  test.skip(info.project.name !== 'phone', 'one run: it starts its own browser profile');
+  // Chromium checks installability only outside incognito, which every Playwright context is:
+  // a persistent profile of its own.
+  const profile = mkdtempSync(join(tmpdir(), 'rega-install-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox'],
+    viewport: { width: 360, height: 800 },
+    baseURL,
+  });
+  try {
+    const page = await context.newPage();
+    await openApp(page, '/');
+    const manifest = await page.request.get('/manifest.webmanifest');
+    expect(manifest.status()).toBe(200);
+    const body: { icons: { src: string; sizes: string; purpose: string }[]; display: string } = await manifest.json();
+    expect(body.display).toBe('standalone');
+    expect(body.icons.some((i) => i.purpose === 'maskable' && i.sizes === '512x512')).toBe(true);
+    for (const icon of body.icons) {
+      expect((await page.request.get(icon.src)).status(), icon.src).toBe(200);
+    }
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+    });
+    const cdp = await context.newCDPSession(page);
+    await expect
+      .poll(async () => ((await cdp.send('Page.getInstallabilityErrors')) as { installabilityErrors: { errorId: string }[] }).installabilityErrors.map((e) => e.errorId))
+      .toEqual([]);
+    const { url } = (await cdp.send('Page.getAppManifest')) as { url: string };
+    expect(url).toMatch(/\/manifest\.webmanifest$/);
+  } finally {
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
 });
 
 test('Sorani is the default: right-to-left, in Sorani', async ({ page }) => {

@@ -30,6 +30,7 @@ commands:
           copy dist/ into target/dist-next as the next release (what the service-worker update
           test serves; `cargo xtask test` makes it itself)
   fonts   regenerate the Vazirmatn subset in public/fonts from the npm package
+  icons   redraw the installable app's icons (public/icons/) from public/icon.svg in Chromium
   fuzz    fuzz the DL1 verifier and the trust-list parser (cargo-fuzz, nightly);
           `cargo xtask fuzz 600` runs each target for 600 seconds (the default)";
 
@@ -41,6 +42,8 @@ fn main() -> ExitCode {
         Some("serve") => build::serve(),
         Some("test") => test::run(),
         Some("fonts") => build::fonts(),
+        Some("icons") => setup::run()
+            .and_then(|tools| process::run("node", &["xtask/icons.mjs"], &[("PATH", &tools.path)])),
         Some("next-release") => {
             build::next_release(&root().join("dist"), &root().join("target/dist-next"))
         }
