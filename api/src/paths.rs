@@ -48,24 +48,29 @@ pub const CITIZEN_PAGES: [&str; 10] = [
     TICKET,
 ];
 
-/// The citizen app is four wasm "wings", each a first load of its own (issue 20): a citizen's
+/// The citizen app is five wasm "wings", each a first load of its own (issue 20): a citizen's
 /// phone downloads the start page's code, not the booking's or the licence's, and the service
-/// worker keeps all four for offline use. The start page and sign-in come from `index.html`.
+/// worker keeps all five for offline use. The start page and sign-in come from `index.html`.
 /// The booking's pages (`book.html`, `rega-book`).
 pub const BOOK_PAGES: [&str; 5] = [BOOK, BOOK_DIRECTORATE, BOOK_DAY, BOOK_TIME, BOOK_CHECK];
 
-/// My appointments, one appointment, its cancelling and the ticket (`appointments.html`,
+/// My appointments, one appointment and its cancelling (`appointments.html`,
 /// `rega-appointments`); `/appointments/{reference}` and `…/cancel` too.
-pub const APPOINTMENT_PAGES: [&str; 2] = [APPOINTMENTS, TICKET];
+pub const APPOINTMENT_PAGES: [&str; 1] = [APPOINTMENTS];
+
+/// The ticket a citizen follows on their phone, often opened from the kiosk's QR code in the
+/// waiting hall (`ticket.html`, `rega-ticket`).
+pub const TICKET_PAGES: [&str; 1] = [TICKET];
 
 /// My licence (`licence.html`, `rega-licence`).
 pub const LICENCE_PAGES: [&str; 1] = [LICENCE];
 
 /// The citizen app's HTML pages, one per wing.
-pub const CITIZEN_HTML: [&str; 4] = [
+pub const CITIZEN_HTML: [&str; 5] = [
     "index.html",
     "book.html",
     "appointments.html",
+    "ticket.html",
     "licence.html",
 ];
 
@@ -84,6 +89,8 @@ pub fn app_html(path: &str) -> &'static str {
         "book.html"
     } else if APPOINTMENT_PAGES.contains(&path) || under(APPOINTMENTS) {
         "appointments.html"
+    } else if TICKET_PAGES.contains(&path) {
+        "ticket.html"
     } else if LICENCE_PAGES.contains(&path) {
         "licence.html"
     } else if DIRECTORATE_PAGES.contains(&path) {
@@ -124,7 +131,7 @@ mod tests {
             "appointments.html"
         );
         assert_eq!(app_html("/appointmentsX"), "index.html");
-        assert_eq!(app_html(TICKET), "appointments.html");
+        assert_eq!(app_html(TICKET), "ticket.html");
         assert_eq!(app_html(LICENCE), "licence.html");
         assert_eq!(app_html("/verify"), "verifier.html");
         assert_eq!(app_html("/nowhere"), "index.html");

@@ -62,10 +62,16 @@ pub fn BookApp() -> impl IntoView {
     citizen(|| pages::BookScreen().into_any())
 }
 
-/// The citizen app's appointments and ticket (`appointments.html`).
+/// The citizen app's appointments (`appointments.html`).
 #[component]
 pub fn AppointmentsApp() -> impl IntoView {
     citizen(|| pages::AppointmentsScreen().into_any())
+}
+
+/// The citizen app's ticket (`ticket.html`).
+#[component]
+pub fn TicketApp() -> impl IntoView {
+    citizen(|| pages::TicketScreen().into_any())
 }
 
 /// The citizen app's licence (`licence.html`).

@@ -66,6 +66,9 @@ test('each wing of the citizen app is a first load of its own; links between win
   await expect(page).toHaveURL(/\/book\/directorate\?service=medical_check$/);
   await appReady(page);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(msg('ckb', 'book.directorate_title'));
+  // The ticket, opened from the kiosk's QR code on a phone: a wing of its own, the smallest.
+  await openApp(page, '/ticket');
+  expect(await wasmLoaded()).toEqual([expect.stringMatching(/^rega-ticket-[0-9a-f]{8,16}_bg\.wasm$/)]);
   expect(problems).toEqual([]);
 });
 

@@ -1,6 +1,6 @@
 //! The pages, in two wings — `citizen` (the citizen app) and `directorate` (the kiosk, the
 //! verifier, the desk and the board) — and a screen per app ([`Screen`], [`BookScreen`],
-//! [`AppointmentsScreen`], [`LicenceScreen`], [`DirectorateScreen`]), which picks the page for
+//! [`AppointmentsScreen`], [`TicketScreen`], [`LicenceScreen`], [`DirectorateScreen`]), which picks the page for
 //! an address among that app's own. No page uses another page: what two pages share lives in `components`,
 //! `i18n` or `journey`.
 //!
@@ -163,7 +163,7 @@ pub fn BookScreen() -> impl IntoView {
     })
 }
 
-/// My appointments, one appointment, its cancelling, the ticket (`appointments.html`).
+/// My appointments, one appointment, its cancelling (`appointments.html`).
 #[component]
 pub fn AppointmentsScreen() -> impl IntoView {
     screen(|page| match page {
@@ -176,6 +176,14 @@ pub fn AppointmentsScreen() -> impl IntoView {
             let reference = reference.clone();
             Some(view! { <appointment::CancelPage reference/> }.into_any())
         }
+        _ => None,
+    })
+}
+
+/// The ticket (`ticket.html`).
+#[component]
+pub fn TicketScreen() -> impl IntoView {
+    screen(|page| match page {
         Page::Ticket => Some(ticket::Ticket().into_any()),
         _ => None,
     })

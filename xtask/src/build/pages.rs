@@ -32,7 +32,7 @@ pub(crate) struct ExtraApp {
 /// The citizen app's wings besides `index.html` (`rega_api::paths::app_html` names which pages
 /// each shows), and the directorate screens (desk, board), the kiosk and the verifier: each its
 /// own first load.
-pub(crate) const EXTRA_APPS: [ExtraApp; 6] = [
+pub(crate) const EXTRA_APPS: [ExtraApp; 7] = [
     ExtraApp {
         page: "book.html",
         bin: "rega-book",
@@ -44,7 +44,15 @@ pub(crate) const EXTRA_APPS: [ExtraApp; 6] = [
     ExtraApp {
         page: "appointments.html",
         bin: "rega-appointments",
-        what: "the citizen's appointments and ticket (/appointments/…, /ticket)",
+        what: "the citizen's appointments (/appointments/…)",
+        budget: super::FIRST_LOAD_BUDGET_BYTES,
+        extra: "",
+        citizen: true,
+    },
+    ExtraApp {
+        page: "ticket.html",
+        bin: "rega-ticket",
+        what: "the citizen's ticket (/ticket)",
         budget: super::FIRST_LOAD_BUDGET_BYTES,
         extra: "",
         citizen: true,
