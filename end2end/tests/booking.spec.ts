@@ -4,9 +4,7 @@
 // place taken meanwhile, a session that ends mid-journey, and the whole journey by keyboard.
 import { test, expect, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import {
-  apiGet, expectNoAxeViolations, expectTouchTargets, msg, practiceCitizen, signIn, signInQuickly, tabTo, useLocale, type Locale,
-} from './fixtures/app';
+import { tabTo, apiGet, appReady, type Locale, msg, practiceCitizen, signIn, signInQuickly, useLocale, expectNoAxeViolations, expectTouchTargets } from './fixtures/app';
 
 type Directorate = { id: string; name: Record<Locale, string> };
 type Slot = { slot_id: number; time: string; places_left: number };
@@ -61,6 +59,7 @@ for (const locale of ['ckb', 'en'] as const) {
     await expect(page).toHaveURL(/\/sign-in\?next=\/book$/);
     await signIn(page, locale, id);
     await expect(page).toHaveURL(/\/book$/);
+    await appReady(page);
 
     // 1. Service: the refused ones say why; continuing without a choice is an error.
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(t('book.service_title'));
@@ -130,6 +129,7 @@ for (const locale of ['ckb', 'en'] as const) {
 
     // 6. Confirmation: reference, what to bring, the kiosk QR code, .ics, print.
     await expect(page).toHaveURL(/\/appointments\/RG-[^?]+\?done=booked$/);
+    await appReady(page);
     await expect(page.getByRole('status').filter({ hasText: t('appointment.booked') })).toBeVisible();
     const reference = (await page.locator('.rg-appointment__reference').textContent())!.trim();
     expect(reference).toMatch(REFERENCE);
@@ -178,6 +178,7 @@ for (const locale of ['ckb', 'en'] as const) {
     await expectNoAxeViolations(page);
     await page.getByRole('button', { name: t('book.confirm_change') }).click();
     await expect(page).toHaveURL(new RegExp(`/appointments/${reference}\\?done=changed$`));
+    await appReady(page);
     await expect(page.getByRole('status').filter({ hasText: t('appointment.changed') })).toBeVisible();
     await expect(page.locator('.rg-appointment')).toContainText(newDayText);
 
@@ -228,6 +229,7 @@ test('the whole booking journey works by keyboard alone', async ({ context, page
   await tabTo(page, page.getByRole('button', { name: t('book.confirm') }));
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(/\/appointments\/RG-/);
+  await appReady(page);
   await expect(page.getByRole('status').filter({ hasText: t('appointment.booked') })).toBeVisible();
 });
 
@@ -241,6 +243,7 @@ test('a double tap and a retry after a dropped connection book once', async ({ c
   await page.goto(`/book/check?service=theory_test&directorate=duhok&date=${first.date}&slot=${first.slot.slot_id}`);
   await page.getByRole('button', { name: 'Book this appointment' }).dblclick();
   await expect(page).toHaveURL(/\/appointments\/RG-[^?]+\?done=booked$/);
+  await appReady(page);
   expect((await upcoming(page)).length).toBe(1);
 
   // The connection drops after the server booked: the page says so, the retry with the same
@@ -262,6 +265,7 @@ test('a double tap and a retry after a dropped connection book once', async ({ c
   await expectNoAxeViolations(page);
   await page.getByRole('button', { name: 'Book this appointment' }).click();
   await expect(page).toHaveURL(/\/appointments\/RG-[^?]+\?done=booked$/);
+  await appReady(page);
   const list = await upcoming(page);
   expect(list.filter((a) => a.service === 'medical_check')).toHaveLength(1);
   expect(list).toHaveLength(2);
@@ -315,6 +319,7 @@ test('a session that ends mid-journey leads to sign-in and back to the same answ
   await expect(page).toHaveURL(`${check.pathname}${check.search}`);
   await page.getByRole('button', { name: msg(locale, 'book.confirm') }).click();
   await expect(page).toHaveURL(/\/appointments\/RG-[^?]+\?done=booked$/);
+  await appReady(page);
 });
 
 test('an appointment less than 24 hours away says why it cannot be changed and whom to call', async ({ context, page }, info) => {
@@ -323,6 +328,7 @@ test('an appointment less than 24 hours away says why it cannot be changed and w
   await page.goto('/appointments');
   await signIn(page, 'en', '100000000001');
   await expect(page).toHaveURL(/\/appointments$/);
+  await appReady(page);
   for (const locale of ['en', 'ckb'] as const) {
     if (locale === 'ckb') await page.getByRole('button', { name: 'کوردی' }).click();
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(msg(locale, 'appointments.title'));

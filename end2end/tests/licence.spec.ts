@@ -4,7 +4,7 @@
 import { test, expect, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { ROUTES, expectNoAxeViolations, msg, signIn, useLocale } from './fixtures/app';
+import { appReady, msg, ROUTES, signIn, useLocale, expectNoAxeViolations } from './fixtures/app';
 
 const dataDir = process.env.REGA_DATA_DIR ?? '';
 const rega = process.env.REGA_BIN ?? '';
@@ -38,6 +38,7 @@ for (const c of CASES) {
     await expect(page).toHaveURL(/\/sign-in\?next=\/licence$/);
     await signIn(page, c.locale, c.citizen);
     await expect(page).toHaveURL(/\/licence$/);
+    await appReady(page);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(ROUTES.find((r) => r.path === '/licence')![c.locale]);
     await expect(page.getByText(c.number)).toBeVisible();
     await expect(page.locator('svg.rg-qr')).toBeVisible();
@@ -70,6 +71,7 @@ test('a suspended licence shows no QR code and says why', async ({ context, page
   await page.goto('/sign-in?next=/licence');
   await signIn(page, 'en', '100000000004');
   await expect(page).toHaveURL(/\/licence$/);
+  await appReady(page);
   await expect(page.getByText('Suspended', { exact: true })).toBeVisible();
   await expect(page.getByText('This licence is suspended, so it has no QR code.')).toBeVisible();
   await expect(page.locator('svg.rg-qr')).toHaveCount(0);

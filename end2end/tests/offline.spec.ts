@@ -2,7 +2,7 @@
 // the licence page then shows the card and the last code kept on the device — and after
 // sign-out, nothing of them.
 import { test, expect, type Page } from '@playwright/test';
-import { msg, signIn, useLocale } from './fixtures/app';
+import { appReady, msg, signIn, useLocale } from './fixtures/app';
 
 /** Milliseconds from the start of the page load until the licence QR code is drawn. */
 async function qrDrawnAfter(page: Page): Promise<number> {
@@ -54,6 +54,7 @@ test('after sign-out, the licence page offline shows no licence', async ({ conte
   await serviceWorkerReady(page);
   await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(/signed-out=1/);
+  await appReady(page);
 
   await context.setOffline(true);
   await page.goto('/licence');
