@@ -74,6 +74,14 @@ pub const CITIZEN_HTML: [&str; 5] = [
     "licence.html",
 ];
 
+/// Whether `path` is `page` or an address below it (`/appointments/RG-…` below `/appointments`).
+pub fn at_or_under(path: &str, page: &str) -> bool {
+    path == page
+        || path
+            .strip_prefix(page)
+            .is_some_and(|rest| rest.starts_with('/'))
+}
+
 /// The HTML of the app that shows `path` (without query; a trailing slash is ignored):
 /// `index.html` for the start page, sign-in and any address no app has.
 pub fn app_html(path: &str) -> &'static str {
@@ -81,13 +89,9 @@ pub fn app_html(path: &str) -> &'static str {
         .strip_suffix('/')
         .filter(|p| !p.is_empty())
         .unwrap_or(path);
-    let under = |prefix: &str| {
-        path.strip_prefix(prefix)
-            .is_some_and(|rest| rest.starts_with('/'))
-    };
     if BOOK_PAGES.contains(&path) {
         "book.html"
-    } else if APPOINTMENT_PAGES.contains(&path) || under(APPOINTMENTS) {
+    } else if APPOINTMENT_PAGES.contains(&path) || at_or_under(path, APPOINTMENTS) {
         "appointments.html"
     } else if TICKET_PAGES.contains(&path) {
         "ticket.html"

@@ -19,13 +19,17 @@ pub fn leaving() -> bool {
 
 /// The HTML this page was loaded from, by the address it was loaded for.
 fn loaded_html() -> &'static str {
-    let path = web_sys::window()
-        .and_then(|w| w.location().pathname().ok())
-        .unwrap_or_default();
     thread_local! {
         static LOADED: std::cell::OnceCell<&'static str> = const { std::cell::OnceCell::new() };
     }
-    LOADED.with(|loaded| *loaded.get_or_init(|| paths::app_html(&path)))
+    LOADED.with(|loaded| {
+        *loaded.get_or_init(|| {
+            let path = web_sys::window()
+                .and_then(|w| w.location().pathname().ok())
+                .unwrap_or_default();
+            paths::app_html(&path)
+        })
+    })
 }
 
 /// Notes the app the page was loaded as; called once at start, before any navigation.

@@ -40,13 +40,9 @@ pub fn SiteHeader() -> impl IntoView {
             }
         };
         let current = move || {
-            location.pathname.with(|path| {
-                let here = path == href
-                    || path
-                        .strip_prefix(href)
-                        .is_some_and(|rest| rest.starts_with('/'));
-                here.then_some("page")
-            })
+            location
+                .pathname
+                .with(|path| paths::at_or_under(path, href).then_some("page"))
         };
         view! {
             <li class="rg-nav__item">

@@ -124,15 +124,13 @@ fn screen(pick: fn(&Page) -> Option<AnyView>) -> impl IntoView {
     let location = use_location();
     let (pathname, search) = (location.pathname, location.search);
     let page = Memo::new(move |_| route(&pathname.get()));
-    // The address the server loaded this app for.
-    let loaded_for = pathname.get_untracked();
     complete_navigations(location);
     move || match page.get() {
         Page::NotFound => not_found::NotFound().into_any(),
         page => pick(&page).unwrap_or_else(|| {
             let path = pathname.get_untracked();
-            if path == loaded_for {
-                // The server has no other app for it.
+            if crate::navigation::is_here(&path) {
+                // The server answers it with this app, which has no such page.
                 return not_found::NotFound().into_any();
             }
             elsewhere(&path, &search.get_untracked())

@@ -9,12 +9,9 @@ object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
 /// Whether the page at `path` may use the camera (the scanning pages only).
 pub fn may_use_camera(path: &str) -> bool {
-    rega_api::paths::SCANNING_PAGES.iter().any(|page| {
-        path == *page
-            || path
-                .strip_prefix(page)
-                .is_some_and(|rest| rest.starts_with('/'))
-    })
+    rega_api::paths::SCANNING_PAGES
+        .iter()
+        .any(|page| rega_api::paths::at_or_under(path, page))
 }
 
 /// Adds the security headers to a response (every response, errors and static files included).
