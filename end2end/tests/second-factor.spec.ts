@@ -4,7 +4,7 @@
 // computed here with node:crypto (RFC 6238), apart from the server's. The recovery codes are
 // shown once; from then on the password alone asks for a code, a used code is refused, and a
 // recovery code opens the account once. In Sorani, Arabic and English, each state checked with axe.
-import { test, expect } from '@playwright/test';
+import { test, expect, type Page } from '@playwright/test';
 import { createHmac } from 'node:crypto';
 import { directorateMsg, expectNoAxeViolations, readQr, staffSignIn, useLocale, type Locale } from './fixtures/app';
 
@@ -39,6 +39,13 @@ const stepNow = () => Math.floor(Date.now() / 30_000);
 function freshCode(secret: string, used: number): { code: string; step: number } {
   const step = Math.max(stepNow(), used + 1);
   return { code: totp(secret, step * 30), step };
+}
+
+/** Signs out and waits for the sign-in form: a page load started before the sign-out's answer
+ *  came back would cancel it, and the session would still be open. */
+async function signOut(page: Page, locale: Locale): Promise<void> {
+  await page.getByRole('button', { name: directorateMsg(locale, 'desk.sign_out') }).click();
+  await expect(page.getByLabel(directorateMsg(locale, 'desk.username'))).toBeVisible();
 }
 
 for (const locale of ['ckb', 'ar', 'en'] as Locale[]) {
@@ -104,7 +111,7 @@ for (const locale of ['ckb', 'ar', 'en'] as Locale[]) {
     await expect(page.getByRole('button', { name: directorateMsg(locale, 'second.start') })).toHaveCount(0);
 
     // Signing in again: the password asks for the code; the used one is refused; the next opens.
-    await page.getByRole('button', { name: directorateMsg(locale, 'desk.sign_out') }).click();
+    await signOut(page, locale);
     await staffSignIn(page, locale, '/desk', username, 'a-long-supervisor-password');
     await expect(page.getByRole('alert')).toHaveText(directorateMsg(locale, 'error.staff_second_factor_required'));
     const signInCode = page.getByLabel(directorateMsg(locale, 'desk.code'));
@@ -123,13 +130,13 @@ for (const locale of ['ckb', 'ar', 'en'] as Locale[]) {
     await expect(page.getByRole('heading', { level: 2, name: directorateMsg(locale, 'desk.day_title') })).toBeVisible();
 
     // A recovery code, once.
-    await page.getByRole('button', { name: directorateMsg(locale, 'desk.sign_out') }).click();
+    await signOut(page, locale);
     await staffSignIn(page, locale, '/desk', username, 'a-long-supervisor-password');
     await signInCode.fill(recovery);
     await page.getByRole('button', { name: directorateMsg(locale, 'desk.sign_in'), exact: true }).click();
     await expect(page.getByRole('heading', { level: 2, name: directorateMsg(locale, 'desk.day_title') })).toBeVisible();
     if (refusals) {
-      await page.getByRole('button', { name: directorateMsg(locale, 'desk.sign_out') }).click();
+      await signOut(page, locale);
       await staffSignIn(page, locale, '/desk', username, 'a-long-supervisor-password');
       await signInCode.fill(recovery);
       await page.getByRole('button', { name: directorateMsg(locale, 'desk.sign_in'), exact: true }).click();
