@@ -123,6 +123,16 @@ pub const STAFF_SIGN_IN: &str = "/staff/sign-in";
 pub const STAFF_SIGN_OUT: &str = "/staff/sign-out";
 /// An extra slot.
 pub const STAFF_SLOTS: &str = "/staff/slots";
+/// The citizen's waitlist entries (GET) and joining it (POST).
+pub const WAITLIST: &str = "/waitlist";
+/// Leaving the waitlist.
+pub const WAITLIST_LEAVE: &str = "/waitlist/{id}/leave";
+/// Declining the place held for the citizen.
+pub const WAITLIST_DECLINE: &str = "/waitlist/{id}/decline";
+/// Taking the place held for the citizen.
+pub const WAITLIST_ACCEPT: &str = "/waitlist/{id}/accept";
+/// Waiting for an earlier place of a booking.
+pub const APPOINTMENT_EARLIER: &str = "/appointments/{reference}/earlier";
 /// The officers' trust anchor.
 pub const TRUST_ANCHOR: &str = "/trust-anchor";
 /// The signed list of signing keys.
@@ -148,6 +158,7 @@ pub const OPERATIONS: &[(&str, &str)] = &[
     ("GET", APPOINTMENT_TICKET),
     ("POST", APPOINTMENT_CANCEL),
     ("POST", APPOINTMENT_RESCHEDULE),
+    ("POST", APPOINTMENT_EARLIER),
     ("POST", AUTH_CODE),
     ("GET", AUTH_SESSION),
     ("PUT", AUTH_LOCALE),
@@ -199,6 +210,11 @@ pub const OPERATIONS: &[(&str, &str)] = &[
     ("POST", STAFF_SLOTS),
     ("GET", TRUST_ANCHOR),
     ("GET", TRUST_LIST),
+    ("GET", WAITLIST),
+    ("POST", WAITLIST),
+    ("POST", WAITLIST_LEAVE),
+    ("POST", WAITLIST_DECLINE),
+    ("POST", WAITLIST_ACCEPT),
 ];
 
 /// A template with its one parameter filled in: `fill(APPOINTMENT, "RG-…")`.

@@ -18,6 +18,7 @@ pub mod service;
 pub mod staff;
 pub mod tickets;
 pub mod time;
+pub mod waitlist;
 pub mod wire;
 
 pub use locale::Locale;

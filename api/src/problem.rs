@@ -97,6 +97,12 @@ error_codes! {
     NoShowBlocked = "no_show_blocked", 403, "Online booking blocked";
     /// The appointment is no longer booked (cancelled, checked in or past).
     NotChangeable = "not_changeable", 409, "Cannot be changed";
+    /// The citizen is on the waitlist for this service already.
+    AlreadyWaiting = "already_waiting", 409, "Already on the waitlist";
+    /// The place is no longer held for the citizen: the offer was taken, declined or ran out.
+    OfferGone = "offer_gone", 409, "Offer no longer held";
+    /// The last day of a waitlist entry is before its first.
+    InvalidDayRange = "invalid_day_range", 422, "Invalid days";
     /// A new licence is only for people without one.
     NotEligibleAlreadyLicensed = "not_eligible_already_licensed", 403, "Already licensed";
     /// The minimum age is 18.

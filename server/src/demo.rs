@@ -455,6 +455,7 @@ async fn appointment_soon(
             slot_id: slot.id,
             service,
             now,
+            offers: Default::default(),
             limit: ChangeLimit {
                 max: u32::MAX,
                 since: now,

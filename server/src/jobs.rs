@@ -1,6 +1,6 @@
 //! Background work: keeping a slot row for every bookable time of the booking window, writing
-//! the evening reminders (sent by `crate::sender`), and closing the appointments of past days
-//! nobody recorded.
+//! the evening reminders (sent by `crate::sender`), closing the appointments of past days
+//! nobody recorded, and keeping the waitlist's holds moving.
 
 use rega_api::service::ServiceKind;
 use rega_api::time::LocalDateTime;
@@ -191,6 +191,43 @@ pub fn spawn_trust_list_refresh(state: AppState) {
                     "DL1 credentials need attention"
                 );
                 warned_at = now;
+            }
+        }
+    });
+}
+
+/// How often every instance looks for waitlist holds that ran out and free places someone waits
+/// for (a change that frees a place hands it on at once; this catches the rest: places added by
+/// a supervisor, a lifted closure, holds that ran out, also across a restart).
+pub const WAITLIST_SECONDS: u64 = 30;
+
+/// Ends the waitlist offers whose hold ran out (each place goes on to the next in line) and
+/// offers the free places entries in line wait for. How many offers ended and were made. Any
+/// number of instances may run it at once.
+pub async fn keep_waitlist(state: &AppState) -> Result<(u64, u64), StoreError> {
+    let now = state.clock.now();
+    let offers = crate::store::OfferTerms::of(&state.configuration().await?.rules);
+    let lapsed = state.store.expire_offers(now, offers).await?;
+    let offered = state.store.offer_free_places(now, offers).await?;
+    if lapsed + offered > 0 {
+        // Places changed hands: this instance's cached availability is out of date, and the
+        // offers' messages are due.
+        state.caches.availability.clear();
+        state.messages_written.notify_one();
+    }
+    Ok((lapsed, offered))
+}
+
+/// Runs [`keep_waitlist`] every [`WAITLIST_SECONDS`].
+pub fn spawn_waitlist_keeper(state: AppState) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(WAITLIST_SECONDS));
+        loop {
+            every.tick().await;
+            match keep_waitlist(&state).await {
+                Ok((0, 0)) => {}
+                Ok((lapsed, offered)) => tracing::info!(lapsed, offered, "waitlist kept"),
+                Err(error) => tracing::error!(%error, "cannot keep the waitlist"),
             }
         }
     });

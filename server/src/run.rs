@@ -453,6 +453,7 @@ async fn serve_async(args: ServeArgs) -> anyhow::Result<()> {
         .context("cannot create the slots of the booking window")?;
     crate::jobs::spawn_slot_keeper(state.clone());
     crate::jobs::spawn_reminders(state.clone());
+    crate::jobs::spawn_waitlist_keeper(state.clone());
     crate::sender::spawn(state.clone());
     crate::jobs::spawn_trust_list_refresh(state.clone());
     state

@@ -41,7 +41,13 @@ pub async fn deliver_due(state: &AppState) -> Result<u32, StoreError> {
             return Ok(sent);
         };
         for message in batch {
-            if message.kind == MessageKind::Reminder && !message.still_booked_then {
+            // A reminder of a time no longer booked, an offer whose hold ran out: not sent.
+            let stale = match message.kind {
+                MessageKind::Reminder => !message.still_booked_then,
+                MessageKind::Offer => message.hold_until.is_none_or(|until| until <= now),
+                _ => false,
+            };
+            if stale {
                 state
                     .store
                     .finish_message(message.id, MessageOutcome::Obsolete, None, now)
@@ -61,9 +67,10 @@ pub async fn deliver_due(state: &AppState) -> Result<u32, StoreError> {
                 text: &text,
                 key: Some(&key),
             };
-            let object = match &message.reference {
-                Some(reference) => format!("appointment:{reference}"),
-                None => "phone".to_owned(),
+            let object = match (&message.reference, message.kind) {
+                (Some(reference), _) => format!("appointment:{reference}"),
+                (None, MessageKind::Offer) => "waitlist".to_owned(),
+                (None, _) => "phone".to_owned(),
             };
             let action = format!("sms.{}", message.kind.code());
             match state.sms.send(&sms).await {
@@ -106,12 +113,15 @@ pub async fn deliver_due(state: &AppState) -> Result<u32, StoreError> {
 /// The message's text in its citizen's language.
 fn text_of(message: &OutboxMessage, directorate: &str) -> String {
     let about = match (&message.reference, message.starts_at) {
-        (Some(reference), Some(starts_at)) => Some(About {
-            reference,
-            service: message.service,
-            directorate,
-            starts_at,
-        }),
+        (reference, Some(starts_at)) if reference.is_some() || message.kind == MessageKind::Offer => {
+            Some(About {
+                reference: reference.as_deref().unwrap_or_default(),
+                service: message.service,
+                directorate,
+                starts_at,
+                until: message.hold_until,
+            })
+        }
         _ => None,
     };
     render(message.kind, message.locale, about.as_ref())

@@ -13,3 +13,4 @@ pub mod site_footer;
 pub mod site_header;
 pub mod status;
 pub mod text_field;
+pub mod waitlist;

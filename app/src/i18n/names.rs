@@ -1,8 +1,10 @@
 //! The names the screens give things, in the interface language: services, what to bring,
-//! directorates and other localized texts, an appointment's status, counter areas.
+//! directorates and other localized texts, an appointment's status, counter areas, parts of
+//! the day.
 
 use rega_api::appointments::{AppointmentState, AppointmentView};
 use rega_api::service::ServiceKind;
+use rega_api::waitlist::DayPart;
 
 use super::{DirectorateMessages, Messages};
 
@@ -60,5 +62,14 @@ pub fn area_name(m: &'static DirectorateMessages, area: &str) -> &'static str {
         "P" => m.kiosk_area_p,
         "M" => m.kiosk_area_m,
         _ => m.kiosk_area_a,
+    }
+}
+
+/// A part of the day as the citizen reads it.
+pub fn part_name(m: &'static Messages, part: DayPart) -> &'static str {
+    match part {
+        DayPart::Any => m.waitlist_part_any(),
+        DayPart::Morning => m.waitlist_part_morning(),
+        DayPart::Afternoon => m.waitlist_part_afternoon(),
     }
 }

@@ -181,6 +181,11 @@ pub fn check(file: &ConfigFile) -> Result<Configuration, ConfigError> {
             1..=72,
             "rules.message_give_up_hours",
         )?,
+        waitlist_hold_minutes: within(
+            r.waitlist_hold_minutes,
+            5..=1440,
+            "rules.waitlist_hold_minutes",
+        )?,
         ..BookingRules::default()
     };
     let mut services = BTreeMap::new();
@@ -425,6 +430,7 @@ pub fn to_file(config: &Configuration) -> ConfigFile {
             audit_retention_days: r.audit_retention_days,
             reminder_hour: r.reminder_hour.into(),
             message_give_up_hours: r.message_give_up_hours,
+            waitlist_hold_minutes: r.waitlist_hold_minutes,
         },
         services: config
             .services

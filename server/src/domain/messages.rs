@@ -34,11 +34,13 @@ pub enum MessageKind {
     PhoneChanged,
     /// Checked in and waiting: two tickets of the area are left before theirs.
     TurnNear,
+    /// A place the citizen waits for is held for them until a time.
+    Offer,
 }
 
 impl MessageKind {
     /// Every kind.
-    pub const ALL: [MessageKind; 9] = [
+    pub const ALL: [MessageKind; 10] = [
         MessageKind::Booked,
         MessageKind::Moved,
         MessageKind::Cancelled,
@@ -48,6 +50,7 @@ impl MessageKind {
         MessageKind::AppointmentCancelled,
         MessageKind::PhoneChanged,
         MessageKind::TurnNear,
+        MessageKind::Offer,
     ];
 
     /// The stored form, and the template's key.
@@ -62,6 +65,7 @@ impl MessageKind {
             MessageKind::AppointmentCancelled => "appointment_cancelled",
             MessageKind::PhoneChanged => "phone_changed",
             MessageKind::TurnNear => "turn_near",
+            MessageKind::Offer => "offer",
         }
     }
 
@@ -82,6 +86,8 @@ pub struct About<'a> {
     pub directorate: &'a str,
     /// Its start, Unix seconds.
     pub starts_at: i64,
+    /// For an offer: until when the place is held, Unix seconds.
+    pub until: Option<i64>,
 }
 
 /// The message of `kind` in `locale`; `about` names the appointment (every kind but
@@ -101,6 +107,13 @@ pub fn render(kind: MessageKind, locale: Locale, about: Option<&About<'_>>) -> S
             ("{directorate}", about.directorate),
             ("{when}", &when(locale, about.starts_at)),
             ("{reference}", &latin(locale, about.reference)),
+            (
+                "{until}",
+                &about.until.map_or_else(String::new, |until| {
+                    let at = LocalDateTime::from_unix(until);
+                    format::time(locale, at.hour, at.minute)
+                }),
+            ),
         ],
     )
 }
@@ -254,6 +267,7 @@ mod tests {
                         service: Some(service),
                         directorate: &directorate,
                         starts_at: LATE,
+                        until: Some(LATE),
                     };
                     let text = render(kind, locale, Some(&about));
                     assert!(segments(&text) <= 2, "{} segments: {text}", segments(&text));
@@ -272,6 +286,7 @@ mod tests {
             service: Some(ServiceKind::Renewal),
             directorate: "بەڕێوەبەرایەتیی هاتووچۆی هەولێر",
             starts_at: LATE,
+            until: Some(LATE),
         };
         let ckb = render(MessageKind::Booked, Locale::Ckb, Some(&about));
         assert_eq!(

@@ -19,3 +19,4 @@ pub mod rules;
 pub mod second_factor;
 pub mod staff;
 pub mod ticket_link;
+pub mod waitlist;

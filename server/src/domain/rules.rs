@@ -41,6 +41,9 @@ pub struct BookingRules {
     /// A message the SMS gateway keeps refusing is given up after this many hours (12), the
     /// failure audited.
     pub message_give_up_hours: i64,
+    /// A place that frees up is held this many minutes (30) for the first citizen on the
+    /// waitlist it matches, then offered to the next.
+    pub waitlist_hold_minutes: i64,
 }
 
 impl Default for BookingRules {
@@ -62,6 +65,7 @@ impl Default for BookingRules {
             audit_retention_days: 730,
             reminder_hour: 18,
             message_give_up_hours: 12,
+            waitlist_hold_minutes: 30,
         }
     }
 }

@@ -58,6 +58,9 @@ pub struct RulesFile {
     /// A message the SMS gateway keeps refusing is given up after this many hours (default 12).
     #[serde(default = "default_message_give_up_hours")]
     pub message_give_up_hours: i64,
+    /// A freed place is held this many minutes for the first on the waitlist (default 30).
+    #[serde(default = "default_waitlist_hold_minutes")]
+    pub waitlist_hold_minutes: i64,
 }
 
 fn default_audit_retention_days() -> i64 {
@@ -72,6 +75,10 @@ fn default_reminder_hour() -> i64 {
 
 fn default_message_give_up_hours() -> i64 {
     crate::domain::rules::BookingRules::default().message_give_up_hours
+}
+
+fn default_waitlist_hold_minutes() -> i64 {
+    crate::domain::rules::BookingRules::default().waitlist_hold_minutes
 }
 
 /// One service.
@@ -246,6 +253,7 @@ pub fn render(file: &ConfigFile) -> String {
         ("audit_retention_days", r.audit_retention_days),
         ("reminder_hour", r.reminder_hour),
         ("message_give_up_hours", r.message_give_up_hours),
+        ("waitlist_hold_minutes", r.waitlist_hold_minutes),
     ] {
         out.push_str(&format!("{key} = {value}\n"));
     }

@@ -172,6 +172,9 @@ pub(crate) struct Dialect {
     /// Added to a `SELECT … FROM ticket t` that picks a ticket to call: skip tickets another
     /// transaction is calling.
     pub skip_locked_ticket: &'static str,
+    /// Added to a `SELECT … FROM waitlist_entry w` that picks an entry to offer a place to:
+    /// skip entries another transaction is changing.
+    pub skip_locked_entry: &'static str,
     /// Added to a `SELECT` whose rows the transaction goes on to change: lock them.
     pub for_update: &'static str,
     /// Follows a parameter holding JSON text that goes into a JSON column.

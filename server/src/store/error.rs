@@ -80,6 +80,9 @@ pub enum BookError {
     /// The appointment is not in a state that allows the change (not `booked`).
     #[error("the appointment cannot be changed")]
     NotChangeable,
+    /// The waitlist offer is no longer held for the citizen (taken, declined or run out).
+    #[error("the offer is no longer held")]
+    OfferGone,
     /// The database failed.
     #[error(transparent)]
     Store(#[from] StoreError),

@@ -29,6 +29,7 @@ pub(crate) const DIALECT: Dialect = Dialect {
     rows_per_statement: 1000,
     json_cast: "::jsonb",
     skip_locked_ticket: " FOR UPDATE OF t SKIP LOCKED",
+    skip_locked_entry: " FOR UPDATE OF w SKIP LOCKED",
 };
 
 /// The PostgreSQL engine's pool.

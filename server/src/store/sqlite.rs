@@ -47,6 +47,7 @@ pub(crate) const DIALECT: Dialect = Dialect {
     rows_per_statement: 100,
     json_cast: "",
     skip_locked_ticket: "",
+    skip_locked_entry: "",
 };
 
 /// The SQLite engine's connections and its group-commit writer.

@@ -43,6 +43,7 @@ async fn booked_citizen(demo: &DemoApp, n: usize, slot: i64) -> (String, String)
             slot_id: slot,
             service: ServiceKind::TheoryTest,
             now: THURSDAY_9AM,
+            offers: Default::default(),
             limit: rega_server::domain::limits::ChangeLimit {
                 max: u32::MAX,
                 since: THURSDAY_9AM,

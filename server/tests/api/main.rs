@@ -34,3 +34,4 @@ mod static_files;
 mod store;
 mod tickets;
 mod trust;
+mod waitlist;

@@ -164,6 +164,7 @@ async fn book_sundays(store: &Arc<dyn Store>, citizens: &[&str]) -> Vec<String> 
             slot_id: slots[n].id,
             service: rega_api::service::ServiceKind::MedicalCheck,
             now: THURSDAY_9AM,
+            offers: Default::default(),
             limit: rega_server::domain::limits::ChangeLimit { max: 4, since: 0 },
         };
         references.push(

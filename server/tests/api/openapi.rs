@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{Db, THURSDAY_9AM, spawn_demo};
 
-const OPERATIONS: [(&str, &str); 68] = [
+const OPERATIONS: [(&str, &str); 74] = [
     ("GET", "/staff/audit"),
     ("GET", "/admin/configuration"),
     ("GET", "/admin/trust-list"),
@@ -25,6 +25,12 @@ const OPERATIONS: [(&str, &str); 68] = [
     ("GET", "/appointments/{reference}"),
     ("GET", "/appointments/{reference}/calendar.ics"),
     ("GET", "/appointments/{reference}/ticket"),
+    ("POST", "/appointments/{reference}/earlier"),
+    ("GET", "/waitlist"),
+    ("POST", "/waitlist"),
+    ("POST", "/waitlist/{id}/leave"),
+    ("POST", "/waitlist/{id}/decline"),
+    ("POST", "/waitlist/{id}/accept"),
     ("GET", "/auth/session"),
     ("PUT", "/auth/locale"),
     ("GET", "/availability/days"),
@@ -397,6 +403,89 @@ async fn every_response_of_a_tour_of_the_api_matches_its_documented_schema() {
         format!("/appointments/{reference}/reschedule"),
         c(),
         Some(json!({ "slot_id": slot + 1 })),
+    )
+    .await;
+    // The waitlist: an earlier place of the booking (offered at once: places are free), and a
+    // wait for another service, taken.
+    let (_, earlier) = call(
+        "POST",
+        "/appointments/{reference}/earlier",
+        format!("/appointments/{reference}/earlier"),
+        c(),
+        Some(json!({ "part": "any" })),
+    )
+    .await;
+    let _ = call(
+        "POST",
+        "/appointments/{reference}/earlier",
+        "/appointments/RG-0000/earlier".into(),
+        c(),
+        Some(json!({ "part": "night" })),
+    )
+    .await;
+    let (status, waiting) = call(
+        "POST",
+        "/waitlist",
+        "/waitlist".into(),
+        c(),
+        Some(json!({ "directorate": "erbil", "service": "medical_check", "from": "2026-12-01",
+                     "to": "2026-12-01", "part": "morning" })),
+    )
+    .await;
+    assert_eq!(status, 201, "{waiting}");
+    let _ = call(
+        "POST",
+        "/waitlist",
+        "/waitlist".into(),
+        c(),
+        Some(json!({ "directorate": "erbil", "service": "medical_check", "from": "2026-12-02",
+                     "to": "2026-12-01", "part": "any" })),
+    )
+    .await;
+    let _ = call("GET", "/waitlist", "/waitlist".into(), c(), None).await;
+    let id_of = |text: &str| serde_json::from_str::<Value>(text).expect("JSON")["id"].as_i64();
+    let waiting = id_of(&waiting).expect("an entry");
+    let (status, _) = call(
+        "POST",
+        "/waitlist/{id}/accept",
+        format!("/waitlist/{waiting}/accept"),
+        c(),
+        Some(json!({})),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let _ = call(
+        "POST",
+        "/waitlist/{id}/accept",
+        format!("/waitlist/{waiting}/accept?again"),
+        c(),
+        Some(json!({})),
+    )
+    .await;
+    let earlier = id_of(&earlier).expect("an entry");
+    let (status, _) = call(
+        "POST",
+        "/waitlist/{id}/decline",
+        format!("/waitlist/{earlier}/decline"),
+        c(),
+        None,
+    )
+    .await;
+    assert_eq!(status, 204);
+    let _ = call(
+        "POST",
+        "/waitlist/{id}/decline",
+        format!("/waitlist/{earlier}/decline"),
+        c(),
+        None,
+    )
+    .await;
+    let _ = call(
+        "POST",
+        "/waitlist/{id}/leave",
+        format!("/waitlist/{earlier}/leave"),
+        c(),
+        None,
     )
     .await;
     let _ = call(

@@ -12,6 +12,7 @@ use rega_api::endpoints;
 use rega_api::paths;
 
 use crate::api::{self, ApiError};
+use crate::components::waitlist::AskEarlier;
 use crate::components::back_link::BackLink;
 use crate::components::cut_off_notice::CutOffNotice;
 use crate::components::error_summary::ErrorSummary;
@@ -118,6 +119,7 @@ pub fn AppointmentPage(
                             <ul class="rg-actions rg-no-print">
                                 <li><a href=reschedule_href(&a) class="rg-link">{m.appointment_reschedule()}</a></li>
                                 <li><a href=format!("/appointments/{}/cancel", a.reference) class="rg-link">{m.appointment_cancel()}</a></li>
+                                <li><AskEarlier reference=a.reference.clone()/></li>
                             </ul>
                         }.into_any()
                     } else if a.status == AppointmentState::Booked {

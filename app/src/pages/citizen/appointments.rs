@@ -9,6 +9,7 @@ use rega_api::paths;
 use crate::api;
 use crate::components::cut_off_notice::CutOffNotice;
 use crate::components::page_heading::PageHeading;
+use crate::components::waitlist::WaitlistEntries;
 use crate::i18n::format::hour_minute;
 use crate::i18n::format::{date_with_weekday, time};
 use crate::i18n::names::{localized, service_name, status_name};
@@ -83,6 +84,7 @@ pub fn Appointments() -> impl IntoView {
                             </a></p>
                         </div>
                     }).collect_view()}
+                    <WaitlistEntries/>
                     <h2 class="rg-heading-m">{m.appointments_upcoming()}</h2>
                     {if upcoming.is_empty() {
                         view! { <p class="rg-body">{m.appointments_none()}</p> }.into_any()

@@ -21,7 +21,8 @@ use crate::http::extract::ApiJson;
 use crate::http::idempotency::{Keyed, problem_answer, seen_response, stored_response};
 use crate::http::problem::ApiError;
 use crate::store::{
-    Appointment, AuditRecord, BookError, BookRequest, BookingChange, OnceOutcome, OnceWrite,
+    Appointment, AuditRecord, BookError, BookRequest, BookingChange, OfferTerms, OnceOutcome,
+    OnceWrite,
 };
 
 /// A slot of the service, inside the booking window and still to come.
@@ -59,12 +60,14 @@ pub(super) async fn book_request(
     service: ServiceKind,
 ) -> Result<BookRequest, ApiError> {
     let now = state.clock.now();
+    let rules = &state.configuration().await?.rules;
     Ok(BookRequest {
         citizen_id,
         slot_id,
         service,
         now,
-        limit: ChangeLimit::at(&state.configuration().await?.rules, now),
+        offers: OfferTerms::of(rules),
+        limit: ChangeLimit::at(rules, now),
     })
 }
 

@@ -14,7 +14,7 @@ use crate::domain::limits;
 use crate::http::extract::ApiPath;
 use crate::http::idempotency::Keyed;
 use crate::http::problem::ApiError;
-use crate::store::BookingChange;
+use crate::store::{BookingChange, OfferTerms};
 use crate::store::{Appointment, AppointmentStatus};
 
 /// The citizen's appointment, if it may still be changed online: booked, and before the cut-off.
@@ -79,6 +79,7 @@ pub(super) async fn cancel(
             citizen_id: citizen.id,
             reference: current.reference,
             now: state.clock.now(),
+            offers: OfferTerms::of(&state.configuration().await?.rules),
         })
     };
     let action = ("booking.cancelled", format!("appointment:{reference}"));

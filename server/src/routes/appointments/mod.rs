@@ -7,6 +7,7 @@ mod calendar;
 mod change;
 mod read;
 mod ticket;
+mod waitlist;
 
 use axum::response::Response;
 use rega_api::ErrorCode;
@@ -37,6 +38,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(calendar::calendar))
         .routes(routes!(ticket::ticket))
         .routes(routes!(book::eligibility_list))
+        .routes(routes!(waitlist::list, waitlist::join))
+        .routes(routes!(waitlist::earlier))
+        .routes(routes!(waitlist::leave))
+        .routes(routes!(waitlist::decline))
+        .routes(routes!(waitlist::accept))
 }
 
 pub(super) fn problem(code: ErrorCode) -> ApiError {
@@ -82,6 +88,7 @@ pub(super) fn refusal(error: &BookError) -> Option<ErrorCode> {
         BookError::TooManyChanges => ErrorCode::TooManyChanges,
         BookError::NotFound => ErrorCode::NotFound,
         BookError::NotChangeable => ErrorCode::NotChangeable,
+        BookError::OfferGone => ErrorCode::OfferGone,
         BookError::Store(_) => return None,
     })
 }
@@ -142,30 +149,13 @@ pub(super) fn view_of(
     now: i64,
     a: &Appointment,
 ) -> Result<AppointmentView, ApiError> {
-    let d = &config
-        .directorate(&a.directorate_id)
-        .ok_or_else(|| anyhow::anyhow!("appointment at an unknown directorate"))?
-        .directorate;
     let start = LocalDateTime::from_unix(a.starts_at);
     let cutoff = a.starts_at - config.rules.cutoff_hours * 3600;
     Ok(AppointmentView {
         reference: a.reference.to_string(),
         service: a.service,
         status: state_of(a.status),
-        place: Place {
-            id: d.id.clone(),
-            name: LocalizedText {
-                en: d.name.en.clone(),
-                ckb: d.name.ckb.clone(),
-                ar: d.name.ar.clone(),
-            },
-            address: LocalizedText {
-                en: d.address.en.clone(),
-                ckb: d.address.ckb.clone(),
-                ar: d.address.ar.clone(),
-            },
-            phone: d.phone.clone(),
-        },
+        place: place_of(config, &a.directorate_id)?,
         starts_at: start.to_rfc3339(),
         date: start.date,
         time: start.hh_mm(),
@@ -183,6 +173,28 @@ pub(super) fn view_of(
                 ckb: b.ckb.clone(),
                 ar: b.ar.clone(),
             }),
+    })
+}
+
+/// A directorate as a citizen's page shows it.
+pub(super) fn place_of(config: &Configuration, directorate_id: &str) -> Result<Place, ApiError> {
+    let d = &config
+        .directorate(directorate_id)
+        .ok_or_else(|| anyhow::anyhow!("an appointment at an unknown directorate"))?
+        .directorate;
+    Ok(Place {
+        id: d.id.clone(),
+        name: LocalizedText {
+            en: d.name.en.clone(),
+            ckb: d.name.ckb.clone(),
+            ar: d.name.ar.clone(),
+        },
+        address: LocalizedText {
+            en: d.address.en.clone(),
+            ckb: d.address.ckb.clone(),
+            ar: d.address.ar.clone(),
+        },
+        phone: d.phone.clone(),
     })
 }
 

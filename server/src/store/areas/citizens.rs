@@ -311,3 +311,38 @@ pub trait RateEvents: Send + Sync {
     /// such as a right code).
     async fn give_back_event(&self, key: &str, at: i64) -> Result<(), StoreError>;
 }
+
+/// The waitlist (docs/waitlist.md): citizens in line for a place of a service, and the places
+/// held for them. Taking an offer is a booking change (`BookingChange::Accept`).
+#[async_trait]
+pub trait Waitlist: Send + Sync {
+    /// Puts the citizen in line (after the rules allowed the days), then offers the places free
+    /// already to whoever is first in line for them: the entry as it is then.
+    async fn join_waitlist(
+        &self,
+        entry: &NewEntry,
+    ) -> Result<Result<WaitlistEntry, JoinRefusal>, StoreError>;
+
+    /// The citizen's entries in line or offered a place.
+    async fn waitlist_of(&self, citizen_id: i64) -> Result<Vec<WaitlistEntry>, StoreError>;
+
+    /// Ends the citizen's entry: leaves the line, or (`declined`) declines the place held for
+    /// it, which goes on to the next in line. `None` when there is no such entry in line (or,
+    /// declining, no offer).
+    async fn leave_waitlist(
+        &self,
+        citizen_id: i64,
+        entry_id: i64,
+        declined: bool,
+        now: i64,
+        offers: OfferTerms,
+    ) -> Result<Option<EntryStatus>, StoreError>;
+
+    /// Ends the offers whose hold ran out; each place goes on to the next in line. How many.
+    /// Safe to run from several instances at once (and after a crash: a hold is a row).
+    async fn expire_offers(&self, now: i64, offers: OfferTerms) -> Result<u64, StoreError>;
+
+    /// Offers the free places that entries in line wait for (places added by a supervisor, a
+    /// lifted closure, a new day of the window). How many offers were made.
+    async fn offer_free_places(&self, now: i64, offers: OfferTerms) -> Result<u64, StoreError>;
+}

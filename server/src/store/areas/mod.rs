@@ -27,6 +27,7 @@ pub trait Store:
     + Messages
     + Audit
     + Idempotency
+    + Waitlist
     + 'static
 {
 }
@@ -50,6 +51,7 @@ impl<T> Store for T where
         + Messages
         + Audit
         + Idempotency
+        + Waitlist
         + 'static
 {
 }

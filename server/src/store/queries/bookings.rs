@@ -12,6 +12,7 @@ use super::audit::insert_audit;
 use super::idempotency::{claim_key, finish_key, read_key};
 use super::outbox::message_in;
 use super::outcomes::record_outcomes_in;
+use super::waitlist::{end_waiting_in, free_place_in, take_offer_in, untake_offer_in};
 use crate::domain::appointment::lapses_before;
 use crate::domain::limits::within_change_limit;
 use crate::domain::messages::MessageKind;
@@ -19,7 +20,7 @@ use crate::store::engine::{Engine, Linked, Lock, Tx, sql};
 use crate::store::rows::{self, Columns, appointment_columns, slot_columns};
 use crate::store::{
     Appointment, AppointmentStatus, AuditRecord, BookError, BookRequest, BookingChange, Bookings,
-    IdempotencyState, OnceOutcome, OnceWrite, Respond, Slot, SqlStore, StoreError, audit_result,
+    IdempotencyState, OfferTerms, OnceOutcome, OnceWrite, Respond, Slot, SqlStore, StoreError, audit_result,
     new_reference,
 };
 
@@ -132,7 +133,8 @@ impl Bookings for SqlStore {
     ) -> Result<Appointment, BookError> {
         let mut tx = self.engine.begin("cancel").await?;
         tx.lock(Lock::Citizen(citizen_id)).await?;
-        let cancelled = cancel_in(&mut tx, citizen_id, reference, now).await??;
+        let cancelled =
+            cancel_in(&mut tx, citizen_id, reference, now, Some(OfferTerms::default())).await??;
         tx.commit().await?;
         Ok(cancelled)
     }
@@ -234,7 +236,13 @@ pub(crate) async fn change_in(
             citizen_id,
             reference,
             now,
-        } => cancel_in(tx, *citizen_id, reference, *now).await?,
+            offers,
+        } => cancel_in(tx, *citizen_id, reference, *now, Some(*offers)).await?,
+        BookingChange::Accept {
+            entry_id,
+            moving,
+            request,
+        } => accept_in(tx, *entry_id, moving.as_ref(), request).await?,
     };
     // The citizen's message, in the change's own transaction.
     if let Ok(appointment) = &outcome {
@@ -247,6 +255,17 @@ pub(crate) async fn change_in(
             ),
             BookingChange::Cancel { .. } => {
                 (MessageKind::Cancelled, format!("cancelled:{reference}"))
+            }
+            BookingChange::Accept {
+                moving: Some(_),
+                request,
+                ..
+            } => (
+                MessageKind::Moved,
+                format!("moved:{reference}:{}:{}", request.slot_id, request.now),
+            ),
+            BookingChange::Accept { moving: None, .. } => {
+                (MessageKind::Booked, format!("booked:{reference}"))
             }
         };
         message_in(tx, kind, &key, reference, change.now()).await?;
@@ -290,27 +309,99 @@ async fn reschedule_in(
         return Ok(Err(refused));
     }
     record_change(tx, &moved).await?;
-    release_place(tx, current.slot_id).await?;
-    sql!(tx, |c| sqlx::query(
-        "UPDATE appointment SET slot_id = $1, updated_at = $2 WHERE reference = $3"
-    )
-    .bind(moved.slot_id)
-    .bind(moved.now)
-    .bind(reference.code())
-    .execute(c)
-    .await?
-    .rows_affected());
+    move_to_in(tx, &current, &moved).await?;
     Ok(appointment_of(tx, request.citizen_id, reference)
         .await?
         .ok_or(BookError::NotFound))
 }
 
+/// Moves the booked appointment `current` to the place `moved.slot_id` (taken already): its
+/// old place is freed (to the waitlist first), and a wait for an earlier place of it ends.
+async fn move_to_in(
+    tx: &mut Tx,
+    current: &Appointment,
+    moved: &BookRequest,
+) -> Result<(), StoreError> {
+    sql!(tx, |c| sqlx::query(
+        "UPDATE appointment SET slot_id = $1, updated_at = $2 WHERE reference = $3"
+    )
+    .bind(moved.slot_id)
+    .bind(moved.now)
+    .bind(current.reference.code())
+    .execute(c)
+    .await?
+    .rows_affected());
+    let (citizen, service, now) = (current.citizen_id, current.service, moved.now);
+    end_waiting_in(tx, citizen, service, Some(&current.reference), now).await?;
+    free_place_in(tx, current.slot_id, now, moved.offers).await
+}
+
+/// Takes the place a waitlist offer holds for the citizen (`request.slot_id`, counted in the
+/// slot already): a new booking, or the booking `moving` moved there. The same limits as any
+/// booking; a refusal puts the offer back as it was (the transaction may go on).
+async fn accept_in(
+    tx: &mut Tx,
+    entry_id: i64,
+    moving: Option<&Reference>,
+    request: &BookRequest,
+) -> Result<Result<Appointment, BookError>, StoreError> {
+    let current = match moving {
+        Some(reference) => match appointment_of(tx, request.citizen_id, reference).await? {
+            Some(current) => Some(current),
+            None => return Ok(Err(BookError::NotFound)),
+        },
+        None => None,
+    };
+    if tx.shares_rows() {
+        // Slots before entries, in id order.
+        let mut slots: Vec<i64> = current.iter().map(|c| c.slot_id).collect();
+        slots.push(request.slot_id);
+        slots.sort_unstable();
+        tx.lock(Lock::Slots(&slots)).await?;
+    }
+    let held = (entry_id, request.citizen_id, request.slot_id);
+    if !take_offer_in(tx, held, moving, request.now).await? {
+        return Ok(Err(BookError::OfferGone));
+    }
+    if let Err(refused) = changes_allowed(tx, request).await? {
+        untake_offer_in(tx, entry_id).await?;
+        return Ok(Err(refused));
+    }
+    if let Some(reference) = moving {
+        // Read again under the slots' locks (a closure may have cancelled it meanwhile).
+        let current = match appointment_of(tx, request.citizen_id, reference).await? {
+            Some(current) if current.status == AppointmentStatus::Booked => current,
+            _ => {
+                untake_offer_in(tx, entry_id).await?;
+                return Ok(Err(BookError::NotChangeable));
+            }
+        };
+        record_change(tx, request).await?;
+        move_to_in(tx, &current, request).await?;
+        return Ok(appointment_of(tx, request.citizen_id, reference)
+            .await?
+            .ok_or(BookError::NotFound));
+    }
+    let Some(reference) = insert_appointment(tx, request).await? else {
+        untake_offer_in(tx, entry_id).await?;
+        return Ok(Err(BookError::AlreadyBooked));
+    };
+    record_change(tx, request).await?;
+    Ok(appointment_of(tx, request.citizen_id, &reference)
+        .await?
+        .ok_or(BookError::NotFound))
+}
+
 /// Cancels the citizen's booked appointment, releasing its place.
+///
+/// With `offers`, the freed place goes to the waitlist first; without, back to everyone (a
+/// configuration or registry change cancelling it).
 pub(crate) async fn cancel_in(
     tx: &mut Tx,
     citizen_id: i64,
     reference: &Reference,
     now: i64,
+    offers: Option<OfferTerms>,
 ) -> Result<Result<Appointment, BookError>, StoreError> {
     let Some(mut current) = appointment_of(tx, citizen_id, reference).await? else {
         return Ok(Err(BookError::NotFound));
@@ -335,7 +426,11 @@ pub(crate) async fn cancel_in(
     .execute(c)
     .await?
     .rows_affected());
-    release_place(tx, current.slot_id).await?;
+    end_waiting_in(tx, citizen_id, current.service, Some(reference), now).await?;
+    match offers {
+        Some(offers) => free_place_in(tx, current.slot_id, now, offers).await?,
+        None => release_place(tx, current.slot_id).await?,
+    }
     Ok(appointment_of(tx, citizen_id, reference)
         .await?
         .ok_or(BookError::NotFound))
@@ -362,6 +457,8 @@ pub(crate) async fn book_in(
         return Ok(Err(BookError::AlreadyBooked));
     };
     record_change(tx, request).await?;
+    // Booked another way: waiting for a place of the service is over.
+    end_waiting_in(tx, request.citizen_id, request.service, None, request.now).await?;
     Ok(Ok(Appointment {
         reference,
         citizen_id: request.citizen_id,
@@ -409,7 +506,7 @@ async fn take_place(
 }
 
 /// Gives a place of a slot back.
-async fn release_place(tx: &mut Tx, slot_id: i64) -> Result<(), StoreError> {
+pub(crate) async fn release_place(tx: &mut Tx, slot_id: i64) -> Result<(), StoreError> {
     sql!(tx, |c| sqlx::query(
         "UPDATE slot SET booked = booked - 1 WHERE id = $1 AND booked > 0"
     )

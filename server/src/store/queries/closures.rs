@@ -214,6 +214,14 @@ pub(crate) async fn close_in(
     .execute(c)
     .await?
     .rows_affected());
+    // Places held for the waitlist in the period go back; their entries keep their turn.
+    super::waitlist::withdraw_offers_in(
+        tx,
+        closure.directorate_id,
+        closure.starts_at,
+        closure.ends_at,
+    )
+    .await?;
     sql!(tx, |c| {
         sqlx::query(
             "UPDATE slot SET capacity = 0, booked = booked - \

@@ -161,7 +161,7 @@ impl Configurations for SqlStore {
             if !appointment.status.is_active() {
                 continue;
             }
-            if cancel_in(&mut tx, appointment.citizen_id, reference, change.now)
+            if cancel_in(&mut tx, appointment.citizen_id, reference, change.now, None)
                 .await?
                 .is_ok()
             {

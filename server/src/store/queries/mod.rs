@@ -21,3 +21,4 @@ mod staff;
 mod staff_writes;
 pub(crate) mod tickets;
 mod trust_lists;
+pub(crate) mod waitlist;

@@ -119,7 +119,7 @@ pub(crate) async fn claim(
             "SELECT o.id, o.kind, o.phone, COALESCE(c.locale, 'ckb') AS locale, o.reference, \
              COALESCE(o.service, a.service) AS service, \
              COALESCE(o.directorate_id, s.directorate_id) AS directorate_id, o.starts_at, \
-             o.created_at, o.attempts, \
+             o.created_at, o.attempts, o.hold_until, \
              CAST(CASE WHEN a.status = 'booked' AND s.starts_at = o.starts_at THEN 1 ELSE 0 END \
                AS BIGINT) AS still_booked_then \
              FROM message_outbox o LEFT JOIN citizen c ON c.id = o.citizen_id \
@@ -157,5 +157,6 @@ fn outbox_message(row: &impl Columns) -> Result<OutboxMessage, StoreError> {
         created_at: row.int("created_at")?,
         attempts: row.int("attempts")?,
         still_booked_then: row.int("still_booked_then")? == 1,
+        hold_until: row.int_or_null("hold_until")?,
     })
 }

@@ -486,7 +486,7 @@ async fn consequences(
         .map(rows::reference)
         .collect::<Result<Vec<_>, _>>()?);
         for reference in future {
-            if cancel_in(tx, id, &reference, now).await?.is_ok() {
+            if cancel_in(tx, id, &reference, now, None).await?.is_ok() {
                 cancelled += 1;
                 message_in(
                     tx,

@@ -93,6 +93,8 @@ pub struct BookRequest {
     pub service: ServiceKind,
     /// Now, Unix seconds.
     pub now: i64,
+    /// How a place the change frees is offered to the waitlist.
+    pub offers: super::OfferTerms,
     /// The bookings and reschedules the citizen may still make (counted inside the
     /// transaction, so concurrent requests of one citizen cannot both slip under it).
     pub limit: ChangeLimit,
@@ -158,6 +160,8 @@ pub struct OutboxMessage {
     /// The appointment is still booked at that start (a reminder of one that moved or ended is
     /// obsolete).
     pub still_booked_then: bool,
+    /// For an offer: until when its place is held.
+    pub hold_until: Option<i64>,
 }
 
 /// How a message of the outbox ended.
@@ -216,6 +220,18 @@ pub enum BookingChange {
         reference: Reference,
         /// Now.
         now: i64,
+        /// How the freed place is offered to the waitlist.
+        offers: super::OfferTerms,
+    },
+    /// Taking the place a waitlist offer holds (`request.slot_id`): a new booking, or for an
+    /// earlier place the booking `moving` moved there.
+    Accept {
+        /// The waitlist entry.
+        entry_id: i64,
+        /// The booking it moves, if it is an earlier place's.
+        moving: Option<Reference>,
+        /// The citizen, the held slot, its service, the time, the change limit.
+        request: BookRequest,
     },
 }
 
@@ -223,9 +239,9 @@ impl BookingChange {
     /// Whose bookings it changes.
     pub fn citizen_id(&self) -> i64 {
         match self {
-            BookingChange::Book(request) | BookingChange::Reschedule { request, .. } => {
-                request.citizen_id
-            }
+            BookingChange::Book(request)
+            | BookingChange::Reschedule { request, .. }
+            | BookingChange::Accept { request, .. } => request.citizen_id,
             BookingChange::Cancel { citizen_id, .. } => *citizen_id,
         }
     }
@@ -233,7 +249,9 @@ impl BookingChange {
     /// When.
     pub fn now(&self) -> i64 {
         match self {
-            BookingChange::Book(request) | BookingChange::Reschedule { request, .. } => request.now,
+            BookingChange::Book(request)
+            | BookingChange::Reschedule { request, .. }
+            | BookingChange::Accept { request, .. } => request.now,
             BookingChange::Cancel { now, .. } => *now,
         }
     }

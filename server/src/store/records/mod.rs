@@ -7,6 +7,7 @@ mod queue;
 mod registry;
 mod sessions;
 mod staff;
+mod waitlist;
 
 pub use crate::domain::appointment::AppointmentStatus;
 pub use rega_api::staff::StaffRole;
@@ -18,3 +19,4 @@ pub use queue::*;
 pub use registry::*;
 pub use sessions::*;
 pub use staff::*;
+pub use waitlist::*;

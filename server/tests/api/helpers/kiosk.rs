@@ -151,6 +151,7 @@ impl DemoApp {
                 slot_id: slot.id,
                 service: ServiceKind::MedicalCheck,
                 now: THURSDAY_9AM,
+                offers: Default::default(),
                 limit: rega_server::domain::limits::ChangeLimit {
                     max: u32::MAX,
                     since: THURSDAY_9AM,

@@ -556,6 +556,7 @@ async fn a_closure_racing_bookings_and_cancellations(db: Db) {
         slot_id: slots[n % slots.len()].id,
         service: rega_api::service::ServiceKind::MedicalCheck,
         now: THURSDAY_9AM,
+        offers: Default::default(),
         limit: rega_server::domain::limits::ChangeLimit { max: 4, since: 0 },
     };
     // Twenty booked before.

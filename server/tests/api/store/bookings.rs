@@ -565,6 +565,7 @@ async fn an_active_appointment_of_a_day_that_is_over_lapses_and_frees_the_servic
         .expect("checked in");
     let at = |now: i64, slot_id: i64| BookRequest {
         now,
+        offers: Default::default(),
         ..request(absent, slot_id)
     };
     // The same evening the appointment still counts: one active appointment per service.

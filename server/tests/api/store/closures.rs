@@ -394,6 +394,7 @@ async fn each_reminder_is_written_once_for_booked_appointments_in_its_window(db:
                 slot_id: moved_to,
                 service,
                 now: NOW + 100,
+                offers: Default::default(),
                 limit: rega_server::domain::limits::ChangeLimit { max: 10, since: 0 },
             },
         )

@@ -81,6 +81,7 @@ fn request(citizen_id: i64, slot_id: i64) -> BookRequest {
         slot_id,
         service: ServiceKind::TheoryTest,
         now: NOW,
+        offers: Default::default(),
         limit: rega_server::domain::limits::ChangeLimit {
             max: 4,
             since: NOW - 30 * DAY,

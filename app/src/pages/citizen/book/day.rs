@@ -9,6 +9,7 @@ use rega_api::time::Date;
 use crate::api;
 use crate::components::back_link::BackLink;
 use crate::components::page_heading::PageHeading;
+use crate::components::waitlist::JoinWaitlistForm;
 use crate::i18n::format::{date_with_weekday, digits, month_name, weekday_headers};
 use crate::i18n::names::localized;
 use crate::i18n::{fill, use_i18n};
@@ -158,6 +159,8 @@ pub fn DayPage() -> impl IntoView {
                         <li><span class="rg-calendar-key__swatch rg-calendar-key__swatch--closed" aria-hidden="true"></span>{m.book_day_closed()}</li>
                     </ul>
                     {holidays(&response.days, locale, m)}
+                    <JoinWaitlistForm directorate=response.directorate.clone() service=response.service
+                        days=response.days.iter().filter(|d| d.closed.is_none()).map(|d| d.date).collect()/>
                 }.into_any()
             }
         }}
