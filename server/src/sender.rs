@@ -113,7 +113,9 @@ pub async fn deliver_due(state: &AppState) -> Result<u32, StoreError> {
 /// The message's text in its citizen's language.
 fn text_of(message: &OutboxMessage, directorate: &str) -> String {
     let about = match (&message.reference, message.starts_at) {
-        (reference, Some(starts_at)) if reference.is_some() || message.kind == MessageKind::Offer => {
+        (reference, Some(starts_at))
+            if reference.is_some() || message.kind == MessageKind::Offer =>
+        {
             Some(About {
                 reference: reference.as_deref().unwrap_or_default(),
                 service: message.service,

@@ -12,9 +12,9 @@ use rega_api::time::Date;
 use rega_api::waitlist::{DayPart, JoinWaitlist, WaitEarlier, WaitlistEntryView, WaitlistList};
 
 use crate::api::{self, ApiError};
+use crate::components::radios::{Choice, Radios};
 use crate::i18n::format::{date_with_weekday, hour_minute, time};
 use crate::i18n::names::{localized, part_name, service_name};
-use crate::components::radios::{Choice, Radios};
 use crate::i18n::{fill, use_i18n};
 use crate::navigation::use_go;
 
@@ -70,8 +70,11 @@ pub fn JoinWaitlistForm(
         set_failure.set(None);
         spawn_local(async move {
             // The entry is shown in My appointments; here the answer only says it joined.
-            match api::post::<_, serde::de::IgnoredAny>(endpoints::WAITLIST, &body).await {
-                Ok(_) => go(&format!("{}#waitlist", paths::APPOINTMENTS), Default::default()),
+            match api::post_once_no_content(endpoints::WAITLIST, &body, &api::new_key()).await {
+                Ok(_) => go(
+                    &format!("{}#waitlist", paths::APPOINTMENTS),
+                    Default::default(),
+                ),
                 Err(e) => failed(e, set_failure),
             }
             set_busy.set(false);
@@ -79,7 +82,10 @@ pub fn JoinWaitlistForm(
     };
     // Made again whenever the calendar is (the language too), so its texts are read once.
     let (m, locale) = (i18n.t(), i18n.locale());
-    let day_field = |id: &'static str, label: &'static str, chosen: Option<Date>, set: WriteSignal<Option<Date>>| {
+    let day_field = |id: &'static str,
+                     label: &'static str,
+                     chosen: Option<Date>,
+                     set: WriteSignal<Option<Date>>| {
         view! {
             <div class="rg-form-group">
                 <label class="rg-label" for=id>{label}</label>
@@ -101,7 +107,7 @@ pub fn JoinWaitlistForm(
         .collect();
     view! {
         <details class="rg-details">
-            <summary class="rg-details__summary">{m.waitlist_link()}</summary>
+            <summary>{m.waitlist_link()}</summary>
             <p class="rg-body">{m.waitlist_intro()}</p>
             <form class="rg-form" novalidate on:submit=join>
                 {day_field("waitlist-from", m.waitlist_from(), first, set_from)}
@@ -235,9 +241,7 @@ pub fn AskEarlier(
         let path = path.clone();
         set_failure.set(None);
         spawn_local(async move {
-            let body = WaitEarlier {
-                part: DayPart::Any,
-            };
+            let body = WaitEarlier { part: DayPart::Any };
             match api::post::<_, WaitlistEntryView>(&path, &body).await {
                 Ok(_) => set_asked.set(true),
                 Err(e) => failed(e, set_failure),
@@ -247,7 +251,8 @@ pub fn AskEarlier(
     move || {
         let m = i18n.t();
         if asked.get() {
-            return view! { <p class="rg-notice" role="status">{m.waitlist_earlier_asked()}</p> }.into_any();
+            return view! { <p class="rg-notice" role="status">{m.waitlist_earlier_asked()}</p> }
+                .into_any();
         }
         let ask = ask.clone();
         view! {

@@ -428,8 +428,10 @@ async fn every_response_of_a_tour_of_the_api_matches_its_documented_schema() {
         "/waitlist",
         "/waitlist".into(),
         c(),
-        Some(json!({ "directorate": "erbil", "service": "medical_check", "from": "2026-12-01",
-                     "to": "2026-12-01", "part": "morning" })),
+        Some(
+            json!({ "directorate": "erbil", "service": "medical_check", "from": "2026-12-01",
+                     "to": "2026-12-01", "part": "morning" }),
+        ),
     )
     .await;
     assert_eq!(status, 201, "{waiting}");
@@ -438,8 +440,10 @@ async fn every_response_of_a_tour_of_the_api_matches_its_documented_schema() {
         "/waitlist",
         "/waitlist".into(),
         c(),
-        Some(json!({ "directorate": "erbil", "service": "medical_check", "from": "2026-12-02",
-                     "to": "2026-12-01", "part": "any" })),
+        Some(
+            json!({ "directorate": "erbil", "service": "medical_check", "from": "2026-12-02",
+                     "to": "2026-12-01", "part": "any" }),
+        ),
     )
     .await;
     let _ = call("GET", "/waitlist", "/waitlist".into(), c(), None).await;

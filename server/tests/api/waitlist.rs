@@ -16,8 +16,8 @@ use rega_server::store::{BookRequest, OfferTerms, Store};
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    Db, DemoApp, THURSDAY_9AM, expect_problem, fresh_postgres_database, json_of,
-    postgres_store, postgres_url, spawn_configured, store,
+    Db, DemoApp, THURSDAY_9AM, expect_problem, fresh_postgres_database, json_of, postgres_store,
+    postgres_url, spawn_configured, store,
 };
 
 /// Ranya has one counter for the medical check: one place per 15-minute slot.
@@ -185,7 +185,13 @@ async fn a_freed_place_is_held_for_the_first_in_line_then_the_next_then_everyone
 
     // The holder of 08:00 cancels: the place is held for the first in line, invisible to others.
     let cancelled = demo
-        .change(&holder, "waitlist-cancel-1", &references[0], "cancel", json!({}))
+        .change(
+            &holder,
+            "waitlist-cancel-1",
+            &references[0],
+            "cancel",
+            json!({}),
+        )
         .await;
     assert_eq!(cancelled.status(), 200);
     assert_eq!(tuesday(&demo).await[0], (slots[0].0, 0), "held, not free");
@@ -200,7 +206,11 @@ async fn a_freed_place_is_held_for_the_first_in_line_then_the_next_then_everyone
     let offered = entries(&demo, &first_cookie).await;
     assert_eq!(offered[0]["offer"]["time"], "08:00", "{offered:?}");
     assert_eq!(offered[0]["offer"]["until_time"], "09:30");
-    assert!(entries(&demo, &second_cookie).await[0].get("offer").is_none());
+    assert!(
+        entries(&demo, &second_cookie).await[0]
+            .get("offer")
+            .is_none()
+    );
 
     // Told by SMS, in English alone.
     rega_server::sender::deliver_due(&demo.state)
@@ -216,7 +226,11 @@ async fn a_freed_place_is_held_for_the_first_in_line_then_the_next_then_everyone
     // Declined: it goes to the second, told in Arabic.
     let first_id = offered[0]["id"].as_i64().expect("an id");
     let declined = demo
-        .post_with_cookie(&format!("/api/v1/waitlist/{first_id}/decline"), json!({}), &first_cookie)
+        .post_with_cookie(
+            &format!("/api/v1/waitlist/{first_id}/decline"),
+            json!({}),
+            &first_cookie,
+        )
         .await;
     assert_eq!(declined.status(), 204);
     assert!(entries(&demo, &first_cookie).await.is_empty());
@@ -226,7 +240,10 @@ async fn a_freed_place_is_held_for_the_first_in_line_then_the_next_then_everyone
         .await
         .expect("sent");
     let arabic = demo.outbox_texts(&second).await.remove(0);
-    assert_eq!(arabic, "ريگا: موعد محجوز لك حتى ٩:٣٠ ص: الفحص الطبي، مديرية مرور رانية، الثلاثاء ١ كانون الأول، ٨:٠٠ ص. اقبله من «مواعيدي».");
+    assert_eq!(
+        arabic,
+        "ريگا: موعد محجوز لك حتى ٩:٣٠ ص: الفحص الطبي، مديرية مرور رانية، الثلاثاء ١ كانون الأول، ٨:٠٠ ص. اقبله من «مواعيدي»."
+    );
 
     // Left to run out: nobody else waits, so the place is everyone's again.
     demo.clock.advance(30 * 60);
@@ -245,16 +262,17 @@ async fn a_freed_place_is_held_for_the_first_in_line_then_the_next_then_everyone
     let joined = json_of(join(&demo, &first_cookie).await, 201).await;
     assert_eq!(joined["offer"]["time"], "08:00", "{joined}");
     let id = joined["id"].as_i64().expect("an id");
-    let booked = json_of(accept(&demo, &first_cookie, id, "waitlist-accept-1").await, 201).await;
+    let booked = json_of(
+        accept(&demo, &first_cookie, id, "waitlist-accept-1").await,
+        201,
+    )
+    .await;
     assert_eq!(booked["time"], "08:00");
     assert_eq!(booked["status"], "booked");
     let again = accept(&demo, &first_cookie, id, "waitlist-accept-1").await;
     assert_eq!(again.status(), 201, "the same key answers the same");
     assert_eq!(again.headers()["idempotent-replayed"], "true");
-    assert_eq!(
-        json_of(again, 201).await["reference"],
-        booked["reference"]
-    );
+    assert_eq!(json_of(again, 201).await["reference"], booked["reference"]);
     expect_problem(
         accept(&demo, &first_cookie, id, "waitlist-accept-2").await,
         409,
@@ -303,14 +321,25 @@ async fn joining_is_refused_clearly_and_changes_nothing(db: Db) {
     let Some(demo) = demo(db).await else { return };
     let cookie = demo.sign_in(&practice_id(24)).await;
     let ask = |body: Value| demo.post_with_cookie("/api/v1/waitlist", body, &cookie);
-    let body = |from: &str, to: &str| {
-        json!({ "directorate": RANYA, "service": MEDICAL, "from": from, "to": to, "part": "any" })
-    };
-    expect_problem(ask(body("2026-12-03", "2026-12-02")).await, 422, "invalid_day_range").await;
-    expect_problem(ask(body("2026-11-26", "2026-12-02")).await, 422, "outside_booking_window")
-        .await;
-    expect_problem(ask(body("2026-12-01", "2027-02-01")).await, 422, "outside_booking_window")
-        .await;
+    let body = |from: &str, to: &str| json!({ "directorate": RANYA, "service": MEDICAL, "from": from, "to": to, "part": "any" });
+    expect_problem(
+        ask(body("2026-12-03", "2026-12-02")).await,
+        422,
+        "invalid_day_range",
+    )
+    .await;
+    expect_problem(
+        ask(body("2026-11-26", "2026-12-02")).await,
+        422,
+        "outside_booking_window",
+    )
+    .await;
+    expect_problem(
+        ask(body("2026-12-01", "2027-02-01")).await,
+        422,
+        "outside_booking_window",
+    )
+    .await;
     let unknown = json!({ "directorate": "atlantis", "service": MEDICAL, "from": TUESDAY,
                           "to": TUESDAY, "part": "any" });
     expect_problem(ask(unknown).await, 404, "unknown_directorate").await;
@@ -327,11 +356,19 @@ async fn joining_is_refused_clearly_and_changes_nothing(db: Db) {
     let id = joined["id"].as_i64().expect("an id");
     let stranger = demo.sign_in(&practice_id(25)).await;
     let left = demo
-        .post_with_cookie(&format!("/api/v1/waitlist/{id}/leave"), json!({}), &stranger)
+        .post_with_cookie(
+            &format!("/api/v1/waitlist/{id}/leave"),
+            json!({}),
+            &stranger,
+        )
         .await;
     expect_problem(left, 404, "not_found").await;
-    expect_problem(accept(&demo, &stranger, id, "waitlist-stranger-1").await, 409, "offer_gone")
-        .await;
+    expect_problem(
+        accept(&demo, &stranger, id, "waitlist-stranger-1").await,
+        409,
+        "offer_gone",
+    )
+    .await;
     let left = demo
         .post_with_cookie(&format!("/api/v1/waitlist/{id}/leave"), json!({}), &cookie)
         .await;
@@ -369,8 +406,16 @@ async fn an_earlier_place_moves_the_booking_and_frees_the_old_one(db: Db) {
     // The old place is everyone's again.
     demo.state.caches.availability.clear();
     assert_eq!(tuesday(&demo).await[20], (late, 1));
-    let list = json_of(demo.get_with_cookie("/api/v1/appointments", &cookie).await, 200).await;
-    assert_eq!(list["upcoming"].as_array().map(Vec::len), Some(1), "one booking");
+    let list = json_of(
+        demo.get_with_cookie("/api/v1/appointments", &cookie).await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        list["upcoming"].as_array().map(Vec::len),
+        Some(1),
+        "one booking"
+    );
     rega_server::sender::deliver_due(&demo.state)
         .await
         .expect("sent");
@@ -421,9 +466,15 @@ async fn many_waiting_and_places_freeing_at_once_lose_nothing(db: Db) {
             let (cookie, reference) = (cookie.clone(), reference.clone());
             tokio::spawn(async move {
                 barrier.wait().await;
-                demo.change(&cookie, &format!("waitlist-burst-{i:04}"), &reference, "cancel", json!({}))
-                    .await
-                    .status()
+                demo.change(
+                    &cookie,
+                    &format!("waitlist-burst-{i:04}"),
+                    &reference,
+                    "cancel",
+                    json!({}),
+                )
+                .await
+                .status()
             })
         })
         .collect();
@@ -437,10 +488,16 @@ async fn many_waiting_and_places_freeing_at_once_lose_nothing(db: Db) {
             offered.push(i);
         }
     }
-    assert_eq!(offered, (0..8).collect::<Vec<_>>(), "the first eight in line, in turn");
+    assert_eq!(
+        offered,
+        (0..8).collect::<Vec<_>>(),
+        "the first eight in line, in turn"
+    );
     demo.state.caches.availability.clear();
     assert!(
-        tuesday(&demo).await[..MORNING_PLACES].iter().all(|(_, left)| *left == 0),
+        tuesday(&demo).await[..MORNING_PLACES]
+            .iter()
+            .all(|(_, left)| *left == 0),
         "no freed place is visible"
     );
     let mut citizens = Vec::new();
@@ -456,13 +513,19 @@ async fn many_waiting_and_places_freeing_at_once_lose_nothing(db: Db) {
     for (i, cookie) in waiting.iter().take(8).enumerate() {
         let (demo, barrier, cookie) = (demo.clone(), barrier.clone(), cookie.clone());
         runs.push(tokio::spawn(async move {
-            let id = entries(&demo, &cookie).await[0]["id"].as_i64().expect("an id");
+            let id = entries(&demo, &cookie).await[0]["id"]
+                .as_i64()
+                .expect("an id");
             barrier.wait().await;
             if i < 4 {
-                demo.post_with_cookie(&format!("/api/v1/waitlist/{id}/decline"), json!({}), &cookie)
-                    .await
-                    .status()
-                    .as_u16()
+                demo.post_with_cookie(
+                    &format!("/api/v1/waitlist/{id}/decline"),
+                    json!({}),
+                    &cookie,
+                )
+                .await
+                .status()
+                .as_u16()
             } else {
                 accept(&demo, &cookie, id, &format!("waitlist-take-{i:04}"))
                     .await
@@ -487,7 +550,11 @@ async fn many_waiting_and_places_freeing_at_once_lose_nothing(db: Db) {
         answers.push(run.await.expect("ran"));
     }
     assert_eq!(expiry.await.expect("ran"), 0, "no hold has run out yet");
-    assert_eq!(answers, [204, 204, 204, 204, 201, 201, 201, 201], "{answers:?}");
+    assert_eq!(
+        answers,
+        [204, 204, 204, 204, 201, 201, 201, 201],
+        "{answers:?}"
+    );
     // The four declined places went to the next four in line.
     for cookie in &waiting[8..] {
         assert!(entries(&demo, cookie).await[0].get("offer").is_some());
@@ -504,10 +571,16 @@ async fn many_waiting_and_places_freeing_at_once_lose_nothing(db: Db) {
     assert_eq!(lapsed, 4);
     places_accounted(&demo.state, &citizens).await;
     demo.state.caches.availability.clear();
-    let free: i64 = tuesday(&demo).await[..MORNING_PLACES].iter().map(|(_, left)| left).sum();
+    let free: i64 = tuesday(&demo).await[..MORNING_PLACES]
+        .iter()
+        .map(|(_, left)| left)
+        .sum();
     assert_eq!(free, 4);
 }
-both!(many_waiting_and_places_freeing_at_once_lose_nothing, multi_thread);
+both!(
+    many_waiting_and_places_freeing_at_once_lose_nothing,
+    multi_thread
+);
 
 /// Two instances on one PostgreSQL database: cancellations through both at once, then both
 /// instances' expiry jobs and free-place offers at one instant. Each place is offered once and
@@ -553,7 +626,13 @@ async fn two_instances_hold_and_give_on_each_place_once() {
             tokio::spawn(async move {
                 barrier.wait().await;
                 instance
-                    .change(&cookie, &format!("two-burst-{i:04}"), &reference, "cancel", json!({}))
+                    .change(
+                        &cookie,
+                        &format!("two-burst-{i:04}"),
+                        &reference,
+                        "cancel",
+                        json!({}),
+                    )
                     .await
                     .status()
             })
@@ -607,6 +686,9 @@ async fn two_instances_hold_and_give_on_each_place_once() {
     assert_eq!(lapsed, 10, "each hold ended once");
     places_accounted(&one.state, &citizens).await;
     one.state.caches.availability.clear();
-    let free: i64 = tuesday(&one).await[..MORNING_PLACES].iter().map(|(_, left)| left).sum();
+    let free: i64 = tuesday(&one).await[..MORNING_PLACES]
+        .iter()
+        .map(|(_, left)| left)
+        .sum();
     assert_eq!(free, 10);
 }

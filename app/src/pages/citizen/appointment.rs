@@ -12,12 +12,12 @@ use rega_api::endpoints;
 use rega_api::paths;
 
 use crate::api::{self, ApiError};
-use crate::components::waitlist::AskEarlier;
 use crate::components::back_link::BackLink;
 use crate::components::cut_off_notice::CutOffNotice;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::page_heading::PageHeading;
 use crate::components::qr_code::QrImage;
+use crate::components::waitlist::AskEarlier;
 use crate::i18n::format::hour_minute;
 use crate::i18n::format::{date_with_weekday, time};
 use crate::i18n::names::{localized, service_name, status_name, what_to_bring};

@@ -14,8 +14,8 @@ use crate::domain::limits;
 use crate::http::extract::ApiPath;
 use crate::http::idempotency::Keyed;
 use crate::http::problem::ApiError;
-use crate::store::{BookingChange, OfferTerms};
 use crate::store::{Appointment, AppointmentStatus};
+use crate::store::{BookingChange, OfferTerms};
 
 /// The citizen's appointment, if it may still be changed online: booked, and before the cut-off.
 pub(super) async fn changeable(

@@ -87,7 +87,14 @@ pub(super) async fn join(
         now,
         offers: OfferTerms::of(&config.rules),
     };
-    joined(&state, &config, citizen.id, &entry, "waitlist:new".to_owned()).await
+    joined(
+        &state,
+        &config,
+        citizen.id,
+        &entry,
+        "waitlist:new".to_owned(),
+    )
+    .await
 }
 
 /// Waits for an earlier place of a booked appointment (same service and directorate, any day
@@ -225,8 +232,13 @@ async fn may_book(
     )
     .map_err(limit)?;
     let today = LocalDateTime::from_unix(now).date;
-    eligibility::check(&config.rules, &facts(state, citizen_id).await?, service, today)
-        .map_err(ineligible)
+    eligibility::check(
+        &config.rules,
+        &facts(state, citizen_id).await?,
+        service,
+        today,
+    )
+    .map_err(ineligible)
 }
 
 /// Puts the entry in line and answers with it (201), audited.
@@ -250,8 +262,14 @@ async fn joined(
         Err(JoinRefusal::Booking) => refused(ErrorCode::AlreadyBooked).await,
         Ok(joined) => {
             let object = format!("waitlist:{}", joined.id);
-            audit(state, &format!("citizen:{citizen_id}"), "waitlist.joined", &object, "ok")
-                .await;
+            audit(
+                state,
+                &format!("citizen:{citizen_id}"),
+                "waitlist.joined",
+                &object,
+                "ok",
+            )
+            .await;
             if joined.offered_until.is_some() {
                 state.messages_written.notify_one();
                 state.caches.availability.clear();

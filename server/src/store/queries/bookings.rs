@@ -20,8 +20,8 @@ use crate::store::engine::{Engine, Linked, Lock, Tx, sql};
 use crate::store::rows::{self, Columns, appointment_columns, slot_columns};
 use crate::store::{
     Appointment, AppointmentStatus, AuditRecord, BookError, BookRequest, BookingChange, Bookings,
-    IdempotencyState, OfferTerms, OnceOutcome, OnceWrite, Respond, Slot, SqlStore, StoreError, audit_result,
-    new_reference,
+    IdempotencyState, OfferTerms, OnceOutcome, OnceWrite, Respond, Slot, SqlStore, StoreError,
+    audit_result, new_reference,
 };
 
 /// Slots one statement creates at most (both engines' limits on parameters are far above).
@@ -133,8 +133,14 @@ impl Bookings for SqlStore {
     ) -> Result<Appointment, BookError> {
         let mut tx = self.engine.begin("cancel").await?;
         tx.lock(Lock::Citizen(citizen_id)).await?;
-        let cancelled =
-            cancel_in(&mut tx, citizen_id, reference, now, Some(OfferTerms::default())).await??;
+        let cancelled = cancel_in(
+            &mut tx,
+            citizen_id,
+            reference,
+            now,
+            Some(OfferTerms::default()),
+        )
+        .await??;
         tx.commit().await?;
         Ok(cancelled)
     }

@@ -14,12 +14,12 @@ use rega_api::service::ServiceKind;
 
 use crate::domain::messages::MessageKind;
 use crate::domain::waitlist::{earliest_offer, hold_until, part_of};
-use rega_api::waitlist::DayPart;
 use crate::store::engine::{Lock, Tx, sql};
 use crate::store::rows::Columns;
 use crate::store::{
     EntryStatus, JoinRefusal, NewEntry, OfferTerms, SqlStore, StoreError, Waitlist, WaitlistEntry,
 };
+use rega_api::waitlist::DayPart;
 
 /// An entry's columns, `w` its table and `s` its held slot (a left join).
 macro_rules! entry_columns {
@@ -123,7 +123,9 @@ impl Waitlist for SqlStore {
         // An entry offered a place between the look and the change (PostgreSQL) is looked at
         // again: its place must then be given on.
         for _ in 0..3 {
-            if let Some(ended) = leave_once(self, citizen_id, entry_id, declined, now, offers).await? {
+            if let Some(ended) =
+                leave_once(self, citizen_id, entry_id, declined, now, offers).await?
+            {
                 return Ok(ended);
             }
         }
