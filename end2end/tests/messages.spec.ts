@@ -2,24 +2,12 @@
 // the booking's confirmation is in English alone; signed in again in Arabic, the cancellation's
 // is in Arabic alone, with the app's digits and the reference isolated.
 import { test, expect, type Page } from '@playwright/test';
-import { apiGet, practiceCitizen, signIn, signInQuickly, useLocale } from './fixtures/app';
+import { apiGet, apiPost, practiceCitizen, signIn, signInQuickly, useLocale } from './fixtures/app';
 
 /** The citizen's messages in the development outbox that name the reference. */
 async function messagesAbout(page: Page, nationalId: string, reference: string): Promise<string[]> {
   const outbox: { text: string }[] = await (await page.request.get(`/api/v1/dev/outbox?national_id=${nationalId}`)).json();
   return outbox.map((m) => m.text).filter((t) => t.includes(reference));
-}
-
-/** A JSON API call the page makes itself (with its session cookie and an Idempotency-Key). */
-async function apiPost(page: Page, path: string, body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
-  return page.evaluate(async ([p, b]) => {
-    const response = await fetch(`/api/v1${p}`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'Idempotency-Key': crypto.randomUUID() },
-      body: JSON.stringify(b),
-    });
-    return { status: response.status, json: await response.json().catch(() => ({})) };
-  }, [path, body] as const);
 }
 
 test('the SMS are written in the language the citizen signed in with', async ({ context, page }, info) => {

@@ -5,25 +5,13 @@
 // appointments and takes it; the booking is confirmed by SMS. Then an earlier place is asked for
 // from the appointment's page and offered at once. Right to left and axe-clean at each step.
 import { test, expect, type Page } from '@playwright/test';
-import { apiGet, appReady, expectNoAxeViolations, msg, signInQuickly } from './fixtures/app';
+import { apiGet, apiPost, appReady, expectNoAxeViolations, msg, signInQuickly } from './fixtures/app';
 import { dist, ownServer, rega } from './fixtures/server';
 
 const DIRECTORATE = 'kalar';
 const SERVICE = 'medical_check';
 /** The afternoon's places, 12:00 to 13:45. */
 const AFTERNOON = 8;
-
-/** A JSON POST the page makes itself (its session cookie, an Idempotency-Key). */
-async function apiPost(page: Page, path: string, body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
-  return page.evaluate(async ([p, b]) => {
-    const response = await fetch(`/api/v1${p}`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'Idempotency-Key': crypto.randomUUID() },
-      body: JSON.stringify(b),
-    });
-    return { status: response.status, json: await response.json().catch(() => ({})) };
-  }, [path, body] as const);
-}
 
 /** The citizen's texts in the development outbox, newest first. */
 async function texts(page: Page, nationalId: string): Promise<string[]> {
