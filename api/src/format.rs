@@ -169,6 +169,17 @@ pub fn date_long(locale: Locale, date: Date) -> String {
     }
 }
 
+/// A month and its year, as a calendar's caption: `کانوونی یەکەمی ٢٠٢٦` (the izafe ی joins
+/// them, CLDR `MMMMی y`), `كانون الأول ٢٠٢٦`, `December 2026`.
+pub fn month_year(locale: Locale, year: i32, month: u8) -> String {
+    let year = digits(locale, year.unsigned_abs().into());
+    let month = month_name(locale, month);
+    match locale {
+        Locale::Ckb => format!("{month}ی {year}"),
+        Locale::Ar | Locale::En => format!("{month} {year}"),
+    }
+}
+
 /// A date in words with its weekday: `پێنجشەممە، ٩ی کانوونی دووەمی ٢٠٢٥`,
 /// `الخميس، ٩ كانون الثاني ٢٠٢٥`, `Thursday 9 January 2025`.
 pub fn date_with_weekday(locale: Locale, date: Date) -> String {
@@ -194,7 +205,10 @@ pub fn date_numeric(locale: Locale, date: Date) -> String {
     }
 }
 
-/// A time of day on the 12-hour clock: `٣:٠٥ د.ن` (ckb), `٣:٠٥ م` (ar-IQ), `3:05 pm` (en).
+/// A time of day on the 12-hour clock: `٣:٠٥ د.ن` (ckb), `٣:٠٥ م` (ar-IQ), `3:05 pm` (en). In
+/// Sorani and Arabic a no-break space joins the clock and its day period, so a line never breaks
+/// between them; English keeps a plain space, which an SMS sends in the GSM alphabet (a no-break
+/// space would make every English message UCS-2, twice the segments).
 pub fn time(locale: Locale, hour: u8, minute: u8) -> String {
     let afternoon = hour >= 12;
     let hour12 = match hour % 12 {
@@ -210,7 +224,8 @@ pub fn time(locale: Locale, hour: u8, minute: u8) -> String {
         (Locale::En, false) => "am",
         (Locale::En, true) => "pm",
     };
-    format!("{clock} {period}")
+    let space = if locale == Locale::En { " " } else { "\u{a0}" };
+    format!("{clock}{space}{period}")
 }
 
 /// A moment as date and time in Asia/Baghdad.
@@ -318,10 +333,13 @@ mod tests {
 
     #[test]
     fn times_use_the_twelve_hour_clock_with_local_day_periods() {
-        assert_eq!(time(Locale::Ckb, 15, 5), "٣:٠٥ د.ن");
-        assert_eq!(time(Locale::Ckb, 8, 0), "٨:٠٠ ب.ن");
-        assert_eq!(time(Locale::Ar, 15, 5), "٣:٠٥ م");
-        assert_eq!(time(Locale::Ar, 0, 30), "١٢:٣٠ ص");
+        assert_eq!(month_year(Locale::Ckb, 2026, 12), "کانوونی یەکەمی ٢٠٢٦");
+        assert_eq!(month_year(Locale::Ar, 2026, 12), "كانون الأول ٢٠٢٦");
+        assert_eq!(month_year(Locale::En, 2026, 12), "December 2026");
+        assert_eq!(time(Locale::Ckb, 15, 5), "٣:٠٥\u{a0}د.ن");
+        assert_eq!(time(Locale::Ckb, 8, 0), "٨:٠٠\u{a0}ب.ن");
+        assert_eq!(time(Locale::Ar, 15, 5), "٣:٠٥\u{a0}م");
+        assert_eq!(time(Locale::Ar, 0, 30), "١٢:٣٠\u{a0}ص");
         assert_eq!(time(Locale::En, 12, 0), "12:00 pm");
     }
 
@@ -334,7 +352,7 @@ mod tests {
         );
         assert_eq!(
             date_time(Locale::Ckb, moment),
-            "پێنجشەممە، ٩ی کانوونی دووەمی ٢٠٢٥، ٣:٠٥ د.ن"
+            "پێنجشەممە، ٩ی کانوونی دووەمی ٢٠٢٥، ٣:٠٥\u{a0}د.ن"
         );
     }
 

@@ -127,7 +127,7 @@ test('with a receipt printer, the kiosk prints the ticket on 80 mm paper: number
   const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
   expect(text).toContain(number);
   expect(text).toContain(directorateMsg('en', 'kiosk.go_to', { area: directorateMsg('en', 'kiosk.area.m') }));
-  expect(text).toMatch(/Your appointment: \d{2}:\d{2}/);
+  expect(text).toMatch(/Your appointment: \d{1,2}:\d{2} [ap]m/);
   expect(text).toContain(linkCode);
   expect(text).not.toContain(directorateMsg('en', 'kiosk.reference_label'));
   expect(text).not.toContain(directorateMsg('en', 'kiosk.done'));

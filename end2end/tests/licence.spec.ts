@@ -74,6 +74,8 @@ test('a suspended licence shows no QR code and says why', async ({ context, page
   await appReady(page);
   await expect(page.getByText('Suspended', { exact: true })).toBeVisible();
   await expect(page.getByText('This licence is suspended, so it has no QR code.')).toBeVisible();
+  // The registry's reason, as it gave it (SPEC §3.4).
+  await expect(page.getByRole('note').filter({ hasText: 'This licence is suspended' })).toContainText('Suspended by the Erbil traffic court until the fine is paid.');
   await expect(page.locator('svg.rg-qr')).toHaveCount(0);
   await expectNoAxeViolations(page);
 });

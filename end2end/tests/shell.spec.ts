@@ -158,6 +158,10 @@ for (const locale of ['ckb', 'en'] as const) {
       }
       await expect(page.getByRole('heading', { level: 1 })).toHaveText(route[locale]);
       await expect(page).toHaveTitle(new RegExp(route[locale].slice(0, 12).replace(/[()]/g, '.')));
+      if (route.path === '/') {
+        // The page's description follows the language shown.
+        await expect(page.locator('meta[name="description"]')).toHaveAttribute('content', msg(locale, 'home.intro'));
+      }
     }
   });
 }

@@ -75,7 +75,7 @@ test('a citizen joins the waiting list, another cancels, the first hears of it b
     expect(freed.slots.find((s) => s.time === '13:45')!.places_left).toBe(0);
     await expect.poll(async () => (await texts(citizen, id))[0]).toMatch(/^ريگا: موعد محجوز لك حتى [٠-٩]+:[٠-٩]{2} [صم]: /);
     const sms = (await texts(citizen, id))[0];
-    expect(sms).toContain('١:٤٥ م');
+    expect(sms).toContain('١:٤٥\u00a0م');
     expect(sms).not.toMatch(/[A-Za-z0-9]/);
 
     // In My appointments: the place held, taken in one tap.
@@ -83,13 +83,13 @@ test('a citizen joins the waiting list, another cancels, the first hears of it b
     await appReady(citizen);
     const take = citizen.getByRole('button', { name: msg('ar', 'waitlist.take') });
     await expect(take).toBeVisible();
-    await expect(citizen.getByRole('note').filter({ has: take })).toContainText('١:٤٥ م');
+    await expect(citizen.getByRole('note').filter({ has: take })).toContainText('١:٤٥\u00a0م');
     await expectNoAxeViolations(citizen);
     await take.click();
     await citizen.waitForURL(/\/appointments\/RG-[0-9A-Z-]+\?done=booked$/);
     await appReady(citizen);
     await expect(citizen.getByRole('status')).toContainText(msg('ar', 'appointment.booked'));
-    await expect(citizen.locator('dl')).toContainText('١:٤٥ م');
+    await expect(citizen.locator('dl')).toContainText('١:٤٥\u00a0م');
     await expect.poll(async () => (await texts(citizen, id))[0]).toMatch(/^ريگا: تم حجز موعدك: /);
 
     // An earlier place of it: offered at once (the window has free places before that day).

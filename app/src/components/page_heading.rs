@@ -1,4 +1,4 @@
-//! A page's heading: sets the document title, and takes focus after in-app navigation so screen
+//! A page's heading: sets the document title and description, and takes focus after in-app navigation so screen
 //! readers announce the new page.
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -26,6 +26,10 @@ pub fn PageHeading(
         let m = i18n.t();
         if let Some(document) = web_sys::window().and_then(|w| w.document()) {
             document.set_title(&format!("{} – {}", title(m), m.app_name()));
+            // The page's description follows it, in the page's language (the shell's is Sorani).
+            if let Ok(Some(meta)) = document.query_selector(r#"meta[name="description"]"#) {
+                let _ = meta.set_attribute("content", intro(m));
+            }
         }
     });
     heading.on_load(|element| {

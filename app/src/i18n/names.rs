@@ -73,3 +73,12 @@ pub fn part_name(m: &'static Messages, part: DayPart) -> &'static str {
         DayPart::Afternoon => m.waitlist_part_afternoon(),
     }
 }
+
+/// The issuing authority of a licence as the citizen reads it: the registry's code of the
+/// General Directorate of Traffic by its name, any other as the registry wrote it.
+pub fn authority_name(m: &'static Messages, code: &str) -> String {
+    match code {
+        "KRG-GDT" => m.app_authority().to_owned(),
+        other => format!("\u{2068}{other}\u{2069}"),
+    }
+}

@@ -118,6 +118,18 @@ pub fn render(kind: MessageKind, locale: Locale, about: Option<&About<'_>>) -> S
     )
 }
 
+/// The description of an appointment's calendar file (`.ics`) in `locale`: its reference and
+/// the directorate's phone (Latin, isolated), and to come early.
+pub fn calendar_description(locale: Locale, reference: &str, phone: &str) -> String {
+    fill(
+        template(locale, "calendar_description"),
+        &[
+            ("{reference}", &latin(locale, reference)),
+            ("{phone}", &latin(locale, phone)),
+        ],
+    )
+}
+
 /// The sign-in code's message in `locale`: the code in Latin digits (what phones offer to fill
 /// in), isolated in right-to-left text.
 pub fn sign_in_code(locale: Locale, code: &str) -> String {
@@ -233,7 +245,7 @@ fn template(locale: Locale, key: &str) -> &'static str {
     )
 }
 
-fn service_name(locale: Locale, service: ServiceKind) -> &'static str {
+pub fn service_name(locale: Locale, service: ServiceKind) -> &'static str {
     template(locale, &format!("service.{}", service.code()))
 }
 
@@ -292,7 +304,7 @@ mod tests {
         assert_eq!(
             ckb,
             "ڕێگا: نۆرەکەت گیرا: نوێکردنەوەی مۆڵەت، بەڕێوەبەرایەتیی هاتووچۆی هەولێر، پێنجشەممە \
-             ٢٦/١١، ١١:٤٥ د.ن. \u{2066}RG-7K3M-Q9P2\u{2069}"
+             ٢٦/١١، ١١:٤٥\u{a0}د.ن. \u{2066}RG-7K3M-Q9P2\u{2069}"
         );
         let en = render(
             MessageKind::Reminder,

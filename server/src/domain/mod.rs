@@ -6,6 +6,7 @@ pub mod audit_chain;
 pub mod calendar;
 pub mod check_in;
 pub mod closure;
+pub mod collation;
 pub mod configuration;
 pub mod eligibility;
 pub mod limits;

@@ -98,13 +98,37 @@ pub async fn directorate_infos(state: &AppState) -> Result<Vec<DirectorateInfo>,
         .collect())
 }
 
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+struct DirectoratesQuery {
+    /// `ckb`, `ar` or `en`: the list in that language's alphabetical order of the names
+    /// (default: as configured).
+    lang: Option<String>,
+}
+
 /// The traffic directorates, with address, phone, opening hours and services.
-#[utoipa::path(get, path = "/directorates", tag = "reference",
-    responses((status = 200, body = Vec<DirectorateInfo>), (status = 500, body = rega_api::Problem)))]
+#[utoipa::path(get, path = "/directorates", tag = "reference", params(DirectoratesQuery),
+    responses((status = 200, body = Vec<DirectorateInfo>), (status = 400, body = rega_api::Problem),
+        (status = 500, body = rega_api::Problem)))]
 async fn directorates(
     State(state): State<AppState>,
+    ApiQuery(query): ApiQuery<DirectoratesQuery>,
 ) -> Result<ApiJson<Vec<DirectorateInfo>>, ApiError> {
-    Ok(ApiJson(directorate_infos(&state).await?))
+    let mut list = directorate_infos(&state).await?;
+    if let Some(lang) = query.lang.as_deref() {
+        let locale = rega_api::Locale::from_tag(lang)
+            .ok_or_else(|| ApiError::client(ErrorCode::BadRequest))?;
+        list.sort_by_cached_key(|d| {
+            let name = match locale {
+                rega_api::Locale::Ckb => &d.name.ckb,
+                rega_api::Locale::Ar => &d.name.ar,
+                rega_api::Locale::En => &d.name.en,
+            };
+            crate::domain::collation::sort_key(locale, name)
+        });
+    }
+    Ok(ApiJson(list))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

@@ -142,6 +142,12 @@ async fn the_calendar_file_has_the_right_time_in_utc() {
         text.contains("SUMMARY:پشکنینی پزیشکی – بەڕێوەبەرایەتیی هاتووچۆی دهۆک"),
         "{text}"
     );
+    assert!(
+        text.contains(&format!(
+            "DESCRIPTION:ژمارەی مامەڵە: \u{2066}{reference}\u{2069}. تکایە ١٠ خولەک پێشتر بگە."
+        )),
+        "the description in the citizen's language: {text}"
+    );
     assert!(text.starts_with("BEGIN:VCALENDAR\r\n") && text.ends_with("END:VCALENDAR\r\n"));
 }
 

@@ -33,6 +33,48 @@ async fn reference_data_lists_directorates_services_and_holidays(db: Db) {
         ],
         "{db:?}: in the configuration's order"
     );
+    // In a reader's alphabetical order (the booking's directorate question asks for it).
+    let names = |lang: &'static str| async move {
+        let list: serde_json::Value = app
+            .get(&format!("/api/v1/directorates?lang={lang}"))
+            .await
+            .json()
+            .await
+            .expect("JSON");
+        list.as_array()
+            .expect("a list")
+            .iter()
+            .map(|d| d["id"].as_str().expect("id").to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        names("ckb").await,
+        [
+            "duhok",
+            "ranya",
+            "zakho",
+            "sulaymaniyah",
+            "soran",
+            "kalar",
+            "halabja",
+            "erbil"
+        ],
+        "دهۆک، ڕانیە، زاخۆ، سلێمانی، سۆران، کەلار، هەڵەبجە، هەولێر"
+    );
+    assert_eq!(
+        names("en").await,
+        [
+            "duhok",
+            "erbil",
+            "halabja",
+            "kalar",
+            "ranya",
+            "soran",
+            "sulaymaniyah",
+            "zakho"
+        ]
+    );
+    assert_eq!(app.get("/api/v1/directorates?lang=fr").await.status(), 400);
     let erbil = &directorates[0];
     assert_eq!(erbil["name"]["ckb"], "بەڕێوەبەرایەتیی هاتووچۆی هەولێر");
     assert_eq!(

@@ -53,7 +53,7 @@ async fn a_citizen_hears_of_each_change_once_in_their_language(db: Db) {
     assert_eq!(
         booked,
         format!(
-            "ريگا: تم حجز موعدك: الفحص الطبي، مديرية مرور أربيل، الثلاثاء ١ كانون الأول، ٨:٠٠ ص. \
+            "ريگا: تم حجز موعدك: الفحص الطبي، مديرية مرور أربيل، الثلاثاء ١ كانون الأول، ٨:٠٠\u{a0}ص. \
              الرقم المرجعي: \u{2066}{reference}\u{2069}"
         )
     );
@@ -73,7 +73,7 @@ async fn a_citizen_hears_of_each_change_once_in_their_language(db: Db) {
         .expect("sent");
     let moved = demo.outbox_texts(citizen).await.remove(0);
     assert!(
-        moved.starts_with("ريگا: نُقل موعدك إلى الثلاثاء ١ كانون الأول، ٨:٣٠ ص"),
+        moved.starts_with("ريگا: نُقل موعدك إلى الثلاثاء ١ كانون الأول، ٨:٣٠\u{a0}ص"),
         "{moved}"
     );
 

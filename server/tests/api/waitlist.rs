@@ -268,7 +268,7 @@ async fn a_freed_place_is_held_for_the_first_in_line_then_the_next_then_everyone
     let arabic = demo.outbox_texts(&second).await.remove(0);
     assert_eq!(
         arabic,
-        "ريگا: موعد محجوز لك حتى ٩:٣٠ ص: الفحص الطبي، مديرية مرور رانية، الثلاثاء ١ كانون الأول، ٨:٠٠ ص. اقبله من «مواعيدي»."
+        "ريگا: موعد محجوز لك حتى ٩:٣٠\u{a0}ص: الفحص الطبي، مديرية مرور رانية، الثلاثاء ١ كانون الأول، ٨:٠٠\u{a0}ص. اقبله من «مواعيدي»."
     );
 
     // Left to run out: nobody else waits, so the place is everyone's again.

@@ -11,9 +11,10 @@ use crate::components::cut_off_notice::CutOffNotice;
 use crate::components::page_heading::PageHeading;
 use crate::components::waitlist::WaitlistEntries;
 use crate::i18n::format::hour_minute;
-use crate::i18n::format::{date_with_weekday, time};
+use crate::i18n::format::{date_time, date_with_weekday};
 use crate::i18n::names::{localized, service_name, status_name};
 use crate::i18n::{fill, use_i18n};
+use rega_api::time::LocalDateTime;
 
 /// The tag's colour class for a status.
 fn tag_class(status: AppointmentState) -> &'static str {
@@ -43,7 +44,7 @@ fn AppointmentItem(
                     <h3 class="rg-appointment-item__title">
                         <a href=format!("/appointments/{}", a.reference) class="rg-link">{service_name(m, a.service)}</a>
                     </h3>
-                    <p class="rg-appointment-item__when">{format!("{}, {}", date_with_weekday(locale, a.date), time(locale, h, min))}</p>
+                    <p class="rg-appointment-item__when">{date_time(locale, LocalDateTime { date: a.date, hour: h, minute: min })}</p>
                     <p class="rg-appointment-item__where">{localized(&a.place.name, locale)}</p>
                     <p class="rg-appointment-item__meta">
                         <span class=tag_class(a.status)>{status_name(m, &a)}</span>

@@ -10,6 +10,7 @@ use crate::api::{self, ApiError};
 use crate::components::page_heading::PageHeading;
 use crate::components::qr_code::QrImage;
 use crate::i18n::format::{date_long, digits, time};
+use crate::i18n::names::authority_name;
 use crate::i18n::{Messages, fill, use_i18n};
 
 /// A token is renewed this many seconds before it expires.
@@ -140,14 +141,14 @@ pub fn Licence() -> impl IntoView {
                             <div><dt>{m.licence_number()}</dt><dd><bdi dir="ltr">{c.document_number.clone()}</bdi></dd></div>
                             <div><dt>{m.licence_birth_date()}</dt><dd>{date_long(locale, c.birth_date)}</dd></div>
                             <div><dt>{m.licence_valid_until()}</dt><dd>{date_long(locale, c.expiry_date)}</dd></div>
-                            <div><dt>{m.licence_issued_by()}</dt><dd><bdi dir="ltr">{c.issuing_authority.clone()}</bdi></dd></div>
+                            <div><dt>{m.licence_issued_by()}</dt><dd>{authority_name(m, &c.issuing_authority)}</dd></div>
                         </dl>
                         <h3 class="rg-heading-s">{m.licence_categories()}</h3>
                         <ul class="rg-categories">
                             {c.categories.iter().map(|cat| view! {
                                 <li class:rg-categories__expired=cat.expired>
                                     <bdi dir="ltr" class="rg-categories__code">{cat.code.clone()}</bdi>
-                                    " "
+                                    " — "{m.licence_valid_until()}" "
                                     {date_long(locale, cat.expiry_date)}
                                     {cat.expired.then(|| view! { " — " {m.licence_category_expired()} })}
                                 </li>
@@ -155,7 +156,9 @@ pub fn Licence() -> impl IntoView {
                         </ul>
                     </section>
                     {if suspended {
-                        view! { <p class="rg-notice" role="note">{m.licence_suspended_help()}</p> }.into_any()
+                        // Why, as the registry gave it (SPEC §3.4), in its own words and direction.
+                        let why = c.suspension_reason.clone().map(|why| view! { <br/><bdi>{why}</bdi> });
+                        view! { <p class="rg-notice" role="note">{m.licence_suspended_help()}{why}</p> }.into_any()
                     } else {
                         view! {
                             <section class="rg-licence-qr" aria-live="off">

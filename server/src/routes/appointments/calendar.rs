@@ -5,13 +5,13 @@ use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use rega_api::reference::LocalizedText;
-use rega_api::service::ServiceKind;
 use rega_api::time::Date;
 use serde::Deserialize;
 
 use super::{DAY, find, views};
 use crate::AppState;
 use crate::auth::Citizen;
+use crate::domain::messages;
 use crate::http::extract::{ApiPath, ApiQuery};
 use crate::http::problem::ApiError;
 
@@ -21,30 +21,6 @@ use crate::http::problem::ApiError;
 pub(super) struct CalendarQuery {
     /// `ckb`, `ar` or `en` (default) for the event's title and place.
     lang: Option<String>,
-}
-
-pub(super) fn service_name(service: ServiceKind, lang: &str) -> &'static str {
-    let [en, ckb, ar] = match service {
-        ServiceKind::NewLicence => [
-            "New driving licence",
-            "دەرهێنانی مۆڵەتی نوێ",
-            "إصدار إجازة سوق جديدة",
-        ],
-        ServiceKind::Renewal => ["Licence renewal", "نوێکردنەوەی مۆڵەت", "تجديد إجازة السوق"],
-        ServiceKind::Replacement => [
-            "Licence replacement",
-            "مۆڵەتی لەبری ونبوو",
-            "بدل ضائع أو تالف",
-        ],
-        ServiceKind::TheoryTest => ["Theory test", "تاقیکردنەوەی تیۆری", "الاختبار النظري"],
-        ServiceKind::PracticalTest => ["Practical test", "تاقیکردنەوەی کرداری", "الاختبار العملي"],
-        ServiceKind::MedicalCheck => ["Medical check", "پشکنینی پزیشکی", "الفحص الطبي"],
-    };
-    match lang {
-        "ckb" => ckb,
-        "ar" => ar,
-        _ => en,
-    }
 }
 
 /// Escapes text for an iCalendar value (RFC 5545 §3.3.11).
@@ -84,6 +60,7 @@ pub(super) async fn calendar(
 ) -> Result<Response, ApiError> {
     let appointment = find(&state, citizen.id, &reference).await?;
     let lang = query.lang.as_deref().unwrap_or("en");
+    let locale = rega_api::Locale::from_tag(lang).unwrap_or(rega_api::Locale::En);
     let view = views(&state, std::slice::from_ref(&appointment))
         .await?
         .pop()
@@ -96,12 +73,13 @@ pub(super) async fn calendar(
     let end = appointment.starts_at + i64::from(view.minutes) * 60;
     let summary = format!(
         "{} – {}",
-        service_name(appointment.service, lang),
+        messages::service_name(locale, appointment.service),
         pick(&view.place.name)
     );
-    let description = format!(
-        "{} {}. {}",
-        appointment.reference, view.time, view.place.phone
+    let description = messages::calendar_description(
+        locale,
+        &appointment.reference.to_string(),
+        &view.place.phone,
     );
     let body = [
         "BEGIN:VCALENDAR".to_owned(),

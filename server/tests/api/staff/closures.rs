@@ -176,8 +176,10 @@ async fn a_supervisor_closes_part_of_a_day_and_every_citizen_is_told(db: Db) {
     rega_server::sender::deliver_due(&demo.state)
         .await
         .expect("the outbox is sent");
-    for (n, cookie, reference, time) in [(1, &a, &a_ref, "٩:٠٠ ب.ن"), (2, &b, &b_ref, "١٠:٣٠ ب.ن")]
-    {
+    for (n, cookie, reference, time) in [
+        (1, &a, &a_ref, "٩:٠٠\u{a0}ب.ن"),
+        (2, &b, &b_ref, "١٠:٣٠\u{a0}ب.ن"),
+    ] {
         let messages = demo.closure_messages(&ids(n)).await;
         assert_eq!(messages.len(), 1, "one SMS for {reference}");
         let text = &messages[0];

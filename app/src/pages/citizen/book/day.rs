@@ -10,7 +10,7 @@ use crate::api;
 use crate::components::back_link::BackLink;
 use crate::components::page_heading::PageHeading;
 use crate::components::waitlist::JoinWaitlistForm;
-use crate::i18n::format::{date_with_weekday, digits, month_name, weekday_headers};
+use crate::i18n::format::{date_with_weekday, digits, month_year, weekday_headers};
 use crate::i18n::names::localized;
 use crate::i18n::{fill, use_i18n};
 use crate::journey::{Step, ask_missing_first, use_answers};
@@ -106,7 +106,7 @@ pub fn DayPage() -> impl IntoView {
                     {months(&response.days).into_iter().map(|month| view! {
                         <table class="rg-calendar">
                             <caption class="rg-calendar__caption">
-                                {format!("{} {}", month_name(locale, month.month), digits(locale, month.year.unsigned_abs().into()))}
+                                {month_year(locale, month.year, month.month)}
                             </caption>
                             <thead>
                                 <tr>{headers.iter().map(|h| view! { <th scope="col">{*h}</th> }).collect_view()}</tr>

@@ -84,8 +84,14 @@ pub fn DirectoratePage() -> impl IntoView {
     let i18n = use_i18n();
     let answers = use_answers();
     let navigate = use_go();
-    let directorates =
-        api::use_get::<Vec<DirectorateInfo>>(|| Some(endpoints::DIRECTORATES.to_owned()));
+    // In the reader's alphabetical order (asked again when the language changes).
+    let directorates = api::use_get::<Vec<DirectorateInfo>>(move || {
+        Some(format!(
+            "{}?lang={}",
+            endpoints::DIRECTORATES,
+            i18n.locale().tag()
+        ))
+    });
     let selected = RwSignal::new(answers.get_untracked().directorate);
     let (problem, set_problem) = signal(false);
 

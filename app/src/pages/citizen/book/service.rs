@@ -12,8 +12,9 @@ use crate::api;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::page_heading::PageHeading;
 use crate::components::radios::{Choice, Radios};
+use crate::i18n::format::date_long;
 use crate::i18n::names::service_name;
-use crate::i18n::{error_message, use_i18n};
+use crate::i18n::{error_message, fill, use_i18n};
 use crate::journey::{Step, use_answers};
 use rega_api::service::ServiceKind;
 
@@ -83,6 +84,12 @@ pub fn ServicePage() -> impl IntoView {
                                 choices=choices selected=selected error=error/>
                             <button class="rg-button" type="submit">{m.common_continue()}</button>
                         </form>
+                    })}
+                    // Blocked after repeated no-shows: until when (SPEC §4).
+                    // (RFC 3339 in Baghdad time: its first ten characters are the day.)
+                    {list.blocked_until.as_deref().and_then(|u| rega_api::time::Date::parse(u.get(..10)?).ok()).map(|until| {
+                        let date = date_long(i18n.locale(), until);
+                        view! { <p class="rg-notice" role="note">{fill(m.book_blocked_until(), &[("date", &date)])}</p> }
                     })}
                     {(!refused.is_empty()).then(|| view! {
                         <h2 class="rg-heading-m">{m.book_service_refused()}</h2>

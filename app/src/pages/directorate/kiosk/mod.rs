@@ -366,7 +366,11 @@ fn CheckInScreen(
                         {t.again.then(|| view! { <p class="rg-body">{m.kiosk_again}</p> })}
                         <p class="rg-ticket__area">{fill(m.kiosk_go_to, &[("area", area_name(m, &t.area))])}</p>
                         <p class="rg-body">{fill(m.kiosk_ahead, &[("count", &digits(locale, u64::from(t.ahead)))])}</p>
-                        <p class="rg-body">{fill(m.kiosk_ticket_time, &[("time", &crate::i18n::format::localize_digits(locale, &t.time))])}</p>
+                        <p class="rg-body">{fill(m.kiosk_ticket_time, &[("time", &{
+                            // The app's 12-hour clock, as on the citizen's own pages.
+                            let (h, min) = crate::i18n::format::hour_minute(&t.time);
+                            crate::i18n::format::time(locale, h, min)
+                        })])}</p>
                         <p class="rg-body">{m.kiosk_watch_board}</p>
                         <TicketLink code=t.link.clone()/>
                         <button type="button" class="rg-button rg-button--kiosk rg-no-print" on:click=move |_| reset()>{m.kiosk_done}</button>
