@@ -22,6 +22,7 @@ mod kiosk;
 mod licence;
 mod limits;
 mod messages;
+mod messages_gateway;
 mod openapi;
 mod registry_api;
 mod registry_import;
