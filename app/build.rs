@@ -1,6 +1,7 @@
 //! Compiles `locales/*.json` into Rust, so a missing or extra key, a placeholder that differs
-//! between languages, an error code without a message, or a Sorani text with Arabic look-alike
-//! letters fails the build instead of reaching a citizen.
+//! between languages, an error code without a message, a Sorani text with Arabic look-alike
+//! letters, a counted text without its plural forms or a term variant fails the build instead
+//! of reaching a citizen.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -190,9 +191,46 @@ fn read_tables(path: &Path) -> Vec<Table> {
                 check_sorani(&format!("{dir}/ckb.json"), key, text);
             }
             check_plural(&format!("{dir}/{tag}.json"), tag, key, text);
+            check_terms(&format!("{dir}/{tag}.json"), tag, key, text);
         }
     }
     tables
+}
+
+/// One term per concept (issue 17, a native reader's review): the variants found so far, each
+/// with the term the app uses instead.
+const TERM_VARIANTS: [(&str, &str, &str); 6] = [
+    ("ckb", "ژمارەی ئاماژە", "ژمارەی مامەڵە (the reference)"),
+    ("ckb", "سەردانی کراوە", "ئامادەبوویت (attended; «سەردانی کراوە» reads \"was visited\")"),
+    ("ckb", "هەڵوەشێنراوەتەوە", "هەڵوەشاوەتەوە (cancelled, one spelling)"),
+    ("ckb", "هەوڵ بدەرەوە", "هەوڵ بدەوە (try again)"),
+    ("ar", "رقم المعاملة", "الرقم المرجعي (the reference)"),
+    ("ar", "رقم مرجعي", "الرقم المرجعي (the reference)"),
+];
+
+/// Fails on a term variant ([`TERM_VARIANTS`]), and on the app's Sorani name used bare inside a
+/// sentence, where «ڕێگا» reads as the common noun "road": it is quoted, or the text is the name.
+fn check_terms(file: &str, tag: &str, key: &str, text: &str) {
+    for (locale, variant, term) in TERM_VARIANTS {
+        if tag == locale && text.contains(variant) {
+            fail(&format!("{file}: \"{key}\" writes «{variant}»: use {term}"));
+        }
+    }
+    if tag == "ckb" && text != "ڕێگا" {
+        let mut rest = text;
+        while let Some(at) = rest.find("ڕێگا") {
+            let before = rest[..at].chars().next_back();
+            let after = rest[at + "ڕێگا".len()..].chars().next();
+            // «ڕێگای …» ("the road of …", "by way of …") is another word.
+            let joined = after.is_some_and(|c| ('\u{0600}'..='\u{06FF}').contains(&c));
+            if before != Some('«') && !joined {
+                fail(&format!(
+                    "{file}: \"{key}\" names the app bare inside a sentence: write «ڕێگا»"
+                ));
+            }
+            rest = &rest[at + "ڕێگا".len()..];
+        }
+    }
 }
 
 /// The CLDR plural categories of a language, in the order its forms are written (joined by
