@@ -201,8 +201,16 @@ fn read_tables(path: &Path) -> Vec<Table> {
 /// with the term the app uses instead.
 const TERM_VARIANTS: [(&str, &str, &str); 6] = [
     ("ckb", "ژمارەی ئاماژە", "ژمارەی مامەڵە (the reference)"),
-    ("ckb", "سەردانی کراوە", "ئامادەبوویت (attended; «سەردانی کراوە» reads \"was visited\")"),
-    ("ckb", "هەڵوەشێنراوەتەوە", "هەڵوەشاوەتەوە (cancelled, one spelling)"),
+    (
+        "ckb",
+        "سەردانی کراوە",
+        "ئامادەبوویت (attended; «سەردانی کراوە» reads \"was visited\")",
+    ),
+    (
+        "ckb",
+        "هەڵوەشێنراوەتەوە",
+        "هەڵوەشاوەتەوە (cancelled, one spelling)",
+    ),
     ("ckb", "هەوڵ بدەرەوە", "هەوڵ بدەوە (try again)"),
     ("ar", "رقم المعاملة", "الرقم المرجعي (the reference)"),
     ("ar", "رقم مرجعي", "الرقم المرجعي (the reference)"),

@@ -670,3 +670,83 @@ async fn two_instances_hold_and_give_on_each_place_once() {
         .sum();
     assert_eq!(free, 10);
 }
+
+/// A supervisor's closure takes back the places held in its period (the entries keep their
+/// turn, nothing is lost); lifted, the keeper offers them again to the first in line.
+async fn a_closure_takes_back_held_places_and_its_lifting_offers_them_again(db: Db) {
+    let Some(demo) = demo(db).await else { return };
+    let slots = tuesday(&demo).await;
+    let references = fill(&demo.state, &slots[..MORNING_PLACES], 1).await;
+    let holder = demo.sign_in(&practice_id(1)).await;
+    let waiting = demo.sign_in(&practice_id(21)).await;
+    json_of(join(&demo, &waiting).await, 201).await;
+    let cancelled = demo
+        .change(
+            &holder,
+            "waitlist-closure-1",
+            &references[0],
+            "cancel",
+            json!({}),
+        )
+        .await;
+    assert_eq!(cancelled.status(), 200);
+    assert_eq!(entries(&demo, &waiting).await[0]["offer"]["time"], "08:00");
+    let mut citizens = Vec::new();
+    for n in (1..=16).chain([21]) {
+        citizens.push(citizen_id(&demo.state.store, &practice_id(n)).await);
+    }
+    let supervisor = demo
+        .state
+        .store
+        .staff_by_username("erbil-supervisor")
+        .await
+        .expect("read")
+        .expect("the demo supervisor")
+        .id;
+    let eight = rega_api::time::LocalDateTime {
+        date: rega_api::time::Date::parse(TUESDAY).expect("a date"),
+        hour: 8,
+        minute: 0,
+    }
+    .to_unix();
+    let (closure, _) = demo
+        .state
+        .store
+        .close(&rega_server::store::NewClosure {
+            directorate_id: RANYA,
+            day: TUESDAY,
+            starts_at: eight,
+            ends_at: eight + 3600,
+            note: "",
+            staff_id: supervisor,
+            now: demo.clock.now(),
+        })
+        .await
+        .expect("closed");
+    let back = entries(&demo, &waiting).await;
+    assert!(back[0].get("offer").is_none(), "waiting again: {back:?}");
+    places_accounted(&demo.state, &citizens).await;
+    // Nothing in a closed period is offered.
+    assert_eq!(
+        demo.state
+            .store
+            .offer_free_places(demo.clock.now(), OfferTerms::default())
+            .await
+            .expect("runs"),
+        0
+    );
+    assert!(
+        demo.state
+            .store
+            .lift_closure(RANYA, closure, supervisor, demo.clock.now())
+            .await
+            .expect("lifted")
+    );
+    let (lapsed, offered) = rega_server::jobs::keep_waitlist(&demo.state)
+        .await
+        .expect("kept");
+    assert_eq!((lapsed, offered), (0, 1));
+    assert_eq!(entries(&demo, &waiting).await[0]["offer"]["time"], "08:00");
+    places_accounted(&demo.state, &citizens).await;
+}
+both!(a_closure_takes_back_held_places_and_its_lifting_offers_them_again);

@@ -139,8 +139,8 @@ pub(super) async fn earlier(
 /// Leaves the waitlist (a place held for the entry goes on to the next in line).
 #[utoipa::path(post, path = "/waitlist/{id}/leave", tag = "waitlist",
     params(("id" = i64, Path, description = "The entry")),
-    responses((status = 204), (status = 401, body = rega_api::Problem),
-        (status = 404, body = rega_api::Problem)))]
+    responses((status = 204), (status = 400, body = rega_api::Problem),
+        (status = 401, body = rega_api::Problem), (status = 404, body = rega_api::Problem)))]
 pub(super) async fn leave(
     State(state): State<AppState>,
     citizen: Citizen,
@@ -152,7 +152,8 @@ pub(super) async fn leave(
 /// Declines the place held for the citizen: it goes on to the next in line.
 #[utoipa::path(post, path = "/waitlist/{id}/decline", tag = "waitlist",
     params(("id" = i64, Path, description = "The entry")),
-    responses((status = 204), (status = 401, body = rega_api::Problem),
+    responses((status = 204), (status = 400, body = rega_api::Problem),
+        (status = 401, body = rega_api::Problem),
         (status = 409, description = "offer_gone", body = rega_api::Problem)))]
 pub(super) async fn decline(
     State(state): State<AppState>,
