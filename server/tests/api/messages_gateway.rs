@@ -9,7 +9,6 @@ use rega_server::clock::Clock as _;
 use rega_server::demo::practice_id;
 use rega_server::domain::messages::segments;
 use rega_server::sms::HttpGateway;
-use rega_server::store::NewClosure;
 use serde_json::{Value, json};
 
 use crate::helpers::sms_gateway::{FakeGateway, fake_gateway};
@@ -186,33 +185,7 @@ async fn every_message_reaches_the_gateway_once_in_the_citizens_language(db: Db)
         .expect("written");
     deliver().await.expect("sent");
     // A supervisor closes Tuesday afternoon at Ranya: each hears of it.
-    let supervisor = demo
-        .state
-        .store
-        .staff_by_username("erbil-supervisor")
-        .await
-        .expect("read")
-        .expect("the demo supervisor")
-        .id;
-    let afternoon = rega_api::time::LocalDateTime {
-        date: rega_api::time::Date::parse(TUESDAY).expect("a date"),
-        hour: 12,
-        minute: 0,
-    }
-    .to_unix();
-    demo.state
-        .store
-        .close(&NewClosure {
-            directorate_id: RANYA,
-            day: TUESDAY,
-            starts_at: afternoon,
-            ends_at: afternoon + 2 * 3600,
-            note: "",
-            staff_id: supervisor,
-            now: demo.clock.now(),
-        })
-        .await
-        .expect("closed");
+    demo.close_hours(RANYA, TUESDAY, 12, 2).await;
     deliver().await.expect("sent");
     assert_eq!(deliver().await.expect("runs"), 0, "never twice");
 

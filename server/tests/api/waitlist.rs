@@ -695,34 +695,7 @@ async fn a_closure_takes_back_held_places_and_its_lifting_offers_them_again(db: 
     for n in (1..=16).chain([21]) {
         citizens.push(citizen_id(&demo.state.store, &practice_id(n)).await);
     }
-    let supervisor = demo
-        .state
-        .store
-        .staff_by_username("erbil-supervisor")
-        .await
-        .expect("read")
-        .expect("the demo supervisor")
-        .id;
-    let eight = rega_api::time::LocalDateTime {
-        date: rega_api::time::Date::parse(TUESDAY).expect("a date"),
-        hour: 8,
-        minute: 0,
-    }
-    .to_unix();
-    let (closure, _) = demo
-        .state
-        .store
-        .close(&rega_server::store::NewClosure {
-            directorate_id: RANYA,
-            day: TUESDAY,
-            starts_at: eight,
-            ends_at: eight + 3600,
-            note: "",
-            staff_id: supervisor,
-            now: demo.clock.now(),
-        })
-        .await
-        .expect("closed");
+    let closure = demo.close_hours(RANYA, TUESDAY, 8, 1).await;
     let back = entries(&demo, &waiting).await;
     assert!(back[0].get("offer").is_none(), "waiting again: {back:?}");
     places_accounted(&demo.state, &citizens).await;
@@ -738,7 +711,7 @@ async fn a_closure_takes_back_held_places_and_its_lifting_offers_them_again(db: 
     assert!(
         demo.state
             .store
-            .lift_closure(RANYA, closure, supervisor, demo.clock.now())
+            .lift_closure(RANYA, closure, supervisor(&demo).await, demo.clock.now())
             .await
             .expect("lifted")
     );
@@ -750,3 +723,14 @@ async fn a_closure_takes_back_held_places_and_its_lifting_offers_them_again(db: 
     places_accounted(&demo.state, &citizens).await;
 }
 both!(a_closure_takes_back_held_places_and_its_lifting_offers_them_again);
+
+/// The demo supervisor's id.
+async fn supervisor(demo: &DemoApp) -> i64 {
+    demo.state
+        .store
+        .staff_by_username("erbil-supervisor")
+        .await
+        .expect("read")
+        .expect("the demo supervisor")
+        .id
+}

@@ -12,6 +12,46 @@ use super::DemoApp;
 pub(crate) const PASSWORD: &str = rega_server::demo::DEMO_STAFF_PASSWORD;
 
 impl DemoApp {
+    /// A supervisor's closure of `hours` hours from `hour`:00 of `day` at the directorate,
+    /// made in the store as the desk's would be: its id.
+    pub(crate) async fn close_hours(
+        &self,
+        directorate: &str,
+        day: &str,
+        hour: u8,
+        hours: i64,
+    ) -> i64 {
+        let supervisor = self
+            .state
+            .store
+            .staff_by_username("erbil-supervisor")
+            .await
+            .expect("read")
+            .expect("the demo supervisor")
+            .id;
+        let from = rega_api::time::LocalDateTime {
+            date: rega_api::time::Date::parse(day).expect("a date"),
+            hour,
+            minute: 0,
+        }
+        .to_unix();
+        let (closure, _) = self
+            .state
+            .store
+            .close(&rega_server::store::NewClosure {
+                directorate_id: directorate,
+                day,
+                starts_at: from,
+                ends_at: from + hours * 3600,
+                note: "",
+                staff_id: supervisor,
+                now: rega_server::clock::Clock::now(self.clock.as_ref()),
+            })
+            .await
+            .expect("closed");
+        closure
+    }
+
     pub(crate) async fn staff_sign_in(&self, username: &str, password: &str) -> reqwest::Response {
         self.app
             .client
