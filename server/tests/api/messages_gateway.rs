@@ -5,7 +5,6 @@
 
 use std::sync::Arc;
 
-use rega_server::clock::Clock as _;
 use rega_server::demo::practice_id;
 use rega_server::domain::messages::segments;
 use rega_server::sms::HttpGateway;
