@@ -226,6 +226,16 @@ impl LocalDateTime {
         }
     }
 
+    /// The Unix time of the first second of `date` in Baghdad (its midnight).
+    pub fn midnight(date: Date) -> i64 {
+        LocalDateTime {
+            date,
+            hour: 0,
+            minute: 0,
+        }
+        .to_unix()
+    }
+
     /// The Unix time of this Baghdad wall-clock time.
     pub fn to_unix(self) -> i64 {
         self.date.days_since_epoch() * 86_400

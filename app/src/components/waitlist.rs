@@ -69,7 +69,9 @@ pub fn JoinWaitlistForm(
         set_busy.set(true);
         set_failure.set(None);
         spawn_local(async move {
-            // The entry is shown in My appointments; here the answer only says it joined.
+            // The entry is shown in My appointments; here the answer only says it joined. (The
+            // key is not one `/waitlist` needs: this is the helper that reads an answer without
+            // decoding it, the smallest in a wing with little room.)
             match api::post_once_no_content(endpoints::WAITLIST, &body, &api::new_key()).await {
                 Ok(_) => go(
                     &format!("{}#waitlist", paths::APPOINTMENTS),

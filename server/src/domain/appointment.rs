@@ -80,12 +80,7 @@ impl From<AppointmentStatus> for AppointmentState {
 /// that is over, so it no longer holds its place nor counts as the citizen's one active
 /// appointment of its service — it has lapsed ([`AppointmentStatus::lapsed`]).
 pub fn lapses_before(now: i64) -> i64 {
-    LocalDateTime {
-        date: LocalDateTime::from_unix(now).date,
-        hour: 0,
-        minute: 0,
-    }
-    .to_unix()
+    LocalDateTime::midnight(LocalDateTime::from_unix(now).date)
 }
 
 #[cfg(test)]

@@ -44,13 +44,16 @@ pub fn days_window(
     if from < first || to > last {
         return Err(RangeError::OutsideWindow);
     }
-    Ok((midnight(from), midnight(to.add_days(1))))
+    Ok((
+        LocalDateTime::midnight(from),
+        LocalDateTime::midnight(to.add_days(1)),
+    ))
 }
 
 /// The times an entry for an earlier place of a booking starting at `starts_at` waits for: from
 /// the first day of the booking window to the booking's own start.
 pub fn earlier_window(first: Date, starts_at: i64) -> Option<(i64, i64)> {
-    let from = midnight(first);
+    let from = LocalDateTime::midnight(first);
     (from < starts_at).then_some((from, starts_at))
 }
 
@@ -64,17 +67,7 @@ pub fn hold_until(hold_minutes: i64, now: i64) -> i64 {
 /// to answer, and, as in booking, nothing is offered for the day that is running.
 pub fn earliest_offer(hold_minutes: i64, now: i64) -> i64 {
     let tomorrow = LocalDateTime::from_unix(now).date.add_days(1);
-    hold_until(hold_minutes, now).max(midnight(tomorrow))
-}
-
-/// The first second of a Baghdad day, Unix seconds.
-fn midnight(date: Date) -> i64 {
-    LocalDateTime {
-        date,
-        hour: 0,
-        minute: 0,
-    }
-    .to_unix()
+    hold_until(hold_minutes, now).max(LocalDateTime::midnight(tomorrow))
 }
 
 #[cfg(test)]

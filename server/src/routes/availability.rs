@@ -80,15 +80,6 @@ fn settings<'a>(config: &'a Configuration, id: &str) -> Result<&'a DirectorateSe
         .ok_or_else(|| ApiError::client(ErrorCode::UnknownDirectorate))
 }
 
-fn start_of(date: Date) -> i64 {
-    LocalDateTime {
-        date,
-        hour: 0,
-        minute: 0,
-    }
-    .to_unix()
-}
-
 fn places_left(capacity: i64, booked: i64) -> u32 {
     u32::try_from((capacity - booked).max(0)).unwrap_or(0)
 }
@@ -153,13 +144,17 @@ async fn whole_days_closed(
 ) -> Result<std::collections::BTreeSet<Date>, ApiError> {
     let closures = state
         .store
-        .closures_of(directorate, start_of(first), start_of(last.add_days(1)))
+        .closures_of(
+            directorate,
+            LocalDateTime::midnight(first),
+            LocalDateTime::midnight(last.add_days(1)),
+        )
         .await?;
     let mut days = std::collections::BTreeSet::new();
     for closure in closures {
         let mut day = LocalDateTime::from_unix(closure.starts_at).date;
-        while start_of(day.add_days(1)) <= closure.ends_at {
-            if start_of(day) >= closure.starts_at {
+        while LocalDateTime::midnight(day.add_days(1)) <= closure.ends_at {
+            if LocalDateTime::midnight(day) >= closure.starts_at {
                 days.insert(day);
             }
             day = day.add_days(1);
@@ -179,8 +174,8 @@ async fn compute_days(state: &AppState, q: DaysQuery) -> Result<DaysResponse, Ap
         .slots_between(
             &q.directorate,
             service,
-            start_of(first),
-            start_of(last.add_days(1)),
+            LocalDateTime::midnight(first),
+            LocalDateTime::midnight(last.add_days(1)),
         )
         .await?;
     let mut free: BTreeMap<Date, u32> = BTreeMap::new();
@@ -268,8 +263,8 @@ async fn compute_slots(state: &AppState, q: SlotsQuery) -> Result<SlotsResponse,
         .slots_between(
             &q.directorate,
             service,
-            start_of(date),
-            start_of(date.add_days(1)),
+            LocalDateTime::midnight(date),
+            LocalDateTime::midnight(date.add_days(1)),
         )
         .await?;
     let slots = rows

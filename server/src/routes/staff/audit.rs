@@ -105,12 +105,7 @@ pub(super) async fn audit_trail(
         Some(text) => Date::parse(text).map_err(|_| ApiError::client(ErrorCode::InvalidDate))?,
         None => LocalDateTime::from_unix(state.clock.now()).date,
     };
-    let from = LocalDateTime {
-        date: day,
-        hour: 0,
-        minute: 0,
-    }
-    .to_unix();
+    let from = LocalDateTime::midnight(day);
     let object = match params.reference.as_deref().map(str::trim) {
         None | Some("") => String::new(),
         Some(text) => {

@@ -28,16 +28,6 @@ fn refused(error: ClosureError) -> ApiError {
     })
 }
 
-/// Midnight (Asia/Baghdad) of a day, Unix seconds.
-fn midnight(date: Date) -> i64 {
-    LocalDateTime {
-        date,
-        hour: 0,
-        minute: 0,
-    }
-    .to_unix()
-}
-
 /// A closure's period on one day.
 struct Period {
     date: Date,
@@ -55,7 +45,8 @@ fn requested_period(
     to: Option<&str>,
 ) -> Result<Period, ApiError> {
     let minutes = closure::period(from, to).map_err(refused)?;
-    let unix = closure::on_day(midnight(date), minutes, state.clock.now()).map_err(refused)?;
+    let unix = closure::on_day(LocalDateTime::midnight(date), minutes, state.clock.now())
+        .map_err(refused)?;
     Ok(Period {
         date,
         minutes,
@@ -66,7 +57,7 @@ fn requested_period(
 fn closure_entry(record: ClosureRecord) -> Result<ClosureEntry, ApiError> {
     let date = Date::parse(&record.day)
         .map_err(|_| ApiError::Server(anyhow::anyhow!("corrupt closure day {}", record.day)))?;
-    let day_start = midnight(date);
+    let day_start = LocalDateTime::midnight(date);
     let minutes = (
         (record.starts_at - day_start) / 60,
         (record.ends_at - day_start) / 60,
@@ -91,7 +82,7 @@ pub(super) async fn closures(
     State(state): State<AppState>,
     Staff(staff): Staff,
 ) -> Result<ApiJson<Vec<ClosureEntry>>, ApiError> {
-    let from = midnight(LocalDateTime::from_unix(state.clock.now()).date);
+    let from = LocalDateTime::midnight(LocalDateTime::from_unix(state.clock.now()).date);
     let list = state
         .store
         .closures_of(&staff.directorate_id, from, from + 61 * 86_400)

@@ -18,12 +18,7 @@ use crate::store::StoreError;
 /// Today in Baghdad and its bounds, Unix seconds.
 fn today(now: i64) -> (Date, i64, i64) {
     let date = LocalDateTime::from_unix(now).date;
-    let from = LocalDateTime {
-        date,
-        hour: 0,
-        minute: 0,
-    }
-    .to_unix();
+    let from = LocalDateTime::midnight(date);
     (date, from, from + 86_400)
 }
 

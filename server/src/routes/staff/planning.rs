@@ -79,12 +79,7 @@ pub(super) async fn set_capacity(
         Ok(checked) => checked,
         Err(refused) => return refused.into_response(),
     };
-    let from = LocalDateTime {
-        date,
-        hour: 0,
-        minute: 0,
-    }
-    .to_unix();
+    let from = LocalDateTime::midnight(date);
     let change = StaffChange::Capacity {
         directorate_id: &staff.directorate_id,
         service,

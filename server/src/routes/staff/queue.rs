@@ -45,12 +45,7 @@ pub(super) async fn day(
         Some(text) => Date::parse(&text).map_err(|_| ApiError::client(ErrorCode::InvalidDate))?,
         None => LocalDateTime::from_unix(state.clock.now()).date,
     };
-    let from = LocalDateTime {
-        date,
-        hour: 0,
-        minute: 0,
-    }
-    .to_unix();
+    let from = LocalDateTime::midnight(date);
     let entries = state
         .store
         .day_list(&staff.directorate_id, from, from + 86_400)
