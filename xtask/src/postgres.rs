@@ -109,7 +109,7 @@ impl TestPostgres {
             ],
         )?;
         let options = format!(
-            "-c listen_addresses=127.0.0.1 -p {port} -k {} -c fsync=on -c max_connections=200",
+            "-c listen_addresses=127.0.0.1 -p {port} -k {} -c fsync=on -c max_connections=200 -c max_wal_size=256MB",
             server.data.display()
         );
         server.pg(

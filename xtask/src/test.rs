@@ -263,6 +263,11 @@ fn summary(steps: &[Step], started: Instant) -> anyhow::Result<()> {
     }
     let failed: Vec<&Step> = steps.iter().filter(|s| s.outcome.is_err()).collect();
     println!("  total {:.1} s", started.elapsed().as_secs_f64());
+    // A full disk shows as many unrelated failures; say how much room there was.
+    if let Some(free) = crate::process::output("df", &["-h", "--output=avail,target", ".", "/tmp"])
+    {
+        println!("  disk space left:\n{free}");
+    }
     if failed.is_empty() {
         println!("all checks passed");
         Ok(())
