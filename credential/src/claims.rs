@@ -6,6 +6,7 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 use crate::cbor::{self, Value};
 use crate::{LICENCE_CLAIM, MDL_NAMESPACE};
@@ -18,6 +19,18 @@ const CLAIM_ISS: i128 = 1;
 const CLAIM_EXP: i128 = 4;
 const CLAIM_IAT: i128 = 6;
 const CLAIM_CTI: i128 = 7;
+/// The confirmation claim (RFC 8747): the holder's device key.
+const CLAIM_CNF: i128 = 8;
+/// `cnf` member holding a key identifier (RFC 8747 §3.4).
+const CNF_KID: i128 = 3;
+/// COSE_Key labels and values (RFC 9052 §7, RFC 9053 §7.1.1) for the thumbprint: kty EC2,
+/// crv P-256, x, y.
+const KEY_KTY: i128 = 1;
+const KTY_EC2: i128 = 2;
+const KEY_CRV: i128 = -1;
+const CRV_P256: i128 = 1;
+const KEY_X: i128 = -2;
+const KEY_Y: i128 = -3;
 
 /// A calendar date written `YYYY-MM-DD`, checked to exist. ISO dates compare correctly as text.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -112,7 +125,60 @@ pub struct Licence {
     pub driving_privileges: Vec<DrivingPrivilege>,
 }
 
-/// The claims of a DL1 token.
+/// The holder's device key as a bound credential names it: the first 16 bytes of its COSE Key
+/// Thumbprint (RFC 9679, SHA-256), carried as the `kid` of the `cnf` claim (RFC 8747 §3.4).
+/// The key itself is not in the QR code: a verifier recovers it from the device's signature
+/// and checks it against this thumbprint, which saves the 33 bytes that would put the largest
+/// licence over QR version 20 (docs/credential.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeviceBinding(pub [u8; 16]);
+
+impl DeviceBinding {
+    /// The binding of a P-256 public key.
+    pub fn of_key(key: &p256::ecdsa::VerifyingKey) -> DeviceBinding {
+        let point = key.to_encoded_point(false);
+        let coordinate = |c: Option<&p256::FieldBytes>| c.map(|c| c.to_vec()).unwrap_or_default();
+        // RFC 9679 §3: the required members of an EC2 key, deterministically encoded.
+        let thumbprint_input = cbor::encode(&Value::Map(alloc::vec![
+            (Value::Integer(KEY_KTY), Value::Integer(KTY_EC2)),
+            (Value::Integer(KEY_CRV), Value::Integer(CRV_P256)),
+            (Value::Integer(KEY_X), Value::Bytes(coordinate(point.x()))),
+            (Value::Integer(KEY_Y), Value::Bytes(coordinate(point.y()))),
+        ]));
+        let digest = Sha256::digest(&thumbprint_input);
+        let mut kid = [0u8; 16];
+        kid.copy_from_slice(&digest[..16]);
+        DeviceBinding(kid)
+    }
+
+    /// The binding of a key given as a SEC1 point (the browser exports 65 bytes, uncompressed);
+    /// `None` if it is not a P-256 point.
+    pub fn of_sec1(bytes: &[u8]) -> Option<DeviceBinding> {
+        p256::ecdsa::VerifyingKey::from_sec1_bytes(bytes)
+            .ok()
+            .map(|key| DeviceBinding::of_key(&key))
+    }
+
+    /// Whether `key` is the bound key.
+    pub fn binds(&self, key: &p256::ecdsa::VerifyingKey) -> bool {
+        DeviceBinding::of_key(key) == *self
+    }
+
+    fn to_cbor(self) -> Value {
+        Value::Map(alloc::vec![(
+            Value::Integer(CNF_KID),
+            Value::Bytes(self.0.to_vec())
+        )])
+    }
+
+    /// Reads a `cnf` value; `None` unless it is a 16-byte key id.
+    fn from_cbor(cnf: &Value) -> Option<DeviceBinding> {
+        let kid = cnf.map_get_int(CNF_KID)?.as_bytes()?;
+        kid.try_into().ok().map(DeviceBinding)
+    }
+}
+
+/// The claims of a DL1 token or a bound credential.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Claims {
     /// Issuing authority code; must match the issuer of the signing key in the trust list.
@@ -121,8 +187,11 @@ pub struct Claims {
     pub iat: i64,
     /// Expiry time, seconds since the Unix epoch.
     pub exp: i64,
-    /// 8 random bytes identifying this token.
+    /// 8 random bytes identifying this token; empty in a bound credential, whose presentations
+    /// are told apart by their device signatures.
     pub cti: Vec<u8>,
+    /// The holder's device key: present in a bound credential only.
+    pub cnf: Option<DeviceBinding>,
     /// The licence.
     pub licence: Licence,
 }
@@ -237,7 +306,7 @@ impl Licence {
 impl Claims {
     /// The CBOR payload of the token.
     pub fn to_cbor_bytes(&self) -> Vec<u8> {
-        cbor::encode(&Value::Map(alloc::vec![
+        let mut entries = alloc::vec![
             (Value::Integer(CLAIM_ISS), text(&self.iss)),
             (
                 Value::Integer(CLAIM_IAT),
@@ -247,16 +316,23 @@ impl Claims {
                 Value::Integer(CLAIM_EXP),
                 Value::Integer(i128::from(self.exp))
             ),
-            (Value::Integer(CLAIM_CTI), Value::Bytes(self.cti.clone())),
-            (
-                Value::Integer(LICENCE_CLAIM),
-                Value::Map(alloc::vec![(text(MDL_NAMESPACE), self.licence.to_cbor())]),
-            ),
-        ]))
+        ];
+        if !self.cti.is_empty() {
+            entries.push((Value::Integer(CLAIM_CTI), Value::Bytes(self.cti.clone())));
+        }
+        if let Some(cnf) = self.cnf {
+            entries.push((Value::Integer(CLAIM_CNF), cnf.to_cbor()));
+        }
+        entries.push((
+            Value::Integer(LICENCE_CLAIM),
+            Value::Map(alloc::vec![(text(MDL_NAMESPACE), self.licence.to_cbor())]),
+        ));
+        cbor::encode(&Value::Map(entries))
     }
 
     /// Reads the claims from a (signature-checked) payload; `None` when a claim is missing or
-    /// of the wrong type.
+    /// of the wrong type. `cti` and `cnf` are optional here; each form requires its own. A
+    /// `cnf` that is not a 16-byte key id reads as missing: the bound form reports it so.
     pub fn from_cbor_bytes(payload: &[u8]) -> Option<Claims> {
         let value = cbor::decode(payload).ok()?;
         let int = |key| {
@@ -265,13 +341,13 @@ impl Claims {
                 .and_then(Value::as_integer)
                 .and_then(|i| i64::try_from(i).ok())
         };
-        let cti = value
-            .map_get_int(CLAIM_CTI)
-            .and_then(Value::as_bytes)?
-            .to_vec();
-        if cti.len() != 8 {
-            return None;
-        }
+        let cti = match value.map_get_int(CLAIM_CTI) {
+            None => Vec::new(),
+            Some(cti) => cti.as_bytes().filter(|c| c.len() == 8)?.to_vec(),
+        };
+        let cnf = value
+            .map_get_int(CLAIM_CNF)
+            .and_then(DeviceBinding::from_cbor);
         let licence = value
             .map_get_int(LICENCE_CLAIM)?
             .map_get_text(MDL_NAMESPACE)?;
@@ -280,6 +356,7 @@ impl Claims {
             iat: int(CLAIM_IAT)?,
             exp: int(CLAIM_EXP)?,
             cti,
+            cnf,
             licence: Licence::from_cbor(licence)?,
         })
     }

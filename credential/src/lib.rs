@@ -1,10 +1,12 @@
-//! The DL1 licence credential (SPEC §5): `"DL1:" + Base45(zlib(COSE_Sign1(CWT claims)))`,
-//! its trust list, and verification in the SPEC's order. Pure functions, no I/O; the verifying
+//! The DL1 licence credential (SPEC §5): `"DL1:" + Base45(zlib(COSE_Sign1(CWT claims)))`, its
+//! bound form (`DLB:`, a credential bound to the holder's device key, [`bound`]), its trust
+//! list, and verification in order. Pure functions, no I/O; the verifying
 //! half builds for wasm32, the signing half is behind the `sign` feature.
 
 extern crate alloc;
 
 pub mod base45;
+pub mod bound;
 pub mod cbor;
 pub mod claims;
 pub mod cose;
@@ -15,9 +17,9 @@ pub mod trust;
 pub mod verify;
 pub mod zlib;
 
-pub use claims::{Claims, DrivingPrivilege, IsoDate, Licence};
+pub use claims::{Claims, DeviceBinding, DrivingPrivilege, IsoDate, Licence};
 pub use trust::{KeyStatus, TrustList, TrustedKey};
-pub use verify::{Policy, ReplayGuard, VerifiedLicence, VerifyError, verify};
+pub use verify::{Form, Policy, ReplayGuard, VerifiedLicence, VerifyError, verify};
 
 /// The prefix of every DL1 QR text.
 pub const DL1_PREFIX: &str = "DL1:";

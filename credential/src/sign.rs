@@ -13,7 +13,8 @@ use p256::pkcs8::{
     DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey, LineEnding,
 };
 
-use crate::claims::{Claims, Licence};
+use crate::bound;
+use crate::claims::{Claims, DeviceBinding, Licence};
 use crate::cose::{encode_sign1, protected_header, signature_structure};
 use crate::keys::kid_of;
 use crate::trust::TrustList;
@@ -121,9 +122,36 @@ impl Issuer {
             iat: now,
             exp: now + TOKEN_LIFETIME_SECONDS,
             cti: cti.to_vec(),
+            cnf: None,
             licence: licence.clone(),
         };
         Ok(self.sign_claims(&claims))
+    }
+
+    /// A credential for a licence bound to a device's key, issued at `now`, valid `days`
+    /// (at most [`bound::MAX_CREDENTIAL_DAYS`]).
+    pub fn issue_bound(
+        &self,
+        licence: &Licence,
+        device: DeviceBinding,
+        now: i64,
+        days: i64,
+    ) -> BoundCredential {
+        let claims = Claims {
+            iss: self.iss.clone(),
+            iat: now,
+            exp: now + days.clamp(1, bound::MAX_CREDENTIAL_DAYS) * 86_400,
+            cti: alloc::vec::Vec::new(),
+            cnf: Some(device),
+            licence: licence.clone(),
+        };
+        let cose = self.sign_cose(&claims.to_cbor_bytes());
+        BoundCredential {
+            digest: bound::credential_digest(&cose),
+            packed: crate::zlib::deflate_with_dictionary(&cose),
+            issued_at: claims.iat,
+            expires_at: claims.exp,
+        }
     }
 
     /// The DL1 text for exactly these claims (deterministic ECDSA, RFC 6979).
@@ -133,9 +161,14 @@ impl Issuer {
 
     /// Signs any payload into a DL1 text; tests use it to craft malformed claims.
     pub fn sign_payload(&self, payload: &[u8]) -> String {
+        encode_text(&self.sign_cose(payload))
+    }
+
+    /// The COSE_Sign1 of a payload.
+    pub fn sign_cose(&self, payload: &[u8]) -> alloc::vec::Vec<u8> {
         let protected = protected_header(&self.kid);
         let signature: Signature = self.key.sign(&signature_structure(&protected, payload));
-        encode_text(&encode_sign1(&protected, payload, &signature.to_bytes()))
+        encode_sign1(&protected, payload, &signature.to_bytes())
     }
 
     /// A plain ES256 signature of `message` (base64url of r‖s), for records other than DL1
@@ -144,6 +177,26 @@ impl Issuer {
         let signature: Signature = self.key.sign(message);
         URL_SAFE_NO_PAD.encode(signature.to_bytes())
     }
+}
+
+/// A bound credential as the server hands it to the phone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BoundCredential {
+    /// The COSE_Sign1 compressed with the DL1 dictionary: the QR text's first part.
+    pub packed: alloc::vec::Vec<u8>,
+    /// SHA-256 of the COSE_Sign1, which each presentation signs.
+    pub digest: [u8; 32],
+    /// Issue time, Unix seconds.
+    pub issued_at: i64,
+    /// Expiry, Unix seconds.
+    pub expires_at: i64,
+}
+
+/// What a phone does offline, for tests and tools: a presentation of `credential` signed with
+/// the device key at `at`.
+pub fn present(credential: &BoundCredential, device: &SigningKey, at: u32) -> String {
+    let signature: Signature = device.sign(&bound::presentation_message(&credential.digest, at));
+    bound::presentation_text(&credential.packed, at, &signature.to_bytes().into())
 }
 
 /// `"DL1:" + Base45(zlib(cose))`, compressed with the DL1 preset dictionary.

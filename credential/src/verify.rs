@@ -1,20 +1,22 @@
-//! Verifying a DL1 QR text (SPEC §5.4), each failure named, in the SPEC's order; the signature is
-//! checked before anything in the payload is trusted.
+//! Verifying a licence QR text, DL1 (SPEC §5.4) or the bound form (`DLB:`, [`crate::bound`]),
+//! each failure named, in order; the issuer's signature is checked before anything in the
+//! payload is trusted, and the device's before the presentation's time is.
 
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use crate::bound::{self, DLB_PREFIX, Presentation};
 use crate::claims::{Claims, IsoDate, Licence};
 use crate::cose::{ALG_ES256, Sign1};
 use crate::trust::{KeyStatus, TrustList};
-use crate::{DL1_PREFIX, base45};
+use crate::{DL1_PREFIX, TOKEN_LIFETIME_SECONDS, base45};
 
 /// Every way a QR text can fail verification, in the order they are checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum VerifyError {
     /// Nothing readable was scanned (empty text).
     QrUnreadable,
-    /// The text does not start with the expected prefix (`DL1:`).
+    /// The text does not start with an expected prefix (`DL1:` or `DLB:`).
     BadPrefix,
     /// The text after the prefix is not Base45.
     BadBase45,
@@ -36,19 +38,28 @@ pub enum VerifyError {
     BadClaims,
     /// The token's issuer is not the issuer of its signing key.
     IssuerMismatch,
+    /// A bound-form text whose credential names no device key (or a DL1 text carrying one).
+    BindingMissing,
     /// Issued in the future (beyond the clock leeway).
     NotYetValid,
-    /// Past its expiry (beyond the clock leeway).
+    /// Past its expiry (beyond the clock leeway): a DL1 token, or a bound credential.
     Expired,
-    /// Valid for longer than the policy allows (exp − iat over 300 s).
+    /// Valid for longer than the policy allows (a DL1 token over 300 s, a bound credential
+    /// over 30 days).
     ValidityTooLong,
+    /// The presentation was not signed by the device key the credential names.
+    DeviceSignatureBad,
+    /// The presentation was signed later than the verifier's clock allows (beyond the leeway).
+    PresentationFromFuture,
+    /// The presentation is older than the window (a screenshot, replayed later).
+    PresentationTooOld,
     /// Already seen by this verifier (kiosks remember tokens until they expire).
     Replayed,
 }
 
 impl VerifyError {
     /// Every variant, in checking order.
-    pub const ALL: [VerifyError; 16] = [
+    pub const ALL: [VerifyError; 20] = [
         VerifyError::QrUnreadable,
         VerifyError::BadPrefix,
         VerifyError::BadBase45,
@@ -61,9 +72,13 @@ impl VerifyError {
         VerifyError::BadSignature,
         VerifyError::BadClaims,
         VerifyError::IssuerMismatch,
+        VerifyError::BindingMissing,
         VerifyError::NotYetValid,
         VerifyError::Expired,
         VerifyError::ValidityTooLong,
+        VerifyError::DeviceSignatureBad,
+        VerifyError::PresentationFromFuture,
+        VerifyError::PresentationTooOld,
         VerifyError::Replayed,
     ];
 
@@ -82,6 +97,10 @@ impl VerifyError {
             VerifyError::BadSignature => "BadSignature",
             VerifyError::BadClaims => "BadClaims",
             VerifyError::IssuerMismatch => "IssuerMismatch",
+            VerifyError::BindingMissing => "BindingMissing",
+            VerifyError::DeviceSignatureBad => "DeviceSignatureBad",
+            VerifyError::PresentationFromFuture => "PresentationFromFuture",
+            VerifyError::PresentationTooOld => "PresentationTooOld",
             VerifyError::NotYetValid => "NotYetValid",
             VerifyError::Expired => "Expired",
             VerifyError::ValidityTooLong => "ValidityTooLong",
@@ -103,8 +122,13 @@ pub struct Policy {
     pub prefix: String,
     /// Tolerated clock difference, in seconds, either way.
     pub leeway_seconds: i64,
-    /// The longest validity (exp − iat) accepted.
+    /// The longest validity (exp − iat) accepted of a DL1 token.
     pub max_validity_seconds: i64,
+    /// The longest validity accepted of a bound credential.
+    pub max_bound_validity_seconds: i64,
+    /// How long after the phone signed it a presentation is accepted (as long as a DL1 token
+    /// lives, so a screenshot dies as fast).
+    pub presentation_window_seconds: i64,
     /// The largest inflated payload accepted.
     pub max_inflated_bytes: usize,
 }
@@ -115,9 +139,20 @@ impl Default for Policy {
             prefix: DL1_PREFIX.into(),
             leeway_seconds: 60,
             max_validity_seconds: 300,
+            max_bound_validity_seconds: bound::MAX_CREDENTIAL_DAYS * 86_400,
+            presentation_window_seconds: TOKEN_LIFETIME_SECONDS,
             max_inflated_bytes: 16 * 1024,
         }
     }
+}
+
+/// Which form a verified text had.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    /// `DL1:`, a short-lived token the server signed.
+    Token,
+    /// `DLB:`, a credential bound to the holder's device, presented by it.
+    Bound,
 }
 
 /// A licence whose token verified.
@@ -127,6 +162,10 @@ pub struct VerifiedLicence {
     pub claims: Claims,
     /// The kid of the key that signed it.
     pub kid: [u8; 8],
+    /// The form it was shown in.
+    pub form: Form,
+    /// The device's presentation (the bound form only).
+    pub presentation: Option<Presentation>,
 }
 
 /// The state of a licence or a category on a given day.
@@ -142,6 +181,24 @@ impl VerifiedLicence {
     /// The licence.
     pub fn licence(&self) -> &Licence {
         &self.claims.licence
+    }
+
+    /// What tells this showing apart from any other: the token's `cti`, or the device's
+    /// signature of a presentation.
+    pub fn showing_id(&self) -> &[u8] {
+        match &self.presentation {
+            Some(presentation) => &presentation.signature,
+            None => &self.claims.cti,
+        }
+    }
+
+    /// Until when this showing could be replayed at all: a token's expiry, a presentation's
+    /// window.
+    fn showing_ends(&self, policy: &Policy) -> i64 {
+        match &self.presentation {
+            Some(presentation) => presentation.at + policy.presentation_window_seconds,
+            None => self.claims.exp,
+        }
     }
 
     /// Whether the licence itself is valid on `today` (its expiry day included).
@@ -187,17 +244,88 @@ pub fn inflate(data: &[u8], limit: usize) -> Result<Vec<u8>, VerifyError> {
     crate::zlib::inflate(data, limit).map_err(|_| VerifyError::BadZlib)
 }
 
-/// Verifies a QR text against a trust list at time `now` (Unix seconds).
+/// Verifies a QR text, in either form, against a trust list at time `now` (Unix seconds).
 pub fn verify(
     text: &str,
     trust: &TrustList,
     now: i64,
     policy: &Policy,
 ) -> Result<VerifiedLicence, VerifyError> {
+    if let Ok(body) = unprefix(text, DLB_PREFIX) {
+        return verify_bound(body, trust, now, policy);
+    }
     let body = unprefix(text, &policy.prefix)?;
     let compressed = base45::decode(body).map_err(|_| VerifyError::BadBase45)?;
-    let cose = inflate(&compressed, policy.max_inflated_bytes)?;
-    let message = Sign1::decode(&cose).map_err(|_| VerifyError::BadCbor)?;
+    let (claims, kid) = verify_issued(&compressed, trust, now, policy)?;
+    // A token has its own id, and no device key: a bound credential without its presentation
+    // is not a token.
+    if claims.cti.len() != 8 {
+        return Err(VerifyError::BadClaims);
+    }
+    if claims.cnf.is_some() {
+        return Err(VerifyError::BindingMissing);
+    }
+    check_times(&claims, now, policy, policy.max_validity_seconds)?;
+    Ok(VerifiedLicence {
+        claims,
+        kid,
+        form: Form::Token,
+        presentation: None,
+    })
+}
+
+/// The bound form: the credential as a token is checked, then its binding and the device's
+/// presentation.
+fn verify_bound(
+    body: &str,
+    trust: &TrustList,
+    now: i64,
+    policy: &Policy,
+) -> Result<VerifiedLicence, VerifyError> {
+    let bytes = base45::decode(body).map_err(|_| VerifyError::BadBase45)?;
+    let (packed, presentation) = bound::split(&bytes).ok_or(VerifyError::BadZlib)?;
+    let cose = inflate(packed, policy.max_inflated_bytes)?;
+    let (claims, kid) = verify_cose(&cose, trust, now, policy)?;
+    let binding = claims.cnf.ok_or(VerifyError::BindingMissing)?;
+    check_times(&claims, now, policy, policy.max_bound_validity_seconds)?;
+    let at = u32::try_from(presentation.at).map_err(|_| VerifyError::DeviceSignatureBad)?;
+    let message = bound::presentation_message(&bound::credential_digest(&cose), at);
+    if !bound::signed_by_bound_key(&message, &presentation.signature, &binding) {
+        return Err(VerifyError::DeviceSignatureBad);
+    }
+    if presentation.at > now + policy.leeway_seconds {
+        return Err(VerifyError::PresentationFromFuture);
+    }
+    if now - policy.leeway_seconds > presentation.at + policy.presentation_window_seconds {
+        return Err(VerifyError::PresentationTooOld);
+    }
+    Ok(VerifiedLicence {
+        claims,
+        kid,
+        form: Form::Bound,
+        presentation: Some(presentation),
+    })
+}
+
+/// Steps 4–12 of either form: inflate, the COSE structure, the key in the trust list, the
+/// issuer's signature, the claims and their issuer.
+fn verify_issued(
+    compressed: &[u8],
+    trust: &TrustList,
+    now: i64,
+    policy: &Policy,
+) -> Result<(Claims, [u8; 8]), VerifyError> {
+    let cose = inflate(compressed, policy.max_inflated_bytes)?;
+    verify_cose(&cose, trust, now, policy)
+}
+
+fn verify_cose(
+    cose: &[u8],
+    trust: &TrustList,
+    now: i64,
+    policy: &Policy,
+) -> Result<(Claims, [u8; 8]), VerifyError> {
+    let message = Sign1::decode(cose).map_err(|_| VerifyError::BadCbor)?;
     if message.protected_alg() != Some(ALG_ES256) {
         return Err(VerifyError::UnsupportedAlgorithm);
     }
@@ -220,23 +348,31 @@ pub fn verify(
     if claims.iss != key.iss {
         return Err(VerifyError::IssuerMismatch);
     }
+    Ok((claims, key.kid))
+}
+
+/// Issued in the past, not expired, not valid for longer than `max_validity`.
+fn check_times(
+    claims: &Claims,
+    now: i64,
+    policy: &Policy,
+    max_validity: i64,
+) -> Result<(), VerifyError> {
     if claims.iat > now + policy.leeway_seconds {
         return Err(VerifyError::NotYetValid);
     }
     if now - policy.leeway_seconds > claims.exp {
         return Err(VerifyError::Expired);
     }
-    if claims.exp - claims.iat > policy.max_validity_seconds {
+    if claims.exp - claims.iat > max_validity {
         return Err(VerifyError::ValidityTooLong);
     }
-    Ok(VerifiedLicence {
-        claims,
-        kid: key.kid,
-    })
+    Ok(())
 }
 
-/// Remembers the `cti` of tokens a kiosk has accepted until they expire, to report a second
-/// showing of the same token as [`VerifyError::Replayed`].
+/// Remembers each showing a verifier has accepted (a token's `cti`, a presentation's device
+/// signature) until it could no longer verify, to report a second showing of the same one as
+/// [`VerifyError::Replayed`].
 #[derive(Debug, Default, Clone)]
 pub struct ReplayGuard {
     seen: Vec<(Vec<u8>, i64)>,
@@ -252,11 +388,11 @@ impl ReplayGuard {
     ) -> Result<(), VerifyError> {
         self.seen
             .retain(|(_, exp)| now - policy.leeway_seconds <= *exp);
-        if self.seen.iter().any(|(cti, _)| *cti == verified.claims.cti) {
+        let id = verified.showing_id();
+        if self.seen.iter().any(|(seen, _)| seen == id) {
             return Err(VerifyError::Replayed);
         }
-        self.seen
-            .push((verified.claims.cti.clone(), verified.claims.exp));
+        self.seen.push((id.to_vec(), verified.showing_ends(policy)));
         Ok(())
     }
 }

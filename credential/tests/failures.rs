@@ -17,6 +17,7 @@ fn claims_at(iat: i64, exp: i64) -> Claims {
         iat,
         exp,
         cti: vec![1, 2, 3, 4, 5, 6, 7, 8],
+        cnf: None,
         licence: licence("valid"),
     }
 }
