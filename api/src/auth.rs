@@ -37,6 +37,10 @@ pub struct VerifyRequest {
     /// The language the citizen's messages are written in from now on (the app's).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<crate::Locale>,
+    /// "This is a shared phone": the app keeps nothing on the device, and no licence
+    /// credential is issued to this session.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub shared_device: bool,
 }
 
 /// `PUT /auth/locale`: the signed-in citizen switched language; their messages follow.
@@ -58,6 +62,9 @@ pub struct SessionInfo {
     pub idle_expires_at: i64,
     /// When the session ends in any case, Unix seconds.
     pub absolute_expires_at: i64,
+    /// Signed in as "this is a shared phone": keep nothing on the device.
+    #[serde(default)]
+    pub shared_device: bool,
 }
 
 /// A message in the development SMS outbox (demo mode only).

@@ -51,6 +51,16 @@ pub const KIOSK_CHECK_IN: &str = "/kiosk/check-in";
 pub const LICENCE: &str = "/licence";
 /// A fresh signed QR token of the licence.
 pub const LICENCE_TOKEN: &str = "/licence/token";
+/// A licence credential bound to this phone's key (the bound form).
+pub const LICENCE_CREDENTIAL: &str = "/licence/credential";
+/// The phones the citizen's licence is kept on.
+pub const LICENCE_DEVICES: &str = "/licence/devices";
+/// Withdrawing one of them.
+pub const LICENCE_DEVICE_WITHDRAW: &str = "/licence/devices/{id}/withdraw";
+/// The phones a citizen's licence is kept on, for a desk that checked the ID card.
+pub const STAFF_LICENCE_DEVICES: &str = "/staff/licence-devices";
+/// A desk withdraws one of them.
+pub const STAFF_LICENCE_DEVICE_WITHDRAW: &str = "/staff/licence-devices/withdraw";
 /// The network's configuration in force (GET) and a new one applied (POST).
 pub const ADMIN_CONFIGURATION: &str = "/admin/configuration";
 /// What applying a configuration would do.
@@ -176,6 +186,11 @@ pub const OPERATIONS: &[(&str, &str)] = &[
     ("POST", KIOSK_CHECK_IN),
     ("GET", LICENCE),
     ("GET", LICENCE_TOKEN),
+    ("POST", LICENCE_CREDENTIAL),
+    ("GET", LICENCE_DEVICES),
+    ("POST", LICENCE_DEVICE_WITHDRAW),
+    ("POST", STAFF_LICENCE_DEVICES),
+    ("POST", STAFF_LICENCE_DEVICE_WITHDRAW),
     ("GET", REGISTRY_OUTCOMES),
     ("POST", REGISTRY_RECORDS),
     ("GET", SERVICES),

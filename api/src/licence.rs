@@ -83,6 +83,75 @@ pub struct LicenceToken {
     pub expires_at: i64,
 }
 
+/// `POST /licence/credential`: this phone's key, for a credential bound to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CredentialRequest {
+    /// The phone's P-256 public key: the 65-byte uncompressed SEC1 point (what WebCrypto's
+    /// `exportKey("raw")` gives), base64url without padding.
+    pub public_key: String,
+    /// What the phone calls itself, to tell the phones apart in a list ("Chrome on Android").
+    pub label: String,
+}
+
+/// A licence credential bound to the phone's key (the bound form, `DLB:`). The phone shows it
+/// offline: it signs `"DLB1 presentation" ‖ digest ‖ time` with its key and puts
+/// `"DLB:" + Base45(credential ‖ time ‖ signature)` in the QR code (docs/credential.md).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BoundCredential {
+    /// The phone's id in the citizen's list of phones.
+    pub device: i64,
+    /// The credential, compressed (COSE_Sign1 in zlib), base64url without padding.
+    pub credential: String,
+    /// SHA-256 of the COSE_Sign1, base64url without padding: what each presentation signs.
+    pub digest: String,
+    /// Issued at, Unix seconds.
+    pub issued_at: i64,
+    /// Valid until, Unix seconds: the licence works offline on this phone until then.
+    pub expires_at: i64,
+}
+
+/// A phone the citizen's licence is (or was) kept on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LicenceDevice {
+    /// Its id.
+    pub id: i64,
+    /// What it called itself.
+    pub label: String,
+    /// First kept there, Unix seconds.
+    pub added_at: i64,
+    /// Last renewed, Unix seconds.
+    pub last_issued_at: i64,
+    /// What it holds verifies until then, Unix seconds, even if withdrawn.
+    pub valid_until: i64,
+    /// Withdrawn at, Unix seconds: it is issued nothing more.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdrawn_at: Option<i64>,
+}
+
+/// `POST /staff/licence-devices`: whose phones (the desk checked the ID card in person).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct DeviceOwner {
+    /// The national card number.
+    pub national_id: String,
+}
+
+/// `POST /staff/licence-devices/withdraw`: which phone of whose.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct DeviceWithdrawal {
+    /// The national card number.
+    pub national_id: String,
+    /// The phone's id.
+    pub device: i64,
+}
+
 /// The public key of the trust anchor, which signs the trust list (a JWK, P-256). A verifier
 /// pins it the first time and then refuses lists signed by any other key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

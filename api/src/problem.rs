@@ -125,6 +125,12 @@ error_codes! {
     NoLicence = "no_licence", 404, "No licence";
     /// A suspended licence has no QR code.
     LicenceSuspended = "licence_suspended", 403, "Licence suspended";
+    /// This phone was withdrawn from the citizen's licence: it is issued no credential.
+    DeviceWithdrawn = "device_withdrawn", 403, "Phone withdrawn";
+    /// The licence is kept on as many phones as allowed (5): withdraw one first.
+    TooManyDevices = "too_many_devices", 409, "Too many phones";
+    /// A session on a shared phone is issued no credential: nothing is kept on it.
+    SharedPhone = "shared_phone", 403, "Shared phone";
     /// No valid staff session: sign in at the desk.
     StaffUnauthenticated = "staff_unauthenticated", 401, "Staff sign-in needed";
     /// The username or password is wrong (or the account is disabled).

@@ -42,8 +42,10 @@ pub enum VerifyError {
     BindingMissing,
     /// Issued in the future (beyond the clock leeway).
     NotYetValid,
-    /// Past its expiry (beyond the clock leeway): a DL1 token, or a bound credential.
+    /// Past its expiry (beyond the clock leeway): a DL1 token.
     Expired,
+    /// A bound credential past its expiry: the phone has not been online to renew it.
+    CredentialExpired,
     /// Valid for longer than the policy allows (a DL1 token over 300 s, a bound credential
     /// over 30 days).
     ValidityTooLong,
@@ -59,7 +61,7 @@ pub enum VerifyError {
 
 impl VerifyError {
     /// Every variant, in checking order.
-    pub const ALL: [VerifyError; 20] = [
+    pub const ALL: [VerifyError; 21] = [
         VerifyError::QrUnreadable,
         VerifyError::BadPrefix,
         VerifyError::BadBase45,
@@ -75,6 +77,7 @@ impl VerifyError {
         VerifyError::BindingMissing,
         VerifyError::NotYetValid,
         VerifyError::Expired,
+        VerifyError::CredentialExpired,
         VerifyError::ValidityTooLong,
         VerifyError::DeviceSignatureBad,
         VerifyError::PresentationFromFuture,
@@ -98,6 +101,7 @@ impl VerifyError {
             VerifyError::BadClaims => "BadClaims",
             VerifyError::IssuerMismatch => "IssuerMismatch",
             VerifyError::BindingMissing => "BindingMissing",
+            VerifyError::CredentialExpired => "CredentialExpired",
             VerifyError::DeviceSignatureBad => "DeviceSignatureBad",
             VerifyError::PresentationFromFuture => "PresentationFromFuture",
             VerifyError::PresentationTooOld => "PresentationTooOld",
@@ -287,7 +291,10 @@ fn verify_bound(
     let cose = inflate(packed, policy.max_inflated_bytes)?;
     let (claims, kid) = verify_cose(&cose, trust, now, policy)?;
     let binding = claims.cnf.ok_or(VerifyError::BindingMissing)?;
-    check_times(&claims, now, policy, policy.max_bound_validity_seconds)?;
+    check_times(&claims, now, policy, policy.max_bound_validity_seconds).map_err(|e| match e {
+        VerifyError::Expired => VerifyError::CredentialExpired,
+        other => other,
+    })?;
     let at = u32::try_from(presentation.at).map_err(|_| VerifyError::DeviceSignatureBad)?;
     let message = bound::presentation_message(&bound::credential_digest(&cose), at);
     if !bound::signed_by_bound_key(&message, &presentation.signature, &binding) {

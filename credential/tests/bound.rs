@@ -107,14 +107,14 @@ fn a_presentation_from_the_future_is_refused() {
 }
 
 #[test]
-fn a_presentation_of_an_expired_credential_is_expired() {
+fn a_presentation_of_an_expired_credential_is_credential_expired() {
     let credential = credential_at(NOW, 7);
     let end = NOW + 7 * 86_400;
     assert!(check_at(&present(&credential, &device(), end as u32), end).is_ok());
     let after = end + 61;
     assert_eq!(
         check_at(&present(&credential, &device(), after as u32), after).unwrap_err(),
-        VerifyError::Expired
+        VerifyError::CredentialExpired
     );
 }
 

@@ -28,6 +28,8 @@ pub struct Citizen {
     pub idle_expires_at: i64,
     /// When the session ends in any case.
     pub absolute_expires_at: i64,
+    /// Signed in as "this is a shared phone".
+    pub shared_device: bool,
 }
 
 impl FromRequestParts<AppState> for Citizen {
@@ -73,6 +75,7 @@ impl FromRequestParts<AppState> for Citizen {
             token_hash: hash,
             idle_expires_at: now.max(session.last_seen_at) + IDLE_TIMEOUT,
             absolute_expires_at: session.created_at + ABSOLUTE_TIMEOUT,
+            shared_device: session.shared_device,
         })
     }
 }

@@ -38,15 +38,20 @@ pub fn token_hash(token: &str) -> String {
 }
 
 /// Starts a session: 256 random bits, stored only as a hash. Returns the cookie value.
-pub async fn start_session(state: &AppState, citizen_id: i64) -> Result<String, ApiError> {
+pub async fn start_session(
+    state: &AppState,
+    citizen_id: i64,
+    shared_device: bool,
+) -> Result<String, ApiError> {
     let token = URL_SAFE_NO_PAD.encode(random_bytes::<32>()?);
+    let owner = if shared_device {
+        SessionOwner::SharedPhone(citizen_id)
+    } else {
+        SessionOwner::Citizen(citizen_id)
+    };
     state
         .store
-        .create_session(
-            SessionOwner::Citizen(citizen_id),
-            &token_hash(&token),
-            state.clock.now(),
-        )
+        .create_session(owner, &token_hash(&token), state.clock.now())
         .await?;
     Ok(token)
 }

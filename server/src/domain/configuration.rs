@@ -186,6 +186,11 @@ pub fn check(file: &ConfigFile) -> Result<Configuration, ConfigError> {
             5..=1440,
             "rules.waitlist_hold_minutes",
         )?,
+        licence_credential_days: within(
+            r.licence_credential_days,
+            1..=rega_credential::bound::MAX_CREDENTIAL_DAYS,
+            "rules.licence_credential_days",
+        )?,
         ..BookingRules::default()
     };
     let mut services = BTreeMap::new();
@@ -431,6 +436,7 @@ pub fn to_file(config: &Configuration) -> ConfigFile {
             reminder_hour: r.reminder_hour.into(),
             message_give_up_hours: r.message_give_up_hours,
             waitlist_hold_minutes: r.waitlist_hold_minutes,
+            licence_credential_days: r.licence_credential_days,
         },
         services: config
             .services

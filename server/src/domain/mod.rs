@@ -8,6 +8,7 @@ pub mod check_in;
 pub mod closure;
 pub mod collation;
 pub mod configuration;
+pub mod devices;
 pub mod eligibility;
 pub mod limits;
 pub mod messages;

@@ -44,6 +44,9 @@ pub struct BookingRules {
     /// A place that frees up is held this many minutes (30) for the first citizen on the
     /// waitlist it matches, then offered to the next.
     pub waitlist_hold_minutes: i64,
+    /// A licence credential bound to a citizen's phone is valid this many days (7): how long
+    /// the licence works offline, and how long a withdrawn phone's last one still verifies.
+    pub licence_credential_days: i64,
 }
 
 impl Default for BookingRules {
@@ -66,6 +69,7 @@ impl Default for BookingRules {
             reminder_hour: 18,
             message_give_up_hours: 12,
             waitlist_hold_minutes: 30,
+            licence_credential_days: rega_credential::bound::DEFAULT_CREDENTIAL_DAYS,
         }
     }
 }

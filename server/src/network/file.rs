@@ -61,6 +61,9 @@ pub struct RulesFile {
     /// A freed place is held this many minutes for the first on the waitlist (default 30).
     #[serde(default = "default_waitlist_hold_minutes")]
     pub waitlist_hold_minutes: i64,
+    /// A licence credential bound to a phone is valid this many days (default 7, at most 30).
+    #[serde(default = "default_licence_credential_days")]
+    pub licence_credential_days: i64,
 }
 
 fn default_audit_retention_days() -> i64 {
@@ -79,6 +82,10 @@ fn default_message_give_up_hours() -> i64 {
 
 fn default_waitlist_hold_minutes() -> i64 {
     crate::domain::rules::BookingRules::default().waitlist_hold_minutes
+}
+
+fn default_licence_credential_days() -> i64 {
+    crate::domain::rules::BookingRules::default().licence_credential_days
 }
 
 /// One service.
@@ -254,6 +261,7 @@ pub fn render(file: &ConfigFile) -> String {
         ("reminder_hour", r.reminder_hour),
         ("message_give_up_hours", r.message_give_up_hours),
         ("waitlist_hold_minutes", r.waitlist_hold_minutes),
+        ("licence_credential_days", r.licence_credential_days),
     ] {
         out.push_str(&format!("{key} = {value}\n"));
     }

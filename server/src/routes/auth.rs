@@ -128,7 +128,7 @@ async fn verify(
     if let Some(locale) = request.locale {
         state.store.set_citizen_locale(citizen_id, locale).await?;
     }
-    let token = start_session(&state, citizen_id).await?;
+    let token = start_session(&state, citizen_id, request.shared_device).await?;
     audit(
         &state,
         &format!("citizen:{citizen_id}"),
@@ -142,6 +142,7 @@ async fn verify(
         national_id_last_digits: national_id.as_str()[9..].to_owned(),
         idle_expires_at: now + crate::auth::sessions::IDLE_TIMEOUT,
         absolute_expires_at: now + crate::auth::sessions::ABSOLUTE_TIMEOUT,
+        shared_device: request.shared_device,
     };
     let mut response = ApiJson(info).into_response();
     response
@@ -183,6 +184,7 @@ async fn session(State(state): State<AppState>, citizen: Citizen) -> Result<Resp
         national_id_last_digits: record.national_id.as_str()[9..].to_owned(),
         idle_expires_at: citizen.idle_expires_at,
         absolute_expires_at: citizen.absolute_expires_at,
+        shared_device: citizen.shared_device,
     };
     let mut response = ApiJson(info).into_response();
     response.headers_mut().insert(

@@ -30,7 +30,7 @@ fn date(text: &str) -> Result<Date, ApiError> {
         .map_err(|_| ApiError::Server(anyhow::anyhow!("a stored licence date is not YYYY-MM-DD")))
 }
 
-async fn licence_of(
+pub(super) async fn licence_of(
     state: &AppState,
     citizen_id: i64,
 ) -> Result<(LicenceRecord, Licence), ApiError> {
@@ -45,7 +45,7 @@ async fn licence_of(
     Ok((record, licence))
 }
 
-fn no_store(mut response: Response) -> Response {
+pub(super) fn no_store(mut response: Response) -> Response {
     response
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -116,15 +116,8 @@ async fn token(State(state): State<AppState>, citizen: Citizen) -> Result<Respon
     if record.suspension.is_some() {
         return Err(ApiError::client(ErrorCode::LicenceSuspended));
     }
-    let credentials = state
-        .credentials
-        .as_ref()
-        .ok_or_else(|| ApiError::client(ErrorCode::NotReady))?;
     let now = state.clock.now();
-    let issuer = credentials.issuer(now).map_err(|why| ApiError::Client {
-        code: ErrorCode::NotReady,
-        detail: Some(format!("Licence codes cannot be signed now: {why}.")),
-    })?;
+    let issuer = issuer_now(&state, now)?;
     let text = issuer
         .issue(&licence, now)
         .map_err(|e| ApiError::Server(e.into()))?;
@@ -134,6 +127,21 @@ async fn token(State(state): State<AppState>, citizen: Citizen) -> Result<Respon
         expires_at: now + TOKEN_LIFETIME_SECONDS,
     };
     Ok(no_store(ApiJson(body).into_response()))
+}
+
+/// The issuer that signs licence codes now, or `not_ready` with why not.
+pub(super) fn issuer_now(
+    state: &AppState,
+    now: i64,
+) -> Result<std::sync::Arc<rega_credential::sign::Issuer>, ApiError> {
+    let credentials = state
+        .credentials
+        .as_ref()
+        .ok_or_else(|| ApiError::client(ErrorCode::NotReady))?;
+    credentials.issuer(now).map_err(|why| ApiError::Client {
+        code: ErrorCode::NotReady,
+        detail: Some(format!("Licence codes cannot be signed now: {why}.")),
+    })
 }
 
 /// The published trust list (a compact JWS signed offline by the trust anchor), verbatim;

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod appointments;
 pub mod auth;
 pub mod availability;
+pub mod devices;
 pub mod health;
 pub mod kiosk;
 pub mod licence;
@@ -82,6 +83,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(auth::router())
         .merge(appointments::router())
         .merge(licence::router())
+        .merge(devices::router())
         .merge(kiosk::router())
         .merge(tickets::router())
         .merge(staff::router())

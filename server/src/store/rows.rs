@@ -242,6 +242,7 @@ pub(crate) fn session(row: &impl Columns) -> Result<SessionRecord, StoreError> {
         created_at: row.int("created_at")?,
         last_seen_at: row.int("last_seen_at")?,
         revoked_at: row.int_or_null("revoked_at")?,
+        shared_device: row.flag("shared_device")?,
     })
 }
 

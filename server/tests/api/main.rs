@@ -14,6 +14,7 @@ mod cli;
 mod configuration;
 mod contention;
 mod credential_tools;
+mod devices;
 mod first_day;
 mod hang_ups;
 mod health;

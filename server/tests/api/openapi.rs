@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{Db, THURSDAY_9AM, spawn_demo};
 
-const OPERATIONS: [(&str, &str); 74] = [
+const OPERATIONS: [(&str, &str); 79] = [
     ("GET", "/staff/audit"),
     ("GET", "/admin/configuration"),
     ("GET", "/admin/trust-list"),
@@ -44,6 +44,11 @@ const OPERATIONS: [(&str, &str); 74] = [
     ("GET", "/kiosk"),
     ("GET", "/licence"),
     ("GET", "/licence/token"),
+    ("POST", "/licence/credential"),
+    ("GET", "/licence/devices"),
+    ("POST", "/licence/devices/{id}/withdraw"),
+    ("POST", "/staff/licence-devices"),
+    ("POST", "/staff/licence-devices/withdraw"),
     ("GET", "/services"),
     ("GET", "/tickets/{code}"),
     ("GET", "/staff/closures"),
@@ -340,6 +345,43 @@ async fn every_response_of_a_tour_of_the_api_matches_its_documented_schema() {
     }
     let _ = call("GET", "/licence", "/licence".into(), c(), None).await;
     let _ = call("GET", "/licence/token", "/licence/token".into(), c(), None).await;
+    let phone = rega_credential::sign::generate_key().expect("a key");
+    let phone_key = {
+        use base64::Engine as _;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(phone.verifying_key().to_encoded_point(false).as_bytes())
+    };
+    for public_key in [phone_key.as_str(), "not a key"] {
+        let _ = call(
+            "POST",
+            "/licence/credential",
+            "/licence/credential".into(),
+            c(),
+            Some(json!({ "public_key": public_key, "label": "Chrome on Android" })),
+        )
+        .await;
+    }
+    let (_, devices) = call(
+        "GET",
+        "/licence/devices",
+        "/licence/devices".into(),
+        c(),
+        None,
+    )
+    .await;
+    let device = serde_json::from_str::<Value>(&devices).expect("JSON")[0]["id"]
+        .as_i64()
+        .expect("a phone");
+    for id in [device, 999_999] {
+        let _ = call(
+            "POST",
+            "/licence/devices/{id}/withdraw",
+            format!("/licence/devices/{id}/withdraw"),
+            c(),
+            Some(json!({})),
+        )
+        .await;
+    }
     let _ = call("GET", "/eligibility", "/eligibility".into(), c(), None).await;
     let _ = call("GET", "/eligibility", "/eligibility".into(), None, None).await;
     let slot = serde_json::from_str::<Value>(&slots).expect("JSON")["slots"][0]["slot_id"]
@@ -620,6 +662,32 @@ async fn every_response_of_a_tour_of_the_api_matches_its_documented_schema() {
     )
     .await;
     let _ = call("GET", "/staff/me", "/staff/me".into(), desk(), None).await;
+    for body in [
+        json!({ "national_id": "100000000001" }),
+        json!({ "national_id": "1" }),
+    ] {
+        let _ = call(
+            "POST",
+            "/staff/licence-devices",
+            "/staff/licence-devices".into(),
+            desk(),
+            Some(body),
+        )
+        .await;
+    }
+    for body in [
+        json!({ "national_id": "100000000001", "device": 999_999 }),
+        json!({ "national_id": "1", "device": 1 }),
+    ] {
+        let _ = call(
+            "POST",
+            "/staff/licence-devices/withdraw",
+            "/staff/licence-devices/withdraw".into(),
+            desk(),
+            Some(body),
+        )
+        .await;
+    }
     let _ = call("GET", "/staff/me", "/staff/me".into(), None, None).await;
     let _ = call("GET", "/staff/day", "/staff/day".into(), desk(), None).await;
     let _ = call(

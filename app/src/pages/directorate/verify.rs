@@ -1,4 +1,4 @@
-//! Verify a licence QR code offline (SPEC §3.6): the DL1 text from a scanner, the camera or a
+//! Verify a licence QR code offline (SPEC §3.6): the DL1 or bound (`DLB:`) text from a scanner, the camera or a
 //! paste is checked on this device with the `credential` crate against the trust list kept on
 //! the device. The list is fetched when online and must be signed by the trust anchor the
 //! operator configured, which comes with the app itself (a `<meta>` its server writes into the
@@ -11,7 +11,7 @@ use rega_api::endpoints;
 use rega_api::licence::TrustAnchor;
 use rega_api::time::{Date, LocalDateTime};
 use rega_credential::keys::{VerifyingKey, from_jwk};
-use rega_credential::{Policy, TrustList, VerifiedLicence, VerifyError, verify};
+use rega_credential::{Form, Policy, TrustList, VerifiedLicence, VerifyError, verify};
 
 use crate::api;
 use crate::components::page_heading::PageHeading;
@@ -101,9 +101,14 @@ pub fn failure_message(m: &'static DirectorateMessages, error: VerifyError) -> &
         VerifyError::BadSignature => m.verify_error_bad_signature,
         VerifyError::BadClaims => m.verify_error_bad_claims,
         VerifyError::IssuerMismatch => m.verify_error_issuer_mismatch,
+        VerifyError::BindingMissing => m.verify_error_binding_missing,
         VerifyError::NotYetValid => m.verify_error_not_yet_valid,
         VerifyError::Expired => m.verify_error_expired,
+        VerifyError::CredentialExpired => m.verify_error_credential_expired,
         VerifyError::ValidityTooLong => m.verify_error_validity_too_long,
+        VerifyError::DeviceSignatureBad => m.verify_error_device_signature_bad,
+        VerifyError::PresentationFromFuture => m.verify_error_presentation_from_future,
+        VerifyError::PresentationTooOld => m.verify_error_presentation_too_old,
         VerifyError::Replayed => m.verify_error_replayed,
     }
 }
@@ -245,9 +250,11 @@ fn day(text: &str) -> Option<Date> {
     Date::parse(text).ok()
 }
 
-/// A verified licence: who, which licence, which categories until when.
+/// A verified licence: who, which licence, which categories until when, and in which form it
+/// came (a bound credential says how old it is).
 #[component]
-fn ValidResult(licence: VerifiedLicence, today: Date) -> impl IntoView {
+fn ValidResult(licence: VerifiedLicence, now: i64) -> impl IntoView {
+    let today = LocalDateTime::from_unix(now).date;
     let i18n = use_i18n();
     let locale = i18n.locale();
     let m = directorate(locale);
@@ -287,6 +294,13 @@ fn ValidResult(licence: VerifiedLicence, today: Date) -> impl IntoView {
                 <div><dt>{m.verify_categories}</dt><dd><ul class="rg-categories">{categories}</ul></dd></div>
                 <div><dt>{m.verify_expiry}</dt><dd>{long(l.expiry_date.as_str())}</dd></div>
                 <div><dt>{m.verify_issuer}</dt><dd><bdi dir="ltr">{l.issuing_authority.clone()}</bdi></dd></div>
+                <div><dt>{m.verify_form}</dt><dd id="verify-form">{match licence.form {
+                    Form::Bound => m.verify_form_bound,
+                    Form::Token => m.verify_form_token,
+                }}</dd></div>
+                <div><dt>{m.verify_credential_issued}</dt><dd id="verify-issued">
+                    {date_time(locale, LocalDateTime::from_unix(licence.claims.iat))}" ("{age_text(m, locale, licence.claims.iat, now)}")"
+                </dd></div>
             </dl>
         </section>
     }
@@ -362,8 +376,7 @@ pub fn Verify() -> impl IntoView {
         let m = d();
         outcome.get().map(|outcome| match outcome {
             Outcome::Valid(licence) => {
-                let today = LocalDateTime::from_unix(now.get_untracked()).date;
-                view! { <ValidResult licence=*licence today/> }.into_any()
+                view! { <ValidResult licence=*licence now=now.get_untracked()/> }.into_any()
             }
             Outcome::Invalid(error) => view! {
                 <section class="rg-result rg-result--bad" aria-labelledby="verify-result-title">

@@ -346,3 +346,29 @@ pub trait Waitlist: Send + Sync {
     /// lifted closure, a new day of the window). How many offers were made.
     async fn offer_free_places(&self, now: i64, offers: OfferTerms) -> Result<u64, StoreError>;
 }
+
+/// The phones a citizen's licence is kept on (docs/credential.md, "The bound form").
+#[async_trait]
+pub trait LicenceDevices: Send + Sync {
+    /// Records a credential issued to a phone, adding the phone if it is new, in one
+    /// transaction with the citizen locked: the phone as it is then, or why it is refused (it
+    /// was withdrawn; a new one would pass the limit). A new phone is audited.
+    async fn issue_to_device(
+        &self,
+        issue: &DeviceIssue,
+    ) -> Result<Result<DeviceRecord, DeviceRefusal>, StoreError>;
+
+    /// The citizen's phones, newest first, withdrawn ones included.
+    async fn devices_of(&self, citizen_id: i64) -> Result<Vec<DeviceRecord>, StoreError>;
+
+    /// Withdraws one of the citizen's phones (`by`: `citizen` or `staff:<id>`), audited in the
+    /// same transaction: the phone as it is then (withdrawing twice changes nothing), or `None`
+    /// when the citizen has no such phone.
+    async fn withdraw_device(
+        &self,
+        citizen_id: i64,
+        device_id: i64,
+        by: &str,
+        now: i64,
+    ) -> Result<Option<DeviceRecord>, StoreError>;
+}

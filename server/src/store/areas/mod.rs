@@ -28,6 +28,7 @@ pub trait Store:
     + Audit
     + Idempotency
     + Waitlist
+    + LicenceDevices
     + 'static
 {
 }
@@ -52,6 +53,7 @@ impl<T> Store for T where
         + Audit
         + Idempotency
         + Waitlist
+        + LicenceDevices
         + 'static
 {
 }

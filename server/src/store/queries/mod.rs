@@ -6,6 +6,7 @@ pub(crate) mod bookings;
 mod citizen_auth;
 pub(crate) mod closures;
 mod configuration;
+mod devices;
 pub(crate) mod idempotency;
 pub(crate) mod kiosks;
 mod messages;

@@ -18,12 +18,26 @@ impl Sessions for SqlStore {
         now: i64,
     ) -> Result<(), StoreError> {
         let kind = owner.kind();
-        let statement = format!(
-            "INSERT INTO {table} (token_hash, {column}, created_at, last_seen_at) \
-             VALUES ($1, $2, $3, $3)",
-            table = kind.table(),
-            column = kind.column()
-        );
+        // Only citizens' sessions say whether the phone is shared.
+        let statement = match owner {
+            SessionOwner::Staff(_) => format!(
+                "INSERT INTO {table} (token_hash, {column}, created_at, last_seen_at) \
+                 VALUES ($1, $2, $3, $3)",
+                table = kind.table(),
+                column = kind.column()
+            ),
+            SessionOwner::Citizen(_) | SessionOwner::SharedPhone(_) => format!(
+                "INSERT INTO {table} (token_hash, {column}, created_at, last_seen_at, \
+                 shared_device) VALUES ($1, $2, $3, $3, {shared})",
+                table = kind.table(),
+                column = kind.column(),
+                shared = if matches!(owner, SessionOwner::SharedPhone(_)) {
+                    "TRUE"
+                } else {
+                    "FALSE"
+                }
+            ),
+        };
         let mut c = self.engine.write("create_session").await?;
         sql!(&mut c, |c| sqlx::query(&statement)
             .bind(token_hash)
@@ -38,7 +52,7 @@ impl Sessions for SqlStore {
     async fn session(&self, token_hash: &str) -> Result<Option<SessionRecord>, StoreError> {
         let mut c = self.engine.read("session").await?;
         Ok(sql!(&mut c, |c| sqlx::query(
-            "SELECT citizen_id, created_at, last_seen_at, revoked_at FROM session \
+            "SELECT citizen_id, created_at, last_seen_at, revoked_at, shared_device FROM session \
              WHERE token_hash = $1"
         )
         .bind(token_hash)

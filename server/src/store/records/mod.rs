@@ -2,6 +2,7 @@
 
 mod audit;
 mod bookings;
+mod devices;
 mod network;
 mod queue;
 mod registry;
@@ -14,6 +15,7 @@ pub use rega_api::staff::StaffRole;
 
 pub use audit::*;
 pub use bookings::*;
+pub use devices::*;
 pub use network::*;
 pub use queue::*;
 pub use registry::*;

@@ -6,6 +6,9 @@
 pub enum SessionOwner {
     /// A citizen signed in with a code.
     Citizen(i64),
+    /// A citizen signed in with a code on a shared phone ("this is a shared phone"): the app
+    /// keeps nothing on the device, and no licence credential is issued to it.
+    SharedPhone(i64),
     /// A staff member signed in with a password.
     Staff(i64),
 }
@@ -14,7 +17,7 @@ impl SessionOwner {
     /// The kind of session.
     pub fn kind(self) -> SessionKind {
         match self {
-            SessionOwner::Citizen(_) => SessionKind::Citizen,
+            SessionOwner::Citizen(_) | SessionOwner::SharedPhone(_) => SessionKind::Citizen,
             SessionOwner::Staff(_) => SessionKind::Staff,
         }
     }
@@ -22,7 +25,9 @@ impl SessionOwner {
     /// The owner's id.
     pub fn id(self) -> i64 {
         match self {
-            SessionOwner::Citizen(id) | SessionOwner::Staff(id) => id,
+            SessionOwner::Citizen(id) | SessionOwner::SharedPhone(id) | SessionOwner::Staff(id) => {
+                id
+            }
         }
     }
 }
@@ -78,6 +83,8 @@ pub struct SessionRecord {
     pub last_seen_at: i64,
     /// Signed out at, if so.
     pub revoked_at: Option<i64>,
+    /// Signed in on a shared phone.
+    pub shared_device: bool,
 }
 
 /// An SMS in the outbox.
