@@ -161,8 +161,13 @@ fn verified_json(verified: &VerifiedLicence, at: i64) -> serde_json::Value {
         "valid": true,
         "kid": hex(&verified.kid),
         "iss": verified.claims.iss,
+        "form": match verified.form {
+            rega_credential::Form::Token => "token",
+            rega_credential::Form::Bound => "bound",
+        },
         "iat": verified.claims.iat,
         "exp": verified.claims.exp,
+        "presented_at": verified.presentation.map(|p| p.at),
         "licence_status": today.as_ref().map(|t| state(verified.status_on(t))),
         "categories": categories,
         "licence": verified.licence(),

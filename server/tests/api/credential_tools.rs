@@ -322,6 +322,87 @@ fn python() -> Option<PathBuf> {
     None
 }
 
+/// Bound-form presentations of a licence, as a phone makes them offline: a credential the
+/// server's signing key issued to `phone`, presented by `presenter` (the phone, or a thief
+/// holding only the copied credential) at three moments over the credential's days.
+fn presentations(
+    keys: &Keys,
+    licence: &Path,
+    phone: &rega_credential::sign::SigningKey,
+    presenter: &rega_credential::sign::SigningKey,
+) -> Vec<String> {
+    let public = keys.public_parts().remove(0);
+    let private = PathBuf::from(public.to_string_lossy().replace(".pub.pem", ".pem"));
+    let issuer = rega_credential::sign::Issuer::new(
+        rega_credential::sign::read_private_key_pem(
+            &std::fs::read_to_string(private).expect("the signing key"),
+        )
+        .expect("a key"),
+        "KRG-GDT",
+    );
+    let licence: rega_credential::Licence =
+        serde_json::from_str(&std::fs::read_to_string(licence).expect("a licence"))
+            .expect("a licence");
+    let now = 1_795_856_400;
+    let credential = issuer.issue_bound(
+        &licence,
+        rega_credential::DeviceBinding::of_key(phone.verifying_key()),
+        now,
+        7,
+    );
+    [0, 2 * 86_400 + 17, 7 * 86_400]
+        .into_iter()
+        .map(|later| rega_credential::sign::present(&credential, presenter, (now + later) as u32))
+        .collect()
+}
+
+/// Runs the independent cross-check over `texts`: its exit status and report.
+fn crosscheck(python: &Path, keys: &Keys, licence: &Path, texts: &[String]) -> (bool, String) {
+    let public = keys.public_parts().remove(0);
+    let mut child = Command::new(python)
+        .arg(repo().join("credential/crosscheck/verify_dl1.py"))
+        .arg(&public)
+        .arg(repo().join("credential/src/dl1-zlib-dictionary.bin"))
+        .arg(licence)
+        .arg("KRG-GDT")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(texts.join("\n").as_bytes())
+        .expect("written");
+    let out = child.wait_with_output().expect("finished");
+    let report = format!("{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
+    (out.status.success(), report)
+}
+
+#[test]
+fn an_independent_implementation_verifies_regas_bound_presentations() {
+    let Some(python) = python() else { return };
+    let keys = Keys::new();
+    let phone = rega_credential::sign::generate_key().expect("a key");
+    let thief = rega_credential::sign::generate_key().expect("a key");
+    for licence in licences() {
+        let texts = presentations(&keys, &licence, &phone, &phone);
+        let (ok, report) = crosscheck(&python, &keys, &licence, &texts);
+        assert!(ok, "{}: {report}", licence.display());
+        assert_eq!(report.matches(": valid bound").count(), 3, "{report}");
+        // The credential copied off the phone, presented with another key: refused.
+        let copied = presentations(&keys, &licence, &phone, &thief);
+        let (ok, report) = crosscheck(&python, &keys, &licence, &copied[..1]);
+        assert!(!ok, "a copied credential passed: {report}");
+        assert!(
+            report.contains("no key named by the credential"),
+            "{report}"
+        );
+    }
+}
+
 #[test]
 fn an_independent_implementation_verifies_regas_tokens() {
     let Some(python) = python() else { return };
@@ -350,7 +431,7 @@ fn an_independent_implementation_verifies_regas_tokens() {
         let out = child.wait_with_output().expect("finished");
         let report = format!("{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
         assert!(out.status.success(), "{}: {report}", licence.display());
-        assert_eq!(report.matches(": valid").count(), 3, "{report}");
+        assert_eq!(report.matches(": valid token").count(), 3, "{report}");
     }
 }
 
@@ -394,21 +475,25 @@ fn zbarimg_reads_regas_qr_code_back_to_the_exact_text() {
     }
     let keys = Keys::new();
     let dir = tempfile::tempdir().expect("a temporary directory");
+    let phone = rega_credential::sign::generate_key().expect("a key");
     for licence in licences() {
-        let text = keys.token(&licence);
-        let path = dir.path().join("qr.png");
-        std::fs::write(&path, qr_png(&text)).expect("written");
-        let out = Command::new("/usr/bin/zbarimg")
-            .args(["--raw", "-q"])
-            .arg(&path)
-            .output()
-            .expect("zbarimg runs");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        assert_eq!(stdout(&out), text, "{}", licence.display());
+        // Both forms: a token, and a phone's presentation of a bound credential.
+        let bound = presentations(&keys, &licence, &phone, &phone).remove(0);
+        for text in [keys.token(&licence), bound] {
+            let path = dir.path().join("qr.png");
+            std::fs::write(&path, qr_png(&text)).expect("written");
+            let out = Command::new("/usr/bin/zbarimg")
+                .args(["--raw", "-q"])
+                .arg(&path)
+                .output()
+                .expect("zbarimg runs");
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert_eq!(stdout(&out), text, "{}", licence.display());
+        }
     }
 }
 
