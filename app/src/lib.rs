@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod components;
+pub mod device;
 pub mod i18n;
 pub mod journey;
 pub mod js_json;

@@ -1,6 +1,10 @@
 //! The browser's storage, where the device keeps what it may: the language, the sign-in flag,
 //! the licence for offline use (local), booking keys (session). `None` when storage is disabled;
 //! callers then do without the copy.
+//!
+//! **A shared phone** (signed in as "this is a shared phone") keeps nothing of the citizen's:
+//! the sign-in flag lives in this tab's session storage and every other citizen write is
+//! dropped. Signing out forgets everything the device kept for a citizen ([`forget_all`]).
 
 /// Local storage (kept across visits).
 pub fn local() -> Option<web_sys::Storage> {
@@ -12,15 +16,56 @@ pub fn session() -> Option<web_sys::Storage> {
     web_sys::window()?.session_storage().ok().flatten()
 }
 
+/// Where the app remembers its own sign-in.
+pub const SIGNED_IN: &str = "rega.signed-in";
+/// The mark of a sign-in on a shared phone (session storage: gone with the tab).
+const SHARED: &str = "rega.shared-phone";
+
+/// Settings of the device rather than of a citizen: the language, and the directorate
+/// screens' own (a kiosk's enrolment, the verifier's trust list, a desk's counter). They stay
+/// when a citizen signs out, and are kept on a shared phone too.
+fn device_setting(key: &str) -> bool {
+    key == crate::i18n::STORAGE_KEY
+        || ["rega.kiosk.", "rega.verify.", "rega.board.", "rega.desk."]
+            .iter()
+            .any(|prefix| key.starts_with(prefix))
+}
+
+/// Whether this tab is signed in on a shared phone.
+pub fn shared_phone() -> bool {
+    session()
+        .and_then(|s| s.get_item(SHARED).ok().flatten())
+        .is_some()
+}
+
+/// Marks this tab's sign-in as on a shared phone.
+pub fn set_shared_phone() {
+    if let Some(s) = session() {
+        let _ = s.set_item(SHARED, "1");
+    }
+}
+
+/// Where `key` is kept now: local storage, this tab's (the sign-in flag on a shared phone), or
+/// nowhere (a citizen's data on a shared phone).
+fn storage_for(key: &str) -> Option<web_sys::Storage> {
+    if device_setting(key) || !shared_phone() {
+        local()
+    } else if key == SIGNED_IN {
+        session()
+    } else {
+        None
+    }
+}
+
 /// The text kept on this device under `key`, if any (and storage works).
 pub fn read(key: &str) -> Option<String> {
-    local()?.get_item(key).ok().flatten()
+    storage_for(key)?.get_item(key).ok().flatten()
 }
 
 /// Keeps `text` under `key`, or forgets it (`None`). A full or disabled storage only costs the
 /// copy on this device.
 pub fn write(key: &str, text: Option<&str>) {
-    if let Some(storage) = local() {
+    if let Some(storage) = storage_for(key) {
         let _ = match text {
             Some(text) => storage.set_item(key, text),
             None => storage.remove_item(key),
@@ -33,8 +78,21 @@ pub const SAVED_CARD: &str = "rega.licence.card";
 /// Where My licence keeps the last licence token.
 pub const SAVED_TOKEN: &str = "rega.licence.token";
 
-/// Deletes the licence card and token kept on this device (at sign-in and sign-out).
-pub fn forget_licence() {
-    write(SAVED_CARD, None);
-    write(SAVED_TOKEN, None);
+/// Forgets everything this device kept for a citizen (at sign-in and sign-out): every key of
+/// local storage but the device's settings, this tab's session storage, and the database with
+/// the phone's key, its licence credential and the appointments kept for offline use.
+pub async fn forget_all() {
+    if let Some(local) = local() {
+        let keys: Vec<String> = (0..local.length().unwrap_or(0))
+            .filter_map(|i| local.key(i).ok().flatten())
+            .filter(|key| !device_setting(key))
+            .collect();
+        for key in keys {
+            let _ = local.remove_item(&key);
+        }
+    }
+    if let Some(session) = session() {
+        let _ = session.clear();
+    }
+    crate::device::forget().await;
 }

@@ -36,7 +36,7 @@ impl Session {
     }
 }
 
-const KEY: &str = "rega.signed-in";
+const KEY: &str = crate::storage::SIGNED_IN;
 
 /// Provides [`Session`], starting from what this device remembers.
 pub fn provide_session() -> Session {

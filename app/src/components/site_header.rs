@@ -19,8 +19,9 @@ pub fn SiteHeader() -> impl IntoView {
     let sign_out = move || {
         let navigate = navigate.clone();
         spawn_local(async move {
-            // Even if the network is down, this device forgets what it kept for the session.
-            crate::storage::forget_licence();
+            // Even if the network is down, this device forgets everything it kept for the
+            // citizen: the phone's key, the licence, the appointments.
+            crate::storage::forget_all().await;
             if session.sign_out().await.is_ok() {
                 navigate("/?signed-out=1", Default::default());
             }

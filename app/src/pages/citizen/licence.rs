@@ -1,15 +1,23 @@
-//! My licence: the card and the DL1 QR code (SPEC §3.4), the code renewed before it expires.
+//! My licence: the card and its QR code (SPEC §3.4), renewed before it expires. Where the browser
+//! can keep a non-extractable key, the code is a presentation the phone signs itself, offline
+//! too, of a credential bound to that key (docs/credential.md, "The bound form"); elsewhere,
+//! and on a shared phone, it is the server's DL1 token. The phones that keep the licence are
+//! listed, and a lost one can be withdrawn.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use rega_api::ErrorCode;
 use rega_api::endpoints;
-use rega_api::licence::{LicenceCard, LicenceStatus, LicenceToken};
+use rega_api::licence::{
+    BoundCredential, CredentialRequest, LicenceCard, LicenceDevice, LicenceStatus, LicenceToken,
+};
 use rega_api::time::LocalDateTime;
 
 use crate::api::{self, ApiError};
 use crate::components::page_heading::PageHeading;
 use crate::components::qr_code::QrImage;
-use crate::i18n::format::{date_long, digits, time};
+use crate::device::DeviceKey;
+use crate::i18n::format::{date_long, date_time, digits, time};
 use crate::i18n::names::authority_name;
 use crate::i18n::{Messages, fill, use_i18n};
 
@@ -48,10 +56,25 @@ fn kept<T: serde::de::DeserializeOwned>(key: &str) -> Option<T> {
     api::parse(&crate::storage::read(key)?)
 }
 
+/// How long a bound credential is used before it is renewed when online: the phone then always
+/// holds days of offline use.
+const CREDENTIAL_RENEW_AFTER: i64 = 86_400;
+
+/// Whether the credential kept on the phone should be renewed at `now` (Unix seconds).
+pub fn credential_due(credential: Option<&BoundCredential>, now: i64) -> bool {
+    credential.is_none_or(|c| now >= c.issued_at + CREDENTIAL_RENEW_AFTER || now >= c.expires_at)
+}
+
+/// The phone's key and the credential bound to it, once the page has looked for them: `None`
+/// while it looks, `Some(None)` where the browser cannot keep a key (or the phone is shared,
+/// or was withdrawn): the page then shows the server's DL1 code.
+type Bound = Option<Option<(DeviceKey, Option<BoundCredential>)>>;
+
 /// The licence page.
 #[component]
 pub fn Licence() -> impl IntoView {
     let i18n = use_i18n();
+    let shared = crate::storage::shared_phone();
     // Asked again when the network comes back.
     let (online_again, set_online_again) = signal(0_u32);
     let handle = window_event_listener(leptos::ev::online, move |_| {
@@ -73,13 +96,33 @@ pub fn Licence() -> impl IntoView {
     ) {
         on_cleanup(move || handle.clear());
     }
+    // The phone's key and its credential (none on a shared phone).
+    let bound: RwSignal<Bound> = RwSignal::new(if shared { Some(None) } else { None });
+    let devices_changed = RwSignal::new(0_u32);
+    if !shared {
+        spawn_local(async move {
+            let found = match crate::device::key().await {
+                Some(key) => Some((key, crate::device::credential().await)),
+                None => None,
+            };
+            let _ = bound.try_set(Some(found));
+        });
+    }
+    let credential = move || {
+        bound.with(|b| {
+            b.as_ref()
+                .and_then(|b| b.as_ref())
+                .and_then(|(_, c)| c.clone())
+        })
+    };
+    let usable = move || credential().filter(|c| (now.get() / 1000.0) < c.expires_at as f64);
 
     // The card to show: the server's, or without a network the one kept on this device.
-    let shown = move || match card.get() {
+    let shown = Signal::derive(move || match card.get() {
         Some(Ok(c)) => Some((c, false)),
         Some(Err(ApiError::Network)) | None => saved_card.clone().map(|c| (c, true)),
         Some(Err(_)) => None,
-    };
+    });
     Effect::new(move |_| {
         if let Some(Ok(c)) = card.get() {
             keep(SAVED_CARD, &c);
@@ -90,36 +133,93 @@ pub fn Licence() -> impl IntoView {
         }
     });
 
-    // Renew the token whenever it is missing or about to expire, for a licence that has one;
-    // offline this retries every second, so the page recovers by itself.
+    // Online, the credential is renewed in the background once a day (and fetched the first
+    // time): the phone then holds days of offline use. Once per page and network change.
+    let asked = StoredValue::new(u32::MAX);
     Effect::new(move |_| {
-        let showable =
-            matches!(card.get(), Some(Ok(ref c)) if c.status != LicenceStatus::Suspended);
+        let ready = matches!(card.get(), Some(Ok(ref c)) if c.status != LicenceStatus::Suspended);
+        let round = online_again.get();
+        let Some(Some((key, held))) = bound.get() else {
+            return;
+        };
+        if !ready
+            || asked.get_value() == round
+            || !credential_due(held.as_ref(), (now.get_untracked() / 1000.0) as i64)
+        {
+            return;
+        }
+        asked.set_value(round);
+        spawn_local(async move {
+            let request = CredentialRequest {
+                public_key: key.public.clone(),
+                label: crate::device::label(),
+            };
+            match api::post::<_, BoundCredential>(endpoints::LICENCE_CREDENTIAL, &request).await {
+                Ok(fresh) => {
+                    crate::device::keep(&fresh).await;
+                    let _ = bound.try_set(Some(Some((key, Some(fresh)))));
+                    devices_changed.update(|n| *n += 1);
+                }
+                // Withdrawn: this phone keeps nothing more and shows the server's code.
+                Err(error) if error.code() == Some(ErrorCode::DeviceWithdrawn) => {
+                    crate::device::forget().await;
+                    let _ = bound.try_set(Some(None));
+                    set_token_error.set(Some(error));
+                }
+                // Offline, the kept credential goes on; otherwise the page says why.
+                Err(ApiError::Network) => {}
+                Err(error) => set_token_error.set(Some(error)),
+            }
+        });
+    });
+
+    // The code on screen: a presentation the phone signs (renewed on the same countdown as a
+    // token, offline too), or else the server's DL1 token, renewed whenever it is missing or
+    // about to expire; offline that retries every second, so the page recovers by itself.
+    Effect::new(move |_| {
+        // A licence that is not suspended, with the server's card, or offline with a kept card
+        // and a credential the phone can present.
+        let not_suspended = shown.with(|s| {
+            s.as_ref()
+                .is_some_and(|(c, _)| c.status != LicenceStatus::Suspended)
+        });
+        let showable = not_suspended && (matches!(card.get(), Some(Ok(_))) || usable().is_some());
+        let Some(looked) = bound.get() else { return };
         if !showable || fetching.get_untracked() || !needs_renewal(token.get().as_ref(), now.get())
         {
             return;
         }
         set_fetching.set(true);
+        let presenting = looked.map(|(key, _)| key).zip(usable());
         spawn_local(async move {
-            match api::get::<LicenceToken>(endpoints::LICENCE_TOKEN).await {
-                Ok(fresh) => {
-                    keep(SAVED_TOKEN, &fresh);
-                    set_token.set(Some(fresh));
-                    set_token_error.set(None);
+            match presenting {
+                Some((key, credential)) => {
+                    let at = (js_sys::Date::now() / 1000.0) as i64;
+                    if let Some(presentation) = crate::device::present(&key, &credential, at).await
+                    {
+                        let _ = set_token.try_set(Some(presentation));
+                    }
                 }
-                // The last token stays on screen; the page says what went wrong.
-                Err(error) => set_token_error.set(Some(error)),
+                None => match api::get::<LicenceToken>(endpoints::LICENCE_TOKEN).await {
+                    Ok(fresh) => {
+                        keep(SAVED_TOKEN, &fresh);
+                        set_token.set(Some(fresh));
+                    }
+                    // The last token stays on screen; the page says what went wrong.
+                    Err(error) => set_token_error.set(Some(error)),
+                },
             }
-            set_fetching.set(false);
+            let _ = set_fetching.try_set(false);
         });
     });
 
     let qr_text = Signal::derive(move || token.get().map(|t| t.token).unwrap_or_default());
     let qr_label = Signal::derive(move || i18n.t().licence_qr_label());
+    let this_device = Signal::derive(move || credential().map(|c| c.device));
 
     view! {
         <PageHeading title=|m| m.licence_title() intro=|m| m.licence_intro()/>
-        {move || match (shown(), card.get()) {
+        {move || match (shown.get(), card.get()) {
             (None, None) => crate::components::status::loading(i18n),
             (None, Some(Err(error))) => crate::components::status::failed(i18n, &error),
             (None, Some(Ok(_))) => ().into_any(),
@@ -128,7 +228,7 @@ pub fn Licence() -> impl IntoView {
                 let m = i18n.t();
                 let suspended = c.status == LicenceStatus::Suspended;
                 view! {
-                    {offline.then(|| view! { <p class="rg-notice" role="status">{m.licence_offline()}</p> })}
+                    {move || (offline && usable().is_none()).then(|| view! { <p class="rg-notice" role="status">{m.licence_offline()}</p> })}
                     <section class="rg-licence" aria-labelledby="licence-holder">
                         <h2 class="rg-licence__name" id="licence-holder">
                             {format!("{} {}", c.given_name_national, c.family_name_national)}
@@ -177,12 +277,90 @@ pub fn Licence() -> impl IntoView {
                                         <p class="rg-hint">{fill(m.licence_last_refreshed(), &[("time", &time(i18n.locale(), at.hour, at.minute))])}</p>
                                     }
                                 })}
+                                {move || usable().map(|c| view! {
+                                    <p class="rg-hint" id="licence-offline-until">{fill(i18n.t().licence_offline_until(), &[("date", &date_time(i18n.locale(), LocalDateTime::from_unix(c.expires_at)))])}</p>
+                                })}
                                 {move || token_error.get().map(|e| view! { <p class="rg-notice" role="alert">{e.message(i18n.t())}</p> })}
                             </section>
                         }.into_any()
                     }}
+                    {(!shared).then(|| view! { <Devices this_device changed=devices_changed on_withdrawn_this=move || {
+                        spawn_local(async move {
+                            crate::device::forget().await;
+                            let _ = bound.try_set(Some(None));
+                            let _ = set_token.try_set(None);
+                        });
+                    }/> })}
                 }.into_any()
             }
+        }}
+    }
+}
+
+/// The phones that keep the citizen's licence, each with its offline end, and a button to
+/// withdraw one (a lost phone is issued nothing more).
+#[component]
+fn Devices(
+    this_device: Signal<Option<i64>>,
+    changed: RwSignal<u32>,
+    on_withdrawn_this: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let devices = api::use_get::<Vec<LicenceDevice>>(move || {
+        changed.track();
+        Some(endpoints::LICENCE_DEVICES.to_owned())
+    });
+    let (error, set_error) = signal(None::<ApiError>);
+    let withdraw = move |id: i64| {
+        spawn_local(async move {
+            let path = endpoints::fill(endpoints::LICENCE_DEVICE_WITHDRAW, id);
+            match api::post::<_, LicenceDevice>(&path, &()).await {
+                Ok(_) => {
+                    set_error.set(None);
+                    if this_device.get_untracked() == Some(id) {
+                        on_withdrawn_this();
+                    }
+                    changed.update(|n| *n += 1);
+                }
+                Err(e) => set_error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        {move || match devices.get() {
+            Some(Ok(list)) if !list.is_empty() => {
+                let locale = i18n.locale();
+                let m = i18n.t();
+                view! {
+                    <section class="rg-devices" aria-labelledby="devices-title">
+                        <h2 class="rg-heading-m" id="devices-title">{m.licence_devices_title()}</h2>
+                        <p class="rg-body">{m.licence_devices_intro()}</p>
+                        <ul class="rg-devices__list">
+                            {list.into_iter().map(|d| {
+                                let this = this_device.get() == Some(d.id);
+                                let state = match d.withdrawn_at {
+                                    Some(_) => m.licence_device_withdrawn().to_owned(),
+                                    None => fill(m.licence_device_until(), &[("date", &date_time(locale, LocalDateTime::from_unix(d.valid_until)))]),
+                                };
+                                let id = d.id;
+                                view! {
+                                    <li class="rg-devices__item">
+                                        <p class="rg-body"><strong><bdi>{d.label.clone()}</bdi></strong>
+                                            {this.then(|| view! { " — "{m.licence_device_this()} })}<br/>{state}</p>
+                                        {d.withdrawn_at.is_none().then(|| view! {
+                                            <button type="button" class="rg-button rg-button--secondary" on:click=move |_| withdraw(id)>
+                                                {m.licence_device_withdraw()}<span class="rg-visually-hidden">" "<bdi>{d.label.clone()}</bdi></span>
+                                            </button>
+                                        })}
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                        {move || error.get().map(|e| view! { <p class="rg-notice" role="alert">{e.message(i18n.t())}</p> })}
+                    </section>
+                }.into_any()
+            }
+            _ => ().into_any(),
         }}
     }
 }
@@ -197,6 +375,20 @@ mod tests {
             issued_at: expires_at - 180,
             expires_at,
         }
+    }
+
+    #[test]
+    fn a_credential_is_renewed_online_once_a_day_and_when_missing() {
+        let credential = BoundCredential {
+            device: 1,
+            credential: String::new(),
+            digest: String::new(),
+            issued_at: 1_000,
+            expires_at: 1_000 + 7 * 86_400,
+        };
+        assert!(credential_due(None, 0));
+        assert!(!credential_due(Some(&credential), 1_000 + 86_399));
+        assert!(credential_due(Some(&credential), 1_000 + 86_400));
     }
 
     #[test]

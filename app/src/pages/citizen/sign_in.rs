@@ -59,6 +59,8 @@ pub fn SignIn() -> impl IntoView {
     let (step, set_step) = signal(Step::NationalId);
     let (national_id, set_national_id) = signal(String::new());
     let (code, set_code) = signal(String::new());
+    // "This is a shared phone": nothing of the citizen's is kept on it.
+    let (shared_phone, set_shared_phone) = signal(false);
     let (problem, set_problem) = signal(None::<Problem>);
     let (busy, set_busy) = signal(false);
     let (resend_at, set_resend_at) = signal(0.0_f64);
@@ -125,6 +127,7 @@ pub fn SignIn() -> impl IntoView {
             set_busy.set(true);
             // The citizen's messages are written in it from now on.
             let locale = Some(i18n.locale_untracked());
+            let shared = shared_phone.get_untracked();
             spawn_local(async move {
                 match api::post::<_, SessionInfo>(
                     endpoints::AUTH_VERIFY,
@@ -132,13 +135,17 @@ pub fn SignIn() -> impl IntoView {
                         national_id: id,
                         code: entered,
                         locale,
+                        shared_device: shared,
                     },
                 )
                 .await
                 {
                     Ok(_) => {
                         // What the device kept for an earlier session is not this citizen's.
-                        crate::storage::forget_licence();
+                        crate::storage::forget_all().await;
+                        if shared {
+                            crate::storage::set_shared_phone();
+                        }
                         session.set(true);
                         navigate(&target, Default::default())
                     }
@@ -182,6 +189,12 @@ pub fn SignIn() -> impl IntoView {
                         <TextField id="code" label=|m| m.sign_in_code_label() hint=|m| m.sign_in_code_hint()
                             error=Signal::derive(message) value=code set_value=set_code
                             autocomplete="one-time-code" class="rg-input--code"/>
+                        <div class="rg-radios__item">
+                            <input class="rg-checkbox" type="checkbox" id="shared-phone" aria-describedby="shared-phone-hint"
+                                prop:checked=shared_phone on:change=move |ev| set_shared_phone.set(event_target_checked(&ev))/>
+                            <label class="rg-radios__label" for="shared-phone">{move || i18n.t().sign_in_shared_phone()}</label>
+                            <p class="rg-hint rg-radios__hint" id="shared-phone-hint">{move || i18n.t().sign_in_shared_phone_hint()}</p>
+                        </div>
                         <button class="rg-button" type="submit" disabled=busy>{move || i18n.t().sign_in_submit()}</button>
                         <p class="rg-body">
                             {move || if wait_seconds() > 0 {
