@@ -7,6 +7,72 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::Path;
 
+/// The citizen app's wings, each a wasm of its own (`wing-…` features).
+const WINGS: [&str; 5] = ["home", "book", "appointments", "ticket", "licence"];
+
+/// The wing a source file belongs to, when only that wing (or those) compiles it; `None` for
+/// what every wing shares (the header, the footer, the API, …).
+fn wings_of_file(path: &str) -> Option<&'static [&'static str]> {
+    let path = path.replace('\\', "/");
+    let citizen = path.strip_prefix("src/pages/citizen/");
+    Some(match citizen {
+        Some("home.rs" | "sign_in.rs") => &["home"],
+        Some(p) if p.starts_with("book/") => &["book"],
+        Some("appointments.rs" | "appointment.rs") => &["appointments"],
+        Some("ticket.rs") => &["ticket"],
+        Some("licence.rs") => &["licence"],
+        _ if path == "src/components/waitlist.rs" => &["book", "appointments"],
+        // The directorate screens are no citizen wing: their apps keep every text.
+        _ if path.starts_with("src/pages/directorate/") => &["directorate"],
+        _ => return None,
+    })
+}
+
+/// For each text used only by wing-specific files, the wings that use it. A text used by a
+/// shared file, or found nowhere (the generated error messages), is in every wing. Found by
+/// its accessor: `.name(` or `Messages::name`.
+fn text_users<'a>(
+    dir: &Path,
+    keys: &BTreeSet<&'a String>,
+) -> BTreeMap<&'a str, BTreeSet<&'static str>> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap_or_default();
+                files.push((path.to_string_lossy().into_owned(), text));
+            }
+        }
+    }
+    let mut users = BTreeMap::new();
+    'keys: for key in keys {
+        // The generated `error_message` shows any error on any page.
+        if key.starts_with("error.") {
+            continue;
+        }
+        let name = field(key);
+        let (call, path) = (format!(".{name}("), format!("Messages::{name}"));
+        let mut wings = BTreeSet::new();
+        for (file, text) in &files {
+            if !(text.contains(&call) || text.contains(&path)) {
+                continue;
+            }
+            match wings_of_file(file) {
+                Some(of_file) => wings.extend(of_file.iter().copied()),
+                None => continue 'keys,
+            }
+        }
+        if !wings.is_empty() {
+            users.insert(key.as_str(), wings);
+        }
+    }
+    users
+}
+
 /// The locales, the reference one (English) first.
 const LOCALES: [(&str, &str); 3] = [("en", "EN"), ("ckb", "CKB"), ("ar", "AR")];
 
@@ -22,6 +88,8 @@ const NOT_SORANI: [(char, &str); 4] = [
 fn main() {
     println!("cargo::rerun-if-changed=locales");
     println!("cargo::rerun-if-changed=locales-directorate");
+    // Which page uses which text decides what each wing compiles in (below).
+    println!("cargo::rerun-if-changed=src");
     let tables = read_tables(Path::new("locales"));
     let reference: BTreeSet<&String> = tables[0].1.keys().collect();
     let directorate_tables = read_tables(Path::new("locales-directorate"));
@@ -65,6 +133,22 @@ fn main() {
     out.push_str("}\n");
     // Sorani, the default, is compiled in; Arabic and English are fetched when chosen (each
     // table costs the wasm about 3 KB brotli), except in host tests, which have no network.
+    // A citizen wing (a `wing-…` feature, set by its page) compiles in only the Sorani texts its
+    // own pages and the shared parts use: another wing's page texts are empty in it.
+    let mut users = text_users(Path::new("src"), &reference);
+    for code in rega_api::ErrorCode::ALL {
+        if let Some(wings) = wing_only_error(*code) {
+            let key = reference
+                .iter()
+                .find(|k| **k == &format!("error.{}", code.as_str()));
+            if let Some(key) = key {
+                users.insert(key.as_str(), wings.iter().copied().collect());
+            }
+        }
+    }
+    let wing = WINGS
+        .iter()
+        .find(|w| std::env::var_os(format!("CARGO_FEATURE_WING_{}", w.to_uppercase())).is_some());
     for ((tag, messages, _), (_, name)) in tables.iter().zip(LOCALES) {
         if *tag != "ckb" {
             out.push_str("#[cfg(not(target_arch = \"wasm32\"))]\n");
@@ -74,6 +158,11 @@ fn main() {
             "/// The `{tag}` strings.\npub static {name}: Messages = Messages(["
         );
         for (key, text) in messages {
+            let elsewhere = match (wing, users.get(key.as_str())) {
+                (Some(wing), Some(wings)) => !wings.contains(wing),
+                _ => false,
+            };
+            let text = if elsewhere { "" } else { text.as_str() };
             let _ = writeln!(out, "    /* {key} */ {text:?},");
         }
         out.push_str("]);\n");
@@ -100,7 +189,13 @@ fn main() {
     out.push_str("/// The localized message for an API error code (the kiosk's and the desk's own codes,\n/// which no citizen page receives, say only that the request failed).\n");
     out.push_str("pub fn error_message(m: &'static Messages, code: rega_api::ErrorCode) -> &'static str {\n    match code {\n");
     for code in rega_api::ErrorCode::ALL {
-        let key = if directorate_only(*code) {
+        // A code only another wing's requests can receive: that wing has its text, this one
+        // only says that the request failed.
+        let elsewhere = match (wing, wing_only_error(*code)) {
+            (Some(wing), Some(wings)) => !wings.contains(wing),
+            _ => false,
+        };
+        let key = if directorate_only(*code) || elsewhere {
             "error.bad_request".to_owned()
         } else {
             format!("error.{}", code.as_str())
@@ -344,6 +439,20 @@ fn write_directorate_tables(tables: &[Table]) {
 
 /// Error codes only the kiosk and the desk receive: their messages live with the directorate
 /// screens' strings, so the citizen app does not carry them.
+/// Error codes only one citizen wing's requests receive (the licence's own endpoints): the
+/// other wings do not carry their texts.
+fn wing_only_error(code: rega_api::ErrorCode) -> Option<&'static [&'static str]> {
+    use rega_api::ErrorCode as E;
+    match code {
+        E::NoLicence
+        | E::LicenceSuspended
+        | E::DeviceWithdrawn
+        | E::TooManyDevices
+        | E::SharedPhone => Some(&["licence"]),
+        _ => None,
+    }
+}
+
 fn directorate_only(code: rega_api::ErrorCode) -> bool {
     ["kiosk_", "check_in_", "staff_"]
         .iter()

@@ -12,6 +12,8 @@ use crate::root;
 /// An app besides the citizens' own, with a page of its own written from app/index.html (the
 /// same shell) and a wasm of its own: what Trunk builds and what the size report names.
 pub(crate) struct ExtraApp {
+    /// Its `wing-…` feature (a citizen wing: only its own pages' Sorani texts), if any.
+    pub wing: Option<&'static str>,
     /// Its page in dist/ (and app/, not kept in git).
     pub page: &'static str,
     /// Its binary in app/Cargo.toml.
@@ -34,6 +36,7 @@ pub(crate) struct ExtraApp {
 /// own first load.
 pub(crate) const EXTRA_APPS: [ExtraApp; 7] = [
     ExtraApp {
+        wing: Some("wing-book"),
         page: "book.html",
         bin: "rega-book",
         what: "the citizen's booking (/book/…)",
@@ -42,6 +45,7 @@ pub(crate) const EXTRA_APPS: [ExtraApp; 7] = [
         citizen: true,
     },
     ExtraApp {
+        wing: Some("wing-appointments"),
         page: "appointments.html",
         bin: "rega-appointments",
         what: "the citizen's appointments (/appointments/…)",
@@ -50,6 +54,7 @@ pub(crate) const EXTRA_APPS: [ExtraApp; 7] = [
         citizen: true,
     },
     ExtraApp {
+        wing: Some("wing-ticket"),
         page: "ticket.html",
         bin: "rega-ticket",
         what: "the citizen's ticket (/ticket)",
@@ -58,6 +63,7 @@ pub(crate) const EXTRA_APPS: [ExtraApp; 7] = [
         citizen: true,
     },
     ExtraApp {
+        wing: Some("wing-licence"),
         page: "licence.html",
         bin: "rega-licence",
         what: "the citizen's licence (/licence)",
@@ -66,6 +72,7 @@ pub(crate) const EXTRA_APPS: [ExtraApp; 7] = [
         citizen: true,
     },
     ExtraApp {
+        wing: None,
         page: "directorate.html",
         bin: "rega-directorate",
         what: "the directorate screens (desk, board)",
@@ -75,6 +82,7 @@ pub(crate) const EXTRA_APPS: [ExtraApp; 7] = [
                 \n  <link data-trunk rel=\"copy-file\" href=\"../public/chime.wav\">",
     },
     ExtraApp {
+        wing: None,
         page: "kiosk.html",
         bin: "rega-kiosk",
         what: "the kiosk (/kiosk)",
@@ -83,6 +91,7 @@ pub(crate) const EXTRA_APPS: [ExtraApp; 7] = [
         extra: "\n  <link data-trunk rel=\"css\" href=\"../target/rega-style/rega-directorate.css\">",
     },
     ExtraApp {
+        wing: None,
         page: "verifier.html",
         bin: "rega-verifier",
         what: "the verifier (/verify)",
@@ -92,11 +101,21 @@ pub(crate) const EXTRA_APPS: [ExtraApp; 7] = [
     },
 ];
 
+impl ExtraApp {
+    /// The page's binary and, for a citizen wing, its feature, as Trunk attributes.
+    fn cargo_attributes(&self) -> String {
+        match self.wing {
+            Some(wing) => format!("data-bin=\"{}\" data-cargo-features=\"{wing}\"", self.bin),
+            None => format!("data-bin=\"{}\"", self.bin),
+        }
+    }
+}
+
 /// Writes the app's page (not kept in git) from app/index.html: the same shell, the app's
 /// binary, and what it adds.
 pub(crate) fn write_app_page(app: &ExtraApp) -> anyhow::Result<()> {
     let index = std::fs::read_to_string(root().join("app/index.html"))?;
-    let from = "data-bin=\"rega-app\"";
+    let from = "data-bin=\"rega-app\" data-cargo-features=\"wing-home\"";
     if !index.contains(from) {
         bail!("app/index.html has no {from}");
     }
@@ -105,7 +124,7 @@ pub(crate) fn write_app_page(app: &ExtraApp) -> anyhow::Result<()> {
         bail!("app/index.html has no {css}");
     }
     let page = index
-        .replacen(from, &format!("data-bin=\"{}\"", app.bin), 1)
+        .replacen(from, &app.cargo_attributes(), 1)
         .replacen(css, &format!("{css}{}", app.extra), 1)
         .replacen(
             "<!doctype html>",
