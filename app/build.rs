@@ -22,6 +22,7 @@ fn wings_of_file(path: &str) -> Option<&'static [&'static str]> {
         Some("ticket.rs") => &["ticket"],
         Some("licence.rs") => &["licence"],
         _ if path == "src/components/waitlist.rs" => &["book", "appointments"],
+        _ if path == "src/components/kept_appointments.rs" => &["appointments"],
         // The directorate screens are no citizen wing: their apps keep every text.
         _ if path.starts_with("src/pages/directorate/") => &["directorate"],
         _ => return None,

@@ -73,6 +73,24 @@ pub fn write(key: &str, text: Option<&str>) {
     }
 }
 
+/// Keeps a value as JSON under `key` (nothing on a shared phone).
+pub fn keep<T: serde::Serialize>(key: &str, value: &T) {
+    if let Ok(text) = crate::api::encode(value) {
+        write(key, Some(&text));
+    }
+}
+
+/// The value kept as JSON under `key`, if any.
+pub fn kept<T: serde::de::DeserializeOwned>(key: &str) -> Option<T> {
+    crate::api::parse(&read(key)?)
+}
+
+/// Where My appointments keeps the list, and when it did (Unix seconds), so the appointments
+/// and their codes show without a network (a kiosk check-in at a directorate with no data).
+pub const KEPT_APPOINTMENTS: &str = "rega.appointments";
+/// When the list was kept.
+pub const KEPT_APPOINTMENTS_AT: &str = "rega.appointments.kept-at";
+
 /// Where My licence keeps the card, to show it without a network.
 pub const SAVED_CARD: &str = "rega.licence.card";
 /// Where My licence keeps the last licence token.

@@ -1,6 +1,6 @@
 // Offline (the service worker, public/sw.js): after one visit the app opens with no network;
-// the licence page then shows the card and the last code kept on the device — and after
-// sign-out, nothing of them.
+// the licence page then shows the card and a code the phone signs itself (the bound form) —
+// and after sign-out, nothing of them.
 import { test, expect, type Page } from '@playwright/test';
 import { appReady, msg, signIn, useLocale } from './fixtures/app';
 
@@ -21,18 +21,19 @@ async function serviceWorkerReady(page: Page): Promise<void> {
   });
 }
 
-test('after one visit the licence opens offline, with the card and the last code, within a second', async ({ context, page }, info) => {
+test('after one visit the licence opens offline, with the card and the phone\'s own code, within a second', async ({ context, page }, info) => {
   test.skip(info.project.name !== 'phone', 'one screen size: this demo citizen is one person');
   await useLocale(context, 'en');
   await page.goto('/sign-in?next=/licence');
   await signIn(page, 'en', '100000000003');
   await expect(page.locator('svg.rg-qr')).toBeVisible();
+  await expect(page.locator('#licence-offline-until')).toBeVisible({ timeout: 20_000 });
   await serviceWorkerReady(page);
 
   await context.setOffline(true);
   await page.reload();
   expect(await qrDrawnAfter(page)).toBeLessThan(1000);
-  await expect(page.getByText(msg('en', 'licence.offline'))).toBeVisible();
+  await expect(page.locator('#licence-offline-until')).toBeVisible();
   await expect(page.getByText('KR-DUH-0045678')).toBeVisible();
   // The API is never answered from the worker's cache.
   const api = await page.evaluate(async () => {

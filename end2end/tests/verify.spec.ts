@@ -7,38 +7,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { deflateSync, inflateSync } from 'node:zlib';
 import { apiGet, directorateMsg, expectNoAxeViolations, expectTouchTargets, signInQuickly, useLocale } from './fixtures/app';
-import { expectFailure, scan } from './fixtures/verify';
+import { base45Decode, base45Encode, expectFailure, scan } from './fixtures/verify';
 
 const rega = process.env.REGA_BIN ?? '';
-const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:';
 const DICTIONARY = readFileSync(`${process.cwd()}/credential/src/dl1-zlib-dictionary.bin`);
-
-function base45Decode(text: string): Buffer {
-  const out: number[] = [];
-  for (let i = 0; i < text.length; i += 3) {
-    const [c, d, e] = [...text.slice(i, i + 3)].map((ch) => ALPHABET.indexOf(ch));
-    if (e === undefined) out.push(c + d * 45);
-    else {
-      const n = c + d * 45 + e * 2025;
-      out.push(n >> 8, n & 255);
-    }
-  }
-  return Buffer.from(out);
-}
-
-function base45Encode(bytes: Buffer): string {
-  let text = '';
-  for (let i = 0; i < bytes.length; i += 2) {
-    if (i + 1 < bytes.length) {
-      const n = bytes[i] * 256 + bytes[i + 1];
-      text += ALPHABET[n % 45] + ALPHABET[Math.floor(n / 45) % 45] + ALPHABET[Math.floor(n / 2025)];
-    } else {
-      text += ALPHABET[bytes[i] % 45] + ALPHABET[Math.floor(bytes[i] / 45)];
-    }
-  }
-  return text;
-}
-
 /** The same token with one digit of the licence number changed inside the signed payload. */
 function tampered(token: string, number: string): string {
   const cose = inflateSync(base45Decode(token.slice(4)), { dictionary: DICTIONARY });

@@ -4,6 +4,7 @@ pub mod back_link;
 pub mod camera;
 pub mod cut_off_notice;
 pub mod error_summary;
+pub mod kept_appointments;
 pub mod language_switch;
 pub mod page_heading;
 pub mod qr_code;

@@ -15,6 +15,7 @@ use crate::api::{self, ApiError};
 use crate::components::back_link::BackLink;
 use crate::components::cut_off_notice::CutOffNotice;
 use crate::components::error_summary::ErrorSummary;
+use crate::components::kept_appointments::{kept_appointments, offline_notice};
 use crate::components::page_heading::PageHeading;
 use crate::components::qr_code::QrImage;
 use crate::components::waitlist::AskEarlier;
@@ -37,6 +38,27 @@ pub fn reschedule_href(a: &AppointmentView) -> String {
         ..Answers::default()
     }
     .href(Step::Day)
+}
+
+/// The server's answer, or without a network the upcoming appointment as the phone kept it
+/// (with when it was kept), so its code can be shown at the kiosk.
+fn offline_or(
+    answer: Result<AppointmentView, api::ApiError>,
+    reference: &str,
+) -> Result<(AppointmentView, Option<i64>), api::ApiError> {
+    match answer {
+        Ok(a) => Ok((a, None)),
+        Err(api::ApiError::Network) => kept_appointments()
+            .and_then(|(list, at)| {
+                let a = list
+                    .upcoming
+                    .into_iter()
+                    .find(|a| a.reference == reference)?;
+                Some((a, Some(at)))
+            })
+            .ok_or(api::ApiError::Network),
+        Err(e) => Err(e),
+    }
 }
 
 /// One appointment, and the confirmation after booking or changing it.
@@ -69,16 +91,17 @@ pub fn AppointmentPage(
             }
         }}
         <PageHeading title=|m| m.appointment_title() intro=|m| m.appointment_intro()/>
-        {move || match appointment.get() {
+        {move || match appointment.get().map(|answer| offline_or(answer, &reference.get_value())) {
             None => crate::components::status::loading(i18n),
             Some(Err(e)) => crate::components::status::failed(i18n, &e),
-            Some(Ok(a)) => {
+            Some(Ok((a, kept_at))) => {
                 let m = i18n.t();
                 let locale = i18n.locale();
                 let (h, min) = hour_minute(&a.time);
                 let active = matches!(a.status, AppointmentState::Booked | AppointmentState::CheckedIn);
                 let qr_text = Signal::stored(a.reference.clone());
                 view! {
+                    {kept_at.map(|at| offline_notice(i18n, at))}
                     <section class="rg-appointment" aria-labelledby="appointment-reference">
                         <p class="rg-appointment__reference-label" id="appointment-reference">{m.appointment_reference()}</p>
                         <p class="rg-appointment__reference"><bdi dir="ltr">{a.reference.clone()}</bdi></p>

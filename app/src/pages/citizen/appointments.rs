@@ -8,6 +8,7 @@ use rega_api::paths;
 
 use crate::api;
 use crate::components::cut_off_notice::CutOffNotice;
+use crate::components::kept_appointments::{keep_appointments, kept_appointments, offline_notice};
 use crate::components::page_heading::PageHeading;
 use crate::components::waitlist::WaitlistEntries;
 use crate::i18n::format::hour_minute;
@@ -62,11 +63,25 @@ fn AppointmentItem(
 pub fn Appointments() -> impl IntoView {
     let i18n = use_i18n();
     let list = api::use_get::<AppointmentList>(|| Some(endpoints::APPOINTMENTS.to_owned()));
+    // Kept on the phone (not a shared one), so the appointments and their codes show offline.
+    Effect::new(move |_| {
+        if let Some(Ok(l)) = list.get() {
+            keep_appointments(&l);
+        }
+    });
     view! {
         <PageHeading title=|m| m.appointments_title() intro=|m| m.appointments_intro()/>
         {move || match list.get() {
             None => crate::components::status::loading(i18n),
-            Some(Err(e)) => crate::components::status::failed(i18n, &e),
+            Some(Err(e)) => match kept_appointments().filter(|_| matches!(e, api::ApiError::Network)) {
+                Some((kept, at)) => view! {
+                    {offline_notice(i18n, at)}
+                    <ul class="rg-appointment-list">
+                        {kept.upcoming.into_iter().map(|a| view! { <AppointmentItem appointment=a/> }).collect_view()}
+                    </ul>
+                }.into_any(),
+                None => crate::components::status::failed(i18n, &e),
+            },
             Some(Ok(AppointmentList { upcoming, past })) => {
                 let m = i18n.t();
                 let locale = i18n.locale();

@@ -20,6 +20,7 @@ use crate::device::DeviceKey;
 use crate::i18n::format::{date_long, date_time, digits, time};
 use crate::i18n::names::authority_name;
 use crate::i18n::{Messages, fill, use_i18n};
+use rega_credential::bound::DLB_PREFIX;
 
 /// A token is renewed this many seconds before it expires.
 const RENEW_BEFORE: i64 = 30;
@@ -44,17 +45,7 @@ fn status_text(m: &'static Messages, status: LicenceStatus) -> &'static str {
 }
 
 /// Where the device keeps the card and the last token, so the licence shows without a network.
-use crate::storage::{SAVED_CARD, SAVED_TOKEN};
-
-fn keep<T: serde::Serialize>(key: &str, value: &T) {
-    if let Ok(text) = api::encode(value) {
-        crate::storage::write(key, Some(&text));
-    }
-}
-
-fn kept<T: serde::de::DeserializeOwned>(key: &str) -> Option<T> {
-    api::parse(&crate::storage::read(key)?)
-}
+use crate::storage::{SAVED_CARD, SAVED_TOKEN, keep, kept};
 
 /// How long a bound credential is used before it is renewed when online: the phone then always
 /// holds days of offline use.
@@ -185,7 +176,12 @@ pub fn Licence() -> impl IntoView {
         });
         let showable = not_suspended && (matches!(card.get(), Some(Ok(_))) || usable().is_some());
         let Some(looked) = bound.get() else { return };
-        if !showable || fetching.get_untracked() || !needs_renewal(token.get().as_ref(), now.get())
+        // A server's token on screen gives way at once to the phone's own code.
+        let replace = usable().is_some()
+            && token.with(|t| t.as_ref().is_some_and(|t| !t.token.starts_with(DLB_PREFIX)));
+        if !showable
+            || fetching.get_untracked()
+            || !(replace || needs_renewal(token.get().as_ref(), now.get()))
         {
             return;
         }
