@@ -205,6 +205,7 @@ pub(super) fn Day(info: StaffInfo, session: RwSignal<StaffSession>) -> impl Into
             })}
         </div>
         <WalkInForm changed/>
+        <super::phones::LostPhones/>
         <h2 class="rg-heading-m">{move || d().desk_day_title}</h2>
         {move || match list.get() {
             None => crate::components::status::loading(i18n),

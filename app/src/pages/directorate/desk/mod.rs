@@ -16,6 +16,7 @@ mod figures;
 mod form;
 mod kiosks;
 mod password;
+mod phones;
 mod planning;
 mod second_factor;
 mod sign_in;
