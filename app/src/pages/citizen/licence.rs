@@ -200,6 +200,10 @@ pub fn Licence() -> impl IntoView {
                     Ok(fresh) => {
                         keep(SAVED_TOKEN, &fresh);
                         set_token.set(Some(fresh));
+                        // A network failure is over; a withdrawn phone stays said.
+                        set_token_error.update(|e| {
+                            e.take_if(|e| e.code() != Some(ErrorCode::DeviceWithdrawn));
+                        });
                     }
                     // The last token stays on screen; the page says what went wrong.
                     Err(error) => set_token_error.set(Some(error)),
