@@ -407,30 +407,10 @@ fn an_independent_implementation_verifies_regas_bound_presentations() {
 fn an_independent_implementation_verifies_regas_tokens() {
     let Some(python) = python() else { return };
     let keys = Keys::new();
-    // The signing key's public part, as `rega keys generate` wrote it.
-    let public = keys.public_parts().remove(0);
     for licence in licences() {
         let tokens: Vec<String> = (0..3).map(|_| keys.token(&licence)).collect();
-        let mut child = Command::new(&python)
-            .arg(repo().join("credential/crosscheck/verify_dl1.py"))
-            .arg(&public)
-            .arg(repo().join("credential/src/dl1-zlib-dictionary.bin"))
-            .arg(&licence)
-            .arg("KRG-GDT")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("python runs");
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(tokens.join("\n").as_bytes())
-            .expect("written");
-        let out = child.wait_with_output().expect("finished");
-        let report = format!("{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
-        assert!(out.status.success(), "{}: {report}", licence.display());
+        let (ok, report) = crosscheck(&python, &keys, &licence, &tokens);
+        assert!(ok, "{}: {report}", licence.display());
         assert_eq!(report.matches(": valid token").count(), 3, "{report}");
     }
 }
