@@ -1,14 +1,14 @@
 // The licence kept on the phone (issue 19, docs/credential.md "The bound form"). Signed in, the
 // licence page makes a key the browser cannot give away and shows a code the phone signs
 // itself. Offline and two days later (the page's clock), the QR code on screen, read by zbar,
-// verifies at /verify and with the independent Python cross-check; the same screenshot five
+// verifies at an offline /verify and with the independent Python cross-check; the same screenshot five
 // minutes later is refused; the credential copied into another browser makes no valid code;
 // withdrawing the phone and signing out leave nothing; a shared phone keeps nothing at all.
 import { test, expect, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { apiGet, apiPost, appReady, codeFor, directorateMsg, expectNoAxeViolations, msg, readQr, SIGN_IN } from './fixtures/app';
+import { apiGet, apiPost, appReady, codeFor, directorateMsg, expectNoAxeViolations, msg, readQr, SIGN_IN, staffSignIn } from './fixtures/app';
 import { ownServer } from './fixtures/server';
 import { base45Encode, expectFailure, expectValid, scan } from './fixtures/verify';
 
@@ -97,20 +97,22 @@ test('offline two days later the phone\'s own code verifies; a replay, a copied 
     await expect(until).toBeVisible();
     await phone.screenshot({ path: info.outputPath('licence-offline.png') });
 
-    // An officer two days later: valid, the phone's own, two days old.
+    // An officer two days later, whose verifier took its trust list earlier and is offline too:
+    // valid, the phone's own, two days old.
     const officer = await server.open('en');
     await officer.clock.install({ time: start + 2 * DAY + 20_000 });
     await officer.goto('/verify');
     await expect(officer.locator('#verify-trust')).toContainText('Trust list of');
+    const dir = info.outputDir;
+    writeFileSync(join(dir, 'trust-list.jws'), await (await officer.request.get('/api/v1/trust-list')).text());
+    writeFileSync(join(dir, 'anchor.json'), await (await officer.request.get('/api/v1/trust-anchor')).text());
+    await officer.context().setOffline(true);
     await scan(officer, text);
     await expectValid(officer, 'en');
     await expect(officer.locator('#verify-form')).toHaveText(directorateMsg('en', 'verify.form_bound'));
     await expect(officer.locator('#verify-issued')).toContainText('2 days old');
 
     // The independent cross-check (pycose, cbor2, cryptography) agrees.
-    const dir = info.outputDir;
-    writeFileSync(join(dir, 'trust-list.jws'), await (await officer.request.get('/api/v1/trust-list')).text());
-    writeFileSync(join(dir, 'anchor.json'), await (await officer.request.get('/api/v1/trust-anchor')).text());
     const at = new Date(start + 2 * DAY + 20_000).toISOString();
     const verified = JSON.parse(execFileSync(rega, ['verify', '--trust-list', join(dir, 'trust-list.jws'), '--anchor', join(dir, 'anchor.json'), '--at', at, text], { encoding: 'utf8' }));
     expect(verified.form).toBe('bound');
@@ -218,6 +220,36 @@ test('an upcoming appointment and its code show on the phone with no network, ma
     await expect(page.locator('#appointments-offline')).toBeVisible();
     expect(await readQr(page.locator('.rg-appointment__qr svg'))).toBe(reference);
     await expectNoAxeViolations(page);
+  } finally {
+    await server.close();
+  }
+});
+
+test('a desk withdraws a citizen\'s lost phone after checking the ID card: the phone then keeps nothing and shows the server\'s code', async ({ browser }, info) => {
+  test.skip(info.project.name !== 'desktop', 'one run: a server of its own');
+  const server = await ownServer(browser, 'desk-withdraws');
+  try {
+    const phone = await server.open('en');
+    await phone.goto('/sign-in?next=/licence');
+    await signInHere(phone, '100000000001');
+    await expect(phone.locator('#licence-offline-until')).toBeVisible({ timeout: 20_000 });
+
+    const desk = await server.open('en');
+    await staffSignIn(desk, 'en', '/desk', 'erbil-desk', 'rega-demo-staff');
+    await desk.getByLabel(directorateMsg('en', 'desk.phones_national_id')).fill('100000000001');
+    await desk.getByRole('button', { name: directorateMsg('en', 'desk.phones_show') }).click();
+    const phones = desk.locator('#desk-phones');
+    await expect(phones.locator('.rg-devices__item')).toHaveCount(1);
+    await phones.getByRole('button', { name: directorateMsg('en', 'desk.phones_withdraw') }).click();
+    await expect(phones).toContainText(directorateMsg('en', 'desk.phones_withdrawn'));
+    await expectNoAxeViolations(desk);
+
+    // The phone renews its credential when it is next online: refused, it forgets the key.
+    await phone.reload();
+    await expect(phone.getByRole('alert')).toContainText(msg('en', 'error.device_withdrawn'));
+    await expect(phone.locator('#licence-offline-until')).toHaveCount(0);
+    await expect.poll(async () => (await readQr(phone.locator('svg.rg-qr')).catch(() => '')).slice(0, 4), { timeout: 15_000 }).toBe('DL1:');
+    await expect.poll(async () => (await kept(phone)).databases).not.toContain('rega');
   } finally {
     await server.close();
   }

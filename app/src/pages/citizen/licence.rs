@@ -47,15 +47,6 @@ fn status_text(m: &'static Messages, status: LicenceStatus) -> &'static str {
 /// Where the device keeps the card and the last token, so the licence shows without a network.
 use crate::storage::{SAVED_CARD, SAVED_TOKEN, keep, kept};
 
-/// How long a bound credential is used before it is renewed when online: the phone then always
-/// holds days of offline use.
-const CREDENTIAL_RENEW_AFTER: i64 = 86_400;
-
-/// Whether the credential kept on the phone should be renewed at `now` (Unix seconds).
-pub fn credential_due(credential: Option<&BoundCredential>, now: i64) -> bool {
-    credential.is_none_or(|c| now >= c.issued_at + CREDENTIAL_RENEW_AFTER || now >= c.expires_at)
-}
-
 /// The phone's key and the credential bound to it, once the page has looked for them: `None`
 /// while it looks, `Some(None)` where the browser cannot keep a key (or the phone is shared,
 /// or was withdrawn): the page then shows the server's DL1 code.
@@ -124,19 +115,17 @@ pub fn Licence() -> impl IntoView {
         }
     });
 
-    // Online, the credential is renewed in the background once a day (and fetched the first
-    // time): the phone then holds days of offline use. Once per page and network change.
+    // Online, the credential is renewed in the background, once per page and network change:
+    // the phone then holds the whole period of offline use, and a phone withdrawn meanwhile
+    // learns it at once.
     let asked = StoredValue::new(u32::MAX);
     Effect::new(move |_| {
         let ready = matches!(card.get(), Some(Ok(ref c)) if c.status != LicenceStatus::Suspended);
         let round = online_again.get();
-        let Some(Some((key, held))) = bound.get() else {
+        let Some(Some((key, _))) = bound.get() else {
             return;
         };
-        if !ready
-            || asked.get_value() == round
-            || !credential_due(held.as_ref(), (now.get_untracked() / 1000.0) as i64)
-        {
+        if !ready || asked.get_value() == round {
             return;
         }
         asked.set_value(round);
@@ -375,20 +364,6 @@ mod tests {
             issued_at: expires_at - 180,
             expires_at,
         }
-    }
-
-    #[test]
-    fn a_credential_is_renewed_online_once_a_day_and_when_missing() {
-        let credential = BoundCredential {
-            device: 1,
-            credential: String::new(),
-            digest: String::new(),
-            issued_at: 1_000,
-            expires_at: 1_000 + 7 * 86_400,
-        };
-        assert!(credential_due(None, 0));
-        assert!(!credential_due(Some(&credential), 1_000 + 86_399));
-        assert!(credential_due(Some(&credential), 1_000 + 86_400));
     }
 
     #[test]

@@ -205,7 +205,6 @@ pub(super) fn Day(info: StaffInfo, session: RwSignal<StaffSession>) -> impl Into
             })}
         </div>
         <WalkInForm changed/>
-        <super::phones::LostPhones/>
         <h2 class="rg-heading-m">{move || d().desk_day_title}</h2>
         {move || match list.get() {
             None => crate::components::status::loading(i18n),
@@ -289,6 +288,7 @@ pub(super) fn Day(info: StaffInfo, session: RwSignal<StaffSession>) -> impl Into
             }
         }}
         <Closures supervisor/>
+        <super::phones::LostPhones/>
         {supervisor.then(|| view! { <Figures/><Planning/><Kiosks/><AuditTrail/> })}
     }
 }

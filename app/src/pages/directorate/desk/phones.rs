@@ -50,7 +50,7 @@ pub(super) fn LostPhones() -> impl IntoView {
         <h2 class="rg-heading-m">{move || d().desk_phones_title}</h2>
         <p class="rg-body">{move || d().desk_phones_intro}</p>
         <form class="rg-form" novalidate=true on:submit=move |ev| { ev.prevent_default(); show(); }>
-            <Field id="phones-national-id" label=|d| d.desk_walk_in_national_id value=national_id
+            <Field id="phones-national-id" label=|d| d.desk_phones_national_id value=national_id
                 set_value=set_national_id class="rg-input--id" numeric=true/>
             <button class="rg-button rg-button--secondary" type="submit">{move || d().desk_phones_show}</button>
         </form>
