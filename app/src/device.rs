@@ -93,13 +93,11 @@ async fn write(name: &str, value: &JsValue) -> Option<()> {
 }
 
 /// Deletes the database: the key and the credential (at sign-out, and for a withdrawn phone).
-/// Waits until it is gone.
-pub async fn forget() {
-    let Some(factory) = web_sys::window().and_then(|w| w.indexed_db().ok().flatten()) else {
-        return;
-    };
-    if let Ok(request) = factory.delete_database(DATABASE) {
-        let _ = done(&request).await;
+/// The browser carries the deletion out by itself, also if the page is left meanwhile; no
+/// connection stays open to hold it back (each step closes its own).
+pub fn forget() {
+    if let Some(factory) = web_sys::window().and_then(|w| w.indexed_db().ok().flatten()) {
+        let _ = factory.delete_database(DATABASE);
     }
 }
 

@@ -99,7 +99,7 @@ pub const SAVED_TOKEN: &str = "rega.licence.token";
 /// Forgets everything this device kept for a citizen (at sign-in and sign-out): every key of
 /// local storage but the device's settings, this tab's session storage, and the database with
 /// the phone's key, its licence credential and the appointments kept for offline use.
-pub async fn forget_all() {
+pub fn forget_all() {
     if let Some(local) = local() {
         let keys: Vec<String> = (0..local.length().unwrap_or(0))
             .filter_map(|i| local.key(i).ok().flatten())
@@ -112,5 +112,5 @@ pub async fn forget_all() {
     if let Some(session) = session() {
         let _ = session.clear();
     }
-    crate::device::forget().await;
+    crate::device::forget();
 }

@@ -154,13 +154,13 @@ test('offline two days later the phone\'s own code verifies; a replay, a copied 
     await item.getByRole('button', { name: msg('en', 'licence.device_withdraw') }).click();
     await expect(phone.locator('.rg-devices__item')).toContainText(msg('en', 'licence.device_withdrawn'));
     await expect(until).toHaveCount(0);
-    expect((await kept(phone)).databases).not.toContain('rega');
+    await expect.poll(async () => (await kept(phone)).databases).not.toContain('rega');
     await expect.poll(async () => (await readQr(qr).catch(() => '')).slice(0, 4), { timeout: 15_000 }).toBe('DL1:');
 
     // Signing out leaves nothing of the citizen's on the phone.
     await phone.getByRole('button', { name: msg('en', 'nav.sign_out') }).click();
     await phone.waitForURL(/signed-out=1/);
-    expect(await kept(phone)).toEqual({ local: [], session: [], databases: [] });
+    await expect.poll(() => kept(phone)).toEqual({ local: [], session: [], databases: [] });
   } finally {
     await server.close();
   }
@@ -185,7 +185,7 @@ test('a shared phone keeps nothing: the server\'s code online, no key, no card, 
     await expectNoAxeViolations(page);
     await page.getByRole('button', { name: msg('en', 'nav.sign_out') }).click();
     await page.waitForURL(/signed-out=1/);
-    expect(await kept(page)).toEqual({ local: [], session: [], databases: [] });
+    await expect.poll(() => kept(page)).toEqual({ local: [], session: [], databases: [] });
   } finally {
     await server.close();
   }

@@ -142,7 +142,7 @@ pub fn Licence() -> impl IntoView {
                 }
                 // Withdrawn: this phone keeps nothing more and shows the server's code.
                 Err(error) if error.code() == Some(ErrorCode::DeviceWithdrawn) => {
-                    crate::device::forget().await;
+                    crate::device::forget();
                     let _ = bound.try_set(Some(None));
                     set_token_error.set(Some(error));
                 }
@@ -275,7 +275,7 @@ pub fn Licence() -> impl IntoView {
                     }}
                     {(!shared).then(|| view! { <Devices this_device changed=devices_changed on_withdrawn_this=move || {
                         spawn_local(async move {
-                            crate::device::forget().await;
+                            crate::device::forget();
                             let _ = bound.try_set(Some(None));
                             let _ = set_token.try_set(None);
                         });
@@ -321,10 +321,10 @@ fn Devices(
                 let locale = i18n.locale();
                 let m = i18n.t();
                 view! {
-                    <section class="rg-devices" aria-labelledby="devices-title">
+                    <section aria-labelledby="devices-title">
                         <h2 class="rg-heading-m" id="devices-title">{m.licence_devices_title()}</h2>
                         <p class="rg-body">{m.licence_devices_intro()}</p>
-                        <ul class="rg-devices__list">
+                        <ul class="rg-appointment-list">
                             {list.into_iter().map(|d| {
                                 let this = this_device.get() == Some(d.id);
                                 let state = match d.withdrawn_at {
@@ -333,7 +333,7 @@ fn Devices(
                                 };
                                 let id = d.id;
                                 view! {
-                                    <li class="rg-devices__item">
+                                    <li class="rg-appointment-item rg-devices__item">
                                         <p class="rg-body"><strong><bdi>{d.label.clone()}</bdi></strong>
                                             {this.then(|| view! { " — "{m.licence_device_this()} })}<br/>{state}</p>
                                         {d.withdrawn_at.is_none().then(|| view! {

@@ -142,7 +142,7 @@ pub fn SignIn() -> impl IntoView {
                 {
                     Ok(_) => {
                         // What the device kept for an earlier session is not this citizen's.
-                        crate::storage::forget_all().await;
+                        crate::storage::forget_all();
                         if shared {
                             crate::storage::set_shared_phone();
                         }

@@ -58,7 +58,7 @@ pub(super) fn LostPhones() -> impl IntoView {
             {move || phones.get().map(|answer| match answer {
                 Ok(list) if list.is_empty() => view! { <p class="rg-body">{d().desk_phones_none}</p> }.into_any(),
                 Ok(list) => view! {
-                    <ul class="rg-devices__list">
+                    <ul class="rg-appointment-list">
                         {list.into_iter().map(|p| {
                             let locale = i18n.locale();
                             let state = match p.withdrawn_at {
@@ -67,7 +67,7 @@ pub(super) fn LostPhones() -> impl IntoView {
                             };
                             let id = p.id;
                             view! {
-                                <li class="rg-devices__item">
+                                <li class="rg-appointment-item rg-devices__item">
                                     <p class="rg-body"><strong><bdi>{p.label.clone()}</bdi></strong>" — "{state}</p>
                                     {p.withdrawn_at.is_none().then(|| view! {
                                         <button type="button" class="rg-button rg-button--secondary" on:click=move |_| withdraw(id)>
