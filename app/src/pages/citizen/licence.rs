@@ -144,6 +144,8 @@ pub fn Licence() -> impl IntoView {
                 Err(error) if error.code() == Some(ErrorCode::DeviceWithdrawn) => {
                     crate::device::forget();
                     let _ = bound.try_set(Some(None));
+                    // Its own code on screen gives way to the server's at once.
+                    let _ = set_token.try_set(None);
                     set_token_error.set(Some(error));
                 }
                 // Offline, the kept credential goes on; otherwise the page says why.
