@@ -45,10 +45,18 @@ pub fn set_shared_phone() {
     }
 }
 
+/// Set when the citizen signs out: from then on this page keeps nothing of theirs, even an
+/// answer that arrives after the device was emptied.
+static SIGNED_OUT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 /// Where `key` is kept now: local storage, this tab's (the sign-in flag on a shared phone), or
-/// nowhere (a citizen's data on a shared phone).
+/// nowhere (a citizen's data on a shared phone, or after signing out).
 fn storage_for(key: &str) -> Option<web_sys::Storage> {
-    if device_setting(key) || !shared_phone() {
+    if device_setting(key) {
+        local()
+    } else if SIGNED_OUT.load(std::sync::atomic::Ordering::Relaxed) {
+        None
+    } else if !shared_phone() {
         local()
     } else if key == SIGNED_IN {
         session()
@@ -95,6 +103,12 @@ pub const KEPT_APPOINTMENTS_AT: &str = "rega.appointments.kept-at";
 pub const SAVED_CARD: &str = "rega.licence.card";
 /// Where My licence keeps the last licence token.
 pub const SAVED_TOKEN: &str = "rega.licence.token";
+
+/// Signing out: this page keeps nothing more of the citizen's, and forgets what it kept.
+pub fn forget_at_sign_out() {
+    SIGNED_OUT.store(true, std::sync::atomic::Ordering::Relaxed);
+    forget_all();
+}
 
 /// Forgets everything this device kept for a citizen (at sign-in and sign-out): every key of
 /// local storage but the device's settings, this tab's session storage, and the database with

@@ -21,7 +21,7 @@ pub fn SiteHeader() -> impl IntoView {
         spawn_local(async move {
             // Even if the network is down, this device forgets everything it kept for the
             // citizen: the phone's key, the licence, the appointments.
-            crate::storage::forget_all();
+            crate::storage::forget_at_sign_out();
             if session.sign_out().await.is_ok() {
                 navigate("/?signed-out=1", Default::default());
             }
