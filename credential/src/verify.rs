@@ -260,7 +260,8 @@ pub fn verify(
     }
     let body = unprefix(text, &policy.prefix)?;
     let compressed = base45::decode(body).map_err(|_| VerifyError::BadBase45)?;
-    let (claims, kid) = verify_issued(&compressed, trust, now, policy)?;
+    let cose = inflate(&compressed, policy.max_inflated_bytes)?;
+    let (claims, kid) = verify_cose(&cose, trust, now, policy)?;
     // A token has its own id, and no device key: a bound credential without its presentation
     // is not a token.
     if claims.cti.len() != 8 {
@@ -269,7 +270,13 @@ pub fn verify(
     if claims.cnf.is_some() {
         return Err(VerifyError::BindingMissing);
     }
-    check_times(&claims, now, policy, policy.max_validity_seconds)?;
+    check_times(
+        &claims,
+        now,
+        policy,
+        policy.max_validity_seconds,
+        VerifyError::Expired,
+    )?;
     Ok(VerifiedLicence {
         claims,
         kid,
@@ -291,10 +298,13 @@ fn verify_bound(
     let cose = inflate(packed, policy.max_inflated_bytes)?;
     let (claims, kid) = verify_cose(&cose, trust, now, policy)?;
     let binding = claims.cnf.ok_or(VerifyError::BindingMissing)?;
-    check_times(&claims, now, policy, policy.max_bound_validity_seconds).map_err(|e| match e {
-        VerifyError::Expired => VerifyError::CredentialExpired,
-        other => other,
-    })?;
+    check_times(
+        &claims,
+        now,
+        policy,
+        policy.max_bound_validity_seconds,
+        VerifyError::CredentialExpired,
+    )?;
     let at = u32::try_from(presentation.at).map_err(|_| VerifyError::DeviceSignatureBad)?;
     let message = bound::presentation_message(&bound::credential_digest(&cose), at);
     if !bound::signed_by_bound_key(&message, &presentation.signature, &binding) {
@@ -314,18 +324,8 @@ fn verify_bound(
     })
 }
 
-/// Steps 4–12 of either form: inflate, the COSE structure, the key in the trust list, the
-/// issuer's signature, the claims and their issuer.
-fn verify_issued(
-    compressed: &[u8],
-    trust: &TrustList,
-    now: i64,
-    policy: &Policy,
-) -> Result<(Claims, [u8; 8]), VerifyError> {
-    let cose = inflate(compressed, policy.max_inflated_bytes)?;
-    verify_cose(&cose, trust, now, policy)
-}
-
+/// Steps 5–12 of either form, on the inflated credential: the COSE structure, the key in the
+/// trust list, the issuer's signature, the claims and their issuer.
 fn verify_cose(
     cose: &[u8],
     trust: &TrustList,
@@ -358,18 +358,20 @@ fn verify_cose(
     Ok((claims, key.kid))
 }
 
-/// Issued in the past, not expired, not valid for longer than `max_validity`.
+/// Issued in the past, not expired (else `expired`: a token's or a bound credential's own
+/// failure), not valid for longer than `max_validity`.
 fn check_times(
     claims: &Claims,
     now: i64,
     policy: &Policy,
     max_validity: i64,
+    expired: VerifyError,
 ) -> Result<(), VerifyError> {
     if claims.iat > now + policy.leeway_seconds {
         return Err(VerifyError::NotYetValid);
     }
     if now - policy.leeway_seconds > claims.exp {
-        return Err(VerifyError::Expired);
+        return Err(expired);
     }
     if claims.exp - claims.iat > max_validity {
         return Err(VerifyError::ValidityTooLong);
