@@ -4,7 +4,7 @@
 // place taken meanwhile, a session that ends mid-journey, and the whole journey by keyboard.
 import { test, expect, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { tabTo, apiGet, appReady, type Locale, msg, practiceCitizen, signIn, signInQuickly, useLocale, expectNoAxeViolations, expectTouchTargets } from './fixtures/app';
+import { at, tabTo, apiGet, appReady, type Locale, msg, practiceCitizen, signIn, signInQuickly, useLocale, expectNoAxeViolations, expectTouchTargets } from './fixtures/app';
 
 type Directorate = { id: string; name: Record<Locale, string> };
 type Slot = { slot_id: number; time: string; places_left: number };
@@ -56,9 +56,9 @@ for (const locale of ['ckb', 'en'] as const) {
 
     // Signed out, booking starts with sign-in and comes back.
     await page.goto('/book');
-    await expect(page).toHaveURL(/\/sign-in\?next=\/book$/);
+    await expect(page).toHaveURL(at(/^\/sign-in\?next=\/book$/));
     await signIn(page, locale, id);
-    await expect(page).toHaveURL(/\/book$/);
+    await expect(page).toHaveURL(at(/^\/book$/));
     await appReady(page);
 
     // 1. Service: the refused ones say why; continuing without a choice is an error.
@@ -79,7 +79,7 @@ for (const locale of ['ckb', 'en'] as const) {
     await page.getByRole('button', { name: t('common.continue') }).click();
 
     // 2. Directorate, with address and opening hours.
-    await expect(page).toHaveURL(/\/book\/directorate\?service=medical_check$/);
+    await expect(page).toHaveURL(at(/^\/book\/directorate\?service=medical_check$/));
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(t('book.directorate_title'));
     const erbil = await directorateName(page, 'erbil', locale);
     await expectNoAxeViolations(page);
@@ -87,7 +87,7 @@ for (const locale of ['ckb', 'en'] as const) {
     await page.getByRole('button', { name: t('common.continue') }).click();
 
     // 3. Day: a calendar; the last free day of the window (far enough ahead to change it).
-    await expect(page).toHaveURL(/\/book\/day\?service=medical_check&directorate=erbil$/);
+    await expect(page).toHaveURL(at(/^\/book\/day\?service=medical_check&directorate=erbil$/));
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(t('book.day_title'));
     await expect(page.locator('table.rg-calendar').first()).toBeVisible();
     await expect(page.locator('td.rg-calendar__day--closed').first()).toContainText(t('book.day_closed'));
@@ -98,7 +98,7 @@ for (const locale of ['ckb', 'en'] as const) {
     await day.click();
 
     // 4. Time, with places left; a reload keeps the answers so far.
-    await expect(page).toHaveURL(/\/book\/time\?service=medical_check&directorate=erbil&date=\d{4}-\d{2}-\d{2}$/);
+    await expect(page).toHaveURL(at(/^\/book\/time\?service=medical_check&directorate=erbil&date=\d{4}-\d{2}-\d{2}$/));
     const date = new URL(page.url()).searchParams.get('date')!;
     await page.reload();
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(t('book.time_title'));
@@ -111,7 +111,7 @@ for (const locale of ['ckb', 'en'] as const) {
     await page.getByRole('button', { name: t('common.continue') }).click();
 
     // 5. Check your answers; back and forward work.
-    await expect(page).toHaveURL(/\/book\/check\?/);
+    await expect(page).toHaveURL(at(/^\/book\/check\?/));
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(t('book.check_title'));
     const summary = page.locator('dl.rg-summary-list');
     await expect(summary).toContainText(t('service.medical_check'));
@@ -121,14 +121,14 @@ for (const locale of ['ckb', 'en'] as const) {
     await expectNoAxeViolations(page);
     await expectTouchTargets(page);
     await page.goBack();
-    await expect(page).toHaveURL(/\/book\/time\?/);
+    await expect(page).toHaveURL(at(/^\/book\/time\?/));
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(t('book.time_title'));
     await page.goForward();
-    await expect(page).toHaveURL(/\/book\/check\?/);
+    await expect(page).toHaveURL(at(/^\/book\/check\?/));
     await page.getByRole('button', { name: t('book.confirm') }).click();
 
     // 6. Confirmation: reference, what to bring, the kiosk QR code, .ics, print.
-    await expect(page).toHaveURL(/\/appointments\/RG-[^?]+\?done=booked$/);
+    await expect(page).toHaveURL(at(/^\/appointments\/RG-[^?]+\?done=booked$/));
     await appReady(page);
     await expect(page.getByRole('status').filter({ hasText: t('appointment.booked') })).toBeVisible();
     const reference = (await page.locator('.rg-appointment__reference').textContent())!.trim();
@@ -168,7 +168,7 @@ for (const locale of ['ckb', 'en'] as const) {
 
     // Reschedule: the same service and place, another day; the reference stays.
     await page.getByRole('link', { name: t('appointment.reschedule') }).click();
-    await expect(page).toHaveURL(new RegExp(`/book/day\\?reschedule=${reference}&service=medical_check&directorate=erbil$`));
+    await expect(page).toHaveURL(at(new RegExp(`^/book/day\\?reschedule=${reference}&service=medical_check&directorate=erbil$`)));
     const newDay = freeDays(page).nth(-2);
     const newDayText = await dayLabel(newDay);
     await newDay.click();
@@ -177,7 +177,7 @@ for (const locale of ['ckb', 'en'] as const) {
     await expect(page.getByText(t('book.rescheduling'))).toBeVisible();
     await expectNoAxeViolations(page);
     await page.getByRole('button', { name: t('book.confirm_change') }).click();
-    await expect(page).toHaveURL(new RegExp(`/appointments/${reference}\\?done=changed$`));
+    await expect(page).toHaveURL(at(new RegExp(`^/appointments/${reference}\\?done=changed$`)));
     await appReady(page);
     await expect(page.getByRole('status').filter({ hasText: t('appointment.changed') })).toBeVisible();
     await expect(page.locator('.rg-appointment')).toContainText(newDayText);
@@ -187,7 +187,7 @@ for (const locale of ['ckb', 'en'] as const) {
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(t('cancel.title'));
     await expectNoAxeViolations(page);
     await page.getByRole('button', { name: t('cancel.yes') }).click();
-    await expect(page).toHaveURL(new RegExp(`/appointments/${reference}\\?done=cancelled$`));
+    await expect(page).toHaveURL(at(new RegExp(`^/appointments/${reference}\\?done=cancelled$`)));
     await expect(page.getByRole('status').filter({ hasText: t('appointment.cancelled') })).toBeVisible();
     await expect(page.locator('.rg-appointment')).toContainText(t('appointment.status_cancelled'));
     await expect(page.getByRole('link', { name: t('appointment.cancel') })).toHaveCount(0);
@@ -216,19 +216,19 @@ test('the whole booking journey works by keyboard alone', async ({ context, page
   };
   await expect(page.locator('#service-0')).toBeVisible();
   await choose(page.locator('#service-0'));
-  await expect(page).toHaveURL(/\/book\/directorate/);
+  await expect(page).toHaveURL(at(/^\/book\/directorate/));
   await expect(page.locator('#directorate-0')).toBeVisible();
   await choose(page.locator('#directorate-0'));
-  await expect(page).toHaveURL(/\/book\/day/);
+  await expect(page).toHaveURL(at(/^\/book\/day/));
   await tabTo(page, freeDays(page).last());
   await page.keyboard.press('Enter');
-  await expect(page).toHaveURL(/\/book\/time/);
+  await expect(page).toHaveURL(at(/^\/book\/time/));
   await expect(page.locator('#time-0')).toBeVisible();
   await choose(page.locator('#time-0'));
-  await expect(page).toHaveURL(/\/book\/check/);
+  await expect(page).toHaveURL(at(/^\/book\/check/));
   await tabTo(page, page.getByRole('button', { name: t('book.confirm') }));
   await page.keyboard.press('Enter');
-  await expect(page).toHaveURL(/\/appointments\/RG-/);
+  await expect(page).toHaveURL(at(/^\/appointments\/RG-/));
   await appReady(page);
   await expect(page.getByRole('status').filter({ hasText: t('appointment.booked') })).toBeVisible();
 });
@@ -242,7 +242,7 @@ test('a double tap and a retry after a dropped connection book once', async ({ c
   const first = await lateSlot(page, 'duhok', 'theory_test', 1, info.project.name === 'phone' ? 0 : 1);
   await page.goto(`/book/check?service=theory_test&directorate=duhok&date=${first.date}&slot=${first.slot.slot_id}`);
   await page.getByRole('button', { name: 'Book this appointment' }).dblclick();
-  await expect(page).toHaveURL(/\/appointments\/RG-[^?]+\?done=booked$/);
+  await expect(page).toHaveURL(at(/^\/appointments\/RG-[^?]+\?done=booked$/));
   await appReady(page);
   expect((await upcoming(page)).length).toBe(1);
 
@@ -264,7 +264,7 @@ test('a double tap and a retry after a dropped connection book once', async ({ c
   await expect(page.getByRole('alert')).toContainText(msg('en', 'common.network_error'));
   await expectNoAxeViolations(page);
   await page.getByRole('button', { name: 'Book this appointment' }).click();
-  await expect(page).toHaveURL(/\/appointments\/RG-[^?]+\?done=booked$/);
+  await expect(page).toHaveURL(at(/^\/appointments\/RG-[^?]+\?done=booked$/));
   await appReady(page);
   const list = await upcoming(page);
   expect(list.filter((a) => a.service === 'medical_check')).toHaveLength(1);
@@ -295,7 +295,7 @@ test('a place taken by someone else meanwhile sends the citizen back to choose a
   await other.close();
 
   await page.getByRole('button', { name: 'Book this appointment' }).click();
-  await expect(page).toHaveURL(/\/book\/time\?service=practical_test&directorate=halabja&date=[\d-]+&problem=slot_full$/);
+  await expect(page).toHaveURL(at(/^\/book\/time\?service=practical_test&directorate=halabja&date=[\d-]+&problem=slot_full$/));
   await expect(page.getByRole('alert')).toContainText(msg('en', 'error.slot_full'));
   await expect(page.locator('input[name=time]').first()).toBeVisible();
   await expectNoAxeViolations(page);
@@ -311,14 +311,14 @@ test('a session that ends mid-journey leads to sign-in and back to the same answ
   await freeDays(page).last().click();
   await page.locator('input[name=time]').first().check();
   await page.getByRole('button', { name: msg(locale, 'common.continue') }).click();
-  await expect(page).toHaveURL(/\/book\/check\?/);
+  await expect(page).toHaveURL(at(/^\/book\/check\?/));
   const check = new URL(page.url());
   await page.getByRole('button', { name: msg(locale, 'book.confirm') }).click();
-  await expect(page).toHaveURL(/\/sign-in\?next=/);
+  await expect(page).toHaveURL(at(/^\/sign-in\?next=/));
   await signIn(page, locale, id);
-  await expect(page).toHaveURL(`${check.pathname}${check.search}`);
+  await expect(page).toHaveURL(at(`${check.pathname}${check.search}`));
   await page.getByRole('button', { name: msg(locale, 'book.confirm') }).click();
-  await expect(page).toHaveURL(/\/appointments\/RG-[^?]+\?done=booked$/);
+  await expect(page).toHaveURL(at(/^\/appointments\/RG-[^?]+\?done=booked$/));
   await appReady(page);
 });
 
@@ -327,7 +327,7 @@ test('an appointment less than 24 hours away says why it cannot be changed and w
   await useLocale(context, 'en');
   await page.goto('/appointments');
   await signIn(page, 'en', '100000000001');
-  await expect(page).toHaveURL(/\/appointments$/);
+  await expect(page).toHaveURL(at(/^\/appointments$/));
   await appReady(page);
   for (const locale of ['en', 'ckb'] as const) {
     if (locale === 'ckb') await page.getByRole('button', { name: 'کوردی' }).click();

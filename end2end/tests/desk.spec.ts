@@ -5,7 +5,7 @@
 // supervisor's closure, which the citizen learns of by SMS and in My appointments.
 import { test, expect, type Browser, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { apiGet, appReady, directorateMsg, type Locale, msg, readQr, signInQuickly, useLocale, expectNoAxeViolations } from './fixtures/app';
+import { at, apiGet, appReady, directorateMsg, type Locale, msg, readQr, signInQuickly, useLocale, expectNoAxeViolations } from './fixtures/app';
 import { clockAtErbilHour, dist, ownServer, rega } from './fixtures/server';
 
 const PASSWORD = 'rega-demo-staff';
@@ -55,7 +55,7 @@ test('a full day: a citizen books, checks in at the kiosk on the day, the desk c
     await citizen.locator('input[name=time]').first().check();
     await citizen.getByRole('button', { name: msg('en', 'common.continue') }).click();
     await citizen.getByRole('button', { name: msg('en', 'book.confirm') }).click();
-    await expect(citizen).toHaveURL(/\/appointments\/RG-[^?]+\?done=booked$/);
+    await expect(citizen).toHaveURL(at(/^\/appointments\/RG-[^?]+\?done=booked$/));
     await appReady(citizen);
     const reference = new URL(citizen.url()).pathname.split('/').pop() ?? '';
     const booked = await apiGet<{ starts_at: string; status: string }>(citizen, `/appointments/${reference}`);
@@ -196,7 +196,7 @@ test('a supervisor closes a day: the citizen is told by SMS and asked to book ag
     const slots = await apiGet<{ slots: { slot_id: number }[] }>(citizen, `/availability/slots?directorate=erbil&service=medical_check&date=${day}`);
     await citizen.goto(`/book/check?service=medical_check&directorate=erbil&date=${day}&slot=${slots.slots[2].slot_id}`);
     await citizen.getByRole('button', { name: msg('ckb', 'book.confirm') }).click();
-    await expect(citizen).toHaveURL(/\/appointments\/RG-[^?]+\?done=booked$/);
+    await expect(citizen).toHaveURL(at(/^\/appointments\/RG-[^?]+\?done=booked$/));
     await appReady(citizen);
     const reference = new URL(citizen.url()).pathname.split('/').pop() ?? '';
 
@@ -234,7 +234,7 @@ test('a supervisor closes a day: the citizen is told by SMS and asked to book ag
     await expect(citizen.getByRole('listitem').filter({ hasText: reference })).toContainText(msg('ckb', 'appointment.status_closed'));
     await expectNoAxeViolations(citizen);
     await notice.getByRole('link').click();
-    await expect(citizen).toHaveURL(/\/book\/directorate\?service=medical_check$/);
+    await expect(citizen).toHaveURL(at(/^\/book\/directorate\?service=medical_check$/));
     await appReady(citizen);
     await expect(citizen.getByRole('heading', { level: 1 })).toHaveText(msg('ckb', 'book.directorate_title'));
     // The closed day is closed on the calendar.

@@ -8,7 +8,7 @@ import { test, expect, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { apiGet, apiPost, appReady, codeFor, directorateMsg, expectNoAxeViolations, msg, readQr, SIGN_IN, staffSignIn } from './fixtures/app';
+import { at, apiGet, apiPost, appReady, codeFor, directorateMsg, expectNoAxeViolations, msg, readQr, SIGN_IN, staffSignIn } from './fixtures/app';
 import { ownServer } from './fixtures/server';
 import { base45Encode, expectFailure, expectValid, scan } from './fixtures/verify';
 
@@ -72,7 +72,7 @@ test('offline two days later the phone\'s own code verifies; a replay, a copied 
     await phone.clock.install({ time: start });
     await phone.goto('/sign-in?next=/licence');
     await signInHere(phone, '100000000001');
-    await expect(phone).toHaveURL(/\/licence$/);
+    await expect(phone).toHaveURL(at(/^\/licence$/));
     const until = phone.locator('#licence-offline-until');
     await expect(until).toBeVisible({ timeout: 20_000 });
     await expect(until).toContainText('Kept on this phone: the code works without a network until');
@@ -173,7 +173,7 @@ test('a shared phone keeps nothing: the server\'s code online, no key, no card, 
     const page = await server.open('en');
     await page.goto('/sign-in?next=/licence');
     await signInHere(page, '100000000002', true);
-    await expect(page).toHaveURL(/\/licence$/);
+    await expect(page).toHaveURL(at(/^\/licence$/));
     await expect.poll(async () => (await readQr(page.locator('svg.rg-qr')).catch(() => '')).slice(0, 4), { timeout: 15_000 }).toBe('DL1:');
     await expect(page.locator('#licence-offline-until')).toHaveCount(0);
     await expect(page.getByRole('heading', { name: msg('en', 'licence.devices_title') })).toHaveCount(0);
@@ -216,7 +216,7 @@ test('an upcoming appointment and its code show on the phone with no network, ma
     await page.reload();
     await expect(page.locator('#appointments-offline')).toContainText('No connection: these are your appointments as this phone kept them on');
     await page.locator(`a[href="/appointments/${reference}"]`).click();
-    await expect(page).toHaveURL(new RegExp(`/appointments/${reference}$`));
+    await expect(page).toHaveURL(at(new RegExp(`^/appointments/${reference}$`)));
     await expect(page.locator('#appointments-offline')).toBeVisible();
     expect(await readQr(page.locator('.rg-appointment__qr svg'))).toBe(reference);
     await expectNoAxeViolations(page);

@@ -4,7 +4,7 @@
 import { test, expect, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { appReady, msg, ROUTES, signIn, useLocale, expectNoAxeViolations } from './fixtures/app';
+import { at, appReady, msg, ROUTES, signIn, useLocale, expectNoAxeViolations } from './fixtures/app';
 
 const dataDir = process.env.REGA_DATA_DIR ?? '';
 const rega = process.env.REGA_BIN ?? '';
@@ -37,9 +37,9 @@ for (const c of CASES) {
     await useLocale(context, c.locale);
     await page.clock.install();
     await page.goto('/licence');
-    await expect(page).toHaveURL(/\/sign-in\?next=\/licence$/);
+    await expect(page).toHaveURL(at(/^\/sign-in\?next=\/licence$/));
     await signIn(page, c.locale, c.citizen);
-    await expect(page).toHaveURL(/\/licence$/);
+    await expect(page).toHaveURL(at(/^\/licence$/));
     await appReady(page);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(ROUTES.find((r) => r.path === '/licence')![c.locale]);
     await expect(page.getByText(c.number)).toBeVisible();
@@ -77,7 +77,7 @@ test('a suspended licence shows no QR code and says why', async ({ context, page
   await useLocale(context, 'en');
   await page.goto('/sign-in?next=/licence');
   await signIn(page, 'en', '100000000004');
-  await expect(page).toHaveURL(/\/licence$/);
+  await expect(page).toHaveURL(at(/^\/licence$/));
   await appReady(page);
   await expect(page.getByText('Suspended', { exact: true })).toBeVisible();
   await expect(page.getByText('This licence is suspended, so it has no QR code.')).toBeVisible();

@@ -2,7 +2,7 @@
 // the booking's confirmation is in English alone; signed in again in Arabic, the cancellation's
 // is in Arabic alone, with the app's digits and the reference isolated.
 import { test, expect, type Page } from '@playwright/test';
-import { apiGet, apiPost, practiceCitizen, signIn, signInQuickly, useLocale } from './fixtures/app';
+import { at, apiGet, apiPost, practiceCitizen, signIn, signInQuickly, useLocale } from './fixtures/app';
 
 /** The citizen's messages in the development outbox that name the reference. */
 async function messagesAbout(page: Page, nationalId: string, reference: string): Promise<string[]> {
@@ -16,7 +16,7 @@ test('the SMS are written in the language the citizen signed in with', async ({ 
   await useLocale(context, 'en');
   await page.goto('/appointments');
   await signIn(page, 'en', id);
-  await expect(page).toHaveURL(/\/appointments$/);
+  await expect(page).toHaveURL(at(/^\/appointments$/));
 
   const days: { days: { date: string; places_left: number; closed?: string }[] } =
     await apiGet(page, '/availability/days?directorate=duhok&service=medical_check');

@@ -2,7 +2,7 @@
 // the licence page then shows the card and a code the phone signs itself (the bound form) —
 // and after sign-out, nothing of them.
 import { test, expect, type Page } from '@playwright/test';
-import { appReady, msg, signIn, useLocale } from './fixtures/app';
+import { at, appReady, msg, signIn, useLocale } from './fixtures/app';
 
 /** Milliseconds from the start of the page load until the licence QR code is drawn. */
 async function qrDrawnAfter(page: Page): Promise<number> {
@@ -54,7 +54,7 @@ test('after sign-out, the licence page offline shows no licence', async ({ conte
   await expect(page.locator('svg.rg-qr')).toBeVisible();
   await serviceWorkerReady(page);
   await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Sign out' }).click();
-  await expect(page).toHaveURL(/signed-out=1/);
+  await expect(page).toHaveURL(at('/?signed-out=1'));
   await appReady(page);
 
   await context.setOffline(true);

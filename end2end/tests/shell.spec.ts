@@ -4,7 +4,7 @@ import { chromium, test, expect } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DIRECTION, LANGUAGE_BUTTON, ROUTES, appReady, expectNoAxeViolations, msg, openApp, practiceCitizen, signInQuickly, useLocale, watchForErrors } from './fixtures/app';
+import { at, DIRECTION, LANGUAGE_BUTTON, ROUTES, appReady, expectNoAxeViolations, msg, openApp, practiceCitizen, signInQuickly, useLocale, watchForErrors } from './fixtures/app';
 
 test('the release build boots under the strict CSP with no console errors', async ({ page }) => {
   const problems = watchForErrors(page);
@@ -34,7 +34,7 @@ test('each wing of the citizen app is a first load of its own; links between win
   // wing is downloaded only to send the citizen on.
   await mark();
   await page.locator('#main').getByRole('link', { name: msg('ckb', 'home.book_heading') }).click();
-  await expect(page).toHaveURL(/\/sign-in\?next=\/book$/);
+  await expect(page).toHaveURL(at(/^\/sign-in\?next=\/book$/));
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(ROUTES[1].ckb);
   expect(await marked()).toBe(true);
 
@@ -43,7 +43,7 @@ test('each wing of the citizen app is a first load of its own; links between win
   await openApp(page, '/');
   await mark();
   await page.locator('#main').getByRole('link', { name: msg('ckb', 'home.book_heading') }).click();
-  await expect(page).toHaveURL(/\/book$/);
+  await expect(page).toHaveURL(at(/^\/book$/));
   await appReady(page);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(ROUTES[2].ckb);
   expect(await marked()).toBe(false);
@@ -52,18 +52,18 @@ test('each wing of the citizen app is a first load of its own; links between win
   await mark();
   await page.getByLabel(msg('ckb', 'service.medical_check')).check();
   await page.getByRole('button', { name: msg('ckb', 'common.continue') }).click();
-  await expect(page).toHaveURL(/\/book\/directorate\?service=medical_check$/);
+  await expect(page).toHaveURL(at(/^\/book\/directorate\?service=medical_check$/));
   expect(await marked()).toBe(true);
   // The header's My appointments: the appointments' wing, marked as the current page there.
   await page.getByRole('navigation').getByRole('link', { name: msg('ckb', 'nav.appointments') }).click();
-  await expect(page).toHaveURL(/\/appointments$/);
+  await expect(page).toHaveURL(at(/^\/appointments$/));
   await appReady(page);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(ROUTES[3].ckb);
   expect(await marked()).toBe(false);
   await expect(page.getByRole('navigation').getByRole('link', { name: msg('ckb', 'nav.appointments') })).toHaveAttribute('aria-current', 'page');
   // The browser's back button: the booking's step again, whole.
   await page.goBack();
-  await expect(page).toHaveURL(/\/book\/directorate\?service=medical_check$/);
+  await expect(page).toHaveURL(at(/^\/book\/directorate\?service=medical_check$/));
   await appReady(page);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(msg('ckb', 'book.directorate_title'));
   // The ticket, opened from the kiosk's QR code on a phone: a wing of its own, the smallest.
@@ -151,7 +151,7 @@ for (const locale of ['ckb', 'en'] as const) {
       await openApp(page, route.path);
       if (route.signedIn) {
         // Signed out, the page leads to sign-in and back.
-        await expect(page).toHaveURL(new RegExp(`/sign-in\\?next=${route.path}$`));
+        await expect(page).toHaveURL(at(new RegExp(`^/sign-in\\?next=${route.path}$`)));
         await appReady(page);
         await expect(page.getByRole('heading', { level: 1 })).toHaveText(signInHeading);
         continue;
@@ -172,7 +172,7 @@ test('following a link moves focus to the new page heading', async ({ context, p
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sign in' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sign in');
   await expect(page.getByRole('heading', { level: 1 })).toBeFocused();
-  await expect(page).toHaveURL(/\/sign-in$/);
+  await expect(page).toHaveURL(at(/^\/sign-in$/));
   await page.goBack();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(ROUTES[0].en);
 });

@@ -1,7 +1,7 @@
 // Sign in with the national card number and the SMS code (SPEC §3.1), in Sorani and English,
 // reading the code from the development outbox as a citizen would read their SMS.
 import { test, expect } from '@playwright/test';
-import { appReady, claimCodeSlot, codeFor, msg, openApp, practiceCitizen, ROUTES, SIGN_IN, signIn, useLocale, expectNoAxeViolations } from './fixtures/app';
+import { at, appReady, claimCodeSlot, codeFor, msg, openApp, practiceCitizen, ROUTES, SIGN_IN, signIn, useLocale, expectNoAxeViolations } from './fixtures/app';
 
 // Each test signs in a different demo citizen: codes are limited to one a minute per ID, and
 // the licence spec uses 001, 003 and 004.
@@ -45,7 +45,7 @@ for (const locale of ['ckb', 'en'] as const) {
     await expect(page.getByRole('alert')).toContainText(t.wrongCode);
     await page.getByLabel(t.code).fill(code);
     await page.getByRole('button', { name: t.submit }).click();
-    await expect(page).toHaveURL(/\/licence$/);
+    await expect(page).toHaveURL(at(/^\/licence$/));
     await appReady(page);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(ROUTES.find((r) => r.path === '/licence')![locale]);
     const session = await page.request.get('/api/v1/auth/session');
@@ -58,13 +58,13 @@ test('signing out ends the session and forgets the licence kept on the device', 
   await useLocale(context, locale);
   await page.goto('/sign-in?next=/appointments');
   await signIn(page, locale, practiceCitizen(info, 13));
-  await expect(page).toHaveURL(/\/appointments$/);
+  await expect(page).toHaveURL(at(/^\/appointments$/));
   await appReady(page);
   const nav = page.getByRole('navigation', { name: msg(locale, 'common.main_navigation') });
   await expect(nav.getByRole('link', { name: msg(locale, 'nav.sign_in') })).toHaveCount(0);
   await page.evaluate(() => localStorage.setItem('rega.licence.token', '{"token":"DL1:X","issued_at":1,"expires_at":2}'));
   await nav.getByRole('button', { name: msg(locale, 'nav.sign_out') }).click();
-  await expect(page).toHaveURL(/\/\?signed-out=1$/);
+  await expect(page).toHaveURL(at(/^\/\?signed-out=1$/));
   await appReady(page);
   await expect(page.getByRole('status').filter({ hasText: msg(locale, 'home.signed_out') })).toBeVisible();
   await expect(nav.getByRole('link', { name: msg(locale, 'nav.sign_in') })).toBeVisible();
@@ -72,5 +72,5 @@ test('signing out ends the session and forgets the licence kept on the device', 
   expect(await page.evaluate(async () => (await fetch('/api/v1/auth/session')).status)).toBe(401);
   await expectNoAxeViolations(page);
   await page.goto('/appointments');
-  await expect(page).toHaveURL(/\/sign-in\?next=\/appointments$/);
+  await expect(page).toHaveURL(at(/^\/sign-in\?next=\/appointments$/));
 });

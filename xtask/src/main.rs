@@ -4,6 +4,7 @@ mod bench;
 mod build;
 mod chaos;
 mod fuzz;
+mod playwright_report;
 mod postgres;
 mod process;
 mod screens;

@@ -274,7 +274,12 @@ fn summary(steps: &[Step], started: Instant) -> anyhow::Result<()> {
     } else {
         for step in &failed {
             if let Err(message) = &step.outcome {
-                println!("  {}: {}", step.name, message.lines().next().unwrap_or(""));
+                // The first line says what failed; a step may add why (the failed browser tests).
+                let mut lines = message.lines();
+                println!("  {}: {}", step.name, lines.next().unwrap_or(""));
+                for line in lines.take(60) {
+                    println!("    {line}");
+                }
             }
         }
         bail!("{} of {} steps failed", failed.len(), steps.len())
@@ -480,9 +485,25 @@ pub(crate) fn playwright(
         ("CHROMIUM_PATH", tools.chromium.as_os_str()),
     ];
     env.extend_from_slice(extra_env);
+    // A JSON report beside the list, so a failure's own message reaches the summary (CI shows
+    // only the end of the output).
+    let report = root().join("target/playwright-report.json");
+    let _ = std::fs::remove_file(&report);
+    env.push(("PLAYWRIGHT_JSON_OUTPUT_NAME", report.as_os_str()));
     sh(
         "npx",
-        &["--no-install", "playwright", "test", "--config", config],
+        &[
+            "--no-install",
+            "playwright",
+            "test",
+            "--config",
+            config,
+            "--reporter=list,json",
+        ],
         &env,
     )
+    .map_err(|error| match std::fs::read_to_string(&report) {
+        Ok(json) => anyhow::anyhow!("{error:#}\n{}", crate::playwright_report::failures(&json)),
+        Err(_) => error,
+    })
 }
