@@ -1,6 +1,7 @@
 //! The Rega browser app: the root component and its routes.
 
 pub mod api;
+pub mod clock;
 pub mod components;
 pub mod device;
 pub mod i18n;

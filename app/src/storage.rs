@@ -21,11 +21,12 @@ pub const SIGNED_IN: &str = "rega.signed-in";
 /// The mark of a sign-in on a shared phone (session storage: gone with the tab).
 const SHARED: &str = "rega.shared-phone";
 
-/// Settings of the device rather than of a citizen: the language, and the directorate
-/// screens' own (a kiosk's enrolment, the verifier's trust list, a desk's counter). They stay
-/// when a citizen signs out, and are kept on a shared phone too.
+/// Settings of the device rather than of a citizen: the language, how far its clock is off,
+/// and the directorate screens' own (a kiosk's enrolment, the verifier's trust list, a desk's
+/// counter). They stay when a citizen signs out, and are kept on a shared phone too.
 fn device_setting(key: &str) -> bool {
     key == crate::i18n::STORAGE_KEY
+        || key == crate::clock::STORAGE_KEY
         || ["rega.kiosk.", "rega.verify.", "rega.board.", "rega.desk."]
             .iter()
             .any(|prefix| key.starts_with(prefix))

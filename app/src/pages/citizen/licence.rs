@@ -71,9 +71,10 @@ pub fn Licence() -> impl IntoView {
     let (token, set_token) = signal(kept::<LicenceToken>(SAVED_TOKEN));
     let (token_error, set_token_error) = signal(None::<ApiError>);
     let (fetching, set_fetching) = signal(false);
-    let (now, set_now) = signal(js_sys::Date::now());
+    // The server's time, not the phone's clock (`crate::clock`).
+    let (now, set_now) = signal(crate::clock::now_ms());
     if let Ok(handle) = set_interval_with_handle(
-        move || set_now.set(js_sys::Date::now()),
+        move || set_now.set(crate::clock::now_ms()),
         std::time::Duration::from_secs(1),
     ) {
         on_cleanup(move || handle.clear());
@@ -136,6 +137,7 @@ pub fn Licence() -> impl IntoView {
             };
             match api::post::<_, BoundCredential>(endpoints::LICENCE_CREDENTIAL, &request).await {
                 Ok(fresh) => {
+                    crate::clock::learn(fresh.issued_at);
                     crate::device::keep(&fresh).await;
                     let _ = bound.try_set(Some(Some((key, Some(fresh)))));
                     devices_changed.update(|n| *n += 1);
@@ -181,7 +183,7 @@ pub fn Licence() -> impl IntoView {
         spawn_local(async move {
             match presenting {
                 Some((key, credential)) => {
-                    let at = (js_sys::Date::now() / 1000.0) as i64;
+                    let at = (crate::clock::now_ms() / 1000.0) as i64;
                     if let Some(presentation) = crate::device::present(&key, &credential, at).await
                     {
                         let _ = set_token.try_set(Some(presentation));
@@ -189,6 +191,8 @@ pub fn Licence() -> impl IntoView {
                 }
                 None => match api::get::<LicenceToken>(endpoints::LICENCE_TOKEN).await {
                     Ok(fresh) => {
+                        crate::clock::learn(fresh.issued_at);
+                        let _ = set_now.try_set(crate::clock::now_ms());
                         keep(SAVED_TOKEN, &fresh);
                         set_token.set(Some(fresh));
                         // A network failure is over; a withdrawn phone stays said.
