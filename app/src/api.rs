@@ -152,9 +152,22 @@ pub async fn post_with<B: Serialize, T: DeserializeOwned>(
     decode(send(Method::POST, path, Some(body), Some(header)).await?)
 }
 
-/// `GET` a text resource (the trust list, a JWS).
+/// `GET` a text resource (the trust list, a JWS), noting the server's time from the answer's
+/// `Date` header (`crate::clock`): the verifier checks codes against it, offline later too.
 pub async fn get_text(path: &str) -> Result<String, ApiError> {
-    let (status, text) = send(Method::GET, path, None, None).await?;
+    let response = RequestBuilder::new(&url(path))
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    if let Some(date) = response.headers().get("date") {
+        // The browser's own parser reads the HTTP date (no date code in the wasm).
+        let ms = js_sys::Date::parse(&date);
+        if ms.is_finite() {
+            crate::clock::learn((ms / 1000.0) as i64);
+        }
+    }
+    let status = response.status();
+    let text = response.text().await.map_err(|_| ApiError::Network)?;
     if (200..300).contains(&status) {
         return Ok(text);
     }

@@ -3,8 +3,11 @@
 //! the page asks for a new code every second (it always looks expired) and an officer's
 //! verifier refuses the phone's code as one from the future.
 //!
-//! Learned from the server's fresh answers (a token's or a credential's issue time) and kept as
-//! a setting of the device, so it holds offline and after a reload too.
+//! The same holds for an officer's verifier, which checks codes against its clock offline.
+//!
+//! Learned from the server's fresh answers (a token's or a credential's issue time, the trust
+//! list's `Date` header) and kept as a setting of the device, so it holds offline and after a
+//! reload too.
 
 use std::cell::Cell;
 
@@ -40,7 +43,7 @@ pub fn now_ms() -> f64 {
 }
 
 /// Notes the server's time from an answer just received: `issued_at`, Unix seconds, which the
-/// server set as it answered.
+/// server set as it answered (a time it issued, or its `Date` header).
 pub fn learn(issued_at: i64) {
     let offset = difference(issued_at, js_sys::Date::now());
     OFFSET.with(|cell| cell.set(Some(offset)));

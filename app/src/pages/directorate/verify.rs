@@ -156,8 +156,10 @@ enum Update {
     NoAnchor,
 }
 
+/// The server's time as this device last learned it (`crate::clock`): an officer's phone whose
+/// clock is off would otherwise refuse good codes, or pass expired ones.
 fn now_seconds() -> i64 {
-    (js_sys::Date::now() / 1000.0).floor() as i64
+    (crate::clock::now_ms() / 1000.0).floor() as i64
 }
 
 /// Asks the server for the current list and keeps it when the configured anchor signed it and it
