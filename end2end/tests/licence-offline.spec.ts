@@ -10,7 +10,7 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { at, apiGet, apiPost, appReady, codeFor, directorateMsg, expectNoAxeViolations, msg, readQr, SIGN_IN, staffSignIn } from './fixtures/app';
 import { ownServer } from './fixtures/server';
-import { base45Encode, expectFailure, expectValid, scan } from './fixtures/verify';
+import { base45Encode, expectFailure, expectValid, scan, verifyWithRega } from './fixtures/verify';
 
 const rega = process.env.REGA_BIN ?? '';
 const python = process.env.REGA_PYTHON ?? '';
@@ -197,7 +197,6 @@ test('a phone whose clock runs ten minutes fast asks for one code, not one a sec
   expect(rega, 'run through cargo xtask test').toBeTruthy();
   const server = await ownServer(browser, 'fast-clock');
   const fast = 10 * 60_000;
-  const dir = info.outputDir;
   try {
     // The server's code (a shared phone keeps no key): counted as the page asks for it.
     const shared = await server.open('en');
@@ -224,10 +223,7 @@ test('a phone whose clock runs ten minutes fast asks for one code, not one a sec
       text = await readQr(phone.locator('svg.rg-qr')).catch(() => '');
       return text.slice(0, 4);
     }, { timeout: 15_000 }).toBe('DLB:');
-    writeFileSync(info.outputPath('trust-list.jws'), await (await phone.request.get('/api/v1/trust-list')).text());
-    writeFileSync(info.outputPath('anchor.json'), await (await phone.request.get('/api/v1/trust-anchor')).text());
-    const verified = JSON.parse(execFileSync(rega, ['verify', '--trust-list', join(dir, 'trust-list.jws'), '--anchor', join(dir, 'anchor.json'),
-      '--at', new Date().toISOString(), text], { encoding: 'utf8' }));
+    const verified = await verifyWithRega(phone, text, info.outputDir, new Date().toISOString());
     expect(verified.valid, JSON.stringify(verified)).toBe(true);
     expect(verified.form).toBe('bound');
 

@@ -3,8 +3,8 @@
 // that `rega verify` accepts; after the renewal a different, also valid one.
 import { test, expect, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { at, appReady, msg, ROUTES, signIn, useLocale, expectNoAxeViolations } from './fixtures/app';
+import { verifyWithRega } from './fixtures/verify';
 
 const dataDir = process.env.REGA_DATA_DIR ?? '';
 const rega = process.env.REGA_BIN ?? '';
@@ -12,17 +12,6 @@ const rega = process.env.REGA_BIN ?? '';
 async function scanQr(page: Page, file: string): Promise<string> {
   await page.locator('svg.rg-qr').screenshot({ path: file });
   return execFileSync('zbarimg', ['--raw', '-q', '-Sdisable', '-Sqrcode.enable', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-}
-
-async function verifyWithRega(page: Page, text: string, dir: string): Promise<{ valid: boolean; form?: string; licence?: { document_number: string } }> {
-  const list = await (await page.request.get('/api/v1/trust-list')).text();
-  writeFileSync(`${dir}/trust-list.jws`, list);
-  // The demo's anchor exists only in the server's memory: its public key as the server gives it.
-  writeFileSync(`${dir}/anchor.json`, await (await page.request.get('/api/v1/trust-anchor')).text());
-  // At the page's own time: the phone signs its code with its clock.
-  const at = await page.evaluate(() => new Date().toISOString());
-  const out = execFileSync(rega, ['verify', '--trust-list', `${dir}/trust-list.jws`, '--anchor', `${dir}/anchor.json`, '--at', at, text], { encoding: 'utf8' });
-  return JSON.parse(out);
 }
 
 const CASES = [
